@@ -1,0 +1,20 @@
+/** The shape of one CLI command: yargs builder plus a handler that resolves to an exit code. */
+import type { Argv } from 'yargs';
+import { InputError } from '../errors.js';
+
+export interface CliCommand {
+  command: string | string[];
+  describe: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  builder: (y: Argv) => Argv<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run: (args: any) => Promise<number>;
+}
+
+/** Parse a percentage flag: "5%" and "5" both mean five percent. */
+export function parsePercent(value: string | number, flag: string): number {
+  const s = String(value).trim();
+  const m = /^(-?\d+(?:\.\d+)?)\s*%?$/.exec(s);
+  if (!m) throw new InputError(`--${flag}: expected a percentage like 5% (got "${s}")`);
+  return Number(m[1]);
+}

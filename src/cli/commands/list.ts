@@ -1,0 +1,20 @@
+import { formatTable } from '../../report/table.js';
+import { registry } from '../../workloads/index.js';
+import type { CliCommand } from '../command.js';
+
+export const listCommand: CliCommand = {
+  command: 'list',
+  describe: 'List workloads: id, category, unit, direction and what each stresses',
+  builder: (y) => y.option('json', { type: 'boolean', describe: 'Print JSON instead of a table' }),
+  run: async (args: { json?: boolean }) => {
+    const ws = registry.all();
+    if (args.json) {
+      const out = ws.map((w) => ({ id: w.id, category: w.category, title: w.title, unit: w.unit, better: w.better, quick: Boolean(w.inQuick), stresses: w.stresses }));
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      return 0;
+    }
+    const rows = ws.map((w) => [w.id, w.category, w.unit, `${w.better} is better`, w.inQuick ? 'yes' : '', w.stresses]);
+    process.stdout.write(`${formatTable(['id', 'category', 'unit', 'direction', 'quick', 'stresses'], rows)}\n`);
+    return 0;
+  },
+};

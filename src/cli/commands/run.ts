@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { InputError } from '../../errors.js';
+import { ChildProcessExecutor } from '../../probes/executor.js';
+import { fingerprint } from '../../probes/fingerprint.js';
+import { runProbe, suiteWorkloads, type RunEvent } from '../../probes/runner.js';
+import { isSuite } from '../../probes/suites.js';
+import { formatNumber, formatTable } from '../../report/table.js';
+import { loadResults, saveResults } from '../../results/io.js';
+import type { ResultsFile, Suite } from '../../types.js';
+import { registry } from '../../workloads/index.js';
+import type { AnyWorkload } from '../../workloads/types.js';
+import type { CliCommand } from '../command.js';
+
+export interface RunArgs {
+  suite: string;
+  only?: string[];
+  label?: string;
+  out?: string;
+  seed?: number;
+  rounds?: number;
+  resume?: string;
+  ioDir?: string;
+  progress?: boolean;
+}
+
+/** The table printed at the end of a run (also used by `duel` for each side). */
+export function formatRunSummary(file: ResultsFile): string {
+  const rows = file.workloads.map((w) => {
+    if (w.status !== 'ok') return [w.id, '', w.status.toUpperCase(), '', '', '', '', w.reason];
+    const s = w.summary;
+    return [
+      w.id,
+      w.unit,
+      formatNumber(s.median),
+      `${(100 * s.cv).toFixed(1)}%`,
+      formatNumber(s.p50),
+      formatNumber(s.p99),
+      s.stealPct === null ? '' : `${s.stealPct.toFixed(2)}%`,
+      `${s.rounds} rounds, ${w.better} is better`,
+    ];
+  });
+  return formatTable(['workload', 'unit', 'median', 'cv', 'batch p50', 'batch p99', 'steal', ''], rows, [
+    'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left',
+  ]);
+}
+
+function defaultOut(label: string, startedAt: string): string {
+  const stamp = startedAt.replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const safe = label.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'host';
+  return join('results', `${safe}-${stamp}.json`);
+}
+
+function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; stop: () => void } {
+  if (!enabled) return { onEvent: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'virtax run [{bar}] {value}/{total} rounds | {eta_formatted} left | {workload}',
+      stream: process.stderr,
+      noTTYOutput: !process.stderr.isTTY,
+      notTTYSchedule: 5000,
+      hideCursor: true,
+      etaBuffer: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    onEvent: (e) => {
+      if (e.type === 'start') bar.start(e.totalRounds, e.doneRounds, { workload: '' });
+      else if (e.type === 'round-start') bar.update({ workload: `${e.workloadId} (${e.round}/${e.of})` });
+      else bar.update(e.doneRounds, { workload: e.reply.status === 'ok' ? e.workloadId : `${e.workloadId} ${e.reply.status}` });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** Library-level run used by the CLI: selects workloads, runs, checkpoints to `out`. */
+export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile; out: string; interrupted: boolean }> {
+  if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
+  if (args.rounds !== undefined && (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 1000)) {
+    throw new InputError('--rounds: expected a whole number from 1 to 1000');
+  }
+  const resume = args.resume ? loadResults(args.resume) : undefined;
+  const suite: Suite = resume?.config.suite ?? args.suite;
+  const only = resume?.config.onlyIds ?? (args.only?.length ? args.only.flatMap((s) => s.split(',')) : null);
+  let workloads: AnyWorkload[];
+  try {
+    workloads = only ? registry.select(only) : suiteWorkloads(registry.all(), suite);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  if (workloads.length === 0) throw new InputError('no workloads selected');
+
+  const host = await fingerprint();
+  const label = resume?.label ?? args.label ?? `${host.platform}-${host.hostname}`;
+  const scratchDir = mkdtempSync(join(tmpdir(), 'virtax-'));
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let out = args.resume ?? args.out ?? '';
+  const progress = progressReporter(args.progress !== false);
+  try {
+    const file = await runProbe(workloads, {
+      suite,
+      ...(args.rounds !== undefined ? { rounds: args.rounds } : {}),
+      seed: resume?.config.seed ?? args.seed ?? Math.floor(Math.random() * 2 ** 31),
+      label,
+      onlyIds: only,
+      host,
+      toolVersion: (await import('../../version.js')).VERSION,
+      executor: new ChildProcessExecutor(),
+      ctx: { peer: null, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()) },
+      ...(resume ? { resume } : {}),
+      checkpoint: (f) => {
+        if (!out) out = defaultOut(f.label, f.startedAt);
+        saveResults(out, f);
+      },
+      onEvent: progress.onEvent,
+      signal: ac.signal,
+    });
+    if (!out) out = defaultOut(file.label, file.startedAt);
+    saveResults(out, file);
+    return { file, out, interrupted: ac.signal.aborted };
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
+
+export const runCommand: CliCommand = {
+  command: 'run',
+  describe: 'Run workloads on this host and write one results file',
+  builder: (y) =>
+    y
+      .option('suite', { type: 'string', default: 'quick', choices: ['quick', 'standard', 'full'], describe: 'quick: < 2 min smoke run; standard: ~10 min, for real comparisons; full: longer and tighter' })
+      .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families (e.g. --only mem sys.clock)' })
+      .option('label', { type: 'string', describe: 'Label of this host class (default: <platform>-<hostname>)' })
+      .option('out', { type: 'string', describe: 'Results file to write (default: results/<label>-<time>.json)' })
+      .option('seed', { type: 'number', describe: 'Seed of the workload order (default: random, recorded in the file)' })
+      .option('rounds', { type: 'number', describe: "Rounds per workload (default: the suite's)" })
+      .option('resume', { type: 'string', describe: 'Continue an interrupted run in this file' })
+      .option('io-dir', { type: 'string', describe: 'Directory for storage workloads (default: current directory; tmpfs measures nothing)' })
+      .option('progress', { type: 'boolean', default: true, describe: 'Progress bar on stderr (--no-progress to hide)' })
+      .example('virtax run --suite quick', 'smoke run, under 2 minutes')
+      .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
+      .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
+      .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C'),
+  run: async (args: RunArgs) => {
+    const started = Date.now();
+    const { file, out, interrupted } = await runCommandImpl(args);
+    process.stdout.write(`${formatRunSummary(file)}\n`);
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    if (file.conditions.stealPct !== null && file.conditions.stealPct > 0) {
+      process.stdout.write(`steal time during the run: ${file.conditions.stealPct.toFixed(2)}% of CPU time (the hypervisor ran someone else)\n`);
+    }
+    if (interrupted) {
+      process.stderr.write(`interrupted after ${secs} s; measured rounds kept in ${out}\ncontinue with: virtax run --resume ${out}\n`);
+      return 130;
+    }
+    process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
+    return file.workloads.some((w) => w.status === 'failed') ? 1 : 0;
+  },
+};

@@ -1,0 +1,215 @@
+/**
+ * The runner: rounds of every selected workload in a seeded random order, each round in a fresh process
+ * (through an Executor), checkpointing the results file after every round so an interrupted run keeps
+ * what it measured and `--resume` continues it.
+ *
+ * Order: for round r = 1..R, the workloads in a fresh seeded shuffle. Slow drift of the machine then
+ * spreads over all workloads instead of landing on one (DESIGN.md "Statistics").
+ */
+import { randomUUID } from 'node:crypto';
+import { summarize } from '../stats/describe.js';
+import { createRng, shuffled } from '../stats/random.js';
+import {
+  RESULTS_SCHEMA,
+  type Fingerprint,
+  type ResultsFile,
+  type Round,
+  type Suite,
+  type WorkloadOk,
+  type WorkloadResult,
+} from '../types.js';
+import type { AnyWorkload, PeerAddress, RoundPlan, WorkloadContext } from '../workloads/types.js';
+import type { Executor, RoundReply } from './executor.js';
+import { loadAvg1 } from './steal.js';
+import { SUITES } from './suites.js';
+
+export type RunEvent =
+  | { type: 'start'; totalRounds: number; doneRounds: number; workloads: number }
+  | { type: 'round-start'; workloadId: string; round: number; of: number }
+  | { type: 'round-end'; workloadId: string; round: number; of: number; reply: RoundReply; doneRounds: number };
+
+export interface RunOptions {
+  suite: Suite;
+  /** Rounds per workload; the suite's default when omitted. */
+  rounds?: number;
+  seed: number;
+  label: string;
+  onlyIds: string[] | null;
+  host: Fingerprint;
+  toolVersion: string;
+  executor: Executor;
+  ctx: Omit<WorkloadContext, 'suite'>;
+  /** Override the suite's round plan (tests use tiny plans). */
+  plan?: RoundPlan;
+  /** A partial (or finished) file to continue: its id, seed, suite, rounds and measured rounds are kept. */
+  resume?: ResultsFile;
+  /** Called with the file as it stands after every round (write it atomically). */
+  checkpoint?: (file: ResultsFile) => void;
+  onEvent?: (e: RunEvent) => void;
+  signal?: AbortSignal;
+  /** Wall clock for timestamps (injectable for tests). */
+  now?: () => Date;
+}
+
+interface Accum {
+  w: AnyWorkload;
+  params: Record<string, unknown> | null;
+  rounds: Round[];
+  /** Set once the workload was skipped or failed: its remaining rounds do not run. */
+  ended: { status: 'skipped' | 'failed'; reason: string } | null;
+  extra: Record<string, unknown>;
+  notes: string[];
+}
+
+/** The seeded schedule: round-major, workloads shuffled afresh in every round. */
+export function schedule(ids: readonly string[], rounds: number, seed: number): string[] {
+  const rng = createRng(seed);
+  const out: string[] = [];
+  for (let r = 0; r < rounds; r++) out.push(...shuffled(ids, rng));
+  return out;
+}
+
+function peerLabel(peer: PeerAddress | null): string | null {
+  if (!peer) return null;
+  return peer.kind === 'loopback' ? `loopback (${peer.host}:${peer.port})` : `${peer.host}:${peer.port}`;
+}
+
+function mergeExtra(into: Record<string, unknown>, extra: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(extra)) {
+    const prev = into[k];
+    into[k] = Array.isArray(prev) ? [...prev, v] : prev === undefined ? [v] : [prev, v];
+  }
+}
+
+function toResult(a: Accum): WorkloadResult {
+  const base = { id: a.w.id, category: a.w.category, title: a.w.title };
+  if (a.rounds.length === 0 || (a.ended && a.ended.status === 'skipped')) {
+    return { ...base, status: a.ended?.status ?? 'failed', reason: a.ended?.reason ?? 'no round completed' };
+  }
+  if (a.ended) return { ...base, status: 'failed', reason: `${a.ended.reason} (after ${a.rounds.length} good rounds)` };
+  const ok: WorkloadOk = {
+    ...base,
+    unit: a.w.unit,
+    better: a.w.better,
+    status: 'ok',
+    params: a.params ?? {},
+    summary: summarize(a.rounds, a.w.better),
+    rounds: a.rounds,
+  };
+  if (a.notes.length) ok.notes = [...new Set(a.notes)];
+  if (Object.keys(a.extra).length) ok.extra = a.extra;
+  return ok;
+}
+
+/** Rebuild accumulators from a file being resumed. */
+function fromResume(workloads: AnyWorkload[], file: ResultsFile | undefined): Map<string, Accum> {
+  const acc = new Map<string, Accum>();
+  for (const w of workloads) acc.set(w.id, { w, params: null, rounds: [], ended: null, extra: {}, notes: [] });
+  for (const r of file?.workloads ?? []) {
+    const a = acc.get(r.id);
+    if (!a) continue;
+    if (r.status === 'ok') {
+      a.params = r.params;
+      a.rounds = [...r.rounds];
+      a.extra = { ...(r.extra ?? {}) };
+      a.notes = [...(r.notes ?? [])];
+    } else {
+      a.ended = { status: r.status, reason: r.reason };
+    }
+  }
+  return acc;
+}
+
+/** Workloads a suite selects (before --only). */
+export function suiteWorkloads(all: AnyWorkload[], suite: Suite): AnyWorkload[] {
+  return SUITES[suite].quickOnly ? all.filter((w) => w.inQuick) : all;
+}
+
+/**
+ * Run `workloads` (already selected) and return the finished results file.
+ * Never throws for a workload's failure; throws only when nothing can run at all.
+ */
+export async function runProbe(workloads: AnyWorkload[], opts: RunOptions): Promise<ResultsFile> {
+  const now = opts.now ?? (() => new Date());
+  const resume = opts.resume;
+  const suite = resume?.config.suite ?? opts.suite;
+  const spec = SUITES[suite];
+  const rounds = resume?.config.rounds ?? opts.rounds ?? spec.rounds;
+  const seed = resume?.config.seed ?? opts.seed;
+  const plan = opts.plan ?? spec.plan;
+  const ctx: WorkloadContext = { ...opts.ctx, suite };
+  const acc = fromResume(workloads, resume);
+  const steals: number[] = [];
+  for (const a of acc.values()) for (const r of a.rounds) if (r.stealPct !== null) steals.push(r.stealPct);
+
+  const file: ResultsFile = {
+    schema: RESULTS_SCHEMA,
+    id: resume?.id ?? randomUUID(),
+    label: resume?.label ?? opts.label,
+    startedAt: resume?.startedAt ?? now().toISOString(),
+    finishedAt: null,
+    tool: { name: 'virtax', version: opts.toolVersion, node: process.version },
+    host: opts.host,
+    config: { suite, rounds, seed, onlyIds: resume?.config.onlyIds ?? opts.onlyIds, peer: peerLabel(ctx.peer) },
+    conditions: {
+      stealPct: null,
+      loadAvg1Start: resume?.conditions.loadAvg1Start ?? loadAvg1(),
+      loadAvg1End: null,
+      notes: [...(resume?.conditions.notes ?? [])],
+    },
+    workloads: [],
+  };
+  if (resume) file.conditions.notes.push(`resumed at ${now().toISOString()}`);
+
+  const snapshot = (): ResultsFile => {
+    file.workloads = workloads.map((w) => toResult(acc.get(w.id) as Accum));
+    file.conditions.stealPct = steals.length ? steals.reduce((x, y) => x + y, 0) / steals.length : null;
+    return file;
+  };
+
+  // Skip in the schedule what the resumed file already holds: the first k occurrences of each workload.
+  const seen = new Map<string, number>();
+  const todo: { id: string; round: number }[] = [];
+  for (const id of schedule(workloads.map((w) => w.id), rounds, seed)) {
+    const k = (seen.get(id) ?? 0) + 1;
+    seen.set(id, k);
+    const a = acc.get(id) as Accum;
+    if (a.ended || k <= a.rounds.length) continue;
+    todo.push({ id, round: k });
+  }
+  const total = workloads.length * rounds;
+  let done = total - todo.length;
+  opts.onEvent?.({ type: 'start', totalRounds: total, doneRounds: done, workloads: workloads.length });
+
+  for (const step of todo) {
+    if (opts.signal?.aborted) break;
+    const a = acc.get(step.id) as Accum;
+    if (a.ended) {
+      done++;
+      continue;
+    }
+    opts.onEvent?.({ type: 'round-start', workloadId: step.id, round: step.round, of: rounds });
+    const load = loadAvg1();
+    const reply = await opts.executor.runRound({ workloadId: step.id, suite, ctx, plan }, opts.signal);
+    if (opts.signal?.aborted) break; // an interrupted round is not a failure of the workload
+    if (reply.status === 'ok') {
+      a.params = reply.params;
+      a.rounds.push({ ...reply.outcome.round, loadAvg1: load });
+      if (reply.outcome.round.stealPct !== null) steals.push(reply.outcome.round.stealPct);
+      if (reply.outcome.extra) mergeExtra(a.extra, reply.outcome.extra);
+      if (reply.outcome.notes) a.notes.push(...reply.outcome.notes);
+    } else {
+      a.ended = { status: reply.status, reason: reply.reason };
+    }
+    done++;
+    opts.onEvent?.({ type: 'round-end', workloadId: step.id, round: step.round, of: rounds, reply, doneRounds: done });
+    opts.checkpoint?.(snapshot());
+  }
+
+  snapshot();
+  if (!opts.signal?.aborted) {
+    file.finishedAt = now().toISOString();
+    file.conditions.loadAvg1End = loadAvg1();
+  }
+  return file;
+}

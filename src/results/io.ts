@@ -1,0 +1,98 @@
+/** Reading and writing results files: every reader validates against schema/results.v1.json. */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { InputError } from '../errors.js';
+import { RESULTS_SCHEMA, type ResultsFile } from '../types.js';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+
+/** Absolute path of a JSON Schema shipped in schema/ (works from src/ and from dist/). */
+export function schemaPath(name: string): string {
+  return new URL(`../../schema/${name}`, import.meta.url).pathname;
+}
+
+let validator: ValidateFunction | null = null;
+function validate(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: false, strict: false });
+    addFormats(ajv);
+    validator = ajv.compile(JSON.parse(readFileSync(schemaPath('results.v1.json'), 'utf8')) as object);
+  }
+  return validator;
+}
+
+function describe(err: ErrorObject | undefined): string {
+  if (!err) return 'does not match the schema';
+  const where = err.instancePath || '(top level)';
+  const extra = err.keyword === 'enum' ? ` (${(err.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+  return `${where} ${err.message ?? 'is invalid'}${extra}`;
+}
+
+/** Validate parsed JSON as a results file; throws InputError naming `name` and the first problem. */
+export function asResultsFile(data: unknown, name: string): ResultsFile {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InputError(`${name}: not a virtax results file (expected a JSON object)`);
+  }
+  const schema = (data as { schema?: unknown }).schema;
+  if (schema !== RESULTS_SCHEMA) {
+    const m = typeof schema === 'string' ? /^virtax\.results\/v(\d+)$/.exec(schema) : null;
+    if (m && Number(m[1]) > 1) {
+      throw new InputError(`${name}: written by a newer virtax (schema ${schema}); this virtax reads ${RESULTS_SCHEMA}`);
+    }
+    throw new InputError(`${name}: not a virtax results file (schema is ${JSON.stringify(schema ?? null)}, expected "${RESULTS_SCHEMA}")`);
+  }
+  const v = validate();
+  if (!v(data)) throw new InputError(`${name}: invalid results file: ${describe(v.errors?.[0])}`);
+  return data as ResultsFile;
+}
+
+/** Parse results JSON text; `name` is used in the one-line error. */
+export function parseResults(text: string, name: string): ResultsFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new InputError(`${name}: not valid JSON (truncated or corrupt?): ${why}`);
+  }
+  return asResultsFile(data, name);
+}
+
+/** Read and validate a results file. */
+export function loadResults(path: string): ResultsFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+  }
+  return parseResults(text, path);
+}
+
+/** Write a file atomically: temp file in the same directory, fsync, rename. Readers never see a half file. */
+export function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${dirname(path)}/.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export function saveResults(path: string, results: ResultsFile): void {
+  writeFileAtomic(path, `${JSON.stringify(results, null, 1)}\n`);
+}

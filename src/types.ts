@@ -1,0 +1,150 @@
+/**
+ * The results file contract (`virtax.results/v1`, see DESIGN.md "The results file").
+ * Every reader validates a file against schema/results.v1.json before trusting these types.
+ */
+
+export const RESULTS_SCHEMA = 'virtax.results/v1' as const;
+
+/** Which direction of a metric is better. Every metric declares one. */
+export type Better = 'lower' | 'higher';
+
+/** Workload categories: the groups used for equal-weight overall indices and profile weights. */
+export const CATEGORIES = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network', 'noisy-neighbor'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** What this host is, with the evidence for every conclusion. */
+export interface Fingerprint {
+  /** Host name as the kernel reports it. */
+  hostname: string;
+  /** The conclusion: bare metal, a virtual machine, a container, a container inside a VM, or unknown. */
+  platform: 'metal' | 'vm' | 'container' | 'container-in-vm' | 'unknown';
+  /** Hypervisor family when virtualised (kvm, xen, vmware, hyperv, firecracker, ...), else null. */
+  hypervisor: string | null;
+  /** Container runtime when containerised (docker, podman, kubernetes, lxc, ...), else null. */
+  container: string | null;
+  /** Why: one line per observation that led to the conclusion (cpuinfo flag, DMI vendor, marker files...). */
+  evidence: string[];
+  /** Cloud provider when DMI or metadata files say so (aws, gcp, azure, ...), else null. */
+  cloud: string | null;
+  cpu: {
+    /** CPU model string from /proc/cpuinfo. */
+    model: string;
+    /** Physical cores visible to this host. */
+    cores: number;
+    /** Logical CPUs visible to this host. */
+    threads: number;
+    /** Nominal clock in MHz (from /proc/cpuinfo), 0 when unknown. */
+    mhz: number;
+    /** CPU features that change crypto and vector throughput. */
+    flags: { aes: boolean; sha: boolean; rdrand: boolean; avx2: boolean; avx512: boolean };
+  };
+  /** Current kernel clocksource (tsc, kvm-clock, xen, hyperv_clocksource_tsc_page, ...). */
+  clocksource: string | null;
+  /** Kernel release (uname -r). */
+  kernel: string;
+  /** OS pretty name from /etc/os-release. */
+  os: string;
+  /** Total memory in bytes. */
+  memoryBytes: number;
+  /** NUMA nodes visible (1 when unknown). */
+  numaNodes: number;
+}
+
+/** One independent execution of a workload in a fresh process. */
+export interface Round {
+  /** The round's figure in the workload's unit: total work over total time (not a median of batches). */
+  figure: number;
+  /** Operations performed across all timed batches. */
+  operations: number;
+  /** Seconds spent in timed batches (the round's measured time). */
+  seconds: number;
+  /** Per-batch figures in the workload's unit, one per timed batch. */
+  samples: number[];
+  /** Steal time in percent of CPU time while this round ran (from /proc/stat), null when unknown. */
+  stealPct: number | null;
+  /** Operations per batch in this round (set by calibration), so a round's figure can be recomputed from samples. */
+  batchOperations?: number;
+  /** One-minute load average when the round started (how busy the host was around it). */
+  loadAvg1?: number;
+}
+
+/** Descriptive summary of a workload's round figures (and its batch distribution), in the workload's unit. */
+export interface Summary {
+  /** Number of rounds. */
+  rounds: number;
+  /** Median of the round figures. */
+  median: number;
+  /** Mean of the round figures. */
+  mean: number;
+  /** Minimum round figure. */
+  min: number;
+  /** Maximum round figure. */
+  max: number;
+  /** Coefficient of variation of the round figures (stddev/mean), 0 with one round. */
+  cv: number;
+  /** Median of all batch samples. */
+  p50: number;
+  /** 99th percentile of all batch samples in the "worse" direction (high for lower-is-better, low for higher-is-better). */
+  p99: number;
+  /** Mean steal percent across rounds, null when unknown. */
+  stealPct: number | null;
+}
+
+export interface WorkloadOk {
+  id: string;
+  category: Category;
+  title: string;
+  unit: string;
+  better: Better;
+  status: 'ok';
+  /** Parameters the workload ran with (sizes, targets, what it ran against). */
+  params: Record<string, unknown>;
+  summary: Summary;
+  rounds: Round[];
+  /** Free-form notes the workload wants the reader to see (e.g. "fsync on tmpfs"). */
+  notes?: string[];
+  /** Extra measurements a workload family records (e.g. noisy-neighbor phases). */
+  extra?: Record<string, unknown>;
+}
+
+export interface WorkloadNotOk {
+  id: string;
+  category: Category;
+  title: string;
+  status: 'skipped' | 'failed';
+  /** Why it was skipped or how it failed, one line. */
+  reason: string;
+}
+
+export type WorkloadResult = WorkloadOk | WorkloadNotOk;
+
+export type Suite = 'quick' | 'standard' | 'full';
+
+export interface ResultsFile {
+  schema: typeof RESULTS_SCHEMA;
+  /** UUID of this run. */
+  id: string;
+  /** Human label of the host class ("metal-epyc", "kvm-vm"...). */
+  label: string;
+  /** ISO timestamps. */
+  startedAt: string;
+  /** Null while a run is still in progress (a checkpoint). */
+  finishedAt: string | null;
+  tool: { name: 'virtax'; version: string; node: string };
+  host: Fingerprint;
+  config: {
+    suite: Suite;
+    rounds: number;
+    seed: number;
+    onlyIds: string[] | null;
+    /** Network peer the network workloads ran against ("loopback" when run started its own). */
+    peer?: string | null;
+  };
+  conditions: {
+    stealPct: number | null;
+    loadAvg1Start: number;
+    loadAvg1End: number | null;
+    notes: string[];
+  };
+  workloads: WorkloadResult[];
+}

@@ -1,0 +1,8 @@
+/** Every built-in workload, one family per file. Adding a family means adding one import line here. */
+import { WorkloadRegistry } from './registry.js';
+import type { AnyWorkload } from './types.js';
+import { cpuWorkloads } from './cpu.js';
+
+const families: AnyWorkload[][] = [cpuWorkloads];
+
+export const registry = new WorkloadRegistry(families.flat());

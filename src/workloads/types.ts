@@ -1,0 +1,103 @@
+/**
+ * The one Workload interface (STYLE.md habit 1). A workload is a value; the runner never knows which one it runs.
+ *
+ * Lifecycle of a round, always in a fresh child process (src/probes/round-child.ts):
+ *   available?(ctx) -> setup(params, ctx) -> calibrate batch size -> warm-up batch -> timed batches -> teardown(state)
+ *
+ * Figures: a workload's `figure` says how (operations, seconds) becomes a number in its unit.
+ *   - `rate`: operations / seconds * scale (higher is better): ops/s, bytes/s ...
+ *   - `cost`: seconds / operations * scale (lower is better): ns per call, us per fsync ...
+ * A round's figure is its total operations over its total timed seconds (DESIGN.md: not a median of batches).
+ */
+import type { Better, Category, Round, Suite } from '../types.js';
+
+export type FigureKind = { kind: 'rate'; scale: number } | { kind: 'cost'; scale: number };
+
+/** What a batch may return when it measures itself (e.g. oversleep of timers) instead of being timed by the runner. */
+export interface BatchMeasure {
+  operations: number;
+  seconds: number;
+}
+
+/** Where network workloads send traffic. */
+export interface PeerAddress {
+  host: string;
+  port: number;
+  /** 'loopback' when `run` started its own peer, 'remote' for --peer. */
+  kind: 'loopback' | 'remote';
+}
+
+/** What a workload may know about the run it is part of. Plain data: it crosses the process boundary. */
+export interface WorkloadContext {
+  suite: Suite;
+  /** Network target for network workloads (null when none was set up). */
+  peer: PeerAddress | null;
+  /** A scratch directory the workload may write into (removed by the runner). */
+  scratchDir: string;
+  /** Directory for storage workloads (defaults to the current directory's filesystem, not tmpfs). */
+  ioDir: string;
+}
+
+/** How long a round runs; chosen by the runner from the suite. */
+export interface RoundPlan {
+  /** A timed batch should last at least this long (raised to 1000x the timer's resolution). */
+  targetBatchSeconds: number;
+  /** Timed batches continue until this much time has been measured ... */
+  roundSeconds: number;
+  /** ... and at least this many batches were timed ... */
+  minBatches: number;
+  /** ... but never more than this many. */
+  maxBatches: number;
+}
+
+/** Full control of a round, for workloads whose round is not "calibrated batches" (noisy-neighbor phases). */
+export interface CustomRoundOutput {
+  round: Round;
+  /** Merged into the WorkloadResult's `extra` by the runner (per-round lists are appended). */
+  extra?: Record<string, unknown>;
+  notes?: string[];
+}
+
+export interface Workload<P extends Record<string, unknown> = Record<string, unknown>, S = unknown> {
+  /** Stable id users type: `family.name` (e.g. `mem.latency`). */
+  readonly id: string;
+  readonly category: Category;
+  readonly title: string;
+  /** Unit of the figure, e.g. `ns/access`, `MB/s`, `ops/s`. */
+  readonly unit: string;
+  readonly better: Better;
+  /** One line: what this stresses and why virtualization changes it. */
+  readonly stresses: string;
+  readonly figure: FigureKind;
+  /** Included in the quick suite? (standard and full run everything). */
+  readonly inQuick?: boolean;
+  /** Parameters for a suite (sizes, counts). Recorded in the results file. */
+  params(suite: Suite, ctx: WorkloadContext): P;
+  /** A reason this workload cannot run here (missing device, no permission), or null. Checked in the child. */
+  available?(params: P, ctx: WorkloadContext): Promise<string | null> | string | null;
+  setup(params: P, ctx: WorkloadContext): Promise<S> | S;
+  /**
+   * Perform `operations` operations. Return nothing to be timed by the runner, or a BatchMeasure when the
+   * workload measures itself. Must do real work the optimiser cannot remove (keep a result in `state`).
+   */
+  batch(state: S, operations: number): void | BatchMeasure | Promise<void | BatchMeasure>;
+  teardown?(state: S): Promise<void> | void;
+  /** Operations in the first calibration batch (default 1). */
+  readonly initialOperations?: number;
+  /** Replace the calibrated-batch round entirely (noisy-neighbor phases). */
+  customRound?(params: P, ctx: WorkloadContext, plan: RoundPlan): Promise<CustomRoundOutput>;
+}
+
+/** Erased type used by the registry and the runner. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyWorkload = Workload<any, any>;
+
+/** Figure in the workload's unit for `operations` done in `seconds`. */
+export function figureOf(figure: FigureKind, operations: number, seconds: number): number {
+  return figure.kind === 'rate' ? (operations / seconds) * figure.scale : (seconds / operations) * figure.scale;
+}
+
+/** Unit-kind invariant used by the statistics: higher-is-better figures are rates, lower-is-better are costs. */
+export function directionOf(figure: FigureKind): Better {
+  return figure.kind === 'rate' ? 'higher' : 'lower';
+}
