@@ -1,0 +1,112 @@
+/**
+ * The comparison contract: what `compare`, `gate`, `duel`, the report and the advisor all consume.
+ * Percent overheads are always "positive = candidate is worse" (DESIGN.md "Statistics").
+ */
+import type { Better, Category, Fingerprint } from '../types.js';
+
+/** The one verdict vocabulary (computed by one function in src/stats/verdict.ts). */
+export type Verdict = 'slower' | 'faster' | 'same' | 'inconclusive';
+
+/** A point estimate with its interval, criterion-style. */
+export interface Estimate {
+  point: number;
+  lo: number;
+  hi: number;
+  /** Confidence level, e.g. 0.95. */
+  level: number;
+  /** How the interval was made. */
+  method: 'bca' | 'percentile';
+}
+
+/** One side's view of a workload in a comparison. */
+export interface SideSummary {
+  median: number;
+  rounds: number;
+  cv: number;
+  p50: number;
+  p99: number;
+  stealPct: number | null;
+}
+
+export type RowComparison =
+  | {
+      status: 'compared';
+      id: string;
+      category: Category;
+      title: string;
+      unit: string;
+      better: Better;
+      base: SideSummary;
+      cand: SideSummary;
+      /** Overhead in percent: 100*(exp(d)-1) of the worse-direction log ratio, with its interval. */
+      overheadPct: Estimate;
+      /** The same on the log scale (d). */
+      logRatio: Estimate;
+      /** Mann-Whitney U two-sided p-value on the round figures (tie-corrected). */
+      pValue: number;
+      /** Benjamini-Hochberg adjusted p-value across the compared rows. */
+      qValue: number;
+      verdict: Verdict;
+      /** For inconclusive rows: rounds per side that would likely settle it, else null. */
+      roundsToSettle: number | null;
+      /** Tail inflation: cand p99 / base p99 in the worse direction (>1 = cand tail is worse). */
+      tailRatio: number | null;
+      notes: string[];
+    }
+  | {
+      status: 'not-compared';
+      id: string;
+      category: Category | null;
+      title: string | null;
+      /** One line: missing on one side, skipped/failed, non-positive samples, ... */
+      reason: string;
+    };
+
+export interface EnvDiff {
+  field: string;
+  base: string;
+  cand: string;
+}
+
+export interface NoiseComparison {
+  /** Median across workloads of each side's CV of round figures. */
+  baseCv: number;
+  candCv: number;
+  /** cand/base CV ratio with a bootstrap interval over workloads (null when fewer than 2 workloads). */
+  cvRatio: Estimate | null;
+  /** Median across workloads of p99/p50 (worse direction) per side. */
+  baseTail: number;
+  candTail: number;
+  tailRatio: Estimate | null;
+  baseStealPct: number | null;
+  candStealPct: number | null;
+}
+
+export interface Comparison {
+  schema: 'virtax.comparison/v1';
+  base: { id: string; label: string; host: Fingerprint };
+  cand: { id: string; label: string; host: Fingerprint };
+  settings: { noisePct: number; alpha: number; level: number; resamples: number; seed: number };
+  rows: RowComparison[];
+  /** Geometric mean of per-workload ratios (equal weight per category unless weights given). */
+  overall: { overheadPct: Estimate; workloads: number; weights: Partial<Record<Category, number>> } | null;
+  noise: NoiseComparison | null;
+  envDiffs: EnvDiff[];
+  /** Loud warnings: different CPU models, partial files, different schema, ... */
+  warnings: string[];
+}
+
+export interface CompareOptions {
+  /** Noise threshold δ in percent (default 1). */
+  noisePct?: number;
+  /** Significance level (default 0.05). */
+  alpha?: number;
+  /** Bootstrap resamples (default 10,000). */
+  resamples?: number;
+  /** Seed of the bootstrap (default 1). */
+  seed?: number;
+  /** Category weights for the overall index (default: equal per category). */
+  weights?: Partial<Record<Category, number>>;
+  /** Only these workload ids. */
+  onlyIds?: string[];
+}
