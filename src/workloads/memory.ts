@@ -188,10 +188,20 @@ export const memLatency: Workload<LatencyParams, LatencyState> = {
 
 /**
  * Bytes mapped per operation: above glibc's largest dynamic mmap threshold (32 MiB), so every chunk is a fresh
- * mmap and every free an munmap; not larger, because a round times at least 10 chunks.
+ * mmap and every free an munmap (with 8 MiB chunks glibc reused its heap after the first few). Teardown checks
+ * the fault count, so reused memory can never pass as page faults.
  */
 export const PAGEFAULT_CHUNK_BYTES = 40 * MiB;
 const PAGES_PER_CHUNK = PAGEFAULT_CHUNK_BYTES / PAGE_BYTES;
+
+/** Minor faults of this process so far (field 10 of /proc/self/stat), or null where there is no procfs. */
+export function minorFaults(stat = '/proc/self/stat'): number | null {
+  const text = readTrimmed(stat);
+  if (text === null) return null;
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const v = Number(fields[7]);
+  return Number.isFinite(v) ? v : null;
+}
 
 /** `gc()` even when the process was not started with --expose-gc (tests run in-process). */
 function garbageCollector(): () => void {
@@ -211,6 +221,8 @@ interface PageFaultParams extends Record<string, unknown> {
 interface PageFaultState {
   gc: () => void;
   sum: number;
+  pagesTouched: number;
+  faultsAtSetup: number | null;
 }
 
 export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
@@ -236,7 +248,7 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
   setup() {
     // Otherwise V8 frees array buffers on a background thread, after (and beside) the timed batch.
     setFlagsFromString('--no-concurrent-array-buffer-sweeping');
-    return { gc: garbageCollector(), sum: 0 };
+    return { gc: garbageCollector(), sum: 0, pagesTouched: 0, faultsAtSetup: minorFaults() };
   },
   batch(state, operations) {
     for (let n = 0; n < operations; n++) {
@@ -244,7 +256,17 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
       for (let p = 0; p < PAGEFAULT_CHUNK_BYTES; p += PAGE_BYTES) chunk[p] = 1; // a write: a real page, not the zero page
       state.sum += chunk[PAGEFAULT_CHUNK_BYTES - PAGE_BYTES] as number;
       chunk = null;
-      state.gc(); // frees the ArrayBuffer: glibc munmaps a chunk this large
+      state.gc(); // frees the ArrayBuffer: glibc munmaps an mmapped chunk
+    }
+    state.pagesTouched += operations * PAGES_PER_CHUNK;
+  },
+  teardown(state) {
+    const now = minorFaults();
+    if (state.faultsAtSetup === null || now === null) return;
+    const faults = now - state.faultsAtSetup;
+    // Every touched page must have faulted; fewer means the allocator reused memory and the figure is not faults.
+    if (faults < 0.9 * state.pagesTouched) {
+      throw new Error(`only ${faults} page faults for ${state.pagesTouched} pages touched: memory was reused, not fresh`);
     }
   },
 };
