@@ -142,7 +142,7 @@ const DMI_CLOUDS: { cloud: string; field: keyof Dmi; re: RegExp; what: string }[
 const ACPI_OEMS: { hv: string; re: RegExp; what: string }[] = [
   { hv: 'firecracker', re: /^FIRECK/, what: "Firecracker's ACPI tables" },
   { hv: 'cloud-hypervisor', re: /^CLOUDH/, what: "Cloud Hypervisor's ACPI tables" },
-  { hv: 'kvm', re: /^BOCHS/, what: "QEMU's ACPI tables" },
+  { hv: 'qemu', re: /^BOCHS/, what: "QEMU's ACPI tables" },
   { hv: 'vmware', re: /^VMWARE/, what: "VMware's ACPI tables" },
   { hv: 'hyperv', re: /^VRTUAL/, what: "Hyper-V's ACPI tables" },
   { hv: 'xen', re: /^Xen/, what: "Xen's ACPI tables" },
