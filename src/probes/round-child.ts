@@ -18,11 +18,8 @@ export async function measure(req: RoundRequest): Promise<RoundReply> {
 }
 
 if (process.env.VIRTAX_ROUND_CHILD === '1' && process.send) {
-  // Ctrl-C in a terminal signals the whole process group. The parent decides what an interrupt means (keep the
-  // finished rounds, kill this round); if this child died of the signal first, its parent could record the
-  // workload as failed before it saw the interrupt itself. So ignore them here, and leave when the parent goes.
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => {});
+  // The parent starts us in our own process group (Ctrl-C reaches only it) and kills us on interrupt; if it goes
+  // away without doing so, stop rather than finish a round nobody will read.
   process.on('disconnect', () => process.exit(1));
   process.once('message', (req: RoundRequest) => {
     void measure(req).then((reply) => {
