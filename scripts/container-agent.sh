@@ -9,12 +9,15 @@
 # Options:
 #   --cpu-quota PCT   CPU quota in percent of one CPU (e.g. 50 = half a CPU; 200 = two CPUs). Default: none.
 #   --period US       CFS period in microseconds (default 100000).
-#   --name NAME       cgroup name under /sys/fs/cgroup/cpu (default virtax-agent-<pid>); removed on exit.
+#   --cpu-shares N    cpu.shares of the container's cgroup (default: the kernel's, 1024).
+#   --name NAME       cgroup name (default virtax-agent-<pid>), made under the cpu cgroup this script
+#                     runs in (nested, as container runtimes do); removed on exit.
 #   --no-netns        keep the host's network namespace (for network workloads against a host peer).
 # Exit status: the command's; 2 for bad usage or a missing prerequisite (the reason on stderr).
 set -eu
 
 quota=""
+shares=""
 period=100000
 name="virtax-agent-$$"
 netns="--net"
@@ -22,10 +25,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --cpu-quota) quota="${2:?--cpu-quota needs a percentage}"; shift 2 ;;
     --period) period="${2:?--period needs microseconds}"; shift 2 ;;
+    --cpu-shares) shares="${2:?--cpu-shares needs a number}"; shift 2 ;;
     --name) name="${2:?--name needs a name}"; shift 2 ;;
     --no-netns) netns=""; shift ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) break ;;
   esac
 done
@@ -36,20 +40,26 @@ case "$name" in *[!A-Za-z0-9._-]*|'') echo "container-agent: --name may hold onl
 
 root=/sys/fs/cgroup/cpu
 cg=""
-if [ -n "$quota" ]; then
-  case "$quota" in *[!0-9]*|'') echo "container-agent: --cpu-quota must be a whole percentage (got $quota)" >&2; exit 2 ;; esac
-  [ -w "$root/cgroup.procs" ] && [ -e "$root/cpu.cfs_quota_us" ] || {
-    echo "container-agent: no writable cgroup v1 cpu controller at $root (mount | grep cgroup)" >&2; exit 2; }
-  cg="$root/$name"
+if [ -n "$quota$shares" ]; then
+  case "$quota$shares" in *[!0-9]*) echo "container-agent: --cpu-quota and --cpu-shares take whole numbers" >&2; exit 2 ;; esac
+  [ -e "$root/cpu.cfs_quota_us" ] || { echo "container-agent: no cgroup v1 cpu controller at $root (mount | grep cgroup)" >&2; exit 2; }
+  # The cpu cgroup we are in now: the container's cgroup goes below it.
+  here=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3 }' /proc/self/cgroup)
+  parent="$root${here%/}"
+  [ -w "$parent/cgroup.procs" ] || { echo "container-agent: cannot write cgroup $parent" >&2; exit 2; }
+  cg="$parent/$name"
   mkdir "$cg"
-  echo "$period" > "$cg/cpu.cfs_period_us"
-  echo $((period * quota / 100)) > "$cg/cpu.cfs_quota_us"
+  if [ -n "$quota" ]; then
+    echo "$period" > "$cg/cpu.cfs_period_us"
+    echo $((period * quota / 100)) > "$cg/cpu.cfs_quota_us"
+  fi
+  [ -z "$shares" ] || echo "$shares" > "$cg/cpu.shares"
   echo $$ > "$cg/cgroup.procs"
 fi
 
 cleanup() {
   if [ -n "$cg" ] && [ -d "$cg" ]; then
-    echo $$ > "$root/cgroup.procs" 2>/dev/null || true
+    echo $$ > "$parent/cgroup.procs" 2>/dev/null || true
     rmdir "$cg" 2>/dev/null || true
   fi
 }

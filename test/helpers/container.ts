@@ -4,7 +4,7 @@
  * network, UTS and IPC namespaces, optionally in a cgroup v1 cpu cgroup with a CFS quota).
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -48,4 +48,29 @@ export function containerSupport(): string | null {
   if (probe.error) return `unshare(1) not available: ${probe.error.message}`;
   if (probe.status !== 0) return `unshare cannot make namespaces here: ${probe.stderr.trim().split('\n')[0] ?? `exit ${probe.status}`}`;
   return null;
+}
+
+let groups = 0;
+
+/**
+ * A cpu cgroup with many shares for the process that runs the duel (and so both agents, and any container
+ * cgroup nested below it). This machine runs with scheduler autogroups, where `nice` does nothing across
+ * sessions: on a shared, busy host the cgroup's shares are what keeps other people's load from deciding
+ * the figures. `join(pid)` moves a process in; `remove()` deletes the group once it is empty.
+ */
+export function cpuGroup(shares = 262_144): { path: string; join: (pid: number) => void; remove: () => void } {
+  const path = `/sys/fs/cgroup/cpu/virtax-test-${process.pid}-${++groups}`;
+  mkdirSync(path);
+  writeFileSync(`${path}/cpu.shares`, String(shares));
+  return {
+    path,
+    join: (pid) => writeFileSync(`${path}/cgroup.procs`, String(pid)),
+    remove: () => {
+      try {
+        rmdirSync(path);
+      } catch (e) {
+        console.warn(`could not remove ${path}: ${(e as Error).message}`);
+      }
+    },
+  };
 }
