@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareDuel } from '../src/duel/compare.js';
-import { benjaminiHochberg, hodgesLehmann, pairedEstimate, pairedLogRatios, signedRankPValue } from '../src/stats/paired.js';
+import { hodgesLehmann, pairedEstimate, pairedLogRatios, signedRankPValue } from '../src/stats/paired.js';
 import { createRng } from '../src/stats/random.js';
 import type { Fingerprint, ResultsFile, Round } from '../src/types.js';
 
@@ -32,16 +32,6 @@ describe('Wilcoxon signed-rank p-value', () => {
     // ties -> normal approximation with tie and continuity correction (scipy: correction=True, method='approx')
     expect(signedRankPValue([0.5, -0.2, 1.1, 0.3, 0.3, 0.9, -0.4, 0.7, 1.2, 0.3, 0.05, 0.6])).toBeCloseTo(0.01656124365281427, 5);
     expect(signedRankPValue([0, 0])).toBe(1);
-  });
-});
-
-describe('Benjamini-Hochberg', () => {
-  it('adjusts in input order (golden values)', () => {
-    const q = benjaminiHochberg([0.01, 0.04, 0.03, 0.5]);
-    expect(q[0]).toBeCloseTo(0.04, 12);
-    expect(q[1]).toBeCloseTo(0.04 * 4 / 3, 12);
-    expect(q[2]).toBeCloseTo(0.04 * 4 / 3, 12);
-    expect(q[3]).toBeCloseTo(0.5, 12);
   });
 });
 

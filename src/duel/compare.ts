@@ -5,12 +5,15 @@
  * the shared Comparison contract (src/stats/types.ts), so every exporter prints it like `compare`'s.
  */
 import { summarize } from '../stats/describe.js';
-import { benjaminiHochberg, pairedEstimate, pairedLogRatios, toPct, type PairedEstimate } from '../stats/paired.js';
+import { envDiffs } from '../stats/compare.js';
+import { benjaminiHochberg } from '../stats/fdr.js';
+import { compareNoise } from '../stats/noise.js';
+import { overallIndex } from '../stats/overall.js';
+import { pairedEstimate, pairedLogRatios, type PairedEstimate } from '../stats/paired.js';
 import { createRng } from '../stats/random.js';
-import type { Comparison, CompareOptions, EnvDiff, Estimate, NoiseComparison, RowComparison, SideSummary } from '../stats/types.js';
+import type { Comparison, CompareOptions, RowComparison, SideSummary } from '../stats/types.js';
 import { roundsToSettle, verdictOf } from '../stats/verdict.js';
-import { median, quantileSorted, sortedOf } from '../stats/describe.js';
-import type { Category, Fingerprint, ResultsFile, Round, WorkloadOk } from '../types.js';
+import type { Category, ResultsFile, Round, WorkloadOk } from '../types.js';
 
 export interface DuelCompareOptions extends CompareOptions {
   /** Confidence level (default 0.95). */
@@ -30,25 +33,6 @@ function settleRounds(est: PairedEstimate, noisePct: number): number | null {
   return roundsToSettle(est.sdLog, width);
 }
 
-export function envDiffs(a: Fingerprint, b: Fingerprint): EnvDiff[] {
-  const fields: [string, (f: Fingerprint) => string][] = [
-    ['platform', (f) => f.platform],
-    ['hypervisor', (f) => f.hypervisor ?? 'none'],
-    ['container', (f) => f.container ?? 'none'],
-    ['cpu.model', (f) => f.cpu.model],
-    ['cpu.threads', (f) => String(f.cpu.threads)],
-    ['clocksource', (f) => f.clocksource ?? 'unknown'],
-    ['kernel', (f) => f.kernel],
-    ['memoryBytes', (f) => String(f.memoryBytes)],
-  ];
-  return fields.filter(([, get]) => get(a) !== get(b)).map(([field, get]) => ({ field, base: get(a), cand: get(b) }));
-}
-
-export interface PairedRow {
-  id: string;
-  estimate: PairedEstimate | null;
-}
-
 /** Paired estimate of one workload from the two sides' rounds, or the reason it cannot be compared. */
 export function pairWorkload(a: WorkloadOk, b: WorkloadOk, opts: { level: number; resamples: number; seed: number }): PairedEstimate | string {
   const n = Math.min(a.rounds.length, b.rounds.length);
@@ -59,11 +43,6 @@ export function pairWorkload(a: WorkloadOk, b: WorkloadOk, opts: { level: number
   } catch (e) {
     return (e as Error).message;
   }
-}
-
-function estimateFrom(point: number, draws: number[], level: number): Estimate {
-  const s = sortedOf(draws);
-  return { point, lo: quantileSorted(s, (1 - level) / 2), hi: quantileSorted(s, 1 - (1 - level) / 2), level, method: 'percentile' };
 }
 
 /** Compare side B (candidate) against side A (base) from their results files, pairing rounds by index. */
@@ -131,77 +110,21 @@ export function compareDuel(a: ResultsFile, b: ResultsFile, options: DuelCompare
     cand: { id: b.id, label: b.label, host: b.host },
     settings: { noisePct, alpha, level, resamples, seed },
     rows,
-    overall: overall(estimates, level, options.weights),
-    noise: noise(rows, level, seed),
+    overall: overallIndex(
+      estimates.map((e) => ({ category: e.category, point: e.est.logRatio.point, replicates: e.est.replicates, variance: e.est.replicateVariance, widening: 1 })),
+      level,
+      options.weights,
+    ),
+    noise: compareNoise(
+      estimates.map((e) => {
+        const r = rows[e.row] as Extract<RowComparison, { status: 'compared' }>;
+        const tail = (x: SideSummary) => (r.better === 'lower' ? x.p99 / x.p50 : x.p50 / x.p99);
+        return { baseCv: r.base.cv, candCv: r.cand.cv, baseTail: tail(r.base), candTail: tail(r.cand) };
+      }),
+      { base: a.conditions.stealPct, cand: b.conditions.stealPct },
+      { resamples, level, seed },
+    ),
     envDiffs: envDiffs(a.host, b.host),
     warnings,
-  };
-}
-
-/**
- * Overall index: weighted mean of the per-workload log ratios (equal weight per category unless weights
- * are given, split evenly among a category's workloads); its interval combines the b-th bootstrap
- * replicate of every workload (workloads are resampled independently).
- */
-function overall(
-  est: { est: PairedEstimate; category: Category }[],
-  level: number,
-  given: Partial<Record<Category, number>> | undefined,
-): Comparison['overall'] {
-  if (est.length === 0) return null;
-  const perCat = new Map<Category, number>();
-  for (const e of est) perCat.set(e.category, (perCat.get(e.category) ?? 0) + 1);
-  const weights: Partial<Record<Category, number>> = {};
-  for (const c of perCat.keys()) weights[c] = given ? (given[c] ?? 0) : 1;
-  const wsum = [...perCat.keys()].reduce((s, c) => s + (weights[c] ?? 0), 0);
-  if (!(wsum > 0)) return null;
-  const w = est.map((e) => (weights[e.category] ?? 0) / wsum / (perCat.get(e.category) as number));
-  const point = est.reduce((s, e, i) => s + (w[i] as number) * e.est.logRatio.point, 0);
-  const B = Math.min(...est.map((e) => e.est.replicates.length));
-  const draws: number[] = [];
-  for (let b = 0; b < B; b++) draws.push(est.reduce((s, e, i) => s + (w[i] as number) * (e.est.replicates[b] as number), 0));
-  const log = estimateFrom(point, draws, level);
-  return {
-    overheadPct: { point: toPct(log.point), lo: toPct(log.lo), hi: toPct(log.hi), level, method: 'percentile' },
-    workloads: est.length,
-    weights,
-  };
-}
-
-/** Noise of the two sides: medians over workloads; ratios with a seeded bootstrap over workloads. */
-function noise(rows: RowComparison[], level: number, seed: number): NoiseComparison | null {
-  const c = rows.filter((r): r is Extract<RowComparison, { status: 'compared' }> => r.status === 'compared');
-  if (c.length === 0) return null;
-  const tail = (s: SideSummary, better: 'lower' | 'higher') => (better === 'lower' ? s.p99 / s.p50 : s.p50 / s.p99);
-  const baseCv = c.map((r) => r.base.cv);
-  const candCv = c.map((r) => r.cand.cv);
-  const baseTail = c.map((r) => tail(r.base, r.better));
-  const candTail = c.map((r) => tail(r.cand, r.better));
-  const ratio = (num: number[], den: number[]): Estimate | null => {
-    if (c.length < 2) return null;
-    const point = median(num) / median(den);
-    if (!Number.isFinite(point)) return null;
-    const rng = createRng(seed);
-    const draws: number[] = [];
-    for (let b = 0; b < 2000; b++) {
-      const idx = c.map(() => rng.int(0, c.length - 1));
-      const r = median(idx.map((i) => num[i] as number)) / median(idx.map((i) => den[i] as number));
-      if (Number.isFinite(r)) draws.push(r);
-    }
-    return draws.length ? estimateFrom(point, draws, level) : null;
-  };
-  const steal = (xs: (number | null)[]) => {
-    const v = xs.filter((x): x is number => x !== null);
-    return v.length ? median(v) : null;
-  };
-  return {
-    baseCv: median(baseCv),
-    candCv: median(candCv),
-    cvRatio: ratio(candCv, baseCv),
-    baseTail: median(baseTail),
-    candTail: median(candTail),
-    tailRatio: ratio(candTail, baseTail),
-    baseStealPct: steal(c.map((r) => r.base.stealPct)),
-    candStealPct: steal(c.map((r) => r.cand.stealPct)),
   };
 }

@@ -13,10 +13,12 @@
  *   createRng, so the same pairs give the same interval every time.
  * - p-value: Wilcoxon signed-rank test, two-sided (Wilcoxon 1945), zeros dropped; exact distribution for
  *   n <= 30 without ties, otherwise the normal approximation with tie correction and continuity correction.
- * - Multiplicity: Benjamini-Hochberg (1995) adjusted p-values across a comparison's workloads.
+ * Multiplicity (Benjamini-Hochberg) and the overall index come from fdr.ts and overall.ts, as in compare.
  */
 import type { Better } from '../types.js';
 import { quantileSorted, sortedOf, stddev } from './describe.js';
+import { erfc } from './distributions.js';
+import { pct } from './overall.js';
 import type { Rng } from './random.js';
 import type { Estimate } from './types.js';
 
@@ -44,19 +46,6 @@ export function hodgesLehmann(d: readonly number[], idx?: ArrayLike<number>): nu
   walsh.sort();
   const m = walsh.length;
   return m % 2 === 1 ? (walsh[(m - 1) / 2] as number) : ((walsh[m / 2 - 1] as number) + (walsh[m / 2] as number)) / 2;
-}
-
-/** Complementary error function (Numerical Recipes' Chebyshev fit, |error| < 1.2e-7). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }
 
 /** Two-sided Wilcoxon signed-rank p-value of `d` against 0 (1 when nothing is left after dropping zeros). */
@@ -103,20 +92,6 @@ export function signedRankPValue(d: readonly number[]): number {
   return Math.min(1, erfc(z / Math.SQRT2));
 }
 
-/** Benjamini-Hochberg adjusted p-values (q-values), in the input's order. */
-export function benjaminiHochberg(p: readonly number[]): number[] {
-  const m = p.length;
-  const idx = p.map((_, i) => i).sort((a, b) => (p[a] as number) - (p[b] as number));
-  const q = new Array<number>(m);
-  let running = 1;
-  for (let k = m - 1; k >= 0; k--) {
-    const i = idx[k] as number;
-    running = Math.min(running, ((p[i] as number) * m) / (k + 1));
-    q[i] = Math.min(1, running);
-  }
-  return q;
-}
-
 export interface PairedOptions {
   /** Confidence level of the interval (default 0.95). */
   level?: number;
@@ -138,9 +113,9 @@ export interface PairedEstimate {
   sdLog: number;
   /** The bootstrap replicates of the log-ratio estimate, in resampling order (for combined indices). */
   replicates: Float64Array;
+  /** Variance of the replicates (the estimate's bootstrap variance). */
+  replicateVariance: number;
 }
-
-export const toPct = (d: number): number => 100 * (Math.exp(d) - 1);
 
 /** Hodges-Lehmann estimate of paired log ratios `d` with a seeded percentile bootstrap interval. */
 export function pairedEstimate(d: readonly number[], opts: PairedOptions): PairedEstimate {
@@ -151,7 +126,7 @@ export function pairedEstimate(d: readonly number[], opts: PairedOptions): Paire
   const replicates = new Float64Array(B);
   const idx = new Uint32Array(n);
   for (let b = 0; b < B; b++) {
-    for (let i = 0; i < n; i++) idx[i] = opts.rng.int(0, n - 1);
+    for (let i = 0; i < n; i++) idx[i] = opts.rng.below(n);
     replicates[b] = hodgesLehmann(d, idx);
   }
   const sorted = sortedOf(Array.from(replicates));
@@ -161,9 +136,10 @@ export function pairedEstimate(d: readonly number[], opts: PairedOptions): Paire
   return {
     n,
     logRatio: { point, lo, hi, level, method: 'percentile' },
-    overheadPct: { point: toPct(point), lo: toPct(lo), hi: toPct(hi), level, method: 'percentile' },
+    overheadPct: { point: pct(point), lo: pct(lo), hi: pct(hi), level, method: 'percentile' },
     pValue: signedRankPValue(d),
     sdLog: stddev(d),
     replicates,
+    replicateVariance: stddev(Array.from(replicates)) ** 2,
   };
 }
