@@ -1,8 +1,10 @@
 /** Every CLI command. Adding a command means adding its file and one line here. */
 import type { CliCommand } from '../command.js';
+import { agentCommand } from './agent.js';
 import { compareCommand } from './compare.js';
+import { duelCommand } from './duel.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
 
-export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand, compareCommand];
+export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand, compareCommand, agentCommand, duelCommand];
