@@ -2,7 +2,8 @@
 import { WorkloadRegistry } from './registry.js';
 import type { AnyWorkload } from './types.js';
 import { cpuWorkloads } from './cpu.js';
+import { networkWorkloads } from './network.js';
 
-const families: AnyWorkload[][] = [cpuWorkloads];
+const families: AnyWorkload[][] = [cpuWorkloads, networkWorkloads];
 
 export const registry = new WorkloadRegistry(families.flat());
