@@ -3,7 +3,8 @@ import { WorkloadRegistry } from './registry.js';
 import type { AnyWorkload } from './types.js';
 import { cpuWorkloads } from './cpu.js';
 import { networkWorkloads } from './network.js';
+import { noisyWorkloads } from './noisy.js';
 
-const families: AnyWorkload[][] = [cpuWorkloads, networkWorkloads];
+const families: AnyWorkload[][] = [cpuWorkloads, networkWorkloads, noisyWorkloads];
 
 export const registry = new WorkloadRegistry(families.flat());
