@@ -409,18 +409,25 @@ export interface LoadOutcome {
 }
 
 /** Run autocannon against `url` for `seconds`; its latency (whole ms) is not used, only counts. */
-export function runLoad(url: string, connections: number, seconds: number, timeoutMs: number): Promise<LoadOutcome> {
+export function runLoad(url: string, connections: number, load: { seconds: number } | { requests: number }, timeoutMs: number): Promise<LoadOutcome> {
   return new Promise((resolve, reject) => {
     const perSecond: number[] = [];
     const instance = autocannon(
-      { url, connections, duration: seconds, timeout: Math.max(1, Math.ceil(timeoutMs / 1000)), pipelining: 1 },
+      {
+        url,
+        connections,
+        ...('seconds' in load ? { duration: load.seconds } : { amount: load.requests }),
+        timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+        pipelining: 1,
+      },
       (err, r) => {
         if (err) {
           reject(err);
           return;
         }
         resolve({
-          perSecond,
+          // A last tick after the end covers a fraction of a second (often 0 requests): not a per-second sample.
+          perSecond: 'seconds' in load ? perSecond.slice(0, Math.floor(load.seconds)) : perSecond,
           requests: r.requests.total,
           seconds: (new Date(r.finish).getTime() - new Date(r.start).getTime()) / 1000,
           errors: r.errors,
@@ -464,8 +471,12 @@ export const netHttpRps: Workload<RpsParams, null> = markPeerUser({
     } finally {
       await probe.destroy();
     }
+    const url = `${httpOrigin(peer)}${p.path}`;
+    // Warm-up: both ends' JIT and the peer's connection handling, outside the measured seconds.
+    const warm = await runLoad(url, p.connections, { requests: 2000 }, p.timeoutMs);
+    if (warm.errors || warm.timeouts || warm.non2xx) throw new Error(`peer ${peer.host}:${peer.port} failed the warm-up load: ${warm.errors} errors, ${warm.timeouts} timeouts, ${warm.non2xx} non-2xx`);
     const before = readCpuTimes();
-    const r = await runLoad(`${httpOrigin(peer)}${p.path}`, p.connections, p.seconds, p.timeoutMs);
+    const r = await runLoad(url, p.connections, { seconds: p.seconds }, p.timeoutMs);
     const after = readCpuTimes();
     if (r.errors || r.timeouts || r.non2xx) {
       throw new Error(`peer ${peer.host}:${peer.port} under load: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx answers`);
