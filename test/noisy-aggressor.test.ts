@@ -107,3 +107,24 @@ describe('noisy-neighbour phases', () => {
     }
   });
 });
+
+describe('noisy.cpu, one real round', () => {
+  it('alternates alone and with-neighbour phases for every aggressor kind and records steal per phase', async () => {
+    const { measure } = await import('../src/probes/round-child.js');
+    const r = await measure({
+      workloadId: 'noisy.cpu',
+      suite: 'quick',
+      ctx: { suite: 'quick', peer: null, scratchDir: '/tmp', ioDir: '/tmp' },
+      plan: { targetBatchSeconds: 0.005, roundSeconds: 0.2, minBatches: 10, maxBatches: 5000 },
+    });
+    expect(r.status).toBe('ok');
+    if (r.status !== 'ok') return;
+    const extra = r.outcome.extra as { byKind: Record<string, { slowdown: number; tailAmplification: number }>; phases: { phase: string; stealPct: number | null }[]; tailAmplification: number };
+    expect(Object.keys(extra.byKind).sort()).toEqual([...AGGRESSOR_KINDS].sort());
+    expect(extra.phases.map((p) => p.phase)).toEqual(AGGRESSOR_KINDS.flatMap((k) => ['alone', k]));
+    for (const p of extra.phases) expect(p.stealPct === null || p.stealPct >= 0).toBe(true);
+    expect(r.outcome.round.figure).toBeGreaterThan(0);
+    expect(r.outcome.round.samples.length).toBeGreaterThan(0);
+    expect(extra.tailAmplification).toBeGreaterThan(0);
+  });
+});
