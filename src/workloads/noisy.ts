@@ -158,7 +158,7 @@ function noisy(victim: AnyWorkload, name: string, title: string, needsPeer: bool
     unit: 'x',
     better: 'lower',
     figure: { kind: 'cost', scale: 1 },
-    stresses: `co-tenant interference on ${victim.id}: shared cores, caches, memory bandwidth, kernel; tail amplification and steal`,
+    stresses: `co-tenant interference on ${victim.title.toLowerCase()}: shared cores, caches, memory bandwidth, kernel; tail amplification and steal`,
     inQuick: false,
     params: (suite, ctx) => ({
       victim: victim.id,
