@@ -2,9 +2,16 @@
 import { WorkloadRegistry } from './registry.js';
 import type { AnyWorkload } from './types.js';
 import { cpuWorkloads } from './cpu.js';
+import { memoryWorkloads } from './memory.js';
+import { syscallWorkloads } from './syscall.js';
+import { processWorkloads } from './process.js';
+import { cryptoWorkloads } from './crypto.js';
+import { storageWorkloads } from './storage.js';
 import { networkWorkloads } from './network.js';
 import { noisyWorkloads } from './noisy.js';
 
-const families: AnyWorkload[][] = [cpuWorkloads, networkWorkloads, noisyWorkloads];
+const families: AnyWorkload[][] = [
+  cpuWorkloads, memoryWorkloads, syscallWorkloads, processWorkloads, cryptoWorkloads, storageWorkloads, networkWorkloads, noisyWorkloads,
+];
 
 export const registry = new WorkloadRegistry(families.flat());

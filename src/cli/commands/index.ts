@@ -1,9 +1,10 @@
 /** Every CLI command. Adding a command means adding its file and one line here. */
 import type { CliCommand } from '../command.js';
+import { compareCommand } from './compare.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { aggressorCommand } from './aggressor.js';
 import { listCommand } from './list.js';
 import { peerCommand } from './peer.js';
 import { runCommand } from './run.js';
 
-export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand, peerCommand, aggressorCommand];
+export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand, compareCommand, peerCommand, aggressorCommand];
