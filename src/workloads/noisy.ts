@@ -17,49 +17,9 @@ import { readCpuTimes, stealPct } from '../probes/steal.js';
 import { quantileSorted, sortedOf } from '../stats/describe.js';
 import type { Suite } from '../types.js';
 import { cpuInt } from './cpu.js';
+import { memLatency } from './memory.js';
 import { markPeerUser, netTcpRtt, noPeerReason } from './network.js';
 import { figureOf, type AnyWorkload, type CustomRoundOutput, type RoundPlan, type Workload, type WorkloadContext } from './types.js';
-
-interface ChaseState {
-  next: Int32Array;
-  at: number;
-}
-
-/**
- * Victim for memory latency: a dependent pointer chase over one random cycle (Sattolo) through 32 MiB,
- * larger than the last-level cache, so each step is a cache miss and often a TLB miss.
- */
-export const memChaseVictim: Workload<{ bytes: number }, ChaseState> = {
-  id: 'victim.mem-latency',
-  category: 'memory',
-  title: 'Random pointer chase over 32 MiB',
-  unit: 'ns/access',
-  better: 'lower',
-  figure: { kind: 'cost', scale: 1e9 },
-  stresses: 'cache and TLB misses',
-  initialOperations: 10_000,
-  params: () => ({ bytes: 32 * 1024 * 1024 }),
-  setup(p) {
-    const n = p.bytes / 4;
-    const next = new Int32Array(n);
-    for (let i = 0; i < n; i++) next[i] = i;
-    let seed = 0x9e3779b9;
-    for (let i = n - 1; i > 0; i--) {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      const j = seed % i; // Sattolo: j < i gives one cycle through every element
-      const t = next[i] as number;
-      next[i] = next[j] as number;
-      next[j] = t;
-    }
-    return { next, at: 0 };
-  },
-  batch(s, ops) {
-    const next = s.next;
-    let at = s.at;
-    for (let i = 0; i < ops; i++) at = next[at] as number;
-    s.at = at;
-  },
-};
 
 interface NoisyParams extends Record<string, unknown> {
   victim: string;
@@ -217,6 +177,6 @@ function noisy(victim: AnyWorkload, name: string, title: string, needsPeer: bool
 
 export const noisyWorkloads: AnyWorkload[] = [
   noisy(cpuInt, 'cpu', 'Integer CPU work', false),
-  noisy(memChaseVictim, 'mem-latency', 'Memory latency (pointer chase)', false),
+  noisy(memLatency, 'mem-latency', 'Memory latency (pointer chase)', false),
   noisy(netTcpRtt, 'tcp-rtt', 'TCP round trip', true),
 ];
