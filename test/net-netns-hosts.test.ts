@@ -82,8 +82,9 @@ describe.skipIf(why !== null)('network workloads between two namespaces', () => 
     console.log(`net-netns-hosts: net.tcp-rtt ${before.toFixed(1)} us -> ${after.toFixed(1)} us with ${applied.join(', ')}`);
     // 1 mbit each way: a 64-byte message plus headers is about 1 kbit per direction, so about 0.3-2.5 ms per
     // round trip (netem 1 ms each way: about 2 ms). Either way far above an unimpaired veth, well under 20 ms.
-    expect(after).toBeGreaterThan(before * 2);
-    expect(after).toBeGreaterThan(250);
+    // A busy host inflates `before` too, so the size is checked as an added delay, not only as a ratio.
+    expect(after).toBeGreaterThan(before * 1.5);
+    expect(after - before).toBeGreaterThan(250);
     expect(after).toBeLessThan(20_000);
   });
 });
