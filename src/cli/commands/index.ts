@@ -4,7 +4,18 @@ import { agentCommand } from './agent.js';
 import { compareCommand } from './compare.js';
 import { duelCommand } from './duel.js';
 import { fingerprintCommand } from './fingerprint.js';
+import { aggressorCommand } from './aggressor.js';
 import { listCommand } from './list.js';
+import { peerCommand } from './peer.js';
 import { runCommand } from './run.js';
 
-export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand, compareCommand, agentCommand, duelCommand];
+export const commands: CliCommand[] = [
+  listCommand,
+  fingerprintCommand,
+  runCommand,
+  compareCommand,
+  agentCommand,
+  duelCommand,
+  peerCommand,
+  aggressorCommand,
+];
