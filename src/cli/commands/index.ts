@@ -3,5 +3,7 @@ import type { CliCommand } from '../command.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
+import { uploadCommand } from './upload.js';
 
-export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand];
+export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand, serveCommand, uploadCommand];

@@ -13,6 +13,7 @@ import type { ResultsFile, Suite } from '../../types.js';
 import { registry } from '../../workloads/index.js';
 import type { AnyWorkload } from '../../workloads/types.js';
 import type { CliCommand } from '../command.js';
+import { checkCollectorUrl, uploadAfterRun } from './upload.js';
 
 export interface RunArgs {
   suite: string;
@@ -24,6 +25,8 @@ export interface RunArgs {
   resume?: string;
   ioDir?: string;
   progress?: boolean;
+  upload?: string;
+  token?: string;
 }
 
 /** The table printed at the end of a run (also used by `duel` for each side). */
@@ -146,12 +149,15 @@ export const runCommand: CliCommand = {
       .option('resume', { type: 'string', describe: 'Continue an interrupted run in this file' })
       .option('io-dir', { type: 'string', describe: 'Directory for storage workloads (default: current directory; tmpfs measures nothing)' })
       .option('progress', { type: 'boolean', default: true, describe: 'Progress bar on stderr (--no-progress to hide)' })
+      .option('upload', { type: 'string', describe: 'Collector URL to upload the results to at the end (the local file is kept)' })
+      .option('token', { type: 'string', describe: 'Bearer token for --upload (default: $VIRTAX_TOKEN)' })
       .example('virtax run --suite quick', 'smoke run, under 2 minutes')
       .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
       .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
       .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C'),
   run: async (args: RunArgs) => {
     const started = Date.now();
+    if (args.upload) checkCollectorUrl(args.upload, '--upload');
     const { file, out, interrupted } = await runCommandImpl(args);
     process.stdout.write(`${formatRunSummary(file)}\n`);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
@@ -163,6 +169,7 @@ export const runCommand: CliCommand = {
       return 130;
     }
     process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
-    return file.workloads.some((w) => w.status === 'failed') ? 1 : 0;
+    const uploaded = args.upload ? await uploadAfterRun(out, args.upload, args.token) : true;
+    return file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0;
   },
 };
