@@ -62,7 +62,7 @@ describe('collector history and report endpoints', () => {
     const c = await startCollector({ dataDir: dir, token: null, port: 0 });
     try {
       const files = nightly();
-      for (const f of files) expect(c.collector.store.put(f).status).toBe('created');
+      for (const f of files) expect((await c.collector.store.put(f)).status).toBe('created');
       const h = await request(`${c.url}/api/v1/history?label=kvm-m5`);
       const body = JSON.parse(await h.body.text()) as { results: number; workloads: Array<{ shape: { shape: string } }> };
       expect(body.results).toBe(24);

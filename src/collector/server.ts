@@ -178,7 +178,7 @@ export class Collector {
       if (e instanceof InputError) throw new HttpError(422, e.message, 'schema_invalid');
       throw e;
     }
-    const outcome = this.store.put(file);
+    const outcome = await this.store.put(file);
     if (outcome.status === 'conflict') throw new HttpError(409, outcome.reason, 'conflict');
     this.uploads[outcome.status]++;
     const location = `/api/v1/results/${outcome.id}`;

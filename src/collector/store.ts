@@ -4,12 +4,13 @@
  * that answers listings. The files are the truth: the index is rebuilt from them when it is missing or
  * corrupt, and files not yet indexed (a crash between rename and index) are picked up on open.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../errors.js';
-import { asResultsFile, writeFileAtomic } from '../results/io.js';
+import { asResultsFile } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,6 +66,36 @@ export interface OpenReport {
   tempRemoved: number;
 }
 
+/**
+ * writeFileAtomic (src/results/io.ts) without blocking the event loop: temp file named the same way
+ * (`.<name>.<hex>.tmp`, which open() removes after a crash), fsync, rename, then fsync the directory so the
+ * rename itself survives a power cut. Async so concurrent uploads fsync in parallel instead of one by one
+ * on the event loop (the sync version capped the collector at about one upload per fsync).
+ */
+export async function writeFileAtomicAsync(path: string, text: string): Promise<void> {
+  const dir = dirname(path);
+  const tmp = `${dir}/.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  const dh = await open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
+}
+
 function canonical(file: ResultsFile): string {
   return `${JSON.stringify(file)}\n`;
 }
@@ -78,6 +109,7 @@ export class ResultStore {
   readonly resultsDir: string;
   private db!: Database.Database;
   private readonly indexPath: string;
+  private readonly inflight = new Map<string, Promise<PutOutcome>>();
 
   constructor(dataDir: string) {
     this.dir = resolve(dataDir);
@@ -207,7 +239,20 @@ export class ResultStore {
    * Store a validated results file. Same id and same content: duplicate (nothing written).
    * Same id, different content: conflict. The file is on disk (fsynced, renamed) before the index row.
    */
-  put(file: ResultsFile): PutOutcome {
+  async put(file: ResultsFile): Promise<PutOutcome> {
+    const id = file.id.toLowerCase();
+    // One write per id at a time: a second upload of the same id waits, then sees the first one's file.
+    for (let busy = this.inflight.get(id); busy; busy = this.inflight.get(id)) await busy.catch(() => {});
+    const p = this.putNow(file);
+    this.inflight.set(id, p);
+    try {
+      return await p;
+    } finally {
+      this.inflight.delete(id);
+    }
+  }
+
+  private async putNow(file: ResultsFile): Promise<PutOutcome> {
     const path = this.pathOf(file.id);
     const id = file.id.toLowerCase();
     const text = canonical(file);
@@ -219,7 +264,7 @@ export class ResultStore {
       if (known === undefined) this.insertStatement().run(this.row(file, text, new Date().toISOString()));
       return { status: 'duplicate', id };
     }
-    writeFileAtomic(path, text);
+    await writeFileAtomicAsync(path, text);
     this.insertStatement().run(this.row(file, text, new Date().toISOString()));
     return { status: 'created', id };
   }
