@@ -13,7 +13,7 @@ export interface ServerProcess {
 export function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', "import { main } from './src/cli/main.ts'; main(process.argv.slice(1)).then((c) => { process.exitCode = c; });", 'serve', ...args],
+    ['--import', 'tsx', 'src/cli/run-cli.ts', 'serve', ...args],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let out = '';

@@ -1,9 +1,10 @@
 /** Every CLI command. Adding a command means adding its file and one line here. */
 import type { CliCommand } from '../command.js';
+import { compareCommand } from './compare.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { uploadCommand } from './upload.js';
 
-export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand, serveCommand, uploadCommand];
+export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand, compareCommand, serveCommand, uploadCommand];
