@@ -98,3 +98,16 @@ describe('result store index', () => {
     s.close();
   });
 });
+
+describe('result store idempotency across formats', () => {
+  it('a pretty-printed file found on disk and the same result uploaded again is a duplicate, not a conflict', async () => {
+    const f = makeResults();
+    mkdirSync(join(dir, 'results'), { recursive: true });
+    writeFileSync(join(dir, 'results', `${f.id}.json`), JSON.stringify(f, null, 2));
+    const s = new ResultStore(dir);
+    s.open();
+    expect(await s.put(f)).toEqual({ status: 'duplicate', id: f.id });
+    expect(await s.put({ ...f, label: 'other' })).toMatchObject({ status: 'conflict' });
+    s.close();
+  });
+});

@@ -226,7 +226,8 @@ export class ResultStore {
       receivedAt,
       workloads: file.workloads.length,
       bytes: Buffer.byteLength(text),
-      sha256: sha256(text),
+      // Hash of the canonical form: a pretty-printed copy of the same result counts as the same content.
+      sha256: sha256(canonical(file)),
     };
   }
 
@@ -261,7 +262,7 @@ export class ResultStore {
     const text = canonical(file);
     const hash = sha256(text);
     const known = this.db.prepare('SELECT sha256 FROM results WHERE id = ?').pluck().get(id) as string | undefined;
-    const existing = known ?? (existsSync(path) ? sha256(readFileSync(path, 'utf8')) : undefined);
+    const existing = known ?? (existsSync(path) ? sha256(canonical(JSON.parse(readFileSync(path, 'utf8')) as ResultsFile)) : undefined);
     if (existing !== undefined) {
       if (existing !== hash) return { status: 'conflict', id, reason: `result ${id} already stored with different content` };
       if (known === undefined) this.insertStatement().run(this.row(file, text, new Date().toISOString()));
