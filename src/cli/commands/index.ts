@@ -8,6 +8,8 @@ import { aggressorCommand } from './aggressor.js';
 import { listCommand } from './list.js';
 import { peerCommand } from './peer.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
+import { uploadCommand } from './upload.js';
 
 export const commands: CliCommand[] = [
   listCommand,
@@ -18,4 +20,6 @@ export const commands: CliCommand[] = [
   duelCommand,
   peerCommand,
   aggressorCommand,
+  serveCommand,
+  uploadCommand,
 ];

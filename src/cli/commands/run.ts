@@ -15,6 +15,7 @@ import { registry } from '../../workloads/index.js';
 import { usesPeer } from '../../workloads/network.js';
 import type { AnyWorkload, PeerAddress } from '../../workloads/types.js';
 import type { CliCommand } from '../command.js';
+import { checkCollectorUrl, uploadAfterRun } from './upload.js';
 
 export interface RunArgs {
   suite: string;
@@ -28,6 +29,8 @@ export interface RunArgs {
   progress?: boolean;
   /** HOST:PORT of a `virtax peer`; without it, network workloads get a loopback peer in its own process. */
   peer?: string;
+  upload?: string;
+  token?: string;
 }
 
 /** The table printed at the end of a run (also used by `duel` for each side). */
@@ -165,6 +168,8 @@ export const runCommand: CliCommand = {
       .option('io-dir', { type: 'string', describe: 'Directory for storage workloads (default: current directory; tmpfs measures nothing)' })
       .option('progress', { type: 'boolean', default: true, describe: 'Progress bar on stderr (--no-progress to hide)' })
       .option('peer', { type: 'string', describe: 'HOST:PORT of a `virtax peer` for network workloads (default: a loopback peer started for the run)' })
+      .option('upload', { type: 'string', describe: 'Collector URL to upload the results to at the end (the local file is kept)' })
+      .option('token', { type: 'string', describe: 'Bearer token for --upload (default: $VIRTAX_TOKEN)' })
       .example('virtax run --suite quick', 'smoke run, under 2 minutes')
       .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
       .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
@@ -172,6 +177,7 @@ export const runCommand: CliCommand = {
       .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C'),
   run: async (args: RunArgs) => {
     const started = Date.now();
+    if (args.upload) checkCollectorUrl(args.upload, '--upload');
     const { file, out, interrupted } = await runCommandImpl(args);
     process.stdout.write(`${formatRunSummary(file)}\n`);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
@@ -183,6 +189,7 @@ export const runCommand: CliCommand = {
       return 130;
     }
     process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
-    return file.workloads.some((w) => w.status === 'failed') ? 1 : 0;
+    const uploaded = args.upload ? await uploadAfterRun(out, args.upload, args.token) : true;
+    return file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0;
   },
 };
