@@ -1,0 +1,89 @@
+/**
+ * `virtax gate` as a library call: load the baseline (one file or pooled runs) and the current run, apply
+ * the environment guard, compare, decide. Throws InputError for bad input (exit 2); never exits.
+ */
+import { InputError } from '../errors.js';
+import { loadResults } from '../results/io.js';
+import type { CompareOptions, Comparison } from '../stats/types.js';
+import type { ResultsFile } from '../types.js';
+import { GUARDED_FIELDS, hostDiffs, loadBaseline } from './baseline.js';
+import { loadGateConfig, policyOf } from './config.js';
+import { countRows, decideRows, exitCodeOf, idMatches, overallOutcome, workloadSides } from './decide.js';
+import type { GateResult } from './types.js';
+
+export interface GateOptions {
+  /** A results file or a directory of runs of the same host class. */
+  baseline: string;
+  current: string;
+  /** --max-regression in percent; overrides the config's default. */
+  maxRegressionPct?: number;
+  /** Path of a gate config (schema/gate-config.v1.json). */
+  config?: string;
+  /** Only these ids or patterns. */
+  only?: string[];
+  strict?: boolean;
+  /** Compare across different CPU models or hypervisors. */
+  allowEnvChange?: boolean;
+  seed?: number;
+  resamples?: number;
+  noisePct?: number;
+}
+
+export type CompareFn = (base: ResultsFile, cand: ResultsFile, opts: CompareOptions) => Comparison;
+
+export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
+  const policy = policyOf(opts.config ? loadGateConfig(opts.config) : null, opts.maxRegressionPct);
+  const baseline = loadBaseline(opts.baseline);
+  const current = loadResults(opts.current);
+  const base = baseline.pooled;
+
+  const envDiffs = hostDiffs(base.host, current.host);
+  const guarded = envDiffs.filter((d) => (GUARDED_FIELDS as readonly string[]).includes(d.field));
+  if (guarded.length && !opts.allowEnvChange) {
+    throw new InputError(
+      `refusing to gate across environments: ${guarded.map((d) => `${d.field} differs (baseline "${d.base}", current "${d.cand}")`).join('; ')}; pass --allow-env-change to gate anyway`,
+    );
+  }
+
+  const sides = workloadSides(base, current);
+  const only = opts.only?.length ? opts.only.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) : null;
+  if (only) {
+    const unknown = only.filter((p) => ![...sides.keys()].some((id) => idMatches(id, p)));
+    if (unknown.length) throw new InputError(`--only: no workload ${unknown.join(', ')} in the baseline or the current run`);
+  }
+  const toCompare = [...sides.entries()]
+    .filter(([, s]) => s.base === 'ok' && s.cur === 'ok')
+    .filter(([id]) => !only || only.some((p) => idMatches(id, p)))
+    .filter(([id]) => !policy.ignore.some((p) => idMatches(id, p)))
+    .map(([id]) => id);
+  if (toCompare.length === 0) {
+    throw new InputError(`nothing to gate: no workload${only ? ' selected by --only' : ''} was measured (status ok) in both ${opts.baseline} and ${opts.current}`);
+  }
+
+  const settings: CompareOptions = { onlyIds: toCompare };
+  if (opts.seed !== undefined) settings.seed = opts.seed;
+  if (opts.resamples !== undefined) settings.resamples = opts.resamples;
+  if (opts.noisePct !== undefined) settings.noisePct = opts.noisePct;
+  const comparison = compare(base, current, settings);
+
+  const rows = decideRows({ comparison, sides, policy, only });
+  const outcome = overallOutcome(rows);
+  const strict = opts.strict ?? false;
+  const warnings = [...baseline.warnings];
+  if (current.finishedAt === null) warnings.push(`${opts.current} is an unfinished run (checkpoint)`);
+  for (const w of comparison.warnings) if (!warnings.includes(w)) warnings.push(w);
+  if (guarded.length) warnings.push(`gated across environments (--allow-env-change): ${guarded.map((d) => d.field).join(', ')} differ`);
+  return {
+    schema: 'virtax.gate/v1',
+    outcome,
+    exitCode: exitCodeOf(outcome, strict),
+    strict,
+    rows,
+    counts: countRows(rows),
+    baseline: { source: opts.baseline, files: baseline.runs.map((r) => r.path), label: base.label, host: base.host },
+    current: { source: opts.current, label: current.label, host: current.host },
+    envDiffs,
+    warnings,
+    comparison: { settings: comparison.settings },
+  };
+}
