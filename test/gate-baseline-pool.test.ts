@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hostDiffs, loadBaseline, poolRuns } from '../src/gate/baseline.js';
+import { guardedDiffs, loadBaseline, poolRuns } from '../src/gate/baseline.js';
 import { asResultsFile, saveResults } from '../src/results/io.js';
 import { syntheticResults } from './helpers/synthetic.js';
 
@@ -78,11 +78,8 @@ describe('gate baselines: one file or pooled runs of a directory', () => {
     expect(() => poolRuns([{ path: 'a', file: a }, { path: 'b', file: b }])).toThrow(/b: workload cpu.int is in ops\/s .* cannot pool/);
   });
 
-  it('hostDiffs lists guarded fields first, then the others', () => {
-    const d = hostDiffs(run(1).host, run(2, { host: { kernel: '6.6', hypervisor: null } }).host);
-    expect(d).toEqual([
-      { field: 'hypervisor', base: 'kvm', cand: 'none' },
-      { field: 'kernel', base: '6.1.0-synthetic', cand: '6.6' },
-    ]);
+  it('the guard looks at CPU model and hypervisor only', () => {
+    expect(guardedDiffs(run(1).host, run(2, { host: { kernel: '6.6', hypervisor: null } }).host)).toEqual([{ field: 'hypervisor', base: 'kvm', cand: '(none)' }]);
+    expect(guardedDiffs(run(1).host, run(2, { host: { kernel: '6.6' } }).host)).toEqual([]);
   });
 });

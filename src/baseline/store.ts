@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { BASELINE_INDEX, baselineFilesIn, GUARDED_FIELDS, hostDiffs } from '../gate/baseline.js';
+import { BASELINE_INDEX, baselineFilesIn, guardedDiffs } from '../gate/baseline.js';
 import { parseResults, writeFileAtomic } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
 
@@ -110,7 +110,7 @@ export function saveBaseline(paths: string[], dir: string, now: Date): SaveRepor
   const reference = existing[0] ?? incoming[0];
   for (const r of incoming) {
     if (!reference || r === reference) continue;
-    const diffs = hostDiffs(reference.file.host, r.file.host).filter((d) => (GUARDED_FIELDS as readonly string[]).includes(d.field));
+    const diffs = guardedDiffs(reference.file.host, r.file.host);
     if (diffs.length) {
       throw new InputError(
         `${r.path}: not the same host class as ${reference.path}: ${diffs.map((d) => `${d.field} "${d.cand}" vs "${d.base}"`).join(', ')}; use another --dir for another host class`,

@@ -7,7 +7,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
+import { envDiffs } from '../stats/compare.js';
 import { summarize } from '../stats/describe.js';
+import type { EnvDiff } from '../stats/types.js';
 import type { Fingerprint, ResultsFile, WorkloadOk, WorkloadResult } from '../types.js';
 
 /** The index file `virtax baseline save` keeps beside the runs; never a run itself. */
@@ -58,33 +60,11 @@ export function loadBaseline(path: string): Baseline {
 }
 
 /** Fingerprint fields on which the gate refuses to compare unless told to (DESIGN.md "Environment guard"). */
-export const GUARDED_FIELDS = ['cpu.model', 'hypervisor'] as const;
-/** Fingerprint fields whose differences the gate reports without refusing. */
-export const REPORTED_FIELDS = ['platform', 'container', 'kernel', 'clocksource', 'cpu.threads', 'os'] as const;
+export const GUARDED_FIELDS: readonly string[] = ['cpu.model', 'hypervisor'];
 
-export function fingerprintField(h: Fingerprint, field: string): string {
-  switch (field) {
-    case 'cpu.model': return h.cpu.model;
-    case 'cpu.threads': return String(h.cpu.threads);
-    case 'hypervisor': return h.hypervisor ?? 'none';
-    case 'container': return h.container ?? 'none';
-    case 'platform': return h.platform;
-    case 'kernel': return h.kernel;
-    case 'clocksource': return h.clocksource ?? 'unknown';
-    case 'os': return h.os;
-    default: throw new Error(`unknown fingerprint field ${field}`);
-  }
-}
-
-/** Fingerprint differences between two hosts, guarded fields first. */
-export function hostDiffs(base: Fingerprint, cand: Fingerprint): { field: string; base: string; cand: string }[] {
-  const out: { field: string; base: string; cand: string }[] = [];
-  for (const field of [...GUARDED_FIELDS, ...REPORTED_FIELDS]) {
-    const b = fingerprintField(base, field);
-    const c = fingerprintField(cand, field);
-    if (b !== c) out.push({ field, base: b, cand: c });
-  }
-  return out;
+/** The guarded fields among fingerprint differences (from compare's `envDiffs`, the one list of them). */
+export function guardedDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
+  return envDiffs(base, cand).filter((d) => GUARDED_FIELDS.includes(d.field));
 }
 
 function sameStrings(xs: readonly string[]): boolean {
@@ -101,7 +81,7 @@ export function poolRuns(runs: LoadedRun[]): Baseline {
   if (!first) throw new InputError('baseline: no runs to pool');
   const warnings: string[] = [];
   for (const r of runs.slice(1)) {
-    const diffs = hostDiffs(first.file.host, r.file.host).filter((d) => (GUARDED_FIELDS as readonly string[]).includes(d.field));
+    const diffs = guardedDiffs(first.file.host, r.file.host);
     if (diffs.length) {
       throw new InputError(
         `baseline runs are not one host class: ${r.path} differs from ${first.path} in ${diffs.map((d) => `${d.field} ("${d.base}" vs "${d.cand}")`).join(', ')}`,

@@ -6,7 +6,8 @@ import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
-import { GUARDED_FIELDS, hostDiffs, loadBaseline } from './baseline.js';
+import { envDiffs } from '../stats/compare.js';
+import { GUARDED_FIELDS, loadBaseline } from './baseline.js';
 import { loadGateConfig, policyOf } from './config.js';
 import { countRows, decideRows, exitCodeOf, idMatches, overallOutcome, workloadSides } from './decide.js';
 import type { GateResult } from './types.js';
@@ -37,8 +38,8 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   const current = loadResults(opts.current);
   const base = baseline.pooled;
 
-  const envDiffs = hostDiffs(base.host, current.host);
-  const guarded = envDiffs.filter((d) => (GUARDED_FIELDS as readonly string[]).includes(d.field));
+  const diffs = envDiffs(base.host, current.host);
+  const guarded = diffs.filter((d) => GUARDED_FIELDS.includes(d.field));
   if (guarded.length && !opts.allowEnvChange) {
     throw new InputError(
       `refusing to gate across environments: ${guarded.map((d) => `${d.field} differs (baseline "${d.base}", current "${d.cand}")`).join('; ')}; pass --allow-env-change to gate anyway`,
@@ -64,7 +65,14 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   if (opts.seed !== undefined) settings.seed = opts.seed;
   if (opts.resamples !== undefined) settings.resamples = opts.resamples;
   if (opts.noisePct !== undefined) settings.noisePct = opts.noisePct;
-  const comparison = compare(base, current, settings);
+  let comparison: Comparison;
+  try {
+    comparison = compare(base, current, settings);
+  } catch (e) {
+    // compare throws RangeError for options out of range (noise, resamples, seed): bad input.
+    if (e instanceof RangeError) throw new InputError(e.message);
+    throw e;
+  }
 
   const rows = decideRows({ comparison, sides, policy, only });
   const outcome = overallOutcome(rows);
@@ -82,7 +90,7 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
     counts: countRows(rows),
     baseline: { source: opts.baseline, files: baseline.runs.map((r) => r.path), label: base.label, host: base.host },
     current: { source: opts.current, label: current.label, host: current.host },
-    envDiffs,
+    envDiffs: diffs,
     warnings,
     comparison: { settings: comparison.settings },
   };
