@@ -59,6 +59,14 @@ function headline(g: GateResult): string {
   return `PASS: all ${judged} workloads are below their max regression`;
 }
 
+/** Which interval methods the judged rows used (DESIGN.md: say which). */
+export function methodsNote(g: GateResult): string {
+  const judged = g.rows.filter(isJudged);
+  const bca = judged.filter((r) => r.row.overheadPct.method === 'bca').length;
+  const parts = [bca ? `BCa for ${bca}` : '', judged.length - bca ? `percentile for ${judged.length - bca}` : ''].filter(Boolean);
+  return `bootstrap intervals: ${parts.join(', ') || 'none'} (${g.comparison.settings.resamples} resamples, seed ${g.comparison.settings.seed})`;
+}
+
 function baselineLine(g: GateResult): string {
   const n = g.baseline.files.length;
   return n === 1
@@ -85,6 +93,8 @@ export function formatGateTable(g: GateResult): string {
     `${baselineLine(g)} vs current ${g.current.label} (${g.current.source}); overhead > 0 means the current run is worse`,
     '',
     table,
+    '',
+    methodsNote(g),
   ];
   const notes = [...g.envDiffs.map((d) => `environment differs: ${d.field} "${d.base}" -> "${d.cand}"`), ...g.warnings];
   if (notes.length) lines.push('', ...notes.map((n) => `warning: ${n}`));
@@ -166,7 +176,7 @@ export function gateMarkdown(g: GateResult): string {
   const lines = [
     `### ${mark} virtax gate: ${md(headline(g))}`,
     '',
-    `${md(baselineLine(g))} vs current ${md(g.current.label)} (\`${md(g.current.source)}\`). Overhead > 0 means the current run is worse; ${Math.round(s.level * 100)}% bootstrap intervals, ${s.resamples} resamples, seed ${s.seed}.`,
+    `${md(baselineLine(g))} vs current ${md(g.current.label)} (\`${md(g.current.source)}\`). Overhead > 0 means the current run is worse; ${Math.round(s.level * 100)}% ${methodsNote(g)}.`,
     '',
     '| workload | baseline | current | overhead | interval | max | gate |',
     '|---|---:|---:|---:|---|---:|---|',
