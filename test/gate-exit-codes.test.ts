@@ -73,6 +73,7 @@ describe('virtax gate exit codes', () => {
       [b, b, '--max-regression', 'lots'],
       [b, b, '--noise', '150%'],
       [b, b, '--resamples', '10'],
+      [b, b, '--confidence', '120%'],
       [b, b, '--only', 'mem.latency'],
       [b, file([w('sys.stat', 0)])],
       [b, b, '--config', join(dir, 'no-config.json')],

@@ -32,6 +32,7 @@ function result(strict: boolean, envDiff = false): GateResult {
     current: { source: 'current.json', label: 'ci-kvm', host },
     envDiffs: envDiff ? [{ field: 'kernel', base: '6.1', cand: '6.6' }] : [],
     warnings: [],
+    confidence: 0.95,
     comparison: { settings: comparison.settings },
   };
 }
@@ -65,7 +66,7 @@ describe('gate exporters', () => {
   it('terminal table names the outcome and the baseline', () => {
     const t = formatGateTable(result(false));
     expect(t.split('\n')[0]).toBe('virtax gate: FAIL: 1 of 4 workloads regressed beyond their max');
-    expect(t).toContain('bootstrap intervals: percentile for 3 (1000 resamples, seed 1)');
+    expect(t).toContain('bootstrap intervals 95% simultaneous over 3 workloads (each 95%, Bonferroni): percentile for 3; 1000 resamples, seed 1');
     expect(t).toMatch(/cpu\.int\s+100\.0\s+110\.2\s+ns\/op\s+\+10\.2%\s+\[\+8\.1%, \+12\.3%\]\s+5%\s+FAIL/);
   });
   it('annotations: ::error for the regression, ::warning for inconclusive, missing and environment, escaped', () => {

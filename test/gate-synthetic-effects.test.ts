@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runGate } from '../src/gate/gate.js';
+import { busyHostWarnings, perWorkloadLevel, runGate } from '../src/gate/gate.js';
 import { saveResults } from '../src/results/io.js';
 import { compareResults } from '../src/stats/compare.js';
 import { syntheticResults, type SyntheticWorkload } from './helpers/synthetic.js';
@@ -33,6 +33,9 @@ describe('gate on synthetic data with a known effect, 5% max regression', () => 
     expect(g.outcome).toBe('fail');
     expect(g.exitCode).toBe(1);
     for (const r of g.rows) if (r.outcome === 'fail') expect(r.row.overheadPct.point).toBeGreaterThan(7);
+    // two workloads: each interval at 97.5% makes the pair simultaneous at 95%
+    expect(g.comparison.settings.level).toBeCloseTo(0.975, 12);
+    for (const r of g.rows) if (r.outcome === 'fail') expect(r.row.overheadPct.level).toBeCloseTo(0.975, 12);
   });
 
   it('a true 0% passes', () => {
@@ -47,6 +50,23 @@ describe('gate on synthetic data with a known effect, 5% max regression', () => 
       expect(g.rows[0]?.outcome, `seed ${seed}`).toBe('inconclusive');
       expect(g.exitCode).toBe(0);
     }
+  });
+
+  it('Bonferroni: per-workload level from the family-wise confidence', () => {
+    expect(perWorkloadLevel(0.95, 1)).toBeCloseTo(0.95, 12);
+    expect(perWorkloadLevel(0.95, 16)).toBeCloseTo(0.996875, 12);
+    expect(perWorkloadLevel(0.9, 0)).toBeCloseTo(0.9, 12);
+  });
+
+  it('warns when a run was measured on a busy host (load average above its CPUs)', () => {
+    const quiet = syntheticResults({ seed: 1, rounds: 2, batches: 3, workloads: [cost(0)] });
+    const busy = structuredClone(quiet);
+    const w = busy.workloads[0];
+    if (w?.status === 'ok' && w.rounds[1]) w.rounds[1].loadAvg1 = 15.2;
+    expect(busyHostWarnings([{ name: 'quiet.json', file: quiet }])).toEqual([]);
+    expect(busyHostWarnings([{ name: 'busy.json', file: busy }])).toEqual([
+      'busy.json was measured on a busy host (load average up to 15.2 on 2 CPUs): its figures carry other processes\' contention',
+    ]);
   });
 
   it('a pooled baseline of three runs catches a true 10% regression and says how many runs it pooled', () => {

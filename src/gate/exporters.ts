@@ -17,6 +17,11 @@ function plainPct(x: number): string {
   return `${Number(x.toFixed(2))}%`;
 }
 
+/** A confidence level as a percentage: 0.95 -> 95%, 0.996875 -> 99.69%. */
+export function levelPct(level: number): string {
+  return `${Number((100 * level).toFixed(2))}%`;
+}
+
 function interval(e: Estimate): string {
   return `[${signedPct(e.lo)}, ${signedPct(e.hi)}]`;
 }
@@ -35,7 +40,7 @@ const LABEL: Record<GateRow['outcome'], string> = {
 export function explainRow(r: GateRow): string {
   if (isJudged(r)) {
     const e = r.row.overheadPct;
-    const head = `overhead ${signedPct(e.point)}, ${Math.round(e.level * 100)}% interval ${interval(e)} (${e.method}), max regression ${plainPct(r.maxRegressionPct)}`;
+    const head = `overhead ${signedPct(e.point)}, ${levelPct(e.level)} interval ${interval(e)} (${e.method}), max regression ${plainPct(r.maxRegressionPct)}`;
     const medians = `median ${formatNumber(r.row.base.median)} -> ${formatNumber(r.row.cand.median)} ${r.row.unit} (${r.row.better} is better; ${r.row.base.rounds} vs ${r.row.cand.rounds} rounds)`;
     const why =
       r.outcome === 'fail'
@@ -64,7 +69,11 @@ export function methodsNote(g: GateResult): string {
   const judged = g.rows.filter(isJudged);
   const bca = judged.filter((r) => r.row.overheadPct.method === 'bca').length;
   const parts = [bca ? `BCa for ${bca}` : '', judged.length - bca ? `percentile for ${judged.length - bca}` : ''].filter(Boolean);
-  return `bootstrap intervals: ${parts.join(', ') || 'none'} (${g.comparison.settings.resamples} resamples, seed ${g.comparison.settings.seed})`;
+  const simultaneous =
+    judged.length > 1
+      ? `${levelPct(g.confidence)} simultaneous over ${judged.length} workloads (each ${levelPct(g.comparison.settings.level)}, Bonferroni)`
+      : levelPct(g.comparison.settings.level);
+  return `bootstrap intervals ${simultaneous}: ${parts.join(', ') || 'none'}; ${g.comparison.settings.resamples} resamples, seed ${g.comparison.settings.seed}`;
 }
 
 function baselineLine(g: GateResult): string {
@@ -83,9 +92,7 @@ export function formatGateTable(g: GateResult): string {
     }
     return [r.id, '', '', '', '', '', '', `${LABEL[r.outcome]}: ${r.reason}`];
   });
-  const level = g.rows.find(isJudged);
-  const pctLevel = level ? Math.round(level.row.overheadPct.level * 100) : 95;
-  const table = formatTable(['workload', 'baseline', 'current', 'unit', 'overhead', `${pctLevel}% interval`, 'max', 'gate'], rows, [
+  const table = formatTable(['workload', 'baseline', 'current', 'unit', 'overhead', 'interval', 'max', 'gate'], rows, [
     'left', 'right', 'right', 'left', 'right', 'left', 'right', 'left',
   ]);
   const lines = [
@@ -172,11 +179,10 @@ const MD_MARK: Record<GateRow['outcome'], string> = {
 /** Markdown summary (for a PR comment or $GITHUB_STEP_SUMMARY). */
 export function gateMarkdown(g: GateResult): string {
   const mark = g.outcome === 'fail' ? '❌' : g.outcome === 'inconclusive' ? '⚠️' : '✅';
-  const s = g.comparison.settings;
   const lines = [
     `### ${mark} virtax gate: ${md(headline(g))}`,
     '',
-    `${md(baselineLine(g))} vs current ${md(g.current.label)} (\`${md(g.current.source)}\`). Overhead > 0 means the current run is worse; ${Math.round(s.level * 100)}% ${methodsNote(g)}.`,
+    `${md(baselineLine(g))} vs current ${md(g.current.label)} (\`${md(g.current.source)}\`). Overhead > 0 means the current run is worse; ${methodsNote(g)}.`,
     '',
     '| workload | baseline | current | overhead | interval | max | gate |',
     '|---|---:|---:|---:|---|---:|---|',

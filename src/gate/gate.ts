@@ -28,6 +28,32 @@ export interface GateOptions {
   seed?: number;
   resamples?: number;
   noisePct?: number;
+  /** Family-wise confidence of the gate's intervals over all judged workloads (default 0.95). */
+  confidence?: number;
+}
+
+/**
+ * The per-workload interval level that makes the gate's k intervals simultaneous at `confidence`
+ * (Bonferroni: 1 - (1 - confidence) / k). Without it, an A/A gate over 16 workloads with 95% intervals
+ * would fail about one run in three on noise alone (1 - 0.975^16 = 33% for one-sided misses).
+ */
+export function perWorkloadLevel(confidence: number, k: number): number {
+  return 1 - (1 - confidence) / Math.max(1, k);
+}
+
+/** Warnings for runs measured on a busy host: load average above the CPU count means contention. */
+export function busyHostWarnings(files: { name: string; file: ResultsFile }[]): string[] {
+  const out: string[] = [];
+  for (const { name, file } of files) {
+    const loads = [file.conditions.loadAvg1Start, file.conditions.loadAvg1End ?? 0];
+    for (const w of file.workloads) if (w.status === 'ok') for (const r of w.rounds) if (r.loadAvg1 !== undefined) loads.push(r.loadAvg1);
+    const max = Math.max(...loads);
+    const cpus = file.host.cpu.threads;
+    if (cpus > 0 && max > cpus) {
+      out.push(`${name} was measured on a busy host (load average up to ${max.toFixed(1)} on ${cpus} CPUs): its figures carry other processes' contention`);
+    }
+  }
+  return out;
 }
 
 export type CompareFn = (base: ResultsFile, cand: ResultsFile, opts: CompareOptions) => Comparison;
@@ -61,7 +87,9 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
     throw new InputError(`nothing to gate: no workload${only ? ' selected by --only' : ''} was measured (status ok) in both ${opts.baseline} and ${opts.current}`);
   }
 
-  const settings: CompareOptions = { onlyIds: toCompare };
+  const confidence = opts.confidence ?? 0.95;
+  if (!(confidence >= 0.5 && confidence < 1)) throw new InputError(`--confidence: expected a percentage from 50% to below 100% (got ${100 * confidence}%)`);
+  const settings: CompareOptions = { onlyIds: toCompare, level: perWorkloadLevel(confidence, toCompare.length) };
   if (opts.seed !== undefined) settings.seed = opts.seed;
   if (opts.resamples !== undefined) settings.resamples = opts.resamples;
   if (opts.noisePct !== undefined) settings.noisePct = opts.noisePct;
@@ -79,6 +107,7 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   const strict = opts.strict ?? false;
   const warnings = [...baseline.warnings];
   if (current.finishedAt === null) warnings.push(`${opts.current} is an unfinished run (checkpoint)`);
+  warnings.push(...busyHostWarnings([...baseline.runs.map((r) => ({ name: r.path, file: r.file })), { name: opts.current, file: current }]));
   for (const w of comparison.warnings) if (!warnings.includes(w)) warnings.push(w);
   if (guarded.length) warnings.push(`gated across environments (--allow-env-change): ${guarded.map((d) => d.field).join(', ')} differ`);
   return {
@@ -92,6 +121,7 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
     current: { source: opts.current, label: current.label, host: current.host },
     envDiffs: diffs,
     warnings,
+    confidence,
     comparison: { settings: comparison.settings },
   };
 }

@@ -77,6 +77,8 @@ export interface GateResult {
   /** Fingerprint fields that differ (all of them, guarded or not). */
   envDiffs: EnvDiff[];
   warnings: string[];
+  /** Family-wise confidence of the intervals; each workload's interval is at `comparison.settings.level`. */
+  confidence: number;
   comparison: Pick<Comparison, 'settings'>;
 }
 

@@ -19,6 +19,7 @@ interface GateArgs {
   seed: number;
   resamples?: number;
   noise?: string;
+  confidence?: string;
 }
 
 /** The gate command over a compare function (the CLI passes compareResults; tests may pass the same). */
@@ -40,6 +41,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         .option('json', { type: 'boolean', default: false, describe: 'Print the gate result as JSON instead of the table' })
         .option('seed', { type: 'number', default: 1, describe: 'Bootstrap seed (same files and seed, same intervals)' })
         .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10000)' })
+        .option('confidence', { type: 'string', describe: "Family-wise confidence of the intervals over all judged workloads (default 95%; each workload's interval is Bonferroni-adjusted)" })
         .option('noise', { type: 'string', describe: "Noise threshold of the comparison's verdict column (default 1%)" })
         .example('virtax gate --baseline baselines/ci-kvm --current current.json', 'gate against pooled earlier runs, 5% max regression')
         .example('virtax gate --baseline base.json --current cur.json --max-regression 3% --strict --junit junit.xml', 'stricter gate with a JUnit report'),
@@ -60,6 +62,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
       if (args.only?.length) opts.only = args.only;
       if (args.resamples !== undefined) opts.resamples = args.resamples;
       if (args.noise !== undefined) opts.noisePct = parsePercent(args.noise, 'noise');
+      if (args.confidence !== undefined) opts.confidence = parsePercent(args.confidence, 'confidence') / 100;
       const result = runGate(opts, compare);
 
       const markdown = gateMarkdown(result);
