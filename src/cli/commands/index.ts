@@ -1,10 +1,13 @@
 /** Every CLI command. Adding a command means adding its file and one line here. */
+import { compareResults } from '../../stats/compare.js';
 import type { CliCommand } from '../command.js';
 import { agentCommand } from './agent.js';
+import { aggressorCommand } from './aggressor.js';
+import { baselineCommand } from './baseline.js';
 import { compareCommand } from './compare.js';
 import { duelCommand } from './duel.js';
 import { fingerprintCommand } from './fingerprint.js';
-import { aggressorCommand } from './aggressor.js';
+import { makeGateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { peerCommand } from './peer.js';
 import { runCommand } from './run.js';
@@ -16,6 +19,8 @@ export const commands: CliCommand[] = [
   fingerprintCommand,
   runCommand,
   compareCommand,
+  makeGateCommand(compareResults),
+  baselineCommand,
   agentCommand,
   duelCommand,
   peerCommand,
