@@ -143,7 +143,7 @@ export function advise(input: AdviseInput): Advice {
   let recommendation: Advice['recommendation'] = null;
   if (best && best.disqualified.length === 0) {
     const reasons: string[] = [];
-    const runnerUp = ranked[1];
+    const runnerUp = ranked.slice(1).find((h) => h.disqualified.length === 0);
     if (byCost && best.fleetCost && best.hostsNeeded) {
       reasons.push(`lowest cost for the throughput of ${fleet} ${base.label} hosts: ${best.hostsNeeded.point} hosts x ${costText(best.costPerHost ?? 0, profile.costUnit)} = ${costText(best.fleetCost.point, profile.costUnit)}`);
       if (runnerUp?.fleetCost) reasons.push(`next is ${runnerUp.label} at ${costText(runnerUp.fleetCost.point, profile.costUnit)}`);
