@@ -154,7 +154,7 @@ ${me.tests.map((t) => `<li>${escapeHtml(t)}</li>`).join('\n')}
 <li>Verdict: ${escapeHtml(me.verdictRule)}</li>
 </ul>
 <table class="grid"><thead><tr><th>host</th><th>suite</th><th>rounds</th><th>run seed</th><th>tool</th><th>node</th><th>started</th></tr></thead><tbody>${per}</tbody></table>
-<p class="muted">Reproduce: <code>virtax report ${escapeHtml(m.methodology.perHost.map((h) => `${h.label}.json`).join(' '))} --baseline ${escapeHtml(m.baseline)} --noise ${me.noisePct}%${me.seed !== null ? ` --seed ${me.seed}` : ''}</code> (with the same results files).</p>`;
+<p class="muted">Reproduce with the same results files: <code>virtax report FILES... --baseline ${escapeHtml(m.baseline)} --noise ${me.noisePct}%${me.seed !== null ? ` --seed ${me.seed}` : ''}${me.resamples !== null ? ` --resamples ${me.resamples}` : ''}</code></p>`;
 }
 
 const CSS = `
