@@ -76,7 +76,7 @@ async function browserTime(html: string, charts: number): Promise<void> {
     await page.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));
     const t = performance.now();
     await page.goto(pathToFileURL(path).href);
-    await page.waitForFunction((n) => document.querySelectorAll('.chart[data-rendered="true"]').length === n, charts, { timeout: 120_000 });
+    await page.waitForFunction(`document.querySelectorAll('.chart[data-rendered="true"]').length === ${charts}`, undefined, { timeout: 120_000 });
     console.log(`  browser: all ${charts} charts drawn ${((performance.now() - t) / 1000).toFixed(2)} s after navigation (headless chromium)`);
   } finally {
     await browser.close();

@@ -61,7 +61,7 @@ describe('HTML report in headless chromium', () => {
         void d.dismiss();
       });
       await page.goto(pathToFileURL(path).href);
-      await page.waitForFunction((n) => document.querySelectorAll('.chart[data-rendered]').length === n, names.length, { timeout: 30_000 });
+      await page.waitForFunction(`document.querySelectorAll('.chart[data-rendered]').length === ${names.length}`, undefined, { timeout: 30_000 });
       const charts = await page.$$eval('.chart', (els) => els.map((e) => ({ name: e.getAttribute('data-chart'), state: e.getAttribute('data-rendered'), svg: e.querySelectorAll('svg').length, marks: e.querySelectorAll('svg .mark-symbol path, svg .mark-rule line, svg .mark-rect path').length })));
       expect(charts.map((c) => c.name)).toEqual(names);
       for (const c of charts) {
@@ -76,7 +76,7 @@ describe('HTML report in headless chromium', () => {
       await page.waitForTimeout(300);
       await page.screenshot({ path: 'test-output/report.png', fullPage: true });
       expect(dialogs).toEqual([]);
-      expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+      expect(await page.evaluate("document.querySelectorAll('img').length")).toBe(0);
       expect(errors).toEqual([]);
       expect(requested).toEqual([]);
       expect(existsSync('test-output/report.png')).toBe(true);
