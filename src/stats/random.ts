@@ -11,6 +11,11 @@ export interface Rng {
   int(lo: number, hi: number): number;
   /** Uniform float in [0, 1). */
   float(): number;
+  /**
+   * Uniform index in [0, n) from one 32-bit draw by multiply-shift (Lemire 2019, without the rejection
+   * step: bias below n / 2^32, negligible for the resampling sizes here). The bootstrap's inner loop.
+   */
+  below(n: number): number;
 }
 
 export function createRng(seed: number): Rng {
@@ -18,6 +23,7 @@ export function createRng(seed: number): Rng {
   return {
     int: (lo, hi) => uniformInt(g, lo, hi),
     float: () => uniformFloat64(g),
+    below: (n) => Math.floor(((g.next() >>> 0) * n) / 4294967296),
   };
 }
 

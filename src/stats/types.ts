@@ -89,7 +89,15 @@ export interface Comparison {
   settings: { noisePct: number; alpha: number; level: number; resamples: number; seed: number };
   rows: RowComparison[];
   /** Geometric mean of per-workload ratios (equal weight per category unless weights given). */
-  overall: { overheadPct: Estimate; workloads: number; weights: Partial<Record<Category, number>> } | null;
+  overall: {
+    overheadPct: Estimate;
+    /** The same on the log scale: the weighted mean of the rows' d. */
+    logRatio: Estimate;
+    /** Compared workloads with a positive weight. */
+    workloads: number;
+    /** Normalised category weights actually used (sum to 1). */
+    weights: Partial<Record<Category, number>>;
+  } | null;
   noise: NoiseComparison | null;
   envDiffs: EnvDiff[];
   /** Loud warnings: different CPU models, partial files, different schema, ... */
@@ -105,6 +113,8 @@ export interface CompareOptions {
   resamples?: number;
   /** Seed of the bootstrap (default 1). */
   seed?: number;
+  /** Confidence level of the intervals (default 0.95). */
+  level?: number;
   /** Category weights for the overall index (default: equal per category). */
   weights?: Partial<Record<Category, number>>;
   /** Only these workload ids. */

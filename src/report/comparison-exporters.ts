@@ -1,0 +1,134 @@
+/**
+ * Exporters of a Comparison: terminal table, JSON, Markdown and CSV. One signature, `(c) => string`;
+ * the caller decides where the string goes (STYLE.md habit 7). Verdicts come from the Comparison,
+ * computed once by src/stats/verdict.ts.
+ */
+import type { Comparison, Estimate, NoiseComparison, RowComparison } from '../stats/types.js';
+import { formatNumber, formatTable } from './table.js';
+
+export type ComparisonExporter = (c: Comparison) => string;
+
+type Compared = Extract<RowComparison, { status: 'compared' }>;
+
+function signed(x: number, digits = 1): string {
+  return `${x > 0 ? '+' : ''}${x.toFixed(digits)}`;
+}
+
+/** "+5.2% [+4.1, +6.3]" */
+export function formatOverhead(e: Estimate): string {
+  return `${signed(e.point)}% [${signed(e.lo)}, ${signed(e.hi)}]`;
+}
+
+/** A p-value the way people read them: 0.003, 0.04, <0.0001. */
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return '';
+  if (p < 1e-4) return '<0.0001';
+  if (p < 0.01) return p.toFixed(4);
+  return p.toFixed(3);
+}
+
+function verdictText(r: Compared): string {
+  if (r.verdict === 'inconclusive') return r.roundsToSettle !== null ? `inconclusive (~${r.roundsToSettle} rounds)` : 'inconclusive';
+  return r.verdict;
+}
+
+function ratioText(e: Estimate | null, point: number | null = null): string {
+  if (e) return `${e.point.toFixed(2)}x [${e.lo.toFixed(2)}, ${e.hi.toFixed(2)}]`;
+  return point === null ? 'n/a' : `${point.toFixed(2)}x`;
+}
+
+function noiseLines(n: NoiseComparison): string[] {
+  const steal = (x: number | null) => (x === null ? 'unknown' : `${x.toFixed(2)}%`);
+  return [
+    `  round-to-round CV (median over workloads): base ${(100 * n.baseCv).toFixed(2)}%, candidate ${(100 * n.candCv).toFixed(2)}%, ratio ${ratioText(n.cvRatio)}`,
+    `  batch tail p99/p50 (median over workloads): base ${n.baseTail.toFixed(2)}, candidate ${n.candTail.toFixed(2)}, ratio ${ratioText(n.tailRatio)}`,
+    `  steal time: base ${steal(n.baseStealPct)}, candidate ${steal(n.candStealPct)}`,
+  ];
+}
+
+function methodsUsed(c: Comparison): string {
+  const ms = new Set(c.rows.filter((r): r is Compared => r.status === 'compared').map((r) => r.overheadPct.method));
+  return [...ms].join('/') || 'none';
+}
+
+/** The readable terminal table with the overall index, noise, environment differences and warnings. */
+export const comparisonTable: ComparisonExporter = (c) => {
+  const out: string[] = [];
+  for (const w of c.warnings) out.push(`WARNING: ${w}`);
+  if (c.warnings.length) out.push('');
+  out.push(`base:      ${c.base.label} (${c.base.host.platform}${c.base.host.hypervisor ? `/${c.base.host.hypervisor}` : ''}, ${c.base.host.hostname})`);
+  out.push(`candidate: ${c.cand.label} (${c.cand.host.platform}${c.cand.host.hypervisor ? `/${c.cand.host.hypervisor}` : ''}, ${c.cand.host.hostname})`);
+  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)} bootstrap, ${c.settings.resamples} resamples, seed ${c.settings.seed}); noise threshold ±${c.settings.noisePct}%`);
+  out.push('');
+  const rows = c.rows.map((r) =>
+    r.status === 'compared'
+      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, formatOverhead(r.overheadPct), formatP(r.pValue), formatP(r.qValue), verdictText(r)]
+      : [r.id, '', '', '', '', '', `not compared: ${r.reason}`],
+  );
+  out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left']));
+  const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.map((n) => `  ${r.id}: ${n}`) : []));
+  if (notes.length) out.push('', 'notes:', ...notes);
+  out.push('');
+  if (c.overall) {
+    const weights = Object.entries(c.overall.weights).map(([k, v]) => `${k} ${((v as number) * 100).toFixed(0)}%`).join(', ');
+    out.push(`overall: ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads; category weights ${weights})`);
+  } else out.push('overall: n/a');
+  if (c.noise) out.push('noise:', ...noiseLines(c.noise));
+  if (c.envDiffs.length) {
+    out.push('environment differences:');
+    for (const d of c.envDiffs) out.push(`  ${d.field}: ${d.base} -> ${d.cand}`);
+  } else out.push('environment differences: none');
+  return `${out.join('\n')}\n`;
+};
+
+/** JSON as documented by schema/comparison.v1.json. */
+export const comparisonJson: ComparisonExporter = (c) => `${JSON.stringify(c, null, 2)}\n`;
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** Markdown: a summary line, the per-workload table, noise and environment differences. */
+export const comparisonMarkdown: ComparisonExporter = (c) => {
+  const out: string[] = [];
+  out.push(`## virtax compare: ${mdEscape(c.cand.label)} vs ${mdEscape(c.base.label)}`, '');
+  for (const w of c.warnings) out.push(`> **Warning:** ${mdEscape(w)}`, '');
+  if (c.overall) out.push(`**Overall overhead:** ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads, ${Math.round(c.settings.level * 100)}% interval)`, '');
+  out.push(`Positive = candidate worse. Noise threshold ±${c.settings.noisePct}%, ${c.settings.resamples} bootstrap resamples, seed ${c.settings.seed}.`, '');
+  out.push('| workload | base median | cand median | overhead % [interval] | p | q | verdict |', '|---|---:|---:|---:|---:|---:|---|');
+  for (const r of c.rows) {
+    if (r.status === 'compared') {
+      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${mdEscape(r.unit)} | ${formatNumber(r.cand.median)} ${mdEscape(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r)} |`);
+    } else out.push(`| ${r.id} |  |  |  |  |  | not compared: ${mdEscape(r.reason)} |`);
+  }
+  if (c.noise) out.push('', '**Noise**', '', ...noiseLines(c.noise).map((l) => `- ${l.trim()}`));
+  if (c.envDiffs.length) {
+    out.push('', '**Environment differences**', '', '| field | base | candidate |', '|---|---|---|');
+    for (const d of c.envDiffs) out.push(`| ${d.field} | ${mdEscape(d.base)} | ${mdEscape(d.cand)} |`);
+  }
+  return `${out.join('\n')}\n`;
+};
+
+function csvCell(x: string | number | null): string {
+  if (x === null) return '';
+  const s = String(x);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const CSV_HEADER = [
+  'id', 'category', 'status', 'unit', 'better', 'base_median', 'cand_median', 'base_rounds', 'cand_rounds',
+  'overhead_pct', 'overhead_lo', 'overhead_hi', 'method', 'p', 'q', 'verdict', 'rounds_to_settle', 'tail_ratio', 'reason',
+] as const;
+
+/** CSV, one line per workload (RFC 4180 quoting), full precision. */
+export const comparisonCsv: ComparisonExporter = (c) => {
+  const lines = [CSV_HEADER.join(',')];
+  for (const r of c.rows) {
+    const cells: (string | number | null)[] =
+      r.status === 'compared'
+        ? [r.id, r.category, r.status, r.unit, r.better, r.base.median, r.cand.median, r.base.rounds, r.cand.rounds, r.overheadPct.point, r.overheadPct.lo, r.overheadPct.hi, r.overheadPct.method, r.pValue, r.qValue, r.verdict, r.roundsToSettle, r.tailRatio, r.notes.join('; ')]
+        : [r.id, r.category, r.status, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.reason];
+    lines.push(cells.map(csvCell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+};

@@ -1,0 +1,64 @@
+/**
+ * How noisy each host is, and the two hosts compared. Per workload: the coefficient of variation of
+ * the round figures and the tail ratio p99/p50 of the batch samples in the worse direction (≥ 1); per
+ * host: the median of those across workloads (a median, so one pathological workload does not decide);
+ * steal time from /proc/stat as recorded in the files. The cand/base ratios get a percentile bootstrap
+ * interval that resamples workloads in pairs (Efron & Tibshirani 1993, ch. 13), seeded.
+ */
+import { medianOf, percentileInterval } from './bootstrap.js';
+import { createRng } from './random.js';
+import type { Estimate, NoiseComparison } from './types.js';
+
+export interface NoiseRow {
+  baseCv: number;
+  candCv: number;
+  baseTail: number;
+  candTail: number;
+}
+
+function ratioEstimate(base: number[], cand: number[], resamples: number, level: number, seed: number): Estimate | null {
+  const n = base.length;
+  if (n < 2) return null;
+  const point = medianOf(cand) / medianOf(base);
+  if (!Number.isFinite(point) || !(point > 0)) return null;
+  const rng = createRng(seed);
+  const reps = new Float64Array(resamples);
+  const bb = new Float64Array(n);
+  const cb = new Float64Array(n);
+  let k = 0;
+  for (let b = 0; b < resamples; b++) {
+    for (let i = 0; i < n; i++) {
+      const j = rng.below(n);
+      bb[i] = base[j] as number;
+      cb[i] = cand[j] as number;
+    }
+    const r = medianOf(Array.from(cb)) / medianOf(Array.from(bb));
+    if (Number.isFinite(r) && r > 0) reps[k++] = r;
+  }
+  if (k < resamples / 2) return null;
+  const iv = percentileInterval(reps.subarray(0, k), level);
+  return { point, lo: Math.min(point, iv.lo), hi: Math.max(point, iv.hi), level, method: 'percentile' };
+}
+
+export function compareNoise(
+  rows: readonly NoiseRow[],
+  steal: { base: number | null; cand: number | null },
+  opts: { resamples: number; level: number; seed: number },
+): NoiseComparison | null {
+  const cvRows = rows.filter((r) => r.baseCv > 0 && r.candCv > 0 && Number.isFinite(r.baseCv) && Number.isFinite(r.candCv));
+  const tailRows = rows.filter((r) => r.baseTail > 0 && r.candTail > 0 && Number.isFinite(r.baseTail) && Number.isFinite(r.candTail));
+  if (cvRows.length === 0 && tailRows.length === 0) return null;
+  const med = (xs: number[]) => (xs.length ? medianOf(xs) : 0);
+  // Fewer resamples than the rows' bootstrap: this one resamples a handful of workloads.
+  const b = Math.min(opts.resamples, 2000);
+  return {
+    baseCv: med(cvRows.map((r) => r.baseCv)),
+    candCv: med(cvRows.map((r) => r.candCv)),
+    cvRatio: ratioEstimate(cvRows.map((r) => r.baseCv), cvRows.map((r) => r.candCv), b, opts.level, (opts.seed ^ 0x2545f491) | 0),
+    baseTail: med(tailRows.map((r) => r.baseTail)),
+    candTail: med(tailRows.map((r) => r.candTail)),
+    tailRatio: ratioEstimate(tailRows.map((r) => r.baseTail), tailRows.map((r) => r.candTail), b, opts.level, (opts.seed ^ 0x68e31da4) | 0),
+    baseStealPct: steal.base,
+    candStealPct: steal.cand,
+  };
+}
