@@ -25,5 +25,15 @@ export function resolveBaseline(files: ResultsFile[], label?: string): ResultsFi
 
 /** Compare every other file against the baseline, in the files' order. */
 export function compareAgainst(files: ResultsFile[], baseline: ResultsFile, compare: CompareFn, opts: CompareOptions): Comparison[] {
-  return files.filter((f) => f !== baseline).map((f) => compare(baseline, f, opts));
+  return files
+    .filter((f) => f !== baseline)
+    .map((f) => {
+      try {
+        return compare(baseline, f, opts);
+      } catch (e) {
+        // compareResults throws RangeError for options out of range: that is bad usage (exit 2).
+        if (e instanceof RangeError) throw new InputError(e.message);
+        throw e;
+      }
+    });
 }
