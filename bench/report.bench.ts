@@ -11,6 +11,7 @@ import { renderReport } from '../src/report/html.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { buildReportModel } from '../src/report/model.js';
 import { reportSpecs } from '../src/report/specs.js';
+import { compareResults } from '../src/stats/compare.js';
 import { createRng } from '../src/stats/random.js';
 import type { Category, ResultsFile } from '../src/types.js';
 import { comparisonOf, estimate, fingerprintOf, resultsOf, rowOf, type WorkloadSpec } from '../test/report-fixtures.js';
@@ -57,6 +58,11 @@ export async function run(): Promise<void> {
   console.log(`report over ${HOSTS} hosts x ${WORKLOADS} workloads x ${ROUNDS} rounds (${model.forest.length} intervals, ${model.rounds.length} round points)`);
   console.log(`  model ${(t1 - t0).toFixed(0)} ms, specs + HTML ${(t2 - t1).toFixed(0)} ms, total ${total.toFixed(2)} s (target < 3 s) ${total < 3 ? 'ok' : 'OVER'}`);
   console.log(`  HTML ${mb.toFixed(2)} MB (target < 3 MB) ${mb < 3 ? 'ok' : 'OVER'}; Markdown ${(Buffer.byteLength(md) / 1e3).toFixed(0)} kB in ${(t3 - t2).toFixed(0)} ms`);
+  // What `virtax report` adds on top: the real comparisons (default 10,000 resamples), timed on 3 hosts.
+  const tc = performance.now();
+  for (const f of files.slice(1, 4)) compareResults(files[0] as ResultsFile, f, {});
+  const per = (performance.now() - tc) / 3 / 1000;
+  console.log(`  compareResults: ${per.toFixed(2)} s per host (${WORKLOADS} workloads, 10,000 resamples), so about ${(per * (HOSTS - 1)).toFixed(0)} s for ${HOSTS - 1} hosts`);
   await browserTime(html, specs.length);
 }
 

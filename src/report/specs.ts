@@ -93,7 +93,8 @@ export function forestSpec(model: ReportModel): VegaLiteSpec {
     q: r6(r.qValue),
   }));
   const candidates = model.headlines.map((h) => h.label);
-  const step = Math.max(14, Math.min(candidates.length, 60) * 7);
+  // With yOffset the step is per host within a workload's band ('offset'), so bands grow with the hosts.
+  const step = candidates.length <= 3 ? 11 : 7;
   const y = { field: 'id', type: 'nominal', title: null, axis: { labelLimit: 160 } };
   const yOffset = { field: 'host', type: 'nominal', sort: candidates };
   const categories = CATEGORIES.filter((c) => values.some((v) => v.category === c));
@@ -104,7 +105,7 @@ export function forestSpec(model: ReportModel): VegaLiteSpec {
     facet: { row: { field: 'category', type: 'nominal', sort: categories, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
     spec: {
       width: 560,
-      height: { step },
+      height: { step, for: 'offset' },
       layer: [
         ...noiseBandLayers(model.noisePct),
         { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, yOffset, x: { field: 'lo', type: 'quantitative', title: `overhead vs ${model.baseline} (%, positive = slower)` }, x2: { field: 'hi' }, color: { field: 'verdict', type: 'nominal', scale: verdictScale, title: 'verdict' } } },
@@ -204,7 +205,7 @@ export function noisySpec(model: ReportModel): VegaLiteSpec | null {
     description: 'Tail amplification under a noisy neighbor: p99 with the neighbor over p99 alone (1 = none)',
     data: { values },
     width: 520,
-    height: { step: Math.max(14, Math.min(hosts.length, 60) * 6) },
+    height: { step: hosts.length <= 3 ? 12 : 7, for: 'offset' },
     layer: [
       { mark: { type: 'bar' }, encoding: { y: { field: 'row', type: 'nominal', title: null, axis: { labelLimit: 260 } }, yOffset: { field: 'host', type: 'nominal', sort: hosts }, x: { field: 'value', type: 'quantitative', title: 'p99 with neighbor / p99 alone', scale: { zero: false, domainMin: 0 } }, color: { field: 'host', type: 'nominal', sort: hosts, title: 'host', legend: hosts.length <= 20 ? {} : null }, tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field: 'against' }, { field: 'value', title: 'amplification', format: '.3~g' }, { field: 'source' }] } },
       { transform: [{ aggregate: [{ op: 'count', as: 'n' }] }], mark: { type: 'rule', strokeDash: [3, 3], color: '#2c3e50' }, encoding: { x: { datum: 1 } } },
