@@ -58,7 +58,7 @@ function security(host: Fingerprint, profile: Profile): SecurityFacts {
   const notes: string[] = [];
   const cryptoMatters = profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0 || (profile.resembles ?? []).some((id) => id.startsWith('crypto.'));
   if (host.platform === 'metal') notes.push('dedicated hardware: no co-tenants on the machine');
-  if (host.platform === 'vm') notes.push(`shares hardware with other tenants${host.hypervisor ? ` under ${host.hypervisor}` : ''}: its own kernel, but caches and memory bandwidth are shared (side channels, noisy neighbours)`);
+  if (host.platform === 'vm' || host.platform === 'container-in-vm') notes.push(`shares hardware with other tenants${host.hypervisor ? ` under ${host.hypervisor}` : ''}: its own kernel, but caches and memory bandwidth are shared (side channels, noisy neighbours)`);
   if (sharedKernel) notes.push(`shares the kernel with other containers${host.container ? ` (${host.container})` : ''}: a kernel exploit crosses the boundary`);
   if (host.platform === 'unknown') notes.push('isolation unknown: the fingerprint could not tell metal from virtual');
   if (cryptoMatters) {
@@ -148,7 +148,7 @@ export function advise(input: AdviseInput): Advice {
       reasons.push(`lowest cost for the throughput of ${fleet} ${base.label} hosts: ${best.hostsNeeded.point} hosts x ${costText(best.costPerHost ?? 0, profile.costUnit)} = ${costText(best.fleetCost.point, profile.costUnit)}`);
       if (runnerUp?.fleetCost) reasons.push(`next is ${runnerUp.label} at ${costText(runnerUp.fleetCost.point, profile.costUnit)}`);
     } else {
-      reasons.push(best.isBaseline ? `it is the baseline: every measured alternative costs throughput for this profile` : `lowest weighted overhead for this profile`);
+      reasons.push(best.isBaseline ? `it is the baseline, and no alternative measured a lower weighted overhead for this profile` : `lowest weighted overhead for this profile`);
     }
     if (best.isBaseline) {
       reasons.push(`${fleet} hosts, as today`);
