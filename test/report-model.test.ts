@@ -55,10 +55,15 @@ describe('report model', () => {
 
   it('reads noisy-neighbor tail amplification from extra, per aggressor kind', () => {
     const amp = m.noisy.filter((n) => n.metric === 'tail amplification');
+    // Medians over rounds; the per-phase raw figures are not repeated as rows.
     expect(amp.map((n) => [n.host, n.against, n.value])).toEqual([
-      ['kvm-vm', 'phases.cpu', 1.5],
-      ['kvm-vm', 'phases.memory', 1.3],
+      ['kvm-vm', 'all neighbors', 1.4],
+      ['kvm-vm', 'cpu', 1.5],
+      ['kvm-vm', 'memory', 1.3],
     ]);
+    expect(m.noisy.filter((n) => n.metric === 'slowdown').map((n) => [n.against, n.value])).toEqual([['cpu', 1.2], ['memory', 1.1]]);
+    expect(m.noisy.filter((n) => n.metric === 'steal %').map((n) => n.against)).toEqual(['cpu (stealPctAlone)', 'cpu (stealPctWith)', 'memory (stealPctAlone)', 'memory (stealPctWith)']);
+    expect(m.noisy.every((n) => n.source === 'extra')).toBe(true);
   });
 
   it('falls back to p99 against the victim alone when extra has no amplification', () => {

@@ -299,18 +299,26 @@ function noisyRows(f: ResultsFile): NoisyRow[] {
     const victim = w.id.slice('noisy.'.length);
     let found = false;
     if (isRecord(w.extra)) {
-      for (const [path, values] of numericLeaves(w.extra)) {
+      const leaves = [...numericLeaves(w.extra)];
+      // Per-phase raw figures repeat what per-kind summaries say; use them only when nothing else is there.
+      const summary = leaves.filter(([path]) => !/^(phases|perPhase)\b/.test(path));
+      const seen = new Set<string>();
+      for (const [path, values] of summary.length ? summary : leaves) {
         const segs = path.split('.');
         const last = segs[segs.length - 1] ?? '';
         const m = NOISY_METRICS.find((x) => x.re.test(last));
         if (!m || values.length === 0) continue;
-        const against = segs.slice(0, -1).join('.') || 'neighbor';
+        const where = segs.slice(0, -1).filter((x) => !/^(byKind|phases|perPhase|kinds)$/.test(x)).join('.');
+        const against = `${where || 'all neighbors'}${m.metric === 'steal %' ? ` (${last})` : ''}`;
+        const key = `${against}|${m.metric}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         rows.push({ host: f.label, id: w.id, victim, against, metric: m.metric, value: median(values), source: 'extra' });
         if (m.metric === 'tail amplification') found = true;
       }
     }
     const v = byId.get(victim);
-    if (!found && v && v.status === 'ok' && v.better === w.better) {
+    if (!found && v && v.status === 'ok' && v.better === w.better && v.unit === w.unit) {
       const amp = w.better === 'lower' ? w.summary.p99 / v.summary.p99 : v.summary.p99 / w.summary.p99;
       if (Number.isFinite(amp) && amp > 0) {
         rows.push({ host: f.label, id: w.id, victim, against: 'neighbor (vs victim alone)', metric: 'tail amplification', value: amp, source: 'victim p99' });
