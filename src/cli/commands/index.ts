@@ -1,6 +1,7 @@
 /** Every CLI command. Adding a command means adding its file and one line here. */
 import { compareResults } from '../../stats/compare.js';
 import type { CliCommand } from '../command.js';
+import { adviseCommand } from './advise.js';
 import { agentCommand } from './agent.js';
 import { aggressorCommand } from './aggressor.js';
 import { baselineCommand } from './baseline.js';
@@ -10,6 +11,7 @@ import { fingerprintCommand } from './fingerprint.js';
 import { makeGateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { peerCommand } from './peer.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { uploadCommand } from './upload.js';
@@ -21,6 +23,8 @@ export const commands: CliCommand[] = [
   compareCommand,
   makeGateCommand(compareResults),
   baselineCommand,
+  reportCommand,
+  adviseCommand,
   agentCommand,
   duelCommand,
   peerCommand,
