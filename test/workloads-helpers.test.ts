@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCryptoFlags } from '../src/workloads/crypto.js';
+import { minorFaults } from '../src/workloads/memory.js';
 import { filesystemName } from '../src/workloads/storage.js';
 
 describe('host facts the workloads record', () => {
@@ -19,5 +23,17 @@ describe('host facts the workloads record', () => {
     expect(filesystemName(0x58465342)).toBe('xfs');
     expect(filesystemName(0x9123683e)).toBe('btrfs');
     expect(filesystemName(0x1234)).toBe('0x1234');
+  });
+
+  it('reads minor faults from a /proc/<pid>/stat line, even with spaces and parentheses in the command', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtax-stat-'));
+    try {
+      const path = join(dir, 'stat');
+      writeFileSync(path, '4242 (node (round) x) S 1 4242 4242 0 -1 4194560 987654 0 12 0 100 20 0 0 20 0 11 0\n');
+      expect(minorFaults(path)).toBe(987654);
+      expect(minorFaults(join(dir, 'missing'))).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -22,7 +22,13 @@ const LOCAL: Record<string, string> = {
   'io.fsync': 'storage',
 };
 
-const ctxFor = (suite: Suite): WorkloadContext => ({ suite, peer: null, scratchDir: '/tmp', ioDir: process.cwd() });
+// A loopback peer, so network families' params can be computed too (no connection is made by params()).
+const ctxFor = (suite: Suite): WorkloadContext => ({
+  suite,
+  peer: { host: '127.0.0.1', port: 9, kind: 'loopback' },
+  scratchDir: '/tmp',
+  ioDir: process.cwd(),
+});
 
 describe('workload registry', () => {
   it('registers every local workload of DESIGN.md under its exact id and category', () => {

@@ -186,9 +186,22 @@ export const memLatency: Workload<LatencyParams, LatencyState> = {
 // ---------------------------------------------------------------------------------------------------------
 // mem.pagefault
 
-/** Bytes mapped per operation: above glibc's largest dynamic mmap threshold (32 MiB), so every chunk is a fresh mmap. */
-export const PAGEFAULT_CHUNK_BYTES = 64 * MiB;
+/**
+ * Bytes mapped per operation: above glibc's largest dynamic mmap threshold (32 MiB), so every chunk is a fresh
+ * mmap and every free an munmap (with 8 MiB chunks glibc reused its heap after the first few). Teardown checks
+ * the fault count, so reused memory can never pass as page faults.
+ */
+export const PAGEFAULT_CHUNK_BYTES = 40 * MiB;
 const PAGES_PER_CHUNK = PAGEFAULT_CHUNK_BYTES / PAGE_BYTES;
+
+/** Minor faults of this process so far (field 10 of /proc/self/stat), or null where there is no procfs. */
+export function minorFaults(stat = '/proc/self/stat'): number | null {
+  const text = readTrimmed(stat);
+  if (text === null) return null;
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const v = Number(fields[7]);
+  return Number.isFinite(v) ? v : null;
+}
 
 /** `gc()` even when the process was not started with --expose-gc (tests run in-process). */
 function garbageCollector(): () => void {
@@ -208,6 +221,8 @@ interface PageFaultParams extends Record<string, unknown> {
 interface PageFaultState {
   gc: () => void;
   sum: number;
+  pagesTouched: number;
+  faultsAtSetup: number | null;
 }
 
 export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
@@ -216,7 +231,7 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
   title: 'Page faults (map fresh memory, write once per 4 KiB page, unmap)',
   unit: 'ns/page',
   better: 'lower',
-  // One operation maps, faults in and releases one 64 MiB chunk; the figure is per 4 KiB page.
+  // One operation maps, faults in and releases one 40 MiB chunk; the figure is per 4 KiB page.
   figure: { kind: 'cost', scale: 1e9 / PAGES_PER_CHUNK },
   stresses: 'anonymous page faults, zeroing and unmapping: a guest fault on a never-backed page also exits to the host (EPT violation)',
   inQuick: true,
@@ -225,7 +240,7 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
     chunkBytes: PAGEFAULT_CHUNK_BYTES,
     pageBytes: PAGE_BYTES,
     measures:
-      'per 4 KiB page: share of mmap (calloc of a 64 MiB ArrayBuffer), one write fault per page (kernel zero-fill), ' +
+      'per 4 KiB page: share of mmap (calloc of a 40 MiB ArrayBuffer), one write fault per page (kernel zero-fill), ' +
       'and munmap after a full V8 gc() that frees the buffer on this thread (concurrent array-buffer sweeping ' +
       'is turned off so the unmap is inside the timed batch; the gc itself, ~0.1 ms on the small heap, is included)',
     transparentHugePages: transparentHugePages(),
@@ -233,7 +248,7 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
   setup() {
     // Otherwise V8 frees array buffers on a background thread, after (and beside) the timed batch.
     setFlagsFromString('--no-concurrent-array-buffer-sweeping');
-    return { gc: garbageCollector(), sum: 0 };
+    return { gc: garbageCollector(), sum: 0, pagesTouched: 0, faultsAtSetup: minorFaults() };
   },
   batch(state, operations) {
     for (let n = 0; n < operations; n++) {
@@ -241,7 +256,17 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
       for (let p = 0; p < PAGEFAULT_CHUNK_BYTES; p += PAGE_BYTES) chunk[p] = 1; // a write: a real page, not the zero page
       state.sum += chunk[PAGEFAULT_CHUNK_BYTES - PAGE_BYTES] as number;
       chunk = null;
-      state.gc(); // frees the ArrayBuffer: glibc munmaps a chunk this large
+      state.gc(); // frees the ArrayBuffer: glibc munmaps an mmapped chunk
+    }
+    state.pagesTouched += operations * PAGES_PER_CHUNK;
+  },
+  teardown(state) {
+    const now = minorFaults();
+    if (state.faultsAtSetup === null || now === null) return;
+    const faults = now - state.faultsAtSetup;
+    // Every touched page must have faulted; fewer means the allocator reused memory and the figure is not faults.
+    if (faults < 0.9 * state.pagesTouched) {
+      throw new Error(`only ${faults} page faults for ${state.pagesTouched} pages touched: memory was reused, not fresh`);
     }
   },
 };
