@@ -71,7 +71,10 @@ describe('collector history and report endpoints', () => {
       expect(byLabel.headers['content-type']).toMatch(/text\/html/);
       expect(await byLabel.body.text()).toContain('Trend of kvm-m5');
       const byIds = await request(`${c.url}/report?ids=${files[0]!.id},${files[1]!.id}`);
-      expect(await byIds.body.text()).toContain('2 result(s)');
+      const full = await byIds.body.text();
+      // ids give the full comparison report (src/report): vega inlined, the first id is the baseline.
+      expect(full).toContain('vega');
+      expect(full).toContain('kvm-m5 @ ');
       const missing = await request(`${c.url}/report?ids=00000000-0000-4000-8000-000000000000`);
       expect(missing.statusCode).toBe(404);
       await missing.body.text();

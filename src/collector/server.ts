@@ -6,7 +6,7 @@
  *   GET  /api/v1/results        ?label&platform&hypervisor&host&since&until&limit&offset  (newest first)
  *   GET  /api/v1/results/:id    the stored file
  *   GET  /api/v1/history?label  per-workload trend and change-point verdict of one label
- *   GET  /report?ids=a,b|label  HTML report
+ *   GET  /report?ids=a,b|label  HTML report: the ids compared against the first, or one label's history
  *   GET  /healthz, GET /metrics (Prometheus text)
  *
  * Every error answer is JSON `{ "error": "<one line>" }`. A result is acknowledged only after its file is
@@ -19,7 +19,7 @@ import { InputError } from '../errors.js';
 import { asResultsFile } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
 import { buildHistory } from './history.js';
-import { renderReport } from './report.js';
+import { renderComparisonReport, renderHistoryReport } from './report.js';
 import { isResultId, ResultStore, type ListQuery, type OpenReport } from './store.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -138,7 +138,10 @@ export class Collector {
     }
     if (path === '/report') {
       const files = this.reportFiles(url.searchParams);
-      return send(res, 200, renderReport(files, `virtax report (${files.length} results)`), 'text/html; charset=utf-8');
+      const html = url.searchParams.get('label')
+        ? renderHistoryReport(files, `virtax history (${files.length} results)`)
+        : renderComparisonReport(files);
+      return send(res, 200, html, 'text/html; charset=utf-8');
     }
     throw new HttpError(404, `no such endpoint: ${path}`);
   }
@@ -232,7 +235,7 @@ export class Collector {
     }
     const ids = (params.get('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (ids.length === 0) throw new HttpError(400, 'report needs ?ids=<id>,<id>... or ?label=<host label>');
-    if (ids.length > 500) throw new HttpError(400, 'report: at most 500 ids');
+    if (ids.length > 60) throw new HttpError(400, 'report: at most 60 ids (each is compared with the first)');
     return ids.map((id) => {
       if (!isResultId(id)) throw new HttpError(400, `id must be a UUID (got ${JSON.stringify(id.slice(0, 60))})`);
       const f = this.store.get(id);

@@ -77,7 +77,7 @@ export function loadResults(path: string): ResultsFile {
 }
 
 /** Write a file atomically: temp file in the same directory, fsync, rename. Readers never see a half file. */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${dirname(path)}/.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`;
   try {

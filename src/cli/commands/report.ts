@@ -1,5 +1,5 @@
 /** `virtax report RESULTS... --out report.html`: one self-contained HTML report over any number of hosts. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { advise } from '../../advise/advise.js';
 import { compareOptionsFor, loadProfile } from '../../advise/profile.js';
@@ -45,12 +45,6 @@ export function reportModelFrom(args: ReportArgs, compare: CompareFn, now: Date)
   return buildReportModel({ files, baseline: base.label, comparisons, noisePct, advice, generatedAt: now.toISOString(), toolVersion: VERSION });
 }
 
-function writeBytesAtomic(path: string, bytes: Buffer): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
-}
-
 /** The headline in a few terminal lines. */
 export function headlineText(m: ReportModel): string {
   return m.headlines
@@ -89,7 +83,7 @@ export const reportCommand: CliCommand = {
     if (args.png) {
       mkdirSync(args.png, { recursive: true });
       for (const p of await renderPngs(specs)) {
-        writeBytesAtomic(join(args.png, p.file), p.png);
+        writeFileAtomic(join(args.png, p.file), p.png);
         written.push(join(args.png, p.file));
       }
     }
