@@ -37,7 +37,7 @@ describe('coverage of the 95% interval in simulation', () => {
       if (row?.status !== 'compared') throw new Error('row not compared');
       if (row.logRatio.lo <= shift && shift <= row.logRatio.hi) {
         covered++;
-        byNoise[k % 3]++;
+        byNoise[k % 3] = (byNoise[k % 3] ?? 0) + 1;
       }
       if (row.logRatio.method === 'bca') bca++;
       if (shift === 0) {

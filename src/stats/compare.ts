@@ -24,6 +24,9 @@ export const COMPARISON_SCHEMA = 'virtax.comparison/v1' as const;
 
 export const DEFAULTS = { noisePct: 1, alpha: 0.05, resamples: 10_000, seed: 1, level: 0.95 } as const;
 
+/** Beyond this many rounds per side "rounds to settle" is reported as null (the row sits on a threshold). */
+export const MAX_SETTLE_ROUNDS = 10_000;
+
 type Compared = Extract<RowComparison, { status: 'compared' }>;
 
 const finitePositive = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0;
@@ -144,7 +147,8 @@ function compareWorkload(
     const sdB = sdLog(cb.rounds);
     const sdC = sdLog(cc.rounds);
     settle = roundsToSettle(Math.sqrt(sdB * sdB + sdC * sdC), 2 * dist);
-    if (settle === null) notes.push('the point estimate sits on the noise threshold: more rounds will not settle it');
+    if (settle !== null && settle > MAX_SETTLE_ROUNDS) settle = null;
+    if (settle === null) notes.push(`the point estimate sits on the noise threshold: no practical number of rounds (<= ${MAX_SETTLE_ROUNDS}) will settle it`);
   }
   const baseSum = sideSummary(b, cb.rounds);
   const candSum = sideSummary(c, cc.rounds);
