@@ -2,7 +2,12 @@
 import { WorkloadRegistry } from './registry.js';
 import type { AnyWorkload } from './types.js';
 import { cpuWorkloads } from './cpu.js';
+import { memoryWorkloads } from './memory.js';
+import { syscallWorkloads } from './syscall.js';
+import { processWorkloads } from './process.js';
+import { cryptoWorkloads } from './crypto.js';
+import { storageWorkloads } from './storage.js';
 
-const families: AnyWorkload[][] = [cpuWorkloads];
+const families: AnyWorkload[][] = [cpuWorkloads, memoryWorkloads, syscallWorkloads, processWorkloads, cryptoWorkloads, storageWorkloads];
 
 export const registry = new WorkloadRegistry(families.flat());

@@ -1,0 +1,249 @@
+/**
+ * Memory: bandwidth, latency and page faults. Under a hypervisor every TLB miss walks two page tables
+ * (guest, then EPT/NPT), and a fresh page costs a guest fault plus, the first time, an EPT violation on the host.
+ * Bandwidth should be close to native; latency over a buffer far larger than the caches and the TLB reach,
+ * and page faults, are where the nested walks show.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import type { Suite } from '../types.js';
+import type { Workload } from './types.js';
+
+const MiB = 1024 * 1024;
+const CACHE_LINE_BYTES = 64;
+const PAGE_BYTES = 4096;
+
+function readTrimmed(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** The bracketed choice of a sysfs "a [b] c" setting, e.g. transparent huge pages. */
+function sysfsChoice(path: string): string | null {
+  const text = readTrimmed(path);
+  if (text === null) return null;
+  return /\[([^\]]+)\]/.exec(text)?.[1] ?? text;
+}
+
+function transparentHugePages(): string | null {
+  return sysfsChoice('/sys/kernel/mm/transparent_hugepage/enabled');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// mem.bandwidth
+
+/** Bytes copied per operation: one 1 MiB block of a buffer far larger than the last-level cache. */
+export const BANDWIDTH_BLOCK_BYTES = MiB;
+
+interface BandwidthParams extends Record<string, unknown> {
+  bufferBytes: number;
+  blockBytes: number;
+  counts: string;
+}
+
+interface BandwidthState {
+  src: Uint8Array[];
+  dst: Uint8Array[];
+  next: number;
+  check: number;
+}
+
+export const memBandwidth: Workload<BandwidthParams, BandwidthState> = {
+  id: 'mem.bandwidth',
+  category: 'memory',
+  title: 'Memory copy bandwidth (typed array copy, 1 MiB blocks over 64+ MiB)',
+  unit: 'GB/s',
+  better: 'higher',
+  // One operation copies BANDWIDTH_BLOCK_BYTES; the figure is bytes copied per second in 10^9 bytes.
+  figure: { kind: 'rate', scale: BANDWIDTH_BLOCK_BYTES / 1e9 },
+  stresses: 'streaming DRAM reads and writes (memcpy); should be near native, a gap points at NUMA or memory throttling',
+  inQuick: true,
+  initialOperations: 4,
+  params: (suite: Suite) => ({
+    bufferBytes: (suite === 'quick' ? 64 : 128) * MiB,
+    blockBytes: BANDWIDTH_BLOCK_BYTES,
+    counts: 'bytes copied (each read once and written once; STREAM Copy would count both, i.e. 2x)',
+  }),
+  setup(p) {
+    const src = new Uint8Array(p.bufferBytes);
+    const dst = new Uint8Array(p.bufferBytes);
+    // Touch every page of both buffers so no timed copy pays first-touch faults.
+    for (let i = 0; i < src.length; i += PAGE_BYTES) src[i] = i & 0xff;
+    dst.set(src);
+    const blocks = p.bufferBytes / p.blockBytes;
+    const views = (b: Uint8Array) => Array.from({ length: blocks }, (_, k) => b.subarray(k * p.blockBytes, (k + 1) * p.blockBytes));
+    return { src: views(src), dst: views(dst), next: 0, check: 0 };
+  },
+  batch(state, operations) {
+    // Walk the blocks in order: each block was last touched a whole buffer ago, so it is out of cache.
+    const n = state.src.length;
+    let k = state.next;
+    for (let i = 0; i < operations; i++) {
+      (state.dst[k] as Uint8Array).set(state.src[k] as Uint8Array);
+      k = k + 1 === n ? 0 : k + 1;
+    }
+    state.next = k;
+    state.check ^= (state.dst[k] as Uint8Array)[0] as number;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// mem.latency
+
+/**
+ * Sattolo's algorithm: a uniformly random cyclic permutation of 0..n-1 (one cycle through every element).
+ * `next()` returns uniform 32-bit unsigned integers. Result: `perm[k]` is the successor of k in the cycle.
+ */
+export function sattoloCycle(n: number, next: () => number): Uint32Array {
+  const perm = new Uint32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    // j uniform in [0, i): never i itself, which is what makes the result a single cycle.
+    const j = Math.floor((next() / 4294967296) * i);
+    const t = perm[i] as number;
+    perm[i] = perm[j] as number;
+    perm[j] = t;
+  }
+  return perm;
+}
+
+/** A seeded xorshift128 generator of uint32, fast enough to shuffle millions of nodes per round. */
+export function xorshift128(seed: Uint32Array): () => number {
+  let x = seed[0] || 123456789;
+  let y = seed[1] || 362436069;
+  let z = seed[2] || 521288629;
+  let w = seed[3] || 88675123;
+  return () => {
+    const t = x ^ (x << 11);
+    x = y;
+    y = z;
+    z = w;
+    w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
+    return w;
+  };
+}
+
+/**
+ * The chase buffer: one node per cache line (`stride` Int32 slots), each node's first slot holds the
+ * slot index of its successor in a random single cycle. Following `i = buf[i]` visits every line once per lap
+ * in an order no prefetcher can guess, and each load depends on the previous one.
+ */
+export function buildChase(bytes: number, next: () => number): Int32Array {
+  const stride = CACHE_LINE_BYTES / 4;
+  const nodes = Math.floor(bytes / CACHE_LINE_BYTES);
+  const buf = new Int32Array(nodes * stride);
+  const perm = sattoloCycle(nodes, next);
+  for (let k = 0; k < nodes; k++) buf[k * stride] = (perm[k] as number) * stride;
+  return buf;
+}
+
+interface LatencyParams extends Record<string, unknown> {
+  bufferBytes: number;
+  nodeBytes: number;
+  pattern: string;
+  transparentHugePages: string | null;
+}
+
+interface LatencyState {
+  buf: Int32Array;
+  i: number;
+}
+
+export const memLatency: Workload<LatencyParams, LatencyState> = {
+  id: 'mem.latency',
+  category: 'memory',
+  title: 'Memory latency (random pointer chase, one node per cache line)',
+  unit: 'ns/access',
+  better: 'lower',
+  figure: { kind: 'cost', scale: 1e9 },
+  stresses: 'DRAM latency plus TLB misses: under EPT/NPT each miss walks two page tables (RandomAccess -14% under KVM)',
+  inQuick: true,
+  initialOperations: 10_000,
+  params: (suite: Suite) => ({
+    // Far beyond a 32 MiB L3 and any TLB reach with 4 KiB pages.
+    bufferBytes: (suite === 'quick' ? 128 : 256) * MiB,
+    nodeBytes: CACHE_LINE_BYTES,
+    pattern: 'Sattolo single random cycle, dependent loads',
+    transparentHugePages: transparentHugePages(),
+  }),
+  setup(p) {
+    const buf = buildChase(p.bufferBytes, xorshift128(new Uint32Array(randomBytes(16).buffer)));
+    return { buf, i: 0 };
+  },
+  batch(state, operations) {
+    const buf = state.buf;
+    let i = state.i;
+    for (let n = 0; n < operations; n++) i = buf[i] as number;
+    state.i = i;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// mem.pagefault
+
+/** Bytes mapped per operation: above glibc's largest dynamic mmap threshold (32 MiB), so every chunk is a fresh mmap. */
+export const PAGEFAULT_CHUNK_BYTES = 64 * MiB;
+const PAGES_PER_CHUNK = PAGEFAULT_CHUNK_BYTES / PAGE_BYTES;
+
+/** `gc()` even when the process was not started with --expose-gc (tests run in-process). */
+function garbageCollector(): () => void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (typeof g === 'function') return g;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+interface PageFaultParams extends Record<string, unknown> {
+  chunkBytes: number;
+  pageBytes: number;
+  measures: string;
+  transparentHugePages: string | null;
+}
+
+interface PageFaultState {
+  gc: () => void;
+  sum: number;
+}
+
+export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
+  id: 'mem.pagefault',
+  category: 'memory',
+  title: 'Page faults (map fresh memory, write once per 4 KiB page, unmap)',
+  unit: 'ns/page',
+  better: 'lower',
+  // One operation maps, faults in and releases one 64 MiB chunk; the figure is per 4 KiB page.
+  figure: { kind: 'cost', scale: 1e9 / PAGES_PER_CHUNK },
+  stresses: 'anonymous page faults, zeroing and unmapping: a guest fault on a never-backed page also exits to the host (EPT violation)',
+  inQuick: true,
+  initialOperations: 1,
+  params: () => ({
+    chunkBytes: PAGEFAULT_CHUNK_BYTES,
+    pageBytes: PAGE_BYTES,
+    measures:
+      'per 4 KiB page: share of mmap (calloc of a 64 MiB ArrayBuffer), one write fault per page (kernel zero-fill), ' +
+      'and munmap after a full V8 gc() that frees the buffer on this thread (concurrent array-buffer sweeping ' +
+      'is turned off so the unmap is inside the timed batch; the gc itself, ~0.1 ms on the small heap, is included)',
+    transparentHugePages: transparentHugePages(),
+  }),
+  setup() {
+    // Otherwise V8 frees array buffers on a background thread, after (and beside) the timed batch.
+    setFlagsFromString('--no-concurrent-array-buffer-sweeping');
+    return { gc: garbageCollector(), sum: 0 };
+  },
+  batch(state, operations) {
+    for (let n = 0; n < operations; n++) {
+      let chunk: Uint8Array | null = new Uint8Array(PAGEFAULT_CHUNK_BYTES);
+      for (let p = 0; p < PAGEFAULT_CHUNK_BYTES; p += PAGE_BYTES) chunk[p] = 1; // a write: a real page, not the zero page
+      state.sum += chunk[PAGEFAULT_CHUNK_BYTES - PAGE_BYTES] as number;
+      chunk = null;
+      state.gc(); // frees the ArrayBuffer: glibc munmaps a chunk this large
+    }
+  },
+};
+
+export const memoryWorkloads = [memBandwidth, memLatency, memPageFault];
