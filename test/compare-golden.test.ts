@@ -58,26 +58,22 @@ describe('compareResults: golden values on tiny inputs', () => {
     expect(none.warnings.some((x) => x.includes('no overall index'))).toBe(true);
   });
 
-  it('rounds to settle an inconclusive row: n = (2·1.96·sqrt(sB² + sC²) / W)², W = 2·distance of d to the nearest threshold', () => {
+  it('rounds to settle an inconclusive row: n·(h/distance)², h the half-interval facing the threshold it must clear', () => {
     const bf = [100, 104, 97, 102, 99];
     const cf = [101, 106, 98, 103.5, 100.5];
-    const c = compareResults(tinyFile('b', [tinyWorkload({ id: 'x', figures: bf })]), tinyFile('c', [tinyWorkload({ id: 'x', figures: cf })]), { resamples: 2000 });
-    const r = row(c, 'x');
+    const files = [tinyFile('b', [tinyWorkload({ id: 'x', figures: bf })]), tinyFile('c', [tinyWorkload({ id: 'x', figures: cf })])] as const;
+    // d = ln(101/100) sits exactly on the +1% threshold: nothing can settle it.
+    const r = row(compareResults(files[0], files[1], { resamples: 2000 }), 'x');
     expect(r.verdict).toBe('inconclusive');
-    const sd = (xs: number[]) => {
-      const l = xs.map(Math.log);
-      const m = l.reduce((a, x) => a + x, 0) / l.length;
-      return Math.sqrt(l.reduce((a, x) => a + (x - m) ** 2, 0) / (l.length - 1));
-    };
-    const d = Math.log(101 / 100);
-    const dist = Math.min(Math.abs(d - Math.log(1.01)), Math.abs(d - Math.log(0.99)));
-    // d sits exactly on +1%: nothing can settle it
-    expect(dist).toBeLessThan(1e-12);
+    expect(r.logRatio.point).toBeCloseTo(Math.log(1.01), 14);
     expect(r.roundsToSettle).toBeNull();
-    const c2 = compareResults(tinyFile('b', [tinyWorkload({ id: 'x', figures: bf })]), tinyFile('c', [tinyWorkload({ id: 'x', figures: cf })]), { resamples: 2000, noisePct: 3 });
-    const r2 = row(c2, 'x');
+    expect(r.notes.join()).toMatch(/sits on the noise threshold/);
+    // With ±3% the point lies inside the band; to be "same" both halves must fit: n = 5·max(hi-d / ln1.03-d, d-lo / d-ln0.97)².
+    const r2 = row(compareResults(files[0], files[1], { resamples: 2000, noisePct: 3 }), 'x');
     expect(r2.verdict).toBe('inconclusive');
-    const dist2 = Math.abs(d - Math.log(1.03));
-    expect(r2.roundsToSettle).toBe(Math.max(2, Math.ceil(((2 * 1.96 * Math.hypot(sd(bf), sd(cf))) / (2 * dist2)) ** 2)));
+    const { point: d, lo, hi } = r2.logRatio;
+    const ratio = Math.max((hi - d) / (Math.log(1.03) - d), (d - lo) / (d - Math.log(0.97)));
+    expect(r2.roundsToSettle).toBe(Math.ceil(5 * ratio ** 2 - 1e-9));
+    expect(r2.roundsToSettle).toBeGreaterThan(5); // more than it has: it is inconclusive now
   });
 });
