@@ -101,7 +101,7 @@ export function medianOf(xs: readonly number[]): number {
 
 /**
  * A side's own seed component: FNV-1a over the side's shape (rounds, batches per round) and the order
- * pattern of its numbers (is each value below / equal to the next). Scale-free, so multiplying all
+ * pattern of its numbers (is each value below / within 1e-12 of / above the next). Scale-free, so multiplying all
  * samples by a constant resamples the same indices; different data almost surely hash differently.
  */
 export function hashSide(side: SideInput): number {
@@ -117,7 +117,9 @@ export function hashSide(side: SideInput): number {
     for (let i = 0; i + 1 < xs.length; i++) {
       const a = xs[i] as number;
       const b = xs[i + 1] as number;
-      bits = (bits << 2) | (a < b ? 1 : a === b ? 2 : 0);
+      // Relative comparison, so that values 1 ulp apart do not change pattern when scaled.
+      const tol = 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+      bits = (bits << 2) | (b - a > tol ? 1 : Math.abs(b - a) <= tol ? 2 : 0);
       if (++k === 15) {
         mix(bits);
         bits = 0;
@@ -209,8 +211,11 @@ function jackknifeSums(figures: readonly number[], sign: number): { s2: number; 
   mean /= n;
   let s2 = 0;
   let s3 = 0;
+  // Influence values below rounding noise are zero: identical rounds must read as a degenerate jackknife.
+  const noise = 1e-12 * Math.max(1, Math.abs(mean));
   for (let j = 0; j < n; j++) {
-    const l = (n - 1) * (mean - (loo[j] as number));
+    const diff = mean - (loo[j] as number);
+    const l = Math.abs(diff) <= noise ? 0 : (n - 1) * diff;
     s2 += l * l;
     s3 += l * l * l;
   }
@@ -237,13 +242,16 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
   const rc = sideReplicates(cand, opts, (opts.seed ^ hC) | 0);
   const B = opts.resamples;
   const reps = new Float64Array(B);
+  // Replicates within a relative 1e-12 of the point count as ties (half below, half above), so that
+  // rounding noise from scaling the data cannot move z0.
+  const tol = 1e-12 * Math.max(1, Math.abs(point));
   let less = 0;
   let equal = 0;
   for (let b = 0; b < B; b++) {
     const v = s * ((rc.reps[b] as number) - (rb.reps[b] as number));
     reps[b] = v;
-    if (v < point) less++;
-    else if (v === point) equal++;
+    if (v < point - tol) less++;
+    else if (v <= point + tol) equal++;
   }
   const sorted = Float64Array.from(reps).sort();
   const alpha = 1 - opts.level;
