@@ -305,7 +305,16 @@ export function compareResults(base: ResultsFile, cand: ResultsFile, opts: Compa
     const xs = works.map((w) => w.row[side].stealPct).filter((x): x is number => x !== null);
     return xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : null;
   };
-  const noise = compareNoise(works.map((w) => w.noise), { base: steal(base, 'base'), cand: steal(cand, 'cand') }, s);
+  const roundSteal = (f: ResultsFile) =>
+    works.flatMap((w) => {
+      const wr = f.workloads.find((x) => x.id === w.row.id);
+      return wr?.status === 'ok' ? wr.rounds.map((r) => r.stealPct).filter((x): x is number => typeof x === 'number' && Number.isFinite(x)) : [];
+    });
+  const noise = compareNoise(
+    works.map((w) => w.noise),
+    { base: steal(base, 'base'), cand: steal(cand, 'cand'), baseRounds: roundSteal(base), candRounds: roundSteal(cand) },
+    s,
+  );
   const diffs = envDiffs(base.host, cand.host);
   const warnings = fileWarnings(base, cand, diffs);
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
