@@ -61,7 +61,7 @@ export function stealDifference(base: readonly number[], cand: readonly number[]
 
 export function compareNoise(
   rows: readonly NoiseRow[],
-  steal: { base: number | null; cand: number | null; baseRounds: readonly number[]; candRounds: readonly number[] },
+  steal: { base: number | null; cand: number | null; baseRounds?: readonly number[]; candRounds?: readonly number[] },
   opts: { resamples: number; level: number; seed: number },
 ): NoiseComparison | null {
   const cvRows = rows.filter((r) => r.baseCv > 0 && r.candCv > 0 && Number.isFinite(r.baseCv) && Number.isFinite(r.candCv));
@@ -79,6 +79,6 @@ export function compareNoise(
     tailRatio: ratioEstimate(tailRows.map((r) => r.baseTail), tailRows.map((r) => r.candTail), b, opts.level, (opts.seed ^ 0x68e31da4) | 0),
     baseStealPct: steal.base,
     candStealPct: steal.cand,
-    stealDiffPct: stealDifference(steal.baseRounds, steal.candRounds, b, opts.level, (opts.seed ^ 0x1b873593) | 0),
+    stealDiffPct: stealDifference(steal.baseRounds ?? [], steal.candRounds ?? [], b, opts.level, (opts.seed ^ 0x1b873593) | 0),
   };
 }
