@@ -113,7 +113,7 @@ export function comparisonOf(base: ResultsFile, cand: ResultsFile, rows: RowComp
     settings: { noisePct: 1, alpha: 0.05, level: 0.95, resamples: 10000, seed: 1 },
     rows,
     overall: overall ? { overheadPct: overall, logRatio: { ...overall, point: Math.log1p(overall.point / 100), lo: Math.log1p(overall.lo / 100), hi: Math.log1p(overall.hi / 100) }, workloads: rows.filter((r) => r.status === 'compared').length, weights: {} } : null,
-    noise: { baseCv: 0.01, candCv: 0.02, cvRatio: estimate(2, 1.2, 3.1), baseTail: 1.1, candTail: 1.3, tailRatio: estimate(1.18, 1.05, 1.3), baseStealPct: 0, candStealPct: 0.4 },
+    noise: { baseCv: 0.01, candCv: 0.02, cvRatio: estimate(2, 1.2, 3.1), baseTail: 1.1, candTail: 1.3, tailRatio: estimate(1.18, 1.05, 1.3), baseStealPct: 0, candStealPct: 0.4, stealDiffPct: estimate(0.4, 0.1, 0.7) },
     envDiffs: base.host.cpu.model === cand.host.cpu.model ? [] : [{ field: 'cpu.model', base: base.host.cpu.model, cand: cand.host.cpu.model }],
     warnings,
   };
