@@ -45,8 +45,10 @@ describe('workload registry', () => {
     expect(w.stresses.length).toBeGreaterThan(0);
     expect(w.better).toBe(directionOf(w.figure));
     expect(Number.isFinite(w.figure.scale) && w.figure.scale > 0).toBe(true);
-    // Rates are "x per second"; costs are "time per x" (or, for timer.jitter, time overslept).
+    // Rates are "x per second"; costs are "time per x" (or, for timer.jitter, time overslept);
+    // noisy-neighbor figures are slowdown factors ("x": time per operation with neighbour / alone).
     if (w.figure.kind === 'rate') expect(w.unit).toMatch(/\/s$/);
+    else if (w.category === 'noisy-neighbor') expect(w.unit).toBe('x');
     else expect(w.unit).toMatch(/^(ns|us|ms)\b/);
   });
 

@@ -45,6 +45,10 @@ export class ChildProcessExecutor implements Executor {
       const child = fork(moduleBeside('round-child'), [], {
         execArgv: childExecArgv(),
         serialization: 'advanced',
+        // Own process group: a terminal's Ctrl-C signals the whole foreground group, and a round process killed
+        // by it could be reported as a failed workload before the parent saw its own SIGINT. The parent alone
+        // handles the interrupt (abort -> kill this child -> keep the finished rounds).
+        detached: true,
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         env: { ...process.env, VIRTAX_ROUND_CHILD: '1' },
       });

@@ -18,6 +18,9 @@ export async function measure(req: RoundRequest): Promise<RoundReply> {
 }
 
 if (process.env.VIRTAX_ROUND_CHILD === '1' && process.send) {
+  // The parent starts us in our own process group (Ctrl-C reaches only it) and kills us on interrupt; if it goes
+  // away without doing so, stop rather than finish a round nobody will read.
+  process.on('disconnect', () => process.exit(1));
   process.once('message', (req: RoundRequest) => {
     void measure(req).then((reply) => {
       process.send!(reply, () => process.exit(0));

@@ -49,7 +49,7 @@ export async function calibrate(
   let ops = Math.max(1, Math.floor(w.initialOperations ?? 1));
   for (let step = 0; step < maxSteps; step++) {
     const { wall } = await timedBatch(w, state, ops, clock);
-    if (wall >= target * 0.9) return ops;
+    if (wall >= target) return ops;
     const next = wall <= target / 20 ? ops * 10 : Math.ceil((ops * target * 1.1) / Math.max(wall, 1e-9));
     ops = Math.max(ops + 1, Math.min(next, ops * 10));
   }

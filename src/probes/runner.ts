@@ -161,8 +161,13 @@ export async function runProbe(workloads: AnyWorkload[], opts: RunOptions): Prom
   };
   if (resume) file.conditions.notes.push(`resumed at ${now().toISOString()}`);
 
-  const snapshot = (): ResultsFile => {
-    file.workloads = workloads.map((w) => toResult(acc.get(w.id) as Accum));
+  // While the run is unfinished (checkpoints, an interrupted run), a workload with no round yet is left out:
+  // writing it as "failed: no round completed" would make --resume treat it as ended and never run it.
+  const snapshot = (finished: boolean): ResultsFile => {
+    file.workloads = workloads
+      .map((w) => acc.get(w.id) as Accum)
+      .filter((a) => finished || a.ended || a.rounds.length > 0)
+      .map(toResult);
     file.conditions.stealPct = steals.length ? steals.reduce((x, y) => x + y, 0) / steals.length : null;
     return file;
   };
@@ -203,10 +208,10 @@ export async function runProbe(workloads: AnyWorkload[], opts: RunOptions): Prom
     }
     done++;
     opts.onEvent?.({ type: 'round-end', workloadId: step.id, round: step.round, of: rounds, reply, doneRounds: done });
-    opts.checkpoint?.(snapshot());
+    opts.checkpoint?.(snapshot(false));
   }
 
-  snapshot();
+  snapshot(!opts.signal?.aborted);
   if (!opts.signal?.aborted) {
     file.finishedAt = now().toISOString();
     file.conditions.loadAvg1End = loadAvg1();

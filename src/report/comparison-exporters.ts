@@ -42,7 +42,7 @@ function noiseLines(n: NoiseComparison): string[] {
   return [
     `  round-to-round CV (median over workloads): base ${(100 * n.baseCv).toFixed(2)}%, candidate ${(100 * n.candCv).toFixed(2)}%, ratio ${ratioText(n.cvRatio)}`,
     `  batch tail p99/p50 (median over workloads): base ${n.baseTail.toFixed(2)}, candidate ${n.candTail.toFixed(2)}, ratio ${ratioText(n.tailRatio)}`,
-    `  steal time: base ${steal(n.baseStealPct)}, candidate ${steal(n.candStealPct)}`,
+    `  steal time: base ${steal(n.baseStealPct)}, candidate ${steal(n.candStealPct)}${n.stealDiffPct ? `, difference ${signed(n.stealDiffPct.point, 2)} points [${signed(n.stealDiffPct.lo, 2)}, ${signed(n.stealDiffPct.hi, 2)}]` : ''}`,
   ];
 }
 

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { InputError } from '../errors.js';
@@ -12,7 +13,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 
 /** Absolute path of a JSON Schema shipped in schema/ (works from src/ and from dist/). */
 export function schemaPath(name: string): string {
-  return new URL(`../../schema/${name}`, import.meta.url).pathname;
+  // fileURLToPath, not .pathname: a checkout under a path with spaces or non-ASCII would be percent-encoded.
+  return fileURLToPath(new URL(`../../schema/${name}`, import.meta.url));
 }
 
 let validator: ValidateFunction | null = null;
@@ -75,7 +77,7 @@ export function loadResults(path: string): ResultsFile {
 }
 
 /** Write a file atomically: temp file in the same directory, fsync, rename. Readers never see a half file. */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${dirname(path)}/.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`;
   try {

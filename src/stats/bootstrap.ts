@@ -12,7 +12,7 @@
  *     even when batches were not exactly equal in size;
  *  3. take the median of the resampled round figures, and d* from the two sides.
  * Speed: stage 2 is drawn from K precomputed within-round replicates per round (a Monte Carlo
- * approximation of the same scheme: K ≤ 256, fewer for very long rounds), so 10,000 resamples cost
+ * approximation of the same scheme: K ≤ 128, fewer for very long rounds), so 10,000 resamples cost
  * 10,000 × rounds draws per side instead of 10,000 × rounds × batches. Typed arrays, no allocation
  * per resample.
  *
@@ -32,9 +32,10 @@
  * reported there; without the widening BCa dropped to about 94% with 5 rounds. At least two rounds
  * per side are required.
  *
- * Reproducibility and symmetry: each side's random stream is seeded from the seed and a hash of that
- * side's own data, so a side is resampled identically whichever role it plays, and swapping base and
- * candidate mirrors the interval of d exactly: [lo, hi] -> [-hi, -lo].
+ * Reproducibility and symmetry: each side's random stream is seeded from the seed and a scale-free hash
+ * of that side's own data (its shape and order pattern), so a side is resampled identically whichever
+ * role it plays: swapping base and candidate mirrors the interval of d exactly, [lo, hi] -> [-hi, -lo],
+ * and scaling every number by a constant leaves the overhead and its interval unchanged.
  */
 import { normCdf, normQuantile, tQuantile } from './distributions.js';
 import { createRng, type Rng } from './random.js';
@@ -98,28 +99,47 @@ export function medianOf(xs: readonly number[]): number {
   return medianInPlace(b, b.length);
 }
 
-/** FNV-1a over the bits of a side's numbers: the side's own seed component. */
+/**
+ * A side's own seed component: FNV-1a over the side's shape (rounds, batches per round) and the order
+ * pattern of its numbers (is each value below / within 1e-12 of / above the next). Scale-free, so multiplying all
+ * samples by a constant resamples the same indices; different data almost surely hash differently.
+ */
 export function hashSide(side: SideInput): number {
   let h = 0x811c9dc5;
-  const f = new Float64Array(1);
-  const u = new Uint32Array(f.buffer);
   const mix = (x: number) => {
-    f[0] = x;
-    h = Math.imul(h ^ (u[0] as number), 0x01000193);
-    h = Math.imul(h ^ (u[1] as number), 0x01000193);
+    h = Math.imul(h ^ (x & 0xffff), 0x01000193);
+    h = Math.imul(h ^ (x >>> 16), 0x01000193);
   };
-  for (const x of side.figures) mix(x);
-  for (const r of side.samples) {
-    mix(r.length);
-    for (const x of r) mix(x);
-  }
+  const pattern = (xs: readonly number[]) => {
+    mix(xs.length);
+    let bits = 0;
+    let k = 0;
+    for (let i = 0; i + 1 < xs.length; i++) {
+      const a = xs[i] as number;
+      const b = xs[i + 1] as number;
+      // Relative comparison, so that values 1 ulp apart do not change pattern when scaled.
+      const tol = 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+      bits = (bits << 2) | (b - a > tol ? 1 : Math.abs(b - a) <= tol ? 2 : 0);
+      if (++k === 15) {
+        mix(bits);
+        bits = 0;
+        k = 0;
+      }
+    }
+    mix(bits);
+  };
+  pattern(side.figures);
+  for (const r of side.samples) pattern(r);
   return h | 0;
 }
 
-/** Within-round replicates per round: K ≤ 256, and about 65,536 batch draws per round at most. */
+/**
+ * Within-round replicates per round: K = 128 (fewer for few resamples or very long rounds, never below
+ * 16). The outer stage then draws from rounds x K values, far more distinct values than it draws.
+ */
 function poolSize(batches: number, resamples: number): number {
   if (batches <= 1) return 1;
-  return Math.max(16, Math.min(256, resamples, Math.floor(65536 / batches)));
+  return Math.max(16, Math.min(128, Math.ceil(resamples / 8), Math.floor(65536 / batches)));
 }
 
 /** Stage 2 precomputed: K resampled figures per round, row-major (round r at r*K .. r*K+K-1). */
@@ -191,8 +211,11 @@ function jackknifeSums(figures: readonly number[], sign: number): { s2: number; 
   mean /= n;
   let s2 = 0;
   let s3 = 0;
+  // Influence values below rounding noise are zero: identical rounds must read as a degenerate jackknife.
+  const noise = 1e-12 * Math.max(1, Math.abs(mean));
   for (let j = 0; j < n; j++) {
-    const l = (n - 1) * (mean - (loo[j] as number));
+    const diff = mean - (loo[j] as number);
+    const l = Math.abs(diff) <= noise ? 0 : (n - 1) * diff;
     s2 += l * l;
     s3 += l * l * l;
   }
@@ -219,13 +242,16 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
   const rc = sideReplicates(cand, opts, (opts.seed ^ hC) | 0);
   const B = opts.resamples;
   const reps = new Float64Array(B);
+  // Replicates within a relative 1e-12 of the point count as ties (half below, half above), so that
+  // rounding noise from scaling the data cannot move z0.
+  const tol = 1e-12 * Math.max(1, Math.abs(point));
   let less = 0;
   let equal = 0;
   for (let b = 0; b < B; b++) {
     const v = s * ((rc.reps[b] as number) - (rb.reps[b] as number));
     reps[b] = v;
-    if (v < point) less++;
-    else if (v === point) equal++;
+    if (v < point - tol) less++;
+    else if (v <= point + tol) equal++;
   }
   const sorted = Float64Array.from(reps).sort();
   const alpha = 1 - opts.level;

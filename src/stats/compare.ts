@@ -12,7 +12,7 @@
  */
 import type { Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
 import { bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
-import { summarize, stddev } from './describe.js';
+import { summarize } from './describe.js';
 import { benjaminiHochberg } from './fdr.js';
 import { mannWhitney } from './mann-whitney.js';
 import { compareNoise, type NoiseRow } from './noise.js';
@@ -23,6 +23,9 @@ import { roundsToSettle, verdictOf } from './verdict.js';
 export const COMPARISON_SCHEMA = 'virtax.comparison/v1' as const;
 
 export const DEFAULTS = { noisePct: 1, alpha: 0.05, resamples: 10_000, seed: 1, level: 0.95 } as const;
+
+/** Beyond this many rounds per side "rounds to settle" is reported as null (the row sits on a threshold). */
+export const MAX_SETTLE_ROUNDS = 10_000;
 
 type Compared = Extract<RowComparison, { status: 'compared' }>;
 
@@ -58,8 +61,36 @@ function sideSummary(w: WorkloadOk, rounds: Round[]): SideSummary {
   };
 }
 
-function sdLog(rounds: Round[]): number {
-  return stddev(rounds.map((r) => Math.log(r.figure)));
+/**
+ * Rounds per side that would likely settle an inconclusive row, through verdict.ts's n ≈ (2·z·s/W)².
+ * W is twice the distance from d to the threshold the interval must clear (both thresholds when d lies
+ * inside the band: the interval must fit in it), and s is the per-round spread the interval we got
+ * implies, s = h·sqrt(n)/z with h the half of the interval facing that threshold and n the rounds per
+ * side (harmonic mean): so the estimate carries the median's inefficiency and the small-sample widening,
+ * and reduces to n·(h/distance)². Null when it would take more than MAX_SETTLE_ROUNDS.
+ */
+function settleRounds(boot: { point: number; lo: number; hi: number }, noisePct: number, nB: number, nC: number): number | null {
+  const up = Math.log1p(noisePct / 100);
+  const down = Math.log1p(-noisePct / 100);
+  const d = boot.point;
+  const below = d - boot.lo;
+  const above = boot.hi - d;
+  // ratio = half-width / distance on the side that decides; the worst of the two inside the band.
+  let ratio: number;
+  let dist: number;
+  if (d > up) [ratio, dist] = [below / (d - up), d - up];
+  else if (d < down) [ratio, dist] = [above / (down - d), down - d];
+  else {
+    const ru = above / (up - d);
+    const rd = below / (d - down);
+    [ratio, dist] = ru >= rd ? [ru, up - d] : [rd, d - down];
+  }
+  if (!(dist > 0) || !Number.isFinite(ratio)) return null;
+  const z = 1.96;
+  const n = 2 / (1 / nB + 1 / nC);
+  const halfWidth = ratio * dist;
+  const settle = roundsToSettle((halfWidth * Math.sqrt(n)) / z, 2 * dist, z);
+  return settle !== null && settle <= MAX_SETTLE_ROUNDS ? settle : null;
 }
 
 /** Stable JSON of params, for spotting a workload that ran differently on the two sides. */
@@ -138,13 +169,8 @@ function compareWorkload(
 
   let settle: number | null = null;
   if (verdict === 'inconclusive') {
-    const up = Math.log1p(s.noisePct / 100);
-    const down = s.noisePct < 100 ? Math.log1p(-s.noisePct / 100) : -Infinity;
-    const dist = Math.min(Math.abs(boot.point - up), Math.abs(boot.point - down));
-    const sdB = sdLog(cb.rounds);
-    const sdC = sdLog(cc.rounds);
-    settle = roundsToSettle(Math.sqrt(sdB * sdB + sdC * sdC), 2 * dist);
-    if (settle === null) notes.push('the point estimate sits on the noise threshold: more rounds will not settle it');
+    settle = settleRounds(boot, s.noisePct, nB, nC);
+    if (settle === null) notes.push(`the point estimate sits on the noise threshold: no practical number of rounds (<= ${MAX_SETTLE_ROUNDS}) will settle it`);
   }
   const baseSum = sideSummary(b, cb.rounds);
   const candSum = sideSummary(c, cc.rounds);
@@ -279,7 +305,16 @@ export function compareResults(base: ResultsFile, cand: ResultsFile, opts: Compa
     const xs = works.map((w) => w.row[side].stealPct).filter((x): x is number => x !== null);
     return xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : null;
   };
-  const noise = compareNoise(works.map((w) => w.noise), { base: steal(base, 'base'), cand: steal(cand, 'cand') }, s);
+  const roundSteal = (f: ResultsFile) =>
+    works.flatMap((w) => {
+      const wr = f.workloads.find((x) => x.id === w.row.id);
+      return wr?.status === 'ok' ? wr.rounds.map((r) => r.stealPct).filter((x): x is number => typeof x === 'number' && Number.isFinite(x)) : [];
+    });
+  const noise = compareNoise(
+    works.map((w) => w.noise),
+    { base: steal(base, 'base'), cand: steal(cand, 'cand'), baseRounds: roundSteal(base), candRounds: roundSteal(cand) },
+    s,
+  );
   const diffs = envDiffs(base.host, cand.host);
   const warnings = fileWarnings(base, cand, diffs);
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');

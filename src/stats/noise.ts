@@ -3,7 +3,8 @@
  * the round figures and the tail ratio p99/p50 of the batch samples in the worse direction (≥ 1); per
  * host: the median of those across workloads (a median, so one pathological workload does not decide);
  * steal time from /proc/stat as recorded in the files. The cand/base ratios get a percentile bootstrap
- * interval that resamples workloads in pairs (Efron & Tibshirani 1993, ch. 13), seeded.
+ * interval that resamples workloads in pairs (Efron & Tibshirani 1993, ch. 13), seeded; the steal
+ * difference (cand - base mean steal per round, percentage points) resamples each side's rounds.
  */
 import { medianOf, percentileInterval } from './bootstrap.js';
 import { createRng } from './random.js';
@@ -40,9 +41,27 @@ function ratioEstimate(base: number[], cand: number[], resamples: number, level:
   return { point, lo: Math.min(point, iv.lo), hi: Math.max(point, iv.hi), level, method: 'percentile' };
 }
 
+/** cand - base mean of per-round steal readings, with a percentile interval (each side resampled alone). */
+export function stealDifference(base: readonly number[], cand: readonly number[], resamples: number, level: number, seed: number): Estimate | null {
+  if (base.length < 2 || cand.length < 2) return null;
+  const mean = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  const point = mean(cand) - mean(base);
+  const rng = createRng(seed);
+  const reps = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    let sb = 0;
+    for (let i = 0; i < base.length; i++) sb += base[rng.below(base.length)] as number;
+    let sc = 0;
+    for (let i = 0; i < cand.length; i++) sc += cand[rng.below(cand.length)] as number;
+    reps[b] = sc / cand.length - sb / base.length;
+  }
+  const iv = percentileInterval(reps, level);
+  return { point, lo: Math.min(point, iv.lo), hi: Math.max(point, iv.hi), level, method: 'percentile' };
+}
+
 export function compareNoise(
   rows: readonly NoiseRow[],
-  steal: { base: number | null; cand: number | null },
+  steal: { base: number | null; cand: number | null; baseRounds?: readonly number[]; candRounds?: readonly number[] },
   opts: { resamples: number; level: number; seed: number },
 ): NoiseComparison | null {
   const cvRows = rows.filter((r) => r.baseCv > 0 && r.candCv > 0 && Number.isFinite(r.baseCv) && Number.isFinite(r.candCv));
@@ -60,5 +79,6 @@ export function compareNoise(
     tailRatio: ratioEstimate(tailRows.map((r) => r.baseTail), tailRows.map((r) => r.candTail), b, opts.level, (opts.seed ^ 0x68e31da4) | 0),
     baseStealPct: steal.base,
     candStealPct: steal.cand,
+    stealDiffPct: stealDifference(steal.baseRounds ?? [], steal.candRounds ?? [], b, opts.level, (opts.seed ^ 0x1b873593) | 0),
   };
 }

@@ -80,6 +80,11 @@ export interface NoiseComparison {
   tailRatio: Estimate | null;
   baseStealPct: number | null;
   candStealPct: number | null;
+  /**
+   * Mean steal per round, cand - base, in percentage points, with a bootstrap interval over the rounds
+   * of the compared workloads (null when either side has fewer than 2 rounds with a steal reading).
+   */
+  stealDiffPct: Estimate | null;
 }
 
 export interface Comparison {

@@ -7,7 +7,11 @@ import { syscallWorkloads } from './syscall.js';
 import { processWorkloads } from './process.js';
 import { cryptoWorkloads } from './crypto.js';
 import { storageWorkloads } from './storage.js';
+import { networkWorkloads } from './network.js';
+import { noisyWorkloads } from './noisy.js';
 
-const families: AnyWorkload[][] = [cpuWorkloads, memoryWorkloads, syscallWorkloads, processWorkloads, cryptoWorkloads, storageWorkloads];
+const families: AnyWorkload[][] = [
+  cpuWorkloads, memoryWorkloads, syscallWorkloads, processWorkloads, cryptoWorkloads, storageWorkloads, networkWorkloads, noisyWorkloads,
+];
 
 export const registry = new WorkloadRegistry(families.flat());

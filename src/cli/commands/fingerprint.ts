@@ -6,14 +6,17 @@ export function formatFingerprint(f: Fingerprint): string {
   const flags = Object.entries(f.cpu.flags).filter(([, v]) => v).map(([k]) => k).join(' ') || 'none';
   const lines = [
     `host         ${f.hostname}`,
-    `platform     ${f.platform}${f.hypervisor ? ` (hypervisor: ${f.hypervisor})` : ''}${f.container ? ` (container: ${f.container})` : ''}${f.cloud ? ` (cloud: ${f.cloud})` : ''}`,
+    `platform     ${f.platform}`,
+    `hypervisor   ${f.hypervisor ?? '-'}`,
+    `container    ${f.container ?? '-'}`,
+    `cloud        ${f.cloud ?? '-'}`,
     `cpu          ${f.cpu.model}, ${f.cpu.cores} cores / ${f.cpu.threads} threads${f.cpu.mhz ? `, ${Math.round(f.cpu.mhz)} MHz` : ''}`,
     `cpu flags    ${flags}`,
     `clocksource  ${f.clocksource ?? 'unknown'}`,
     `kernel       ${f.kernel}`,
     `os           ${f.os}`,
     `memory       ${(f.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${f.numaNodes} NUMA node${f.numaNodes === 1 ? '' : 's'}`,
-    'evidence:',
+    'evidence (one line per observation):',
     ...(f.evidence.length ? f.evidence.map((e) => `  - ${e}`) : ['  (none: no sign of virtualization or containers found)']),
   ];
   return lines.join('\n');

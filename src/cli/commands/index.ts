@@ -1,8 +1,34 @@
 /** Every CLI command. Adding a command means adding its file and one line here. */
+import { compareResults } from '../../stats/compare.js';
 import type { CliCommand } from '../command.js';
+import { adviseCommand } from './advise.js';
+import { agentCommand } from './agent.js';
+import { aggressorCommand } from './aggressor.js';
+import { baselineCommand } from './baseline.js';
 import { compareCommand } from './compare.js';
+import { duelCommand } from './duel.js';
 import { fingerprintCommand } from './fingerprint.js';
+import { makeGateCommand } from './gate.js';
 import { listCommand } from './list.js';
+import { peerCommand } from './peer.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { serveCommand } from './serve.js';
+import { uploadCommand } from './upload.js';
 
-export const commands: CliCommand[] = [listCommand, fingerprintCommand, runCommand, compareCommand];
+export const commands: CliCommand[] = [
+  listCommand,
+  fingerprintCommand,
+  runCommand,
+  compareCommand,
+  makeGateCommand(compareResults),
+  baselineCommand,
+  reportCommand,
+  adviseCommand,
+  agentCommand,
+  duelCommand,
+  peerCommand,
+  aggressorCommand,
+  serveCommand,
+  uploadCommand,
+];

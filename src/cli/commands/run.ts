@@ -5,14 +5,17 @@ import cliProgress from 'cli-progress';
 import { InputError } from '../../errors.js';
 import { ChildProcessExecutor } from '../../probes/executor.js';
 import { fingerprint } from '../../probes/fingerprint.js';
+import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../../probes/peer.js';
 import { runProbe, suiteWorkloads, type RunEvent } from '../../probes/runner.js';
 import { isSuite } from '../../probes/suites.js';
 import { formatNumber, formatTable } from '../../report/table.js';
 import { loadResults, saveResults } from '../../results/io.js';
 import type { ResultsFile, Suite } from '../../types.js';
 import { registry } from '../../workloads/index.js';
-import type { AnyWorkload } from '../../workloads/types.js';
+import { usesPeer } from '../../workloads/network.js';
+import type { AnyWorkload, PeerAddress } from '../../workloads/types.js';
 import type { CliCommand } from '../command.js';
+import { checkCollectorUrl, uploadAfterRun } from './upload.js';
 
 export interface RunArgs {
   suite: string;
@@ -24,6 +27,10 @@ export interface RunArgs {
   resume?: string;
   ioDir?: string;
   progress?: boolean;
+  /** HOST:PORT of a `virtax peer`; without it, network workloads get a loopback peer in its own process. */
+  peer?: string;
+  upload?: string;
+  token?: string;
 }
 
 /** The table printed at the end of a run (also used by `duel` for each side). */
@@ -93,6 +100,14 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
   }
   if (workloads.length === 0) throw new InputError('no workloads selected');
 
+  let peer: PeerAddress | null = null;
+  if (args.peer !== undefined) {
+    try {
+      peer = { ...parseHostPort(args.peer), kind: 'remote' };
+    } catch (e) {
+      throw new InputError(`--peer: ${(e as Error).message}`);
+    }
+  }
   const host = await fingerprint();
   const label = resume?.label ?? args.label ?? `${host.platform}-${host.hostname}`;
   const scratchDir = mkdtempSync(join(tmpdir(), 'virtax-'));
@@ -102,7 +117,12 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
   process.once('SIGTERM', onSignal);
   let out = args.resume ?? args.out ?? '';
   const progress = progressReporter(args.progress !== false);
+  let loopback: PeerProcess | null = null;
   try {
+    if (!peer && workloads.some(usesPeer)) {
+      loopback = await spawnLoopbackPeer({ quiet: true });
+      peer = { host: loopback.host, port: loopback.port, kind: 'loopback' };
+    }
     const file = await runProbe(workloads, {
       suite,
       ...(args.rounds !== undefined ? { rounds: args.rounds } : {}),
@@ -112,7 +132,7 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
       host,
       toolVersion: (await import('../../version.js')).VERSION,
       executor: new ChildProcessExecutor(),
-      ctx: { peer: null, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()) },
+      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()) },
       ...(resume ? { resume } : {}),
       checkpoint: (f) => {
         if (!out) out = defaultOut(f.label, f.startedAt);
@@ -126,6 +146,7 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
     return { file, out, interrupted: ac.signal.aborted };
   } finally {
     progress.stop();
+    await loopback?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     rmSync(scratchDir, { recursive: true, force: true });
@@ -146,12 +167,17 @@ export const runCommand: CliCommand = {
       .option('resume', { type: 'string', describe: 'Continue an interrupted run in this file' })
       .option('io-dir', { type: 'string', describe: 'Directory for storage workloads (default: current directory; tmpfs measures nothing)' })
       .option('progress', { type: 'boolean', default: true, describe: 'Progress bar on stderr (--no-progress to hide)' })
+      .option('peer', { type: 'string', describe: 'HOST:PORT of a `virtax peer` for network workloads (default: a loopback peer started for the run)' })
+      .option('upload', { type: 'string', describe: 'Collector URL to upload the results to at the end (the local file is kept)' })
+      .option('token', { type: 'string', describe: 'Bearer token for --upload (default: $VIRTAX_TOKEN)' })
       .example('virtax run --suite quick', 'smoke run, under 2 minutes')
       .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
       .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
+      .example('virtax run --only net --peer 10.0.0.2:7878', 'network workloads against a peer on another host')
       .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C'),
   run: async (args: RunArgs) => {
     const started = Date.now();
+    if (args.upload) checkCollectorUrl(args.upload, '--upload');
     const { file, out, interrupted } = await runCommandImpl(args);
     process.stdout.write(`${formatRunSummary(file)}\n`);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
@@ -163,6 +189,7 @@ export const runCommand: CliCommand = {
       return 130;
     }
     process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
-    return file.workloads.some((w) => w.status === 'failed') ? 1 : 0;
+    const uploaded = args.upload ? await uploadAfterRun(out, args.upload, args.token) : true;
+    return file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0;
   },
 };

@@ -1,0 +1,92 @@
+/**
+ * Report size and speed over many hosts: 50 hosts x 25 workloads (synthetic files, 10 rounds each).
+ * Target (issue 6): renders (model + chart specs + HTML) in under 3 s and weighs under 3 MB.
+ * Comparisons are hand-built here so the number measures the report, not the bootstrap.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { renderReport } from '../src/report/html.js';
+import { renderMarkdown } from '../src/report/markdown.js';
+import { buildReportModel } from '../src/report/model.js';
+import { reportSpecs } from '../src/report/specs.js';
+import { compareResults } from '../src/stats/compare.js';
+import { createRng } from '../src/stats/random.js';
+import type { Category, ResultsFile } from '../src/types.js';
+import { comparisonOf, estimate, fingerprintOf, resultsOf, rowOf, type WorkloadSpec } from '../test/report-fixtures.js';
+
+const HOSTS = 50;
+const WORKLOADS = 25;
+const ROUNDS = 10;
+
+export function syntheticFleet(hosts = HOSTS, workloads = WORKLOADS, rounds = ROUNDS) {
+  const rng = createRng(42);
+  const cats: Category[] = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network'];
+  const specsFor = (slow: number): WorkloadSpec[] =>
+    Array.from({ length: workloads }, (_, i) => {
+      const category = cats[i % cats.length] as Category;
+      const base = 100 * (1 + i);
+      return { id: `${category}.w${i}`, category, better: i % 2 ? 'higher' : 'lower', unit: i % 2 ? 'ops/s' : 'ns/op', figures: Array.from({ length: rounds }, () => base * (1 + slow * (i % 5) / 10) * (1 + (rng.float() - 0.5) * 0.04)) };
+    });
+  const files: ResultsFile[] = Array.from({ length: hosts }, (_, h) =>
+    resultsOf(h === 0 ? 'metal' : `vm-${String(h).padStart(2, '0')}`, fingerprintOf({ hostname: `host-${h}`, platform: h === 0 ? 'metal' : 'vm', hypervisor: h === 0 ? null : 'kvm' }), specsFor(h === 0 ? 0 : 0.05 + (h % 7) / 50)),
+  );
+  const base = files[0] as ResultsFile;
+  const comparisons = files.slice(1).map((f) => {
+    const rows = f.workloads.map((w, i) => {
+      const p = (rng.float() - 0.2) * 20;
+      return rowOf(w.id, w.category, estimate(p, p - 1 - rng.float() * 3, p + 1 + rng.float() * 3), 1, 1 + rng.float() * 0.5 + i / 100);
+    });
+    return comparisonOf(base, f, rows, estimate(4, 3, 5));
+  });
+  return { files, comparisons };
+}
+
+export async function run(): Promise<void> {
+  const { files, comparisons } = syntheticFleet();
+  const t0 = performance.now();
+  const model = buildReportModel({ files, comparisons, baseline: 'metal', noisePct: 1, generatedAt: new Date().toISOString(), toolVersion: 'bench' });
+  const t1 = performance.now();
+  const specs = reportSpecs(model);
+  const html = renderReport(model, specs);
+  const t2 = performance.now();
+  const md = renderMarkdown(model);
+  const t3 = performance.now();
+  const mb = Buffer.byteLength(html) / 1e6;
+  const total = (t2 - t0) / 1000;
+  console.log(`report over ${HOSTS} hosts x ${WORKLOADS} workloads x ${ROUNDS} rounds (${model.forest.length} intervals, ${model.rounds.length} round points)`);
+  console.log(`  model ${(t1 - t0).toFixed(0)} ms, specs + HTML ${(t2 - t1).toFixed(0)} ms, total ${total.toFixed(2)} s (target < 3 s) ${total < 3 ? 'ok' : 'OVER'}`);
+  console.log(`  HTML ${mb.toFixed(2)} MB (target < 3 MB) ${mb < 3 ? 'ok' : 'OVER'}; Markdown ${(Buffer.byteLength(md) / 1e3).toFixed(0)} kB in ${(t3 - t2).toFixed(0)} ms`);
+  // What `virtax report` adds on top: the real comparisons (default 10,000 resamples), timed on 3 hosts.
+  const tc = performance.now();
+  for (const f of files.slice(1, 4)) compareResults(files[0] as ResultsFile, f, {});
+  const per = (performance.now() - tc) / 3 / 1000;
+  console.log(`  compareResults: ${per.toFixed(2)} s per host (${WORKLOADS} workloads, 10,000 resamples), so about ${(per * (HOSTS - 1)).toFixed(0)} s for ${HOSTS - 1} hosts`);
+  await browserTime(html, specs.length);
+}
+
+/** Time from navigation until every chart has drawn, in headless chromium (skipped without it). */
+async function browserTime(html: string, charts: number): Promise<void> {
+  if (!existsSync('/usr/bin/chromium')) {
+    console.log('  browser: skipped (/usr/bin/chromium missing)');
+    return;
+  }
+  mkdirSync('test-output', { recursive: true });
+  const path = resolve('test-output/report-bench.html');
+  writeFileSync(path, html);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage();
+    await page.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));
+    const t = performance.now();
+    await page.goto(pathToFileURL(path).href);
+    await page.waitForFunction(`document.querySelectorAll('.chart[data-rendered="true"]').length === ${charts}`, undefined, { timeout: 120_000 });
+    console.log(`  browser: all ${charts} charts drawn ${((performance.now() - t) / 1000).toFixed(2)} s after navigation (headless chromium)`);
+  } finally {
+    await browser.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();

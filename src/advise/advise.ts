@@ -1,0 +1,203 @@
+/**
+ * Placement advice (DESIGN.md "Placement advice"): from comparisons made with a profile's weights
+ * (see compareOptionsFor), rank the measured hosts by what running the application there costs.
+ * Pure: no clock, no file system. Overheads and intervals come from the comparisons, never recomputed.
+ *
+ * Capacity: a host with overhead o% does 1/(1 + o/100) of a baseline host's work, so a fleet of N
+ * baseline hosts becomes ceil(N * (1 + o/100)) hosts ("5.2% overhead on 400 hosts = 21 more hosts").
+ */
+import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
+import type { Category, Fingerprint, ResultsFile } from '../types.js';
+import type { Advice, HostAdvice, HostCount, Profile, SecurityFacts } from './types.js';
+
+type Compared = Extract<RowComparison, { status: 'compared' }>;
+
+/** Hosts needed for the throughput of `fleet` baseline hosts at `overheadPct`. */
+export function hostsFor(fleet: number, overheadPct: number): number {
+  // Round away float noise (400 * 1.05 = 420.00000000000006) before taking the ceiling.
+  return Math.max(1, Math.ceil(Number((fleet * (1 + overheadPct / 100)).toFixed(9))));
+}
+
+function countFor(fleet: number, e: Estimate): HostCount {
+  return { point: hostsFor(fleet, e.point), lo: hostsFor(fleet, e.lo), hi: hostsFor(fleet, e.hi) };
+}
+
+/** Weight of a compared row under the profile: its category's weight shared among the category's rows. */
+function rowWeights(rows: Compared[], profile: Profile): Map<Compared, number> {
+  const included = rows.filter((r) => {
+    if (profile.resembles && !profile.resembles.includes(r.id)) return false;
+    if (profile.weights) return (profile.weights[r.category] ?? 0) > 0;
+    return true;
+  });
+  const perCat = new Map<Category, number>();
+  for (const r of included) perCat.set(r.category, (perCat.get(r.category) ?? 0) + 1);
+  const out = new Map<Compared, number>();
+  for (const r of included) {
+    const catWeight = profile.weights ? (profile.weights[r.category] ?? 0) : 1;
+    out.set(r, catWeight / (perCat.get(r.category) ?? 1));
+  }
+  return out;
+}
+
+/** Weighted geometric mean of the rows' p99 inflation, as a percent; null when no row has a tail ratio. */
+function tailInflation(rows: Compared[], profile: Profile): number | null {
+  let sw = 0;
+  let s = 0;
+  for (const [r, w] of rowWeights(rows, profile)) {
+    if (r.tailRatio === null || !(r.tailRatio > 0) || !(w > 0)) continue;
+    sw += w;
+    s += w * Math.log(r.tailRatio);
+  }
+  return sw > 0 ? 100 * (Math.exp(s / sw) - 1) : null;
+}
+
+function security(host: Fingerprint, profile: Profile): SecurityFacts {
+  const sharedKernel = host.platform === 'container' || host.platform === 'container-in-vm';
+  const sharedTenancy = host.platform !== 'metal';
+  const { aes, sha, rdrand } = host.cpu.flags;
+  const notes: string[] = [];
+  const cryptoMatters = profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0 || (profile.resembles ?? []).some((id) => id.startsWith('crypto.'));
+  if (host.platform === 'metal') notes.push('dedicated hardware: no co-tenants on the machine');
+  if (host.platform === 'vm' || host.platform === 'container-in-vm') notes.push(`shares hardware with other tenants${host.hypervisor ? ` under ${host.hypervisor}` : ''}: its own kernel, but caches and memory bandwidth are shared (side channels, noisy neighbours)`);
+  if (sharedKernel) notes.push(`shares the kernel with other containers${host.container ? ` (${host.container})` : ''}: a kernel exploit crosses the boundary`);
+  if (host.platform === 'unknown') notes.push('isolation unknown: the fingerprint could not tell metal from virtual');
+  if (cryptoMatters) {
+    notes.push(aes ? 'AES instructions exposed: AES-GCM runs in hardware' : 'AES instructions not exposed: AES-GCM runs in software (slower, and table lookups leak timing)');
+    notes.push(sha ? 'SHA extensions exposed' : 'SHA extensions not exposed: SHA-256 runs in software');
+    notes.push(rdrand ? 'RDRAND exposed: hardware entropy available' : 'RDRAND not exposed: entropy comes only from the kernel pool (virtio-rng or jitter)');
+  }
+  if (profile.sensitiveData && sharedTenancy) notes.push('sensitive data on shared tenancy: prefer dedicated or confidential instances if the data requires it');
+  return { sharedTenancy, sharedKernel, aes, sha, rdrand, notes };
+}
+
+export function formatPct(x: number, digits = 1): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(digits)}%`;
+}
+
+export function formatInterval(e: Estimate): string {
+  return `${formatPct(e.point)} (${Math.round(e.level * 100)}% interval ${formatPct(e.lo)} to ${formatPct(e.hi)})`;
+}
+
+function costText(x: number, unit: string | undefined): string {
+  const n = Number.isInteger(x) ? x.toLocaleString('en-US') : x.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return unit ? `${n} ${unit}` : n;
+}
+
+export interface AdviseInput {
+  profile: Profile;
+  files: ResultsFile[];
+  baseline: string;
+  /** One comparison per non-baseline file against the baseline, made with compareOptionsFor(profile). */
+  comparisons: Comparison[];
+}
+
+/** Rank the measured hosts for a profile and recommend one. Throws Error when the baseline is missing. */
+export function advise(input: AdviseInput): Advice {
+  const { profile, files, comparisons } = input;
+  const base = files.find((f) => f.label === input.baseline);
+  if (!base) throw new Error(`baseline "${input.baseline}" is not among the results`);
+  const fleet = profile.fleetSize;
+  const notes: string[] = [];
+  const byLabel = new Map(comparisons.map((c) => [c.cand.label, c]));
+
+  const hosts: HostAdvice[] = files.map((f) => {
+    const isBaseline = f === base;
+    const c = byLabel.get(f.label);
+    const rows = (c?.rows ?? []).flatMap((r) => (r.status === 'compared' ? [r] : []));
+    const overheadPct = isBaseline ? null : (c?.overall?.overheadPct ?? null);
+    const costPerHost = profile.costPerHost?.[f.label] ?? null;
+    const hostsNeeded = isBaseline ? { point: fleet, lo: fleet, hi: fleet } : overheadPct ? countFor(fleet, overheadPct) : null;
+    const tail = isBaseline ? 0 : tailInflation(rows, profile);
+    const disqualified: string[] = [];
+    if (!isBaseline && !overheadPct) disqualified.push('no workload of this profile was compared on this host');
+    if (profile.latencySensitive && profile.p99BudgetPct !== undefined && tail !== null && tail > profile.p99BudgetPct) {
+      disqualified.push(`p99 inflation ${formatPct(tail)} is over the ${profile.p99BudgetPct}% budget`);
+    }
+    return {
+      label: f.label,
+      isBaseline,
+      platform: f.host.platform,
+      hypervisor: f.host.hypervisor,
+      container: f.host.container,
+      overheadPct,
+      workloads: isBaseline ? 0 : (c?.overall?.workloads ?? 0),
+      tailInflationPct: tail,
+      hostsNeeded,
+      extraHosts: hostsNeeded ? { point: hostsNeeded.point - fleet, lo: hostsNeeded.lo - fleet, hi: hostsNeeded.hi - fleet } : null,
+      costPerHost,
+      fleetCost: hostsNeeded && costPerHost !== null ? { point: hostsNeeded.point * costPerHost, lo: hostsNeeded.lo * costPerHost, hi: hostsNeeded.hi * costPerHost } : null,
+      security: security(f.host, profile),
+      disqualified,
+    };
+  });
+
+  const missingCost = hosts.filter((h) => h.costPerHost === null).map((h) => h.label);
+  const byCost = missingCost.length === 0;
+  if (profile.costPerHost && !byCost) notes.push(`no cost given for ${missingCost.join(', ')}: ranking by overhead instead of cost`);
+  const overheadOf = (h: HostAdvice) => (h.isBaseline ? 0 : (h.overheadPct?.point ?? Number.POSITIVE_INFINITY));
+  const key = (h: HostAdvice) => (byCost ? (h.fleetCost?.point ?? Number.POSITIVE_INFINITY) : overheadOf(h));
+  const ranked = [...hosts].sort(
+    (a, b) => Number(a.disqualified.length > 0) - Number(b.disqualified.length > 0) || key(a) - key(b) || overheadOf(a) - overheadOf(b) || a.label.localeCompare(b.label),
+  );
+  const best = ranked[0];
+  let recommendation: Advice['recommendation'] = null;
+  if (best && best.disqualified.length === 0) {
+    const reasons: string[] = [];
+    const runnerUp = ranked.slice(1).find((h) => h.disqualified.length === 0);
+    if (byCost && best.fleetCost && best.hostsNeeded) {
+      reasons.push(`lowest cost for the throughput of ${fleet} ${base.label} hosts: ${best.hostsNeeded.point} hosts x ${costText(best.costPerHost ?? 0, profile.costUnit)} = ${costText(best.fleetCost.point, profile.costUnit)}`);
+      if (runnerUp?.fleetCost) reasons.push(`next is ${runnerUp.label} at ${costText(runnerUp.fleetCost.point, profile.costUnit)}`);
+    } else {
+      reasons.push(best.isBaseline ? `it is the baseline, and no alternative measured a lower weighted overhead for this profile` : `lowest weighted overhead for this profile`);
+    }
+    if (best.isBaseline) {
+      reasons.push(`${fleet} hosts, as today`);
+    } else if (best.overheadPct && best.extraHosts && best.hostsNeeded) {
+      const more = best.extraHosts.point;
+      reasons.push(`weighted overhead ${formatInterval(best.overheadPct)}: ${formatPct(best.overheadPct.point)} on ${fleet} hosts = ${Math.abs(more)} ${more >= 0 ? 'more' : 'fewer'} host${Math.abs(more) === 1 ? '' : 's'} (between ${best.extraHosts.lo} and ${best.extraHosts.hi})`);
+    }
+    if (profile.latencySensitive && best.tailInflationPct !== null && !best.isBaseline) {
+      reasons.push(`p99 inflation ${formatPct(best.tailInflationPct)}${profile.p99BudgetPct !== undefined ? `, within the ${profile.p99BudgetPct}% budget` : ''}`);
+    }
+    const rivals = ranked.slice(1).filter((h) => h.disqualified.length === 0);
+    const close = rivals.filter((h) => {
+      const a = best.isBaseline ? { lo: 0, hi: 0 } : best.overheadPct;
+      const b = h.isBaseline ? { lo: 0, hi: 0 } : h.overheadPct;
+      return a && b && a.lo <= b.hi && b.lo <= a.hi;
+    });
+    if (close.length) reasons.push(`its overhead cannot be told apart from ${close.map((h) => h.label).join(', ')} at this precision: more rounds would settle it`);
+    for (const h of ranked.filter((x) => x.disqualified.length > 0)) reasons.push(`${h.label} is ruled out: ${h.disqualified.join('; ')}`);
+    if (profile.sensitiveData && best.security.sharedTenancy) reasons.push(`caveat: ${best.security.notes.find((n) => n.startsWith('shares')) ?? 'shared tenancy'} and the profile handles sensitive data`);
+    const cryptoGaps = [!best.security.aes && 'AES', !best.security.sha && 'SHA', !best.security.rdrand && 'RDRAND'].filter(Boolean);
+    if ((profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0) && cryptoGaps.length) reasons.push(`caveat: ${cryptoGaps.join(', ')} not exposed on this host`);
+    recommendation = { label: best.label, reasons };
+  } else {
+    notes.push('no host meets the profile\'s constraints: see each option\'s reasons');
+  }
+  return { schema: 'virtax.advice/v1', profile, baseline: base.label, ranking: ranked.map((h) => h.label), hosts, recommendation, notes };
+}
+
+/** The advice as plain text for the terminal. */
+export function formatAdvice(a: Advice): string {
+  const p = a.profile;
+  const lines = [`Placement advice for "${p.name}" (${p.fleetSize} ${a.baseline} hosts today${p.latencySensitive ? ', latency-sensitive' : ''}${p.sensitiveData ? ', sensitive data' : ''})`, ''];
+  for (const label of a.ranking) {
+    const h = a.hosts.find((x) => x.label === label);
+    if (!h) continue;
+    const kind = [h.platform, h.hypervisor, h.container].filter(Boolean).join(', ');
+    lines.push(`${label}  [${kind}]${h.isBaseline ? '  (baseline)' : ''}`);
+    lines.push(`  overhead     ${h.isBaseline ? 'reference' : h.overheadPct ? formatInterval(h.overheadPct) : 'not measured'}`);
+    if (h.tailInflationPct !== null && !h.isBaseline) lines.push(`  p99          ${formatPct(h.tailInflationPct)}`);
+    if (h.hostsNeeded && h.extraHosts) lines.push(`  hosts        ${h.hostsNeeded.point} (${h.extraHosts.point >= 0 ? '+' : ''}${h.extraHosts.point}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi})`);
+    if (h.fleetCost) lines.push(`  cost         ${costText(h.fleetCost.point, p.costUnit)} (${costText(h.fleetCost.lo, p.costUnit)} - ${costText(h.fleetCost.hi, p.costUnit)})`);
+    for (const n of h.security.notes) lines.push(`  security     ${n}`);
+    for (const d of h.disqualified) lines.push(`  ruled out    ${d}`);
+    lines.push('');
+  }
+  if (a.recommendation) {
+    lines.push(`Recommendation: ${a.recommendation.label}`);
+    for (const r of a.recommendation.reasons) lines.push(`  - ${r}`);
+  }
+  for (const n of a.notes) lines.push(`Note: ${n}`);
+  return lines.join('\n');
+}

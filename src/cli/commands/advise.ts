@@ -1,0 +1,48 @@
+/** `virtax advise RESULTS... --profile P.json`: where an application should run, and what it costs. */
+import { advise, formatAdvice } from '../../advise/advise.js';
+import { compareOptionsFor, loadProfile } from '../../advise/profile.js';
+import type { Advice } from '../../advise/types.js';
+import { InputError } from '../../errors.js';
+import { loadResults } from '../../results/io.js';
+import { compareAgainst, resolveBaseline, type CompareFn } from '../../report/build.js';
+import { compareResults } from '../../stats/compare.js';
+import { parsePercent, type CliCommand } from '../command.js';
+
+export interface AdviseArgs {
+  results: string[];
+  profile: string;
+  baseline?: string;
+  noise: string | number;
+  seed?: number;
+  resamples?: number;
+  json?: boolean;
+}
+
+export function adviceFrom(args: AdviseArgs, compare: CompareFn): Advice {
+  const noisePct = parsePercent(args.noise, 'noise');
+  if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new InputError('--seed: expected an integer');
+  const profile = loadProfile(args.profile);
+  const files = args.results.map(loadResults);
+  const base = resolveBaseline(files, args.baseline);
+  const opts = { noisePct, ...compareOptionsFor(profile), ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.resamples !== undefined ? { resamples: args.resamples } : {}) };
+  return advise({ profile, files, baseline: base.label, comparisons: compareAgainst(files, base, compare, opts) });
+}
+
+export const adviseCommand: CliCommand = {
+  command: 'advise <results..>',
+  describe: 'Placement advice for an application profile: weighted overhead, tail, security, hosts and cost',
+  builder: (y) =>
+    y
+      .positional('results', { type: 'string', array: true, demandOption: true, describe: 'Results files; the first is the baseline unless --baseline' })
+      .option('profile', { type: 'string', demandOption: true, describe: 'Application profile JSON (schema/profile.v1.json; examples/profiles/)' })
+      .option('baseline', { type: 'string', describe: 'Label of the baseline results file (default: the first file)' })
+      .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold δ' })
+      .option('seed', { type: 'number', describe: 'Bootstrap seed (default 1)' })
+      .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' })
+      .option('json', { type: 'boolean', describe: 'Print the advice as JSON' }),
+  run: async (args: AdviseArgs) => {
+    const a = adviceFrom(args, compareResults);
+    process.stdout.write(args.json ? `${JSON.stringify(a, null, 2)}\n` : `${formatAdvice(a)}\n`);
+    return 0;
+  },
+};

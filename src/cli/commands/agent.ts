@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { serveAgent } from '../../probes/agent.js';
+import { ChildProcessExecutor } from '../../probes/executor.js';
+import { fingerprint } from '../../probes/fingerprint.js';
+import { VERSION } from '../../version.js';
+import type { CliCommand } from '../command.js';
+
+interface AgentArgs {
+  ioDir?: string;
+  roundTimeout: number;
+  quiet?: boolean;
+}
+
+export const agentCommand: CliCommand = {
+  command: 'agent',
+  describe: 'A probe driven over stdin/stdout (line-delimited JSON, protocol v1), the other end of `virtax duel`',
+  builder: (y) =>
+    y
+      .option('io-dir', { type: 'string', describe: 'Directory for storage workloads (default: current directory)' })
+      .option('round-timeout', { type: 'number', default: 600, describe: 'Seconds after which a round process is killed and the round reported failed' })
+      .option('quiet', { type: 'boolean', describe: 'No log lines on stderr' })
+      .example('virtax agent', 'serve orders on stdin; see docs/duel.md for the protocol')
+      .example(`echo '{"v":1,"id":1,"op":"hello"}' | virtax agent`, 'say hello and exit at the end of input'),
+  run: async (args: AgentArgs) => {
+    const scratchDir = mkdtempSync(join(tmpdir(), 'virtax-agent-'));
+    const ac = new AbortController();
+    const log = (line: string) => {
+      if (!args.quiet) process.stderr.write(`virtax agent[${process.pid}]: ${line}\n`);
+    };
+    // Stop on a signal (also needed as PID 1 of a fresh PID namespace, where default actions are ignored)
+    // or when nobody reads our replies any more: abort a running round and end the input.
+    const stop = (why: string) => {
+      log(why);
+      ac.abort();
+      process.stdin.destroy();
+    };
+    const onTerm = () => stop('terminated');
+    const onInt = () => stop('interrupted');
+    const onPipe = () => stop('stdout closed');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
+    process.stdout.on('error', onPipe);
+    log(`virtax ${VERSION} agent ready (protocol v1)`);
+    try {
+      const how = await serveAgent(process.stdin, process.stdout, {
+        executor: new ChildProcessExecutor(Math.max(1, args.roundTimeout) * 1000),
+        fingerprint,
+        ctx: { peer: null, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()) },
+        toolVersion: VERSION,
+        log,
+        signal: ac.signal,
+      });
+      log(how === 'quit' ? 'quit' : 'end of input');
+      return 0;
+    } finally {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.stdout.off('error', onPipe);
+      rmSync(scratchDir, { recursive: true, force: true });
+    }
+  },
+};

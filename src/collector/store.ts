@@ -1,0 +1,338 @@
+/**
+ * The collector's storage: one JSON file per result under <data>/results/<id>.json, written atomically
+ * (temp + fsync + rename) before it is indexed and acknowledged, and a SQLite index (<data>/index.sqlite)
+ * that answers listings. The files are the truth: the index is rebuilt from them when it is missing or
+ * corrupt, and files not yet indexed (a crash between rename and index) are picked up on open.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import Database from 'better-sqlite3';
+import { InputError } from '../errors.js';
+import { asResultsFile } from '../results/io.js';
+import type { ResultsFile } from '../types.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when `id` is a UUID (the only ids the collector stores or serves). */
+export function isResultId(id: string): boolean {
+  return UUID.test(id);
+}
+
+/** One row of a listing: what the index knows about a stored result. */
+export interface ResultSummary {
+  id: string;
+  label: string;
+  platform: string;
+  hypervisor: string | null;
+  host: string;
+  startedAt: string;
+  finishedAt: string | null;
+  receivedAt: string;
+  workloads: number;
+  bytes: number;
+}
+
+export interface ListQuery {
+  label?: string;
+  platform?: string;
+  hypervisor?: string;
+  host?: string;
+  /** ISO times, inclusive, on startedAt. */
+  since?: string;
+  until?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Outcome of storing one upload, tagged by `status`. */
+export type PutOutcome =
+  | { status: 'created'; id: string }
+  | { status: 'duplicate'; id: string }
+  | { status: 'conflict'; id: string; reason: string };
+
+/** How the index was opened: counts for the startup log line. */
+export interface OpenReport {
+  rebuilt: boolean;
+  /** Why the index was rebuilt (missing, corrupt), when it was. */
+  why: string | null;
+  indexed: number;
+  /** Files found on disk that were not in the index. */
+  recovered: number;
+  /** Files that failed validation and were moved aside to <data>/rejected/. */
+  quarantined: number;
+  /** Temp files of interrupted writes that were removed. */
+  tempRemoved: number;
+}
+
+/**
+ * writeFileAtomic (src/results/io.ts) without blocking the event loop: temp file named the same way
+ * (`.<name>.<hex>.tmp`, which open() removes after a crash), fsync, rename, then fsync the directory so the
+ * rename itself survives a power cut. Async so concurrent uploads fsync in parallel instead of one by one
+ * on the event loop (the sync version capped the collector at about one upload per fsync).
+ */
+export async function writeFileAtomicAsync(path: string, text: string): Promise<void> {
+  const dir = dirname(path);
+  const tmp = `${dir}/.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(text);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  const dh = await open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
+}
+
+function canonical(file: ResultsFile): string {
+  return `${JSON.stringify(file)}\n`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export class ResultStore {
+  readonly dir: string;
+  readonly resultsDir: string;
+  private db!: Database.Database;
+  private readonly indexPath: string;
+  private readonly inflight = new Map<string, Promise<PutOutcome>>();
+  private insertsSinceAnalyze = 0;
+
+  constructor(dataDir: string) {
+    this.dir = resolve(dataDir);
+    this.resultsDir = join(this.dir, 'results');
+    this.indexPath = join(this.dir, 'index.sqlite');
+  }
+
+  /** Open (or rebuild) the index and reconcile it with the files on disk. */
+  open(): OpenReport {
+    mkdirSync(this.resultsDir, { recursive: true });
+    let why: string | null = existsSync(this.indexPath) ? null : 'missing';
+    if (!why) {
+      try {
+        this.db = this.connect();
+        const check = this.db.pragma('quick_check', { simple: true });
+        if (check !== 'ok') throw new Error(String(check));
+        this.db.prepare('SELECT count(*) FROM results').get();
+      } catch (e) {
+        why = `corrupt (${(e as Error).message.split('\n')[0]})`;
+        try {
+          this.db?.close();
+        } catch {
+          // already unusable
+        }
+        renameSync(this.indexPath, `${this.indexPath}.corrupt-${Date.now()}`);
+        for (const ext of ['-wal', '-shm']) rmSync(`${this.indexPath}${ext}`, { force: true });
+      }
+    }
+    if (why) this.db = this.connect();
+    const report = this.reconcile();
+    return { rebuilt: why !== null, why, ...report };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private connect(): Database.Database {
+    const db = new Database(this.indexPath);
+    db.pragma('journal_mode = WAL');
+    // The index can be rebuilt from the files, so it need not fsync every commit.
+    db.pragma('synchronous = NORMAL');
+    db.exec(`CREATE TABLE IF NOT EXISTS results (
+      id TEXT PRIMARY KEY, label TEXT NOT NULL, platform TEXT NOT NULL, hypervisor TEXT, host TEXT NOT NULL,
+      started_at TEXT NOT NULL, finished_at TEXT, received_at TEXT NOT NULL, workloads INTEGER NOT NULL,
+      bytes INTEGER NOT NULL, sha256 TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS results_label ON results(label, started_at);
+      CREATE INDEX IF NOT EXISTS results_platform ON results(platform, started_at);
+      CREATE INDEX IF NOT EXISTS results_hypervisor ON results(hypervisor, started_at);
+      CREATE INDEX IF NOT EXISTS results_host ON results(host, started_at);
+      CREATE INDEX IF NOT EXISTS results_started ON results(started_at, id);`);
+    return db;
+  }
+
+  /** Index files on disk that the index lacks, drop index rows whose file is gone, remove stale temp files. */
+  private reconcile(): Omit<OpenReport, 'rebuilt' | 'why'> {
+    const names = readdirSync(this.resultsDir);
+    let tempRemoved = 0;
+    const onDisk = new Set<string>();
+    for (const name of names) {
+      if (name.startsWith('.') && name.endsWith('.tmp')) {
+        // A write that never reached its rename: it was never acknowledged.
+        rmSync(join(this.resultsDir, name), { force: true });
+        tempRemoved++;
+      } else if (name.endsWith('.json') && isResultId(name.slice(0, -5))) {
+        onDisk.add(name.slice(0, -5).toLowerCase());
+      }
+    }
+    const indexed = new Set((this.db.prepare('SELECT id FROM results').pluck().all() as string[]).map((s) => s.toLowerCase()));
+    let recovered = 0;
+    let quarantined = 0;
+    const insert = this.insertStatement();
+    const tx = this.db.transaction(() => {
+      for (const id of onDisk) {
+        if (indexed.has(id)) continue;
+        const path = join(this.resultsDir, `${id}.json`);
+        try {
+          const text = readFileSync(path, 'utf8');
+          const file = asResultsFile(JSON.parse(text), path);
+          if (file.id.toLowerCase() !== id) throw new InputError(`${path}: id inside is ${file.id}`);
+          insert.run(this.row(file, text, new Date().toISOString()));
+          recovered++;
+        } catch {
+          mkdirSync(join(this.dir, 'rejected'), { recursive: true });
+          renameSync(path, join(this.dir, 'rejected', `${id}.json`));
+          quarantined++;
+        }
+      }
+      const drop = this.db.prepare('DELETE FROM results WHERE id = ?');
+      for (const id of indexed) if (!onDisk.has(id)) drop.run(id);
+    });
+    tx();
+    this.db.exec('ANALYZE');
+    return { indexed: this.count(), recovered, quarantined, tempRemoved };
+  }
+
+  private insertStatement(): Database.Statement {
+    return this.db.prepare(`INSERT OR REPLACE INTO results
+      (id, label, platform, hypervisor, host, started_at, finished_at, received_at, workloads, bytes, sha256)
+      VALUES (@id, @label, @platform, @hypervisor, @host, @startedAt, @finishedAt, @receivedAt, @workloads, @bytes, @sha256)`);
+  }
+
+  private row(file: ResultsFile, text: string, receivedAt: string): Record<string, unknown> {
+    return {
+      id: file.id.toLowerCase(),
+      label: file.label,
+      platform: file.host.platform,
+      hypervisor: file.host.hypervisor,
+      host: file.host.hostname,
+      // Normalised to UTC 'Z' form so since/until compare as strings even if a file used an offset.
+      startedAt: new Date(file.startedAt).toISOString(),
+      finishedAt: file.finishedAt,
+      receivedAt,
+      workloads: file.workloads.length,
+      bytes: Buffer.byteLength(text),
+      // Hash of the canonical form: a pretty-printed copy of the same result counts as the same content.
+      sha256: sha256(canonical(file)),
+    };
+  }
+
+  /** The file path of a result id; throws on anything that is not a UUID (no path can escape resultsDir). */
+  pathOf(id: string): string {
+    if (!isResultId(id)) throw new InputError(`id must be a UUID (got ${JSON.stringify(id.slice(0, 60))})`);
+    const path = resolve(this.resultsDir, `${id.toLowerCase()}.json`);
+    if (!path.startsWith(this.resultsDir + sep)) throw new InputError('id resolves outside the data directory');
+    return path;
+  }
+
+  /**
+   * Store a validated results file. Same id and same content: duplicate (nothing written).
+   * Same id, different content: conflict. The file is on disk (fsynced, renamed) before the index row.
+   */
+  async put(file: ResultsFile): Promise<PutOutcome> {
+    const id = file.id.toLowerCase();
+    // One write per id at a time: a second upload of the same id waits, then sees the first one's file.
+    for (let busy = this.inflight.get(id); busy; busy = this.inflight.get(id)) await busy.catch(() => {});
+    const p = this.putNow(file);
+    this.inflight.set(id, p);
+    try {
+      return await p;
+    } finally {
+      this.inflight.delete(id);
+    }
+  }
+
+  private async putNow(file: ResultsFile): Promise<PutOutcome> {
+    const path = this.pathOf(file.id);
+    const id = file.id.toLowerCase();
+    const text = canonical(file);
+    const hash = sha256(text);
+    const known = this.db.prepare('SELECT sha256 FROM results WHERE id = ?').pluck().get(id) as string | undefined;
+    const existing = known ?? (existsSync(path) ? sha256(canonical(JSON.parse(readFileSync(path, 'utf8')) as ResultsFile)) : undefined);
+    if (existing !== undefined) {
+      if (existing !== hash) return { status: 'conflict', id, reason: `result ${id} already stored with different content` };
+      if (known === undefined) this.insertStatement().run(this.row(file, text, new Date().toISOString()));
+      return { status: 'duplicate', id };
+    }
+    await writeFileAtomicAsync(path, text);
+    this.insertStatement().run(this.row(file, text, new Date().toISOString()));
+    // Keep the planner's statistics current: without them SQLite may filter on the least selective index
+    // (five times slower listings at 10,000 results). ANALYZE takes milliseconds at this size.
+    if (++this.insertsSinceAnalyze >= 1000) {
+      this.insertsSinceAnalyze = 0;
+      this.db.exec('ANALYZE');
+    }
+    return { status: 'created', id };
+  }
+
+  /** Stored text of a result, or null. */
+  getText(id: string): string | null {
+    const path = this.pathOf(id);
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  get(id: string): ResultsFile | null {
+    const text = this.getText(id);
+    return text === null ? null : (JSON.parse(text) as ResultsFile);
+  }
+
+  count(): number {
+    return this.db.prepare('SELECT count(*) FROM results').pluck().get() as number;
+  }
+
+  /** Filtered listing, newest first, with the total that matched. */
+  list(q: ListQuery): { total: number; items: ResultSummary[] } {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    for (const [key, col] of [['label', 'label'], ['platform', 'platform'], ['hypervisor', 'hypervisor'], ['host', 'host']] as const) {
+      const v = q[key];
+      if (v !== undefined) {
+        where.push(`${col} = @${key}`);
+        params[key] = v;
+      }
+    }
+    if (q.since !== undefined) {
+      where.push('started_at >= @since');
+      params.since = q.since;
+    }
+    if (q.until !== undefined) {
+      where.push('started_at <= @until');
+      params.until = q.until;
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = this.db.prepare(`SELECT count(*) FROM results ${clause}`).pluck().get(params) as number;
+    const rows = this.db
+      .prepare(`SELECT id, label, platform, hypervisor, host, started_at AS startedAt, finished_at AS finishedAt,
+        received_at AS receivedAt, workloads, bytes FROM results ${clause}
+        ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: q.limit ?? 100, offset: q.offset ?? 0 }) as ResultSummary[];
+    return { total, items: rows };
+  }
+
+  /** Ids of every result with this label, oldest first (for history). */
+  idsForLabel(label: string, limit = 1000): string[] {
+    return (this.db
+      .prepare('SELECT id FROM (SELECT id, started_at FROM results WHERE label = ? ORDER BY started_at DESC LIMIT ?) ORDER BY started_at')
+      .pluck()
+      .all(label, limit) as string[]);
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The interleaved duel (DESIGN.md "Interleaved duels"): two agents on the same machine, every workload
+ * measured in round pairs, the two rounds of a pair back to back in a seeded random order (AB or BA),
+ * never both at once. Pass after pass, the still-running workloads are shuffled afresh, so slow drift of
+ * the machine spreads over all workloads and, inside a pair, hits both sides alike.
+ *
+ * Each side's rounds go into its own ResultsFile, checkpointed after every round, so an agent that dies
+ * leaves the rounds already measured on disk. Handshake problems throw InputError (the sides given cannot
+ * duel); an agent failing mid-duel ends the duel with status 'failed' and the reason.
+ */
+import { randomUUID } from 'node:crypto';
+import { InputError } from '../errors.js';
+import { summarize } from '../stats/describe.js';
+import { createRng, shuffled } from '../stats/random.js';
+import type { Comparison } from '../stats/types.js';
+import { RESULTS_SCHEMA, type Fingerprint, type ResultsFile, type Round, type Suite, type WorkloadResult } from '../types.js';
+import type { AnyWorkload, RoundPlan } from '../workloads/types.js';
+import type { RoundReply } from '../probes/executor.js';
+import { AgentError, type AgentLink } from './client.js';
+import { compareDuel, pairWorkload } from './compare.js';
+import { PROTOCOL_VERSION, roundReplyProblem } from './protocol.js';
+
+export type SideKey = 'a' | 'b';
+
+export interface DuelSide {
+  label: string;
+  /** How the side's agent was started (recorded in its results file). */
+  command: string;
+  link: AgentLink;
+}
+
+/** `--rounds auto`: add round pairs until every interval is narrow enough or time runs out. */
+export interface AutoRounds {
+  /** Stop a workload once its overhead interval's half-width (percentage points) is below this. */
+  targetHalfWidthPct: number;
+  /** Stop starting new pairs after this many seconds of duel. */
+  budgetSeconds: number;
+  /** Pairs every workload gets before its interval is checked. */
+  minRounds: number;
+  /** Never more pairs than this per workload. */
+  maxRounds: number;
+}
+
+export type DuelEvent =
+  | { type: 'ready'; a: Fingerprint; b: Fingerprint }
+  | { type: 'pair'; workloadId: string; pair: number; of: number | null; order: 'AB' | 'BA'; a: RoundReply | null; b: RoundReply | null; pairsDone: number; pairsTotal: number | null }
+  | { type: 'check'; pass: number; widths: { id: string; halfWidthPct: number | null; settled: boolean }[] };
+
+export interface DuelOptions {
+  a: DuelSide;
+  b: DuelSide;
+  /** Workloads to duel (already selected and known to this virtax). */
+  workloads: AnyWorkload[];
+  suite: Suite;
+  plan: RoundPlan;
+  /** A fixed number of pairs per workload, or automatic. */
+  rounds: number | AutoRounds;
+  seed: number;
+  /** Our own version: both agents must report it. */
+  toolVersion: string;
+  /** Per-order timeout. */
+  timeoutMs: number;
+  noisePct?: number;
+  alpha?: number;
+  resamples?: number;
+  /** Called with a side's file after each of its rounds (write it atomically). */
+  checkpoint?: (side: SideKey, file: ResultsFile) => void;
+  onEvent?: (e: DuelEvent) => void;
+  signal?: AbortSignal;
+  /** Wall clock (injectable): ISO timestamps and the auto budget. */
+  now?: () => number;
+}
+
+export interface PairRecord {
+  workloadId: string;
+  pair: number;
+  order: 'AB' | 'BA';
+}
+
+export interface DuelOutcome {
+  /** finished: every planned pair ran; failed: an agent died/hung/answered garbage; interrupted: signal. */
+  status: 'finished' | 'failed' | 'interrupted';
+  error: string | null;
+  /** Why the duel stopped adding pairs (fixed count reached, target reached, budget spent, ...). */
+  stopped: string;
+  a: ResultsFile;
+  b: ResultsFile;
+  comparison: Comparison;
+  pairs: PairRecord[];
+  seconds: number;
+}
+
+interface Accum {
+  w: AnyWorkload;
+  params: Record<string, unknown> | null;
+  rounds: Round[];
+  ended: { status: 'skipped' | 'failed'; reason: string } | null;
+  notes: string[];
+}
+
+class SideState {
+  readonly acc = new Map<string, Accum>();
+  readonly file: ResultsFile;
+
+  constructor(side: DuelSide, key: SideKey, other: DuelSide, host: Fingerprint, tool: ResultsFile['tool'], opts: DuelOptions, startedAt: string, loadAvg1: number) {
+    for (const w of opts.workloads) this.acc.set(w.id, { w, params: null, rounds: [], ended: null, notes: [] });
+    this.file = {
+      schema: RESULTS_SCHEMA,
+      id: randomUUID(),
+      label: side.label,
+      startedAt,
+      finishedAt: null,
+      tool,
+      host,
+      config: {
+        suite: opts.suite,
+        rounds: typeof opts.rounds === 'number' ? opts.rounds : opts.rounds.maxRounds,
+        seed: opts.seed,
+        onlyIds: opts.workloads.map((w) => w.id),
+        peer: null,
+      },
+      conditions: {
+        stealPct: null,
+        loadAvg1Start: loadAvg1,
+        loadAvg1End: null,
+        notes: [
+          `duel side ${key.toUpperCase()} ("${side.label}", started as: ${side.command}), interleaved round by round with side ${key === 'a' ? 'B' : 'A'} ("${other.label}", ${other.command})`,
+        ],
+      },
+      workloads: [],
+    };
+  }
+
+  snapshot(): ResultsFile {
+    this.file.workloads = [...this.acc.values()].map(toResult);
+    const steals = [...this.acc.values()].flatMap((a) => a.rounds.map((r) => r.stealPct)).filter((x): x is number => x !== null);
+    this.file.conditions.stealPct = steals.length ? steals.reduce((x, y) => x + y, 0) / steals.length : null;
+    return this.file;
+  }
+}
+
+function toResult(a: Accum): WorkloadResult {
+  const base = { id: a.w.id, category: a.w.category, title: a.w.title };
+  if (a.ended && (a.ended.status === 'skipped' || a.rounds.length === 0)) return { ...base, status: a.ended.status, reason: a.ended.reason };
+  if (a.rounds.length === 0) return { ...base, status: 'skipped', reason: 'no round ran (the duel ended before this workload)' };
+  if (a.ended) return { ...base, status: 'failed', reason: `${a.ended.reason} (after ${a.rounds.length} good rounds)` };
+  return {
+    ...base,
+    unit: a.w.unit,
+    better: a.w.better,
+    status: 'ok',
+    params: a.params ?? {},
+    summary: summarize(a.rounds, a.w.better),
+    rounds: [...a.rounds],
+    ...(a.notes.length ? { notes: [...new Set(a.notes)] } : {}),
+  };
+}
+
+/** hello + fingerprint; throws InputError when the side cannot take part. */
+async function handshake(side: DuelSide, key: string, opts: DuelOptions): Promise<{ host: Fingerprint; tool: ResultsFile['tool'] }> {
+  try {
+    const hello = await side.link.request({ op: 'hello' }, opts.timeoutMs);
+    const tool = hello.tool as { name?: unknown; version?: unknown; node?: unknown } | undefined;
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      throw new InputError(`side ${key} ("${side.label}") speaks agent protocol ${JSON.stringify(hello.protocol ?? null)}, this duel speaks ${PROTOCOL_VERSION}: run the same virtax version on both sides`);
+    }
+    if (tool?.name !== 'virtax' || tool.version !== opts.toolVersion) {
+      throw new InputError(`side ${key} ("${side.label}") is virtax ${String(tool?.version ?? '?')}, this duel is virtax ${opts.toolVersion}: run the same version on both sides`);
+    }
+    const fp = await side.link.request({ op: 'fingerprint' }, opts.timeoutMs);
+    const host = fp.fingerprint as Fingerprint | undefined;
+    if (typeof host !== 'object' || host === null || typeof host.platform !== 'string' || typeof host.cpu !== 'object') {
+      throw new InputError(`side ${key} ("${side.label}") answered fingerprint without a fingerprint`);
+    }
+    return { host, tool: { name: 'virtax', version: opts.toolVersion, node: typeof tool.node === 'string' ? tool.node : 'unknown' } };
+  } catch (e) {
+    if (e instanceof AgentError) throw new InputError(`could not start the duel: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Run the duel. Throws InputError when the two sides cannot duel; otherwise always returns an outcome. */
+export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
+  const now = opts.now ?? Date.now;
+  const t0 = now();
+  const startedAt = new Date(t0).toISOString();
+  const ha = await handshake(opts.a, 'A', opts);
+  const hb = await handshake(opts.b, 'B', opts);
+  opts.onEvent?.({ type: 'ready', a: ha.host, b: hb.host });
+  const load = (await import('../probes/steal.js')).loadAvg1;
+  const sides: Record<SideKey, SideState> = {
+    a: new SideState(opts.a, 'a', opts.b, ha.host, ha.tool, opts, startedAt, load()),
+    b: new SideState(opts.b, 'b', opts.a, hb.host, hb.tool, opts, startedAt, load()),
+  };
+  const compareOpts = { noisePct: opts.noisePct ?? 1, alpha: opts.alpha ?? 0.05, resamples: opts.resamples ?? 10_000, seed: opts.seed };
+  const auto = typeof opts.rounds === 'number' ? null : opts.rounds;
+  const fixed = typeof opts.rounds === 'number' ? opts.rounds : null;
+  const rng = createRng(opts.seed);
+  const pairs: PairRecord[] = [];
+  const settled = new Set<string>();
+  let status: DuelOutcome['status'] = 'finished';
+  let error: string | null = null;
+  let stopped = '';
+  const elapsed = () => (now() - t0) / 1000;
+
+  const runSide = async (key: SideKey, w: AnyWorkload): Promise<RoundReply> => {
+    const reply = await (key === 'a' ? opts.a : opts.b).link.request({ op: 'round', workload: w.id, suite: opts.suite, plan: opts.plan }, opts.timeoutMs);
+    const why = roundReplyProblem(reply.result);
+    if (why) throw new AgentError(key === 'a' ? opts.a.label : opts.b.label, 'garbage', `side ${key.toUpperCase()}: answered a round with an invalid result: ${why}`);
+    const result = reply.result as RoundReply;
+    const acc = sides[key].acc.get(w.id) as Accum;
+    if (result.status === 'ok') {
+      acc.params = result.params;
+      acc.rounds.push({ ...result.outcome.round, ...(typeof reply.loadAvg1 === 'number' ? { loadAvg1: reply.loadAvg1 } : {}) });
+      if (result.outcome.notes) acc.notes.push(...result.outcome.notes);
+    } else {
+      acc.ended = { status: result.status, reason: result.reason };
+    }
+    opts.checkpoint?.(key, sides[key].snapshot());
+    return result;
+  };
+
+  try {
+    for (let pass = 0; ; pass++) {
+      const active = opts.workloads.filter((w) => !settled.has(w.id) && !sides.a.acc.get(w.id)?.ended && !sides.b.acc.get(w.id)?.ended);
+      if (active.length === 0) {
+        stopped = auto ? `every interval narrower than ±${auto.targetHalfWidthPct}%` : 'no workload left to run';
+        break;
+      }
+      if (fixed !== null && pass >= fixed) {
+        stopped = `${fixed} round pairs per workload`;
+        break;
+      }
+      if (auto && pass >= auto.maxRounds) {
+        stopped = `maximum of ${auto.maxRounds} round pairs reached`;
+        break;
+      }
+      if (auto && elapsed() >= auto.budgetSeconds) {
+        stopped = `time budget of ${auto.budgetSeconds} s spent`;
+        break;
+      }
+      for (const w of shuffled(active, rng)) {
+        if (opts.signal?.aborted) throw new DOMException('interrupted', 'AbortError');
+        if (auto && elapsed() >= auto.budgetSeconds) break;
+        const order = rng.int(0, 1) === 0 ? 'AB' : 'BA';
+        const first: SideKey = order === 'AB' ? 'a' : 'b';
+        const second: SideKey = order === 'AB' ? 'b' : 'a';
+        const r1 = await runSide(first, w);
+        const r2 = r1.status === 'ok' ? await runSide(second, w) : null;
+        pairs.push({ workloadId: w.id, pair: pass + 1, order });
+        opts.onEvent?.({
+          type: 'pair',
+          workloadId: w.id,
+          pair: pass + 1,
+          of: fixed,
+          order,
+          a: first === 'a' ? r1 : r2,
+          b: first === 'b' ? r1 : r2,
+          pairsDone: pairs.length,
+          pairsTotal: fixed !== null ? fixed * opts.workloads.length : null,
+        });
+      }
+      if (auto && pass + 1 >= auto.minRounds) {
+        const widths = active.map((w) => {
+          const wa = sides.a.snapshot().workloads.find((x) => x.id === w.id);
+          const wb = sides.b.snapshot().workloads.find((x) => x.id === w.id);
+          if (wa?.status !== 'ok' || wb?.status !== 'ok') return { id: w.id, halfWidthPct: null, settled: false };
+          const est = pairWorkload(wa, wb, { level: 0.95, resamples: 2000, seed: opts.seed });
+          const half = typeof est === 'string' ? null : (est.overheadPct.hi - est.overheadPct.lo) / 2;
+          const ok = half !== null && half < auto.targetHalfWidthPct;
+          if (ok) settled.add(w.id);
+          return { id: w.id, halfWidthPct: half, settled: ok };
+        });
+        opts.onEvent?.({ type: 'check', pass: pass + 1, widths });
+      }
+    }
+  } catch (e) {
+    if (e instanceof AgentError) {
+      status = 'failed';
+      error = e.message;
+      stopped = 'an agent failed';
+    } else if (e instanceof DOMException && e.name === 'AbortError') {
+      status = 'interrupted';
+      error = 'interrupted';
+      stopped = 'interrupted';
+    } else {
+      throw e;
+    }
+  }
+
+  const end = new Date(now()).toISOString();
+  for (const key of ['a', 'b'] as const) {
+    const s = sides[key];
+    s.snapshot();
+    if (status === 'finished') {
+      s.file.finishedAt = end;
+      s.file.conditions.loadAvg1End = load();
+    } else {
+      s.file.conditions.notes.push(`duel ended early at ${end}: ${error}`);
+    }
+    opts.checkpoint?.(key, s.file);
+  }
+  const comparison = compareDuel(sides.a.file, sides.b.file, compareOpts);
+  if (status !== 'finished') comparison.warnings.push(`duel ${status}: ${error}`);
+  return { status, error, stopped, a: sides.a.file, b: sides.b.file, comparison, pairs, seconds: elapsed() };
+}

@@ -1,0 +1,162 @@
+/**
+ * The duel agent protocol, version 1 (documented in docs/duel.md).
+ *
+ * Line-delimited JSON: one order per line on the agent's stdin, one reply per line on its stdout, in order.
+ * Logs go to the agent's stderr only, so stdout carries nothing but replies.
+ *
+ *   order: { "v": 1, "id": <string|number>, "op": "hello" | "fingerprint" | "round" | "quit", ... }
+ *   reply: { "v": 1, "id": <same id>, "ok": true, ... } | { "v": 1, "id": <id or null>, "ok": false, "error": "one line" }
+ *
+ * Orders and replies are plain data checked field by field here, on both ends: the agent never trusts an
+ * order, and the duel never trusts a reply (an agent over ssh or in a container is another program).
+ */
+import type { RoundReply } from '../probes/executor.js';
+import type { Fingerprint, Suite } from '../types.js';
+import type { RoundPlan } from '../workloads/types.js';
+
+/** Version of this protocol. Both sides of a duel must speak the same one. */
+export const PROTOCOL_VERSION = 1 as const;
+
+export type OrderId = string | number;
+
+export type Order =
+  | { v: 1; id: OrderId; op: 'hello' }
+  | { v: 1; id: OrderId; op: 'fingerprint' }
+  | {
+      v: 1;
+      id: OrderId;
+      op: 'round';
+      /** Workload id, e.g. `cpu.int`. */
+      workload: string;
+      /** Suite whose parameters the workload uses. */
+      suite: Suite;
+      /** How long the round measures (the duel decides, so both sides measure alike). */
+      plan: RoundPlan;
+    }
+  | { v: 1; id: OrderId; op: 'quit' };
+
+export interface HelloReply {
+  v: 1;
+  id: OrderId;
+  ok: true;
+  protocol: number;
+  tool: { name: string; version: string; node: string };
+  /** Process id of the agent as it sees itself (1 inside a fresh PID namespace). */
+  pid: number;
+}
+
+export interface FingerprintReply {
+  v: 1;
+  id: OrderId;
+  ok: true;
+  fingerprint: Fingerprint;
+}
+
+export interface RoundOrderReply {
+  v: 1;
+  id: OrderId;
+  ok: true;
+  /** What the round process answered (ok with the measured round, skipped or failed with a reason). */
+  result: RoundReply;
+  /** One-minute load average seen by the agent when the round started. */
+  loadAvg1: number;
+}
+
+export interface QuitReply {
+  v: 1;
+  id: OrderId;
+  ok: true;
+  bye: true;
+}
+
+export interface ErrorReply {
+  v: 1;
+  id: OrderId | null;
+  ok: false;
+  error: string;
+}
+
+export type Reply = HelloReply | FingerprintReply | RoundOrderReply | QuitReply | ErrorReply;
+
+const SUITES: readonly string[] = ['quick', 'standard', 'full'];
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isId(x: unknown): x is OrderId {
+  return (typeof x === 'string' && x.length <= 200) || (typeof x === 'number' && Number.isFinite(x));
+}
+
+function isPositive(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x) && x > 0;
+}
+
+function planProblem(p: unknown): string | null {
+  if (!isObject(p)) return 'plan must be an object';
+  for (const k of ['targetBatchSeconds', 'roundSeconds', 'minBatches', 'maxBatches'] as const) {
+    if (!isPositive(p[k])) return `plan.${k} must be a positive number`;
+  }
+  if ((p.maxBatches as number) < (p.minBatches as number)) return 'plan.maxBatches must be at least plan.minBatches';
+  if ((p.roundSeconds as number) > 600) return 'plan.roundSeconds must be at most 600';
+  return null;
+}
+
+/** Parse one order line. Returns the order, or an error reply to send back (never throws). */
+export function parseOrder(line: string): { order: Order } | { error: ErrorReply } {
+  const fail = (id: OrderId | null, error: string) => ({ error: { v: PROTOCOL_VERSION, id, ok: false as const, error } });
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return fail(null, 'not JSON: every order is one JSON object on one line');
+  }
+  if (!isObject(data)) return fail(null, 'an order must be a JSON object');
+  const id = isId(data.id) ? data.id : null;
+  if (id === null) return fail(null, 'order has no id (a string or a number)');
+  if (data.v !== PROTOCOL_VERSION) return fail(id, `unsupported protocol version ${JSON.stringify(data.v ?? null)} (this agent speaks v${PROTOCOL_VERSION})`);
+  switch (data.op) {
+    case 'hello':
+    case 'fingerprint':
+    case 'quit':
+      return { order: { v: PROTOCOL_VERSION, id, op: data.op } };
+    case 'round': {
+      if (typeof data.workload !== 'string' || data.workload === '') return fail(id, 'round: workload must be a workload id');
+      if (typeof data.suite !== 'string' || !SUITES.includes(data.suite)) return fail(id, 'round: suite must be quick, standard or full');
+      const why = planProblem(data.plan);
+      if (why) return fail(id, `round: ${why}`);
+      const plan = data.plan as RoundPlan;
+      return {
+        order: {
+          v: PROTOCOL_VERSION,
+          id,
+          op: 'round',
+          workload: data.workload,
+          suite: data.suite as Suite,
+          plan: { targetBatchSeconds: plan.targetBatchSeconds, roundSeconds: plan.roundSeconds, minBatches: plan.minBatches, maxBatches: plan.maxBatches },
+        },
+      };
+    }
+    default:
+      return fail(id, `unknown op ${JSON.stringify(data.op ?? null)} (hello, fingerprint, round, quit)`);
+  }
+}
+
+function finiteArray(x: unknown): x is number[] {
+  return Array.isArray(x) && x.every((n) => typeof n === 'number' && Number.isFinite(n));
+}
+
+/** Check a round result as received from an agent; returns a reason when it is not a valid RoundReply. */
+export function roundReplyProblem(r: unknown): string | null {
+  if (!isObject(r)) return 'result is not an object';
+  if (r.status === 'skipped' || r.status === 'failed') return typeof r.reason === 'string' ? null : `${r.status} result without a reason`;
+  if (r.status !== 'ok') return `result status ${JSON.stringify(r.status ?? null)} is not ok, skipped or failed`;
+  if (!isObject(r.params)) return 'result has no params';
+  if (!isObject(r.outcome) || !isObject(r.outcome.round)) return 'result has no measured round';
+  const round = r.outcome.round;
+  if (!isPositive(round.figure)) return 'round figure is not a positive number';
+  if (!isPositive(round.operations) || !isPositive(round.seconds)) return 'round operations/seconds are not positive numbers';
+  if (!finiteArray(round.samples) || round.samples.length === 0) return 'round samples are not a list of numbers';
+  if (round.stealPct !== null && typeof round.stealPct !== 'number') return 'round stealPct is neither a number nor null';
+  return null;
+}

@@ -1,0 +1,62 @@
+/** The duel's terminal table and its record file. Return strings; the caller decides where they go. */
+import { formatNumber, formatTable } from '../report/table.js';
+import type { Comparison } from '../stats/types.js';
+import type { DuelOutcome } from './duel.js';
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
+
+/** One row per workload: both medians, B's overhead relative to A with its interval, the verdict. */
+export function formatDuelTable(c: Comparison): string {
+  const rows = c.rows.map((r) => {
+    if (r.status !== 'compared') return [r.id, '', '', '', '', '', 'not compared', '', r.reason];
+    const p = r.pValue < 0.001 ? '<0.001' : r.pValue.toFixed(3);
+    return [
+      r.id,
+      r.unit,
+      formatNumber(r.base.median),
+      formatNumber(r.cand.median),
+      pct(r.overheadPct.point),
+      `[${pct(r.overheadPct.lo)}, ${pct(r.overheadPct.hi)}]`,
+      r.verdict + (r.roundsToSettle ? ` (~${r.roundsToSettle} pairs)` : ''),
+      String(r.base.rounds),
+      `p=${p}, ${r.better} is better`,
+    ];
+  });
+  const level = Math.round(c.settings.level * 100);
+  const table = formatTable(
+    ['workload', 'unit', `A: ${c.base.label}`, `B: ${c.cand.label}`, 'B vs A', `${level}% interval`, 'verdict', 'pairs', ''],
+    rows,
+    ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'left'],
+  );
+  const lines = [table, `positive = B is worse (slower); noise threshold ±${c.settings.noisePct}%; medians of round figures`];
+  if (c.overall) lines.push(`overall (geometric mean, equal weight per category): ${pct(c.overall.overheadPct.point)} [${pct(c.overall.overheadPct.lo)}, ${pct(c.overall.overheadPct.hi)}]`);
+  for (const d of c.envDiffs) lines.push(`differs: ${d.field}: A ${d.base} / B ${d.cand}`);
+  for (const w of c.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+/** The duel's own record (duel.json): how it ran, in which order, and where the files are. */
+export function duelRecord(o: DuelOutcome, extra: { commands: { a: string; b: string }; files: Record<string, string>; rounds: unknown; plan: unknown }): string {
+  return `${JSON.stringify(
+    {
+      schema: 'virtax.duel/v1',
+      status: o.status,
+      error: o.error,
+      stopped: o.stopped,
+      startedAt: o.a.startedAt,
+      seconds: Math.round(o.seconds * 10) / 10,
+      seed: o.a.config.seed,
+      suite: o.a.config.suite,
+      rounds: extra.rounds,
+      plan: extra.plan,
+      sides: {
+        a: { label: o.a.label, command: extra.commands.a, platform: o.a.host.platform },
+        b: { label: o.b.label, command: extra.commands.b, platform: o.b.host.platform },
+      },
+      files: extra.files,
+      pairs: o.pairs,
+    },
+    null,
+    1,
+  )}\n`;
+}

@@ -1,0 +1,225 @@
+/**
+ * Gate exporters: terminal table, JUnit XML, Markdown summary and GitHub Actions annotations.
+ * Each is `(result: GateResult) => string`; the CLI decides where the string goes (STYLE.md habit 7).
+ */
+import { formatNumber, formatTable } from '../report/table.js';
+import type { Estimate } from '../stats/types.js';
+import { isJudged, type GateResult, type GateRow } from './types.js';
+
+/** A signed percentage with one decimal: +10.2%, -0.4%. */
+export function signedPct(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const s = Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1);
+  return `${x >= 0 ? '+' : ''}${s === '-0.0' ? '0.0' : s}%`;
+}
+
+function plainPct(x: number): string {
+  return `${Number(x.toFixed(2))}%`;
+}
+
+/** A confidence level as a percentage: 0.95 -> 95%, 0.996875 -> 99.69%. */
+export function levelPct(level: number): string {
+  return `${Number((100 * level).toFixed(2))}%`;
+}
+
+function interval(e: Estimate): string {
+  return `[${signedPct(e.lo)}, ${signedPct(e.hi)}]`;
+}
+
+const LABEL: Record<GateRow['outcome'], string> = {
+  pass: 'pass',
+  fail: 'FAIL',
+  inconclusive: 'inconclusive',
+  crashed: 'FAIL (crashed)',
+  missing: 'missing',
+  ignored: 'ignored',
+  'not-compared': 'not compared',
+};
+
+/** One line saying why a row got its outcome, with the numbers. */
+export function explainRow(r: GateRow): string {
+  if (isJudged(r)) {
+    const e = r.row.overheadPct;
+    const head = `overhead ${signedPct(e.point)}, ${levelPct(e.level)} interval ${interval(e)} (${e.method}), max regression ${plainPct(r.maxRegressionPct)}`;
+    const medians = `median ${formatNumber(r.row.base.median)} -> ${formatNumber(r.row.cand.median)} ${r.row.unit} (${r.row.better} is better; ${r.row.base.rounds} vs ${r.row.cand.rounds} rounds)`;
+    const why =
+      r.outcome === 'fail'
+        ? 'the whole interval lies above the max'
+        : r.outcome === 'pass'
+          ? 'the upper bound is below the max'
+          : 'the interval contains the max: more rounds (or more baseline runs) would settle it';
+    return `${head}: ${why}; ${medians}`;
+  }
+  return r.reason;
+}
+
+function headline(g: GateResult): string {
+  const c = g.counts;
+  const judged = c.pass + c.fail + c.inconclusive + c.crashed + c.missing;
+  if (g.outcome === 'fail') return `FAIL: ${c.fail + c.crashed} of ${judged} workloads regressed beyond their max`;
+  if (g.outcome === 'inconclusive') {
+    const parts = [c.inconclusive ? `${c.inconclusive} inconclusive` : '', c.missing ? `${c.missing} missing from the current run` : ''].filter(Boolean);
+    return `INCONCLUSIVE: ${parts.join(', ')} of ${judged} workloads${g.strict ? ' (--strict: exit 3)' : ' (exit 0; --strict makes this exit 3)'}`;
+  }
+  return `PASS: all ${judged} workloads are below their max regression`;
+}
+
+/** Which interval methods the judged rows used (DESIGN.md: say which). */
+export function methodsNote(g: GateResult): string {
+  const judged = g.rows.filter(isJudged);
+  const bca = judged.filter((r) => r.row.overheadPct.method === 'bca').length;
+  const parts = [bca ? `BCa for ${bca}` : '', judged.length - bca ? `percentile for ${judged.length - bca}` : ''].filter(Boolean);
+  const simultaneous =
+    judged.length > 1
+      ? `${levelPct(g.confidence)} simultaneous over ${judged.length} workloads (each ${levelPct(g.comparison.settings.level)}, Bonferroni)`
+      : levelPct(g.comparison.settings.level);
+  return `bootstrap intervals ${simultaneous}: ${parts.join(', ') || 'none'}; ${g.comparison.settings.resamples} resamples, seed ${g.comparison.settings.seed}`;
+}
+
+function baselineLine(g: GateResult): string {
+  const n = g.baseline.files.length;
+  return n === 1
+    ? `baseline ${g.baseline.label} (${g.baseline.files[0] ?? g.baseline.source})`
+    : `baseline ${g.baseline.label} (${n} runs pooled from ${g.baseline.source})`;
+}
+
+/** The terminal table with a headline, the baseline, notes and warnings. */
+export function formatGateTable(g: GateResult): string {
+  const rows = g.rows.map((r) => {
+    if (isJudged(r)) {
+      const x = r.row;
+      return [r.id, formatNumber(x.base.median), formatNumber(x.cand.median), x.unit, signedPct(x.overheadPct.point), interval(x.overheadPct), plainPct(r.maxRegressionPct), LABEL[r.outcome]];
+    }
+    return [r.id, '', '', '', '', '', '', `${LABEL[r.outcome]}: ${r.reason}`];
+  });
+  const table = formatTable(['workload', 'baseline', 'current', 'unit', 'overhead', 'interval', 'max', 'gate'], rows, [
+    'left', 'right', 'right', 'left', 'right', 'left', 'right', 'left',
+  ]);
+  const lines = [
+    `virtax gate: ${headline(g)}`,
+    `${baselineLine(g)} vs current ${g.current.label} (${g.current.source}); overhead > 0 means the current run is worse`,
+    '',
+    table,
+    '',
+    methodsNote(g),
+  ];
+  const notes = [...g.envDiffs.map((d) => `environment differs: ${d.field} "${d.base}" -> "${d.cand}"`), ...g.warnings];
+  if (notes.length) lines.push('', ...notes.map((n) => `warning: ${n}`));
+  return lines.join('\n');
+}
+
+function xml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+/**
+ * JUnit XML: one testcase per workload. fail/crashed are failures carrying the numbers; ignored and
+ * not-compared are skipped; missing is skipped (a failure under --strict); inconclusive passes with a note
+ * in system-out (a failure under --strict).
+ */
+export function gateJunit(g: GateResult): string {
+  let failures = 0;
+  let skipped = 0;
+  const cases = g.rows.map((r) => {
+    const category = isJudged(r) ? r.row.category : r.category;
+    const open = `    <testcase classname="virtax.${xml(category ?? 'unknown')}" name="${xml(r.id)}" time="0"`;
+    const text = explainRow(r);
+    let body: string;
+    if (r.outcome === 'fail' || r.outcome === 'crashed' || (g.strict && (r.outcome === 'inconclusive' || r.outcome === 'missing'))) {
+      failures++;
+      const type = r.outcome === 'fail' ? 'regression' : r.outcome;
+      const msg = isJudged(r) ? `${signedPct(r.row.overheadPct.point)} ${interval(r.row.overheadPct)} vs max ${plainPct(r.maxRegressionPct)}` : r.reason;
+      body = `      <failure type="${type}" message="${xml(msg)}">${xml(`${r.id}: ${text}`)}</failure>`;
+    } else if (r.outcome === 'ignored' || r.outcome === 'not-compared' || r.outcome === 'missing') {
+      skipped++;
+      body = `      <skipped message="${xml(`${LABEL[r.outcome]}: ${r.reason}`)}"/>`;
+    } else {
+      body = `      <system-out>${xml(`${LABEL[r.outcome]}: ${text}`)}</system-out>`;
+    }
+    return `${open}>\n${body}\n    </testcase>`;
+  });
+  const props: [string, string][] = [
+    ['outcome', g.outcome],
+    ['baseline', g.baseline.source],
+    ['baselineRuns', String(g.baseline.files.length)],
+    ['current', g.current.source],
+    ['seed', String(g.comparison.settings.seed)],
+    ['resamples', String(g.comparison.settings.resamples)],
+  ];
+  const n = g.rows.length;
+  const suiteAttrs = `name="virtax gate" tests="${n}" failures="${failures}" errors="0" skipped="${skipped}" time="0"`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${suiteAttrs}>`,
+    `  <testsuite ${suiteAttrs}>`,
+    '    <properties>',
+    ...props.map(([k, v]) => `      <property name="${xml(k)}" value="${xml(v)}"/>`),
+    '    </properties>',
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function md(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+const MD_MARK: Record<GateRow['outcome'], string> = {
+  pass: '✅ pass',
+  fail: '❌ **FAIL**',
+  inconclusive: '⚠️ inconclusive',
+  crashed: '❌ **FAIL** (crashed)',
+  missing: '⚠️ missing',
+  ignored: 'ignored',
+  'not-compared': 'not compared',
+};
+
+/** Markdown summary (for a PR comment or $GITHUB_STEP_SUMMARY). */
+export function gateMarkdown(g: GateResult): string {
+  const mark = g.outcome === 'fail' ? '❌' : g.outcome === 'inconclusive' ? '⚠️' : '✅';
+  const lines = [
+    `### ${mark} virtax gate: ${md(headline(g))}`,
+    '',
+    `${md(baselineLine(g))} vs current ${md(g.current.label)} (\`${md(g.current.source)}\`). Overhead > 0 means the current run is worse; ${methodsNote(g)}.`,
+    '',
+    '| workload | baseline | current | overhead | interval | max | gate |',
+    '|---|---:|---:|---:|---|---:|---|',
+  ];
+  for (const r of g.rows) {
+    if (isJudged(r)) {
+      const x = r.row;
+      lines.push(
+        `| \`${r.id}\` | ${formatNumber(x.base.median)} ${md(x.unit)} | ${formatNumber(x.cand.median)} ${md(x.unit)} | ${signedPct(x.overheadPct.point)} | ${interval(x.overheadPct)} | ${plainPct(r.maxRegressionPct)} | ${MD_MARK[r.outcome]} |`,
+      );
+    } else {
+      lines.push(`| \`${r.id}\` | | | | | | ${MD_MARK[r.outcome]}: ${md(r.reason)} |`);
+    }
+  }
+  const notes = [...g.envDiffs.map((d) => `environment differs: ${d.field} \`${d.base}\` → \`${d.cand}\``), ...g.warnings];
+  if (notes.length) lines.push('', ...notes.map((n) => `- ${md(n)}`));
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** Escape a GitHub workflow command's message (and, with `property`, a property value). */
+export function escapeAnnotation(s: string, property = false): string {
+  const e = s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return property ? e.replace(/:/g, '%3A').replace(/,/g, '%2C') : e;
+}
+
+/** `::error` for regressions and crashes, `::warning` for inconclusive and missing workloads and environment differences. */
+export function gateAnnotations(g: GateResult): string {
+  const out: string[] = [];
+  for (const r of g.rows) {
+    const level = r.outcome === 'fail' || r.outcome === 'crashed' ? 'error' : r.outcome === 'inconclusive' || r.outcome === 'missing' ? 'warning' : null;
+    if (!level) continue;
+    const title = escapeAnnotation(`virtax gate: ${r.id} ${LABEL[r.outcome]}`, true);
+    out.push(`::${level} title=${title}::${escapeAnnotation(`${r.id}: ${explainRow(r)}`)}`);
+  }
+  for (const d of g.envDiffs) {
+    out.push(`::warning title=${escapeAnnotation('virtax gate: environment differs', true)}::${escapeAnnotation(`${d.field}: baseline "${d.base}", current "${d.cand}"`)}`);
+  }
+  return out.length ? `${out.join('\n')}\n` : '';
+}

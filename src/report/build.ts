@@ -1,0 +1,39 @@
+/**
+ * From results files to comparisons against one baseline: the step the report and the advisor share.
+ * The comparison function is passed in (the real one is src/stats compareResults), so tests can use
+ * hand-built comparisons and the report never computes a statistic itself.
+ */
+import { InputError } from '../errors.js';
+import type { CompareOptions, Comparison } from '../stats/types.js';
+import type { ResultsFile } from '../types.js';
+
+export type CompareFn = (base: ResultsFile, cand: ResultsFile, opts: CompareOptions) => Comparison;
+
+/** The baseline file: the one labelled `label`, or the first file. Labels must be unique. */
+export function resolveBaseline(files: ResultsFile[], label?: string): ResultsFile {
+  if (files.length === 0) throw new InputError('name at least one results file');
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (seen.has(f.label)) throw new InputError(`two results files are labelled "${f.label}": give each host its own label (virtax run --label)`);
+    seen.add(f.label);
+  }
+  if (label === undefined) return files[0] as ResultsFile;
+  const base = files.find((f) => f.label === label);
+  if (!base) throw new InputError(`--baseline ${label}: no results file has that label (labels: ${files.map((f) => f.label).join(', ')})`);
+  return base;
+}
+
+/** Compare every other file against the baseline, in the files' order. */
+export function compareAgainst(files: ResultsFile[], baseline: ResultsFile, compare: CompareFn, opts: CompareOptions): Comparison[] {
+  return files
+    .filter((f) => f !== baseline)
+    .map((f) => {
+      try {
+        return compare(baseline, f, opts);
+      } catch (e) {
+        // compareResults throws RangeError for options out of range: that is bad usage (exit 2).
+        if (e instanceof RangeError) throw new InputError(e.message);
+        throw e;
+      }
+    });
+}

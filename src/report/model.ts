@@ -1,0 +1,448 @@
+/**
+ * The report model: a plain, serialisable view of many results files and their comparisons against one
+ * baseline (STYLE.md habit 6). Every exporter (HTML, Markdown, PNG) and every chart spec reads only this.
+ * Nothing here computes a statistic a second time: overheads, intervals and verdicts come from the
+ * Comparison objects (src/stats), and the one overall verdict uses src/stats/verdict.ts.
+ */
+import type { Advice } from '../advise/types.js';
+import { median } from '../stats/describe.js';
+import type { Comparison, Estimate, Verdict } from '../stats/types.js';
+import { verdictOf } from '../stats/verdict.js';
+import type { Category, Fingerprint, ResultsFile, WorkloadOk } from '../types.js';
+import { CATEGORIES } from '../types.js';
+
+export const REPORT_MODEL_SCHEMA = 'virtax.report-model/v1' as const;
+
+/** One host as a card: what it is, and why comparing it to the others may be unfair. */
+export interface HostCard {
+  label: string;
+  id: string;
+  isBaseline: boolean;
+  hostname: string;
+  platform: Fingerprint['platform'];
+  hypervisor: string | null;
+  container: string | null;
+  cloud: string | null;
+  cpuModel: string;
+  cores: number;
+  threads: number;
+  mhz: number;
+  /** CPU features that matter for crypto and entropy: hardware AES, SHA extensions, RDRAND. */
+  crypto: { aes: boolean; sha: boolean; rdrand: boolean };
+  vector: { avx2: boolean; avx512: boolean };
+  clocksource: string | null;
+  kernel: string;
+  os: string;
+  memoryGiB: number;
+  numaNodes: number;
+  /** Steal time over the whole run, percent; null when unknown. */
+  stealPct: number | null;
+  evidence: string[];
+  suite: string;
+  rounds: number;
+  seed: number;
+  startedAt: string;
+  finishedAt: string | null;
+  workloadsOk: number;
+  notOk: { id: string; status: 'skipped' | 'failed'; reason: string }[];
+  /** Loud differences from the baseline (CPU model, ...) and comparison warnings. */
+  warnings: string[];
+}
+
+/** What a planner quotes for one non-baseline host. */
+export interface Headline {
+  label: string;
+  baseline: string;
+  overall: Estimate | null;
+  overallVerdict: Verdict | null;
+  workloads: number;
+  /** The three workloads with the largest overhead (point estimate), with their verdicts. */
+  worst: { id: string; title: string; overheadPct: Estimate; verdict: Verdict }[];
+  /** Workloads whose interval lies inside the noise band. */
+  same: { id: string; title: string }[];
+  counts: Record<Verdict, number>;
+  notCompared: { id: string; reason: string }[];
+  warnings: string[];
+}
+
+/** One interval in the forest plot. */
+export interface ForestRow {
+  host: string;
+  id: string;
+  title: string;
+  category: Category;
+  unit: string;
+  point: number;
+  lo: number;
+  hi: number;
+  level: number;
+  method: Estimate['method'];
+  verdict: Verdict;
+  pValue: number;
+  qValue: number;
+  roundsToSettle: number | null;
+  tailRatio: number | null;
+}
+
+/** One round's figure, for the distribution charts. */
+export interface RoundPoint {
+  host: string;
+  id: string;
+  round: number;
+  figure: number;
+  stealPct: number | null;
+}
+
+/** Workload facts shared by the round points (kept once, not per point, to keep the report small). */
+export interface WorkloadInfo {
+  id: string;
+  title: string;
+  category: Category;
+  unit: string;
+  better: 'lower' | 'higher';
+}
+
+/** Noise of one host on one workload, from its results file. */
+export interface NoiseRow {
+  host: string;
+  id: string;
+  category: Category;
+  /** Coefficient of variation of the round figures, percent. */
+  cvPct: number;
+  /** p99/p50 of the batches in the worse direction (>= 1; 1 = no tail). */
+  tail: number;
+  stealPct: number | null;
+}
+
+/** Noise of one host over all its workloads, and against the baseline when compared. */
+export interface HostNoise {
+  host: string;
+  medianCvPct: number | null;
+  medianTail: number | null;
+  stealPct: number | null;
+  /** cand/base CV ratio and tail ratio with intervals (from the comparison); null for the baseline. */
+  cvRatio: Estimate | null;
+  tailRatio: Estimate | null;
+}
+
+/** Noisy-neighbor measurements read from `noisy.*` workloads. */
+export interface NoisyRow {
+  host: string;
+  id: string;
+  victim: string;
+  /** What the number measures: the aggressor kind or the field path it came from. */
+  against: string;
+  metric: 'tail amplification' | 'slowdown' | 'steal %';
+  value: number;
+  /** Where it came from: the workload's own `extra`, or its p99 against the victim's p99 on the same host. */
+  source: 'extra' | 'victim p99';
+}
+
+export interface Methodology {
+  noisePct: number;
+  alpha: number | null;
+  level: number | null;
+  resamples: number | null;
+  seed: number | null;
+  intervalMethods: Partial<Record<Estimate['method'], number>>;
+  tests: string[];
+  verdictRule: string;
+  perHost: { label: string; suite: string; rounds: number; seed: number; tool: string; node: string; startedAt: string }[];
+}
+
+export interface ReportModel {
+  schema: typeof REPORT_MODEL_SCHEMA;
+  title: string;
+  generatedAt: string;
+  toolVersion: string;
+  baseline: string;
+  noisePct: number;
+  hosts: HostCard[];
+  headlines: Headline[];
+  workloads: WorkloadInfo[];
+  forest: ForestRow[];
+  rounds: RoundPoint[];
+  noise: NoiseRow[];
+  hostNoise: HostNoise[];
+  noisy: NoisyRow[];
+  advice: Advice | null;
+  methodology: Methodology;
+  warnings: string[];
+}
+
+export interface ReportInput {
+  /** The results files, baseline among them. */
+  files: ResultsFile[];
+  /** Label of the baseline file (must be one of the files' labels). */
+  baseline: string;
+  /** One comparison per non-baseline file, baseline as `base`. */
+  comparisons: Comparison[];
+  /** Noise threshold in percent used for the comparisons. */
+  noisePct: number;
+  advice?: Advice | null;
+  /** ISO time the report was made; passed in so the model is reproducible. */
+  generatedAt: string;
+  toolVersion: string;
+  title?: string;
+}
+
+const VERDICTS: Verdict[] = ['slower', 'faster', 'same', 'inconclusive'];
+
+function tailOf(w: WorkloadOk): number {
+  const { p50, p99 } = w.summary;
+  if (!(p50 > 0) || !(p99 > 0)) return Number.NaN;
+  return w.better === 'lower' ? p99 / p50 : p50 / p99;
+}
+
+function hostCard(f: ResultsFile, baseline: ResultsFile, comparison: Comparison | undefined): HostCard {
+  const h = f.host;
+  const warnings: string[] = [];
+  const cmpSaysCpu = (comparison?.warnings ?? []).some((w) => /cpu model/i.test(w));
+  if (f !== baseline && h.cpu.model !== baseline.host.cpu.model && !cmpSaysCpu) {
+    warnings.push(`CPU model differs from the baseline (${h.cpu.model} vs ${baseline.host.cpu.model}): overheads mix hardware and virtualization`);
+  }
+  if (f.finishedAt === null) warnings.push('partial results: the run did not finish');
+  for (const w of comparison?.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
+  return {
+    label: f.label,
+    id: f.id,
+    isBaseline: f === baseline,
+    hostname: h.hostname,
+    platform: h.platform,
+    hypervisor: h.hypervisor,
+    container: h.container,
+    cloud: h.cloud,
+    cpuModel: h.cpu.model,
+    cores: h.cpu.cores,
+    threads: h.cpu.threads,
+    mhz: h.cpu.mhz,
+    crypto: { aes: h.cpu.flags.aes, sha: h.cpu.flags.sha, rdrand: h.cpu.flags.rdrand },
+    vector: { avx2: h.cpu.flags.avx2, avx512: h.cpu.flags.avx512 },
+    clocksource: h.clocksource,
+    kernel: h.kernel,
+    os: h.os,
+    memoryGiB: h.memoryBytes / 2 ** 30,
+    numaNodes: h.numaNodes,
+    stealPct: f.conditions.stealPct,
+    evidence: h.evidence,
+    suite: f.config.suite,
+    rounds: f.config.rounds,
+    seed: f.config.seed,
+    startedAt: f.startedAt,
+    finishedAt: f.finishedAt,
+    workloadsOk: f.workloads.filter((w) => w.status === 'ok').length,
+    notOk: f.workloads.flatMap((w) => (w.status === 'ok' ? [] : [{ id: w.id, status: w.status, reason: w.reason }])),
+    warnings,
+  };
+}
+
+function headline(c: Comparison, noisePct: number): Headline {
+  const compared = c.rows.flatMap((r) => (r.status === 'compared' ? [r] : []));
+  const counts = { slower: 0, faster: 0, same: 0, inconclusive: 0 } as Record<Verdict, number>;
+  for (const r of compared) counts[r.verdict] += 1;
+  const worst = [...compared]
+    .sort((a, b) => b.overheadPct.point - a.overheadPct.point || a.id.localeCompare(b.id))
+    .slice(0, 3)
+    .map((r) => ({ id: r.id, title: r.title, overheadPct: r.overheadPct, verdict: r.verdict }));
+  const overall = c.overall?.overheadPct ?? null;
+  return {
+    label: c.cand.label,
+    baseline: c.base.label,
+    overall,
+    overallVerdict: overall ? verdictOf(overall, noisePct) : null,
+    workloads: c.overall?.workloads ?? compared.length,
+    worst,
+    same: compared.filter((r) => r.verdict === 'same').map((r) => ({ id: r.id, title: r.title })),
+    counts,
+    notCompared: c.rows.flatMap((r) => (r.status === 'not-compared' ? [{ id: r.id, reason: r.reason }] : [])),
+    warnings: [...c.warnings, ...c.envDiffs.map((d) => `${d.field} differs: ${d.base} (baseline) vs ${d.cand}`)],
+  };
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * Numeric leaves of a workload's `extra`, whatever its shape: path -> values. Arrays (per-round lists
+ * appended by the runner) contribute every element; an object with a string `kind`/`aggressor`/`name`
+ * is keyed by that string instead of its position, so phases stay apart.
+ */
+export function numericLeaves(x: unknown, path: string[] = [], out = new Map<string, number[]>(), depth = 0): Map<string, number[]> {
+  if (depth > 8) return out;
+  if (typeof x === 'number' && Number.isFinite(x)) {
+    const key = path.join('.');
+    const list = out.get(key) ?? [];
+    list.push(x);
+    out.set(key, list);
+  } else if (Array.isArray(x)) {
+    for (const v of x) numericLeaves(v, path, out, depth + 1);
+  } else if (isRecord(x)) {
+    const tag = ['kind', 'aggressor', 'name', 'phase'].map((k) => x[k]).find((v): v is string => typeof v === 'string');
+    const here = tag ? [...path, tag] : path;
+    for (const [k, v] of Object.entries(x)) numericLeaves(v, [...here, k], out, depth + 1);
+  }
+  return out;
+}
+
+const NOISY_METRICS: { re: RegExp; metric: NoisyRow['metric'] }[] = [
+  { re: /amplif/i, metric: 'tail amplification' },
+  { re: /slowdown/i, metric: 'slowdown' },
+  { re: /steal/i, metric: 'steal %' },
+];
+
+function noisyRows(f: ResultsFile): NoisyRow[] {
+  const rows: NoisyRow[] = [];
+  const byId = new Map(f.workloads.map((w) => [w.id, w]));
+  for (const w of f.workloads) {
+    if (w.status !== 'ok' || !w.id.startsWith('noisy.')) continue;
+    const victim = w.id.slice('noisy.'.length);
+    let found = false;
+    if (isRecord(w.extra)) {
+      const leaves = [...numericLeaves(w.extra)];
+      // Per-phase raw figures repeat what per-kind summaries say; use them only when nothing else is there.
+      const summary = leaves.filter(([path]) => !/^(phases|perPhase)\b/.test(path));
+      const seen = new Set<string>();
+      for (const [path, values] of summary.length ? summary : leaves) {
+        const segs = path.split('.');
+        const last = segs[segs.length - 1] ?? '';
+        const m = NOISY_METRICS.find((x) => x.re.test(last));
+        if (!m || values.length === 0) continue;
+        const where = segs.slice(0, -1).filter((x) => !/^(byKind|phases|perPhase|kinds)$/.test(x)).join('.');
+        const against = `${where || 'all neighbors'}${m.metric === 'steal %' ? ` (${last})` : ''}`;
+        const key = `${against}|${m.metric}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        rows.push({ host: f.label, id: w.id, victim, against, metric: m.metric, value: median(values), source: 'extra' });
+        if (m.metric === 'tail amplification') found = true;
+      }
+    }
+    const v = byId.get(victim);
+    if (!found && v && v.status === 'ok' && v.better === w.better && v.unit === w.unit) {
+      const amp = w.better === 'lower' ? w.summary.p99 / v.summary.p99 : v.summary.p99 / w.summary.p99;
+      if (Number.isFinite(amp) && amp > 0) {
+        rows.push({ host: f.label, id: w.id, victim, against: 'neighbor (vs victim alone)', metric: 'tail amplification', value: amp, source: 'victim p99' });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Build the report model. Throws Error when the baseline label is not among the files. */
+export function buildReportModel(input: ReportInput): ReportModel {
+  const { files, comparisons, noisePct } = input;
+  const baseline = files.find((f) => f.label === input.baseline);
+  if (!baseline) throw new Error(`baseline "${input.baseline}" is not among the results (${files.map((f) => f.label).join(', ')})`);
+  const cmpByLabel = new Map(comparisons.map((c) => [c.cand.label, c]));
+
+  const workloads = new Map<string, WorkloadInfo>();
+  const rounds: RoundPoint[] = [];
+  const noise: NoiseRow[] = [];
+  for (const f of files) {
+    for (const w of f.workloads) {
+      if (w.status !== 'ok') continue;
+      if (!workloads.has(w.id)) workloads.set(w.id, { id: w.id, title: w.title, category: w.category, unit: w.unit, better: w.better });
+      w.rounds.forEach((r, i) => rounds.push({ host: f.label, id: w.id, round: i + 1, figure: r.figure, stealPct: r.stealPct }));
+      const tail = tailOf(w);
+      if (Number.isFinite(tail)) noise.push({ host: f.label, id: w.id, category: w.category, cvPct: w.summary.cv * 100, tail, stealPct: w.summary.stealPct });
+    }
+  }
+  const catIndex = (c: Category) => CATEGORIES.indexOf(c);
+  const workloadList = [...workloads.values()].sort((a, b) => catIndex(a.category) - catIndex(b.category) || a.id.localeCompare(b.id));
+
+  const forest: ForestRow[] = [];
+  for (const c of comparisons) {
+    for (const r of c.rows) {
+      if (r.status !== 'compared') continue;
+      forest.push({
+        host: c.cand.label,
+        id: r.id,
+        title: r.title,
+        category: r.category,
+        unit: r.unit,
+        point: r.overheadPct.point,
+        lo: r.overheadPct.lo,
+        hi: r.overheadPct.hi,
+        level: r.overheadPct.level,
+        method: r.overheadPct.method,
+        verdict: r.verdict,
+        pValue: r.pValue,
+        qValue: r.qValue,
+        roundsToSettle: r.roundsToSettle,
+        tailRatio: r.tailRatio,
+      });
+    }
+  }
+
+  const hostNoise: HostNoise[] = files.map((f) => {
+    const mine = noise.filter((n) => n.host === f.label);
+    const c = cmpByLabel.get(f.label);
+    return {
+      host: f.label,
+      medianCvPct: mine.length ? median(mine.map((n) => n.cvPct)) : null,
+      medianTail: mine.length ? median(mine.map((n) => n.tail)) : null,
+      stealPct: f.conditions.stealPct,
+      cvRatio: f === baseline ? null : (c?.noise?.cvRatio ?? null),
+      tailRatio: f === baseline ? null : (c?.noise?.tailRatio ?? null),
+    };
+  });
+
+  const first = comparisons[0]?.settings;
+  const methods: Partial<Record<Estimate['method'], number>> = {};
+  for (const r of forest) methods[r.method] = (methods[r.method] ?? 0) + 1;
+  const warnings: string[] = [];
+  const models = new Set(files.map((f) => f.host.cpu.model));
+  if (models.size > 1) warnings.push(`The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.`);
+  for (const c of comparisons) {
+    if (c.base.label !== baseline.label) warnings.push(`comparison for ${c.cand.label} used ${c.base.label} as baseline, not ${baseline.label}`);
+  }
+
+  return {
+    schema: REPORT_MODEL_SCHEMA,
+    title: input.title ?? `virtax report: ${files.length} host${files.length === 1 ? '' : 's'} against ${baseline.label}`,
+    generatedAt: input.generatedAt,
+    toolVersion: input.toolVersion,
+    baseline: baseline.label,
+    noisePct,
+    hosts: files.map((f) => hostCard(f, baseline, cmpByLabel.get(f.label))),
+    headlines: files.flatMap((f) => {
+      const c = cmpByLabel.get(f.label);
+      return f === baseline || !c ? [] : [headline(c, noisePct)];
+    }),
+    workloads: workloadList,
+    forest,
+    rounds,
+    noise,
+    hostNoise,
+    noisy: files.flatMap(noisyRows),
+    advice: input.advice ?? null,
+    methodology: {
+      noisePct,
+      alpha: first?.alpha ?? null,
+      level: first?.level ?? null,
+      resamples: first?.resamples ?? null,
+      seed: first?.seed ?? null,
+      intervalMethods: methods,
+      tests: [
+        'Overhead per workload: ratio of the medians of the round figures, on the log scale, worse direction positive.',
+        'Interval: hierarchical bootstrap (rounds, then batches within rounds), each side resampled independently, seeded.',
+        'Significance: two-sided Mann-Whitney U on the round figures (tie-corrected), Benjamini-Hochberg across the workloads of each comparison (q-value).',
+        'Overall: geometric mean of the per-workload ratios, equal weight per category, with a bootstrap interval.',
+      ],
+      verdictRule: `slower/faster when the whole interval lies beyond ±${noisePct}%; same when it lies inside ±${noisePct}%; inconclusive otherwise.`,
+      perHost: files.map((f) => ({
+        label: f.label,
+        suite: f.config.suite,
+        rounds: f.config.rounds,
+        seed: f.config.seed,
+        tool: `${f.tool.name} ${f.tool.version}`,
+        node: f.tool.node,
+        startedAt: f.startedAt,
+      })),
+    },
+    warnings,
+  };
+}
+
+/** Verdict names in display order (shared by the specs' colour scale and the tables). */
+export const VERDICT_ORDER = VERDICTS;

@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { schemaPath } from '../src/results/io.js';
+import { syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
+
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+let dir = '';
+let a = '';
+let b = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'virtax-compare-'));
+  const ws = (shift: number): SyntheticWorkload[] => [
+    { id: 'cpu.int', category: 'cpu', better: 'higher', figure: 400, rounds: 6, batches: 40, roundSd: 0.01, batchSd: 0.05 },
+    { id: 'sys.stat', category: 'syscall', better: 'lower', figure: 900, shift, rounds: 6, batches: 40, roundSd: 0.01, batchSd: 0.05 },
+    { id: 'mem.latency', category: 'memory', better: 'lower', figure: 90, shift: shift / 2, rounds: 6, batches: 40, roundSd: 0.01, batchSd: 0.05 },
+  ];
+  a = join(dir, 'metal.json');
+  b = join(dir, 'vm.json');
+  writeFileSync(a, JSON.stringify(syntheticResults({ label: 'metal', seed: 11, workloads: ws(0) })));
+  writeFileSync(b, JSON.stringify(syntheticResults({ label: 'vm', seed: 12, workloads: ws(0.2), host: { platform: 'vm', hypervisor: 'kvm' } })));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('virtax compare (CLI)', () => {
+  it('prints the table with overhead, p, q, verdict, overall, noise and env diffs; exit 0', async () => {
+    const r = await cli(['compare', a, b, '--resamples', '2000']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/workload\s+base median\s+cand median\s+overhead % \[interval\]\s+p\s+q\s+verdict/);
+    expect(r.out).toMatch(/sys\.stat .*\+2\d\.\d% \[\+.*slower/); // true: exp(0.2) = +22.1%
+    expect(r.out).toMatch(/^overall: \+/m);
+    expect(r.out).toMatch(/round-to-round CV/);
+    expect(r.out).toMatch(/hypervisor: \(none\) -> kvm/);
+  });
+
+  it('--json is valid against schema/comparison.v1.json and reproducible with the same seed', async () => {
+    const r1 = await cli(['compare', a, b, '--json', '--resamples', '1000', '--seed', '5']);
+    const r2 = await cli(['compare', a, b, '--json', '--resamples', '1000', '--seed', '5']);
+    expect(r1.code).toBe(0);
+    expect(r1.out).toBe(r2.out);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addSchema(JSON.parse(readFileSync(schemaPath('results.v1.json'), 'utf8')) as object);
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath('comparison.v1.json'), 'utf8')) as object);
+    const data = JSON.parse(r1.out) as { rows: { verdict?: string }[]; settings: { noisePct: number } };
+    expect(validate(data), JSON.stringify(validate.errors)).toBe(true);
+    expect(data.settings.noisePct).toBe(1);
+    // and the schema is not vacuous: a NaN turned null is rejected
+    (data.rows[0] as Record<string, unknown>).pValue = null;
+    expect(validate(data)).toBe(false);
+  });
+
+  it('--markdown and --csv write files; --noise and --alpha are honoured', async () => {
+    const md = join(dir, 'out', 'cmp.md');
+    const csv = join(dir, 'cmp.csv');
+    const r = await cli(['compare', a, b, '--markdown', md, '--csv', csv, '--noise', '50%', '--alpha', '0.1', '--resamples', '500']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(md, 'utf8')).toMatch(/^## virtax compare: vm vs metal/);
+    expect(readFileSync(md, 'utf8')).toMatch(/\| sys\.stat \| .* \| same \|/); // +22% is inside ±50%
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/^id,category,status,unit,better,base_median/);
+    expect(lines).toHaveLength(4);
+  });
+
+  it('bad input exits 2 with one line', async () => {
+    const newer = join(dir, 'v2.json');
+    writeFileSync(newer, JSON.stringify({ ...JSON.parse(readFileSync(a, 'utf8')), schema: 'virtax.results/v2' }));
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{"schema": "virtax.results/v1", "id": ');
+    for (const args of [
+      ['compare', a, join(dir, 'nope.json')],
+      ['compare', a, newer],
+      ['compare', broken, b],
+      ['compare', a, b, '--noise', 'lots'],
+      ['compare', a, b, '--alpha', '3'],
+      ['compare', a, b, '--resamples', '10'],
+      ['compare', a],
+    ]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+    expect((await cli(['compare', a, newer])).err).toMatch(/newer virtax/);
+  });
+});

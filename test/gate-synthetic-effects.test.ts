@@ -1,0 +1,81 @@
+/**
+ * The gate against synthetic data with a known true effect (seeded log-normal noise): a true 10%
+ * regression fails a 5% gate, a true 0% passes, a true 5% with wide noise is inconclusive, not a failure.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { busyHostWarnings, perWorkloadLevel, runGate } from '../src/gate/gate.js';
+import { saveResults } from '../src/results/io.js';
+import { compareResults } from '../src/stats/compare.js';
+import { syntheticResults, type SyntheticWorkload } from './helpers/synthetic.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'virtax-gate-effects-'));
+
+function write(name: string, seed: number, workloads: SyntheticWorkload[], rounds = 10): string {
+  const p = join(dir, name);
+  saveResults(p, syntheticResults({ seed, rounds, batches: 20, workloads }));
+  return p;
+}
+
+const cost = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({ id: 'cpu.int', better: 'lower', value: 120, effectPct, roundSd });
+const rate = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({ id: 'crypto.sha256', category: 'crypto', better: 'higher', value: 4e5, effectPct, roundSd });
+
+function gate(base: string, cur: string) {
+  return runGate({ baseline: base, current: cur, maxRegressionPct: 5, seed: 3, resamples: 2000 }, compareResults);
+}
+
+describe('gate on synthetic data with a known effect, 5% max regression', () => {
+  it('a true 10% regression fails (cost and rate workloads)', () => {
+    const g = gate(write('b10.json', 1, [cost(0), rate(0)]), write('c10.json', 2, [cost(10), rate(10)]));
+    expect(g.rows.map((r) => r.outcome)).toEqual(['fail', 'fail']);
+    expect(g.outcome).toBe('fail');
+    expect(g.exitCode).toBe(1);
+    for (const r of g.rows) if (r.outcome === 'fail') expect(r.row.overheadPct.point).toBeGreaterThan(7);
+    // two workloads: each interval at 97.5% makes the pair simultaneous at 95%
+    expect(g.comparison.settings.level).toBeCloseTo(0.975, 12);
+    for (const r of g.rows) if (r.outcome === 'fail') expect(r.row.overheadPct.level).toBeCloseTo(0.975, 12);
+  });
+
+  it('a true 0% passes', () => {
+    const g = gate(write('b0.json', 3, [cost(0), rate(0)]), write('c0.json', 4, [cost(0), rate(0)]));
+    expect(g.rows.map((r) => r.outcome)).toEqual(['pass', 'pass']);
+    expect(g.exitCode).toBe(0);
+  });
+
+  it('a true 5% with wide noise is inconclusive, not a failure, for several seeds', () => {
+    for (const seed of [5, 7, 9, 11, 13]) {
+      const g = gate(write(`b5-${seed}.json`, seed, [cost(0, 0.08)]), write(`c5-${seed}.json`, seed + 100, [cost(5, 0.08)]));
+      expect(g.rows[0]?.outcome, `seed ${seed}`).toBe('inconclusive');
+      expect(g.exitCode).toBe(0);
+    }
+  });
+
+  it('Bonferroni: per-workload level from the family-wise confidence', () => {
+    expect(perWorkloadLevel(0.95, 1)).toBeCloseTo(0.95, 12);
+    expect(perWorkloadLevel(0.95, 16)).toBeCloseTo(0.996875, 12);
+    expect(perWorkloadLevel(0.9, 0)).toBeCloseTo(0.9, 12);
+  });
+
+  it('warns when a run was measured on a busy host (load average above its CPUs)', () => {
+    const quiet = syntheticResults({ seed: 1, rounds: 2, batches: 3, workloads: [cost(0)] });
+    const busy = structuredClone(quiet);
+    const w = busy.workloads[0];
+    if (w?.status === 'ok' && w.rounds[1]) w.rounds[1].loadAvg1 = 15.2;
+    expect(busyHostWarnings([{ name: 'quiet.json', file: quiet }])).toEqual([]);
+    expect(busyHostWarnings([{ name: 'busy.json', file: busy }])).toEqual([
+      'busy.json was measured on a busy host (load average up to 15.2 on 2 CPUs): its figures carry other processes\' contention',
+    ]);
+  });
+
+  it('a pooled baseline of three runs catches a true 10% regression and says how many runs it pooled', () => {
+    const pool = mkdtempSync(join(tmpdir(), 'virtax-gate-pool-'));
+    for (const s of [21, 22, 23]) saveResults(join(pool, `run-${s}.json`), syntheticResults({ seed: s, rounds: 5, batches: 20, workloads: [cost(0)] }));
+    const g = gate(pool, write('cpool.json', 24, [cost(10)], 5));
+    expect(g.baseline.files).toHaveLength(3);
+    const r = g.rows[0];
+    expect(r?.outcome).toBe('fail');
+    if (r?.outcome === 'fail') expect(r.row.base.rounds).toBe(15);
+  });
+});

@@ -1,0 +1,98 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { saveResults } from '../src/results/io.js';
+import { fingerprintOf, resultsOf, WORKLOADS, type WorkloadSpec } from './report-fixtures.js';
+
+/** The same workloads, `pct` percent slower (in each workload's own direction). */
+function slower(pct: number): WorkloadSpec[] {
+  return WORKLOADS.map((w) => ({ ...w, figures: w.figures.map((f) => (w.better === 'lower' ? f * (1 + pct / 100) : f / (1 + pct / 100))) }));
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'virtax-report-'));
+const paths = { metal: join(dir, 'metal.json'), vm: join(dir, 'vm.json'), ctr: join(dir, 'ctr.json') };
+
+beforeAll(() => {
+  saveResults(paths.metal, resultsOf('metal', fingerprintOf({ hostname: 'm1' }), WORKLOADS));
+  saveResults(paths.vm, resultsOf('kvm-vm', fingerprintOf({ hostname: 'v1', platform: 'vm', hypervisor: 'kvm' }), slower(10)));
+  saveResults(paths.ctr, resultsOf('docker', fingerprintOf({ hostname: 'c1', platform: 'container', container: 'docker' }), slower(0.1)));
+});
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('virtax report', () => {
+  it('writes the HTML, Markdown and one PNG per chart, and prints the headline', async () => {
+    const out = join(dir, 'r.html');
+    const r = await run(['report', paths.metal, paths.vm, paths.ctr, '--out', out, '--markdown', join(dir, 'r.md'), '--png', join(dir, 'png'), '--resamples', '200', '--profile', 'examples/profiles/api-gateway.json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^kvm-vm vs metal: \+10\.0% \[\+\d+\.\d%, \+\d+\.\d%\] slower/m);
+    expect(r.out).toMatch(/advice \(api-gateway\): /);
+    const html = readFileSync(out, 'utf8');
+    expect(html.includes('Baseline: <b>metal</b>')).toBe(true);
+    expect(html.includes('<h2 id="advice">Placement advice</h2>')).toBe(true);
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toMatch(/\| kvm\\-vm \| \+10\.0% /);
+    const pngs = readdirSync(join(dir, 'png')).sort();
+    expect(pngs).toEqual(['distributions.png', 'forest.png', 'noise.png', 'overall.png']);
+    for (const p of pngs) expect(readFileSync(join(dir, 'png', p)).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('compares against --baseline, and the same files and seed give the same numbers', async () => {
+    const a = await run(['report', paths.metal, paths.vm, '--out', join(dir, 'a.html'), '--markdown', join(dir, 'a.md'), '--baseline', 'kvm-vm', '--resamples', '200', '--seed', '7']);
+    const b = await run(['report', paths.metal, paths.vm, '--out', join(dir, 'b.html'), '--markdown', join(dir, 'b.md'), '--baseline', 'kvm-vm', '--resamples', '200', '--seed', '7']);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.out).toMatch(/^metal vs kvm-vm: -9\.1%/m);
+    expect(readFileSync(join(dir, 'a.md'), 'utf8')).toBe(readFileSync(join(dir, 'b.md'), 'utf8'));
+  });
+
+  it('refuses bad input with one line and exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['report', paths.metal, paths.vm, '--out', join(dir, 'x.html'), '--baseline', 'nope'], /--baseline nope: no results file has that label/],
+      [['report', paths.metal, paths.metal, '--out', join(dir, 'x.html')], /two results files are labelled "metal"/],
+      [['report', paths.metal, paths.vm, '--out', join(dir, 'x.html'), '--noise', 'lots'], /--noise: expected a percentage/],
+      [['report', paths.metal, join(dir, 'missing.json'), '--out', join(dir, 'x.html')], /missing\.json: cannot read \(no such file\)/],
+      [['report', paths.metal, paths.vm, '--out', join(dir, 'x.html'), '--resamples', '5'], /resamples must be a whole number from 100/],
+      [['report', paths.metal, paths.vm], /Missing required argument: out/],
+      [['advise', paths.metal, paths.vm, '--profile', paths.vm], /invalid profile/],
+    ];
+    for (const [argv, re] of cases) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toMatch(re);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    expect(existsSync(join(dir, 'x.html'))).toBe(false);
+  });
+});
+
+describe('virtax advise', () => {
+  it('prints one recommendation, and JSON with hosts needed for the fleet', async () => {
+    const text = await run(['advise', paths.metal, paths.vm, paths.ctr, '--profile', 'examples/profiles/batch-job.json', '--resamples', '200']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^Recommendation: /m);
+    const json = await run(['advise', paths.metal, paths.vm, paths.ctr, '--profile', 'examples/profiles/batch-job.json', '--resamples', '200', '--json']);
+    const a = JSON.parse(json.out) as { hosts: { label: string; overheadPct: { point: number }; hostsNeeded: { point: number } }[]; recommendation: { label: string } };
+    const vm = a.hosts.find((h) => h.label === 'kvm-vm')!;
+    // batch-job resembles cpu.int (cpu.float, mem.bandwidth are not in these files): 10% slower -> 440 hosts for 400
+    expect(vm.overheadPct.point).toBeCloseTo(10, 6);
+    expect(vm.hostsNeeded.point).toBe(440);
+    // docker is 0.1% slower: 401 hosts x 0.58 = 232.58 beats kvm-vm 440 x 0.61 = 268.4 and metal 400 x 0.92 = 368
+    expect(a.recommendation.label).toBe('docker');
+    expect(text.out).toMatch(/401 hosts x 0\.58 USD\/hour = 232\.58 USD\/hour/);
+  });
+});
