@@ -81,6 +81,19 @@ describe('virtax compare (CLI)', () => {
     expect(lines).toHaveLength(4);
   });
 
+  it('--html writes the two-host report; the same file on both sides still gets two distinct hosts', async () => {
+    const html = join(dir, 'cmp.html');
+    const r = await cli(['compare', a, b, '--html', html, '--resamples', '500']);
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain('sys.stat');
+    expect(page).not.toMatch(/<script[^>]+src=/); // self-contained: every script inlined
+    const same = join(dir, 'aa.html');
+    expect((await cli(['compare', a, a, '--html', same, '--resamples', '500'])).code).toBe(0);
+    expect(readFileSync(same, 'utf8')).toContain('metal @ ');
+  });
+
   it('bad input exits 2 with one line', async () => {
     const newer = join(dir, 'v2.json');
     writeFileSync(newer, JSON.stringify({ ...JSON.parse(readFileSync(a, 'utf8')), schema: 'virtax.results/v2' }));

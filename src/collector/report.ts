@@ -3,7 +3,7 @@
  *   ?ids=a,b,...  the full report (src/report) comparing every result against the first one;
  *   ?label=L      the history of one host label: each workload's trend with change points (simple-report).
  */
-import { resolveBaseline, compareAgainst } from '../report/build.js';
+import { compareAgainst, resolveBaseline, withDistinctLabels } from '../report/build.js';
 import { renderReport } from '../report/html.js';
 import { buildReportModel } from '../report/model.js';
 import { compareResults } from '../stats/compare.js';
@@ -14,15 +14,8 @@ import { renderSimpleReport } from './simple-report.js';
 /** Fewer resamples than the CLI default keep a served report responsive; the page's methodology says so. */
 const SERVED_RESAMPLES = 2000;
 
-/** Results chosen by id may share a label (nightly runs of one host class): tell them apart by start time. */
-function withUniqueLabels(files: ResultsFile[]): ResultsFile[] {
-  const count = new Map<string, number>();
-  for (const f of files) count.set(f.label, (count.get(f.label) ?? 0) + 1);
-  return files.map((f) => ((count.get(f.label) ?? 0) > 1 ? { ...f, label: `${f.label} @ ${f.startedAt}` } : f));
-}
-
 export function renderComparisonReport(chosen: ResultsFile[], now: Date = new Date()): string {
-  const files = withUniqueLabels(chosen);
+  const files = withDistinctLabels(chosen);
   const base = resolveBaseline(files);
   const opts = { resamples: SERVED_RESAMPLES, seed: 1 };
   const comparisons = compareAgainst(files, base, compareResults, opts);

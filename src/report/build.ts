@@ -37,3 +37,16 @@ export function compareAgainst(files: ResultsFile[], baseline: ResultsFile, comp
       }
     });
 }
+
+/** Results that share a label (the same host class measured twice) told apart by start time, for the report. */
+export function withDistinctLabels(files: ResultsFile[]): ResultsFile[] {
+  const count = new Map<string, number>();
+  for (const f of files) count.set(f.label, (count.get(f.label) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    if ((count.get(f.label) ?? 0) < 2) return f;
+    const k = (seen.get(f.label) ?? 0) + 1;
+    seen.set(f.label, k);
+    return { ...f, label: `${f.label} @ ${f.startedAt}${k > 1 && files.filter((g) => g.label === f.label && g.startedAt === f.startedAt).length > 1 ? ` #${k}` : ''}` };
+  });
+}

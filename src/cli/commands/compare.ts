@@ -3,6 +3,12 @@ import { comparisonCsv, comparisonJson, comparisonMarkdown, comparisonTable } fr
 import { loadResults, writeFileAtomic } from '../../results/io.js';
 import { compareResults, DEFAULTS } from '../../stats/compare.js';
 import type { CompareOptions } from '../../stats/types.js';
+import { withDistinctLabels } from '../../report/build.js';
+import { renderReport } from '../../report/html.js';
+import { buildReportModel } from '../../report/model.js';
+import { VERSION } from '../../version.js';
+import type { Comparison } from '../../stats/types.js';
+import type { ResultsFile } from '../../types.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
 export interface CompareArgs {
@@ -11,11 +17,21 @@ export interface CompareArgs {
   json?: boolean;
   markdown?: string;
   csv?: string;
+  html?: string;
   noise: string;
   alpha: number;
   seed: number;
   resamples: number;
   only?: string[];
+}
+
+/** The two-host HTML report of one comparison (same renderer as `virtax report`). */
+export function comparisonHtml(base: ResultsFile, cand: ResultsFile, c: Comparison, now: Date = new Date()): string {
+  const [b, k] = withDistinctLabels([base, cand]) as [ResultsFile, ResultsFile];
+  const relabelled: Comparison = { ...c, base: { ...c.base, label: b.label }, cand: { ...c.cand, label: k.label } };
+  return renderReport(
+    buildReportModel({ files: [b, k], baseline: b.label, comparisons: [relabelled], noisePct: c.settings.noisePct, advice: null, generatedAt: now.toISOString(), toolVersion: VERSION }),
+  );
 }
 
 /** argv -> options, with one-line errors for bad values. */
@@ -41,6 +57,7 @@ export const compareCommand: CliCommand = {
       .option('json', { type: 'boolean', describe: 'Print the comparison as JSON (schema/comparison.v1.json) instead of a table' })
       .option('markdown', { type: 'string', describe: 'Also write a Markdown summary to this file' })
       .option('csv', { type: 'string', describe: 'Also write one CSV line per workload to this file' })
+      .option('html', { type: 'string', describe: 'Also write the self-contained HTML report of these two hosts to this file' })
       .option('noise', { type: 'string', default: `${DEFAULTS.noisePct}%`, describe: 'Noise threshold: differences inside ±this count as "same"' })
       .option('alpha', { type: 'number', default: DEFAULTS.alpha, describe: 'False-discovery rate for the rank tests (Benjamini-Hochberg)' })
       .option('seed', { type: 'number', default: DEFAULTS.seed, describe: 'Seed of the bootstrap (same files + seed = same intervals)' })
@@ -56,6 +73,7 @@ export const compareCommand: CliCommand = {
     const c = compareResults(base, cand, opts);
     if (args.markdown) writeFileAtomic(args.markdown, comparisonMarkdown(c));
     if (args.csv) writeFileAtomic(args.csv, comparisonCsv(c));
+    if (args.html) writeFileAtomic(args.html, comparisonHtml(base, cand, c));
     process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c));
     return 0;
   },
