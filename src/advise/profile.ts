@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
-import { schemaPath } from '../results/io.js';
+import { readInputText, schemaPath } from '../results/io.js';
 import type { CompareOptions } from '../stats/types.js';
 import type { Profile } from './types.js';
 
@@ -35,13 +35,7 @@ export function asProfile(data: unknown, name: string): Profile {
 }
 
 export function loadProfile(path: string): Profile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
-  }
+  const text = readInputText(path);
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { BASELINE_INDEX, baselineFilesIn, guardedDiffs } from '../gate/baseline.js';
-import { parseResults, writeFileAtomic } from '../results/io.js';
+import { parseResults, readInputText, writeFileAtomic } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
 
 export interface BaselineIndexEntry {
@@ -32,14 +32,7 @@ export interface BaselineIndex {
   runs: BaselineIndexEntry[];
 }
 
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
-  }
-}
+const readText = (path: string): string => readInputText(path);
 
 function entryOf(file: string, r: ResultsFile, savedAt: string | null, source: string | null): BaselineIndexEntry {
   const count = (s: string) => r.workloads.filter((w) => w.status === s).length;

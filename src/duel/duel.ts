@@ -10,12 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { summarize } from '../stats/describe.js';
 import { createRng, shuffled } from '../stats/random.js';
 import type { Comparison } from '../stats/types.js';
-import { RESULTS_SCHEMA, type Fingerprint, type ResultsFile, type Round, type Suite, type WorkloadResult } from '../types.js';
+import { RESULTS_SCHEMA, type Fingerprint, type ResultsFile, type Suite } from '../types.js';
 import type { AnyWorkload, RoundPlan } from '../workloads/types.js';
 import type { RoundReply } from '../probes/executor.js';
+import { workloadResultOf, type WorkloadAccum } from '../probes/runner.js';
 import { AgentError, type AgentLink } from './client.js';
 import { compareDuel, pairWorkload } from './compare.js';
 import { PROTOCOL_VERSION, roundReplyProblem } from './protocol.js';
@@ -90,13 +90,7 @@ export interface DuelOutcome {
   seconds: number;
 }
 
-interface Accum {
-  w: AnyWorkload;
-  params: Record<string, unknown> | null;
-  rounds: Round[];
-  ended: { status: 'skipped' | 'failed'; reason: string } | null;
-  notes: string[];
-}
+type Accum = WorkloadAccum;
 
 class SideState {
   readonly acc = new Map<string, Accum>();
@@ -132,29 +126,13 @@ class SideState {
   }
 
   snapshot(): ResultsFile {
-    this.file.workloads = [...this.acc.values()].map(toResult);
+    this.file.workloads = [...this.acc.values()].map((a) => workloadResultOf(a, { status: 'skipped', reason: 'no round ran (the duel ended before this workload)' }));
     const steals = [...this.acc.values()].flatMap((a) => a.rounds.map((r) => r.stealPct)).filter((x): x is number => x !== null);
     this.file.conditions.stealPct = steals.length ? steals.reduce((x, y) => x + y, 0) / steals.length : null;
     return this.file;
   }
 }
 
-function toResult(a: Accum): WorkloadResult {
-  const base = { id: a.w.id, category: a.w.category, title: a.w.title };
-  if (a.ended && (a.ended.status === 'skipped' || a.rounds.length === 0)) return { ...base, status: a.ended.status, reason: a.ended.reason };
-  if (a.rounds.length === 0) return { ...base, status: 'skipped', reason: 'no round ran (the duel ended before this workload)' };
-  if (a.ended) return { ...base, status: 'failed', reason: `${a.ended.reason} (after ${a.rounds.length} good rounds)` };
-  return {
-    ...base,
-    unit: a.w.unit,
-    better: a.w.better,
-    status: 'ok',
-    params: a.params ?? {},
-    summary: summarize(a.rounds, a.w.better),
-    rounds: [...a.rounds],
-    ...(a.notes.length ? { notes: [...new Set(a.notes)] } : {}),
-  };
-}
 
 /** hello + fingerprint; throws InputError when the side cannot take part. */
 async function handshake(side: DuelSide, key: string, opts: DuelOptions): Promise<{ host: Fingerprint; tool: ResultsFile['tool'] }> {

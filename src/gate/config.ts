@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
-import { schemaPath } from '../results/io.js';
+import { readInputText, schemaPath } from '../results/io.js';
 import type { GatePolicy } from './types.js';
 
 /** The gate config as written (percentages as numbers or "5%" strings). */
@@ -43,13 +43,7 @@ export function asGateConfig(data: unknown, name: string): GateConfigFile {
 }
 
 export function loadGateConfig(path: string): GateConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read gate config (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
-  }
+  const text = readInputText(path, 'gate config');
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -15,9 +15,12 @@ import {
   type ResultsFile,
   type Round,
   type Suite,
+  type WorkloadNotOk,
   type WorkloadOk,
   type WorkloadResult,
 } from '../types.js';
+import { InputError } from '../errors.js';
+import type { WorkloadRegistry } from '../workloads/registry.js';
 import type { AnyWorkload, PeerAddress, RoundPlan, WorkloadContext } from '../workloads/types.js';
 import type { Executor, RoundReply } from './executor.js';
 import { loadAvg1 } from './steal.js';
@@ -51,15 +54,18 @@ export interface RunOptions {
   now?: () => Date;
 }
 
-interface Accum {
+/** What a run has gathered for one workload so far (shared with the duel, which keeps one per side). */
+export interface WorkloadAccum {
   w: AnyWorkload;
   params: Record<string, unknown> | null;
   rounds: Round[];
   /** Set once the workload was skipped or failed: its remaining rounds do not run. */
   ended: { status: 'skipped' | 'failed'; reason: string } | null;
-  extra: Record<string, unknown>;
+  extra?: Record<string, unknown>;
   notes: string[];
 }
+
+type Accum = WorkloadAccum & { extra: Record<string, unknown> };
 
 /** The seeded schedule: round-major, workloads shuffled afresh in every round. */
 export function schedule(ids: readonly string[], rounds: number, seed: number): string[] {
@@ -81,11 +87,14 @@ function mergeExtra(into: Record<string, unknown>, extra: Record<string, unknown
   }
 }
 
-function toResult(a: Accum): WorkloadResult {
+/**
+ * The WorkloadResult for what was gathered: ok with its summary, or skipped/failed with the reason.
+ * `noRounds` is the reason given when nothing ran and nothing ended the workload.
+ */
+export function workloadResultOf(a: WorkloadAccum, noRounds: Omit<WorkloadNotOk, 'id' | 'category' | 'title'> = { status: 'failed', reason: 'no round completed' }): WorkloadResult {
   const base = { id: a.w.id, category: a.w.category, title: a.w.title };
-  if (a.rounds.length === 0 || (a.ended && a.ended.status === 'skipped')) {
-    return { ...base, status: a.ended?.status ?? 'failed', reason: a.ended?.reason ?? 'no round completed' };
-  }
+  if (a.ended && (a.ended.status === 'skipped' || a.rounds.length === 0)) return { ...base, status: a.ended.status, reason: a.ended.reason };
+  if (a.rounds.length === 0) return { ...base, ...noRounds };
   if (a.ended) return { ...base, status: 'failed', reason: `${a.ended.reason} (after ${a.rounds.length} good rounds)` };
   const ok: WorkloadOk = {
     ...base,
@@ -94,10 +103,10 @@ function toResult(a: Accum): WorkloadResult {
     status: 'ok',
     params: a.params ?? {},
     summary: summarize(a.rounds, a.w.better),
-    rounds: a.rounds,
+    rounds: [...a.rounds],
   };
   if (a.notes.length) ok.notes = [...new Set(a.notes)];
-  if (Object.keys(a.extra).length) ok.extra = a.extra;
+  if (a.extra && Object.keys(a.extra).length) ok.extra = a.extra;
   return ok;
 }
 
@@ -123,6 +132,18 @@ function fromResume(workloads: AnyWorkload[], file: ResultsFile | undefined): Ma
 /** Workloads a suite selects (before --only). */
 export function suiteWorkloads(all: AnyWorkload[], suite: Suite): AnyWorkload[] {
   return SUITES[suite].quickOnly ? all.filter((w) => w.inQuick) : all;
+}
+
+/** `--only` ids or families (comma lists allowed) if given, else the suite's workloads; InputError when none. */
+export function selectWorkloads(registry: WorkloadRegistry, suite: Suite, only: string[] | null): AnyWorkload[] {
+  let chosen: AnyWorkload[];
+  try {
+    chosen = only ? registry.select(only) : suiteWorkloads(registry.all(), suite);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  if (chosen.length === 0) throw new InputError('no workloads selected');
+  return chosen;
 }
 
 /**
@@ -167,7 +188,7 @@ export async function runProbe(workloads: AnyWorkload[], opts: RunOptions): Prom
     file.workloads = workloads
       .map((w) => acc.get(w.id) as Accum)
       .filter((a) => finished || a.ended || a.rounds.length > 0)
-      .map(toResult);
+      .map((a) => workloadResultOf(a));
     file.conditions.stealPct = steals.length ? steals.reduce((x, y) => x + y, 0) / steals.length : null;
     return file;
   };

@@ -7,7 +7,7 @@
  * with `<`, `>`, `&`, U+2028 and U+2029 escaped, so no value can close the script element or run.
  */
 import { readFileSync } from 'node:fs';
-import { formatInterval, formatPct } from '../advise/advise.js';
+import { formatPct } from '../advise/advise.js';
 import type { Advice } from '../advise/types.js';
 import type { Estimate } from '../stats/types.js';
 import type { HostCard, ReportModel } from './model.js';

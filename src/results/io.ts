@@ -64,16 +64,19 @@ export function parseResults(text: string, name: string): ResultsFile {
   return asResultsFile(data, name);
 }
 
-/** Read and validate a results file. */
-export function loadResults(path: string): ResultsFile {
-  let text: string;
+/** Read a text input file; InputError with one line (`PATH: cannot read (no such file)`) when it cannot. */
+export function readInputText(path: string, what = ''): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
+    throw new InputError(`${path}: cannot read${what ? ` ${what}` : ''} (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`);
   }
-  return parseResults(text, path);
+}
+
+/** Read and validate a results file. */
+export function loadResults(path: string): ResultsFile {
+  return parseResults(readInputText(path), path);
 }
 
 /** Write a file atomically: temp file in the same directory, fsync, rename. Readers never see a half file. */

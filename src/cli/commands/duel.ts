@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
-import { suiteWorkloads } from '../../probes/runner.js';
+import { selectWorkloads } from '../../probes/runner.js';
 import { SUITES, isSuite } from '../../probes/suites.js';
 import { formatNumber } from '../../report/table.js';
 import { saveResults, writeFileAtomic } from '../../results/io.js';
 import type { Suite } from '../../types.js';
 import { VERSION } from '../../version.js';
 import { registry } from '../../workloads/index.js';
-import type { AnyWorkload, RoundPlan } from '../../workloads/types.js';
+import type { RoundPlan } from '../../workloads/types.js';
 import { ProcessAgent } from '../../duel/client.js';
 import { runDuel, type AutoRounds, type DuelEvent, type DuelOutcome } from '../../duel/duel.js';
 import { duelRecord, formatDuelTable } from '../../duel/report.js';
@@ -82,13 +82,7 @@ export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOu
   if (!(args.timeout > 0)) throw new InputError('--timeout: expected a positive number of seconds');
   if (!args.a.trim() || !args.b.trim()) throw new InputError('--a and --b: give the command that starts each agent');
   const only = args.only?.length ? args.only.flatMap((s) => s.split(',')) : null;
-  let workloads: AnyWorkload[];
-  try {
-    workloads = only ? registry.select(only) : suiteWorkloads(registry.all(), suite);
-  } catch (e) {
-    throw new InputError((e as Error).message);
-  }
-  if (workloads.length === 0) throw new InputError('no workloads selected');
+  const workloads = selectWorkloads(registry, suite, only);
   const out = args.out ?? join('results', `duel-${new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);
   const labelA = args.labelA ?? 'A';
   const labelB = args.labelB ?? 'B';

@@ -6,14 +6,14 @@ import { InputError } from '../../errors.js';
 import { ChildProcessExecutor } from '../../probes/executor.js';
 import { fingerprint } from '../../probes/fingerprint.js';
 import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../../probes/peer.js';
-import { runProbe, suiteWorkloads, type RunEvent } from '../../probes/runner.js';
+import { runProbe, selectWorkloads, type RunEvent } from '../../probes/runner.js';
 import { isSuite } from '../../probes/suites.js';
 import { formatNumber, formatTable } from '../../report/table.js';
 import { loadResults, saveResults } from '../../results/io.js';
 import type { ResultsFile, Suite } from '../../types.js';
 import { registry } from '../../workloads/index.js';
 import { usesPeer } from '../../workloads/network.js';
-import type { AnyWorkload, PeerAddress } from '../../workloads/types.js';
+import type { PeerAddress } from '../../workloads/types.js';
 import type { CliCommand } from '../command.js';
 import { checkCollectorUrl, uploadAfterRun } from './upload.js';
 
@@ -92,13 +92,7 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
   const resume = args.resume ? loadResults(args.resume) : undefined;
   const suite: Suite = resume?.config.suite ?? args.suite;
   const only = resume?.config.onlyIds ?? (args.only?.length ? args.only.flatMap((s) => s.split(',')) : null);
-  let workloads: AnyWorkload[];
-  try {
-    workloads = only ? registry.select(only) : suiteWorkloads(registry.all(), suite);
-  } catch (e) {
-    throw new InputError((e as Error).message);
-  }
-  if (workloads.length === 0) throw new InputError('no workloads selected');
+  const workloads = selectWorkloads(registry, suite, only);
 
   let peer: PeerAddress | null = null;
   if (args.peer !== undefined) {
