@@ -33,8 +33,13 @@ export function noPeerReason(ctx: WorkloadContext): string | null {
   return ctx.peer ? null : 'no peer: run with --peer HOST:PORT, or let `virtax run` start its loopback peer';
 }
 
+/**
+ * The peer as a parameter of the measurement. A loopback peer's port is ephemeral and says nothing about
+ * the measurement (config.peer keeps it), so two loopback runs have equal params and compare cleanly.
+ */
 function describePeer(peer: PeerAddress | null): string {
-  return peer ? `${peer.host}:${peer.port} (${peer.kind})` : 'none';
+  if (!peer) return 'none';
+  return peer.kind === 'loopback' ? `${peer.host} (loopback)` : `${peer.host}:${peer.port} (remote)`;
 }
 
 /**
