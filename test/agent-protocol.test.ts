@@ -35,6 +35,18 @@ describe('agent protocol v1', () => {
     expect(seen[0]).toMatchObject({ workloadId: 'cpu.int', suite: 'quick', plan, ctx: { suite: 'quick', scratchDir: '/tmp' } });
   });
 
+  it('asks for the loopback peer only for network workloads and hands it to their rounds', async () => {
+    const seen: RoundRequest[] = [];
+    let starts = 0;
+    const d: AgentDeps = { ...deps(seen), peer: async () => (starts++, { host: '127.0.0.1', port: 4242, kind: 'loopback' }) };
+    await handleLine(order({ id: 1, op: 'round', workload: 'cpu.int', suite: 'quick', plan }), d);
+    expect(starts).toBe(0);
+    expect(seen[0]?.ctx.peer).toBeNull();
+    await handleLine(order({ id: 2, op: 'round', workload: 'net.tcp-rtt', suite: 'quick', plan }), d);
+    expect(seen[1]?.ctx.peer).toEqual({ host: '127.0.0.1', port: 4242, kind: 'loopback' });
+    expect(starts).toBe(1);
+  });
+
   it.each([
     ['not json', null, /not JSON/],
     ['[1,2]', null, /JSON object/],

@@ -9,7 +9,8 @@ import type { Readable, Writable } from 'node:stream';
 import { PROTOCOL_VERSION, parseOrder, type Order, type Reply } from '../duel/protocol.js';
 import type { Fingerprint } from '../types.js';
 import { registry } from '../workloads/index.js';
-import type { WorkloadContext } from '../workloads/types.js';
+import { usesPeer } from '../workloads/network.js';
+import type { PeerAddress, WorkloadContext } from '../workloads/types.js';
 import type { Executor } from './executor.js';
 import { loadAvg1 } from './steal.js';
 
@@ -23,6 +24,8 @@ export interface AgentDeps {
   log: (line: string) => void;
   /** Aborts a round in progress when the agent is told to stop. */
   signal?: AbortSignal;
+  /** The network target for workloads that need one (started on first use), like `virtax run` does. */
+  peer?: () => Promise<PeerAddress>;
 }
 
 /** Answer one order. Never throws: any failure becomes an error reply. */
@@ -37,10 +40,12 @@ export async function answer(order: Order, deps: AgentDeps): Promise<Reply> {
       case 'quit':
         return { v, id: order.id, ok: true, bye: true };
       case 'round': {
-        if (!registry.get(order.workload)) return { v, id: order.id, ok: false, error: `unknown workload ${order.workload} (see \`virtax list\`)` };
+        const w = registry.get(order.workload);
+        if (!w) return { v, id: order.id, ok: false, error: `unknown workload ${order.workload} (see \`virtax list\`)` };
+        const peer = usesPeer(w) && !deps.ctx.peer && deps.peer ? await deps.peer() : deps.ctx.peer;
         const load = loadAvg1();
         const result = await deps.executor.runRound(
-          { workloadId: order.workload, suite: order.suite, ctx: { ...deps.ctx, suite: order.suite }, plan: order.plan },
+          { workloadId: order.workload, suite: order.suite, ctx: { ...deps.ctx, peer, suite: order.suite }, plan: order.plan },
           deps.signal,
         );
         return { v, id: order.id, ok: true, result, loadAvg1: load };

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { serveAgent } from '../../probes/agent.js';
 import { ChildProcessExecutor } from '../../probes/executor.js';
 import { fingerprint } from '../../probes/fingerprint.js';
+import { spawnLoopbackPeer, type PeerProcess } from '../../probes/peer.js';
+import type { PeerAddress } from '../../workloads/types.js';
 import { VERSION } from '../../version.js';
 import type { CliCommand } from '../command.js';
 
@@ -43,6 +45,13 @@ export const agentCommand: CliCommand = {
     process.once('SIGINT', onInt);
     process.stdout.on('error', onPipe);
     log(`virtax ${VERSION} agent ready (protocol v1)`);
+    // Network workloads get a loopback peer in its own process, started on first use (as `virtax run` does).
+    const started: { peer: Promise<PeerProcess> | null } = { peer: null };
+    const peer = async (): Promise<PeerAddress> => {
+      started.peer ??= spawnLoopbackPeer({ quiet: true });
+      const p = await started.peer;
+      return { host: p.host, port: p.port, kind: 'loopback' };
+    };
     try {
       const how = await serveAgent(process.stdin, process.stdout, {
         executor: new ChildProcessExecutor(Math.max(1, args.roundTimeout) * 1000),
@@ -51,6 +60,7 @@ export const agentCommand: CliCommand = {
         toolVersion: VERSION,
         log,
         signal: ac.signal,
+        peer,
       });
       log(how === 'quit' ? 'quit' : 'end of input');
       return 0;
@@ -59,6 +69,7 @@ export const agentCommand: CliCommand = {
       process.off('SIGINT', onInt);
       process.stdout.off('error', onPipe);
       rmSync(scratchDir, { recursive: true, force: true });
+      if (started.peer) await (await started.peer.catch(() => null))?.stop();
     }
   },
 };
