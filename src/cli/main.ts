@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`virtax: ${msg.split('\n')[0]}\n`);
+    process.stderr.write(`virtax: ${msg.replace(/\s*\n\s*/g, ' ').trim()}\n`);
     return e instanceof InputError ? e.exitCode : 2;
   }
 }
