@@ -131,3 +131,30 @@ describe('runRound with a fake clock', () => {
     await expect(runRound(w, {}, ctx, plan, clock, () => null)).rejects.toThrow(/batch measured \d+ operations in 0 s/);
   });
 });
+
+describe('a workload that measures itself', () => {
+  it('keeps its fixed batch size and its round is bounded by wall time, not by the seconds it reports', async () => {
+    const clock = new FakeClock();
+    const batches: number[] = [];
+    // Each operation takes 1 ms of wall time but reports only 50 us (like timer.jitter's oversleep).
+    const w: AnyWorkload = {
+      id: 'fake.sleep', category: 'process', title: 'fake sleep', unit: 'us', better: 'lower', stresses: 'nothing',
+      figure: { kind: 'cost', scale: 1e6 }, fixedBatchOperations: 1,
+      params: () => ({}),
+      setup: () => ({}),
+      batch(_s: unknown, ops: number) {
+        batches.push(ops);
+        clock.t += ops * 1e-3;
+        return { operations: ops, seconds: ops * 50e-6 };
+      },
+    };
+    const plan: RoundPlan = { targetBatchSeconds: 0.005, roundSeconds: 0.1, minBatches: 5, maxBatches: 10_000 };
+    const { round } = await runRound(w, {}, ctx, plan, clock, () => null);
+    expect(batches.every((n) => n === 1)).toBe(true); // no calibration: one operation per batch throughout
+    expect(round.batchOperations).toBe(1);
+    // 0.1 s of wall time at 1 ms a batch: about 100 batches (2000 if the reported seconds bounded it).
+    expect(round.samples.length).toBeGreaterThanOrEqual(99);
+    expect(round.samples.length).toBeLessThanOrEqual(101);
+    expect(round.figure).toBeCloseTo(50, 9);
+  });
+});

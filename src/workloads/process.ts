@@ -6,8 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { readCpuTimes, stealPct } from '../probes/steal.js';
-import { figureOf, type BatchMeasure, type CustomRoundOutput, type RoundPlan, type Workload } from './types.js';
+import type { BatchMeasure, Workload } from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // proc.spawn
@@ -154,40 +153,6 @@ function jitterSetup(p: JitterParams): JitterState {
   return { cell: new Int32Array(new SharedArrayBuffer(4)), sleepMs: p.sleepUs / 1000 };
 }
 
-/**
- * The round of timer.jitter is bounded by wall time, not by measured seconds: the runner's loop counts
- * measured seconds toward `roundSeconds`, and here those are oversleep (about 5% of the wall time), which
- * would stretch a round twenty-fold. One batch is one sleep, so the samples are per-sleep oversleeps and
- * the summary's p99 is the p99 oversleep.
- */
-async function jitterRound(p: JitterParams, plan: RoundPlan): Promise<CustomRoundOutput> {
-  const state = jitterSetup(p);
-  sleepBatch(state, 3); // warm-up: JIT and the first timer arm
-  const samples: number[] = [];
-  let operations = 0;
-  let seconds = 0;
-  const before = readCpuTimes();
-  const start = process.hrtime.bigint();
-  const wall = () => Number(process.hrtime.bigint() - start) / 1e9;
-  while (samples.length < plan.maxBatches && (wall() < plan.roundSeconds || samples.length < plan.minBatches)) {
-    const m = sleepBatch(state, 1);
-    samples.push(figureOf(timerJitter.figure, m.operations, m.seconds));
-    operations += m.operations;
-    seconds += m.seconds;
-  }
-  const after = readCpuTimes();
-  return {
-    round: {
-      figure: figureOf(timerJitter.figure, operations, seconds),
-      operations,
-      seconds,
-      samples,
-      stealPct: stealPct(before, after),
-      batchOperations: 1,
-    },
-  };
-}
-
 export const timerJitter: Workload<JitterParams, JitterState> = {
   id: 'timer.jitter',
   category: 'process',
@@ -198,7 +163,8 @@ export const timerJitter: Workload<JitterParams, JitterState> = {
   figure: { kind: 'cost', scale: 1e6 },
   stresses: 'timer interrupt delivery and wake-up latency: a virtual timer and a descheduled vCPU add to every oversleep (timers -36% on VMs)',
   inQuick: true,
-  initialOperations: 1,
+  // One sleep per batch: samples are single sleeps, so the summary's p99 is the p99 oversleep.
+  fixedBatchOperations: 1,
   params: () => ({
     sleepUs: 1000,
     mechanism: 'Atomics.wait with timeout on a private Int32Array (futex timed wait)',
@@ -206,7 +172,6 @@ export const timerJitter: Workload<JitterParams, JitterState> = {
   }),
   setup: (p) => jitterSetup(p),
   batch: (state, operations) => sleepBatch(state, operations),
-  customRound: (p, _ctx, plan) => jitterRound(p, plan),
 };
 
 export const processWorkloads = [procSpawn, schedCtxSwitch, timerJitter];

@@ -42,7 +42,7 @@ export interface WorkloadContext {
 export interface RoundPlan {
   /** A timed batch should last at least this long (raised to 1000x the timer's resolution). */
   targetBatchSeconds: number;
-  /** Timed batches continue until this much time has been measured ... */
+  /** Timed batches continue until this much wall time has passed in the timed phase ... */
   roundSeconds: number;
   /** ... and at least this many batches were timed ... */
   minBatches: number;
@@ -84,6 +84,11 @@ export interface Workload<P extends Record<string, unknown> = Record<string, unk
   teardown?(state: S): Promise<void> | void;
   /** Operations in the first calibration batch (default 1). */
   readonly initialOperations?: number;
+  /**
+   * A fixed number of operations per batch, skipping calibration: for workloads that measure themselves
+   * (BatchMeasure) where one operation per batch keeps per-operation samples (timer.jitter's p99).
+   */
+  readonly fixedBatchOperations?: number;
   /** Replace the calibrated-batch round entirely (noisy-neighbor phases). */
   customRound?(params: P, ctx: WorkloadContext, plan: RoundPlan): Promise<CustomRoundOutput>;
 }
