@@ -1,19 +1,9 @@
 /** Reading application profiles: validated against schema/profile.v1.json, one-line errors. */
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { InputError } from '../errors.js';
-import { readInputText, schemaPath } from '../results/io.js';
+import { readInputText, schemaValidator } from '../results/io.js';
 import type { CompareOptions } from '../stats/types.js';
 import type { Profile } from './types.js';
-
-let validator: ValidateFunction | null = null;
-function validate(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    validator = ajv.compile(JSON.parse(readFileSync(schemaPath('profile.v1.json'), 'utf8')) as object);
-  }
-  return validator;
-}
 
 function describe(err: ErrorObject | undefined): string {
   if (!err) return 'does not match the schema';
@@ -25,7 +15,7 @@ function describe(err: ErrorObject | undefined): string {
 
 /** Validate parsed JSON as a profile; throws InputError naming `name` and the first problem. */
 export function asProfile(data: unknown, name: string): Profile {
-  const v = validate();
+  const v = schemaValidator('profile.v1.json');
   if (!v(data)) throw new InputError(`${name}: invalid profile: ${describe(v.errors?.[0])}`);
   const p = data as Profile;
   if (p.weights && !Object.values(p.weights).some((w) => (w ?? 0) > 0)) {

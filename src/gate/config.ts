@@ -1,8 +1,6 @@
 /** The gate config file (`--config virtax.gate.json`), validated against schema/gate-config.v1.json. */
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
-import { readInputText, schemaPath } from '../results/io.js';
+import { readInputText, schemaValidator } from '../results/io.js';
 import type { GatePolicy } from './types.js';
 
 /** The gate config as written (percentages as numbers or "5%" strings). */
@@ -17,22 +15,13 @@ export interface GateConfigFile {
 /** Default max regression when neither the flag nor the config gives one. */
 export const DEFAULT_MAX_REGRESSION_PCT = 5;
 
-let validator: ValidateFunction | null = null;
-function validate(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    validator = ajv.compile(JSON.parse(readFileSync(schemaPath('gate-config.v1.json'), 'utf8')) as object);
-  }
-  return validator;
-}
-
 function pct(v: number | string): number {
   return typeof v === 'number' ? v : Number(v.replace('%', '').trim());
 }
 
 /** Validate parsed JSON as a gate config; throws InputError naming `name` and the first problem. */
 export function asGateConfig(data: unknown, name: string): GateConfigFile {
-  const v = validate();
+  const v = schemaValidator('gate-config.v1.json');
   if (!v(data)) {
     const e = v.errors?.[0];
     const where = e?.instancePath || '(top level)';

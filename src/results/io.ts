@@ -17,14 +17,18 @@ export function schemaPath(name: string): string {
   return fileURLToPath(new URL(`../../schema/${name}`, import.meta.url));
 }
 
-let validator: ValidateFunction | null = null;
-function validate(): ValidateFunction {
-  if (!validator) {
+const validators = new Map<string, ValidateFunction>();
+
+/** The compiled validator of a JSON Schema shipped in schema/ (compiled once, on first use). */
+export function schemaValidator(name: string): ValidateFunction {
+  let v = validators.get(name);
+  if (!v) {
     const ajv = new Ajv({ allErrors: false, strict: false });
     addFormats(ajv);
-    validator = ajv.compile(JSON.parse(readFileSync(schemaPath('results.v1.json'), 'utf8')) as object);
+    v = ajv.compile(JSON.parse(readFileSync(schemaPath(name), 'utf8')) as object);
+    validators.set(name, v);
   }
-  return validator;
+  return v;
 }
 
 function describe(err: ErrorObject | undefined): string {
@@ -47,7 +51,7 @@ export function asResultsFile(data: unknown, name: string): ResultsFile {
     }
     throw new InputError(`${name}: not a virtax results file (schema is ${JSON.stringify(schema ?? null)}, expected "${RESULTS_SCHEMA}")`);
   }
-  const v = validate();
+  const v = schemaValidator('results.v1.json');
   if (!v(data)) throw new InputError(`${name}: invalid results file: ${describe(v.errors?.[0])}`);
   return data as ResultsFile;
 }
