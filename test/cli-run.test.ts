@@ -6,10 +6,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadResults } from '../src/results/io.js';
 import type { ResultsFile } from '../src/types.js';
+import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-cli-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,17 +17,8 @@ const repo = new URL('..', import.meta.url).pathname;
 
 /** Run main() in-process, capturing what it writes. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const r = await runCli(args);
+  return { code: r.code, stdout: r.out, stderr: r.err };
 }
 
 function okRounds(f: ResultsFile): number {

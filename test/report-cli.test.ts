@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { saveResults } from '../src/results/io.js';
 import { fingerprintOf, resultsOf, WORKLOADS, type WorkloadSpec } from './report-fixtures.js';
+import { runCli as run } from './helpers/cli.js';
 
 /** The same workloads, `pct` percent slower (in each workload's own direction). */
 function slower(pct: number): WorkloadSpec[] {
@@ -20,18 +20,6 @@ beforeAll(() => {
   saveResults(paths.ctr, resultsOf('docker', fingerprintOf({ hostname: 'c1', platform: 'container', container: 'docker' }), slower(0.1)));
 });
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector/server.js';
 import { uploadEndpoint, uploadResultsText } from '../src/upload.js';
 import { makeResults } from './collector-fixtures.js';
+import { runCli as capture } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-upload-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,19 +21,6 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 beforeEach(() => {
   process.env.VIRTAX_UPLOAD_BACKOFF_MS = '5';
