@@ -4,6 +4,8 @@ import { compareOptionsFor, loadProfile } from '../../advise/profile.js';
 import type { Advice } from '../../advise/types.js';
 import { InputError } from '../../errors.js';
 import { loadResults } from '../../results/io.js';
+import type { CompareOptions } from '../../stats/types.js';
+import type { ResultsFile } from '../../types.js';
 import { compareAgainst, resolveBaseline, type CompareFn } from '../../report/build.js';
 import { compareResults } from '../../stats/compare.js';
 import { parsePercent, type CliCommand } from '../command.js';
@@ -18,14 +20,33 @@ export interface AdviseArgs {
   json?: boolean;
 }
 
-export function adviceFrom(args: AdviseArgs, compare: CompareFn): Advice {
+/** The results files, their baseline and the comparison options that `report` and `advise` share. */
+export interface HostSet {
+  files: ResultsFile[];
+  base: ResultsFile;
+  noisePct: number;
+  opts: CompareOptions;
+}
+
+export function hostSetFrom(args: Pick<AdviseArgs, 'results' | 'baseline' | 'noise' | 'seed' | 'resamples'>): HostSet {
   const noisePct = parsePercent(args.noise, 'noise');
   if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new InputError('--seed: expected an integer');
-  const profile = loadProfile(args.profile);
   const files = args.results.map(loadResults);
   const base = resolveBaseline(files, args.baseline);
-  const opts = { noisePct, ...compareOptionsFor(profile), ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.resamples !== undefined ? { resamples: args.resamples } : {}) };
-  return advise({ profile, files, baseline: base.label, comparisons: compareAgainst(files, base, compare, opts) });
+  const opts = { noisePct, ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.resamples !== undefined ? { resamples: args.resamples } : {}) };
+  return { files, base, noisePct, opts };
+}
+
+/** Advice for a profile: the hosts compared with the profile's weights (or the workloads it resembles). */
+export function adviceForProfile(set: HostSet, profilePath: string, compare: CompareFn): Advice {
+  const profile = loadProfile(profilePath);
+  const comparisons = compareAgainst(set.files, set.base, compare, { ...set.opts, ...compareOptionsFor(profile) });
+  return advise({ profile, files: set.files, baseline: set.base.label, comparisons });
+}
+
+export function adviceFrom(args: AdviseArgs, compare: CompareFn): Advice {
+  const set = hostSetFrom(args);
+  return adviceForProfile(set, args.profile, compare);
 }
 
 export const adviseCommand: CliCommand = {

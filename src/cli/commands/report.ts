@@ -1,11 +1,8 @@
 /** `virtax report RESULTS... --out report.html`: one self-contained HTML report over any number of hosts. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { advise } from '../../advise/advise.js';
-import { compareOptionsFor, loadProfile } from '../../advise/profile.js';
-import { InputError } from '../../errors.js';
-import { loadResults, writeFileAtomic } from '../../results/io.js';
-import { compareAgainst, resolveBaseline, type CompareFn } from '../../report/build.js';
+import { writeFileAtomic } from '../../results/io.js';
+import { compareAgainst, type CompareFn } from '../../report/build.js';
 import { renderReport } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { buildReportModel, type ReportModel } from '../../report/model.js';
@@ -14,7 +11,8 @@ import { reportSpecs } from '../../report/specs.js';
 import { formatPct } from '../../advise/advise.js';
 import { compareResults } from '../../stats/compare.js';
 import { VERSION } from '../../version.js';
-import { parsePercent, type CliCommand } from '../command.js';
+import type { CliCommand } from '../command.js';
+import { adviceForProfile, hostSetFrom } from './advise.js';
 
 export interface ReportArgs {
   results: string[];
@@ -30,18 +28,10 @@ export interface ReportArgs {
 
 /** Everything `virtax report` does short of writing files; `compare` is injectable for tests. */
 export function reportModelFrom(args: ReportArgs, compare: CompareFn, now: Date): ReportModel {
-  const noisePct = parsePercent(args.noise, 'noise');
-  if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new InputError('--seed: expected an integer');
-  const files = args.results.map(loadResults);
-  const base = resolveBaseline(files, args.baseline);
-  const opts = { noisePct, ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.resamples !== undefined ? { resamples: args.resamples } : {}) };
-  const comparisons = compareAgainst(files, base, compare, opts);
-  let advice = null;
-  if (args.profile) {
-    const profile = loadProfile(args.profile);
-    const weighted = compareAgainst(files, base, compare, { ...opts, ...compareOptionsFor(profile) });
-    advice = advise({ profile, files, baseline: base.label, comparisons: weighted });
-  }
+  const set = hostSetFrom(args);
+  const { files, base, noisePct } = set;
+  const comparisons = compareAgainst(files, base, compare, set.opts);
+  const advice = args.profile ? adviceForProfile(set, args.profile, compare) : null;
   return buildReportModel({ files, baseline: base.label, comparisons, noisePct, advice, generatedAt: now.toISOString(), toolVersion: VERSION });
 }
 
