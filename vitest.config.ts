@@ -28,6 +28,7 @@ const unit = [
   'test/workloads-openssl-speed-parse.test.ts',
   'test/workloads-helpers.test.ts',
   'test/workloads-pointer-chase.test.ts',
+  'test/format-escape.test.ts',
 ];
 
 export default defineConfig({
