@@ -456,7 +456,7 @@ function userModeLinux(cpuinfo: string | null): string[] | null {
   const host = field('host');
   if (host) why.push(`/proc/cpuinfo: host "${firstLine(host)}" (the kernel UML runs on as a process)`);
   const mode = field('mode');
-  if (mode) why.push(`/proc/cpuinfo: mode ${mode} (UML's separate-address-space mode)`);
+  if (mode) why.push(`/proc/cpuinfo: mode ${mode} (separate kernel address space: the guest's processes are host processes the UML kernel traces)`);
   why.push('UML is a paravirtual guest kernel run as a host process: its system calls and clock reads trap through ptrace, unlike hardware virtualization');
   return why;
 }

@@ -18,7 +18,7 @@ export function formatFingerprint(f: Fingerprint): string {
     `memory       ${(f.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${f.numaNodes} NUMA node${f.numaNodes === 1 ? '' : 's'}`,
     ...(f.nesting ? [`nesting      ${f.nesting.length ? f.nesting.map((l) => `${l.layer}:${l.name}${l.source === 'launcher' ? ' (launcher)' : ''}`).join(' > ') : '- (none)'}`] : []),
     ...(f.sandbox ? [`sandbox      ${f.sandbox.runtime}, platform ${f.sandbox.platform ?? 'unknown'}, kernel ${f.sandbox.kernel}`] : []),
-    ...(f.limits ? [`limits       cpu quota ${f.limits.cpuQuotaCores ?? 'none'}${f.limits.cpuQuotaCores === null ? '' : ' cores'}, cpuset ${f.limits.cpuset ?? '?'}, memory ${f.limits.memoryLimitBytes === null ? 'unlimited' : `${(f.limits.memoryLimitBytes / 2 ** 30).toFixed(2)} GiB`}`] : []),
+    ...(f.limits ? [`limits       cpu quota ${f.limits.cpuQuotaCores ?? 'none'}${f.limits.cpuQuotaCores === null ? '' : ' cores'}, cpuset ${f.limits.cpuset ?? 'unknown'}, memory ${f.limits.memoryLimitBytes === null ? 'unlimited' : `${(f.limits.memoryLimitBytes / 2 ** 30).toFixed(2)} GiB`}`] : []),
     ...(f.thp !== undefined ? [`thp          ${f.thp ?? 'unknown'}`] : []),
     ...(f.mitigations ? [`mitigations  ${Object.keys(f.mitigations).length ? Object.entries(f.mitigations).filter(([, v]) => !/^not affected/i.test(v)).map(([k]) => k).join(' ') || 'none needed (not affected)' : 'unreadable'}`] : []),
     'evidence (one line per observation):',
