@@ -446,7 +446,7 @@ function gvisor(src: HostSources): { why: string[]; sandbox: SandboxInfo } | nul
 }
 
 /** User-Mode Linux's marks in its /proc/cpuinfo, null when none. */
-function userModeLinux(cpuinfo: string | null): string[] | null {
+function userModeLinux(cpuinfo: string | null, clocksource: string | null): string[] | null {
   if (!cpuinfo) return null;
   const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1]?.trim();
   const vendor = field('vendor_id');
@@ -457,6 +457,7 @@ function userModeLinux(cpuinfo: string | null): string[] | null {
   if (host) why.push(`/proc/cpuinfo: host "${firstLine(host)}" (the kernel UML runs on as a process)`);
   const mode = field('mode');
   if (mode) why.push(`/proc/cpuinfo: mode ${mode} (separate kernel address space: the guest's processes are host processes the UML kernel traces)`);
+  if (clocksource) why.push(`clocksource in use: ${clocksource}${clocksource === 'timer' ? " (UML's clock from host timers: no TSC clocksource, so no vDSO fast path)" : ''}`);
   why.push('UML is a paravirtual guest kernel run as a host process: its system calls and clock reads trap through ptrace, unlike hardware virtualization');
   return why;
 }
@@ -682,7 +683,7 @@ export function detectFingerprint(src: HostSources): Fingerprint {
 
   const virt = virtualization(src, cpu.rawFlags, dmi);
   const vmBeneath = isVm(virt.found);
-  const uml = userModeLinux(cpuinfo);
+  const uml = userModeLinux(cpuinfo, clean(src.read(`${CLOCKSOURCE}/current_clocksource`)));
   const sandbox = gvisor(src);
   const ctrs = containerisation(src);
   // A marker file names the runtime only beside more than bare namespaces (an image root, a runtime's cgroup or
