@@ -62,8 +62,9 @@ export interface Fingerprint {
    */
   hypervisor: string | null;
   /**
-   * Container or sandbox runtime, only with isolation evidence (docker, podman, kubernetes, lxc, gvisor, or
-   * `namespaces` for bare PID/mount namespaces with no runtime named), else null.
+   * Container or sandbox runtime the probe runs in (inside the innermost VM, if any), only with isolation
+   * evidence (docker, podman, kubernetes, lxc, gvisor, or `namespaces` for bare PID/mount namespaces with no
+   * runtime named), else null.
    */
   container: string | null;
   /** The sandbox when the probe runs under an application kernel (gVisor), else null; absent in older files. */

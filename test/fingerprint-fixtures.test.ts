@@ -226,6 +226,16 @@ describe('fingerprint: isolation, nesting and launchers', () => {
     expect(f.nesting).toEqual([{ layer: 'vm', name: 'firecracker', source: 'detected' }]);
   });
 
+  it('several launcher layers keep their order, outermost first', () => {
+    const f = fixture('uml-in-firecracker-recorded', { VIRTAX_OUTER_PLATFORM: 'vm:firecracker,container:podman' });
+    expect(f.nesting).toEqual([
+      { layer: 'vm', name: 'firecracker', source: 'launcher' },
+      { layer: 'container', name: 'podman', source: 'launcher' },
+      { layer: 'vm', name: 'uml', source: 'detected' },
+    ]);
+    expect([f.platform, f.hypervisor, f.container]).toEqual(['vm-in-vm', 'uml', null]);
+  });
+
   it('a VIRTAX_OUTER_PLATFORM it cannot parse is ignored, saying so', () => {
     const f = fixture('docker', { VIRTAX_OUTER_PLATFORM: 'firecracker' });
     expect(f.platform).toBe('container');

@@ -472,39 +472,38 @@ const LAYERS = new Set<NestingLayer['layer']>(['vm', 'container', 'sandbox']);
  * outside it otherwise (a layer the guest cannot see).
  */
 function withLauncher(detected: NestingLayer[], spec: string | undefined, evidence: string[]): NestingLayer[] {
-  const text = spec?.trim();
-  if (!text) return detected;
   const out = [...detected];
-  let at = 0;
-  const added: NestingLayer[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  let at = 0; // launcher layers are outer to everything from here inwards
+  for (const part of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^([a-z-]+):([A-Za-z0-9_.+-]+)$/.exec(part);
-    const kind = (m?.[1] === 'container-in-vm' || m?.[1] === 'sandbox-in-vm' || m?.[1] === 'vm-in-vm' ? null : m?.[1]) as NestingLayer['layer'] | null | undefined;
     if (m?.[1] === 'metal') {
       evidence.push(`launcher says the probe's host is ${part} (VIRTAX_OUTER_PLATFORM): no layer beneath what is detected`);
       continue;
     }
-    if (!m || !kind || !LAYERS.has(kind)) {
+    const kind = m && LAYERS.has(m[1] as NestingLayer['layer']) ? (m[1] as NestingLayer['layer']) : null;
+    const name = m?.[2];
+    if (!kind || !name) {
       evidence.push(`VIRTAX_OUTER_PLATFORM part "${part}" not understood (expected <platform>:<name> with platform vm, container or sandbox, e.g. vm:firecracker); ignored`);
       continue;
     }
-    const name = m[2] as string;
+    const says = `launcher says the probe runs inside ${part} (VIRTAX_OUTER_PLATFORM)`;
     const d = out[at];
-    const innermost = at === out.length - 1;
-    const agrees = d !== undefined && d.layer === kind && (d.name === name || (name === 'kvm' && KVM_BASED.has(d.name)));
-    if (d && d.layer === kind && d.name === 'unknown') {
+    const sameKind = d !== undefined && d.layer === kind;
+    const agrees = sameKind && (d.name === name || (name === 'kvm' && KVM_BASED.has(d.name)));
+    if (sameKind && d.name === 'unknown') {
       out[at] = { layer: kind, name, source: 'launcher' };
-      evidence.push(`launcher says the probe runs inside ${part} (VIRTAX_OUTER_PLATFORM): names the ${kind} detected only as unknown`);
-      at++;
-    } else if (agrees || (d && d.layer === kind && !innermost)) {
-      evidence.push(`launcher says the probe runs inside ${part} (VIRTAX_OUTER_PLATFORM): ${agrees ? 'agrees with' : `differs from (detected ${d.name}; detection kept)`} the detected ${kind}`);
-      at++;
+      evidence.push(`${says}: names the ${kind} detected only as unknown`);
+    } else if (agrees) {
+      evidence.push(`${says}: agrees with the detected ${kind}`);
+    } else if (sameKind && at < out.length - 1) {
+      evidence.push(`${says}: differs from the detected ${kind} (${d.name}); detection kept`);
     } else {
-      added.push({ layer: kind, name, source: 'launcher' });
-      evidence.push(`launcher says the probe runs inside ${part} (VIRTAX_OUTER_PLATFORM): a layer the probe cannot see from inside, added beneath what it detects`);
+      out.splice(at, 0, { layer: kind, name, source: 'launcher' });
+      evidence.push(`${says}: a layer the probe cannot see from inside, added beneath what it detects`);
     }
+    at++;
   }
-  return [...added, ...out];
+  return out;
 }
 
 /** The platform named by the innermost layer and whether a VM lies beneath it. */
@@ -734,10 +733,10 @@ export function detectFingerprint(src: HostSources): Fingerprint {
 
   const nesting = withLauncher(detected, src.env.VIRTAX_OUTER_PLATFORM, evidence);
   const platform = platformOf(nesting, cpuinfo !== null);
-  const innermostVm = [...nesting].reverse().find((l) => l.layer === 'vm');
-  const innermostCtr = [...nesting].reverse().find((l) => l.layer !== 'vm');
-  const hypervisor = innermostVm?.name ?? null;
-  const container = innermostCtr?.name ?? null;
+  // The innermost VM's hypervisor, and a container or sandbox only inside it (a UML guest in a container is not in one).
+  const vmAt = nesting.map((l) => l.layer).lastIndexOf('vm');
+  const hypervisor = nesting[vmAt]?.name ?? null;
+  const container = nesting.slice(vmAt + 1).filter((l) => l.layer !== 'vm').pop()?.name ?? null;
 
   const numa = (src.list('/sys/devices/system/node') ?? []).filter((n) => /^node\d+$/.test(n)).length;
   const memKb = Number(/^MemTotal:\s+(\d+)\s+kB/m.exec(src.read('/proc/meminfo') ?? '')?.[1]);
