@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { detectFingerprint, hostSources, parseCpuinfo, recordFingerprint, type HostSources } from '../src/probes/fingerprint.js';
 import { asResultsFile } from '../src/results/io.js';
 import type { Fingerprint } from '../src/types.js';
+import { runCli } from './helpers/cli.js';
 
 const FIXTURES = new URL('./fixtures/fingerprint/', import.meta.url).pathname;
 
@@ -275,6 +276,17 @@ describe('fingerprint: isolation, nesting and launchers', () => {
       const env = existsSync(join(dir, '_env.json')) ? (JSON.parse(readFileSync(join(dir, '_env.json'), 'utf8')) as Record<string, string>) : {};
       expect(detectFingerprint(hostSources(dir, { env, os: OS }))).toEqual(again);
     }
+  });
+
+  it('`virtax fingerprint --json --record DIR` on this host writes a tree that fingerprints the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtax-fp-cli-record-'));
+    const r = await runCli(['fingerprint', '--json', '--record', dir]);
+    expect(r.code, r.err).toBe(0);
+    const live = JSON.parse(r.out) as Fingerprint;
+    const env = existsSync(join(dir, '_env.json')) ? (JSON.parse(readFileSync(join(dir, '_env.json'), 'utf8')) as Record<string, string>) : {};
+    // hostname, kernel and memory may come from the OS where no file says (gVisor): those are not recorded.
+    const again = detectFingerprint(hostSources(dir, { env, os: { hostname: live.hostname, release: live.kernel, totalmem: live.memoryBytes } }));
+    expect(again).toEqual(live);
   });
 
   it('new fields validate; files without them (older runs) still do; a bad platform is refused', () => {
