@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectFingerprint, hostSources, parseCpuinfo, recordFingerprint, type HostSources } from '../src/probes/fingerprint.js';
+import { detectFingerprint, hostSources, outerPlatformSpec, parseCpuinfo, recordFingerprint, type HostSources } from '../src/probes/fingerprint.js';
 import { asResultsFile } from '../src/results/io.js';
 import type { Fingerprint } from '../src/types.js';
 import { runCli } from './helpers/cli.js';
@@ -225,6 +225,15 @@ describe('fingerprint: isolation, nesting and launchers', () => {
     const f = fixture('firecracker-vm-recorded', { VIRTAX_OUTER_PLATFORM: 'vm:kvm' });
     expect([f.platform, f.hypervisor]).toEqual(['vm', 'firecracker']);
     expect(f.nesting).toEqual([{ layer: 'vm', name: 'firecracker', source: 'detected' }]);
+  });
+
+  it('a launcher passes its own layers: `virtax fingerprint --outer` (VIRTAX_OUTER_PLATFORM)', async () => {
+    expect(outerPlatformSpec(fixture('firecracker-vm-recorded'))).toBe('vm:firecracker');
+    expect(outerPlatformSpec(fixture('podman-in-firecracker-recorded', {}))).toBe('vm:firecracker,container:podman');
+    expect(outerPlatformSpec(fixture('metal'))).toBe('');
+    const r = await runCli(['fingerprint', '--outer']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^((vm|container|sandbox):[A-Za-z0-9_.+-]+(,(vm|container|sandbox):[A-Za-z0-9_.+-]+)*)?\n$/);
   });
 
   it('several launcher layers keep their order, outermost first', () => {

@@ -506,6 +506,15 @@ function withLauncher(detected: NestingLayer[], spec: string | undefined, eviden
   return out;
 }
 
+/**
+ * What a launcher running on the host `f` describes should pass as VIRTAX_OUTER_PLATFORM to a probe it starts
+ * in a guest: the host's layers, outermost first (`vm:firecracker`, `vm:firecracker,container:podman`);
+ * empty on metal (nothing to say). `virtax fingerprint --outer` prints it.
+ */
+export function outerPlatformSpec(f: Fingerprint): string {
+  return (f.nesting ?? []).map((l) => `${l.layer}:${l.name}`).join(',');
+}
+
 /** The platform named by the innermost layer and whether a VM lies beneath it. */
 function platformOf(layers: NestingLayer[], cpuinfoReadable: boolean): Platform {
   const inner = layers[layers.length - 1];

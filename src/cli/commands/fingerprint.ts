@@ -1,4 +1,4 @@
-import { fingerprint, recordFingerprint } from '../../probes/fingerprint.js';
+import { fingerprint, outerPlatformSpec, recordFingerprint } from '../../probes/fingerprint.js';
 import type { CliCommand } from '../command.js';
 import type { Fingerprint } from '../../types.js';
 
@@ -33,10 +33,12 @@ export const fingerprintCommand: CliCommand = {
   builder: (y) =>
     y
       .option('json', { type: 'boolean', describe: 'Print the fingerprint as JSON' })
-      .option('record', { type: 'string', describe: 'Also write the files detection read under DIR (a test fixture)' }),
-  run: async (args: { json?: boolean; record?: string }) => {
+      .option('record', { type: 'string', describe: 'Also write the files detection read under DIR (a test fixture)' })
+      .option('outer', { type: 'boolean', describe: 'Print only this host\'s layers as a launcher passes them to a guest (VIRTAX_OUTER_PLATFORM)' }),
+  run: async (args: { json?: boolean; record?: string; outer?: boolean }) => {
     const f = args.record ? recordFingerprint(args.record) : await fingerprint();
-    process.stdout.write(args.json ? `${JSON.stringify(f, null, 2)}\n` : `${formatFingerprint(f)}\n`);
+    const text = args.outer ? outerPlatformSpec(f) : args.json ? JSON.stringify(f, null, 2) : formatFingerprint(f);
+    process.stdout.write(`${text}\n`);
     return 0;
   },
 };
