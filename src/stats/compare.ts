@@ -11,6 +11,7 @@
  * `not-compared` row or a warning with one line of reason, never an exception or a NaN.
  */
 import type { Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
+import { nestedCpuModelNote } from '../results/host.js';
 import { bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
 import { summarize } from './describe.js';
 import { benjaminiHochberg } from './fdr.js';
@@ -240,7 +241,8 @@ function fileWarnings(base: ResultsFile, cand: ResultsFile, diffs: EnvDiff[]): s
   const w: string[] = [];
   const model = diffs.find((d) => d.field === 'cpu.model');
   if (model) {
-    w.push(`CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`);
+    // A nested guest (UML, gVisor) hides the hardware's model: say so instead of "two machines".
+    w.push(nestedCpuModelNote(base.host, cand.host) ?? `CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`);
   }
   if (base.schema !== cand.schema) w.push(`different results schemas (base ${String(base.schema)}, candidate ${String(cand.schema)})`);
   if (base.id === cand.id) w.push('both files are the same run (same id): nothing independent to compare');
