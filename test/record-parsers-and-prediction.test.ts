@@ -11,7 +11,7 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/record/${name
 function app(rates: Partial<Record<OperationClass, number>>, syscalls: 'strace' | null = 'strace'): AppProfile {
   const all = Object.fromEntries(OPERATION_CLASSES.map((c) => [c, rates[c] ?? 0])) as Record<OperationClass, number>;
   return {
-    schema: APP_SCHEMA, name: 'synthetic-app', command: ['app'], pid: null, startedAt: '2026-11-30T08:00:00.000Z', wallSeconds: 10, exitCode: 0,
+    schema: APP_SCHEMA, name: 'synthetic-app', command: ['app'], pid: null, startedAt: '2026-11-30T08:00:00.000Z', wallSeconds: 10, ownSeconds: 10, exitCode: 0,
     host: { hostname: 'h', kernel: '6.1', platform: 'vm' },
     method: { sampler: 'procfs', intervalMs: 100, syscalls, notes: [] },
     totals: { cpuUserSeconds: 0, cpuSystemSeconds: 0, minorFaults: 0, majorFaults: 0, voluntarySwitches: 0, involuntarySwitches: 0, readSyscalls: 0, writeSyscalls: 0, readBytes: 0, writeBytes: 0, processes: 0, runDelaySeconds: 0 },

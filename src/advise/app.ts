@@ -5,7 +5,7 @@
  *
  * Model (additive per-operation costs): every operation of class c costs the baseline b_c seconds (the
  * median figure of the workload that prices c) and the candidate b_c·r_c, where r_c = 1 + overhead_c/100
- * is the comparison's cost ratio. Per second of the application's wall time the candidate adds
+ * is the comparison's cost ratio. Per second of the application's own time (wall time less run-queue waits, src/record/types.ts) the candidate adds
  * Σ_c rate_c·b_c·(r_c − 1) seconds, and user CPU time grows by rate_cpu·(r_cpu − 1); the predicted slowdown
  * is that sum, in percent. Assumptions: the application is serial in these costs (no overlap hides them),
  * contention does not change, and each workload's per-operation cost stands for the application's
@@ -49,13 +49,13 @@ export function secondsPerOp(row: Pick<Compared, 'unit' | 'better'>, median: num
 export interface ClassContribution {
   operationClass: OperationClass;
   workload: string;
-  /** Operations per second of the application's wall time (cpu: CPU seconds per second). */
+  /** Operations per second of the application's own time (cpu: CPU seconds per second). */
   rate: number;
   /** Cost ratio candidate/baseline of the pricing workload, with its interval. */
   costRatio: { point: number; lo: number; hi: number };
   /** Seconds per operation on the baseline (null for cpu, which is priced by its ratio alone). */
   baseSecondsPerOp: number | null;
-  /** What this class adds to the application's time, percent of its wall time. */
+  /** What this class adds to the application's time, percent of its own time. */
   addedPct: Estimate;
   /** Share of the predicted slowdown, percent (null when the prediction is 0). */
   sharePct: number | null;
@@ -77,7 +77,7 @@ export interface AppHostPrediction {
 
 export interface AppPrediction {
   schema: 'virtax.app-prediction/v1';
-  app: { name: string; wallSeconds: number; syscalls: 'strace' | null; notes: string[] };
+  app: { name: string; wallSeconds: number; ownSeconds: number; syscalls: 'strace' | null; notes: string[] };
   baseline: string;
   fleet: number | null;
   hosts: AppHostPrediction[];
@@ -156,14 +156,14 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
       hosts: fleet ? { point: hostsFor(fleet, slowdownPct.point), lo: hostsFor(fleet, slowdownPct.lo), hi: hostsFor(fleet, slowdownPct.hi) } : null,
     };
   });
-  return { schema: 'virtax.app-prediction/v1', app: { name: app.name, wallSeconds: app.wallSeconds, syscalls: app.method.syscalls, notes: app.method.notes }, baseline, fleet, hosts, notes };
+  return { schema: 'virtax.app-prediction/v1', app: { name: app.name, wallSeconds: app.wallSeconds, ownSeconds: app.ownSeconds, syscalls: app.method.syscalls, notes: app.method.notes }, baseline, fleet, hosts, notes };
 }
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
 
 /** The prediction as plain text. */
 export function formatAppPrediction(p: AppPrediction): string {
-  const lines = [`Predicted slowdown of "${p.app.name}" (recorded for ${p.app.wallSeconds.toFixed(1)} s) against ${p.baseline}`, ''];
+  const lines = [`Predicted slowdown of "${p.app.name}" (recorded for ${p.app.wallSeconds.toFixed(1)} s, ${p.app.ownSeconds.toFixed(1)} s its own) against ${p.baseline}`, ''];
   for (const h of p.hosts) {
     lines.push(`${h.label}  [${h.platform}]`);
     lines.push(`  slowdown     ${pct(h.slowdownPct.point)} (${Math.round(h.slowdownPct.level * 100)}% interval ${pct(h.slowdownPct.lo)} to ${pct(h.slowdownPct.hi)})`);
