@@ -33,14 +33,14 @@ function virtaxRun(prefix: string[], label: string): string {
 
 function wallSeconds(prefix: string[], app: string[]): number {
   const argv = [...prefix, process.execPath, 'examples/apps/time-app.mjs', process.execPath, ...app];
-  const r = spawnSync(argv[0] as string, argv.slice(1), { cwd: repo, encoding: 'utf8', timeout: 240_000, env: { ...process.env, REPS: '1' } });
+  const r = spawnSync(argv[0] as string, argv.slice(1), { cwd: repo, encoding: 'utf8', timeout: 240_000, env: { ...process.env, REPS: '3' } });
   if (r.status !== 0) throw new Error(`timing failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { median: number }).median;
 }
 
 describe.skipIf(why !== null)(`advise --app against a real gVisor sandbox${why ? ` (skipped: ${why})` : ''}`, () => {
   it('predicts and measures the syscall-heavy application much slower in gVisor, and says syscalls are why', async () => {
-    const sysApp = ['examples/apps/syscall-heavy.mjs', '20000'];
+    const sysApp = ['examples/apps/syscall-heavy.mjs', '60000'];
     const cpuApp = ['examples/apps/cpu-bound.mjs', '30000000'];
     const sysProfile = join(dir, 'sys.json');
     const cpuProfile = join(dir, 'cpu.json');
