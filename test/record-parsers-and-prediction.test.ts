@@ -63,6 +63,11 @@ describe('predicted slowdown of an application (additive per-operation costs)', 
     expect(h?.slowdownPct.hi).toBeCloseTo(12 + 0.5, 9);
     expect(h?.dominant).toMatch(/^100% of the predicted \+10\.0% is stat calls/);
     expect(h?.hosts).toEqual({ point: 440, lo: 430, hi: 450 });
+    const unpriced = predictApp(app({ stat: 1_000_000 }), [c], 'base', 400, { perHost: { base: 100 }, unit: 'USD/month' });
+    expect(unpriced.hosts[0]?.fleetCost).toBeNull();
+    expect(unpriced.notes.join(' ')).toMatch(/no cost given for cand.*today: 400 base hosts = 40,000 USD\/month/);
+    const priced = predictApp(app({ stat: 1_000_000 }), [c], 'base', 400, { perHost: { base: 100, cand: 90 }, unit: 'USD/month' });
+    expect(priced.hosts[0]?.fleetCost).toEqual({ point: 440 * 90, lo: 432 * 90, hi: 448 * 90, unit: 'USD/month' });
   });
   it('a class whose workload was not compared is listed as not priced, never guessed', () => {
     const c = comparisonOf([comparedRow('cpu.int', { point: 5, lo: 4, hi: 6 })]);

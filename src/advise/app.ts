@@ -73,6 +73,8 @@ export interface AppHostPrediction {
   dominant: string | null;
   /** Hosts needed for the throughput of `fleet` baseline hosts (null without a fleet size). */
   hosts: { point: number; lo: number; hi: number } | null;
+  /** hosts x this host's cost (null without a fleet size or a cost for this label). */
+  fleetCost: { point: number; lo: number; hi: number; unit: string | null } | null;
 }
 
 export interface AppPrediction {
@@ -97,7 +99,13 @@ const WHY: Partial<Record<OperationClass, string>> = {
 };
 
 /** Predict the application's slowdown on each candidate host. */
-export function predictApp(app: AppProfile, comparisons: Comparison[], baseline: string, fleet: number | null): AppPrediction {
+export interface FleetCosts {
+  /** Cost of one host, keyed by results label. */
+  perHost: Record<string, number>;
+  unit: string | null;
+}
+
+export function predictApp(app: AppProfile, comparisons: Comparison[], baseline: string, fleet: number | null, costs: FleetCosts | null = null): AppPrediction {
   const notes: string[] = [];
   if (!app.method.syscalls) notes.push('the recording has no syscall mix (record with --syscalls): only read/write syscalls, faults, spawns, switches and CPU are priced');
   const hosts = comparisons.map((c): AppHostPrediction => {
@@ -154,8 +162,20 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
       unpriced,
       dominant,
       hosts: fleet ? { point: hostsFor(fleet, slowdownPct.point), lo: hostsFor(fleet, slowdownPct.lo), hi: hostsFor(fleet, slowdownPct.hi) } : null,
+      fleetCost: null,
     };
   });
+  for (const h of hosts) {
+    const cost = costs?.perHost[h.label];
+    if (h.hosts && cost !== undefined) h.fleetCost = { point: h.hosts.point * cost, lo: h.hosts.lo * cost, hi: h.hosts.hi * cost, unit: costs?.unit ?? null };
+  }
+  const baseCost = costs?.perHost[baseline];
+  const baselineCost = fleet && baseCost !== undefined ? fleet * baseCost : null;
+  if (costs && fleet) {
+    const missing = [baseline, ...hosts.map((h) => h.label)].filter((l) => costs.perHost[l] === undefined);
+    if (missing.length) notes.push(`no cost given for ${missing.join(', ')}`);
+  }
+  if (baselineCost !== null) notes.push(`today: ${fleet} ${baseline} hosts = ${baselineCost.toLocaleString('en-US')}${costs?.unit ? ` ${costs.unit}` : ''}`);
   return { schema: 'virtax.app-prediction/v1', app: { name: app.name, wallSeconds: app.wallSeconds, ownSeconds: app.ownSeconds, syscalls: app.method.syscalls, notes: app.method.notes }, baseline, fleet, hosts, notes };
 }
 
@@ -174,6 +194,10 @@ export function formatAppPrediction(p: AppPrediction): string {
     }
     for (const u of h.unpriced) lines.push(`  not priced   ${u.operationClass} (${u.rate.toFixed(0)}/s): ${u.reason}`);
     if (h.hosts && p.fleet) lines.push(`  hosts        ${h.hosts.point} for the work of ${p.fleet} (${h.hosts.lo}-${h.hosts.hi})`);
+    if (h.fleetCost) {
+      const u = h.fleetCost.unit ? ` ${h.fleetCost.unit}` : '';
+      lines.push(`  cost         ${h.fleetCost.point.toLocaleString('en-US')}${u} (${h.fleetCost.lo.toLocaleString('en-US')} - ${h.fleetCost.hi.toLocaleString('en-US')})`);
+    }
     lines.push('');
   }
   for (const n of p.notes) lines.push(`Note: ${n}`);
