@@ -27,9 +27,10 @@ export function formatP(p: number): string {
   return p.toFixed(3);
 }
 
-function verdictText(r: Compared): string {
+function verdictText(r: Compared, c: Comparison): string {
   if (r.verdict === 'inconclusive') return r.roundsToSettle !== null ? `inconclusive (~${r.roundsToSettle} rounds)` : 'inconclusive';
-  return r.verdict;
+  // With one run per side a verdict speaks about those two runs, not the platforms (Comparison.scope).
+  return c.scope?.covers === 'these-runs' ? `${r.verdict} (these 2 runs)` : r.verdict;
 }
 
 function ratioText(e: Estimate | null, point: number | null = null): string {
@@ -62,7 +63,7 @@ export const comparisonTable: ComparisonExporter = (c) => {
   out.push('');
   const rows = c.rows.map((r) =>
     r.status === 'compared'
-      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, formatOverhead(r.overheadPct), formatP(r.pValue), formatP(r.qValue), verdictText(r)]
+      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, formatOverhead(r.overheadPct), formatP(r.pValue), formatP(r.qValue), verdictText(r, c)]
       : [r.id, '', '', '', '', '', `not compared: ${r.reason}`],
   );
   out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left']));
@@ -98,7 +99,7 @@ export const comparisonMarkdown: ComparisonExporter = (c) => {
   out.push('| workload | base median | cand median | overhead % [interval] | p | q | verdict |', '|---|---:|---:|---:|---:|---:|---|');
   for (const r of c.rows) {
     if (r.status === 'compared') {
-      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${mdEscape(r.unit)} | ${formatNumber(r.cand.median)} ${mdEscape(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r)} |`);
+      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${mdEscape(r.unit)} | ${formatNumber(r.cand.median)} ${mdEscape(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
     } else out.push(`| ${r.id} |  |  |  |  |  | not compared: ${mdEscape(r.reason)} |`);
   }
   if (c.noise) out.push('', '**Noise**', '', ...noiseLines(c.noise).map((l) => `- ${l.trim()}`));

@@ -247,12 +247,20 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s }) 
  * sit on it), or beyond MAX_SETTLE_ROUNDS.
  */
 export function settleCount(lo: number, hi: number, n: number, noisePct: number): number | null {
+  const r = settle(lo, hi, n, noisePct);
+  return r.kind === 'count' ? r.n : null;
+}
+
+type Settle = { kind: 'count'; n: number } | { kind: 'narrow' } | { kind: 'too-many' } | { kind: 'unknown' };
+
+function settle(lo: number, hi: number, n: number, noisePct: number): Settle {
   const band = Math.log1p(noisePct / 100) - Math.log1p(-noisePct / 100);
   const w = hi - lo;
-  if (!(band > 0) || !(w > 0) || !(n > 0)) return null;
+  if (!(band > 0) || !(w > 0) || !(n > 0)) return { kind: 'unknown' };
   const need = Math.ceil(n * (w / band) ** 2);
-  if (need <= n || need > MAX_SETTLE_ROUNDS) return null;
-  return Math.max(2, need);
+  if (need <= n) return { kind: 'narrow' };
+  if (need > MAX_SETTLE_ROUNDS) return { kind: 'too-many' };
+  return { kind: 'count', n: Math.max(2, need) };
 }
 
 function toEstimate(lo: number, hi: number, point: number, level: number, method: Estimate['method'], mcError?: number): { logRatio: Estimate; overheadPct: Estimate } {
@@ -530,11 +538,16 @@ export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readon
       r.notes.push(`the ${w.est.test} test does not confirm it at a false-discovery rate of ${s.alpha} (q = ${r.qValue.toPrecision(2)})`);
     }
     if (r.verdict !== 'inconclusive') continue;
-    const n = settleCount(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
-    if (w.est.settle.unit === 'runs') {
-      if (n !== null) r.notes.push(`about ${n} runs per side would settle it (more rounds per run do not remove run-to-run variation)`);
-    } else if (n !== null) r.roundsToSettle = n;
-    else if (s.noisePct > 0 && !w.est.degenerate) r.notes.push(`the interval is already narrower than the noise band ±${s.noisePct}% but straddles a threshold: the overhead may sit on it, and no practical number of ${w.est.settle.unit} (<= ${MAX_SETTLE_ROUNDS}) will settle it`);
+    const st = settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
+    const unit = w.est.settle.unit;
+    if (st.kind === 'count') {
+      if (unit === 'runs') r.notes.push(`about ${st.n} runs per side would settle it (more rounds per run do not remove run-to-run variation)`);
+      else r.roundsToSettle = st.n;
+    } else if (st.kind === 'too-many') {
+      r.notes.push(`more than ${MAX_SETTLE_ROUNDS} ${unit} per side would be needed to settle it at this spread`);
+    } else if (st.kind === 'narrow' && !w.est.degenerate) {
+      r.notes.push(`the interval is already narrower than the noise band ±${s.noisePct}% but straddles a threshold: the overhead may sit on it, and more ${unit} settle it only slowly`);
+    }
   }
 
   const overall = overallIndex(works.map((w) => w.index), s.level, opts.weights);
