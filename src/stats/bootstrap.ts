@@ -89,7 +89,7 @@ export interface BootstrapResult {
 }
 
 /** Median of the first n entries of buf (sorts them in place). */
-function medianInPlace(buf: Float64Array, n: number): number {
+export function medianInPlace(buf: Float64Array, n: number): number {
   if (n <= 32) {
     for (let i = 1; i < n; i++) {
       const v = buf[i] as number;

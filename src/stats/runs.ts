@@ -21,7 +21,7 @@
  * p-value: Welch's t test on the run figures (a rank test over pooled rounds would treat rounds of one
  * run as independent of each other, which is exactly the error this module exists to avoid).
  */
-import { buildPool, hashSide, medianOf, type SideInput } from './bootstrap.js';
+import { buildPool, hashSide, medianInPlace, medianOf, type SideInput } from './bootstrap.js';
 import { normQuantile, tCdf, tQuantile } from './distributions.js';
 import { createRng } from './random.js';
 
@@ -79,7 +79,7 @@ function sideReplicates(runs: readonly SideInput[], opts: RunsOptions, seed: num
       const p = pools[m === 1 ? 0 : rng.below(m)] as { pool: Float64Array; k: number; n: number };
       const total = p.n * p.k;
       for (let i = 0; i < p.n; i++) buf[i] = p.pool[rng.below(total)] as number;
-      sum += Math.log(medianOf(Array.from(buf.subarray(0, p.n))));
+      sum += Math.log(medianInPlace(buf, p.n));
     }
     reps[b] = sum / m;
   }
