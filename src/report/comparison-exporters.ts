@@ -47,8 +47,16 @@ function noiseLines(n: NoiseComparison): string[] {
   ];
 }
 
+const METHOD_NAMES: Record<Estimate['method'], string> = {
+  percentile: 'percentile bootstrap',
+  bca: 'BCa bootstrap',
+  'runs-t': 't across runs',
+  'runs-bootstrap': 'bootstrap of runs, rounds and batches',
+  walsh: 'Walsh-average',
+};
+
 function methodsUsed(c: Comparison): string {
-  const ms = new Set(c.rows.filter((r): r is Compared => r.status === 'compared').map((r) => r.overheadPct.method));
+  const ms = new Set(c.rows.filter((r): r is Compared => r.status === 'compared').map((r) => METHOD_NAMES[r.overheadPct.method]));
   return [...ms].join('/') || 'none';
 }
 
@@ -59,7 +67,7 @@ export const comparisonTable: ComparisonExporter = (c) => {
   if (c.warnings.length) out.push('');
   out.push(`base:      ${c.base.label} (${c.base.host.platform}${c.base.host.hypervisor ? `/${c.base.host.hypervisor}` : ''}, ${c.base.host.hostname})`);
   out.push(`candidate: ${c.cand.label} (${c.cand.host.platform}${c.cand.host.hypervisor ? `/${c.cand.host.hypervisor}` : ''}, ${c.cand.host.hostname})`);
-  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)} bootstrap, ${c.settings.resamples} resamples, seed ${c.settings.seed}); noise threshold ±${c.settings.noisePct}%`);
+  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)}; ${c.settings.resamples} resamples, seed ${c.settings.seed}); noise threshold ±${c.settings.noisePct}%`);
   out.push('');
   const rows = c.rows.map((r) =>
     r.status === 'compared'
