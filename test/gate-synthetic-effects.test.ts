@@ -95,4 +95,12 @@ describe('gate on synthetic data with a known effect, 5% max regression', () => 
     }
     expect(g.scope).toMatchObject({ baseRuns: 3, candRuns: 1, covers: 'platforms' });
   });
+
+  it('several --baseline files are replicate runs too; an A/A gate against them passes', () => {
+    const files = [41, 42, 43].map((s) => write(`rep-${s}.json`, s, [cost(0), rate(0)], 5));
+    const g = runGate({ baseline: files, current: write('rep-cur.json', 44, [cost(0), rate(0)], 5), maxRegressionPct: 5, seed: 3, resamples: 1000 }, compareRunSets);
+    expect(g.baseline.files).toEqual(files);
+    expect(g.scope).toMatchObject({ baseRuns: 3, candRuns: 1 });
+    expect(g.rows.every((r) => r.outcome !== 'fail')).toBe(true);
+  });
 });

@@ -20,14 +20,14 @@ import { loadResults } from '../results/io.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { envDiffs } from '../stats/compare.js';
-import { GUARDED_FIELDS, loadBaseline } from './baseline.js';
+import { GUARDED_FIELDS, loadBaseline, poolRuns } from './baseline.js';
 import { loadGateConfig, policyOf } from './config.js';
 import { countRows, decideRows, exitCodeOf, idMatches, overallOutcome, thresholdOutcome, workloadSides, type DecideInput } from './decide.js';
 import { isJudged, type GateFcr, type GatePolicy, type GateResult, type GateRow } from './types.js';
 
 export interface GateOptions {
-  /** A results file or a directory of runs of the same host class. */
-  baseline: string;
+  /** A results file, a directory of runs of the same host class, or several results files (replicate runs). */
+  baseline: string | string[];
   current: string;
   /** --max-regression in percent; overrides the config's default. */
   maxRegressionPct?: number;
@@ -111,7 +111,10 @@ export function judge(
 
 export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   const policy = policyOf(opts.config ? loadGateConfig(opts.config) : null, opts.maxRegressionPct);
-  const baseline = loadBaseline(opts.baseline);
+  const sources = Array.isArray(opts.baseline) ? opts.baseline : [opts.baseline];
+  if (sources.length === 0) throw new InputError('--baseline: give a results file, a directory, or several results files');
+  const baseline = sources.length === 1 ? loadBaseline(sources[0] as string) : poolRuns(sources.map((p) => ({ path: p, file: loadResults(p) })));
+  const source = sources.join(' ');
   const current = loadResults(opts.current);
   const base = baseline.pooled;
 
@@ -135,7 +138,7 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
     .filter(([id]) => !policy.ignore.some((p) => idMatches(id, p)))
     .map(([id]) => id);
   if (toCompare.length === 0) {
-    throw new InputError(`nothing to gate: no workload${only ? ' selected by --only' : ''} was measured (status ok) in both ${opts.baseline} and ${opts.current}`);
+    throw new InputError(`nothing to gate: no workload${only ? ' selected by --only' : ''} was measured (status ok) in both ${source} and ${opts.current}`);
   }
 
   const confidence = opts.confidence ?? 0.95;
@@ -167,7 +170,7 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
     strict,
     rows,
     counts: countRows(rows),
-    baseline: { source: opts.baseline, files: baseline.runs.map((r) => r.path), label: base.label, host: base.host },
+    baseline: { source, files: baseline.runs.map((r) => r.path), label: base.label, host: base.host },
     current: { source: opts.current, label: current.label, host: current.host },
     envDiffs: diffs,
     warnings,
