@@ -41,7 +41,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         .option('json', { type: 'boolean', default: false, describe: 'Print the gate result as JSON instead of the table' })
         .option('seed', { type: 'number', default: 1, describe: 'Bootstrap seed (same files and seed, same intervals)' })
         .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10000)' })
-        .option('confidence', { type: 'string', describe: "Confidence level of each workload's interval (default 95%); the intervals of workloads above their max regression are false-coverage-rate adjusted (Benjamini-Yekutieli) before they fail" })
+        .option('confidence', { type: 'string', describe: "Confidence level of each workload's interval (default 90%, chosen from the simulated table in docs/gate.md); the intervals of workloads above their max regression are false-coverage-rate adjusted (Benjamini-Yekutieli) before they fail" })
         .option('noise', { type: 'string', describe: "Noise threshold of the comparison's verdict column (default 1%)" })
         .example('virtax gate --baseline baselines/ci-kvm --current current.json', 'gate against earlier runs (replicate runs), 5% max regression')
         .example('virtax gate --baseline base.json --current cur.json --max-regression 3% --strict --junit junit.xml', 'stricter gate with a JUnit report'),
