@@ -1,6 +1,6 @@
 /**
  * A/A check across separately launched runs of one machine (docs/compare.md): every file in DIR is a
- * run of the same platform, in launch order. Prints, for 1 vs 1, 2 vs 2 and 3 vs 3 runs per side, how
+ * run of the same platform, in launch order. Prints, for 1, 2, 3 and 5 runs per side, how
  * many rows were called slower or faster: all of them are false calls, since both sides are the same
  * machine. Each comparison takes a block of 2k consecutive runs and gives alternate runs to the two
  * sides (A B A B ...), so slow drift of a shared machine's load lands on both sides alike; `--blocks`
@@ -18,7 +18,7 @@ const files = readdirSync(dir).filter((n) => n.endsWith('.json')).sort().map((n)
 console.log(`${files.length} runs; load average (1 min) at start of each run: ${files.map((f) => f.conditions.loadAvg1Start.toFixed(1)).join(' ')}`);
 console.log('| runs per side | comparisons | rows | slower | faster | same | inconclusive | false calls |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const k of [1, 2, 3]) {
+for (const k of [1, 2, 3, 5]) {
   const counts = { slower: 0, faster: 0, same: 0, inconclusive: 0 };
   let comps = 0;
   for (let i = 0; i + 2 * k <= files.length; i += 2 * k) {
