@@ -189,7 +189,9 @@ export const runCommand: CliCommand = {
     for (let i = 1; i <= n; i++) {
       const out = runOutPath(args.out, i, n);
       if (n > 1) process.stderr.write(`virtax run: run ${i} of ${n}\n`);
-      const one = await runOnce({ ...args, ...(out !== undefined ? { out } : {}) });
+      // Each replicate run gets its own workload order: a given --seed is the first run's.
+      const seed = args.seed !== undefined && n > 1 ? { seed: args.seed + i - 1 } : {};
+      const one = await runOnce({ ...args, ...seed, ...(out !== undefined ? { out } : {}) });
       outs.push(one.out);
       if (one.code === 130) return 130;
       code = Math.max(code, one.code);
