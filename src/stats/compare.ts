@@ -1,14 +1,19 @@
 /**
- * `compareResults(base, cand, opts)`: the overhead of CAND relative to BASE per workload and overall,
- * as the Comparison contract (./types.ts) that compare, gate, duel, report and advise consume.
- * Pure and seeded: the same files and options give the same Comparison, byte for byte.
+ * The one comparison engine, `compareEngine(baseRuns, candRuns, estimator, opts)`, and its two front doors:
+ * `compareResults(base, cand)` (one run per side) and `compareRunSets(baseRuns, candRuns)` (replicate runs
+ * per side), producing the Comparison contract (./types.ts) that compare, gate, duel, report and advise
+ * consume. Pure and seeded: the same files and options give the same Comparison, byte for byte.
  *
- * Per workload: the hierarchical bootstrap of the log ratio of medians of round figures (bootstrap.ts),
- * the Mann-Whitney U test on the round figures (mann-whitney.ts), Benjamini-Hochberg across the compared
- * rows (fdr.ts), the verdict against the noise threshold (verdict.ts, the single definition), and the
- * rounds that would settle an inconclusive row. Then the overall index (overall.ts), the hosts' noise
- * (noise.ts) and the fingerprint fields that differ. Anything that cannot be compared becomes a
- * `not-compared` row or a warning with one line of reason, never an exception or a NaN.
+ * The estimator is the parameter: `independentEstimator` here (one run per side: the hierarchical
+ * bootstrap of the log ratio of medians, bootstrap.ts, with the Mann-Whitney U test, mann-whitney.ts;
+ * several runs: runs as the top level, runs.ts, with Welch's t test across runs), the paired estimator of
+ * a duel in src/duel/compare.ts. Then, for every estimator alike: Benjamini-Hochberg q-values (fdr.ts),
+ * the verdict against the noise threshold (verdict.ts, the single definition), the rules that withhold
+ * a verdict, the false-coverage-rate adjustment of the slower/faster rows (Benjamini & Yekutieli 2005),
+ * rounds to settle from the interval's width, the overall index (overall.ts), the hosts' noise
+ * (noise.ts), the fingerprint fields that differ and what the intervals cover (`scope`). Anything that
+ * cannot be compared becomes a `not-compared` row or a warning with one line of reason, never an
+ * exception or a NaN.
  */
 import type { Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
 import { bootstrapIntervalAt, bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
