@@ -6,7 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { busyHostWarnings, perWorkloadLevel, runGate } from '../src/gate/gate.js';
+import { busyHostWarnings, GATE_LEVEL, judge, perWorkloadLevel, runGate } from '../src/gate/gate.js';
+import { createRng } from '../src/stats/random.js';
+import { gaussian, syntheticResults as synth } from '../src/stats/synthetic.js';
 import { saveResults } from '../src/results/io.js';
 import { compareRunSets } from '../src/stats/compare.js';
 import { syntheticResults, type SyntheticWorkload } from './helpers/synthetic.js';
@@ -102,5 +104,24 @@ describe('gate on synthetic data with a known effect, 5% max regression', () => 
     expect(g.baseline.files).toEqual(files);
     expect(g.scope).toMatchObject({ baseRuns: 3, candRuns: 1 });
     expect(g.rows.every((r) => r.outcome !== 'fail')).toBe(true);
+  });
+
+  it('A/A with run-to-run offsets: no false fail against 5 replicate baseline runs over 16 workloads (10 gates)', () => {
+    const rng = createRng(2026);
+    const ids = Array.from({ length: 16 }, (_, i) => `w${i}`);
+    const sides = new Map(ids.map((id) => [id, { base: 'ok' as const, cur: 'ok' as const, reason: null }]));
+    const policy = { defaultMaxRegressionPct: 5, perWorkload: {}, ignore: [] };
+    const runFile = () =>
+      synth({
+        label: 'aa',
+        seed: rng.int(0, 2 ** 30),
+        workloads: ids.map((id) => ({ id, category: 'cpu' as const, better: 'lower' as const, figure: 100, shift: 0.02 * gaussian(rng), rounds: 5, batches: 10, roundSd: 0.01, batchSd: 0.03 })),
+      });
+    let falseFails = 0;
+    for (let g = 0; g < 10; g++) {
+      const j = judge(Array.from({ length: 5 }, runFile), [runFile()], { onlyIds: ids, level: GATE_LEVEL, resamples: 200, seed: g + 1 }, sides, policy, null, compareRunSets);
+      if (j.rows.some((r) => r.outcome === 'fail')) falseFails++;
+    }
+    expect(falseFails).toBe(0);
   });
 });
