@@ -55,6 +55,12 @@ const METHOD_NAMES: Record<Estimate['method'], string> = {
   walsh: 'Walsh-average',
 };
 
+/** The largest Monte Carlo error of the bootstrap bounds, when there is one to state. */
+function mcNote(c: Comparison): string {
+  const mc = c.rows.flatMap((r) => (r.status === 'compared' && r.overheadPct.mcError !== undefined ? [r.overheadPct.mcError] : []));
+  return mc.length ? `, Monte Carlo error of the bounds <= ${Math.max(...mc).toFixed(2)} points` : '';
+}
+
 function methodsUsed(c: Comparison): string {
   const ms = new Set(c.rows.filter((r): r is Compared => r.status === 'compared').map((r) => METHOD_NAMES[r.overheadPct.method]));
   return [...ms].join('/') || 'none';
@@ -67,7 +73,7 @@ export const comparisonTable: ComparisonExporter = (c) => {
   if (c.warnings.length) out.push('');
   out.push(`base:      ${c.base.label} (${c.base.host.platform}${c.base.host.hypervisor ? `/${c.base.host.hypervisor}` : ''}, ${c.base.host.hostname})`);
   out.push(`candidate: ${c.cand.label} (${c.cand.host.platform}${c.cand.host.hypervisor ? `/${c.cand.host.hypervisor}` : ''}, ${c.cand.host.hostname})`);
-  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)}; ${c.settings.resamples} resamples, seed ${c.settings.seed}); noise threshold ±${c.settings.noisePct}%`);
+  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)}; ${c.settings.resamples} resamples, seed ${c.settings.seed}${mcNote(c)}); noise threshold ±${c.settings.noisePct}%`);
   out.push('');
   const rows = c.rows.map((r) =>
     r.status === 'compared'
