@@ -71,6 +71,13 @@ describe('several runs per side', () => {
     expect(() => sidesOf({ base: ['m1'] }, load)).toThrow(/both --base and --cand/);
   });
 
+  it('a workload measured in one run per side only, among several runs: its row says it covers those two runs only', () => {
+    const c = compareRunSets([run('b', 1, [w('x'), w('y')]), run('b', 2, [w('x')])], [run('c', 3, [w('x'), w('y')]), run('c', 4, [w('x')])], { resamples: 300 });
+    expect(row(c, 'x').overheadPct.method).toBe('runs-t');
+    expect(row(c, 'y').overheadPct.method).toBe('percentile');
+    expect(row(c, 'y').notes.join(' ')).toMatch(/covers those two runs only/);
+  });
+
   it('3 baseline runs against 1: the single run borrows the baseline run-to-run spread (said in a note)', () => {
     const c = compareRunSets([1, 2, 3].map((s) => run('b', s, [w('x')])), [run('c', 9, [w('x', 0.1)])], { resamples: 300 });
     const r = row(c, 'x');

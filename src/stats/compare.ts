@@ -466,6 +466,9 @@ export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readon
     for (const [name, ok, all] of [['base', okB, bs], ['candidate', okC, cs]] as const) {
       if (ok.length < all.length) notes.push(`${name}: ${all.length - ok.length} of ${all.length} runs did not measure it (skipped or failed); the others are used`);
     }
+    if ((baseRuns.length > 1 || candRuns.length > 1) && est.method !== 'runs-t' && est.method !== 'runs-bootstrap') {
+      notes.push('one usable run per side for this workload: its interval covers those two runs only');
+    }
     if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1) notes.push('parameters differ between the two sides: not quite the same measurement');
     const { logRatio, overheadPct } = toEstimate(est.lo, est.hi, est.point, s.level, est.method, est.mcError);
     const tail = h.better === 'lower' ? est.cand.p99 / est.base.p99 : est.base.p99 / est.cand.p99;
