@@ -1,11 +1,46 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two tiers. `unit`: pure tests (statistics, models, exporters, parsers, fake executors and clocks) that
+ * start no process, server, namespace or browser: `npm run test:unit`, well under a minute. `integration`:
+ * everything else (real rounds, peers, collectors, containers, guests, Chromium). `npm test` runs both.
+ * A new test file is integration until it is listed here.
+ */
+const unit = [
+  'test/stats-*.test.ts',
+  'test/compare-golden.test.ts',
+  'test/compare-edge-cases.test.ts',
+  'test/changepoint-*.test.ts',
+  'test/gate-decide.test.ts',
+  'test/gate-exporters.test.ts',
+  'test/gate-synthetic-effects.test.ts',
+  'test/gate-config.test.ts',
+  'test/gate-baseline-pool.test.ts',
+  'test/report-model.test.ts',
+  'test/report-specs.test.ts',
+  'test/report-html-escaping.test.ts',
+  'test/results-schema.test.ts',
+  'test/calibrate-fake-clock.test.ts',
+  'test/runner-fake-executor.test.ts',
+  'test/advise-capacity.test.ts',
+  'test/fingerprint-fixtures.test.ts',
+  'test/net-sockperf-parse.test.ts',
+  'test/workloads-openssl-speed-parse.test.ts',
+  'test/workloads-helpers.test.ts',
+  'test/workloads-pointer-chase.test.ts',
+  'test/format-escape.test.ts',
+  'test/record-parsers-and-prediction.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // 2-core CI machine: keep parallelism modest so timing-based workloads in integration tests are not starved.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: unit } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: unit } },
+    ],
   },
 });

@@ -12,16 +12,71 @@ export type Better = 'lower' | 'higher';
 export const CATEGORIES = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network', 'noisy-neighbor'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/** What a host is, from the innermost layer the probe runs in (see {@link Fingerprint.platform}). */
+export type Platform = 'metal' | 'vm' | 'vm-in-vm' | 'container' | 'container-in-vm' | 'sandbox' | 'sandbox-in-vm' | 'unknown';
+
+/** A sandbox: an application kernel between the workload and the host kernel. */
+export interface SandboxInfo {
+  /** The sandbox runtime (`gvisor`). */
+  runtime: 'gvisor';
+  /** How the sandbox intercepts system calls (gVisor's ptrace, kvm or systrap platform), null when not known from inside. */
+  platform: 'ptrace' | 'kvm' | 'systrap' | null;
+  /** The application kernel and the Linux version it reports, e.g. `gVisor (reports Linux 4.4.0)`. */
+  kernel: string;
+}
+
+/** One layer of isolation the probe runs in. */
+export interface NestingLayer {
+  /** What the layer is: a virtual machine, a container (namespaces and cgroups), or a sandbox (an application kernel). */
+  layer: 'vm' | 'container' | 'sandbox';
+  /** Its hypervisor or runtime (firecracker, kvm, uml, podman, namespaces, gvisor, unknown, ...). */
+  name: string;
+  /** Whether the probe saw the layer itself (`detected`) or was told by its launcher (`launcher`, VIRTAX_OUTER_PLATFORM). */
+  source: 'detected' | 'launcher';
+}
+
+/** Limits of the cgroup the probe runs in (v1 or v2), the tightest along its visible ancestors. */
+export interface CgroupLimits {
+  /** CPU quota in cores (quota / period: 0.5 is half a core), null when unlimited or unreadable. */
+  cpuQuotaCores: number | null;
+  /** CPUs the cgroup may run on (a cpuset list such as `0-1`), null when unreadable. */
+  cpuset: string | null;
+  /** Memory limit in bytes, null when unlimited or unreadable. */
+  memoryLimitBytes: number | null;
+}
+
 /** What this host is, with the evidence for every conclusion. */
 export interface Fingerprint {
   /** Host name as the kernel reports it. */
   hostname: string;
-  /** The conclusion: bare metal, a virtual machine, a container, a container inside a VM, or unknown. */
-  platform: 'metal' | 'vm' | 'container' | 'container-in-vm' | 'unknown';
-  /** Hypervisor family when virtualised (kvm, xen, vmware, hyperv, firecracker, ...), else null. */
+  /**
+   * The conclusion, named by the innermost layer and whether a VM lies beneath it: bare metal, a VM, a guest
+   * nested in a guest (`vm-in-vm`, e.g. User-Mode Linux inside a KVM guest), a container (with or without a VM
+   * beneath), a sandbox with its own application kernel (gVisor; `sandbox-in-vm` inside a VM), or unknown.
+   * Files written before `sandbox`, `sandbox-in-vm` and `vm-in-vm` existed use only the first five.
+   */
+  platform: Platform;
+  /**
+   * The innermost hypervisor when virtualised (kvm, xen, vmware, hyperv, firecracker, uml, ...; `unknown` when
+   * only CPUID says one is present), else null. For a sandbox or container in a VM: the VM's hypervisor.
+   */
   hypervisor: string | null;
-  /** Container runtime when containerised (docker, podman, kubernetes, lxc, ...), else null. */
+  /**
+   * Container or sandbox runtime the probe runs in (inside the innermost VM, if any), only with isolation
+   * evidence (docker, podman, kubernetes, lxc, gvisor, or `namespaces` for bare PID/mount namespaces with no
+   * runtime named), else null.
+   */
   container: string | null;
+  /** The sandbox when the probe runs under an application kernel (gVisor), else null; absent in older files. */
+  sandbox?: SandboxInfo | null;
+  /** The layers the probe runs in, outermost first (empty on metal); absent in older files. */
+  nesting?: NestingLayer[];
+  /** CPU vulnerability mitigations by name, as /sys/devices/system/cpu/vulnerabilities says (empty when unreadable); absent in older files. */
+  mitigations?: Record<string, string>;
+  /** Transparent huge pages mode selected in /sys/kernel/mm/transparent_hugepage/enabled (always, madvise, never), null when unreadable; absent in older files. */
+  thp?: string | null;
+  /** Resource limits of the cgroup (v1 or v2) the probe runs in, including its visible ancestors; absent in older files. */
+  limits?: CgroupLimits;
   /** Why: one line per observation that led to the conclusion (cpuinfo flag, DMI vendor, marker files...). */
   evidence: string[];
   /** Cloud provider when DMI or metadata files say so (aws, gcp, azure, ...), else null. */

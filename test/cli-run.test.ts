@@ -141,7 +141,7 @@ describe('virtax fingerprint', () => {
   it('--json is a Fingerprint', async () => {
     const r = await cli(['fingerprint', '--json']);
     const f = JSON.parse(r.stdout) as { platform: string; evidence: string[] };
-    expect(['metal', 'vm', 'container', 'container-in-vm', 'unknown']).toContain(f.platform);
+    expect(['metal', 'vm', 'vm-in-vm', 'container', 'container-in-vm', 'sandbox', 'sandbox-in-vm', 'unknown']).toContain(f.platform);
     expect(f.evidence.length).toBeGreaterThan(0);
   });
 });

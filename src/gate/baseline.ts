@@ -9,6 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
+import { nestedCpuModelNote } from '../results/host.js';
 import { envDiffs } from '../stats/compare.js';
 import { summarize } from '../stats/describe.js';
 import type { EnvDiff } from '../stats/types.js';
@@ -64,9 +65,14 @@ export function loadBaseline(path: string): Baseline {
 /** Fingerprint fields on which the gate refuses to compare unless told to (DESIGN.md "Environment guard"). */
 export const GUARDED_FIELDS: readonly string[] = ['cpu.model', 'hypervisor'];
 
-/** The guarded fields among fingerprint differences (from compare's `envDiffs`, the one list of them). */
+/**
+ * The guarded fields among fingerprint differences (from compare's `envDiffs`, the one list of them). A CPU
+ * model hidden by a nested guest's kernel (UML, gVisor) is not a different machine: that difference is not
+ * guarded (compare's warnings carry the note); a different hypervisor still is.
+ */
 export function guardedDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
-  return envDiffs(base, cand).filter((d) => GUARDED_FIELDS.includes(d.field));
+  const hidden = nestedCpuModelNote(base, cand) !== null;
+  return envDiffs(base, cand).filter((d) => GUARDED_FIELDS.includes(d.field) && !(hidden && d.field === 'cpu.model'));
 }
 
 function sameStrings(xs: readonly string[]): boolean {

@@ -2,6 +2,7 @@
  * Gate exporters: terminal table, JUnit XML, Markdown summary and GitHub Actions annotations.
  * Each is `(result: GateResult) => string`; the CLI decides where the string goes (STYLE.md habit 7).
  */
+import { escapeMarkdown, escapeXml, markdownCode } from '../format/escape.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import type { Estimate } from '../stats/types.js';
 import { isJudged, type GateResult, type GateRow } from './types.js';
@@ -107,9 +108,6 @@ export function formatGateTable(g: GateResult): string {
   return lines.join('\n');
 }
 
-function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
 
 /**
  * JUnit XML: one testcase per workload. fail/crashed are failures carrying the numbers; ignored and
@@ -121,19 +119,19 @@ export function gateJunit(g: GateResult): string {
   let skipped = 0;
   const cases = g.rows.map((r) => {
     const category = isJudged(r) ? r.row.category : r.category;
-    const open = `    <testcase classname="virtax.${xml(category ?? 'unknown')}" name="${xml(r.id)}" time="0"`;
+    const open = `    <testcase classname="virtax.${escapeXml(category ?? 'unknown')}" name="${escapeXml(r.id)}" time="0"`;
     const text = explainRow(r);
     let body: string;
     if (r.outcome === 'fail' || r.outcome === 'crashed' || (g.strict && (r.outcome === 'inconclusive' || r.outcome === 'missing'))) {
       failures++;
       const type = r.outcome === 'fail' ? 'regression' : r.outcome;
       const msg = isJudged(r) ? `${signedPct(r.row.overheadPct.point)} ${interval(r.row.overheadPct)} vs max ${plainPct(r.maxRegressionPct)}` : r.reason;
-      body = `      <failure type="${type}" message="${xml(msg)}">${xml(`${r.id}: ${text}`)}</failure>`;
+      body = `      <failure type="${type}" message="${escapeXml(msg)}">${escapeXml(`${r.id}: ${text}`)}</failure>`;
     } else if (r.outcome === 'ignored' || r.outcome === 'not-compared' || r.outcome === 'missing') {
       skipped++;
-      body = `      <skipped message="${xml(`${LABEL[r.outcome]}: ${r.reason}`)}"/>`;
+      body = `      <skipped message="${escapeXml(`${LABEL[r.outcome]}: ${r.reason}`)}"/>`;
     } else {
-      body = `      <system-out>${xml(`${LABEL[r.outcome]}: ${text}`)}</system-out>`;
+      body = `      <system-out>${escapeXml(`${LABEL[r.outcome]}: ${text}`)}</system-out>`;
     }
     return `${open}>\n${body}\n    </testcase>`;
   });
@@ -152,7 +150,7 @@ export function gateJunit(g: GateResult): string {
     `<testsuites ${suiteAttrs}>`,
     `  <testsuite ${suiteAttrs}>`,
     '    <properties>',
-    ...props.map(([k, v]) => `      <property name="${xml(k)}" value="${xml(v)}"/>`),
+    ...props.map(([k, v]) => `      <property name="${escapeXml(k)}" value="${escapeXml(v)}"/>`),
     '    </properties>',
     ...cases,
     '  </testsuite>',
@@ -161,9 +159,6 @@ export function gateJunit(g: GateResult): string {
   ].join('\n');
 }
 
-function md(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
 
 const MD_MARK: Record<GateRow['outcome'], string> = {
   pass: '✅ pass',
@@ -179,9 +174,9 @@ const MD_MARK: Record<GateRow['outcome'], string> = {
 export function gateMarkdown(g: GateResult): string {
   const mark = g.outcome === 'fail' ? '❌' : g.outcome === 'inconclusive' ? '⚠️' : '✅';
   const lines = [
-    `### ${mark} virtax gate: ${md(headline(g))}`,
+    `### ${mark} virtax gate: ${escapeMarkdown(headline(g))}`,
     '',
-    `${md(baselineLine(g))} vs current ${md(g.current.label)} (\`${md(g.current.source)}\`). Overhead > 0 means the current run is worse; ${methodsNote(g)}.`,
+    `${escapeMarkdown(baselineLine(g))} vs current ${escapeMarkdown(g.current.label)} (${markdownCode(g.current.source)}). Overhead > 0 means the current run is worse; ${methodsNote(g)}.`,
     '',
     '| workload | baseline | current | overhead | interval | max | gate |',
     '|---|---:|---:|---:|---|---:|---|',
@@ -190,14 +185,17 @@ export function gateMarkdown(g: GateResult): string {
     if (isJudged(r)) {
       const x = r.row;
       lines.push(
-        `| \`${r.id}\` | ${formatNumber(x.base.median)} ${md(x.unit)} | ${formatNumber(x.cand.median)} ${md(x.unit)} | ${signedPct(x.overheadPct.point)} | ${interval(x.overheadPct)} | ${plainPct(r.maxRegressionPct)} | ${MD_MARK[r.outcome]} |`,
+        `| ${markdownCode(r.id)} | ${formatNumber(x.base.median)} ${escapeMarkdown(x.unit)} | ${formatNumber(x.cand.median)} ${escapeMarkdown(x.unit)} | ${signedPct(x.overheadPct.point)} | ${interval(x.overheadPct)} | ${plainPct(r.maxRegressionPct)} | ${MD_MARK[r.outcome]} |`,
       );
     } else {
-      lines.push(`| \`${r.id}\` | | | | | | ${MD_MARK[r.outcome]}: ${md(r.reason)} |`);
+      lines.push(`| ${markdownCode(r.id)} | | | | | | ${MD_MARK[r.outcome]}: ${escapeMarkdown(r.reason)} |`);
     }
   }
-  const notes = [...g.envDiffs.map((d) => `environment differs: ${d.field} \`${d.base}\` → \`${d.cand}\``), ...g.warnings];
-  if (notes.length) lines.push('', ...notes.map((n) => `- ${md(n)}`));
+  const notes = [
+    ...g.envDiffs.map((d) => `environment differs: ${escapeMarkdown(d.field)} ${markdownCode(d.base)} → ${markdownCode(d.cand)}`),
+    ...g.warnings.map(escapeMarkdown),
+  ];
+  if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
   lines.push('');
   return lines.join('\n');
 }

@@ -20,7 +20,7 @@ import { loadResults } from '../results/io.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { envDiffs } from '../stats/compare.js';
-import { GUARDED_FIELDS, loadBaseline, poolRuns } from './baseline.js';
+import { guardedDiffs, loadBaseline, poolRuns } from './baseline.js';
 import { loadGateConfig, policyOf } from './config.js';
 import { countRows, decideRows, exitCodeOf, idMatches, overallOutcome, thresholdOutcome, workloadSides, type DecideInput } from './decide.js';
 import { isJudged, type GateFcr, type GatePolicy, type GateResult, type GateRow } from './types.js';
@@ -126,7 +126,7 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   const base = baseline.pooled;
 
   const diffs = envDiffs(base.host, current.host);
-  const guarded = diffs.filter((d) => GUARDED_FIELDS.includes(d.field));
+  const guarded = guardedDiffs(base.host, current.host);
   if (guarded.length && !opts.allowEnvChange) {
     throw new InputError(
       `refusing to gate across environments: ${guarded.map((d) => `${d.field} differs (baseline "${d.base}", current "${d.cand}")`).join('; ')}; pass --allow-env-change to gate anyway`,

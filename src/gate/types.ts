@@ -83,7 +83,7 @@ export interface GateResult {
    * The false-coverage-rate adjustment (Benjamini & Yekutieli 2005): `selected` of `judged` workloads had
    * intervals above their max regression and were re-judged at `level`. Null when none was selected.
    */
-  fcr: GateFcr | null;
+  fcr?: GateFcr | null;
   /** Runs per side and what the intervals cover (see stats/types.ts). */
   scope?: ComparisonScope;
   comparison: Pick<Comparison, 'settings'>;

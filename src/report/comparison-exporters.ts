@@ -3,6 +3,7 @@
  * the caller decides where the string goes (STYLE.md habit 7). Verdicts come from the Comparison,
  * computed once by src/stats/verdict.ts.
  */
+import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import type { Comparison, Estimate, NoiseComparison, RowComparison } from '../stats/types.js';
 import { formatNumber, formatTable } from './table.js';
 
@@ -99,36 +100,28 @@ export const comparisonTable: ComparisonExporter = (c) => {
 /** JSON as documented by schema/comparison.v1.json. */
 export const comparisonJson: ComparisonExporter = (c) => `${JSON.stringify(c, null, 2)}\n`;
 
-function mdEscape(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
 
 /** Markdown: a summary line, the per-workload table, noise and environment differences. */
 export const comparisonMarkdown: ComparisonExporter = (c) => {
   const out: string[] = [];
-  out.push(`## virtax compare: ${mdEscape(c.cand.label)} vs ${mdEscape(c.base.label)}`, '');
-  for (const w of c.warnings) out.push(`> **Warning:** ${mdEscape(w)}`, '');
+  out.push(`## virtax compare: ${escapeMarkdown(c.cand.label)} vs ${escapeMarkdown(c.base.label)}`, '');
+  for (const w of c.warnings) out.push(`> **Warning:** ${escapeMarkdown(w)}`, '');
   if (c.overall) out.push(`**Overall overhead:** ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads, ${Math.round(c.settings.level * 100)}% interval)`, '');
   out.push(`Positive = candidate worse. Noise threshold ±${c.settings.noisePct}%, ${c.settings.resamples} bootstrap resamples, seed ${c.settings.seed}.`, '');
   out.push('| workload | base median | cand median | overhead % [interval] | p | q | verdict |', '|---|---:|---:|---:|---:|---:|---|');
   for (const r of c.rows) {
     if (r.status === 'compared') {
-      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${mdEscape(r.unit)} | ${formatNumber(r.cand.median)} ${mdEscape(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
-    } else out.push(`| ${r.id} |  |  |  |  |  | not compared: ${mdEscape(r.reason)} |`);
+      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
+    } else out.push(`| ${r.id} |  |  |  |  |  | not compared: ${escapeMarkdown(r.reason)} |`);
   }
   if (c.noise) out.push('', '**Noise**', '', ...noiseLines(c.noise).map((l) => `- ${l.trim()}`));
   if (c.envDiffs.length) {
     out.push('', '**Environment differences**', '', '| field | base | candidate |', '|---|---|---|');
-    for (const d of c.envDiffs) out.push(`| ${d.field} | ${mdEscape(d.base)} | ${mdEscape(d.cand)} |`);
+    for (const d of c.envDiffs) out.push(`| ${d.field} | ${escapeMarkdown(d.base)} | ${escapeMarkdown(d.cand)} |`);
   }
   return `${out.join('\n')}\n`;
 };
 
-function csvCell(x: string | number | null): string {
-  if (x === null) return '';
-  const s = String(x);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export const CSV_HEADER = [
   'id', 'category', 'status', 'unit', 'better', 'base_median', 'cand_median', 'base_rounds', 'cand_rounds',
@@ -143,7 +136,7 @@ export const comparisonCsv: ComparisonExporter = (c) => {
       r.status === 'compared'
         ? [r.id, r.category, r.status, r.unit, r.better, r.base.median, r.cand.median, r.base.rounds, r.cand.rounds, r.overheadPct.point, r.overheadPct.lo, r.overheadPct.hi, r.overheadPct.method, r.pValue, r.qValue, r.verdict, r.roundsToSettle, r.tailRatio, r.notes.join('; ')]
         : [r.id, r.category, r.status, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.reason];
-    lines.push(cells.map(csvCell).join(','));
+    lines.push(cells.map(escapeCsv).join(','));
   }
   return `${lines.join('\n')}\n`;
 };

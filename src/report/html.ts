@@ -13,10 +13,8 @@ import type { Estimate } from '../stats/types.js';
 import type { HostCard, ReportModel } from './model.js';
 import { reportSpecs, type NamedSpec } from './specs.js';
 
-/** Escape text for HTML element content and quoted attribute values. */
-export function escapeHtml(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
+export { escapeHtml } from '../format/escape.js';
+import { escapeHtml } from '../format/escape.js';
 
 /** JSON safe to place inside a <script> element: nothing in it can end the element or break the JS parser. */
 export function jsonForScript(value: unknown): string {

@@ -8,13 +8,8 @@ import type { Estimate } from '../stats/types.js';
 import { escapeHtml } from './html.js';
 import type { ReportModel } from './model.js';
 
-/** Escape text for a Markdown table cell or paragraph. */
-export function escapeMarkdown(s: unknown): string {
-  return String(s)
-    .replace(/[\\`*_{}[\]()#+!|~>-]/g, (c) => `\\${c}`)
-    .replace(/</g, '&lt;')
-    .replace(/\r?\n/g, ' ');
-}
+export { escapeMarkdown } from '../format/escape.js';
+import { escapeMarkdown } from '../format/escape.js';
 
 const e = escapeMarkdown;
 const interval = (x: Estimate) => `${formatPct(x.point)} [${formatPct(x.lo)}, ${formatPct(x.hi)}]`;

@@ -5,6 +5,7 @@
  * Comparison objects (src/stats), and the one overall verdict uses src/stats/verdict.ts.
  */
 import type { Advice } from '../advise/types.js';
+import { cpuModelHiddenBy, nestedCpuModelNote } from '../results/host.js';
 import { median } from '../stats/describe.js';
 import type { Comparison, Estimate, Verdict } from '../stats/types.js';
 import { verdictOf } from '../stats/verdict.js';
@@ -199,7 +200,7 @@ function hostCard(f: ResultsFile, baseline: ResultsFile, comparison: Comparison 
   const warnings: string[] = [];
   const cmpSaysCpu = (comparison?.warnings ?? []).some((w) => /cpu model/i.test(w));
   if (f !== baseline && h.cpu.model !== baseline.host.cpu.model && !cmpSaysCpu) {
-    warnings.push(`CPU model differs from the baseline (${h.cpu.model} vs ${baseline.host.cpu.model}): overheads mix hardware and virtualization`);
+    warnings.push(nestedCpuModelNote(baseline.host, h) ?? `CPU model differs from the baseline (${h.cpu.model} vs ${baseline.host.cpu.model}): overheads mix hardware and virtualization`);
   }
   if (f.finishedAt === null) warnings.push('partial results: the run did not finish');
   for (const w of comparison?.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
@@ -391,7 +392,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const methods: Partial<Record<Estimate['method'], number>> = {};
   for (const r of forest) methods[r.method] = (methods[r.method] ?? 0) + 1;
   const warnings: string[] = [];
-  const models = new Set(files.map((f) => f.host.cpu.model));
+  // Nested guests (UML, gVisor) hide the hardware's model: they are not counted as other machines.
+  const models = new Set(files.filter((f) => cpuModelHiddenBy(f.host) === null).map((f) => f.host.cpu.model));
   if (models.size > 1) warnings.push(`The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.`);
   for (const c of comparisons) {
     if (c.base.label !== baseline.label) warnings.push(`comparison for ${c.cand.label} used ${c.base.label} as baseline, not ${baseline.label}`);

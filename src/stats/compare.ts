@@ -16,6 +16,7 @@
  * exception or a NaN.
  */
 import type { Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
+import { nestedCpuModelNote } from '../results/host.js';
 import { bootstrapIntervalAt, bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
 import { summarize } from './describe.js';
 import { benjaminiHochberg } from './fdr.js';
@@ -324,7 +325,8 @@ function fileWarnings(baseRuns: readonly ResultsFile[], candRuns: readonly Resul
   const cand = candRuns[0] as ResultsFile;
   const model = diffs.find((d) => d.field === 'cpu.model');
   if (model) {
-    w.push(`CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`);
+    // A nested guest (UML, gVisor) hides the hardware's model: say so instead of "two machines".
+    w.push(nestedCpuModelNote(base.host, cand.host) ?? `CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`);
   }
   const all = [...baseRuns, ...candRuns];
   const schemas = new Set(all.map((f) => String(f.schema)));

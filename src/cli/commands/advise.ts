@@ -1,5 +1,7 @@
 /** `virtax advise RESULTS... --profile P.json`: where an application should run, and what it costs. */
 import { advise, formatAdvice } from '../../advise/advise.js';
+import { APP_WORKLOADS, formatAppPrediction, predictApp, type AppPrediction } from '../../advise/app.js';
+import { loadAppProfile } from '../../record/io.js';
 import { compareOptionsFor, loadProfile } from '../../advise/profile.js';
 import type { Advice } from '../../advise/types.js';
 import { InputError } from '../../errors.js';
@@ -12,7 +14,9 @@ import { parsePercent, type CliCommand } from '../command.js';
 
 export interface AdviseArgs {
   results: string[];
-  profile: string;
+  profile?: string;
+  app?: string;
+  fleet?: number;
   baseline?: string;
   noise: string | number;
   seed?: number;
@@ -44,9 +48,19 @@ export function adviceForProfile(set: HostSet, profilePath: string, compare: Com
   return advise({ profile, files: set.files, baseline: set.base.label, comparisons });
 }
 
-export function adviceFrom(args: AdviseArgs, compare: CompareFn): Advice {
+export function adviceFrom(args: AdviseArgs & { profile: string }, compare: CompareFn): Advice {
   const set = hostSetFrom(args);
   return adviceForProfile(set, args.profile, compare);
+}
+
+/** The predicted slowdown of a recorded application on every host (src/advise/app.ts). */
+export function appPredictionFrom(args: AdviseArgs & { app: string }, compare: CompareFn): AppPrediction {
+  const app = loadAppProfile(args.app);
+  if (args.fleet !== undefined && !(Number.isInteger(args.fleet) && args.fleet > 0)) throw new InputError('--fleet: expected a positive whole number of hosts');
+  const set = hostSetFrom(args);
+  if (set.files.length < 2) throw new InputError('advise --app needs the baseline and at least one other results file');
+  const comparisons = compareAgainst(set.files, set.base, compare, { ...set.opts, onlyIds: APP_WORKLOADS });
+  return predictApp(app, comparisons, set.base.label, args.fleet ?? null);
 }
 
 export const adviseCommand: CliCommand = {
@@ -55,14 +69,28 @@ export const adviseCommand: CliCommand = {
   builder: (y) =>
     y
       .positional('results', { type: 'string', array: true, demandOption: true, describe: 'Results files; the first is the baseline unless --baseline' })
-      .option('profile', { type: 'string', demandOption: true, describe: 'Application profile JSON (schema/profile.v1.json; examples/profiles/)' })
+      .option('profile', { type: 'string', describe: 'Application profile JSON (schema/profile.v1.json; examples/profiles/)' })
+      .option('app', { type: 'string', describe: 'A recorded application (virtax record): predict its slowdown on each host' })
+      .option('fleet', { type: 'number', describe: 'With --app: hosts of the baseline kind the application needs today' })
+      .conflicts('profile', 'app')
+      .check((a) => {
+        if (!a.profile && !a.app) throw new InputError('give --profile P.json (category weights) or --app app.json (virtax record)');
+        return true;
+      })
+      .example('virtax advise metal.json vm.json --profile examples/profiles/database.json', 'placement advice for a hand-written profile')
+      .example('virtax advise metal.json gvisor.json uml.json --app app.json --fleet 40', "predicted slowdown of a recorded application, and the hosts it needs")
       .option('baseline', { type: 'string', describe: 'Label of the baseline results file (default: the first file)' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold δ' })
       .option('seed', { type: 'number', describe: 'Bootstrap seed (default 1)' })
       .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' })
       .option('json', { type: 'boolean', describe: 'Print the advice as JSON' }),
   run: async (args: AdviseArgs) => {
-    const a = adviceFrom(args, compareResults);
+    if (args.app) {
+      const p = appPredictionFrom({ ...args, app: args.app }, compareResults);
+      process.stdout.write(args.json ? `${JSON.stringify(p, null, 2)}\n` : `${formatAppPrediction(p)}\n`);
+      return 0;
+    }
+    const a = adviceFrom({ ...args, profile: args.profile as string }, compareResults);
     process.stdout.write(args.json ? `${JSON.stringify(a, null, 2)}\n` : `${formatAdvice(a)}\n`);
     return 0;
   },

@@ -11,6 +11,7 @@ import { fingerprintCommand } from './fingerprint.js';
 import { makeGateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { peerCommand } from './peer.js';
+import { recordCommand } from './record.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
@@ -25,6 +26,7 @@ export const commands: CliCommand[] = [
   baselineCommand,
   reportCommand,
   adviseCommand,
+  recordCommand,
   agentCommand,
   duelCommand,
   peerCommand,
