@@ -50,6 +50,14 @@ export interface RoundPlan {
   maxBatches: number;
 }
 
+/** How long a workload warms up: until batch times level off, at least `minOperations`, at most `maxSeconds`. */
+export interface WarmupSpec {
+  /** Operations to run before the levelling-off test may stop the warm-up (default 0). */
+  minOperations?: number;
+  /** Upper bound on warm-up wall time in seconds (default: three times the round's timed phase, 0.3 s at least). */
+  maxSeconds?: number;
+}
+
 /** Full control of a round, for workloads whose round is not "calibrated batches" (noisy-neighbor phases). */
 export interface CustomRoundOutput {
   round: Round;
@@ -89,6 +97,13 @@ export interface Workload<P extends Record<string, unknown> = Record<string, unk
    * (BatchMeasure) where one operation per batch keeps per-operation samples (timer.jitter's p99).
    */
   readonly fixedBatchOperations?: number;
+  /**
+   * The workload enters the kernel on every operation (syscalls, page faults, fork, fsync): the round records
+   * system CPU seconds per operation (`kernelSecondsPerOp`) beside the wall-time figure.
+   */
+  readonly kernelTime?: boolean;
+  /** Warm-up bounds where the transient is long (net.*: TCP and undici warm over thousands of operations). */
+  readonly warmup?: WarmupSpec;
   /** Replace the calibrated-batch round entirely (noisy-neighbor phases). */
   customRound?(params: P, ctx: WorkloadContext, plan: RoundPlan): Promise<CustomRoundOutput>;
 }
