@@ -6,6 +6,7 @@
  */
 import { summarize } from '../stats/describe.js';
 import { envDiffs } from '../stats/compare.js';
+import { contentionWarning, filterContendedPairs } from '../stats/contention.js';
 import { benjaminiHochberg } from '../stats/fdr.js';
 import { compareNoise } from '../stats/noise.js';
 import { overallIndex } from '../stats/overall.js';
@@ -54,6 +55,7 @@ export function compareDuel(a: ResultsFile, b: ResultsFile, options: DuelCompare
   const seed = options.seed ?? 1;
   const warnings: string[] = [];
   if (!a.finishedAt || !b.finishedAt) warnings.push('the duel ended early: partial results (measured rounds only)');
+  for (const [f, name] of [[a, `side A ${a.label}`], [b, `side B ${b.label}`]] as const) warnings.push(...[contentionWarning(f, name)].filter((x): x is string => x !== null));
 
   const ids = [...new Set([...a.workloads.map((w) => w.id), ...b.workloads.map((w) => w.id)])].filter(
     (id) => !options.onlyIds || options.onlyIds.includes(id),
@@ -69,15 +71,16 @@ export function compareDuel(a: ResultsFile, b: ResultsFile, options: DuelCompare
     if (wa.status !== 'ok') return rows.push(notCompared(`A ${wa.status}: ${wa.reason}`));
     if (wb.status !== 'ok') return rows.push(notCompared(`B ${wb.status}: ${wb.reason}`));
     if (wa.unit !== wb.unit || wa.better !== wb.better) return rows.push(notCompared(`sides measured different units (${wa.unit} vs ${wb.unit})`));
-    const est = pairWorkload(wa, wb, { level, resamples, seed: seed + k });
+    const kp = filterContendedPairs(wa.rounds, wb.rounds);
+    const est = pairWorkload({ ...wa, rounds: kp.a }, { ...wb, rounds: kp.b }, { level, resamples, seed: seed + k });
     if (typeof est === 'string') return rows.push(notCompared(est));
     const n = est.n;
-    const notes = [`paired: ${n} round pairs, Hodges-Lehmann on per-pair log ratios, Wilcoxon signed-rank p`];
+    const notes = [`paired: ${n} round pairs, Hodges-Lehmann on per-pair log ratios, Wilcoxon signed-rank p`, ...kp.notes];
     if (wa.rounds.length !== wb.rounds.length) notes.push(`${Math.abs(wa.rounds.length - wb.rounds.length)} unpaired round(s) left out`);
     if (n < 6) notes.push('fewer than 6 pairs: the bootstrap interval is optimistic');
     const base = side(wa.rounds.slice(0, n), wa);
     const cand = side(wb.rounds.slice(0, n), wb);
-    const verdict = verdictOf(est.overheadPct, noisePct);
+    const verdict = kp.trustworthy ? verdictOf(est.overheadPct, noisePct) : 'inconclusive';
     estimates.push({ row: rows.length, est, category: wa.category });
     rows.push({
       status: 'compared',

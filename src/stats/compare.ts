@@ -13,6 +13,7 @@
 import type { Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
 import { bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
 import { summarize } from './describe.js';
+import { contentionNotes, contentionWarning, filterContended, trustedVerdict } from './contention.js';
 import { benjaminiHochberg } from './fdr.js';
 import { mannWhitney } from './mann-whitney.js';
 import { compareNoise, type NoiseRow } from './noise.js';
@@ -133,9 +134,11 @@ function compareWorkload(
   if (b.unit !== c.unit || b.better !== c.better) {
     return notCompared(b, c, id, `different units or directions (base ${b.unit}, ${b.better} is better; candidate ${c.unit}, ${c.better} is better)`);
   }
-  const cb = cleanRounds(b.rounds);
-  const cc = cleanRounds(c.rounds);
-  const notes: string[] = [];
+  const kb = filterContended(b.rounds);
+  const kc = filterContended(c.rounds);
+  const cb = cleanRounds(kb.rounds);
+  const cc = cleanRounds(kc.rounds);
+  const notes: string[] = contentionNotes(kb, kc);
   for (const [side, cr] of [['base', cb], ['candidate', cc]] as const) {
     if (cr.droppedRounds) notes.push(`${side}: ${cr.droppedRounds} round(s) dropped (zero, negative or non-finite figure)`);
     if (cr.droppedSamples) notes.push(`${side}: ${cr.droppedSamples} batch sample(s) dropped (zero, negative or non-finite)`);
@@ -165,7 +168,7 @@ function compareWorkload(
   const logRatio = { point: boot.point, lo: boot.lo, hi: boot.hi, level: s.level, method: boot.method };
   const overheadPct = { point: pct(boot.point), lo: pct(boot.lo), hi: pct(boot.hi), level: s.level, method: boot.method };
   const mw = mannWhitney(cb.rounds.map((r) => r.figure), cc.rounds.map((r) => r.figure));
-  const verdict = verdictOf(overheadPct, s.noisePct);
+  const verdict = trustedVerdict(verdictOf(overheadPct, s.noisePct), kb, kc);
 
   let settle: number | null = null;
   if (verdict === 'inconclusive') {
@@ -317,6 +320,10 @@ export function compareResults(base: ResultsFile, cand: ResultsFile, opts: Compa
   );
   const diffs = envDiffs(base.host, cand.host);
   const warnings = fileWarnings(base, cand, diffs);
+  for (const [f, name] of [[base, `base ${base.label}`], [cand, `candidate ${cand.label}`]] as const) {
+    const cw = contentionWarning(f, name);
+    if (cw) warnings.push(cw);
+  }
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
   else if (!overall) warnings.push('no overall index: the given weights give no compared category a positive weight');
 

@@ -8,6 +8,7 @@ import { fingerprint } from '../../probes/fingerprint.js';
 import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../../probes/peer.js';
 import { runProbe, selectWorkloads, type RunEvent } from '../../probes/runner.js';
 import { isSuite } from '../../probes/suites.js';
+import { contentionWarning } from '../../stats/contention.js';
 import { formatNumber, formatTable } from '../../report/table.js';
 import { loadResults, saveResults } from '../../results/io.js';
 import type { ResultsFile, Suite } from '../../types.js';
@@ -178,6 +179,8 @@ export const runCommand: CliCommand = {
     if (file.conditions.stealPct !== null && file.conditions.stealPct > 0) {
       process.stdout.write(`steal time during the run: ${file.conditions.stealPct.toFixed(2)}% of CPU time (the hypervisor ran someone else)\n`);
     }
+    const contended = contentionWarning(file, out);
+    if (contended) process.stderr.write(`WARNING: ${contended}\n`);
     if (interrupted) {
       process.stderr.write(`interrupted after ${secs} s; measured rounds kept in ${out}\ncontinue with: virtax run --resume ${out}\n`);
       return 130;
