@@ -157,6 +157,11 @@ export interface WorkloadOk {
   params: Record<string, unknown>;
   summary: Summary;
   rounds: Round[];
+  /**
+   * Kernel time per operation over the rounds that recorded it (system CPU seconds per operation; see
+   * Round.kernelSecondsPerOp), absent for workloads that do not enter the kernel per operation and in older files.
+   */
+  kernel?: { medianSecondsPerOp: number; minSecondsPerOp: number; maxSecondsPerOp: number; rounds: number };
   /** Free-form notes the workload wants the reader to see (e.g. "fsync on tmpfs"). */
   notes?: string[];
   /** Extra measurements a workload family records (e.g. noisy-neighbor phases). */

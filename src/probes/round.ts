@@ -157,7 +157,9 @@ export async function runRound(
       batchOperations: ops,
       warmup,
     };
-    return { round: withConditions(round, w, c0, c1) };
+    const measured = withConditions(round, w, c0, c1);
+    const judged = w.afterRound?.(measured, params) ?? null;
+    return { round: measured, ...(judged?.extra ? { extra: judged.extra } : {}), ...(judged?.notes ? { notes: judged.notes } : {}) };
   } finally {
     await w.teardown?.(state);
   }

@@ -15,6 +15,7 @@ import { bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
 import { summarize } from './describe.js';
 import { contentionNotes, contentionWarning, filterContended, trustedVerdict } from './contention.js';
 import { benjaminiHochberg } from './fdr.js';
+import { secondFigureNotes } from './kernel-time.js';
 import { mannWhitney } from './mann-whitney.js';
 import { compareNoise, type NoiseRow } from './noise.js';
 import { overallIndex, pct, type IndexInput } from './overall.js';
@@ -167,6 +168,7 @@ function compareWorkload(
   });
   const logRatio = { point: boot.point, lo: boot.lo, hi: boot.hi, level: s.level, method: boot.method };
   const overheadPct = { point: pct(boot.point), lo: pct(boot.lo), hi: pct(boot.hi), level: s.level, method: boot.method };
+  notes.push(...secondFigureNotes(b, c, cb.rounds, cc.rounds, s));
   const mw = mannWhitney(cb.rounds.map((r) => r.figure), cc.rounds.map((r) => r.figure));
   const verdict = trustedVerdict(verdictOf(overheadPct, s.noisePct), kb, kc);
 

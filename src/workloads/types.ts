@@ -36,6 +36,10 @@ export interface WorkloadContext {
   scratchDir: string;
   /** Directory for storage workloads (defaults to the current directory's filesystem, not tmpfs). */
   ioDir: string;
+  /** True when the user chose ioDir (--io-dir): storage workloads then measure even a tmpfs on purpose. */
+  ioDirChosen?: boolean;
+  /** Seed for this round's own random choices (noisy.*: aggressor order), set by the runner per round. */
+  roundSeed?: number;
 }
 
 /** How long a round runs; chosen by the runner from the suite. */
@@ -104,6 +108,11 @@ export interface Workload<P extends Record<string, unknown> = Record<string, unk
   readonly kernelTime?: boolean;
   /** Warm-up bounds where the transient is long (net.*: TCP and undici warm over thousands of operations). */
   readonly warmup?: WarmupSpec;
+  /**
+   * Judge a finished round from its own figures and conditions (sys.clock: did the clock reads trap?). What it
+   * returns is merged into the workload's `extra` and notes like a custom round's.
+   */
+  afterRound?(round: Round, params: P): { extra?: Record<string, unknown>; notes?: string[] } | null;
   /** Replace the calibrated-batch round entirely (noisy-neighbor phases). */
   customRound?(params: P, ctx: WorkloadContext, plan: RoundPlan): Promise<CustomRoundOutput>;
 }

@@ -127,7 +127,7 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
       host,
       toolVersion: (await import('../../version.js')).VERSION,
       executor: new ChildProcessExecutor(),
-      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()) },
+      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ioDirChosen: args.ioDir !== undefined },
       ...(resume ? { resume } : {}),
       checkpoint: (f) => {
         if (!out) out = defaultOut(f.label, f.startedAt);
