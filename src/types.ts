@@ -96,6 +96,11 @@ export interface RoundConditions {
    * null where the kernel does not expose schedstat.
    */
   runDelaySeconds: number | null;
+  /**
+   * Times the main thread was put on a CPU in that phase (schedstat); runDelaySeconds / timeslices is the mean wait
+   * per wake-up or preemption, which tells a wake-up latency (microseconds) from waiting behind other work.
+   */
+  timeslices?: number;
   /** Involuntary context switches of the round process in that phase (preempted by other work). */
   involuntarySwitches: number;
   /** Times the probe's cgroup was throttled by its CPU quota (cpu.stat nr_throttled), null without a readable cpu.stat. */
@@ -108,8 +113,9 @@ export interface RoundConditions {
    */
   contentionPct: number | null;
   /**
-   * The round was starved by other work: contentionPct above CONTENDED_PCT (src/probes/steal.ts). Quota throttling
-   * and a noisy-neighbour round's own aggressors never set it: they are the cost being measured.
+   * The round was starved by other work: contentionPct above CONTENDED_PCT with a mean wait per timeslice above
+   * CONTENDED_WAIT_PER_SLICE_SECONDS (src/probes/steal.ts). Quota throttling and a noisy-neighbour round's own
+   * aggressors never set it: they are the cost being measured.
    */
   contended: boolean;
 }

@@ -16,12 +16,12 @@ import {
 import type { AnyWorkload, RoundPlan } from '../src/workloads/types.js';
 
 const snap = (over: Partial<ConditionsSnapshot> = {}): ConditionsSnapshot => ({
-  wall: 0, userSeconds: 0, systemSeconds: 0, childrenSystemSeconds: 0, involuntarySwitches: 0, runDelaySeconds: 0, throttling: null, ...over,
+  wall: 0, userSeconds: 0, systemSeconds: 0, childrenSystemSeconds: 0, involuntarySwitches: 0, runDelaySeconds: 0, timeslices: null, throttling: null, ...over,
 });
 
 describe('parsers of captured /proc and cgroup text', () => {
   it('schedstat: ns on CPU, ns waiting, timeslices', () => {
-    expect(parseSchedstat('1500000000 250000000 42\n')).toEqual({ runSeconds: 1.5, waitSeconds: 0.25 });
+    expect(parseSchedstat('1500000000 250000000 42\n')).toEqual({ runSeconds: 1.5, waitSeconds: 0.25, timeslices: 42 });
     expect(parseSchedstat('garbage')).toBeNull();
   });
 
@@ -53,6 +53,18 @@ describe('contention rule', () => {
     expect(c.contended).toBe(true);
     expect(c.contentionPct).toBeCloseTo(40);
     expect(c.involuntarySwitches).toBe(30);
+  });
+
+  it('waiting behind other work (milliseconds per slice) is contention', () => {
+    const c = conditionsBetween(snap({ timeslices: 100 }), snap({ wall: 1, runDelaySeconds: 0.3, timeslices: 200 }));
+    expect(c.timeslices).toBe(100);
+    expect(c.contended).toBe(true);
+  });
+
+  it('wake-up latency of a ping-pong (microseconds per slice) is what it measures, not contention', () => {
+    const c = conditionsBetween(snap({ timeslices: 0 }), snap({ wall: 1, runDelaySeconds: 0.3, timeslices: 20_000 }));
+    expect(c.contentionPct).toBeCloseTo(30);
+    expect(c.contended).toBe(false);
   });
 
   it('a quiet round is not contended', () => {

@@ -48,12 +48,20 @@ export function loadAvg1(): number {
  * almost never (well under 1%); 10% means other work took at least a tenth of the round.
  */
 export const CONTENDED_PCT = 10;
+/**
+ * ... and when the wait per time on the CPU averages more than this. A workload that sleeps and wakes all the
+ * time (thread ping-pong, timers, network round trips) waits a wake-up latency each time, tens of microseconds in
+ * a VM on an idle CPU: that is what it measures, not contention. Waiting behind another task costs a scheduler
+ * slice, milliseconds.
+ */
+export const CONTENDED_WAIT_PER_SLICE_SECONDS = 250e-6;
 
 /** `/proc/<pid>/schedstat`: ns on CPU, ns runnable but waiting on a run queue, timeslices. */
-export function parseSchedstat(text: string): { runSeconds: number; waitSeconds: number } | null {
+export function parseSchedstat(text: string): { runSeconds: number; waitSeconds: number; timeslices: number | null } | null {
   const f = text.trim().split(/\s+/).map(Number);
   if (f.length < 2 || !Number.isFinite(f[0]) || !Number.isFinite(f[1])) return null;
-  return { runSeconds: (f[0] as number) / 1e9, waitSeconds: (f[1] as number) / 1e9 };
+  const slices = f[2];
+  return { runSeconds: (f[0] as number) / 1e9, waitSeconds: (f[1] as number) / 1e9, timeslices: slices !== undefined && Number.isFinite(slices) ? slices : null };
 }
 
 /** cgroup `cpu.stat` throttling (v2: throttled_usec; v1: throttled_time in ns), null without nr_throttled. */
@@ -125,12 +133,15 @@ export interface ConditionsSnapshot {
   childrenSystemSeconds: number | null;
   involuntarySwitches: number;
   runDelaySeconds: number | null;
+  /** Times the main thread was put on a CPU (schedstat's third field), null when unknown. */
+  timeslices: number | null;
   throttling: { nrThrottled: number; throttledSeconds: number } | null;
 }
 
 /** Read a snapshot of this process's conditions (the round child calls it before and after measuring). */
 export function snapshotConditions(now: () => number = () => Number(process.hrtime.bigint()) / 1e9): ConditionsSnapshot {
   const ru = process.resourceUsage();
+  const sched = readOr('/proc/self/schedstat', parseSchedstat);
   return {
     wall: now(),
     userSeconds: ru.userCPUTime / 1e6,
@@ -138,7 +149,8 @@ export function snapshotConditions(now: () => number = () => Number(process.hrti
     childrenSystemSeconds: readOr('/proc/self/stat', parseChildrenSystemSeconds),
     involuntarySwitches: ru.involuntaryContextSwitches,
     // /proc/self/schedstat is the main thread, where the workload's batches run.
-    runDelaySeconds: readOr('/proc/self/schedstat', parseSchedstat)?.waitSeconds ?? null,
+    runDelaySeconds: sched?.waitSeconds ?? null,
+    timeslices: sched?.timeslices ?? null,
     throttling: readThrottling(),
   };
 }
@@ -153,7 +165,11 @@ export function conditionsBetween(a: ConditionsSnapshot, b: ConditionsSnapshot, 
   const runDelaySeconds = a.runDelaySeconds !== null && b.runDelaySeconds !== null ? pos(b.runDelaySeconds - a.runDelaySeconds) : null;
   const throttledSeconds = a.throttling && b.throttling ? pos(b.throttling.throttledSeconds - a.throttling.throttledSeconds) : null;
   const nrThrottled = a.throttling && b.throttling ? pos(b.throttling.nrThrottled - a.throttling.nrThrottled) : null;
-  const contentionPct = runDelaySeconds !== null && wallSeconds > 0 ? (100 * pos(runDelaySeconds - (throttledSeconds ?? 0))) / wallSeconds : null;
+  const starved = runDelaySeconds !== null ? pos(runDelaySeconds - (throttledSeconds ?? 0)) : null;
+  const contentionPct = starved !== null && wallSeconds > 0 ? (100 * starved) / wallSeconds : null;
+  const timeslices = a.timeslices !== null && b.timeslices !== null ? pos(b.timeslices - a.timeslices) : null;
+  // Without a slice count, the share of wall time alone decides.
+  const waitPerSlice = starved !== null && timeslices ? starved / timeslices : null;
   const out: RoundConditions = {
     wallSeconds,
     cpuUserSeconds: pos(b.userSeconds - a.userSeconds),
@@ -163,8 +179,9 @@ export function conditionsBetween(a: ConditionsSnapshot, b: ConditionsSnapshot, 
     nrThrottled,
     throttledSeconds,
     contentionPct,
-    contended: !experiment && contentionPct !== null && contentionPct > CONTENDED_PCT,
+    contended: !experiment && contentionPct !== null && contentionPct > CONTENDED_PCT && (waitPerSlice === null || waitPerSlice > CONTENDED_WAIT_PER_SLICE_SECONDS),
   };
+  if (timeslices !== null) out.timeslices = timeslices;
   if (a.childrenSystemSeconds !== null && b.childrenSystemSeconds !== null) out.cpuChildrenSystemSeconds = pos(b.childrenSystemSeconds - a.childrenSystemSeconds);
   return out;
 }
