@@ -70,6 +70,8 @@ interface Pair {
   cIterations: number;
   /** virtax figure unit -> seconds per op. */
   toSeconds: (figure: number) => number;
+  /** Reference operations in one virtax operation (mem.pagefault: one 40 MiB chunk is 10,240 pages). */
+  perOperation?: number;
   reference: string;
 }
 
@@ -77,7 +79,7 @@ const PAIRS: Pair[] = [
   { id: 'sys.stat', cMode: 'stat', cIterations: 300_000, toSeconds: (f) => f / 1e9, reference: 'C stat(2) loop' },
   { id: 'sys.read', cMode: 'read', cIterations: 1_000_000, toSeconds: (f) => f / 1e9, reference: 'C read(2) loop' },
   { id: 'sys.clock', cMode: 'clock', cIterations: 5_000_000, toSeconds: (f) => f / 1e9, reference: 'C clock_gettime loop' },
-  { id: 'mem.pagefault', cMode: 'pagefault', cIterations: 30, toSeconds: (f) => f / 1e9, reference: 'C mmap/touch/munmap loop (per page)' },
+  { id: 'mem.pagefault', cMode: 'pagefault', cIterations: 30, toSeconds: (f) => f / 1e9, perOperation: 10_240, reference: 'C mmap/touch/munmap loop (per page)' },
   { id: 'net.tcp-rtt', cMode: null, cIterations: 0, toSeconds: (f) => f / 1e6, reference: 'sockperf --full-rtt mean' },
 ];
 
@@ -152,7 +154,7 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 5))
           continue;
         }
         a.vWall.push(p.toSeconds(reply.outcome.round.figure));
-        if (reply.outcome.round.kernelSecondsPerOp !== undefined) a.vSys.push(reply.outcome.round.kernelSecondsPerOp);
+        if (reply.outcome.round.kernelSecondsPerOp !== undefined) a.vSys.push(reply.outcome.round.kernelSecondsPerOp / (p.perOperation ?? 1));
         if (reply.outcome.round.conditions?.contended) a.contended++;
       }
       console.log(`pass ${pass + 1}/${passes} done (load average ${(loadavg()[0] ?? 0).toFixed(1)})`);
