@@ -94,6 +94,10 @@ describe('compare acts on contended rounds', () => {
       expect(r.notes.some((n) => /not trustworthy/.test(n))).toBe(true);
     }
     expect(contentionWarning(cand, 'cand.json')).toMatch(/^CONTENDED ROUNDS in cand\.json: 12 round\(s\).*cpu\.int 6\/8/);
+    // The headline index does not rest on them either.
+    expect(c.overall).toBeNull();
+    expect(c.warnings).toContain('the overall index leaves out 2 workload(s) measured mostly on contended rounds: cpu.int, sys.read');
+    expect(c.warnings.some((w) => /no overall index/.test(w))).toBe(false);
   });
 
   it('duel: contended pairs distrust the paired verdict and warn', () => {

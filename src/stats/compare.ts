@@ -115,6 +115,8 @@ interface Work {
   row: Compared;
   index: IndexInput;
   noise: NoiseRow;
+  /** False when contended rounds had to be kept (contention.ts): the row stays out of the overall index. */
+  trusted: boolean;
 }
 
 function notCompared(w: WorkloadResult | undefined, other: WorkloadResult | undefined, id: string, reason: string): RowComparison {
@@ -203,6 +205,7 @@ function compareWorkload(
     row,
     index: { category: b.category, point: boot.point, replicates: boot.replicates, variance: boot.varBase + boot.varCand, widening: boot.widening },
     noise: { baseCv: baseSum.cv, candCv: candSum.cv, baseTail: tailOf(baseSum), candTail: tailOf(candSum) },
+    trusted: kb.trustworthy && kc.trustworthy,
   };
 }
 
@@ -303,7 +306,7 @@ export function compareResults(base: ResultsFile, cand: ResultsFile, opts: Compa
     }
   });
 
-  const overall = overallIndex(works.map((w) => w.index), s.level, opts.weights);
+  const overall = overallIndex(works.filter((w) => w.trusted).map((w) => w.index), s.level, opts.weights);
   const steal = (f: ResultsFile, side: 'base' | 'cand') => {
     const v = f.conditions?.stealPct;
     if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -326,8 +329,10 @@ export function compareResults(base: ResultsFile, cand: ResultsFile, opts: Compa
     const cw = contentionWarning(f, name);
     if (cw) warnings.push(cw);
   }
+  const distrusted = works.filter((w) => !w.trusted).map((w) => w.row.id);
+  if (distrusted.length) warnings.push(`the overall index leaves out ${distrusted.length} workload(s) measured mostly on contended rounds: ${distrusted.join(', ')}`);
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
-  else if (!overall) warnings.push('no overall index: the given weights give no compared category a positive weight');
+  else if (!overall && distrusted.length < works.length) warnings.push('no overall index: the given weights give no compared category a positive weight');
 
   return {
     schema: COMPARISON_SCHEMA,
