@@ -31,6 +31,8 @@ const C_SOURCE = String.raw`
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec / 1e9; }
@@ -56,8 +58,27 @@ int main(int argc, char **argv) {
       sink += p[C - 4096]; munmap(p, C);
     }
     ops = n * (long)(C / 4096);
+  } else if (!strcmp(mode, "xorshift")) {
+    uint32_t x = 2463534242u; t0 = now(); s0 = sys_s();
+    for (long i = 0; i < n; i++) { x ^= x << 13; x ^= x >> 17; x ^= x << 5; }
+    sink += x;
+  } else if (!strcmp(mode, "spawn")) {
+    char *args[] = { "/bin/true", 0 }; char *env[] = { 0 }; t0 = now(); s0 = sys_s();
+    for (long i = 0; i < n; i++) {
+      pid_t p = fork();
+      if (p == 0) { execve("/bin/true", args, env); _exit(127); }
+      int st; waitpid(p, &st, 0); sink += st;
+    }
+  } else if (!strcmp(mode, "fsync")) {
+    char f[4096]; snprintf(f, sizeof f, "%s/.virtax-native-fsync-%d", path, (int)getpid());
+    int fd = open(f, O_RDWR | O_CREAT | O_TRUNC, 0600); char b[4096]; memset(b, 0x5a, sizeof b);
+    for (int k = 0; k < 256; k++) pwrite(fd, b, 4096, (off_t)k * 4096);
+    fdatasync(fd); t0 = now(); s0 = sys_s();
+    for (long i = 0; i < n; i++) { b[0] = (char)i; pwrite(fd, b, 4096, (off_t)(i % 256) * 4096); fdatasync(fd); }
+    close(fd); unlink(f);
   } else return 2;
   t1 = now(); s1 = sys_s();
+  if (!strcmp(mode, "spawn")) { struct rusage c; getrusage(RUSAGE_CHILDREN, &c); s1 += c.ru_stime.tv_sec + c.ru_stime.tv_usec / 1e6; }
   printf("%.6g %.6g %ld\n", (t1 - t0) / ops, (s1 - s0) / ops, (long)sink);
   return 0;
 }
@@ -70,16 +91,21 @@ interface Pair {
   cIterations: number;
   /** virtax figure unit -> seconds per op. */
   toSeconds: (figure: number) => number;
+  /** Argument after the iteration count (a path); default the node binary. */
+  cArg?: 'ioDir';
   /** Reference operations in one virtax operation (mem.pagefault: one 40 MiB chunk is 10,240 pages). */
   perOperation?: number;
   reference: string;
 }
 
 const PAIRS: Pair[] = [
+  { id: 'cpu.int', cMode: 'xorshift', cIterations: 200_000_000, toSeconds: (f) => 1 / (f * 1e6), reference: 'C xorshift32 loop (-O2)' },
   { id: 'sys.stat', cMode: 'stat', cIterations: 300_000, toSeconds: (f) => f / 1e9, reference: 'C stat(2) loop' },
   { id: 'sys.read', cMode: 'read', cIterations: 1_000_000, toSeconds: (f) => f / 1e9, reference: 'C read(2) loop' },
   { id: 'sys.clock', cMode: 'clock', cIterations: 5_000_000, toSeconds: (f) => f / 1e9, reference: 'C clock_gettime loop' },
   { id: 'mem.pagefault', cMode: 'pagefault', cIterations: 30, toSeconds: (f) => f / 1e9, perOperation: 10_240, reference: 'C mmap/touch/munmap loop (per page)' },
+  { id: 'proc.spawn', cMode: 'spawn', cIterations: 300, toSeconds: (f) => f / 1e6, reference: 'C fork+execve /bin/true+waitpid' },
+  { id: 'io.fsync', cMode: 'fsync', cIterations: 200, cArg: 'ioDir', toSeconds: (f) => f / 1e6, reference: 'C pwrite 4 KiB + fdatasync' },
   { id: 'net.tcp-rtt', cMode: null, cIterations: 0, toSeconds: (f) => f / 1e6, reference: 'sockperf --full-rtt mean' },
 ];
 
@@ -116,6 +142,8 @@ const ratio = (a: number | null, b: number | null): string => (a !== null && b !
 
 export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 5)): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'virtax-native-'));
+  // Storage on the disk under the current directory (tmpdir may be a tmpfs, which io.fsync skips).
+  const ioDir = process.env.VIRTAX_BENCH_IO_DIR ?? process.cwd();
   const load0 = loadavg()[0] ?? 0;
   let bin: string | null = null;
   try {
@@ -139,14 +167,14 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 5))
       for (const p of PAIRS) {
         const a = acc.get(p.id)!;
         if (p.cMode && bin) {
-          const c = runC(bin, p.cMode, p.cIterations, process.execPath);
+          const c = runC(bin, p.cMode, p.cIterations, p.cArg === 'ioDir' ? ioDir : process.execPath);
           a.nWall.push(c.wall);
           a.nSys.push(c.sys);
         } else if (!p.cMode && haveSockperf) a.nWall.push(sockperfMeanSeconds(sockPort, 2));
         const reply = await executor.runRound({
           workloadId: p.id,
           suite: 'standard',
-          ctx: { suite: 'standard', peer: peerAddr, scratchDir: dir, ioDir: dir },
+          ctx: { suite: 'standard', peer: peerAddr, scratchDir: dir, ioDir },
           plan,
         });
         if (reply.status !== 'ok') {
