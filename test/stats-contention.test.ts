@@ -3,7 +3,11 @@
  * when enough clean ones remain, else the row's verdict becomes inconclusive; a headline warning names them.
  */
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compareDuel } from '../src/duel/compare.js';
+import { runGate } from '../src/gate/gate.js';
 import { asResultsFile } from '../src/results/io.js';
 import { compareResults } from '../src/stats/compare.js';
 import { contentionWarning, filterContended, filterContendedPairs, MIN_CLEAN_ROUNDS } from '../src/stats/contention.js';
@@ -104,5 +108,26 @@ describe('compare acts on contended rounds', () => {
     const d = compareDuel(base, contend(candQuiet, 6), { resamples: 500 });
     for (const r of d.rows) if (r.status === 'compared') expect(r.verdict).toBe('inconclusive');
     expect(d.warnings.some((w) => /CONTENDED ROUNDS in side B/.test(w))).toBe(true);
+  });
+});
+
+describe('gate acts on contended rounds', () => {
+  it('a regression measured mostly on contended rounds is inconclusive, not a failure', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtax-gate-contended-'));
+    try {
+      const wl = [{ id: 'cpu.int', value: 100, roundSd: 0.005 }];
+      const base = syntheticResults({ seed: 3, label: 'base', rounds: 8, workloads: wl });
+      const slow = syntheticResults({ seed: 4, label: 'slow', rounds: 8, workloads: [{ ...wl[0]!, effectPct: 40 }] });
+      writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
+      writeFileSync(join(dir, 'slow.json'), JSON.stringify(slow));
+      writeFileSync(join(dir, 'slow-contended.json'), JSON.stringify(contend(slow, 6)));
+      const gate = (cur: string) => runGate({ baseline: join(dir, 'base.json'), current: join(dir, cur), maxRegressionPct: 5, resamples: 500 }, compareResults);
+      expect(gate('slow.json').outcome).toBe('fail');
+      const g = gate('slow-contended.json');
+      expect(g.outcome).toBe('inconclusive');
+      expect(g.warnings.some((w) => /CONTENDED ROUNDS/.test(w))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
+import { distrusted } from '../stats/contention.js';
 import { envDiffs } from '../stats/compare.js';
 import { GUARDED_FIELDS, loadBaseline } from './baseline.js';
 import { loadGateConfig, policyOf } from './config.js';
@@ -102,7 +103,10 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
     throw e;
   }
 
-  const rows = decideRows({ comparison, sides, policy, only });
+  // A pass or fail resting mostly on contended rounds is not a clean outcome (src/stats/contention.ts).
+  const rows = decideRows({ comparison, sides, policy, only }).map((r) =>
+    (r.outcome === 'pass' || r.outcome === 'fail') && distrusted(base, current, r.id) ? { ...r, outcome: 'inconclusive' as const } : r,
+  );
   const outcome = overallOutcome(rows);
   const strict = opts.strict ?? false;
   const warnings = [...baseline.warnings];
