@@ -2,7 +2,8 @@
  * The one Workload interface (STYLE.md habit 1). A workload is a value; the runner never knows which one it runs.
  *
  * Lifecycle of a round, always in a fresh child process (src/probes/round-child.ts):
- *   available?(ctx) -> setup(params, ctx) -> calibrate batch size -> warm-up batch -> timed batches -> teardown(state)
+ *   available?(ctx) -> setup(params, ctx) -> calibrate batch size -> warm-up until batch times level off -> timed batches
+ *   (with the round's conditions: CPU time, run-queue delay, throttling) -> afterRound?(round) -> teardown(state)
  *
  * Figures: a workload's `figure` says how (operations, seconds) becomes a number in its unit.
  *   - `rate`: operations / seconds * scale (higher is better): ops/s, bytes/s ...
