@@ -101,6 +101,8 @@ export interface RoundConditions {
    * per wake-up or preemption, which tells a wake-up latency (microseconds) from waiting behind other work.
    */
   timeslices?: number;
+  /** The highest steal percent of any single CPU in that phase (/proc/stat per-CPU lines). */
+  stealPctMaxCpu?: number;
   /** Involuntary context switches of the round process in that phase (preempted by other work). */
   involuntarySwitches: number;
   /** Times the probe's cgroup was throttled by its CPU quota (cpu.stat nr_throttled), null without a readable cpu.stat. */

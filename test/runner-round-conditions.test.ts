@@ -10,6 +10,7 @@ import {
   cpuStatPaths,
   parseCgroupCpuStat,
   parseChildrenSystemSeconds,
+  parseProcStatPerCpu,
   parseSchedstat,
   type ConditionsSnapshot,
 } from '../src/probes/steal.js';
@@ -44,6 +45,16 @@ describe('parsers of captured /proc and cgroup text', () => {
   it('/proc/self/stat: cstime (field 17) in ticks, with a command name holding spaces and parentheses', () => {
     const stat = '1234 (node (x) y) S 1 1234 1234 0 -1 4194560 500 0 0 0 120 30 7 250 20 0 11 0 100 1000 200 18446744073709551615';
     expect(parseChildrenSystemSeconds(stat)).toBe(2.5);
+  });
+});
+
+describe('per-CPU steal', () => {
+  it('parses the cpuN lines and reports the worst CPU, which the aggregate dilutes', () => {
+    const t0 = 'cpu  200 0 0 1800 0 0 0 0 0 0\ncpu0 100 0 0 900 0 0 0 0 0 0\ncpu1 100 0 0 900 0 0 0 0 0 0\nintr 1\n';
+    const t1 = 'cpu  300 0 0 1880 0 0 0 20 0 0\ncpu0 180 0 0 900 0 0 0 20 0 0\ncpu1 120 0 0 980 0 0 0 0 0 0\nintr 2\n';
+    expect(parseProcStatPerCpu(t0)).toEqual([{ total: 1000, steal: 0 }, { total: 1000, steal: 0 }]);
+    const c = conditionsBetween(snap({ perCpu: parseProcStatPerCpu(t0) }), snap({ wall: 1, perCpu: parseProcStatPerCpu(t1) }));
+    expect(c.stealPctMaxCpu).toBeCloseTo(20);
   });
 });
 

@@ -20,6 +20,17 @@ export function parseProcStat(text: string): CpuTimes | null {
   return { total, steal: f[7] ?? 0 };
 }
 
+/** Per-CPU jiffies from the `cpuN` lines of /proc/stat, in CPU order (empty when none parse). */
+export function parseProcStatPerCpu(text: string): CpuTimes[] {
+  const out: CpuTimes[] = [];
+  for (const line of text.split('\n')) {
+    if (!/^cpu\d+\s/.test(line)) continue;
+    const one = parseProcStat(line.replace(/^cpu\d+/, 'cpu'));
+    if (one) out.push(one);
+  }
+  return out;
+}
+
 export function readCpuTimes(path = '/proc/stat'): CpuTimes | null {
   try {
     return parseProcStat(readFileSync(path, 'utf8'));
@@ -136,6 +147,8 @@ export interface ConditionsSnapshot {
   /** Times the main thread was put on a CPU (schedstat's third field), null when unknown. */
   timeslices: number | null;
   throttling: { nrThrottled: number; throttledSeconds: number } | null;
+  /** Per-CPU jiffies (steal per CPU: an aggregate over idle CPUs dilutes the steal of the one the round ran on). */
+  perCpu?: CpuTimes[];
 }
 
 /** Read a snapshot of this process's conditions (the round child calls it before and after measuring). */
@@ -152,6 +165,7 @@ export function snapshotConditions(now: () => number = () => Number(process.hrti
     runDelaySeconds: sched?.waitSeconds ?? null,
     timeslices: sched?.timeslices ?? null,
     throttling: readThrottling(),
+    perCpu: readOr('/proc/stat', parseProcStatPerCpu) ?? [],
   };
 }
 
@@ -182,6 +196,10 @@ export function conditionsBetween(a: ConditionsSnapshot, b: ConditionsSnapshot, 
     contended: !experiment && contentionPct !== null && contentionPct > CONTENDED_PCT && (waitPerSlice === null || waitPerSlice > CONTENDED_WAIT_PER_SLICE_SECONDS),
   };
   if (timeslices !== null) out.timeslices = timeslices;
+  if (a.perCpu?.length && a.perCpu.length === b.perCpu?.length) {
+    const per = a.perCpu.map((x, i) => stealPct(x, b.perCpu?.[i] ?? null)).filter((x): x is number => x !== null);
+    if (per.length) out.stealPctMaxCpu = Math.max(...per);
+  }
   if (a.childrenSystemSeconds !== null && b.childrenSystemSeconds !== null) out.cpuChildrenSystemSeconds = pos(b.childrenSystemSeconds - a.childrenSystemSeconds);
   return out;
 }
