@@ -62,6 +62,22 @@ int main(int argc, char **argv) {
     uint32_t x = 2463534242u; t0 = now(); s0 = sys_s();
     for (long i = 0; i < n; i++) { x ^= x << 13; x ^= x >> 17; x ^= x << 5; }
     sink += x;
+  } else if (!strcmp(mode, "float")) {
+    double x = 1.000001; t0 = now(); s0 = sys_s();
+    for (long i = 0; i < n; i++) x = __builtin_sqrt(x * 1.0000001 + 0.5) + 0.25;
+    sink += (long)x;
+  } else if (!strcmp(mode, "chase")) {
+    /* 256 MiB, one node per 64-byte line, Sattolo single cycle (as mem.latency). */
+    long nodes = (256L << 20) / 64; int *buf = malloc(nodes * 64); long *perm = malloc(nodes * sizeof(long));
+    uint64_t r = 88172645463325252ull;
+    for (long k = 0; k < nodes; k++) perm[k] = k;
+    for (long k = nodes - 1; k > 0; k--) { r ^= r << 13; r ^= r >> 7; r ^= r << 17; long j = (long)(r % (uint64_t)k); long t = perm[k]; perm[k] = perm[j]; perm[j] = t; }
+    for (long k = 0; k < nodes; k++) buf[k * 16] = (int)(perm[k] * 16);
+    free(perm);
+    long i = 0; for (long k = 0; k < nodes; k++) i = buf[i]; /* one lap to fault in and warm */
+    t0 = now(); s0 = sys_s();
+    for (long k = 0; k < n; k++) i = buf[i];
+    sink += i;
   } else if (!strcmp(mode, "spawn")) {
     char *args[] = { "/bin/true", 0 }; char *env[] = { 0 }; t0 = now(); s0 = sys_s();
     for (long i = 0; i < n; i++) {
@@ -100,6 +116,8 @@ interface Pair {
 
 const PAIRS: Pair[] = [
   { id: 'cpu.int', cMode: 'xorshift', cIterations: 200_000_000, toSeconds: (f) => 1 / (f * 1e6), reference: 'C xorshift32 loop (-O2)' },
+  { id: 'cpu.float', cMode: 'float', cIterations: 50_000_000, toSeconds: (f) => 1 / (f * 1e6), reference: 'C sqrt(x*a+b)+c chain (-O2)' },
+  { id: 'mem.latency', cMode: 'chase', cIterations: 3_000_000, toSeconds: (f) => f / 1e9, reference: 'C pointer chase, 256 MiB Sattolo' },
   { id: 'sys.stat', cMode: 'stat', cIterations: 300_000, toSeconds: (f) => f / 1e9, reference: 'C stat(2) loop' },
   { id: 'sys.read', cMode: 'read', cIterations: 1_000_000, toSeconds: (f) => f / 1e9, reference: 'C read(2) loop' },
   { id: 'sys.clock', cMode: 'clock', cIterations: 5_000_000, toSeconds: (f) => f / 1e9, reference: 'C clock_gettime loop' },
@@ -113,7 +131,7 @@ function buildC(dir: string): string {
   const src = join(dir, 'native.c');
   const bin = join(dir, 'native');
   writeFileSync(src, C_SOURCE);
-  const r = spawnSync('cc', ['-O2', '-o', bin, src], { encoding: 'utf8' });
+  const r = spawnSync('cc', ['-O2', '-o', bin, src, '-lm'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) throw new Error(`cc failed: ${r.error?.message ?? r.stderr.trim().split('\n')[0]}`);
   return bin;
 }
