@@ -8,7 +8,9 @@ import { roundSeedOf } from '../src/probes/runner.js';
 import { kernelTimeNote, perOpText } from '../src/stats/kernel-time.js';
 import type { Round } from '../src/types.js';
 import { chaseBytesFor, parseCacheSize } from '../src/workloads/memory.js';
+import { loopbackNote } from '../src/workloads/loopback.js';
 import { linkOf } from '../src/workloads/network.js';
+import { syntheticResults } from './helpers/synthetic.js';
 import { tailName } from '../src/workloads/noisy.js';
 import { devNumbers, memoryFilesystemReason } from '../src/workloads/storage.js';
 import { clockPathOf, TRAPPED_SYSTEM_SHARE_PCT } from '../src/workloads/syscall.js';
@@ -66,6 +68,14 @@ describe('labels and seeds', () => {
     expect(linkOf({ host: '127.0.0.1', port: 1, kind: 'loopback' })).toBe('loopback');
     expect(linkOf({ host: '10.0.0.2', port: 7878, kind: 'remote' })).toBe('network');
   });
+  it('readers name the hosts whose network figures are loopback', () => {
+    const f = syntheticResults({ seed: 1, label: 'kvm', rounds: 2, workloads: [{ id: 'net.tcp-rtt', category: 'network', better: 'lower', value: 50 }] });
+    expect(loopbackNote([f])).toBeNull();
+    const w = f.workloads[0]!;
+    if (w.status === 'ok') w.params = { link: 'loopback' };
+    expect(loopbackNote([f, f])).toMatch(/^network figures of kvm were measured on loopback/);
+  });
+
   it('a "p99" over fewer than 100 batch means is called what it is', () => {
     expect(tailName(12)).toMatch(/near-maximum of 12 batch means/);
     expect(tailName(400)).toBe('p99 of 400 batch means');

@@ -7,6 +7,7 @@
  * baseline hosts becomes ceil(N * (1 + o/100)) hosts ("5.2% overhead on 400 hosts = 21 more hosts").
  */
 import { contentionWarning } from '../stats/contention.js';
+import { loopbackNote } from '../workloads/loopback.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
 import type { Category, Fingerprint, ResultsFile } from '../types.js';
 import type { Advice, HostAdvice, HostCount, Profile, SecurityFacts } from './types.js';
@@ -100,8 +101,8 @@ export function advise(input: AdviseInput): Advice {
   const fleet = profile.fleetSize;
   // Contended rounds: the comparisons dropped them or distrusted the row; the advice says so first.
   const notes: string[] = files.map((f) => contentionWarning(f)).filter((x): x is string => x !== null);
-  const loopback = files.filter((f) => f.workloads.some((w) => w.status === 'ok' && w.category === 'network' && w.params.link === 'loopback'));
-  if (loopback.length) notes.push(`network figures of ${loopback.map((f) => f.label).join(', ')} were measured on loopback: they are the kernel's TCP stack, not a NIC's cost (measure with --peer for NIC costs)`);
+  const loopback = loopbackNote(files);
+  if (loopback) notes.push(loopback);
   const byLabel = new Map(comparisons.map((c) => [c.cand.label, c]));
 
   const hosts: HostAdvice[] = files.map((f) => {

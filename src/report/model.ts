@@ -6,6 +6,7 @@
  */
 import type { Advice } from '../advise/types.js';
 import { contentionWarning } from '../stats/contention.js';
+import { loopbackNote } from '../workloads/loopback.js';
 import { median } from '../stats/describe.js';
 import type { Comparison, Estimate, Verdict } from '../stats/types.js';
 import { verdictOf } from '../stats/verdict.js';
@@ -395,6 +396,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const models = new Set(files.map((f) => f.host.cpu.model));
   if (models.size > 1) warnings.push(`The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.`);
   for (const f of files) warnings.push(...[contentionWarning(f)].filter((x): x is string => x !== null));
+  const loopback = loopbackNote(files);
+  if (loopback) warnings.push(loopback);
   for (const c of comparisons) {
     if (c.base.label !== baseline.label) warnings.push(`comparison for ${c.cand.label} used ${c.base.label} as baseline, not ${baseline.label}`);
   }
