@@ -1,7 +1,8 @@
 /**
  * The same workload run twice by the real CLI, pinned to one CPU: once alone, once beside CPU hogs pinned to
- * the same CPU (taskset). The hog run's rounds are marked contended, `run` warns at the end, and compare does not
- * turn them into a clean `slower`. Directions only: no timing is asserted.
+ * the same CPU (taskset). The hog run's rounds are marked contended, `run` warns at the end (and warns alone exactly
+ * when a round was marked), and compare does not turn them into a clean `slower`. No timing is asserted: the
+ * contention share is a fraction of the round's own wall time.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -55,8 +56,11 @@ describe.skipIf(!hasTaskset)('a CPU hog on the same core', () => {
     const hw = h.workloads[0];
     if (hw?.status !== 'ok') throw new Error('cpu.int did not run beside the hog');
     expect(hw.rounds.every((r) => r.conditions?.contended === true)).toBe(true);
-    expect(meanContention(h)).toBeGreaterThan(meanContention(a));
+    expect(meanContention(h)).toBeGreaterThan(50); // two hogs and the probe share one CPU: it waits most of the time
     expect(hog.stderr).toMatch(/WARNING: CONTENDED ROUNDS in .*hog\.json: 3 round\(s\)/);
+    // The run alone warns exactly when one of its rounds was marked (on a busy shared host it may be).
+    const aloneMarked = a.workloads.some((w) => w.status === 'ok' && w.rounds.some((r) => r.conditions?.contended));
+    expect(/WARNING: CONTENDED ROUNDS/.test(alone.stderr)).toBe(aloneMarked);
 
     const c = compareResults(a, h, { resamples: 500 });
     const row = c.rows[0];
