@@ -121,6 +121,70 @@ export interface Round {
   batchOperations?: number;
   /** One-minute load average when the round started (how busy the host was around it). */
   loadAvg1?: number;
+  /** What the round process went through while it measured (absent in files written before it was recorded). */
+  conditions?: RoundConditions;
+  /**
+   * System (kernel) CPU seconds per operation over the timed phase, from the round process's rusage (plus its
+   * reaped children's): what the platform changes without Node's share. Only for workloads that enter the kernel
+   * on every operation (sys.*, mem.pagefault, proc.spawn, io.fsync, storage); absent otherwise.
+   */
+  kernelSecondsPerOp?: number;
+  /** How the round warmed up before its timed batches (absent in older files). */
+  warmup?: RoundWarmup;
+}
+
+/**
+ * Per-round conditions, measured by the round process around its timed phase (noisy-neighbour rounds: around the
+ * whole round). They say whether the figure measured the platform or a busy host.
+ */
+export interface RoundConditions {
+  /** Wall-clock seconds of the measured phase. */
+  wallSeconds: number;
+  /** User CPU seconds of the round process (all its threads) in that phase. */
+  cpuUserSeconds: number;
+  /** System CPU seconds of the round process (all its threads) in that phase. */
+  cpuSystemSeconds: number;
+  /** System CPU seconds of children the round process reaped in that phase (proc.spawn), 0 for the others. */
+  cpuChildrenSystemSeconds?: number;
+  /**
+   * Seconds the round's main thread was runnable but waited for a CPU (run-queue delay, /proc/self/schedstat),
+   * null where the kernel does not expose schedstat.
+   */
+  runDelaySeconds: number | null;
+  /**
+   * Times the main thread was put on a CPU in that phase (schedstat); runDelaySeconds / timeslices is the mean wait
+   * per wake-up or preemption, which tells a wake-up latency (microseconds) from waiting behind other work.
+   */
+  timeslices?: number;
+  /** The highest steal percent of any single CPU in that phase (/proc/stat per-CPU lines). */
+  stealPctMaxCpu?: number;
+  /** Involuntary context switches of the round process in that phase (preempted by other work). */
+  involuntarySwitches: number;
+  /** Times the probe's cgroup was throttled by its CPU quota (cpu.stat nr_throttled), null without a readable cpu.stat. */
+  nrThrottled: number | null;
+  /** Seconds the probe's cgroup spent throttled by its CPU quota (cpu.stat throttled_usec / throttled_time). */
+  throttledSeconds: number | null;
+  /**
+   * Run-queue delay not explained by the cgroup's own quota throttling, in percent of the wall time: how much
+   * of the round other work took from it. Null when run-queue delay is unknown.
+   */
+  contentionPct: number | null;
+  /**
+   * The round was starved by other work: contentionPct above CONTENDED_PCT with a mean wait per timeslice above
+   * CONTENDED_WAIT_PER_SLICE_SECONDS (src/probes/steal.ts). Quota throttling and a noisy-neighbour round's own
+   * aggressors never set it: they are the cost being measured.
+   */
+  contended: boolean;
+}
+
+/** Warm-up before the timed batches: untimed batches until consecutive batch times level off, bounded. */
+export interface RoundWarmup {
+  /** Warm-up batches run. */
+  batches: number;
+  /** Seconds spent warming up. */
+  seconds: number;
+  /** True when batch times levelled off; false when the bound stopped it first. */
+  settled: boolean;
 }
 
 /** Descriptive summary of a workload's round figures (and its batch distribution), in the workload's unit. */
@@ -156,6 +220,11 @@ export interface WorkloadOk {
   params: Record<string, unknown>;
   summary: Summary;
   rounds: Round[];
+  /**
+   * Kernel time per operation over the rounds that recorded it (system CPU seconds per operation; see
+   * Round.kernelSecondsPerOp), absent for workloads that do not enter the kernel per operation and in older files.
+   */
+  kernel?: { medianSecondsPerOp: number; minSecondsPerOp: number; maxSecondsPerOp: number; rounds: number };
   /** Free-form notes the workload wants the reader to see (e.g. "fsync on tmpfs"). */
   notes?: string[];
   /** Extra measurements a workload family records (e.g. noisy-neighbor phases). */

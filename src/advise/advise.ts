@@ -6,6 +6,8 @@
  * Capacity: a host with overhead o% does 1/(1 + o/100) of a baseline host's work, so a fleet of N
  * baseline hosts becomes ceil(N * (1 + o/100)) hosts ("5.2% overhead on 400 hosts = 21 more hosts").
  */
+import { contentionWarning } from '../stats/contention.js';
+import { loopbackNote } from '../workloads/loopback.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
 import type { Category, Fingerprint, ResultsFile } from '../types.js';
 import type { Advice, HostAdvice, HostCount, Profile, SecurityFacts } from './types.js';
@@ -97,7 +99,10 @@ export function advise(input: AdviseInput): Advice {
   const base = files.find((f) => f.label === input.baseline);
   if (!base) throw new Error(`baseline "${input.baseline}" is not among the results`);
   const fleet = profile.fleetSize;
-  const notes: string[] = [];
+  // Contended rounds: the comparisons dropped them or distrusted the row; the advice says so first.
+  const notes: string[] = files.map((f) => contentionWarning(f)).filter((x): x is string => x !== null);
+  const loopback = loopbackNote(files);
+  if (loopback) notes.push(loopback);
   const byLabel = new Map(comparisons.map((c) => [c.cand.label, c]));
 
   const hosts: HostAdvice[] = files.map((f) => {

@@ -11,6 +11,7 @@
 import { compareEngine, type RowEstimate, type RowEstimator } from '../stats/compare.js';
 import { summarize } from '../stats/describe.js';
 import { pairedEstimate, pairedLogRatios, signedRankMinP, walshInterval, type PairedEstimate } from '../stats/paired.js';
+import { filterContendedPairs } from '../stats/contention.js';
 import { createRng } from '../stats/random.js';
 import type { Comparison, CompareOptions, SideSummary } from '../stats/types.js';
 import type { ResultsFile, Round, WorkloadOk } from '../types.js';
@@ -26,7 +27,13 @@ function side(rounds: Round[], w: WorkloadOk): SideSummary {
 const usable = (x: number) => Number.isFinite(x) && x > 0;
 
 /** The pairs of two sides' rounds with a usable figure on both members, and a note on those left out. */
-export function usablePairs(a: WorkloadOk, b: WorkloadOk): { ra: Round[]; rb: Round[]; notes: string[] } {
+export function usablePairs(a: WorkloadOk, b: WorkloadOk): { ra: Round[]; rb: Round[]; notes: string[]; trusted: boolean } {
+  // Pairs with a round starved by other work first (src/stats/contention.ts), then unusable figures.
+  const kp = filterContendedPairs(a.rounds, b.rounds);
+  if (kp.a.length !== a.rounds.length || kp.b.length !== b.rounds.length) {
+    a = { ...a, rounds: kp.a };
+    b = { ...b, rounds: kp.b };
+  }
   const n = Math.min(a.rounds.length, b.rounds.length);
   const ra: Round[] = [];
   const rb: Round[] = [];
@@ -39,10 +46,10 @@ export function usablePairs(a: WorkloadOk, b: WorkloadOk): { ra: Round[]; rb: Ro
       rb.push(y);
     } else bad.push(`pair ${i + 1} (A ${x.figure}, B ${y.figure})`);
   }
-  const notes: string[] = [];
+  const notes: string[] = [...kp.notes];
   if (a.rounds.length !== b.rounds.length) notes.push(`${Math.abs(a.rounds.length - b.rounds.length)} unpaired round(s) left out`);
   if (bad.length) notes.push(`${bad.length} pair(s) left out for a zero, negative or non-finite figure: ${bad.join(', ')}`);
-  return { ra, rb, notes };
+  return { ra, rb, notes, trusted: kp.trustworthy };
 }
 
 /** Paired estimate of one workload from the two sides' rounds, or the reason it cannot be compared. */
@@ -58,7 +65,7 @@ export function pairWorkload(a: WorkloadOk, b: WorkloadOk, opts: { level: number
 export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) => {
   const wa = base[0] as WorkloadOk;
   const wb = cand[0] as WorkloadOk;
-  const { ra, rb, notes } = usablePairs(wa, wb);
+  const { ra, rb, notes, trusted } = usablePairs(wa, wb);
   const n = ra.length;
   if (n < 2) return `only ${n} round pair${n === 1 ? '' : 's'} measured (need at least 2)${notes.length ? `; ${notes.join('; ')}` : ''}`;
   // A seed per workload id, so a row's interval does not depend on which other workloads ran.
@@ -90,6 +97,7 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
     degenerate: spread ? null : `every pair has the same ratio (${d.length} pairs): a zero-width interval would be overconfident (a quantised timer?)`,
     settle: { unit: 'pairs', n },
     lopsided: false,
+    trusted,
   };
   return r;
 };

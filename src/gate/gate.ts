@@ -19,6 +19,7 @@ import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
+import { distrusted } from '../stats/contention.js';
 import { envDiffs } from '../stats/compare.js';
 import { guardedDiffs, loadBaseline, poolRuns } from './baseline.js';
 import { loadGateConfig, policyOf } from './config.js';
@@ -162,7 +163,11 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
     if (e instanceof RangeError) throw new InputError(e.message);
     throw e;
   }
-  const { comparison, rows } = judgement;
+  const { comparison } = judgement;
+  // A pass or fail resting mostly on contended rounds is not a clean outcome (src/stats/contention.ts).
+  const rows = judgement.rows.map((r) =>
+    (r.outcome === 'pass' || r.outcome === 'fail') && baseline.runs.some((run) => distrusted(run.file, current, r.id)) ? { ...r, outcome: 'inconclusive' as const } : r,
+  );
   const outcome = overallOutcome(rows);
   const strict = opts.strict ?? false;
   const warnings = [...baseline.warnings];

@@ -6,6 +6,8 @@
  */
 import type { Advice } from '../advise/types.js';
 import { cpuModelHiddenBy, nestedCpuModelNote } from '../results/host.js';
+import { contentionWarning } from '../stats/contention.js';
+import { loopbackNote } from '../workloads/loopback.js';
 import { median } from '../stats/describe.js';
 import type { Comparison, Estimate, Verdict } from '../stats/types.js';
 import { verdictOf } from '../stats/verdict.js';
@@ -395,6 +397,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
   // Nested guests (UML, gVisor) hide the hardware's model: they are not counted as other machines.
   const models = new Set(files.filter((f) => cpuModelHiddenBy(f.host) === null).map((f) => f.host.cpu.model));
   if (models.size > 1) warnings.push(`The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.`);
+  for (const f of files) warnings.push(...[contentionWarning(f)].filter((x): x is string => x !== null));
+  const loopback = loopbackNote(files);
+  if (loopback) warnings.push(loopback);
   for (const c of comparisons) {
     if (c.base.label !== baseline.label) warnings.push(`comparison for ${c.cand.label} used ${c.base.label} as baseline, not ${baseline.label}`);
   }

@@ -19,7 +19,9 @@ import type { Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from
 import { nestedCpuModelNote } from '../results/host.js';
 import { bootstrapIntervalAt, bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
 import { summarize } from './describe.js';
+import { contentionNotes, contentionWarning, filterContended } from './contention.js';
 import { benjaminiHochberg } from './fdr.js';
+import { secondFigureNotes } from './kernel-time.js';
 import { mannWhitney } from './mann-whitney.js';
 import { compareNoise, type NoiseRow } from './noise.js';
 import { overallIndex, pct, type IndexInput } from './overall.js';
@@ -131,6 +133,11 @@ export interface RowEstimate {
   settle: { unit: 'rounds' | 'runs' | 'pairs'; n: number };
   /** Very different counts per side (3 vs 60 rounds). */
   lopsided: boolean;
+  /**
+   * False when rounds starved by other work had to be kept (src/stats/contention.ts): the row gets no
+   * clean verdict and stays out of the overall index. Absent means true.
+   */
+  trusted?: boolean;
 }
 
 /** One workload of every run of both sides (ok entries only; at least one per side). */
@@ -165,9 +172,21 @@ export function mannWhitneyMinP(n: number, m: number): number {
 export const independentEstimator: RowEstimator = ({ base, cand, settings: s }) => {
   const b0 = base[0] as WorkloadOk;
   const notes: string[] = [];
+  // Contended rounds first (contention.ts): dropped when enough clean ones remain, else kept and the row distrusted.
+  let trusted = true;
+  const kept = new Map<WorkloadOk, Round[]>();
+  const none = filterContended([]);
+  for (const [side, ws] of [['base', base], ['candidate', cand]] as const) {
+    for (const w of ws) {
+      const f = filterContended(w.rounds);
+      kept.set(w, f.rounds);
+      if (!f.trustworthy) trusted = false;
+      notes.push(...(side === 'base' ? contentionNotes(f, none) : contentionNotes(none, f)));
+    }
+  }
   const clean = (side: 'base' | 'candidate', ws: WorkloadOk[]) =>
     ws.map((w) => {
-      const cr = cleanRounds(w.rounds);
+      const cr = cleanRounds(kept.get(w) ?? w.rounds);
       const run = ws.length > 1 ? ` (run ${ws.indexOf(w) + 1})` : '';
       if (cr.droppedRounds) notes.push(`${side}${run}: ${cr.droppedRounds} round(s) dropped (zero, negative or non-finite figure)`);
       if (cr.droppedSamples) notes.push(`${side}${run}: ${cr.droppedSamples} batch sample(s) dropped (zero, negative or non-finite)`);
@@ -186,6 +205,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s }) 
       const one = runs.baseRuns === 1 ? 'base' : 'candidate';
       notes.push(`${one} has one run: its run-to-run spread is taken to be the other side's (${Math.max(runs.baseRuns, runs.candRuns)} runs)`);
     }
+    notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk, allB, allC, s));
     notes.push(`${runs.baseRuns} vs ${runs.candRuns} runs: ${runs.method === 'runs-t' ? 'Welch t interval' : 'bootstrap of runs, rounds and batches'} across run figures (ν = ${runs.nu.toFixed(1)})`);
     return {
       point: runs.point,
@@ -203,6 +223,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s }) 
       degenerate: runs.se > 0 ? null : 'the run figures do not vary at all on either side: the interval has zero width and cannot be trusted',
       settle: { unit: 'runs', n: 2 / (1 / runs.baseRuns + 1 / runs.candRuns) },
       lopsided: false,
+      trusted,
     };
   }
   if (nB < 2 || nC < 2) {
@@ -224,6 +245,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s }) 
   const lopsided = Math.max(nB, nC) >= 4 * Math.min(nB, nC);
   if (lopsided) notes.push(`lopsided: ${nB} vs ${nC} rounds; the interval rests on the smaller side's spread, and slower/faster also needs the rank test at q <= α`);
   if (Math.min(nB, nC) <= 3) notes.push(`only ${Math.min(nB, nC)} rounds on a side: the spread between rounds is barely estimated`);
+  notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk, allB, allC, s));
   return {
     point: boot.point,
     lo: boot.lo,
@@ -241,6 +263,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s }) 
     degenerate: flat.length ? `no spread between rounds on ${flat.join(' and ')}: a zero-width side makes the interval overconfident (a quantised timer?)` : null,
     settle: { unit: 'rounds', n: 2 / (1 / nB + 1 / nC) },
     lopsided,
+    trusted,
   };
 };
 
@@ -511,7 +534,10 @@ export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readon
   for (const w of works) {
     const r = w.row;
     if (r.verdict === 'inconclusive') continue;
-    if (w.est.degenerate) {
+    if (w.est.trusted === false) {
+      r.notes.push(`measured mostly on rounds starved by other work: no clean ${r.verdict} verdict (rerun on a quiet host)`);
+      r.verdict = 'inconclusive';
+    } else if (w.est.degenerate) {
       r.notes.push(`${w.est.degenerate}; no ${r.verdict} verdict`);
       r.verdict = 'inconclusive';
     } else if (w.est.minP > s.alpha) {
@@ -560,7 +586,7 @@ export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readon
     }
   }
 
-  const overall = overallIndex(works.map((w) => w.index), s.level, opts.weights);
+  const overall = overallIndex(works.filter((w) => w.est.trusted !== false).map((w) => w.index), s.level, opts.weights);
   const steal = (runs: readonly ResultsFile[], side: 'base' | 'cand') => {
     const vs = runs.map((f) => f.conditions?.stealPct).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     if (vs.length) return vs.reduce((a, x) => a + x, 0) / vs.length;
@@ -585,8 +611,16 @@ export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readon
   const warnings = fileWarnings(baseRuns, candRuns, diffs);
   const scope = scopeOf(baseRuns.length, candRuns.length);
   if (scope.covers === 'these-runs') warnings.push(scope.statement);
+  for (const [name, runs] of [['base', baseRuns], ['candidate', candRuns]] as const) {
+    runs.forEach((f, i) => {
+      const cw = contentionWarning(f, `${name} ${f.label}${runs.length > 1 ? ` (run ${i + 1})` : ''}`);
+      if (cw) warnings.push(cw);
+    });
+  }
+  const distrusted = works.filter((w) => w.est.trusted === false).map((w) => w.row.id);
+  if (distrusted.length) warnings.push(`the overall index leaves out ${distrusted.length} workload(s) measured mostly on contended rounds: ${distrusted.join(', ')}`);
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
-  else if (!overall) warnings.push('no overall index: the given weights give no compared category a positive weight');
+  else if (!overall && distrusted.length < works.length) warnings.push('no overall index: the given weights give no compared category a positive weight');
 
   return {
     schema: COMPARISON_SCHEMA,

@@ -56,7 +56,7 @@ export const agentCommand: CliCommand = {
       const how = await serveAgent(process.stdin, process.stdout, {
         executor: new ChildProcessExecutor(Math.max(1, args.roundTimeout) * 1000),
         fingerprint,
-        ctx: { peer: null, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()) },
+        ctx: { peer: null, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ioDirChosen: args.ioDir !== undefined },
         toolVersion: VERSION,
         log,
         signal: ac.signal,

@@ -8,6 +8,7 @@ import { fingerprint } from '../../probes/fingerprint.js';
 import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../../probes/peer.js';
 import { runProbe, selectWorkloads, type RunEvent } from '../../probes/runner.js';
 import { isSuite } from '../../probes/suites.js';
+import { contentionWarning } from '../../stats/contention.js';
 import { formatNumber, formatTable } from '../../report/table.js';
 import { loadResults, saveResults } from '../../results/io.js';
 import type { ResultsFile, Suite } from '../../types.js';
@@ -134,7 +135,7 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
       host,
       toolVersion: (await import('../../version.js')).VERSION,
       executor: new ChildProcessExecutor(),
-      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()) },
+      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ioDirChosen: args.ioDir !== undefined },
       ...(resume ? { resume } : {}),
       checkpoint: (f) => {
         if (!out) out = defaultOut(f.label, f.startedAt);
@@ -213,6 +214,8 @@ async function runOnce(args: RunArgs): Promise<{ code: number; out: string }> {
     process.stderr.write(`interrupted after ${secs} s; measured rounds kept in ${out}\ncontinue with: virtax run --resume ${out}\n`);
     return { code: 130, out };
   }
+  const contended = contentionWarning(file, out);
+  if (contended) process.stderr.write(`WARNING: ${contended}\n`);
   process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
   const uploaded = args.upload ? await uploadAfterRun(out, args.upload, args.token) : true;
   return { code: file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0, out };
