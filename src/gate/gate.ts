@@ -63,6 +63,10 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   const baseline = loadBaseline(opts.baseline);
   const current = loadResults(opts.current);
   const base = baseline.pooled;
+  const again = baseline.runs.find((r) => r.file.id === current.id);
+  if (again && baseline.runs.length > 1) {
+    throw new InputError(`${opts.current} is run ${current.id}, already in baseline ${opts.baseline} (${again.path}): gating a run against itself proves nothing; gate a new run`);
+  }
 
   const diffs = envDiffs(base.host, current.host);
   const guarded = diffs.filter((d) => GUARDED_FIELDS.includes(d.field));

@@ -1,7 +1,6 @@
 /** `virtax report RESULTS... --out report.html`: one self-contained HTML report over any number of hosts. */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../results/io.js';
+import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
 import { compareAgainst, type CompareFn } from '../../report/build.js';
 import { renderReport } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
@@ -61,22 +60,18 @@ export const reportCommand: CliCommand = {
       .option('seed', { type: 'number', describe: 'Bootstrap seed (default 1)' })
       .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' }),
   run: async (args: ReportArgs) => {
+    // Every output path is checked before the (slow) model is built, and written all-or-nothing after.
+    checkOutputFile(args.out, '--out');
+    if (args.markdown) checkOutputFile(args.markdown, '--markdown');
+    if (args.png) plannedDirs(args.png, '--png');
     const model = reportModelFrom(args, compareResults, new Date());
     const specs = reportSpecs(model);
     const html = renderReport(model, specs);
-    writeFileAtomic(args.out, html);
-    const written = [`${args.out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)`];
-    if (args.markdown) {
-      writeFileAtomic(args.markdown, renderMarkdown(model));
-      written.push(args.markdown);
-    }
-    if (args.png) {
-      mkdirSync(args.png, { recursive: true });
-      for (const p of await renderPngs(specs)) {
-        writeFileAtomic(join(args.png, p.file), p.png);
-        written.push(join(args.png, p.file));
-      }
-    }
+    const outputs: OutputFile[] = [{ path: args.out, data: html, flag: '--out' }];
+    if (args.markdown) outputs.push({ path: args.markdown, data: renderMarkdown(model), flag: '--markdown' });
+    if (args.png) for (const p of await renderPngs(specs)) outputs.push({ path: join(args.png, p.file), data: p.png, flag: '--png' });
+    writeOutputs(outputs);
+    const written = outputs.map((o, i) => (i === 0 ? `${o.path} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)` : o.path));
     const text = headlineText(model);
     process.stdout.write(`${text ? `${text}\n` : ''}${model.advice?.recommendation ? `advice (${model.advice.profile.name}): ${model.advice.recommendation.label}\n` : ''}wrote ${written.join(', ')}\n`);
     return 0;

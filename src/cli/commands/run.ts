@@ -9,7 +9,9 @@ import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../../probes
 import { runProbe, selectWorkloads, type RunEvent } from '../../probes/runner.js';
 import { isSuite } from '../../probes/suites.js';
 import { formatNumber, formatTable } from '../../report/table.js';
+import { onlyPatterns } from '../../results/ids.js';
 import { loadResults, saveResults } from '../../results/io.js';
+import { checkOutputFile } from '../../results/output.js';
 import type { ResultsFile, Suite } from '../../types.js';
 import { registry } from '../../workloads/index.js';
 import { usesPeer } from '../../workloads/network.js';
@@ -18,7 +20,8 @@ import type { CliCommand } from '../command.js';
 import { checkCollectorUrl, uploadAfterRun } from './upload.js';
 
 export interface RunArgs {
-  suite: string;
+  /** Default quick; left undefined by the parser so `--resume` can tell whether the user typed it. */
+  suite?: string;
   only?: string[];
   label?: string;
   out?: string;
@@ -83,16 +86,44 @@ function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; s
   };
 }
 
+/** `--resume F` continues F as it was started: flags that would change it are refused, and so is a finished F. */
+function checkResume(resume: ResultsFile, path: string, args: RunArgs): void {
+  if (resume.finishedAt !== null) {
+    throw new InputError(`--resume ${path}: that run already finished at ${resume.finishedAt}; nothing to resume (start a new run instead)`);
+  }
+  const typed = [
+    ['--suite', args.suite],
+    ['--only', args.only?.length ? args.only : undefined],
+    ['--rounds', args.rounds],
+    ['--seed', args.seed],
+    ['--label', args.label],
+    ['--out', args.out],
+  ].filter(([, v]) => v !== undefined).map(([f]) => f as string);
+  if (typed.length) {
+    throw new InputError(
+      `--resume ${path} continues that run with its own suite (${resume.config.suite}), workloads, rounds (${resume.config.rounds}), seed, label and file: drop ${typed.join(', ')}`,
+    );
+  }
+}
+
 /** Library-level run used by the CLI: selects workloads, runs, checkpoints to `out`. */
 export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile; out: string; interrupted: boolean }> {
-  if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
+  const argSuite = args.suite ?? 'quick';
+  if (!isSuite(argSuite)) throw new InputError(`--suite: expected quick, standard or full (got "${argSuite}")`);
   if (args.rounds !== undefined && (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 1000)) {
     throw new InputError('--rounds: expected a whole number from 1 to 1000');
   }
+  if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new InputError('--seed: expected a whole number');
   const resume = args.resume ? loadResults(args.resume) : undefined;
-  const suite: Suite = resume?.config.suite ?? args.suite;
-  const only = resume?.config.onlyIds ?? (args.only?.length ? args.only.flatMap((s) => s.split(',')) : null);
+  if (resume && args.resume) checkResume(resume, args.resume, args);
+  const outPath = args.resume ?? args.out;
+  if (outPath) checkOutputFile(outPath, args.resume ? '--resume' : '--out');
+  const suite: Suite = resume?.config.suite ?? argSuite;
+  const only = resume?.config.onlyIds ?? onlyPatterns(args.only);
   const workloads = selectWorkloads(registry, suite, only);
+  if (args.peer !== undefined && !workloads.some(usesPeer)) {
+    throw new InputError(`--peer: none of the selected workloads uses the network, so the peer would never be contacted (add --only net)`);
+  }
 
   let peer: PeerAddress | null = null;
   if (args.peer !== undefined) {
@@ -152,7 +183,7 @@ export const runCommand: CliCommand = {
   describe: 'Run workloads on this host and write one results file',
   builder: (y) =>
     y
-      .option('suite', { type: 'string', default: 'quick', choices: ['quick', 'standard', 'full'], describe: 'quick: < 2 min smoke run; standard: ~10 min, for real comparisons; full: longer and tighter' })
+      .option('suite', { type: 'string', choices: ['quick', 'standard', 'full'], describe: 'quick (default): < 2 min smoke run; standard: ~10 min, for real comparisons; full: longer and tighter' })
       .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families (e.g. --only mem sys.clock)' })
       .option('label', { type: 'string', describe: 'Label of this host class (default: <platform>-<hostname>)' })
       .option('out', { type: 'string', describe: 'Results file to write (default: results/<label>-<time>.json)' })
