@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { selectWorkloads } from '../../probes/runner.js';
 import { SUITES, isSuite } from '../../probes/suites.js';
@@ -87,8 +89,10 @@ export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOu
   const labelA = args.labelA ?? 'A';
   const labelB = args.labelB ?? 'B';
   const logTo = (side: string) => (args.agentLogs ? (line: string) => process.stderr.write(`[${side}] ${line}\n`) : undefined);
-  const a = new ProcessAgent(labelA, args.a, logTo('A'));
-  const b = new ProcessAgent(labelB, args.b, logTo('B'));
+  const shim = virtaxShim();
+  const env = shim ? { ...process.env, PATH: `${shim}${delimiter}${process.env.PATH ?? ''}` } : undefined;
+  const a = new ProcessAgent(labelA, args.a, logTo('A'), env);
+  const b = new ProcessAgent(labelB, args.b, logTo('B'), env);
   const ac = new AbortController();
   const onSignal = () => ac.abort();
   process.once('SIGINT', onSignal);
@@ -119,7 +123,23 @@ export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOu
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await Promise.all([a.close(), b.close()]);
+    if (shim) rmSync(shim, { recursive: true, force: true });
   }
+}
+
+/**
+ * A directory holding a `virtax` that starts this very CLI, put first on the agents' PATH: `--a 'virtax
+ * agent'` then works as written under `npx virtax duel` (where no `virtax` is on PATH) and both sides run
+ * the same version as the duel. Null when this process is not the virtax CLI (tests call main() in-process).
+ */
+function virtaxShim(): string | null {
+  const script = process.argv[1];
+  if (!script || !/(bin[\\/]virtax(\.js)?|run-cli\.ts)$/.test(script)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'virtax-path-'));
+  const quote = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+  const cmd = [process.execPath, ...process.execArgv, realpathSync(script)].map(quote).join(' ');
+  writeFileSync(join(dir, 'virtax'), `#!/bin/sh\nexec ${cmd} "$@"\n`, { mode: 0o755 });
+  return dir;
 }
 
 export const duelCommand: CliCommand = {
