@@ -6,6 +6,7 @@
  * Capacity: a host with overhead o% does 1/(1 + o/100) of a baseline host's work, so a fleet of N
  * baseline hosts becomes ceil(N * (1 + o/100)) hosts ("5.2% overhead on 400 hosts = 21 more hosts").
  */
+import { signedPct } from '../report/format.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
 import type { Category, Fingerprint, ResultsFile } from '../types.js';
 import type { Advice, HostAdvice, HostCount, Profile, SecurityFacts } from './types.js';
@@ -70,8 +71,9 @@ function security(host: Fingerprint, profile: Profile): SecurityFacts {
   return { sharedTenancy, sharedKernel, aes, sha, rdrand, notes };
 }
 
+/** The kit's signed percentage (src/report/format.ts). */
 export function formatPct(x: number, digits = 1): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(digits)}%`;
+  return signedPct(x, digits);
 }
 
 export function formatInterval(e: Estimate): string {

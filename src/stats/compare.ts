@@ -170,7 +170,15 @@ function compareWorkload(
   let settle: number | null = null;
   if (verdict === 'inconclusive') {
     settle = settleRounds(boot, s.noisePct, nB, nC);
-    if (settle === null) notes.push(`the point estimate sits on the noise threshold: no practical number of rounds (<= ${MAX_SETTLE_ROUNDS}) will settle it`);
+    if (settle === null) {
+      // "On the threshold" only when the point is within a fifth of δ of ±δ; otherwise the interval is too wide.
+      const onEdge = Math.abs(Math.abs(overheadPct.point) - s.noisePct) <= 0.2 * s.noisePct;
+      notes.push(
+        onEdge
+          ? `the point estimate sits on the noise threshold (${overheadPct.point.toFixed(2)}% vs ±${s.noisePct}%): no practical number of rounds (<= ${MAX_SETTLE_ROUNDS}) will settle it`
+          : `the interval is too wide for the ±${s.noisePct}% threshold: settling it would take more than ${MAX_SETTLE_ROUNDS} rounds (a quieter host or a coarser --noise would)`,
+      );
+    }
   }
   const baseSum = sideSummary(b, cb.rounds);
   const candSum = sideSummary(c, cc.rounds);
@@ -231,6 +239,8 @@ export function envDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
     }
     const bs = bv === null || bv === undefined ? '(none)' : String(bv);
     const cs = cv === null || cv === undefined ? '(none)' : String(cv);
+    // Usable memory moves by a few MiB between boots of the same machine: only a 1% difference is one.
+    if (field === 'memoryBytes' && typeof bv === 'number' && typeof cv === 'number' && Math.abs(bv - cv) <= 0.01 * Math.max(bv, cv)) continue;
     if (bs !== cs) out.push({ field, base: bs, cand: cs });
   }
   return out;
@@ -248,8 +258,10 @@ function fileWarnings(base: ResultsFile, cand: ResultsFile, diffs: EnvDiff[]): s
     if (f.finishedAt === null) w.push(`${name} file is partial (finishedAt is null: interrupted or still running); only the rounds it has are compared`);
   }
   if (base.tool?.version !== cand.tool?.version) w.push(`different virtax versions (base ${base.tool?.version}, candidate ${cand.tool?.version}): workloads may have changed`);
-  if (base.config?.suite !== cand.config?.suite || base.config?.rounds !== cand.config?.rounds) {
+  if (base.config?.suite !== cand.config?.suite) {
     w.push(`different suites (base ${base.config?.suite}/${base.config?.rounds} rounds, candidate ${cand.config?.suite}/${cand.config?.rounds} rounds): batch and round lengths differ`);
+  } else if (base.config?.rounds !== cand.config?.rounds) {
+    w.push(`different round counts (both ${base.config?.suite}; base ${base.config?.rounds} rounds, candidate ${cand.config?.rounds}): the two sides' intervals are not equally tight`);
   }
   return w;
 }

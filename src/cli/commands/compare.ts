@@ -1,5 +1,6 @@
 import { InputError } from '../../errors.js';
 import { comparisonCsv, comparisonJson, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
+import { colourFor, terminalWidth } from '../../report/format.js';
 import { onlyPatterns, selectIds } from '../../results/ids.js';
 import { loadResults } from '../../results/io.js';
 import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
@@ -88,7 +89,7 @@ export const compareCommand: CliCommand = {
     if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(c), flag: '--csv' });
     if (args.html) outputs.push({ path: args.html, data: comparisonHtml(base, cand, c), flag: '--html' });
     writeOutputs(outputs);
-    process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c));
+    process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) }));
     return 0;
   },
 };

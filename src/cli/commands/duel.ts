@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { selectWorkloads } from '../../probes/runner.js';
 import { SUITES, isSuite } from '../../probes/suites.js';
+import { colourFor, terminalWidth } from '../../report/format.js';
 import { formatNumber } from '../../report/table.js';
 import { saveResults, writeFileAtomic } from '../../results/io.js';
 import type { Suite } from '../../types.js';
@@ -168,7 +169,7 @@ export const duelCommand: CliCommand = {
       .example("virtax duel --a 'virtax agent' --b 'ssh vm1 virtax agent' --suite standard --rounds auto --target 1%", 'host against a VM until every interval is within ±1%'),
   run: async (args: DuelArgs) => {
     const { outcome, out } = await duelCommandImpl(args);
-    process.stdout.write(args.json ? `${JSON.stringify(outcome.comparison, null, 2)}\n` : `${formatDuelTable(outcome.comparison)}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(outcome.comparison, null, 2)}\n` : `${formatDuelTable(outcome.comparison, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) })}\n`);
     const secs = outcome.seconds.toFixed(1);
     if (outcome.status !== 'finished') {
       process.stderr.write(`virtax: duel ${outcome.status} after ${secs} s: ${outcome.error}\nmeasured rounds kept in ${out}\n`);

@@ -25,7 +25,11 @@ export function formatFingerprint(f: Fingerprint): string {
 export const fingerprintCommand: CliCommand = {
   command: 'fingerprint',
   describe: 'Say what this host is (metal, VM, container, container in a VM) and why',
-  builder: (y) => y.option('json', { type: 'boolean', describe: 'Print the fingerprint as JSON' }),
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', describe: 'Print the fingerprint as JSON' })
+      .example('virtax fingerprint', 'platform (metal, vm, container, container-in-vm), hypervisor, and the evidence behind it')
+      .example('virtax fingerprint --json > host.json', 'the same as JSON (the host field of every results file)'),
   run: async (args: { json?: boolean }) => {
     const f = await fingerprint();
     process.stdout.write(args.json ? `${JSON.stringify(f, null, 2)}\n` : `${formatFingerprint(f)}\n`);

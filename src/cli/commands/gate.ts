@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { formatGateTable, gateAnnotations, gateJunit, gateMarkdown } from '../../gate/exporters.js';
 import { runGate, type CompareFn, type GateOptions } from '../../gate/gate.js';
 import { InputError } from '../../errors.js';
+import { colourFor, terminalWidth } from '../../report/format.js';
 import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
@@ -75,7 +76,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
       writeOutputs(outputs);
       const summary = process.env.GITHUB_STEP_SUMMARY;
       if (summary) appendFileSync(summary, `${markdown}\n`);
-      process.stdout.write(args.json ? `${JSON.stringify(result, null, 1)}\n` : `${formatGateTable(result)}\n`);
+      process.stdout.write(args.json ? `${JSON.stringify(result, null, 1)}\n` : `${formatGateTable(result, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) })}\n`);
       if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(gateAnnotations(result));
       if (result.outcome === 'inconclusive') {
         process.stderr.write(

@@ -58,7 +58,10 @@ export const reportCommand: CliCommand = {
       .option('png', { type: 'string', describe: 'Also write each chart as PNG into this directory' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold δ for verdicts' })
       .option('seed', { type: 'number', describe: 'Bootstrap seed (default 1)' })
-      .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' }),
+      .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' })
+      .example('virtax report metal.json vm.json ctr.json --out report.html', 'one HTML page over three hosts (the first is the baseline)')
+      .example('virtax report results/*.json --out r.html --markdown r.md --png charts/', 'also Markdown for a PR and each chart as PNG (all written or none)')
+      .example('virtax report metal.json vm.json --out r.html --profile examples/profiles/database.json', 'with placement advice and the capacity line'),
   run: async (args: ReportArgs) => {
     // Every output path is checked before the (slow) model is built, and written all-or-nothing after.
     checkOutputFile(args.out, '--out');

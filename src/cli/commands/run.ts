@@ -8,6 +8,7 @@ import { fingerprint } from '../../probes/fingerprint.js';
 import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../../probes/peer.js';
 import { runProbe, selectWorkloads, type RunEvent } from '../../probes/runner.js';
 import { isSuite } from '../../probes/suites.js';
+import { terminalWidth } from '../../report/format.js';
 import { formatNumber, formatTable } from '../../report/table.js';
 import { onlyPatterns } from '../../results/ids.js';
 import { loadResults, saveResults } from '../../results/io.js';
@@ -34,27 +35,59 @@ export interface RunArgs {
   peer?: string;
   upload?: string;
   token?: string;
+  /** Print a JSON summary on stdout instead of the table. */
+  json?: boolean;
+  /** No progress bar, no table, no "wrote" line: errors only (and the JSON with --json). */
+  quiet?: boolean;
 }
 
-/** The table printed at the end of a run (also used by `duel` for each side). */
-export function formatRunSummary(file: ResultsFile): string {
+/**
+ * The table printed at the end of a run (also used by `duel` for each side). `worst 1%` is the batch p99 taken
+ * in the metric's worse direction (the slowest 1% of batches: for a rate it lies below the median). A cv
+ * needs two rounds: with one (an interrupted run) it is shown as n/a, not 0.0%.
+ */
+export function formatRunSummary(file: ResultsFile, opts: { width?: number | null } = {}): string {
   const rows = file.workloads.map((w) => {
-    if (w.status !== 'ok') return [w.id, '', w.status.toUpperCase(), '', '', '', '', w.reason];
+    if (w.status !== 'ok') return [w.id, '', w.status.toUpperCase(), '', '', '', '', '', w.reason];
     const s = w.summary;
     return [
       w.id,
       w.unit,
       formatNumber(s.median),
-      `${(100 * s.cv).toFixed(1)}%`,
+      s.rounds < 2 ? 'n/a' : `${(100 * s.cv).toFixed(1)}%`,
       formatNumber(s.p50),
       formatNumber(s.p99),
       s.stealPct === null ? '' : `${s.stealPct.toFixed(2)}%`,
-      `${s.rounds} rounds, ${w.better} is better`,
+      String(s.rounds),
+      `${w.better} is better`,
     ];
   });
-  return formatTable(['workload', 'unit', 'median', 'cv', 'batch p50', 'batch p99', 'steal', ''], rows, [
-    'left', 'left', 'right', 'right', 'right', 'right', 'right', 'left',
-  ]);
+  return formatTable(['workload', 'unit', 'median', 'cv', 'batch p50', 'worst 1%', 'steal', 'rounds', 'direction / reason'], rows, [
+    'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left',
+  ], { maxWidth: opts.width ?? null });
+}
+
+/** `run --json`: what the run wrote and each workload's summary, on stdout. */
+export function runSummaryJson(file: ResultsFile, out: string, interrupted: boolean, seconds: number): string {
+  return `${JSON.stringify(
+    {
+      file: out,
+      id: file.id,
+      label: file.label,
+      finished: file.finishedAt !== null,
+      interrupted,
+      seconds,
+      host: { platform: file.host.platform, hypervisor: file.host.hypervisor, container: file.host.container },
+      stealPct: file.conditions.stealPct,
+      workloads: file.workloads.map((w) =>
+        w.status === 'ok'
+          ? { id: w.id, status: w.status, unit: w.unit, better: w.better, rounds: w.summary.rounds, median: w.summary.median, cv: w.summary.rounds < 2 ? null : w.summary.cv, p50: w.summary.p50, worst1pct: w.summary.p99, stealPct: w.summary.stealPct }
+          : { id: w.id, status: w.status, reason: w.reason },
+      ),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 function defaultOut(label: string, startedAt: string): string {
@@ -141,7 +174,7 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let out = args.resume ?? args.out ?? '';
-  const progress = progressReporter(args.progress !== false);
+  const progress = progressReporter(args.progress !== false && !args.quiet);
   let loopback: PeerProcess | null = null;
   try {
     if (!peer && workloads.some(usesPeer)) {
@@ -195,25 +228,32 @@ export const runCommand: CliCommand = {
       .option('peer', { type: 'string', describe: 'HOST:PORT of a `virtax peer` for network workloads (default: a loopback peer started for the run)' })
       .option('upload', { type: 'string', describe: 'Collector URL to upload the results to at the end (the local file is kept)' })
       .option('token', { type: 'string', describe: 'Bearer token for --upload (default: $VIRTAX_TOKEN)' })
+      .option('json', { type: 'boolean', describe: 'Print a JSON summary (file written, workloads, medians) on stdout instead of the table' })
+      .option('quiet', { type: 'boolean', alias: 'q', describe: 'No progress bar, table or "wrote" line; errors only (combine with --json for just the JSON)' })
       .example('virtax run --suite quick', 'smoke run, under 2 minutes')
       .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
       .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
       .example('virtax run --only net --peer 10.0.0.2:7878', 'network workloads against a peer on another host')
-      .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C'),
+      .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C')
+      .example('virtax run --only cpu --quiet --json | jq .file', 'in a script: just the JSON summary on stdout'),
   run: async (args: RunArgs) => {
     const started = Date.now();
     if (args.upload) checkCollectorUrl(args.upload, '--upload');
     const { file, out, interrupted } = await runCommandImpl(args);
-    process.stdout.write(`${formatRunSummary(file)}\n`);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    if (file.conditions.stealPct !== null && file.conditions.stealPct > 0) {
-      process.stdout.write(`steal time during the run: ${file.conditions.stealPct.toFixed(2)}% of CPU time (the hypervisor ran someone else)\n`);
+    if (args.json) process.stdout.write(runSummaryJson(file, out, interrupted, Number(secs)));
+    else if (!args.quiet) {
+      if (interrupted) process.stdout.write('interrupted: the figures below cover only the rounds measured so far\n');
+      process.stdout.write(`${formatRunSummary(file, { width: terminalWidth(process.stdout) })}\n`);
+      if (file.conditions.stealPct !== null && file.conditions.stealPct > 0) {
+        process.stdout.write(`steal time during the run: ${file.conditions.stealPct.toFixed(2)}% of CPU time (the hypervisor ran someone else)\n`);
+      }
     }
     if (interrupted) {
       process.stderr.write(`interrupted after ${secs} s; measured rounds kept in ${out}\ncontinue with: virtax run --resume ${out}\n`);
       return 130;
     }
-    process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
+    if (!args.quiet) process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
     const uploaded = args.upload ? await uploadAfterRun(out, args.upload, args.token) : true;
     return file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0;
   },
