@@ -31,6 +31,9 @@ describe('virtax report', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^kvm-vm vs metal: \+10\.0% \[\+\d+\.\d%, \+\d+\.\d%\] slower/m);
     expect(r.out).toMatch(/advice \(api-gateway\): /);
+    // coverage beside every overall figure, and the capacity line of the profile in the headline
+    expect(r.out).toMatch(/^kvm-vm vs metal: .* \(5 of 5 workloads, 5 of 5 categories\)/m);
+    expect(r.out).toMatch(/^ {2}api-gateway: needs \d+ hosts \(\+\d+; \d+-\d+\) for the work of 40 metal hosts, [\d,]+ USD\/month/m);
     const html = readFileSync(out, 'utf8');
     expect(html.includes('Baseline: <b>metal</b>')).toBe(true);
     expect(html.includes('<h2 id="advice">Placement advice</h2>')).toBe(true);

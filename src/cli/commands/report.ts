@@ -4,7 +4,7 @@ import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../
 import { compareAgainst, type CompareFn } from '../../report/build.js';
 import { renderReport } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
-import { buildReportModel, type ReportModel } from '../../report/model.js';
+import { buildReportModel, coverageText, type ReportModel } from '../../report/model.js';
 import { renderPngs } from '../../report/png.js';
 import { reportSpecs } from '../../report/specs.js';
 import { formatPct } from '../../advise/advise.js';
@@ -38,9 +38,9 @@ export function reportModelFrom(args: ReportArgs, compare: CompareFn, now: Date)
 export function headlineText(m: ReportModel): string {
   return m.headlines
     .map((h) => {
-      const o = h.overall ? `${formatPct(h.overall.point)} [${formatPct(h.overall.lo)}, ${formatPct(h.overall.hi)}] ${h.overallVerdict}` : 'nothing compared';
+      const o = h.overall ? `${formatPct(h.overall.point)} [${formatPct(h.overall.lo)}, ${formatPct(h.overall.hi)}] ${h.overallVerdict} (${coverageText(h.coverage)})` : 'nothing compared';
       const worst = h.worst.map((w) => `${w.id} ${formatPct(w.overheadPct.point)}`).join(', ');
-      return `${h.label} vs ${h.baseline}: ${o}${worst ? `; worst ${worst}` : ''}`;
+      return `${h.label} vs ${h.baseline}: ${o}${worst ? `; worst ${worst}` : ''}${h.capacity ? `\n  ${h.capacity}` : ''}`;
     })
     .join('\n');
 }
