@@ -235,7 +235,7 @@ ${model.advice ? `<h2 id="advice">Placement advice</h2>\n${adviceHtml(model.advi
 <h2 id="hosts">Hosts</h2>
 <div class="cards">${hostCards(model)}</div>
 <h2 id="charts">Charts</h2>
-<p class="muted">Shaded band: the noise threshold ±${model.noisePct}%. Colour: verdict (slower, faster, same, inconclusive).</p>
+<p class="muted">Shaded band: the noise threshold ±${model.noisePct}%. Colour: the host (the same in every chart and beside its name above). Shape: the verdict (▶ slower, ◀ faster, ● same, ◆ inconclusive). Per-workload overheads use a log-ratio axis labelled in percent; an interval that runs off it ends in a dark arrow.</p>
 ${charts(specs)}
 <h2 id="comparisons">Per-workload comparisons</h2>
 ${comparisonTables(model)}

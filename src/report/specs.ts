@@ -52,19 +52,29 @@ const PCT_TICKS = [-90, -75, -50, -30, -20, -10, -5, -2, -1, 0, 1, 2, 5, 10, 20,
 const lnr = (pct: number) => Math.log1p(pct / 100);
 
 /**
- * The log-ratio axis: domain wide enough for every point (and ±2δ), at most ±[0.5 .. ln 11] around it so
- * that one huge interval (io.fsync at +4,000%) does not squash every other workload; intervals beyond it
- * are clipped and marked. Returns the domain in log units and the tick values.
+ * The log-ratio axis: wide enough for every interval (and ±2δ) except the extreme ones, so that one huge
+ * interval (io.fsync at -60%..+4,000%) does not squash every other workload. An interval is extreme when it
+ * is more than four times as wide as the median interval (on the log scale); it and its point are clipped to
+ * the axis and marked. Never beyond ×11 either way. Returns the domain in log units and the tick values.
  */
-export function logAxis(points: number[], noisePct: number): { domain: [number, number]; ticks: number[] } {
-  const logs = points.map(lnr).filter(Number.isFinite);
+export function logAxis(rows: { point: number; lo: number; hi: number }[], noisePct: number): { domain: [number, number]; ticks: number[] } {
+  const logs = rows.map((r) => ({ p: lnr(r.point), lo: lnr(r.lo), hi: lnr(r.hi) })).filter((r) => [r.p, r.lo, r.hi].every(Number.isFinite));
   const band = lnr(2 * Math.max(noisePct, 0.5));
-  let lo = Math.min(-band, ...logs.map((x) => x * 1.25 - 0.01));
-  let hi = Math.max(band, ...logs.map((x) => x * 1.25 + 0.01));
-  lo = Math.max(lo, -Math.log(11));
-  hi = Math.min(hi, Math.log(11));
-  const ticks = PCT_TICKS.map(lnr).filter((t) => t >= lo && t <= hi);
-  return { domain: [r6(lo), r6(hi)], ticks: ticks.map(r6) };
+  const widths = logs.map((r) => r.hi - r.lo).sort((a, b) => a - b);
+  const medianWidth = widths[Math.floor((widths.length - 1) / 2)] ?? 0;
+  const kept = logs.filter((r) => r.hi - r.lo <= 4 * medianWidth + 1e-9);
+  const cap = Math.log(11);
+  const lo = Math.max(-cap, Math.min(-band, ...kept.map((r) => Math.min(r.lo, r.p)))) * 1.05;
+  const hi = Math.min(cap, Math.max(band, ...kept.map((r) => Math.max(r.hi, r.p)))) * 1.05;
+  // Ticks at round percentages, at least a tenth of the axis apart (0 always), so no label is dropped.
+  const gap = (hi - lo) / 10;
+  const ticks: number[] = [0];
+  for (const t of PCT_TICKS.map(lnr).filter((x) => x > 0 && x <= hi)) if (t - (ticks[ticks.length - 1] ?? 0) >= gap) ticks.push(t);
+  const below: number[] = [];
+  for (const t of PCT_TICKS.map(lnr).filter((x) => x < 0 && x >= lo).reverse()) if ((below[below.length - 1] ?? 0) - t >= gap) below.push(t);
+  const lowest = PCT_TICKS.map(lnr).find((x) => x < 0 && x >= lo);
+  if (below.length === 0 && lowest !== undefined && -lowest >= gap / 2) below.push(lowest); // label the short side too
+  return { domain: [r6(lo), r6(hi)], ticks: [...below.reverse(), ...ticks].map(r6) };
 }
 
 const PCT_LABEL = "(datum.value >= 0 ? '+' : '') + format((exp(datum.value) - 1) * 100, '.3~r') + '%'";
@@ -123,7 +133,7 @@ export function overallSpec(model: ReportModel): VegaLiteSpec {
  * is the log ratio labelled in percent; intervals beyond the axis are clipped and marked with an arrow.
  */
 export function forestSpec(model: ReportModel): VegaLiteSpec {
-  const axis = logAxis(model.forest.map((r) => r.point), model.noisePct);
+  const axis = logAxis(model.forest, model.noisePct);
   const [dlo, dhi] = axis.domain;
   const values = model.forest.map((r) => {
     const [l, p, h] = [lnr(r.lo), lnr(r.point), lnr(r.hi)];
