@@ -4,7 +4,9 @@ import { delimiter, join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { selectWorkloads } from '../../probes/runner.js';
 import { SUITES, isSuite } from '../../probes/suites.js';
+import { comparisonCsv, comparisonMarkdown } from '../../report/comparison-exporters.js';
 import { colourFor, terminalWidth } from '../../report/format.js';
+import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
 import { formatNumber } from '../../report/table.js';
 import { saveResults, writeFileAtomic } from '../../results/io.js';
 import type { Suite } from '../../types.js';
@@ -30,6 +32,9 @@ export interface DuelArgs {
   seed?: number;
   out?: string;
   json?: boolean;
+  /** Also write the paired comparison as Markdown / CSV (the same exporters as compare). */
+  markdown?: string;
+  csv?: string;
   timeout: number;
   noise: string | number;
   roundSeconds?: number;
@@ -78,6 +83,8 @@ function progress(e: DuelEvent): void {
 /** Library-level duel used by the CLI: start both agents, run, write the four files into `out`. */
 export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOutcome; out: string }> {
   if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
+  for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv]] as const) if (path) checkOutputFile(path, flag);
+  if (args.out) plannedDirs(args.out, '--out');
   const suite: Suite = args.suite;
   const rounds = roundsOf(args, suite);
   const plan = planOf(suite, args.roundSeconds);
@@ -162,6 +169,8 @@ export const duelCommand: CliCommand = {
       .option('seed', { type: 'number', describe: 'Seed of the order (default: random, recorded in duel.json)' })
       .option('out', { type: 'string', describe: 'Directory for a.json, b.json, comparison.json, duel.json (default results/duel-<time>)' })
       .option('json', { type: 'boolean', describe: 'Print the comparison as JSON instead of a table' })
+      .option('markdown', { type: 'string', describe: 'Also write the paired comparison as Markdown to this file' })
+      .option('csv', { type: 'string', describe: 'Also write one CSV line per workload to this file' })
       .option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for any one reply before declaring the agent hung' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold of the verdicts' })
       .option('agent-logs', { type: 'boolean', describe: "Show the agents' log lines on stderr" })
@@ -169,6 +178,10 @@ export const duelCommand: CliCommand = {
       .example("virtax duel --a 'virtax agent' --b 'ssh vm1 virtax agent' --suite standard --rounds auto --target 1%", 'host against a VM until every interval is within ±1%'),
   run: async (args: DuelArgs) => {
     const { outcome, out } = await duelCommandImpl(args);
+    const outputs: OutputFile[] = [];
+    if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(outcome.comparison), flag: '--markdown' });
+    if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(outcome.comparison), flag: '--csv' });
+    writeOutputs(outputs);
     process.stdout.write(args.json ? `${JSON.stringify(outcome.comparison, null, 2)}\n` : `${formatDuelTable(outcome.comparison, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) })}\n`);
     const secs = outcome.seconds.toFixed(1);
     if (outcome.status !== 'finished') {
