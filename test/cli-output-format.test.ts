@@ -49,6 +49,12 @@ describe('format kit', () => {
     expect(t).toContain('\u001b[31mslower\u001b[39m');
   });
 
+  it('only the columns allowed to shrink are cut (numbers and intervals stay whole)', () => {
+    const t = formatTable(['id', 'overhead', 'verdict'], [['cpu.int', '+10.0% [+9.1, +11.0]', `not compared: ${'x'.repeat(100)}`]], [], { maxWidth: 50, shrink: [2] });
+    expect(t).toContain('+10.0% [+9.1, +11.0]');
+    for (const line of t.split('\n')) expect(line.length).toBeLessThanOrEqual(50);
+  });
+
   it('a hyperfine-style line per workload', () => {
     const r = comparedRow('sys.stat', { point: 5.2, lo: 4.1, hi: 6.3 });
     expect(ratioSentence({ ...r, verdict: 'slower' }, 'metal', 'vm')).toBe('sys.stat: vm is 1.052 ± 0.011 times slower than metal');

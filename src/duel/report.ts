@@ -28,7 +28,7 @@ export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): stri
     ['workload', 'unit', `A: ${c.base.label}`, `B: ${c.cand.label}`, 'B vs A', `${level}% interval`, 'verdict', 'pairs', ''],
     rows,
     ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'left'],
-    { maxWidth: opts.width ?? null },
+    { maxWidth: opts.width ?? null, shrink: [8] },
   );
   const lines = [table, `positive = B is worse (slower); noise threshold ±${c.settings.noisePct}%; medians of round figures`];
   const compared = c.rows.filter((r): r is Extract<RowComparison, { status: 'compared' }> => r.status === 'compared');

@@ -92,7 +92,7 @@ export function formatGateTable(g: GateResult, opts: { paint?: Paint; width?: nu
   });
   const table = formatTable(['workload', 'baseline', 'current', 'unit', 'overhead', 'interval', 'max', 'gate'], rows, [
     'left', 'right', 'right', 'left', 'right', 'left', 'right', 'left',
-  ], { maxWidth: opts.width ?? null });
+  ], { maxWidth: opts.width ?? null, shrink: [7] });
   const lines = [
     `virtax gate: ${headline(g)}`,
     `${baselineLine(g)} vs current ${g.current.label} (${g.current.source}); overhead > 0 means the current run is worse`,

@@ -90,7 +90,7 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
       ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(verdictText(r), verdictStyle(r.verdict))]
       : [r.id, '', '', '', '', '', `not compared: ${r.reason}`],
   );
-  out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left'], { maxWidth: opts.width ?? null }));
+  out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left'], { maxWidth: opts.width ?? null, shrink: [6] }));
   const compared = c.rows.filter((r): r is Compared => r.status === 'compared');
   if (compared.length) out.push('', 'summary:', ...compared.map((r) => `  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`));
   const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.map((n) => `  ${r.id}: ${n}`) : []));

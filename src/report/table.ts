@@ -6,6 +6,8 @@ export type Align = 'left' | 'right';
 export interface TableOptions {
   /** Fit the table into this many columns by cutting the widest columns' cells (with …); null: no limit. */
   maxWidth?: number | null;
+  /** Columns that may be cut (default: every column but the first); numbers and intervals should not be. */
+  shrink?: number[];
 }
 
 /** A plain-text table; cells may carry ANSI colour (widths count what the terminal shows). */
@@ -18,7 +20,8 @@ export function formatTable(headers: string[], rows: string[][], align: Align[] 
     while (total() > max) {
       let widest = -1;
       widths.forEach((w, i) => {
-        if (i > 0 && w > 8 && (widest < 0 || w > (widths[widest] ?? 0))) widest = i;
+        const may = opts.shrink ? opts.shrink.includes(i) : i > 0;
+        if (may && w > 8 && (widest < 0 || w > (widths[widest] ?? 0))) widest = i;
       });
       if (widest < 0) break;
       widths[widest] = Math.max(8, (widths[widest] ?? 0) - Math.max(1, total() - max));

@@ -18,8 +18,8 @@ export const listCommand: CliCommand = {
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return 0;
     }
-    const rows = ws.map((w) => [w.id, w.category, w.unit, `${w.better} is better`, w.inQuick ? 'yes' : '', w.stresses]);
-    process.stdout.write(`${formatTable(['id', 'category', 'unit', 'direction', 'quick', 'stresses'], rows, [], { maxWidth: terminalWidth(process.stdout) })}\n`);
+    const rows = ws.map((w) => [w.id, w.category, w.unit, w.better, w.inQuick ? 'yes' : '', w.stresses]);
+    process.stdout.write(`${formatTable(['id', 'category', 'unit', 'better', 'quick', 'stresses'], rows, [], { maxWidth: terminalWidth(process.stdout), shrink: [5] })}\n`);
     return 0;
   },
 };

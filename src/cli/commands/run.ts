@@ -12,7 +12,7 @@ import { terminalWidth } from '../../report/format.js';
 import { formatNumber, formatTable } from '../../report/table.js';
 import { onlyPatterns } from '../../results/ids.js';
 import { loadResults, saveResults } from '../../results/io.js';
-import { checkOutputFile } from '../../results/output.js';
+import { checkOutputFile, plannedDirs } from '../../results/output.js';
 import type { ResultsFile, Suite } from '../../types.js';
 import { registry } from '../../workloads/index.js';
 import { usesPeer } from '../../workloads/network.js';
@@ -64,7 +64,7 @@ export function formatRunSummary(file: ResultsFile, opts: { width?: number | nul
   });
   return formatTable(['workload', 'unit', 'median', 'cv', 'batch p50', 'worst 1%', 'steal', 'rounds', 'direction / reason'], rows, [
     'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left',
-  ], { maxWidth: opts.width ?? null });
+  ], { maxWidth: opts.width ?? null, shrink: [8] });
 }
 
 /** `run --json`: what the run wrote and each workload's summary, on stdout. */
@@ -151,6 +151,7 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
   if (resume && args.resume) checkResume(resume, args.resume, args);
   const outPath = args.resume ?? args.out;
   if (outPath) checkOutputFile(outPath, args.resume ? '--resume' : '--out');
+  else plannedDirs('results', '--out (default results/)');
   const suite: Suite = resume?.config.suite ?? argSuite;
   const only = resume?.config.onlyIds ?? onlyPatterns(args.only);
   const workloads = selectWorkloads(registry, suite, only);
