@@ -38,6 +38,8 @@ describe('virtax report', () => {
     expect(html.includes('Baseline: <b>metal</b>')).toBe(true);
     expect(html.includes('<h2 id="advice">Placement advice</h2>')).toBe(true);
     expect(readFileSync(join(dir, 'r.md'), 'utf8')).toMatch(/\| kvm\\-vm \| \+10\.0% /);
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toMatch(/\| kvm\\-vm \| \+10\.0% \[.*\] \| slower \| 5 of 5 workloads, 5 of 5 categories \|/);
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toMatch(/^- \*\*kvm\\-vm\*\*: api\\?-gateway: needs \d+ hosts/m);
     const pngs = readdirSync(join(dir, 'png')).sort();
     expect(pngs).toEqual(['distributions.png', 'forest.png', 'noise.png', 'overall.png']);
     for (const p of pngs) expect(readFileSync(join(dir, 'png', p)).subarray(1, 4).toString()).toBe('PNG');
