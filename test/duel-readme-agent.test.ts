@@ -17,7 +17,7 @@ it("duel --a 'virtax agent' --b 'virtax agent' works with no virtax on PATH", ()
   expect(spawnSync('sh', ['-c', 'command -v virtax'], { env: { ...process.env, PATH } }).status).not.toBe(0);
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/run-cli.ts', 'duel', '--a', 'virtax agent', '--b', 'virtax agent', '--only', 'cpu.int', '--rounds', '2', '--round-seconds', '0.1', '--seed', '1', '--out', out, '--json', '--markdown', join(out, 'duel.md'), '--csv', join(out, 'duel.csv')],
+    ['--import', 'tsx', 'src/cli/run-cli.ts', 'duel', '--a', 'virtax agent', '--b', 'virtax agent', '--only', 'cpu.int', '--rounds', '2', '--round-seconds', '0.1', '--seed', '1', '--out', out, '--json', '--markdown', join(out, 'duel.md'), '--csv', join(out, 'duel.csv'), '--html', join(out, 'duel.html')],
     { cwd: repo, encoding: 'utf8', env: { ...process.env, PATH } },
   );
   expect(r.stderr).not.toMatch(/not found/);
@@ -27,6 +27,7 @@ it("duel --a 'virtax agent' --b 'virtax agent' works with no virtax on PATH", ()
   // the same export flags as compare
   expect(readFileSync(join(out, 'duel.md'), 'utf8')).toMatch(/^## virtax compare: B vs A/);
   expect(readFileSync(join(out, 'duel.csv'), 'utf8')).toMatch(/^id,category,status,/);
+  expect(readFileSync(join(out, 'duel.html'), 'utf8')).toContain('<h2 id="headline">Headline</h2>');
 });
 
 it('duel --markdown under a file is refused before any agent starts', async () => {

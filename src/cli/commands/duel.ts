@@ -5,6 +5,7 @@ import { InputError } from '../../errors.js';
 import { selectWorkloads } from '../../probes/runner.js';
 import { SUITES, isSuite } from '../../probes/suites.js';
 import { comparisonCsv, comparisonMarkdown } from '../../report/comparison-exporters.js';
+import { comparisonHtml } from './compare.js';
 import { colourFor, terminalWidth } from '../../report/format.js';
 import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
 import { formatNumber } from '../../report/table.js';
@@ -35,6 +36,8 @@ export interface DuelArgs {
   /** Also write the paired comparison as Markdown / CSV (the same exporters as compare). */
   markdown?: string;
   csv?: string;
+  /** Also write the two sides' HTML report (the same renderer as compare --html). */
+  html?: string;
   timeout: number;
   noise: string | number;
   roundSeconds?: number;
@@ -83,7 +86,7 @@ function progress(e: DuelEvent): void {
 /** Library-level duel used by the CLI: start both agents, run, write the four files into `out`. */
 export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOutcome; out: string }> {
   if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
-  for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv]] as const) if (path) checkOutputFile(path, flag);
+  for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
   if (args.out) plannedDirs(args.out, '--out');
   const suite: Suite = args.suite;
   const rounds = roundsOf(args, suite);
@@ -171,6 +174,7 @@ export const duelCommand: CliCommand = {
       .option('json', { type: 'boolean', describe: 'Print the comparison as JSON instead of a table' })
       .option('markdown', { type: 'string', describe: 'Also write the paired comparison as Markdown to this file' })
       .option('csv', { type: 'string', describe: 'Also write one CSV line per workload to this file' })
+      .option('html', { type: 'string', describe: 'Also write the self-contained HTML report of the two sides to this file' })
       .option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for any one reply before declaring the agent hung' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold of the verdicts' })
       .option('agent-logs', { type: 'boolean', describe: "Show the agents' log lines on stderr" })
@@ -181,6 +185,7 @@ export const duelCommand: CliCommand = {
     const outputs: OutputFile[] = [];
     if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(outcome.comparison), flag: '--markdown' });
     if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(outcome.comparison), flag: '--csv' });
+    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(outcome.a, outcome.b, outcome.comparison), flag: '--html' });
     writeOutputs(outputs);
     process.stdout.write(args.json ? `${JSON.stringify(outcome.comparison, null, 2)}\n` : `${formatDuelTable(outcome.comparison, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) })}\n`);
     const secs = outcome.seconds.toFixed(1);
