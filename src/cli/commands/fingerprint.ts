@@ -34,7 +34,10 @@ export const fingerprintCommand: CliCommand = {
     y
       .option('json', { type: 'boolean', describe: 'Print the fingerprint as JSON' })
       .option('record', { type: 'string', describe: 'Also write the files detection read under DIR (a test fixture)' })
-      .option('outer', { type: 'boolean', describe: 'Print only this host\'s layers as a launcher passes them to a guest (VIRTAX_OUTER_PLATFORM)' }),
+      .option('outer', { type: 'boolean', describe: 'Print only this host\'s layers as a launcher passes them to a guest (VIRTAX_OUTER_PLATFORM)' })
+      .example('virtax fingerprint', 'platform (metal, vm, vm-in-vm, container, container-in-vm, sandbox-in-vm), hypervisor, runtime, and the evidence')
+      .example('virtax fingerprint --json > host.json', 'the same as JSON (the host field of every results file)')
+      .example('VIRTAX_OUTER_PLATFORM="$(virtax fingerprint --outer)" scripts/uml-agent.sh fingerprint', 'what a guest says it is, told what it runs inside'),
   run: async (args: { json?: boolean; record?: string; outer?: boolean }) => {
     const f = args.record ? recordFingerprint(args.record) : await fingerprint();
     const text = args.outer ? outerPlatformSpec(f) : args.json ? JSON.stringify(f, null, 2) : formatFingerprint(f);
