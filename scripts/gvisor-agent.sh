@@ -53,7 +53,7 @@ runsc=$(command -v runsc 2>/dev/null) || { echo "gvisor-agent: runsc (gVisor) no
 if [ -n "$outer" ]; then export VIRTAX_OUTER_PLATFORM="$outer"; else unset VIRTAX_OUTER_PLATFORM; fi
 
 run() {
-  "$runsc" --network=none --platform="$platform" do -force-overlay=false -quiet -cwd "$PWD" "$@"
+  "$runsc" --network=none --platform="$platform" --ignore-cgroups do -force-overlay=false -quiet -cwd "$PWD" "$@"
 }
 # runsc writes a regular file given as stdout or stderr from offset 0, over what it held: pass such files
 # a pipe instead (a terminal or a pipe, as in a duel, goes straight through).
@@ -62,4 +62,4 @@ if [ -f /dev/stdout ] || [ -f /dev/stderr ]; then
   { run "$@" 2>&1 1>&3 3>&- | cat >&2; exit "${PIPESTATUS[0]}"; } 3>&1 | cat
   exit "${PIPESTATUS[0]}"
 fi
-exec "$runsc" --network=none --platform="$platform" do -force-overlay=false -quiet -cwd "$PWD" "$@"
+exec "$runsc" --network=none --platform="$platform" --ignore-cgroups do -force-overlay=false -quiet -cwd "$PWD" "$@"

@@ -88,9 +88,30 @@ esac
 args=(run --rm -i --network=none --ulimit nofile=20000:20000 --ulimit nproc=4096:4096 "${limits[@]}"
   -e "PATH=$PATH" -e "HOME=${HOME:-/root}" -e LANG=C.UTF-8)
 [ -z "$outer" ] || args+=(-e "VIRTAX_OUTER_PLATFORM=$outer")
+# Nested below the cpu cgroup this script runs in (as scripts/container-agent.sh does), not podman's own
+# /libpod_parent: a duel side then gets the same CPU share as the other side, started beside it.
+here_cg=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3 }' /proc/self/cgroup 2>/dev/null || true)
+[ -z "$here_cg" ] || [ "$here_cg" = / ] || args+=(--cgroup-parent "$here_cg")
 for b in "${binds[@]}"; do
   [ -d "$b" ] || { echo "podman-agent: --bind $b: not a directory" >&2; exit 2; }
   b=$(cd "$b" && pwd)
   args+=(-v "$b:$b")
 done
-exec podman "${global[@]}" --cgroup-manager=cgroupfs "${args[@]}" -w "$PWD" --rootfs /:O "$@"
+if [ -z "$here_cg" ] || [ "$here_cg" = / ]; then
+  exec podman "${global[@]}" --cgroup-manager=cgroupfs "${args[@]}" -w "$PWD" --rootfs /:O "$@"
+fi
+# With a cgroup parent, podman makes it in every controller and leaves conmon's cgroups behind: remove
+# what is empty once the container is gone (rmdir never removes a cgroup that still holds anything).
+tidy() {
+  for c in /sys/fs/cgroup/*/; do
+    rmdir "$c${here_cg#/}/conmon" 2>/dev/null || true
+    case "$(awk -F: -v c="$(basename "$c")" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c || $2 == "name=" c) print $3 }' /proc/self/cgroup)" in
+      "$here_cg") ;; # we live there: not ours to remove
+      *) rmdir "$c${here_cg#/}" 2>/dev/null || true ;;
+    esac
+  done
+}
+trap tidy EXIT
+status=0
+podman "${global[@]}" --cgroup-manager=cgroupfs "${args[@]}" -w "$PWD" --rootfs /:O "$@" || status=$?
+exit "$status"

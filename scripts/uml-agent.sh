@@ -48,9 +48,10 @@ else
   [ $# -gt 0 ] || set -- agent
   set -- node "$repo/bin/virtax.js" "$@"
 fi
-# An agent whose stdin ends is told to quit (a tty carries no end-of-file into the guest).
+# An agent (a command whose last word is `agent`) whose stdin ends is told to quit: a tty carries no end of
+# file into the guest.
 agent=0
-[ "$raw" = 0 ] && [ "$3" = agent ] && agent=1
+[ "${!#}" != agent ] || agent=1
 
 command -v linux >/dev/null 2>&1 || { echo "uml-agent: linux (User-Mode Linux) not found; install the Debian package user-mode-linux" >&2; exit 2; }
 command -v node >/dev/null 2>&1 || { echo "uml-agent: node not found on PATH" >&2; exit 2; }
