@@ -1,9 +1,14 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Real-guest duels (test/guest-*.test.ts: User-Mode Linux, gVisor, podman) boot kernels and sandboxes and would
+// starve each other and the timing-based tests: they run in their own project, after every other test
+// (groupOrder 1), one file at a time.
+const GUESTS = 'test/guest-*.test.ts';
 
 /**
  * Two tiers. `unit`: pure tests (statistics, models, exporters, parsers, fake executors and clocks) that
  * start no process, server, namespace or browser: `npm run test:unit`, well under a minute. `integration`:
- * everything else (real rounds, peers, collectors, containers, guests, Chromium). `npm test` runs both.
+ * everything else (real rounds, peers, collectors, containers, Chromium), and `guests` (below). `npm test` runs all three.
  * A new test file is integration until it is listed here.
  */
 const unit = [
@@ -41,7 +46,8 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: unit } },
-      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: unit } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...unit, GUESTS] } },
+      { extends: true, test: { name: 'guests', include: [GUESTS], fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCryptoFlags } from '../src/workloads/crypto.js';
-import { minorFaults } from '../src/workloads/memory.js';
+import { minorFaults, pageFaultCountingProblem } from '../src/workloads/memory.js';
 import { filesystemName } from '../src/workloads/storage.js';
 
 describe('host facts the workloads record', () => {
@@ -35,5 +35,14 @@ describe('host facts the workloads record', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('skips mem.pagefault with a reason where the kernel counts no minor faults (gVisor), and only there', () => {
+    const frozen = () => 1234; // gVisor: the counter never moves
+    expect(pageFaultCountingProblem(frozen)).toMatch(/counts no minor page faults .*stayed at 1234.*gVisor/);
+    let n = 0;
+    expect(pageFaultCountingProblem(() => (n += 10_000))).toBeNull(); // a kernel that counts
+    expect(pageFaultCountingProblem(() => null)).toBeNull(); // no procfs: measured without the check, as before
+    expect(pageFaultCountingProblem()).toBeNull(); // this test's own kernel counts faults
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * End to end on a real guest kernel: a duel of the host against User-Mode Linux (scripts/uml-agent.sh), where
+ * every system call of a guest process traps to the UML kernel through ptrace and clock reads have no vDSO.
+ * Only large effects are asserted, by verdict direction, never by timing: system calls and clock reads slower,
+ * page faults slower, integer work not slower beyond 15%. Runs in the `guests` vitest project, one file at a
+ * time after every other test (vitest.config.ts). Skips, saying why, where UML is not installed.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, duel, guestSelfReport, guestSupport, HOST_AGENT, LAUNCHER, outerLayers, rowsByWorkload } from './helpers/guests.js';
+
+const why = guestSupport('uml');
+if (why) console.log(`skipping User-Mode Linux duel tests: ${why}`);
+
+describe.skipIf(why !== null)('duel: host against a User-Mode Linux guest', () => {
+  beforeAll(assertBuilt);
+
+  it('syscalls, clock reads and page faults are slower in UML; integer work is not', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'virtax-duel-uml-')), 'duel');
+    const r = await duel(['--a', HOST_AGENT, '--b', LAUNCHER.uml, '--label-a', 'host', '--label-b', 'uml',
+      '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '5', '--round-seconds', '0.3',
+      '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
+    console.log(r.stdout);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = rowsByWorkload(out);
+    const verdict = (id: string) => {
+      const row = rows.get(id);
+      return row?.status === 'compared' ? row.verdict : `not compared: ${row?.reason ?? 'missing'}`;
+    };
+    expect(verdict('sys.stat')).toBe('slower');
+    expect(verdict('sys.clock')).toBe('slower');
+    expect(verdict('mem.pagefault')).toBe('slower');
+    expect(verdict('cpu.int')).not.toBe('slower'); // with --noise 15%: not slower beyond 15%
+    expect(verdict('cpu.int')).not.toMatch(/^not compared/);
+  }, 600_000);
+
+  let report: ReturnType<typeof guestSelfReport> | undefined;
+  const self = () => (report ??= guestSelfReport('uml'));
+
+  it('the guest is told what it is nested in (VIRTAX_OUTER_PLATFORM from the host fingerprint)', () => {
+    expect(self().outer).toBe(outerLayers());
+  }, 180_000);
+
+  // Passes once the fingerprint knows UML (platform vm-in-vm, hypervisor uml).
+  it('`virtax fingerprint --json` inside says UML guest: vm-in-vm inside a VM, hypervisor uml', () => {
+    const f = self().fingerprint;
+    expect(f.hypervisor).toBe('uml');
+    expect(f.platform).toBe(outerLayers().includes('vm:') ? 'vm-in-vm' : 'vm');
+  }, 180_000);
+});

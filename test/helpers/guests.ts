@@ -1,0 +1,96 @@
+/**
+ * Real guests for end-to-end duels: User-Mode Linux, gVisor (`runsc do`) and podman containers, each started by
+ * its launcher in scripts/ (the commands users type). The agents inside run the built CLI (bin/virtax.js ->
+ * dist/): Node with the tsx loader starts in about 40 s inside UML, where every system call traps.
+ * The tests skip, saying why, only where a guest cannot be started (its tool missing, not root).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Comparison, RowComparison } from '../../src/stats/types.js';
+import { containerSupport, cpuGroup } from './container.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/virtax.js');
+/** The host side of every guest duel: the built agent, plainly. */
+export const HOST_AGENT = `${process.execPath} ${BIN} agent`;
+
+export type Guest = 'uml' | 'gvisor' | 'podman';
+export const LAUNCHER: Record<Guest, string> = {
+  uml: join(ROOT, 'scripts/uml-agent.sh'),
+  gvisor: join(ROOT, 'scripts/gvisor-agent.sh'),
+  podman: join(ROOT, 'scripts/podman-agent.sh'),
+};
+
+function onPath(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+}
+
+/** Why this guest cannot be started here, or null when it can. */
+export function guestSupport(guest: Guest): string | null {
+  if (process.platform !== 'linux') return 'guests need Linux';
+  const tools = { uml: ['linux'], gvisor: ['runsc'], podman: ['podman', 'runc'] }[guest];
+  const missing = tools.filter((t) => !onPath(t));
+  if (missing.length > 0) return `${missing.join(' and ')} not installed (.ci/run installs them)`;
+  if (guest !== 'uml' && process.getuid?.() !== 0) return `${guest} needs root`;
+  return null;
+}
+
+/** The agents in guests run dist/: refuse to test an older build than the sources. */
+export function assertBuilt(): void {
+  const main = join(ROOT, 'dist/cli/main.js');
+  if (!existsSync(main)) throw new Error('dist/ is not built: run `npm run build` (npm ci does)');
+  const built = statSync(main).mtimeMs;
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  const newer = walk(join(ROOT, 'src')).filter((f) => statSync(f).mtimeMs > built);
+  if (newer.length > 0) throw new Error(`dist/ is older than ${newer[0]}: run \`npm run build\``);
+}
+
+/** Run a command in a guest through its launcher; stdout, stderr and the exit status. */
+export function inGuest(guest: Guest, args: string[], timeoutMs = 180_000): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(LAUNCHER[guest], args, { encoding: 'utf8', timeout: timeoutMs, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `virtax duel` from the built CLI, in a high-share cpu cgroup where one can be made (both agents and every
+ * guest process inherit it; see cpuGroup), so other load on a shared CI machine does not decide the figures.
+ */
+export function duel(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const group = containerSupport() === null ? cpuGroup() : null;
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [BIN, 'duel', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    group?.join(p.pid as number);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => {
+      group?.remove();
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The paired comparison's rows by workload id. */
+export function rowsByWorkload(outDir: string): Map<string, RowComparison> {
+  const c = JSON.parse(readFileSync(join(outDir, 'comparison.json'), 'utf8')) as Comparison;
+  return new Map(c.rows.map((r) => [r.id, r]));
+}
+
+/** The layers outer-platform.sh computes here (what the launchers pass as VIRTAX_OUTER_PLATFORM). */
+export function outerLayers(): string {
+  return spawnSync(join(ROOT, 'scripts/outer-platform.sh'), { encoding: 'utf8' }).stdout;
+}
+
+/**
+ * One start of the guest that reports both what its launcher told it (VIRTAX_OUTER_PLATFORM) and what
+ * `virtax fingerprint --json` says inside: a boot of UML costs tens of seconds on a busy 2-core machine.
+ */
+export function guestSelfReport(guest: Guest): { outer: string; fingerprint: { platform: string; hypervisor: string | null; container: string | null } } {
+  const r = inGuest(guest, ['--', 'sh', '-c', `echo "$VIRTAX_OUTER_PLATFORM"; exec node ${BIN} fingerprint --json`]);
+  if (r.status !== 0) throw new Error(`${guest}: exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+  const nl = r.stdout.indexOf('\n');
+  return { outer: r.stdout.slice(0, nl), fingerprint: JSON.parse(r.stdout.slice(nl + 1)) as never };
+}
