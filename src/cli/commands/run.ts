@@ -13,6 +13,8 @@ import { loadResults, saveResults } from '../../results/io.js';
 import type { ResultsFile, Suite } from '../../types.js';
 import { registry } from '../../workloads/index.js';
 import { usesPeer } from '../../workloads/network.js';
+import { DEFAULT_BATCH_TIMEOUT_SECONDS, type UserTaskSpec } from '../../workloads/user.js';
+import { prepareUserTasks, withModules, withUserWorkloads } from '../../workloads/user-discover.js';
 import type { PeerAddress } from '../../workloads/types.js';
 import type { CliCommand } from '../command.js';
 import { checkCollectorUrl, uploadAfterRun } from './upload.js';
@@ -31,6 +33,10 @@ export interface RunArgs {
   peer?: string;
   upload?: string;
   token?: string;
+  /** A user's tinybench modules (repeatable): each task runs as `user.<name>`. */
+  workload?: string[];
+  /** Time limit per batch of a user task, seconds. */
+  workloadTimeout?: number;
 }
 
 /** The table printed at the end of a run (also used by `duel` for each side). */
@@ -83,6 +89,14 @@ function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; s
   };
 }
 
+/** The tasks of the --workload modules (none without), with the per-batch time limit checked. */
+export async function userTasksOf(modules: readonly string[], timeoutSeconds: number | undefined): Promise<UserTaskSpec[]> {
+  if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
+    throw new InputError('--workload-timeout: expected seconds, more than 0 and at most 3600');
+  }
+  return modules.length ? prepareUserTasks(modules, timeoutSeconds ?? DEFAULT_BATCH_TIMEOUT_SECONDS) : [];
+}
+
 /** Library-level run used by the CLI: selects workloads, runs, checkpoints to `out`. */
 export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile; out: string; interrupted: boolean }> {
   if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
@@ -92,7 +106,9 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
   const resume = args.resume ? loadResults(args.resume) : undefined;
   const suite: Suite = resume?.config.suite ?? args.suite;
   const only = resume?.config.onlyIds ?? (args.only?.length ? args.only.flatMap((s) => s.split(',')) : null);
-  const workloads = selectWorkloads(registry, suite, only);
+  const modules = args.workload?.length ? args.workload : (resume?.config.workloadModules ?? []);
+  const userTasks = await userTasksOf(modules, args.workloadTimeout);
+  const workloads = withUserWorkloads((ids) => selectWorkloads(registry, suite, ids), only, userTasks);
 
   let peer: PeerAddress | null = null;
   if (args.peer !== undefined) {
@@ -126,17 +142,17 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
       host,
       toolVersion: (await import('../../version.js')).VERSION,
       executor: new ChildProcessExecutor(),
-      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()) },
+      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ...(userTasks.length ? { userTasks } : {}) },
       ...(resume ? { resume } : {}),
       checkpoint: (f) => {
         if (!out) out = defaultOut(f.label, f.startedAt);
-        saveResults(out, f);
+        saveResults(out, withModules(f, modules));
       },
       onEvent: progress.onEvent,
       signal: ac.signal,
     });
     if (!out) out = defaultOut(file.label, file.startedAt);
-    saveResults(out, file);
+    saveResults(out, withModules(file, modules));
     return { file, out, interrupted: ac.signal.aborted };
   } finally {
     progress.stop();
@@ -164,10 +180,13 @@ export const runCommand: CliCommand = {
       .option('peer', { type: 'string', describe: 'HOST:PORT of a `virtax peer` for network workloads (default: a loopback peer started for the run)' })
       .option('upload', { type: 'string', describe: 'Collector URL to upload the results to at the end (the local file is kept)' })
       .option('token', { type: 'string', describe: 'Bearer token for --upload (default: $VIRTAX_TOKEN)' })
+      .option('workload', { type: 'string', array: true, describe: 'Your own tinybench module (repeatable): each task runs as user.<name> beside the built-ins (docs/workloads.md)' })
+      .option('workload-timeout', { type: 'number', describe: `Time limit per batch of a --workload task, seconds (default ${DEFAULT_BATCH_TIMEOUT_SECONDS})` })
       .example('virtax run --suite quick', 'smoke run, under 2 minutes')
       .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
       .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
       .example('virtax run --only net --peer 10.0.0.2:7878', 'network workloads against a peer on another host')
+      .example('virtax run --workload ./my-bench.mjs --only user cpu.int', 'your own tinybench tasks, with cpu.int as a reference')
       .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C'),
   run: async (args: RunArgs) => {
     const started = Date.now();
