@@ -4,6 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
+import { changedWorkloadModules } from '../results/workload-modules.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { envDiffs } from '../stats/compare.js';
@@ -25,6 +26,8 @@ export interface GateOptions {
   strict?: boolean;
   /** Compare across different CPU models or hypervisors. */
   allowEnvChange?: boolean;
+  /** Gate even when a user workload's module (`user.*`, run --workload) changed between baseline and current. */
+  allowChangedWorkloads?: boolean;
   seed?: number;
   resamples?: number;
   noisePct?: number;
@@ -63,6 +66,8 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   const baseline = loadBaseline(opts.baseline);
   const current = loadResults(opts.current);
   const base = baseline.pooled;
+  const changed = changedWorkloadModules(baseline.runs.map((r) => r.file), [current]);
+  if (changed && !opts.allowChangedWorkloads) throw new InputError(changed.replace('refusing to compare', 'refusing to gate'));
 
   const diffs = envDiffs(base.host, current.host);
   const guarded = guardedDiffs(base.host, current.host);

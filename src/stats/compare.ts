@@ -320,7 +320,13 @@ export function compareResults(base: ResultsFile, cand: ResultsFile, opts: Compa
   const diffs = envDiffs(base.host, cand.host);
   const warnings = fileWarnings(base, cand, diffs);
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
-  else if (!overall) warnings.push('no overall index: the given weights give no compared category a positive weight');
+  else if (!overall) {
+    warnings.push(
+      opts.weights
+        ? 'no overall index: the given weights give no compared category a positive weight'
+        : 'no overall index: only user.* workloads were compared (your own workloads join the index only when a profile weighs them)',
+    );
+  }
 
   return {
     schema: COMPARISON_SCHEMA,

@@ -1,6 +1,7 @@
 import { InputError } from '../../errors.js';
 import { comparisonCsv, comparisonJson, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
 import { loadResults, writeFileAtomic } from '../../results/io.js';
+import { changedWorkloadModules } from '../../results/workload-modules.js';
 import { compareResults, DEFAULTS } from '../../stats/compare.js';
 import type { CompareOptions } from '../../stats/types.js';
 import { withDistinctLabels } from '../../report/build.js';
@@ -23,6 +24,7 @@ export interface CompareArgs {
   seed: number;
   resamples: number;
   only?: string[];
+  allowChangedWorkloads?: boolean;
 }
 
 /** The two-host HTML report of one comparison (same renderer as `virtax report`). */
@@ -63,6 +65,7 @@ export const compareCommand: CliCommand = {
       .option('seed', { type: 'number', default: DEFAULTS.seed, describe: 'Seed of the bootstrap (same files + seed = same intervals)' })
       .option('resamples', { type: 'number', default: DEFAULTS.resamples, describe: 'Bootstrap resamples' })
       .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families' })
+      .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Compare even when a user.* workload ran from a changed module (run --workload)' })
       .example('virtax compare metal.json vm.json', 'how much slower the VM is, workload by workload')
       .example('virtax compare metal.json vm.json --noise 2% --markdown summary.md', 'coarser threshold, Markdown for a PR')
       .example('virtax compare a.json b.json --json > cmp.json', 'machine-readable'),
@@ -70,6 +73,8 @@ export const compareCommand: CliCommand = {
     const opts = compareOptionsOf(args);
     const base = loadResults(args.base);
     const cand = loadResults(args.cand);
+    const changed = changedWorkloadModules([base], [cand]);
+    if (changed && !args.allowChangedWorkloads) throw new InputError(changed);
     const c = compareResults(base, cand, opts);
     if (args.markdown) writeFileAtomic(args.markdown, comparisonMarkdown(c));
     if (args.csv) writeFileAtomic(args.csv, comparisonCsv(c));
