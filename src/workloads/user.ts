@@ -386,8 +386,57 @@ export function userWorkload(spec: UserTaskSpec): AnyWorkload {
   };
 }
 
+/** How a duel tells an agent about a user task (src/duel/protocol.ts): the module path as given and its hash. */
+export interface UserTaskOrder {
+  module: string;
+  sha256: string;
+  task: string | null;
+  problem: string | null;
+  unit: string;
+  better: Better;
+  scale: number;
+  batchTimeoutSeconds: number;
+}
+
+/** The order for a spec (duel side). */
+export function userTaskOrder(spec: UserTaskSpec): UserTaskOrder {
+  return {
+    module: spec.moduleShown,
+    sha256: spec.moduleSha256,
+    task: spec.task,
+    problem: spec.problem,
+    unit: spec.unit,
+    better: spec.better,
+    scale: spec.scale,
+    batchTimeoutSeconds: spec.batchTimeoutSeconds,
+  };
+}
+
+/**
+ * The spec an agent runs for an order (agent side): the module is found relative to the agent's directory and
+ * must have the same content as the duel's copy; otherwise the reason the round fails.
+ */
+export function specOfOrder(id: string, order: UserTaskOrder, cwd = process.cwd()): UserTaskSpec | string {
+  const modulePath = resolve(cwd, order.module);
+  if (!existsSync(modulePath)) return `${order.module}: no such file on this side`;
+  const sha = moduleSha256(modulePath);
+  if (sha !== order.sha256) return `${order.module} differs on this side (sha256 ${sha.slice(7, 19)}, the duel's ${order.sha256.slice(7, 19)})`;
+  return {
+    id,
+    modulePath,
+    moduleShown: order.module,
+    moduleSha256: order.sha256,
+    task: order.task,
+    problem: order.problem,
+    unit: order.unit,
+    better: order.better,
+    scale: order.scale,
+    batchTimeoutSeconds: order.batchTimeoutSeconds,
+  };
+}
+
 /** The workload for `id` from the user tasks the run carries in its context (round processes), or undefined. */
-export function userWorkloadFor(id: string, ctx: WorkloadContext): AnyWorkload | undefined {
+export function userWorkloadFor(id: string, ctx: Pick<WorkloadContext, 'userTasks'>): AnyWorkload | undefined {
   const spec = ctx.userTasks?.find((t) => t.id === id);
   return spec ? userWorkload(spec) : undefined;
 }
