@@ -2,7 +2,7 @@
  * `virtax run --workload` with broken modules: each problem (does not load, throws while loading, exports nothing
  * usable, throws in a task, hangs in a task synchronously or asynchronously, hangs while loading) becomes a `failed`
  * workload with a one-line reason, the good tasks beside them still run, and the run exits 1. A path that is no file
- * is bad usage (exit 2, one line). No timing is asserted: only statuses, reasons and exit codes.
+ * is bad usage (exit 2, one line). The good module lives outside any project and imports tinybench anyway. No timing is asserted: only statuses, reasons and exit codes.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,8 @@ function module(name: string, text: string): string {
 }
 
 const modules = {
-  good: module('good.mjs', 'let n = 0;\nexport default { count() { n++; } };\n'),
+  // Outside any project with tinybench installed: virtax lends its own copy to the module.
+  good: module('good.mjs', "import { Bench } from 'tinybench';\nlet n = 0;\nconst bench = new Bench();\nbench.add('count', () => { n++; });\nexport default bench;\n"),
   syntax: module('syntax.mjs', 'export default { oops( };\n'),
   throwsAtLoad: module('throws-at-load.mjs', "throw new Error('no database configured');\n"),
   nothing: module('nothing.mjs', 'export const answer = 42;\n'),

@@ -21,6 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { register } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -204,8 +205,32 @@ function tasksOf(mod: Record<string, unknown>): { tasks: LoadedTask[]; declared:
   return { tasks, declared };
 }
 
+/**
+ * A module hook that lets a user's module `import ... from 'tinybench'` without installing it: when its own
+ * resolution finds no tinybench, it gets virtax's copy (the one whose Bench is patched above).
+ */
+let hooked = false;
+function lendTinybench(): void {
+  if (hooked) return;
+  hooked = true;
+  let ours: string;
+  try {
+    ours = import.meta.resolve('tinybench');
+  } catch {
+    return;
+  }
+  const hooks = `export async function resolve(specifier, context, next) {
+    try { return await next(specifier, context); } catch (e) {
+      if (specifier === 'tinybench' && e && e.code === 'ERR_MODULE_NOT_FOUND') return { url: ${JSON.stringify(ours)}, shortCircuit: true };
+      throw e;
+    }
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hooks)}`);
+}
+
 /** Import a module (after patching tinybench so a Bench's tasks can be read) and return its tasks. */
 export async function loadTasks(modulePath: string): Promise<{ tasks: LoadedTask[]; declared: Record<string, unknown> }> {
+  lendTinybench();
   await patchTinybenchFor(modulePath);
   let mod: Record<string, unknown>;
   try {
