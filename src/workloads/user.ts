@@ -378,7 +378,7 @@ export function userWorkload(spec: UserTaskSpec): AnyWorkload {
     },
     async batch(state: UserState, operations: number): Promise<void> {
       const { task, watchdog } = state;
-      const why = `${task.name}: a batch of ${operations} calls did not finish within ${limit} s (time limit per batch)`;
+      const why = `${task.name}: a batch of ${operations} call${operations === 1 ? '' : 's'} did not finish within ${limit} s (time limit per batch)`;
       watchdog.arm(limit + 1, why);
       const { fn, opts, self } = task;
       const run = async () => {
