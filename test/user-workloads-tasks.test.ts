@@ -11,7 +11,8 @@ import { parseOrder } from '../src/duel/protocol.js';
 import { rowWeights } from '../src/stats/overall.js';
 import type { AnyWorkload } from '../src/workloads/types.js';
 import { discoverHere, moduleSha256, slugOf, specOfOrder, specsOf, unitOf, userTaskOrder, userWorkload, type UserTaskSpec } from '../src/workloads/user.js';
-import { withUserWorkloads } from '../src/workloads/user-discover.js';
+import { checkResumable, withUserWorkloads } from '../src/workloads/user-discover.js';
+import type { ResultsFile } from '../src/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-user-tasks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -123,6 +124,13 @@ describe('user tasks in a run', () => {
     expect(ids(withUserWorkloads(builtin, ['user'], specs))).toEqual(['user.a', 'user.b']);
     expect(ids(withUserWorkloads(builtin, ['user.b', 'mem'], specs))).toEqual(['picked:mem', 'user.b']);
     expect(ids(withUserWorkloads(builtin, ['cpu'], []))).toEqual(['picked:cpu']);
+  });
+
+  it('--resume refuses a module whose content changed since the interrupted run', () => {
+    const row = { id: 'user.a', category: 'user', title: 'a', unit: 'ops/s', better: 'higher', status: 'ok', params: { moduleSha256: 'sha256:old' }, summary: {}, rounds: [] };
+    const file = { workloads: [row] } as unknown as ResultsFile;
+    expect(() => checkResumable(file, [spec('user.a')])).toThrow('--resume: b.mjs changed since the interrupted run (user.a); start a new run');
+    expect(() => checkResumable(file, [{ ...spec('user.a'), moduleSha256: 'sha256:old' }])).not.toThrow();
   });
 
   it('the user category weighs nothing in the default overall index, and what a profile gives it', () => {

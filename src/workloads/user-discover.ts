@@ -100,3 +100,17 @@ export function withModules(file: ResultsFile, modules: readonly string[]): Resu
   if (modules.length) file.config.workloadModules = [...modules];
   return file;
 }
+
+/**
+ * A run being resumed must go on with the same module content: the rounds it holds came from the module as it
+ * was. Throws (one line, exit 2) when a task's module hash now differs from the one its rows recorded.
+ */
+export function checkResumable(resume: ResultsFile, specs: readonly UserTaskSpec[]): void {
+  for (const w of resume.workloads) {
+    if (w.status !== 'ok' || w.category !== 'user') continue;
+    const spec = specs.find((s) => s.id === w.id);
+    if (spec && typeof w.params.moduleSha256 === 'string' && w.params.moduleSha256 !== spec.moduleSha256) {
+      throw new InputError(`--resume: ${spec.moduleShown} changed since the interrupted run (${w.id}); start a new run`);
+    }
+  }
+}

@@ -14,7 +14,7 @@ import type { ResultsFile, Suite } from '../../types.js';
 import { registry } from '../../workloads/index.js';
 import { usesPeer } from '../../workloads/network.js';
 import { DEFAULT_BATCH_TIMEOUT_SECONDS, type UserTaskSpec } from '../../workloads/user.js';
-import { prepareUserTasks, withModules, withUserWorkloads } from '../../workloads/user-discover.js';
+import { checkResumable, prepareUserTasks, withModules, withUserWorkloads } from '../../workloads/user-discover.js';
 import type { PeerAddress } from '../../workloads/types.js';
 import type { CliCommand } from '../command.js';
 import { checkCollectorUrl, uploadAfterRun } from './upload.js';
@@ -108,6 +108,7 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
   const only = resume?.config.onlyIds ?? (args.only?.length ? args.only.flatMap((s) => s.split(',')) : null);
   const modules = args.workload?.length ? args.workload : (resume?.config.workloadModules ?? []);
   const userTasks = await userTasksOf(modules, args.workloadTimeout);
+  if (resume) checkResumable(resume, userTasks);
   const workloads = withUserWorkloads((ids) => selectWorkloads(registry, suite, ids), only, userTasks);
 
   let peer: PeerAddress | null = null;
