@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseOrder } from '../src/duel/protocol.js';
+import { handleLine, type AgentDeps } from '../src/probes/agent.js';
+import type { Executor, RoundRequest } from '../src/probes/executor.js';
 import { rowWeights } from '../src/stats/overall.js';
 import type { AnyWorkload } from '../src/workloads/types.js';
 import { discoverHere, moduleSha256, slugOf, specOfOrder, specsOf, unitOf, userTaskOrder, userWorkload, type UserTaskSpec } from '../src/workloads/user.js';
@@ -156,5 +158,25 @@ describe('user tasks in a duel', () => {
     expect(specOfOrder(s!.id, order, dir)).toMatchObject({ id: s!.id, modulePath: benchModule, task: 'Parse JSON!' });
     expect(specOfOrder(s!.id, order, tmpdir())).toBe('bench.mjs: no such file on this side');
     expect(specOfOrder(s!.id, { ...order, sha256: `sha256:${'1'.repeat(64)}` }, dir)).toMatch(/^bench\.mjs differs on this side \(sha256 [0-9a-f]{12}, the duel's 111111111111\)$/);
+  });
+
+  it('an agent runs a userTask round with the task in its round context, and fails it when the module differs', async () => {
+    const [s] = await specsFor(benchModule);
+    const seen: RoundRequest[] = [];
+    const executor: Executor = {
+      runRound: async (req) => {
+        seen.push(req);
+        return { status: 'failed', reason: 'fake executor' };
+      },
+    };
+    const deps: AgentDeps = { executor, fingerprint: async () => ({}) as never, ctx: { peer: null, scratchDir: dir, ioDir: dir }, toolVersion: '0', log: () => {} };
+    const plan = { targetBatchSeconds: 0.01, roundSeconds: 0.1, minBatches: 1, maxBatches: 5 };
+    const order = (u: object) => JSON.stringify({ v: 1, id: 1, op: 'round', workload: s!.id, suite: 'quick', plan, userTask: u });
+    const ok = await handleLine(order(userTaskOrder(s!)), deps);
+    expect(ok.reply).toMatchObject({ ok: true, result: { status: 'failed', reason: 'fake executor' } });
+    expect(seen[0]?.ctx.userTasks?.map((t) => [t.id, t.task, t.modulePath])).toEqual([[s!.id, 'Parse JSON!', benchModule]]);
+    const differs = await handleLine(order({ ...userTaskOrder(s!), sha256: `sha256:${'2'.repeat(64)}` }), deps);
+    expect(differs.reply).toMatchObject({ ok: true, result: { status: 'failed', reason: expect.stringMatching(/differs on this side/) } });
+    expect(seen).toHaveLength(1);
   });
 });
