@@ -10,6 +10,7 @@ const unit = [
   'test/stats-*.test.ts',
   'test/compare-golden.test.ts',
   'test/compare-edge-cases.test.ts',
+  'test/compare-replicate-runs.test.ts',
   'test/changepoint-*.test.ts',
   'test/gate-decide.test.ts',
   'test/gate-exporters.test.ts',

@@ -11,7 +11,7 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/record/${name
 function app(rates: Partial<Record<OperationClass, number>>, syscalls: 'strace' | null = 'strace'): AppProfile {
   const all = Object.fromEntries(OPERATION_CLASSES.map((c) => [c, rates[c] ?? 0])) as Record<OperationClass, number>;
   return {
-    schema: APP_SCHEMA, name: 'synthetic-app', command: ['app'], pid: null, startedAt: '2026-11-30T08:00:00.000Z', wallSeconds: 10, exitCode: 0,
+    schema: APP_SCHEMA, name: 'synthetic-app', command: ['app'], pid: null, startedAt: '2026-11-30T08:00:00.000Z', wallSeconds: 10, ownSeconds: 10, exitCode: 0,
     host: { hostname: 'h', kernel: '6.1', platform: 'vm' },
     method: { sampler: 'procfs', intervalMs: 100, syscalls, notes: [] },
     totals: { cpuUserSeconds: 0, cpuSystemSeconds: 0, minorFaults: 0, majorFaults: 0, voluntarySwitches: 0, involuntarySwitches: 0, readSyscalls: 0, writeSyscalls: 0, readBytes: 0, writeBytes: 0, processes: 0, runDelaySeconds: 0 },
@@ -63,6 +63,11 @@ describe('predicted slowdown of an application (additive per-operation costs)', 
     expect(h?.slowdownPct.hi).toBeCloseTo(12 + 0.5, 9);
     expect(h?.dominant).toMatch(/^100% of the predicted \+10\.0% is stat calls/);
     expect(h?.hosts).toEqual({ point: 440, lo: 430, hi: 450 });
+    const unpriced = predictApp(app({ stat: 1_000_000 }), [c], 'base', 400, { perHost: { base: 100 }, unit: 'USD/month' });
+    expect(unpriced.hosts[0]?.fleetCost).toBeNull();
+    expect(unpriced.notes.join(' ')).toMatch(/no cost given for cand.*today: 400 base hosts = 40,000 USD\/month/);
+    const priced = predictApp(app({ stat: 1_000_000 }), [c], 'base', 400, { perHost: { base: 100, cand: 90 }, unit: 'USD/month' });
+    expect(priced.hosts[0]?.fleetCost).toEqual({ point: 440 * 90, lo: 432 * 90, hi: 448 * 90, unit: 'USD/month' });
   });
   it('a class whose workload was not compared is listed as not priced, never guessed', () => {
     const c = comparisonOf([comparedRow('cpu.int', { point: 5, lo: 4, hi: 6 })]);

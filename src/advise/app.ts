@@ -5,7 +5,7 @@
  *
  * Model (additive per-operation costs): every operation of class c costs the baseline b_c seconds (the
  * median figure of the workload that prices c) and the candidate b_c·r_c, where r_c = 1 + overhead_c/100
- * is the comparison's cost ratio. Per second of the application's wall time the candidate adds
+ * is the comparison's cost ratio. Per second of the application's own time (wall time less run-queue waits, src/record/types.ts) the candidate adds
  * Σ_c rate_c·b_c·(r_c − 1) seconds, and user CPU time grows by rate_cpu·(r_cpu − 1); the predicted slowdown
  * is that sum, in percent. Assumptions: the application is serial in these costs (no overlap hides them),
  * contention does not change, and each workload's per-operation cost stands for the application's
@@ -49,13 +49,13 @@ export function secondsPerOp(row: Pick<Compared, 'unit' | 'better'>, median: num
 export interface ClassContribution {
   operationClass: OperationClass;
   workload: string;
-  /** Operations per second of the application's wall time (cpu: CPU seconds per second). */
+  /** Operations per second of the application's own time (cpu: CPU seconds per second). */
   rate: number;
   /** Cost ratio candidate/baseline of the pricing workload, with its interval. */
   costRatio: { point: number; lo: number; hi: number };
   /** Seconds per operation on the baseline (null for cpu, which is priced by its ratio alone). */
   baseSecondsPerOp: number | null;
-  /** What this class adds to the application's time, percent of its wall time. */
+  /** What this class adds to the application's time, percent of its own time. */
   addedPct: Estimate;
   /** Share of the predicted slowdown, percent (null when the prediction is 0). */
   sharePct: number | null;
@@ -73,11 +73,13 @@ export interface AppHostPrediction {
   dominant: string | null;
   /** Hosts needed for the throughput of `fleet` baseline hosts (null without a fleet size). */
   hosts: { point: number; lo: number; hi: number } | null;
+  /** hosts x this host's cost (null without a fleet size or a cost for this label). */
+  fleetCost: { point: number; lo: number; hi: number; unit: string | null } | null;
 }
 
 export interface AppPrediction {
   schema: 'virtax.app-prediction/v1';
-  app: { name: string; wallSeconds: number; syscalls: 'strace' | null; notes: string[] };
+  app: { name: string; wallSeconds: number; ownSeconds: number; syscalls: 'strace' | null; notes: string[] };
   baseline: string;
   fleet: number | null;
   hosts: AppHostPrediction[];
@@ -97,7 +99,13 @@ const WHY: Partial<Record<OperationClass, string>> = {
 };
 
 /** Predict the application's slowdown on each candidate host. */
-export function predictApp(app: AppProfile, comparisons: Comparison[], baseline: string, fleet: number | null): AppPrediction {
+export interface FleetCosts {
+  /** Cost of one host, keyed by results label. */
+  perHost: Record<string, number>;
+  unit: string | null;
+}
+
+export function predictApp(app: AppProfile, comparisons: Comparison[], baseline: string, fleet: number | null, costs: FleetCosts | null = null): AppPrediction {
   const notes: string[] = [];
   if (!app.method.syscalls) notes.push('the recording has no syscall mix (record with --syscalls): only read/write syscalls, faults, spawns, switches and CPU are priced');
   const hosts = comparisons.map((c): AppHostPrediction => {
@@ -154,16 +162,28 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
       unpriced,
       dominant,
       hosts: fleet ? { point: hostsFor(fleet, slowdownPct.point), lo: hostsFor(fleet, slowdownPct.lo), hi: hostsFor(fleet, slowdownPct.hi) } : null,
+      fleetCost: null,
     };
   });
-  return { schema: 'virtax.app-prediction/v1', app: { name: app.name, wallSeconds: app.wallSeconds, syscalls: app.method.syscalls, notes: app.method.notes }, baseline, fleet, hosts, notes };
+  for (const h of hosts) {
+    const cost = costs?.perHost[h.label];
+    if (h.hosts && cost !== undefined) h.fleetCost = { point: h.hosts.point * cost, lo: h.hosts.lo * cost, hi: h.hosts.hi * cost, unit: costs?.unit ?? null };
+  }
+  const baseCost = costs?.perHost[baseline];
+  const baselineCost = fleet && baseCost !== undefined ? fleet * baseCost : null;
+  if (costs && fleet) {
+    const missing = [baseline, ...hosts.map((h) => h.label)].filter((l) => costs.perHost[l] === undefined);
+    if (missing.length) notes.push(`no cost given for ${missing.join(', ')}`);
+  }
+  if (baselineCost !== null) notes.push(`today: ${fleet} ${baseline} hosts = ${baselineCost.toLocaleString('en-US')}${costs?.unit ? ` ${costs.unit}` : ''}`);
+  return { schema: 'virtax.app-prediction/v1', app: { name: app.name, wallSeconds: app.wallSeconds, ownSeconds: app.ownSeconds, syscalls: app.method.syscalls, notes: app.method.notes }, baseline, fleet, hosts, notes };
 }
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
 
 /** The prediction as plain text. */
 export function formatAppPrediction(p: AppPrediction): string {
-  const lines = [`Predicted slowdown of "${p.app.name}" (recorded for ${p.app.wallSeconds.toFixed(1)} s) against ${p.baseline}`, ''];
+  const lines = [`Predicted slowdown of "${p.app.name}" (recorded for ${p.app.wallSeconds.toFixed(1)} s, ${p.app.ownSeconds.toFixed(1)} s its own) against ${p.baseline}`, ''];
   for (const h of p.hosts) {
     lines.push(`${h.label}  [${h.platform}]`);
     lines.push(`  slowdown     ${pct(h.slowdownPct.point)} (${Math.round(h.slowdownPct.level * 100)}% interval ${pct(h.slowdownPct.lo)} to ${pct(h.slowdownPct.hi)})`);
@@ -174,6 +194,10 @@ export function formatAppPrediction(p: AppPrediction): string {
     }
     for (const u of h.unpriced) lines.push(`  not priced   ${u.operationClass} (${u.rate.toFixed(0)}/s): ${u.reason}`);
     if (h.hosts && p.fleet) lines.push(`  hosts        ${h.hosts.point} for the work of ${p.fleet} (${h.hosts.lo}-${h.hosts.hi})`);
+    if (h.fleetCost) {
+      const u = h.fleetCost.unit ? ` ${h.fleetCost.unit}` : '';
+      lines.push(`  cost         ${h.fleetCost.point.toLocaleString('en-US')}${u} (${h.fleetCost.lo.toLocaleString('en-US')} - ${h.fleetCost.hi.toLocaleString('en-US')})`);
+    }
     lines.push('');
   }
   for (const n of p.notes) lines.push(`Note: ${n}`);

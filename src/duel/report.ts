@@ -30,6 +30,9 @@ export function formatDuelTable(c: Comparison): string {
   );
   const lines = [table, `positive = B is worse (slower); noise threshold ±${c.settings.noisePct}%; medians of round figures`];
   if (c.overall) lines.push(`overall (geometric mean, equal weight per category): ${pct(c.overall.overheadPct.point)} [${pct(c.overall.overheadPct.lo)}, ${pct(c.overall.overheadPct.hi)}]`);
+  // Why a verdict was withheld or an interval adjusted belongs in the table, not only in the JSON.
+  const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.filter((n) => !n.startsWith('paired: ')).map((n) => `  ${r.id}: ${n}`) : []));
+  if (notes.length) lines.push('notes:', ...notes);
   for (const d of c.envDiffs) lines.push(`differs: ${d.field}: A ${d.base} / B ${d.cand}`);
   for (const w of c.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');

@@ -1,7 +1,9 @@
 /**
- * Gate baselines: one results file, or a directory of earlier runs of the same host class whose rounds are
- * pooled per workload. Pooling gives the gate more rounds of the baseline (a narrower interval) and
- * averages out one unlucky night; every pooled file must be valid, or the gate refuses it by name.
+ * Gate baselines: one results file, or a directory (or list) of earlier runs of the same host class. The
+ * gate compares the runs themselves as replicate runs (runs as the top level, stats/runs.ts), so their
+ * run-to-run variation widens the interval instead of being hidden by pooling their rounds; the pooled
+ * file built here only describes the baseline (statuses per workload, medians over all rounds, label and
+ * host). Every file must be valid, or the gate refuses it by name.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

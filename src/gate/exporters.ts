@@ -65,23 +65,22 @@ function headline(g: GateResult): string {
   return `PASS: all ${judged} workloads are below their max regression`;
 }
 
-/** Which interval methods the judged rows used (DESIGN.md: say which). */
+/** Which interval methods the judged rows used and at what level (DESIGN.md: say which). */
 export function methodsNote(g: GateResult): string {
   const judged = g.rows.filter(isJudged);
-  const bca = judged.filter((r) => r.row.overheadPct.method === 'bca').length;
-  const parts = [bca ? `BCa for ${bca}` : '', judged.length - bca ? `percentile for ${judged.length - bca}` : ''].filter(Boolean);
-  const simultaneous =
-    judged.length > 1
-      ? `${levelPct(g.confidence)} simultaneous over ${judged.length} workloads (each ${levelPct(g.comparison.settings.level)}, Bonferroni)`
-      : levelPct(g.comparison.settings.level);
-  return `bootstrap intervals ${simultaneous}: ${parts.join(', ') || 'none'}; ${g.comparison.settings.resamples} resamples, seed ${g.comparison.settings.seed}`;
+  const counts = new Map<string, number>();
+  for (const r of judged) counts.set(r.row.overheadPct.method, (counts.get(r.row.overheadPct.method) ?? 0) + 1);
+  const names: Record<string, string> = { bca: 'BCa', percentile: 'percentile', 'runs-t': 't across runs', 'runs-bootstrap': 'bootstrap of runs', walsh: 'Walsh' };
+  const parts = [...counts].map(([m, n]) => `${names[m] ?? m} for ${n}`);
+  const fcr = g.fcr && g.fcr.level !== g.confidence ? `; the ${g.fcr.selected} of ${g.fcr.judged} above their max regression re-judged at ${levelPct(g.fcr.level)} (false-coverage-rate adjusted, Benjamini-Yekutieli)` : '';
+  return `intervals ${levelPct(g.confidence)} per workload${fcr}: ${parts.join(', ') || 'none'}; ${g.comparison.settings.resamples} resamples, seed ${g.comparison.settings.seed}`;
 }
 
 function baselineLine(g: GateResult): string {
   const n = g.baseline.files.length;
   return n === 1
     ? `baseline ${g.baseline.label} (${g.baseline.files[0] ?? g.baseline.source})`
-    : `baseline ${g.baseline.label} (${n} runs pooled from ${g.baseline.source})`;
+    : `baseline ${g.baseline.label} (${n} replicate runs from ${g.baseline.source})`;
 }
 
 /** The terminal table with a headline, the baseline, notes and warnings. */

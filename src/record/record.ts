@@ -322,7 +322,10 @@ export async function recordApp(opts: RecordOptions): Promise<AppProfile> {
     processes,
     runDelaySeconds: t.waitSeconds,
   };
-  const per = (n: number) => (wallSeconds > 0 ? n / wallSeconds : 0);
+  const cpuSeconds = totals.cpuUserSeconds + totals.cpuSystemSeconds;
+  const ownSeconds = Math.min(wallSeconds, Math.max(wallSeconds - totals.runDelaySeconds, cpuSeconds));
+  if (totals.runDelaySeconds > 0.1 * wallSeconds) notes.push(`the host was busy: the application waited ${totals.runDelaySeconds.toFixed(2)} s of ${wallSeconds.toFixed(2)} s for a CPU; rates are per second of its own time (${ownSeconds.toFixed(2)} s)`);
+  const per = (n: number) => (ownSeconds > 0 ? n / ownSeconds : 0);
   const rates = Object.fromEntries(OPERATION_CLASSES.map((c) => [c, 0])) as Record<OperationClass, number>;
   rates.cpu = per(totals.cpuUserSeconds);
   rates['page-fault'] = per(totals.minorFaults);
@@ -340,6 +343,7 @@ export async function recordApp(opts: RecordOptions): Promise<AppProfile> {
     pid: opts.pid ?? null,
     startedAt,
     wallSeconds,
+    ownSeconds,
     exitCode,
     host: { hostname: opts.host.hostname ?? hostname(), kernel: opts.host.kernel, platform: opts.host.platform },
     method: { sampler: 'procfs', intervalMs, syscalls: mix ? 'strace' : null, notes },

@@ -45,8 +45,14 @@ export interface AppProfile {
   /** The process attached to (null when virtax started the command). */
   pid: number | null;
   startedAt: string;
-  /** Wall time of the recording, seconds: every rate is per second of it. */
+  /** Wall time of the recording, seconds. */
   wallSeconds: number;
+  /**
+   * The application's own time, seconds: wall time less the time its tasks waited on a run queue for a
+   * CPU that other work held (never below its CPU time, never above the wall time). Every rate is per
+   * second of it, so a recording made on a busy host does not read as a slower, lighter application.
+   */
+  ownSeconds: number;
   /** Exit status of the command, when virtax started it and it ended. */
   exitCode: number | null;
   /** Where the recording ran: host name, kernel and platform as the fingerprint says. */
@@ -63,6 +69,6 @@ export interface AppProfile {
   totals: AppTotals;
   /** The full syscall mix from `strace -c -f` (only with --syscalls). */
   syscalls: Record<string, SyscallCount> | null;
-  /** Operations per second of wall time for each class (cpu: user CPU seconds per second). */
+  /** Operations per second of own time for each class (cpu: user CPU seconds per second). */
   rates: Record<OperationClass, number>;
 }

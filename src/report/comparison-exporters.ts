@@ -28,9 +28,10 @@ export function formatP(p: number): string {
   return p.toFixed(3);
 }
 
-function verdictText(r: Compared): string {
+function verdictText(r: Compared, c: Comparison): string {
   if (r.verdict === 'inconclusive') return r.roundsToSettle !== null ? `inconclusive (~${r.roundsToSettle} rounds)` : 'inconclusive';
-  return r.verdict;
+  // With one run per side a verdict speaks about those two runs, not the platforms (Comparison.scope).
+  return c.scope?.covers === 'these-runs' ? `${r.verdict} (these 2 runs)` : r.verdict;
 }
 
 function ratioText(e: Estimate | null, point: number | null = null): string {
@@ -47,8 +48,22 @@ function noiseLines(n: NoiseComparison): string[] {
   ];
 }
 
+const METHOD_NAMES: Record<Estimate['method'], string> = {
+  percentile: 'percentile bootstrap',
+  bca: 'BCa bootstrap',
+  'runs-t': 't across runs',
+  'runs-bootstrap': 'bootstrap of runs, rounds and batches',
+  walsh: 'Walsh-average',
+};
+
+/** The largest Monte Carlo error of the bootstrap bounds, when there is one to state. */
+function mcNote(c: Comparison): string {
+  const mc = c.rows.flatMap((r) => (r.status === 'compared' && r.overheadPct.mcError !== undefined ? [r.overheadPct.mcError] : []));
+  return mc.length ? `, Monte Carlo error of the bounds <= ${Math.max(...mc).toFixed(2)} points` : '';
+}
+
 function methodsUsed(c: Comparison): string {
-  const ms = new Set(c.rows.filter((r): r is Compared => r.status === 'compared').map((r) => r.overheadPct.method));
+  const ms = new Set(c.rows.filter((r): r is Compared => r.status === 'compared').map((r) => METHOD_NAMES[r.overheadPct.method]));
   return [...ms].join('/') || 'none';
 }
 
@@ -59,11 +74,11 @@ export const comparisonTable: ComparisonExporter = (c) => {
   if (c.warnings.length) out.push('');
   out.push(`base:      ${c.base.label} (${c.base.host.platform}${c.base.host.hypervisor ? `/${c.base.host.hypervisor}` : ''}, ${c.base.host.hostname})`);
   out.push(`candidate: ${c.cand.label} (${c.cand.host.platform}${c.cand.host.hypervisor ? `/${c.cand.host.hypervisor}` : ''}, ${c.cand.host.hostname})`);
-  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)} bootstrap, ${c.settings.resamples} resamples, seed ${c.settings.seed}); noise threshold ±${c.settings.noisePct}%`);
+  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)}; ${c.settings.resamples} resamples, seed ${c.settings.seed}${mcNote(c)}); noise threshold ±${c.settings.noisePct}%`);
   out.push('');
   const rows = c.rows.map((r) =>
     r.status === 'compared'
-      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, formatOverhead(r.overheadPct), formatP(r.pValue), formatP(r.qValue), verdictText(r)]
+      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, formatOverhead(r.overheadPct), formatP(r.pValue), formatP(r.qValue), verdictText(r, c)]
       : [r.id, '', '', '', '', '', `not compared: ${r.reason}`],
   );
   out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left']));
@@ -96,7 +111,7 @@ export const comparisonMarkdown: ComparisonExporter = (c) => {
   out.push('| workload | base median | cand median | overhead % [interval] | p | q | verdict |', '|---|---:|---:|---:|---:|---:|---|');
   for (const r of c.rows) {
     if (r.status === 'compared') {
-      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r)} |`);
+      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
     } else out.push(`| ${r.id} |  |  |  |  |  | not compared: ${escapeMarkdown(r.reason)} |`);
   }
   if (c.noise) out.push('', '**Noise**', '', ...noiseLines(c.noise).map((l) => `- ${l.trim()}`));

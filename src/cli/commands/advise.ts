@@ -1,6 +1,6 @@
 /** `virtax advise RESULTS... --profile P.json`: where an application should run, and what it costs. */
 import { advise, formatAdvice } from '../../advise/advise.js';
-import { APP_WORKLOADS, formatAppPrediction, predictApp, type AppPrediction } from '../../advise/app.js';
+import { APP_WORKLOADS, formatAppPrediction, predictApp, type AppPrediction, type FleetCosts } from '../../advise/app.js';
 import { loadAppProfile } from '../../record/io.js';
 import { compareOptionsFor, loadProfile } from '../../advise/profile.js';
 import type { Advice } from '../../advise/types.js';
@@ -17,6 +17,8 @@ export interface AdviseArgs {
   profile?: string;
   app?: string;
   fleet?: number;
+  cost?: string[];
+  costUnit?: string;
   baseline?: string;
   noise: string | number;
   seed?: number;
@@ -53,6 +55,18 @@ export function adviceFrom(args: AdviseArgs & { profile: string }, compare: Comp
   return adviceForProfile(set, args.profile, compare);
 }
 
+/** `--cost LABEL=N` (repeatable) as costs per host. */
+function costsFrom(cost: string[] | undefined, unit: string | undefined): FleetCosts | null {
+  if (!cost?.length) return null;
+  const perHost: Record<string, number> = {};
+  for (const c of cost) {
+    const m = /^(.+)=(\d+(?:\.\d+)?)$/.exec(String(c));
+    if (!m) throw new InputError(`--cost: expected LABEL=NUMBER (got "${c}")`);
+    perHost[m[1] as string] = Number(m[2]);
+  }
+  return { perHost, unit: unit ?? null };
+}
+
 /** The predicted slowdown of a recorded application on every host (src/advise/app.ts). */
 export function appPredictionFrom(args: AdviseArgs & { app: string }, compare: CompareFn): AppPrediction {
   const app = loadAppProfile(args.app);
@@ -60,7 +74,7 @@ export function appPredictionFrom(args: AdviseArgs & { app: string }, compare: C
   const set = hostSetFrom(args);
   if (set.files.length < 2) throw new InputError('advise --app needs the baseline and at least one other results file');
   const comparisons = compareAgainst(set.files, set.base, compare, { ...set.opts, onlyIds: APP_WORKLOADS });
-  return predictApp(app, comparisons, set.base.label, args.fleet ?? null);
+  return predictApp(app, comparisons, set.base.label, args.fleet ?? null, costsFrom(args.cost, args.costUnit));
 }
 
 export const adviseCommand: CliCommand = {
@@ -72,13 +86,15 @@ export const adviseCommand: CliCommand = {
       .option('profile', { type: 'string', describe: 'Application profile JSON (schema/profile.v1.json; examples/profiles/)' })
       .option('app', { type: 'string', describe: 'A recorded application (virtax record): predict its slowdown on each host' })
       .option('fleet', { type: 'number', describe: 'With --app: hosts of the baseline kind the application needs today' })
+      .option('cost', { type: 'string', array: true, describe: 'With --app --fleet: cost of one host, LABEL=N (repeatable)' })
+      .option('cost-unit', { type: 'string', describe: 'Unit of --cost (e.g. USD/month)' })
       .conflicts('profile', 'app')
       .check((a) => {
         if (!a.profile && !a.app) throw new InputError('give --profile P.json (category weights) or --app app.json (virtax record)');
         return true;
       })
       .example('virtax advise metal.json vm.json --profile examples/profiles/database.json', 'placement advice for a hand-written profile')
-      .example('virtax advise metal.json gvisor.json uml.json --app app.json --fleet 40', "predicted slowdown of a recorded application, and the hosts it needs")
+      .example('virtax advise host.json gvisor.json --app app.json --fleet 40 --cost host=310 --cost gvisor=280 --cost-unit USD/month', "predicted slowdown of a recorded application, and the hosts it needs")
       .option('baseline', { type: 'string', describe: 'Label of the baseline results file (default: the first file)' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold δ' })
       .option('seed', { type: 'number', describe: 'Bootstrap seed (default 1)' })

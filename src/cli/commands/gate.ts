@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../../results/io.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
 interface GateArgs {
-  baseline: string;
+  baseline: string | string[];
   current: string;
   maxRegression?: string;
   config?: string;
@@ -30,7 +30,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
     describe: 'CI gate: fail on a regression beyond --max-regression, never on noise (exit 0 pass, 1 regression, 2 bad input, 3 inconclusive under --strict)',
     builder: (y) =>
       y
-        .option('baseline', { type: 'string', demandOption: true, describe: 'Baseline: a results file, or a directory of earlier runs of the same host class (pooled)' })
+        .option('baseline', { type: 'string', demandOption: true, describe: 'Baseline: a results file, a directory of earlier runs of the same host class, or several results files; several runs are compared as replicate runs', array: true })
         .option('current', { type: 'string', demandOption: true, describe: 'Results file of the run to judge' })
         .option('max-regression', { type: 'string', describe: 'Largest tolerated overhead, e.g. 5% (default: the config, else 5%)' })
         .option('config', { type: 'string', describe: 'Gate config (virtax.gate.json): default and per-workload max regression, ids to ignore' })
@@ -43,9 +43,9 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         .option('json', { type: 'boolean', default: false, describe: 'Print the gate result as JSON instead of the table' })
         .option('seed', { type: 'number', default: 1, describe: 'Bootstrap seed (same files and seed, same intervals)' })
         .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10000)' })
-        .option('confidence', { type: 'string', describe: "Family-wise confidence of the intervals over all judged workloads (default 95%; each workload's interval is Bonferroni-adjusted)" })
+        .option('confidence', { type: 'string', describe: "Confidence level of each workload's interval (default 90%, chosen from the simulated table in docs/gate.md); the intervals of workloads above their max regression are false-coverage-rate adjusted (Benjamini-Yekutieli) before they fail" })
         .option('noise', { type: 'string', describe: "Noise threshold of the comparison's verdict column (default 1%)" })
-        .example('virtax gate --baseline baselines/ci-kvm --current current.json', 'gate against pooled earlier runs, 5% max regression')
+        .example('virtax gate --baseline baselines/ci-kvm --current current.json', 'gate against earlier runs (replicate runs), 5% max regression')
         .example('virtax gate --baseline base.json --current cur.json --max-regression 3% --strict --junit junit.xml', 'stricter gate with a JUnit report'),
     run: async (args: GateArgs) => {
       if (args.resamples !== undefined && (!Number.isInteger(args.resamples) || args.resamples < 100)) {
@@ -53,7 +53,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
       }
       if (!Number.isInteger(args.seed)) throw new InputError('--seed: expected a whole number');
       const opts: GateOptions = {
-        baseline: args.baseline,
+        baseline: Array.isArray(args.baseline) && args.baseline.length === 1 ? (args.baseline[0] as string) : args.baseline,
         current: args.current,
         strict: args.strict ?? false,
         allowEnvChange: args.allowEnvChange ?? false,

@@ -1,5 +1,5 @@
 /** Every CLI command. Adding a command means adding its file and one line here. */
-import { compareResults } from '../../stats/compare.js';
+import { compareRunSets } from '../../stats/compare.js';
 import type { CliCommand } from '../command.js';
 import { adviseCommand } from './advise.js';
 import { agentCommand } from './agent.js';
@@ -22,7 +22,7 @@ export const commands: CliCommand[] = [
   fingerprintCommand,
   runCommand,
   compareCommand,
-  makeGateCommand(compareResults),
+  makeGateCommand(compareRunSets),
   baselineCommand,
   reportCommand,
   adviseCommand,

@@ -21,7 +21,7 @@ export function formatAppProfile(p: AppProfile, out: string | undefined): string
   const r = p.rates;
   const t = p.totals;
   const lines = [
-    `${p.name}: ${p.wallSeconds.toFixed(2)} s${p.exitCode !== null ? `, exit ${p.exitCode}` : ''}${p.method.syscalls ? ', syscall mix from strace' : ''}`,
+    `${p.name}: ${p.wallSeconds.toFixed(2)} s wall, ${p.ownSeconds.toFixed(2)} s own${p.exitCode !== null ? `, exit ${p.exitCode}` : ''}${p.method.syscalls ? ', syscall mix from strace' : ''}`,
     `  cpu            ${t.cpuUserSeconds.toFixed(2)} s user, ${t.cpuSystemSeconds.toFixed(2)} s system (${r.cpu.toFixed(2)} CPU s/s user)`,
     `  page faults    ${t.minorFaults} minor, ${t.majorFaults} major (${r['page-fault'].toFixed(0)}/s)`,
     `  read/write     ${t.readSyscalls + t.writeSyscalls} calls (${r['read-write'].toFixed(0)}/s), ${t.readBytes + t.writeBytes} bytes`,

@@ -37,6 +37,14 @@ export interface RunArgs {
   workload?: string[];
   /** Time limit per batch of a user task, seconds. */
   workloadTimeout?: number;
+  /** Replicate runs: N separate launches, one results file each, one label. */
+  runs?: number;
+}
+
+/** The file of run i of N: `--out x.json` -> x-run1.json ... (N = 1 keeps the name). */
+export function runOutPath(out: string | undefined, i: number, n: number): string | undefined {
+  if (n === 1 || out === undefined) return out;
+  return out.endsWith('.json') ? `${out.slice(0, -5)}-run${i}.json` : `${out}-run${i}`;
 }
 
 /** The table printed at the end of a run (also used by `duel` for each side). */
@@ -183,27 +191,49 @@ export const runCommand: CliCommand = {
       .option('token', { type: 'string', describe: 'Bearer token for --upload (default: $VIRTAX_TOKEN)' })
       .option('workload', { type: 'string', array: true, describe: 'Your own tinybench module (repeatable): each task runs as user.<name> beside the built-ins (docs/workloads.md)' })
       .option('workload-timeout', { type: 'number', describe: `Time limit per batch of a --workload task, seconds (default ${DEFAULT_BATCH_TIMEOUT_SECONDS})` })
+      .option('runs', { type: 'number', default: 1, describe: 'Replicate runs: N separate runs one after another, one results file each (same label), for compare --base/--cand' })
       .example('virtax run --suite quick', 'smoke run, under 2 minutes')
       .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
       .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
       .example('virtax run --only net --peer 10.0.0.2:7878', 'network workloads against a peer on another host')
       .example('virtax run --workload ./my-bench.mjs --only user cpu.int', 'your own tinybench tasks, with cpu.int as a reference')
+      .example('virtax run --suite standard --runs 3 --label kvm --out results/kvm.json', 'three replicate runs: results/kvm-run1.json ... kvm-run3.json')
       .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C'),
   run: async (args: RunArgs) => {
-    const started = Date.now();
+    const n = args.runs ?? 1;
+    if (!Number.isInteger(n) || n < 1 || n > 100) throw new InputError('--runs: expected a whole number from 1 to 100');
+    if (n > 1 && args.resume) throw new InputError('--runs: cannot be combined with --resume (resume one run at a time)');
     if (args.upload) checkCollectorUrl(args.upload, '--upload');
-    const { file, out, interrupted } = await runCommandImpl(args);
-    process.stdout.write(`${formatRunSummary(file)}\n`);
-    const secs = ((Date.now() - started) / 1000).toFixed(1);
-    if (file.conditions.stealPct !== null && file.conditions.stealPct > 0) {
-      process.stdout.write(`steal time during the run: ${file.conditions.stealPct.toFixed(2)}% of CPU time (the hypervisor ran someone else)\n`);
+    let code = 0;
+    const outs: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const out = runOutPath(args.out, i, n);
+      if (n > 1) process.stderr.write(`virtax run: run ${i} of ${n}\n`);
+      // Each replicate run gets its own workload order: a given --seed is the first run's.
+      const seed = args.seed !== undefined && n > 1 ? { seed: args.seed + i - 1 } : {};
+      const one = await runOnce({ ...args, ...seed, ...(out !== undefined ? { out } : {}) });
+      outs.push(one.out);
+      if (one.code === 130) return 130;
+      code = Math.max(code, one.code);
     }
-    if (interrupted) {
-      process.stderr.write(`interrupted after ${secs} s; measured rounds kept in ${out}\ncontinue with: virtax run --resume ${out}\n`);
-      return 130;
-    }
-    process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
-    const uploaded = args.upload ? await uploadAfterRun(out, args.upload, args.token) : true;
-    return file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0;
+    if (n > 1) process.stderr.write(`wrote ${n} replicate runs: ${outs.join(' ')}\ncompare them with: virtax compare --base ${outs.join(' ')} --cand OTHER-RUNS...\n`);
+    return code;
   },
 };
+
+async function runOnce(args: RunArgs): Promise<{ code: number; out: string }> {
+  const started = Date.now();
+  const { file, out, interrupted } = await runCommandImpl(args);
+  process.stdout.write(`${formatRunSummary(file)}\n`);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  if (file.conditions.stealPct !== null && file.conditions.stealPct > 0) {
+    process.stdout.write(`steal time during the run: ${file.conditions.stealPct.toFixed(2)}% of CPU time (the hypervisor ran someone else)\n`);
+  }
+  if (interrupted) {
+    process.stderr.write(`interrupted after ${secs} s; measured rounds kept in ${out}\ncontinue with: virtax run --resume ${out}\n`);
+    return { code: 130, out };
+  }
+  process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
+  const uploaded = args.upload ? await uploadAfterRun(out, args.upload, args.token) : true;
+  return { code: file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0, out };
+}
