@@ -13,6 +13,7 @@ import type { AnyWorkload } from './types.js';
 import { discoverHere, moduleSha256, resolveModule, specsOf, userWorkload, type Discovery, type UserTaskSpec } from './user.js';
 
 const here = fileURLToPath(import.meta.url);
+const STARTUP_MS = 120_000;
 
 /** Load `modulePath` in a fresh process and list its tasks, within `timeoutSeconds`. */
 export function discoverModule(modulePath: string, timeoutSeconds: number): Promise<Discovery> {
@@ -31,11 +32,19 @@ export function discoverModule(modulePath: string, timeoutSeconds: number): Prom
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       resolvePromise(d);
     };
-    const timer = setTimeout(() => finish({ status: 'failed', reason: `did not finish loading within ${timeoutSeconds} s` }), timeoutSeconds * 1000);
+    // The limit counts from when the child is ready to import (its own start-up on a busy host does not count),
+    // with a generous bound on the start-up itself.
+    const limit = (ms: number) => setTimeout(() => finish({ status: 'failed', reason: `did not finish loading within ${timeoutSeconds} s` }), ms);
+    let timer = limit(STARTUP_MS + timeoutSeconds * 1000);
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
     });
-    child.on('message', (m) => finish(m as Discovery));
+    child.on('message', (m) => {
+      if (m === 'ready') {
+        clearTimeout(timer);
+        timer = limit(timeoutSeconds * 1000);
+      } else finish(m as Discovery);
+    });
     child.on('error', (e) => finish({ status: 'failed', reason: `could not start a process to load it: ${e.message}` }));
     child.on('exit', (code, sig) => {
       const last = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
@@ -68,6 +77,7 @@ export async function prepareUserTasks(modules: readonly string[], batchTimeoutS
 if (process.env.VIRTAX_USER_DISCOVER === '1' && process.send) {
   process.on('disconnect', () => process.exit(1));
   const path = process.argv[2] ?? '';
+  process.send('ready');
   void discoverHere(path).then((d) => {
     process.send!(d, () => process.exit(0));
   });
