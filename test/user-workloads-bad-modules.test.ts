@@ -78,6 +78,14 @@ describe('virtax run --workload with broken modules', () => {
     expect(r.out).toMatch(/user\.explode\s+FAILED\s+explode threw: kaboom/);
   }, 240_000);
 
+  it('list --workload shows the ids the tasks get, and why a module gives none', async () => {
+    const r = await runCli(['list', '--json', '--workload', modules.good, '--workload', modules.nothing]);
+    expect(r.code).toBe(0);
+    const rows = (JSON.parse(r.out) as { id: string; category: string; unit: string; better: string; stresses: string }[]).filter((w) => w.category === 'user');
+    expect(rows.map((w) => [w.id, w.unit, w.better])).toEqual([['user.count', 'ops/s', 'higher'], ['user.nothing', 'ops/s', 'higher']]);
+    expect(rows[1]?.stresses).toMatch(/^no task: .*nothing\.mjs exports nothing usable/);
+  }, 60_000);
+
   it('a --workload path that is not a file exits 2 with one line', async () => {
     const r = await runCli(['run', '--workload', join(dir, 'missing.mjs'), '--no-progress']);
     expect(r.code).toBe(2);

@@ -352,7 +352,7 @@ export function userWorkload(spec: UserTaskSpec): AnyWorkload {
     unit: spec.unit,
     better: spec.better,
     figure,
-    stresses: `your own tinybench task ${spec.task ?? '(none)'} from ${spec.moduleShown}`,
+    stresses: spec.task === null ? `no task: ${spec.problem ?? 'none'}` : `your own tinybench task ${spec.task} from ${spec.moduleShown}`,
     params: () => ({ module: spec.moduleShown, moduleSha256: spec.moduleSha256, task: spec.task }),
     async setup(): Promise<UserState> {
       if (spec.task === null) throw new Error(spec.problem ?? `${spec.moduleShown} gave no task`);
