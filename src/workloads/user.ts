@@ -384,10 +384,9 @@ export function userWorkload(spec: UserTaskSpec): AnyWorkload {
       const run = async () => {
         for (let i = 0; i < operations; i++) {
           if (opts.beforeEach) await callHook(opts.beforeEach, self, task.name, 'beforeEach');
-          let r: unknown;
           try {
-            r = fn.call(self);
-            if (isThenable(r)) r = await r;
+            const r = fn.call(self);
+            if (isThenable(r)) await r;
           } catch (e) {
             throw new Error(`${task.name} threw: ${oneLine(e)}`);
           }
