@@ -69,6 +69,7 @@ describe('examples/workloads/json-zlib.mjs: run twice, compare, gate, report', (
     const r = await runCli(['report', a, b, '--out', html]);
     expect(r.code, r.err).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('user.zlib-deflate');
+    expect(r.out).toMatch(/^host-b vs host-a: no overall index \(no compared workload weighs in it; user\.\* count only when a profile weighs them\); worst /m);
   }, 60_000);
 
   it('compare, gate and report refuse files whose module hashes differ (exit 2, one line) unless --allow-changed-workloads', async () => {

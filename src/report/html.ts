@@ -49,7 +49,9 @@ function headlines(m: ReportModel): string {
     .map((h) => {
       const overall = h.overall
         ? `<b>${escapeHtml(h.label)}</b> is ${interval(h.overall)} against <b>${escapeHtml(h.baseline)}</b> overall ${verdictTag(h.overallVerdict)} over ${h.workloads} workload${h.workloads === 1 ? '' : 's'}.`
-        : `<b>${escapeHtml(h.label)}</b>: no overall overhead (nothing compared).`;
+        : h.worst.length
+          ? `<b>${escapeHtml(h.label)}</b>: no overall overhead (no compared workload weighs in it; <code>user.*</code> workloads count only when a profile weighs them).`
+          : `<b>${escapeHtml(h.label)}</b>: no overall overhead (nothing compared).`;
       const worst = h.worst.length
         ? `Worst: ${h.worst.map((w) => `<code>${escapeHtml(w.id)}</code> ${pct(w.overheadPct.point)} ${verdictTag(w.verdict)}`).join(', ')}.`
         : '';

@@ -46,7 +46,7 @@ export function reportModelFrom(args: ReportArgs, compare: CompareFn, now: Date)
 export function headlineText(m: ReportModel): string {
   return m.headlines
     .map((h) => {
-      const o = h.overall ? `${formatPct(h.overall.point)} [${formatPct(h.overall.lo)}, ${formatPct(h.overall.hi)}] ${h.overallVerdict}` : 'nothing compared';
+      const o = h.overall ? `${formatPct(h.overall.point)} [${formatPct(h.overall.lo)}, ${formatPct(h.overall.hi)}] ${h.overallVerdict}` : h.worst.length ? 'no overall index (no compared workload weighs in it; user.* count only when a profile weighs them)' : 'nothing compared';
       const worst = h.worst.map((w) => `${w.id} ${formatPct(w.overheadPct.point)}`).join(', ');
       return `${h.label} vs ${h.baseline}: ${o}${worst ? `; worst ${worst}` : ''}`;
     })
