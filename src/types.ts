@@ -8,8 +8,12 @@ export const RESULTS_SCHEMA = 'virtax.results/v1' as const;
 /** Which direction of a metric is better. Every metric declares one. */
 export type Better = 'lower' | 'higher';
 
-/** Workload categories: the groups used for equal-weight overall indices and profile weights. */
-export const CATEGORIES = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network', 'noisy-neighbor'] as const;
+/**
+ * Workload categories: the groups used for equal-weight overall indices and profile weights. `user` holds a user's
+ * own tinybench tasks (`virtax run --workload`); it is left out of the default overall index (only a profile that
+ * weighs it counts it). Files written before `user` existed use only the others.
+ */
+export const CATEGORIES = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network', 'noisy-neighbor', 'user'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** What a host is, from the innermost layer the probe runs in (see {@link Fingerprint.platform}). */
@@ -263,6 +267,8 @@ export interface ResultsFile {
     onlyIds: string[] | null;
     /** Network peer the network workloads ran against ("loopback" when run started its own). */
     peer?: string | null;
+    /** The user's tinybench modules (`--workload`) as given, so `--resume` loads them again; absent when none. */
+    workloadModules?: string[];
   };
   conditions: {
     stealPct: number | null;

@@ -17,6 +17,7 @@
  */
 import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
+import { changedWorkloadModules } from '../results/workload-modules.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { distrusted } from '../stats/contention.js';
@@ -39,6 +40,8 @@ export interface GateOptions {
   strict?: boolean;
   /** Compare across different CPU models or hypervisors. */
   allowEnvChange?: boolean;
+  /** Gate even when a user workload's module (`user.*`, run --workload) changed between baseline and current. */
+  allowChangedWorkloads?: boolean;
   seed?: number;
   resamples?: number;
   noisePct?: number;
@@ -129,6 +132,8 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   if (again && again.path !== opts.baseline) {
     throw new InputError(`${opts.current} is run ${current.id}, already in baseline ${opts.baseline} (${again.path}): gating a run against itself proves nothing; gate a new run`);
   }
+  const changed = changedWorkloadModules(baseline.runs.map((r) => r.file), [current]);
+  if (changed && !opts.allowChangedWorkloads) throw new InputError(changed.replace('refusing to compare', 'refusing to gate'));
 
   const diffs = envDiffs(base.host, current.host);
   const guarded = guardedDiffs(base.host, current.host);

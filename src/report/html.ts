@@ -58,7 +58,9 @@ function headlines(m: ReportModel): string {
       const partial = h.coverage.workloads < h.coverage.ofWorkloads;
       const overall = h.overall
         ? `${swatch(m, h.label)}<b>${escapeHtml(h.label)}</b> is ${interval(h.overall)} against <b>${escapeHtml(h.baseline)}</b> overall ${verdictTag(h.overallVerdict)} <span class="${partial ? 'warn' : 'muted'}">(${cov}${partial ? `: not comparable with a host measured on more` : ''})</span>.`
-        : `${swatch(m, h.label)}<b>${escapeHtml(h.label)}</b>: no overall overhead (nothing compared).`;
+        : h.worst.length
+          ? `${swatch(m, h.label)}<b>${escapeHtml(h.label)}</b>: no overall overhead (no compared workload weighs in it; <code>user.*</code> workloads count only when a profile weighs them).`
+          : `${swatch(m, h.label)}<b>${escapeHtml(h.label)}</b>: no overall overhead (nothing compared).`;
       const capacity = h.capacity ? `<p class="capacity">${escapeHtml(h.capacity)}</p>` : '';
       const worst = h.worst.length
         ? `Worst: ${h.worst.map((w) => `<code>${escapeHtml(w.id)}</code> ${pct(w.overheadPct.point)} ${verdictTag(w.verdict)}`).join(', ')}.`

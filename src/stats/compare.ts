@@ -624,7 +624,13 @@ export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readon
   const distrusted = works.filter((w) => w.est.trusted === false).map((w) => w.row.id);
   if (distrusted.length) warnings.push(`the overall index leaves out ${distrusted.length} workload(s) measured mostly on contended rounds: ${distrusted.join(', ')}`);
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
-  else if (!overall && distrusted.length < works.length) warnings.push('no overall index: the given weights give no compared category a positive weight');
+  else if (!overall) {
+    if (!opts.weights && works.every((w) => w.row.category === 'user')) {
+      warnings.push('no overall index: only user.* workloads were compared (your own workloads join the index only when a profile weighs them)');
+    } else if (distrusted.length < works.length) {
+      warnings.push('no overall index: the given weights give no compared category a positive weight');
+    }
+  }
 
   return {
     schema: COMPARISON_SCHEMA,

@@ -11,6 +11,7 @@
  * A round's figure is its total operations over its total timed seconds (DESIGN.md: not a median of batches).
  */
 import type { Better, Category, Round, Suite } from '../types.js';
+import type { UserTaskSpec } from './user.js';
 
 export type FigureKind = { kind: 'rate'; scale: number } | { kind: 'cost'; scale: number };
 
@@ -41,6 +42,8 @@ export interface WorkloadContext {
   ioDirChosen?: boolean;
   /** Seed for this round's own random choices (noisy.*: aggressor order), set by the runner per round. */
   roundSeed?: number;
+  /** A user's own tinybench tasks (`--workload`), so a round process can build `user.*` workloads (src/workloads/user.ts). */
+  userTasks?: UserTaskSpec[];
 }
 
 /** How long a round runs; chosen by the runner from the suite. */

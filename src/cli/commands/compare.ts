@@ -4,6 +4,7 @@ import { colourFor, terminalWidth } from '../../report/format.js';
 import { onlyPatterns, selectIds } from '../../results/ids.js';
 import { loadResults } from '../../results/io.js';
 import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
+import { changedWorkloadModules } from '../../results/workload-modules.js';
 import { compareRunSets, DEFAULTS } from '../../stats/compare.js';
 import type { CompareOptions } from '../../stats/types.js';
 import { withDistinctLabels } from '../../report/build.js';
@@ -29,6 +30,7 @@ export interface CompareArgs {
   seed: number;
   resamples: number;
   only?: string[];
+  allowChangedWorkloads?: boolean;
 }
 
 /** The two-host HTML report of one comparison (same renderer as `virtax report`). */
@@ -104,6 +106,7 @@ export const compareCommand: CliCommand = {
       .option('seed', { type: 'number', default: DEFAULTS.seed, describe: 'Seed of the bootstrap (same files + seed = same intervals)' })
       .option('resamples', { type: 'number', default: DEFAULTS.resamples, describe: 'Bootstrap resamples' })
       .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families' })
+      .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Compare even when a user.* workload ran from a changed module (run --workload)' })
       .example('virtax compare metal.json vm.json', 'how much slower the VM is, workload by workload')
       .example('virtax compare metal.json vm.json --noise 2% --markdown summary.md', 'coarser threshold, Markdown for a PR')
       .example('virtax compare --base metal-run1.json metal-run2.json metal-run3.json --cand vm-run1.json vm-run2.json vm-run3.json', 'three runs per side: intervals that include run-to-run variation')
@@ -112,6 +115,8 @@ export const compareCommand: CliCommand = {
     const opts = compareOptionsOf(args);
     for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
     const sides = sidesOf(args);
+    const changed = changedWorkloadModules(sides.base, sides.cand);
+    if (changed && !args.allowChangedWorkloads) throw new InputError(changed);
     if (opts.onlyIds) opts.onlyIds = resolveOnly(opts.onlyIds, sides.base, sides.cand);
     const c = compareRunSets(sides.base, sides.cand, opts);
     const outputs: OutputFile[] = [];

@@ -13,6 +13,8 @@ import { saveResults, writeFileAtomic } from '../../results/io.js';
 import type { Suite } from '../../types.js';
 import { VERSION } from '../../version.js';
 import { registry } from '../../workloads/index.js';
+import { withUserWorkloads } from '../../workloads/user-discover.js';
+import { userTasksOf } from './run.js';
 import type { RoundPlan } from '../../workloads/types.js';
 import { ProcessAgent } from '../../duel/client.js';
 import { runDuel, type AutoRounds, type DuelEvent, type DuelOutcome } from '../../duel/duel.js';
@@ -42,6 +44,9 @@ export interface DuelArgs {
   noise: string | number;
   roundSeconds?: number;
   agentLogs?: boolean;
+  /** A user's tinybench modules (repeatable), run as `user.<name>` on both sides. */
+  workload?: string[];
+  workloadTimeout?: number;
 }
 
 export const FILES = { a: 'a.json', b: 'b.json', comparison: 'comparison.json', duel: 'duel.json' } as const;
@@ -95,7 +100,8 @@ export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOu
   if (!(args.timeout > 0)) throw new InputError('--timeout: expected a positive number of seconds');
   if (!args.a.trim() || !args.b.trim()) throw new InputError('--a and --b: give the command that starts each agent');
   const only = args.only?.length ? args.only.flatMap((s) => s.split(',')) : null;
-  const workloads = selectWorkloads(registry, suite, only);
+  const userTasks = await userTasksOf(args.workload ?? [], args.workloadTimeout);
+  const workloads = withUserWorkloads((ids) => selectWorkloads(registry, suite, ids), only, userTasks);
   const out = args.out ?? join('results', `duel-${new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);
   const labelA = args.labelA ?? 'A';
   const labelB = args.labelB ?? 'B';
@@ -113,6 +119,7 @@ export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOu
       a: { label: labelA, command: args.a, link: a },
       b: { label: labelB, command: args.b, link: b },
       workloads,
+      ...(userTasks.length ? { userTasks } : {}),
       suite,
       plan,
       rounds,
@@ -167,6 +174,8 @@ export const duelCommand: CliCommand = {
       .option('budget', { type: 'number', default: 600, describe: 'auto: seconds after which no new pair starts' })
       .option('max-rounds', { type: 'number', default: 100, describe: 'auto: at most this many pairs per workload' })
       .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families' })
+      .option('workload', { type: 'string', array: true, describe: "Your own tinybench module (repeatable), run on both sides as user.<name>; each agent loads the same path (relative to its own directory) and must find the same content" })
+      .option('workload-timeout', { type: 'number', describe: 'Time limit per batch of a --workload task, seconds (default 30)' })
       .option('suite', { type: 'string', default: 'quick', choices: ['quick', 'standard', 'full'], describe: 'Workloads and round plan' })
       .option('round-seconds', { type: 'number', describe: "Seconds each round measures (default: the suite's)" })
       .option('seed', { type: 'number', describe: 'Seed of the order (default: random, recorded in duel.json)' })

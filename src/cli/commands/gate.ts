@@ -14,6 +14,7 @@ interface GateArgs {
   only?: string[];
   strict?: boolean;
   allowEnvChange?: boolean;
+  allowChangedWorkloads?: boolean;
   junit?: string;
   markdown?: string;
   json?: boolean;
@@ -37,6 +38,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families (comma or space separated)' })
         .option('strict', { type: 'boolean', default: false, describe: 'Exit 3 when the result is inconclusive (default: exit 0 with a warning)' })
         .option('allow-env-change', { type: 'boolean', default: false, describe: 'Gate even when the CPU model or hypervisor differ from the baseline' })
+        .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Gate even when a user.* workload ran from a changed module (run --workload)' })
         .option('junit', { type: 'string', describe: 'Write JUnit XML here (one testcase per workload)' })
         .option('markdown', { type: 'string', describe: 'Write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the gate result as JSON instead of the table' })
@@ -57,6 +59,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         current: args.current,
         strict: args.strict ?? false,
         allowEnvChange: args.allowEnvChange ?? false,
+        allowChangedWorkloads: args.allowChangedWorkloads ?? false,
         seed: args.seed,
       };
       if (args.maxRegression !== undefined) opts.maxRegressionPct = parsePercent(args.maxRegression, 'max-regression');

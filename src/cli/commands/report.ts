@@ -1,6 +1,8 @@
 /** `virtax report RESULTS... --out report.html`: one self-contained HTML report over any number of hosts. */
 import { join } from 'node:path';
 import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
+import { InputError } from '../../errors.js';
+import { changedWorkloadModules } from '../../results/workload-modules.js';
 import { compareAgainst, type CompareFn } from '../../report/build.js';
 import { renderReport } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
@@ -23,12 +25,17 @@ export interface ReportArgs {
   noise: string | number;
   seed?: number;
   resamples?: number;
+  allowChangedWorkloads?: boolean;
 }
 
 /** Everything `virtax report` does short of writing files; `compare` is injectable for tests. */
 export function reportModelFrom(args: ReportArgs, compare: CompareFn, now: Date): ReportModel {
   const set = hostSetFrom(args);
   const { files, base, noisePct } = set;
+  for (const f of files) {
+    const changed = f === base ? null : changedWorkloadModules([base], [f]);
+    if (changed && !args.allowChangedWorkloads) throw new InputError(changed.replace('between the files', `between ${base.label} and ${f.label}`));
+  }
   const comparisons = compareAgainst(files, base, compare, set.opts);
   const advice = args.profile ? adviceForProfile(set, args.profile, compare) : null;
   return buildReportModel({ files, baseline: base.label, comparisons, noisePct, advice, generatedAt: now.toISOString(), toolVersion: VERSION });
@@ -38,7 +45,7 @@ export function reportModelFrom(args: ReportArgs, compare: CompareFn, now: Date)
 export function headlineText(m: ReportModel): string {
   return m.headlines
     .map((h) => {
-      const o = h.overall ? `${formatPct(h.overall.point)} [${formatPct(h.overall.lo)}, ${formatPct(h.overall.hi)}] ${h.overallVerdict} (${coverageText(h.coverage)})` : 'nothing compared';
+      const o = h.overall ? `${formatPct(h.overall.point)} [${formatPct(h.overall.lo)}, ${formatPct(h.overall.hi)}] ${h.overallVerdict} (${coverageText(h.coverage)})` : h.worst.length ? 'no overall index (no compared workload weighs in it; user.* count only when a profile weighs them)' : 'nothing compared';
       const worst = h.worst.map((w) => `${w.id} ${formatPct(w.overheadPct.point)}`).join(', ');
       return `${h.label} vs ${h.baseline}: ${o}${worst ? `; worst ${worst}` : ''}${h.capacity ? `\n  ${h.capacity}` : ''}`;
     })
@@ -57,6 +64,7 @@ export const reportCommand: CliCommand = {
       .option('markdown', { type: 'string', describe: 'Also write the report as Markdown (a PR comment)' })
       .option('png', { type: 'string', describe: 'Also write each chart as PNG into this directory' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold δ for verdicts' })
+      .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Report even when a user.* workload ran from a changed module (run --workload)' })
       .option('seed', { type: 'number', describe: 'Bootstrap seed (default 1)' })
       .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' })
       .example('virtax report metal.json vm.json ctr.json --out report.html', 'one HTML page over three hosts (the first is the baseline)')

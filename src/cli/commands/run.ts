@@ -17,6 +17,8 @@ import { checkOutputFile, plannedDirs } from '../../results/output.js';
 import type { ResultsFile, Suite } from '../../types.js';
 import { registry } from '../../workloads/index.js';
 import { usesPeer } from '../../workloads/network.js';
+import { DEFAULT_BATCH_TIMEOUT_SECONDS, type UserTaskSpec } from '../../workloads/user.js';
+import { checkResumable, prepareUserTasks, withModules, withUserWorkloads } from '../../workloads/user-discover.js';
 import type { PeerAddress } from '../../workloads/types.js';
 import type { CliCommand } from '../command.js';
 import { checkCollectorUrl, uploadAfterRun } from './upload.js';
@@ -36,6 +38,10 @@ export interface RunArgs {
   peer?: string;
   upload?: string;
   token?: string;
+  /** A user's tinybench modules (repeatable): each task runs as `user.<name>`. */
+  workload?: string[];
+  /** Time limit per batch of a user task, seconds. */
+  workloadTimeout?: number;
   /** Replicate runs: N separate launches, one results file each, one label. */
   runs?: number;
   /** Print a JSON summary on stdout instead of the table. */
@@ -148,6 +154,14 @@ function checkResume(resume: ResultsFile, path: string, args: RunArgs): void {
   }
 }
 
+/** The tasks of the --workload modules (none without), with the per-batch time limit checked. */
+export async function userTasksOf(modules: readonly string[], timeoutSeconds: number | undefined): Promise<UserTaskSpec[]> {
+  if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
+    throw new InputError('--workload-timeout: expected seconds, more than 0 and at most 3600');
+  }
+  return modules.length ? prepareUserTasks(modules, timeoutSeconds ?? DEFAULT_BATCH_TIMEOUT_SECONDS) : [];
+}
+
 /** Library-level run used by the CLI: selects workloads, runs, checkpoints to `out`. */
 export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile; out: string; interrupted: boolean }> {
   const argSuite = args.suite ?? 'quick';
@@ -163,7 +177,10 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
   else plannedDirs('results', '--out (default results/)');
   const suite: Suite = resume?.config.suite ?? argSuite;
   const only = resume?.config.onlyIds ?? onlyPatterns(args.only);
-  const workloads = selectWorkloads(registry, suite, only);
+  const modules = args.workload?.length ? args.workload : (resume?.config.workloadModules ?? []);
+  const userTasks = await userTasksOf(modules, args.workloadTimeout);
+  if (resume) checkResumable(resume, userTasks);
+  const workloads = withUserWorkloads((ids) => selectWorkloads(registry, suite, ids), only, userTasks);
   if (args.peer !== undefined && !workloads.some(usesPeer)) {
     throw new InputError(`--peer: none of the selected workloads uses the network, so the peer would never be contacted (add --only net)`);
   }
@@ -200,17 +217,17 @@ export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile
       host,
       toolVersion: (await import('../../version.js')).VERSION,
       executor: new ChildProcessExecutor(),
-      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ioDirChosen: args.ioDir !== undefined },
+      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ioDirChosen: args.ioDir !== undefined, ...(userTasks.length ? { userTasks } : {}) },
       ...(resume ? { resume } : {}),
       checkpoint: (f) => {
         if (!out) out = defaultOut(f.label, f.startedAt);
-        saveResults(out, f);
+        saveResults(out, withModules(f, modules));
       },
       onEvent: progress.onEvent,
       signal: ac.signal,
     });
     if (!out) out = defaultOut(file.label, file.startedAt);
-    saveResults(out, file);
+    saveResults(out, withModules(file, modules));
     return { file, out, interrupted: ac.signal.aborted };
   } finally {
     progress.stop();
@@ -238,6 +255,8 @@ export const runCommand: CliCommand = {
       .option('peer', { type: 'string', describe: 'HOST:PORT of a `virtax peer` for network workloads (default: a loopback peer started for the run)' })
       .option('upload', { type: 'string', describe: 'Collector URL to upload the results to at the end (the local file is kept)' })
       .option('token', { type: 'string', describe: 'Bearer token for --upload (default: $VIRTAX_TOKEN)' })
+      .option('workload', { type: 'string', array: true, describe: 'Your own tinybench module (repeatable): each task runs as user.<name> beside the built-ins (docs/workloads.md)' })
+      .option('workload-timeout', { type: 'number', describe: `Time limit per batch of a --workload task, seconds (default ${DEFAULT_BATCH_TIMEOUT_SECONDS})` })
       .option('runs', { type: 'number', default: 1, describe: 'Replicate runs: N separate runs one after another, one results file each (same label), for compare --base/--cand' })
       .option('json', { type: 'boolean', describe: 'Print a JSON summary (file written, workloads, medians) on stdout instead of the table' })
       .option('quiet', { type: 'boolean', alias: 'q', describe: 'No progress bar, table or "wrote" line; errors only (combine with --json for just the JSON)' })
@@ -245,6 +264,7 @@ export const runCommand: CliCommand = {
       .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
       .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
       .example('virtax run --only net --peer 10.0.0.2:7878', 'network workloads against a peer on another host')
+      .example('virtax run --workload ./my-bench.mjs --only user cpu.int', 'your own tinybench tasks, with cpu.int as a reference')
       .example('virtax run --suite standard --runs 3 --label kvm --out results/kvm.json', 'three replicate runs: results/kvm-run1.json ... kvm-run3.json')
       .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C')
 
