@@ -538,8 +538,8 @@ export interface ListeningCollector {
 }
 
 /**
- * Open the store and listen. Refuses a non-loopback bind without a token; off loopback, reads need a token
- * unless `protectReads` is set to false explicitly.
+ * Open the store and listen. Refuses a non-loopback bind without a token; off loopback (or with a token
+ * file), reads need a read token unless `protectReads` is set to false explicitly.
  */
 export async function startCollector(options: StartOptions): Promise<ListeningCollector> {
   const bind = options.bind ?? DEFAULT_BIND;
@@ -556,7 +556,9 @@ export async function startCollector(options: StartOptions): Promise<ListeningCo
       throw new InputError(`cannot read the TLS certificate or key: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
-  const collector = new Collector({ ...options, protectReads: options.protectReads ?? !loopback, loopbackOnly: loopback });
+  // Reads are protected off loopback, and wherever a token file gives tokens a read scope to mean something.
+  const protectReads = options.protectReads ?? (!loopback || Boolean(options.tokensFile));
+  const collector = new Collector({ ...options, protectReads, loopbackOnly: loopback });
   const serverOptions = {
     requestTimeout: options.requestTimeoutMs ?? 60_000,
     headersTimeout: options.headersTimeoutMs ?? 10_000,
