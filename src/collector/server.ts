@@ -25,7 +25,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIP, type AddressInfo, type Socket } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { InputError } from '../errors.js';
 import { asResultsFile } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
@@ -202,10 +202,12 @@ export class Collector {
       if (e.reason) this.rejections.set(e.reason, (this.rejections.get(e.reason) ?? 0) + 1);
       if (e.status === 401) res.setHeader('www-authenticate', 'Bearer realm="virtax"');
       if (e.retryAfterS !== undefined) res.setHeader('retry-after', String(e.retryAfterS));
-      if (e.status === 413) this.drainThenClose(req);
+      this.drainRequest(req);
       if (!res.headersSent) sendJson(res, e.status, { error: oneLine(e.message) });
       return;
     }
+    // The client went away mid-request: nothing to answer, nothing to log.
+    if ((e as NodeJS.ErrnoException).code === 'ECONNRESET' || (e as Error).message === 'aborted') return;
     // One line in the log, no stack; nothing about files in the answer.
     const why = e instanceof StoreReadError ? e.message : `${e instanceof Error ? e.name : 'error'}: ${oneLine(e instanceof Error ? e.message : String(e))}`;
     process.stderr.write(`virtax serve: ${req.method} ${oneLine((req.url ?? '').slice(0, 200))}: ${why}\n`);
@@ -214,15 +216,14 @@ export class Collector {
   }
 
   /**
-   * After a 413 the client may still be sending. Closing now would reset the connection and the client would
-   * see ECONNRESET instead of the 413 (and retry); so read and discard the rest, up to a bound, then close.
+   * After an early refusal (413, 401, 415...) the client may still be sending. Closing now would reset the
+   * connection and the client would see ECONNRESET instead of the answer (and retry, resending the body);
+   * so read and discard the rest, up to a bound and a time limit, after which the connection is cut. A body
+   * drained to its end leaves an ordinary kept-alive connection.
    */
-  private drainThenClose(req: IncomingMessage): void {
+  private drainRequest(req: IncomingMessage): void {
+    if (req.complete) return;
     const socket = req.socket;
-    if (req.complete) {
-      socket.once('drain', () => socket.end());
-      return;
-    }
     const cap = Math.min(64 * 1024 * 1024, Math.max(4 * this.maxBodyBytes, 1024 * 1024));
     let seen = 0;
     const timer = setTimeout(() => socket.destroy(), 10_000);
@@ -234,10 +235,8 @@ export class Collector {
         socket.destroy();
       }
     });
-    req.once('end', () => {
-      clearTimeout(timer);
-      socket.end();
-    });
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
     req.resume();
   }
 
@@ -386,18 +385,12 @@ export class Collector {
   }
 
   private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let grant: Grant | null;
-    try {
-      this.checkOrigin(req, true);
-      grant = this.authorize(req, 'write');
-      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-      if (type !== 'application/json') {
-        throw new HttpError(415, `Content-Type must be application/json (got ${JSON.stringify(oneLine(type ?? '').slice(0, 60))})`, 'unsupported_type');
-      }
-    } catch (e) {
-      // Refused before the body: read none of it, and close so the client stops sending.
-      res.setHeader('connection', 'close');
-      throw e;
+    // Refused before the body is read: the body is then drained (bounded), see drainRequest.
+    this.checkOrigin(req, true);
+    const grant = this.authorize(req, 'write');
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new HttpError(415, `Content-Type must be application/json (got ${JSON.stringify(oneLine(type ?? '').slice(0, 60))})`, 'unsupported_type');
     }
     const body = await this.readBody(req);
     if (jsonDepthExceeds(body, this.limits.maxDepth)) {
@@ -574,8 +567,8 @@ export async function startCollector(options: StartOptions): Promise<ListeningCo
     throw new InputError(`cannot start the server: ${oneLine((e as Error).message)}`);
   }
   server.maxConnections = options.maxConnections ?? 256;
-  // An idle socket (no request yet, or a stalled body) is closed after the request timeout too.
-  server.setTimeout(options.requestTimeoutMs ?? 60_000, (s: Socket) => s.destroy());
+  // Node closes a connection whose request (or first request) has not arrived within the headers and
+  // request timeouts, checked every connectionsCheckingInterval; idle kept-alive ones after keepAliveTimeout.
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_PORT, bind, () => {
