@@ -97,3 +97,16 @@ describe('TLS', () => {
     expect(r.err).toMatch(/--tls-cert and --tls-key go together/);
   });
 });
+
+describe('the admin token of serve', () => {
+  it('comes from a file or the environment with surrounding whitespace removed; a token with a space is refused', async () => {
+    const { resolveToken } = await import('../src/cli/commands/serve.js');
+    const file = join(dir, 'admin-token');
+    writeFileSync(file, 'abc\n');
+    expect(resolveToken(undefined, file, {})).toBe('abc');
+    expect(resolveToken(undefined, undefined, { VIRTAX_TOKEN: 'abc\n' })).toBe('abc');
+    expect(resolveToken(undefined, undefined, { VIRTAX_TOKEN_FILE: file })).toBe('abc');
+    expect(resolveToken(undefined, undefined, {})).toBeNull();
+    expect(() => resolveToken('a b', undefined, {})).toThrow(/printable ASCII without spaces/);
+  });
+});
