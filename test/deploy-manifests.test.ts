@@ -112,6 +112,34 @@ describe('deploy/ manifests', () => {
     for (const argv of argvs) expect(() => checkArgv(argv), argv.join(' ')).not.toThrow();
   });
 
+  // Issue 16 item 6: the deployment examples follow docs/collector.md's threat model.
+  it('the collector serves TLS with per-probe tokens, reads protected, and probes on HTTPS', () => {
+    const docs = parseAllDocuments(readFileSync(join(deployDir, 'kubernetes/collector.yaml'), 'utf8')) as Array<{ toJS(): unknown }>;
+    const serve = docs.map((d) => d.toJS()).flatMap(k8sCommands).find((a) => a[0] === 'serve');
+    expect(serve).toBeDefined();
+    for (const flag of ['--tls-cert', '--tls-key', '--tokens']) expect(serve).toContain(flag);
+    expect(serve).not.toContain('--no-protect-reads');
+    const text = readFileSync(join(deployDir, 'kubernetes/collector.yaml'), 'utf8');
+    expect(text).toMatch(/livenessProbe:\s*\n\s*httpGet: \{ path: \/healthz, port: https, scheme: HTTPS \}/);
+  });
+
+  it('no deploy file puts a token on a command line or sends one over plain http', () => {
+    for (const f of filesUnder(deployDir)) {
+      const text = readFileSync(f, 'utf8');
+      expect(text, f).not.toMatch(/--token[ ,=]/);
+      const urls = [...text.matchAll(/\bhttps?:\/\/[^\s"'<>]+/g)].map((m) => m[0]).filter((u) => !/registry\.example\.com/.test(u));
+      for (const u of urls) expect(u, `${f}: ${u}`).toMatch(/^https:/);
+    }
+  });
+
+  it('each probe pool has its own token secret', () => {
+    for (const f of ['kubernetes/probe-jobs.yaml', 'kubernetes/probe-daemonset.yaml']) {
+      const text = readFileSync(join(deployDir, f), 'utf8');
+      expect(text, f).toContain('virtax-probe-token-metal');
+      expect(text, f).toContain('virtax-probe-token-vm');
+    }
+  });
+
   it('the checker itself rejects a misspelt flag, an unknown command and a bad choice', () => {
     expect(() => checkArgv(['run', '--uplaod', 'http://x'])).toThrow(/Unknown/);
     expect(() => checkArgv(['serv'])).toThrow();
