@@ -241,12 +241,12 @@ export class Collector {
   }
 
   /** Host header this collector answers to (DNS rebinding: a foreign name that resolves to us). */
-  private checkHost(req: IncomingMessage): void {
+  private checkHost(req: IncomingMessage, write: boolean): void {
     const header = req.headers.host;
     if (header === undefined) return;
     const name = hostName(header);
     if (this.allowedHosts ? !this.allowedHosts.has(name) : this.loopbackOnly && !isLoopback(name)) {
-      throw new HttpError(421, `this collector does not answer to host ${JSON.stringify(name.slice(0, 100))}`, 'forbidden');
+      throw new HttpError(421, `this collector does not answer to host ${JSON.stringify(name.slice(0, 100))}`, write ? 'forbidden' : undefined);
     }
   }
 
@@ -261,9 +261,9 @@ export class Collector {
       } catch {
         same = false;
       }
-      if (!same) throw new HttpError(403, `requests from another origin (${oneLine(origin).slice(0, 100)}) are refused`, 'forbidden');
+      if (!same) throw new HttpError(403, `requests from another origin (${oneLine(origin).slice(0, 100)}) are refused`, write ? 'forbidden' : undefined);
     }
-    if (site === 'cross-site' || site === 'same-site') throw new HttpError(403, 'cross-site requests are refused', 'forbidden');
+    if (site === 'cross-site' || site === 'same-site') throw new HttpError(403, 'cross-site requests are refused', write ? 'forbidden' : undefined);
     // Without any token a local collector trusts whoever reaches it, so it must not be a browser page:
     // writes carrying browser markers are refused even from the same origin.
     if (write && !this.tokens.required && (origin !== undefined || site !== undefined || req.headers['sec-fetch-mode'] !== undefined || req.headers.cookie !== undefined)) {
@@ -293,8 +293,9 @@ export class Collector {
       req.resume();
       throw new HttpError(400, 'the request path is not valid percent-encoding');
     }
-    this.checkHost(req);
-    if (path === '/api/v1/results' && req.method === 'POST') return this.upload(req, res);
+    const isUpload = path === '/api/v1/results' && req.method === 'POST';
+    this.checkHost(req, isUpload);
+    if (isUpload) return this.upload(req, res);
     req.resume();
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} not allowed on ${path.slice(0, 100)}`);
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok', stored: this.store.count() });
