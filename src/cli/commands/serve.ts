@@ -92,7 +92,7 @@ export const serveCommand: CliCommand = {
         process.off('SIGINT', onInt);
         process.off('SIGTERM', onTerm);
         const n = c.collector.inFlight;
-        process.stderr.write(`virtax serve: ${signal}: ${n ? `finishing ${n} request(s) in flight, ` : ''}then stopping\n`);
+        process.stderr.write(`virtax serve: ${signal}: ${n ? `finishing ${n} request(s) in flight, then stopping` : 'stopping'}\n`);
         void c.close().then(resolve);
       };
       const onInt = () => stop('SIGINT');
