@@ -81,7 +81,7 @@ describe('virtax upload', () => {
       const first = await capture(['upload', a, b, '--to', c.url, '--token', 't']);
       expect(first.code).toBe(0);
       expect(first.out).toMatch(/uploaded .*a\.json -> http:\/\/127\.0\.0\.1:\d+\/api\/v1\/results\/[0-9a-f-]{36}/);
-      expect(c.collector.store.count()).toBe(2);
+      expect(await c.collector.store.count()).toBe(2);
       const second = await capture(['upload', a, '--to', c.url, '--token', 't']);
       expect(second.code).toBe(0);
       expect(second.out).toMatch(/already on the collector/);
@@ -134,7 +134,7 @@ describe('virtax run --upload', () => {
       expect(r.err).toMatch(/uploaded .*run2\.json -> /);
       expect(r.code).toBe(0);
       const id = JSON.parse(readFileSync(out, 'utf8')).id as string;
-      expect(c.collector.store.get(id)?.id).toBe(id);
+      expect(JSON.parse((await c.collector.store.getText(id)) ?? "null")?.id).toBe(id);
     } finally {
       await c.close();
     }

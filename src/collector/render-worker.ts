@@ -9,13 +9,15 @@ import type { ResultsFile } from '../types.js';
 import { buildHistory } from './history.js';
 import { renderComparisonReport, renderHistoryReport } from './report.js';
 import type { RenderJob, RenderReply } from './renderer.js';
+import type { DocumentSource } from './store.js';
 
-function load(paths: readonly string[]): ResultsFile[] {
-  return paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as ResultsFile);
+function load(docs: DocumentSource): ResultsFile[] {
+  const texts = docs.kind === 'paths' ? docs.paths.map((p) => readFileSync(p, 'utf8')) : docs.texts;
+  return texts.map((t) => JSON.parse(t) as ResultsFile);
 }
 
 function render(job: RenderJob): string {
-  const files = load(job.paths);
+  const files = load(job.docs);
   switch (job.kind) {
     case 'comparison':
       return renderComparisonReport(files);

@@ -3,17 +3,20 @@
  * one at a time, so `/healthz`, listings and uploads keep answering while a page is built. The queue is
  * short: when it is full the caller answers 503 with Retry-After. A page that takes longer than
  * `timeoutMs` has its worker terminated (a fresh one starts for the next page). Finished pages are kept in
- * a small cache keyed by the request and the store's write generation, so a reload costs nothing.
+ * a small cache keyed by the page kind and the exact ids it covers: stored results never change (the same id
+with other content is refused), so a page for the same ids is the same page.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** One page to build from results files on disk (absolute paths). */
+import type { DocumentSource } from './store.js';
+
+/** One page to build from stored results (files the worker reads, or their texts). */
 export type RenderJob =
-  | { kind: 'comparison'; paths: string[] }
-  | { kind: 'history-html'; label: string; paths: string[] }
-  | { kind: 'history-json'; label: string; paths: string[] };
+  | { kind: 'comparison'; docs: DocumentSource }
+  | { kind: 'history-html'; label: string; docs: DocumentSource }
+  | { kind: 'history-json'; label: string; docs: DocumentSource };
 
 export type RenderReply = { seq: number; ok: true; text: string } | { seq: number; ok: false; error: string };
 

@@ -22,7 +22,7 @@
  * Every error answer is JSON `{ "error": "<one line>" }` without file paths or stacks. A result is
  * acknowledged only after its file is fsynced and renamed into place and indexed (see store.ts).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
@@ -30,7 +30,7 @@ import { InputError } from '../errors.js';
 import { asResultsFile } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
 import { PageRenderer, RenderError, type RenderJob } from './renderer.js';
-import { DataDirLock, isResultId, ResultStore, StoreReadError, type ListQuery, type OpenReport } from './store.js';
+import { EmbeddedStore, isResultId, StoreReadError, type DocumentSource, type ListQuery, type OpenReport, type ResultsStore } from './store.js';
 import { labelAllowed, TokenTable, type Grant, type Scope } from './tokens.js';
 import { checkResultFields, DEFAULT_SHAPE_LIMITS, findUnsafeValue, jsonDepthExceeds, parseStrictIsoTime, type ShapeLimits } from './validate.js';
 
@@ -43,7 +43,10 @@ export const MAX_REPORT_IDS = 20;
 export const MAX_HISTORY_RESULTS = 500;
 
 export interface CollectorOptions {
+  /** Data directory of the embedded store (files + SQLite); ignored when `store` is given. */
   dataDir: string;
+  /** Another store behind the same interface (PostgreSQL); default: the embedded store on `dataDir`. */
+  store?: ResultsStore;
   /** Admin bearer token (read and write, any label); null: none. */
   token: string | null;
   /** Per-probe token file (see tokens.ts); null or absent: none. */
@@ -133,8 +136,7 @@ function hostName(header: string): string {
 
 /** The collector's request handler and state, without a listening socket (tests and `serve` share it). */
 export class Collector {
-  readonly store: ResultStore;
-  readonly openReport: OpenReport;
+  readonly store: ResultsStore;
   readonly tokens: TokenTable;
   readonly protectReads: boolean;
   readonly maxBodyBytes: number;
@@ -142,7 +144,6 @@ export class Collector {
   private readonly loopbackOnly: boolean;
   private readonly limits: ShapeLimits;
   private readonly renderer: PageRenderer;
-  private readonly lock: DataDirLock;
   private readonly uploads = { created: 0, duplicate: 0 };
   private readonly rejections = new Map<RejectReason, number>();
   /** Requests being handled now (drained on shutdown). */
@@ -150,17 +151,9 @@ export class Collector {
   private draining = false;
   private readonly idle: Array<() => void> = [];
 
-  constructor(options: CollectorOptions) {
-    this.store = new ResultStore(options.dataDir);
+  private constructor(options: CollectorOptions, store: ResultsStore, readonly openReport: OpenReport) {
+    this.store = store;
     this.tokens = new TokenTable({ adminToken: options.token, file: options.tokensFile ?? null, reloadCheckMs: options.tokensReloadMs });
-    mkdirSync(this.store.dir, { recursive: true });
-    this.lock = DataDirLock.acquire(this.store.dir);
-    try {
-      this.openReport = this.store.open();
-    } catch (e) {
-      this.lock.release();
-      throw e;
-    }
     this.protectReads = options.protectReads ?? false;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.allowedHosts = options.allowedHosts?.length ? new Set(options.allowedHosts.map((h) => h.toLowerCase())) : null;
@@ -169,11 +162,27 @@ export class Collector {
     this.renderer = new PageRenderer({ timeoutMs: options.renderTimeoutMs, maxQueue: options.renderQueue });
   }
 
-  /** Close the store and the page worker, and release the data directory. */
+  /** Open the store (the embedded one takes the data directory's lock) and make the handler. */
+  static async open(options: CollectorOptions): Promise<Collector> {
+    // Tokens first: a bad token file is a usage error before anything is opened.
+    new TokenTable({ adminToken: options.token, file: options.tokensFile ?? null });
+    const store = options.store ?? new EmbeddedStore(options.dataDir);
+    let report: OpenReport;
+    try {
+      report = await store.open();
+    } catch (e) {
+      await store.close().catch(() => {});
+      if (e instanceof InputError) throw e;
+      const err = e as NodeJS.ErrnoException;
+      throw new InputError(`cannot open the store at ${store.where}: ${err.code ?? ''}${err.code ? ' ' : ''}${oneLine(err.message)}`);
+    }
+    return new Collector(options, store, report);
+  }
+
+  /** Close the store and the page worker (the embedded store releases the data directory). */
   async close(): Promise<void> {
     await this.renderer.close();
-    this.store.close();
-    this.lock.release();
+    await this.store.close();
   }
 
   /** Stop taking new requests on kept-alive connections; resolves when every request in flight has ended. */
@@ -298,7 +307,13 @@ export class Collector {
     if (isUpload) return this.upload(req, res);
     req.resume();
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} not allowed on ${path.slice(0, 100)}`);
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok', stored: this.store.count() });
+    // Liveness: the process answers. Readiness: the store can serve (a database may be away).
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      const why = await this.store.unready();
+      if (why) throw new HttpError(503, `not ready: ${why}`, undefined, 5);
+      return sendJson(res, 200, { status: 'ready', stored: await this.store.count() });
+    }
     this.checkOrigin(req, false);
     if (this.protectReads) {
       try {
@@ -308,31 +323,33 @@ export class Collector {
         throw new HttpError((e as HttpError).status, (e as HttpError).message);
       }
     }
-    if (path === '/metrics') return send(res, 200, this.metricsText(), 'text/plain; version=0.0.4; charset=utf-8');
-    if (path === '/api/v1/results') return sendJson(res, 200, this.list(url.searchParams));
+    if (path === '/metrics') return send(res, 200, await this.metricsText(), 'text/plain; version=0.0.4; charset=utf-8');
+    if (path === '/api/v1/results') return sendJson(res, 200, await this.list(url.searchParams));
     if (path.startsWith('/api/v1/results/')) {
       const id = path.slice('/api/v1/results/'.length);
       if (!isResultId(id)) throw new HttpError(400, `id must be a UUID (got ${JSON.stringify(id.slice(0, 60))})`);
-      const text = this.store.getText(id);
+      const text = await this.store.getText(id);
       if (text === null) throw new HttpError(404, `no result ${id}`);
       return send(res, 200, text);
     }
     if (path === '/api/v1/history') {
       const label = url.searchParams.get('label');
       if (!label) throw new HttpError(400, 'history needs ?label=<host label>');
-      return send(res, 200, await this.page({ kind: 'history-json', label, paths: this.labelPaths(label) }));
+      const { ids, docs } = await this.labelDocs(label);
+      return send(res, 200, await this.page(ids, { kind: 'history-json', label, docs }));
     }
     if (path === '/report') {
       const label = url.searchParams.get('label');
-      const job: RenderJob = label ? { kind: 'history-html', label, paths: this.labelPaths(label) } : { kind: 'comparison', paths: this.reportPaths(url.searchParams) };
-      return send(res, 200, await this.page(job), 'text/html; charset=utf-8');
+      const { ids, docs } = label ? await this.labelDocs(label) : await this.reportDocs(url.searchParams);
+      const job: RenderJob = label ? { kind: 'history-html', label, docs } : { kind: 'comparison', docs };
+      return send(res, 200, await this.page(ids, job), 'text/html; charset=utf-8');
     }
     throw new HttpError(404, `no such endpoint: ${path.slice(0, 100)}`);
   }
 
-  /** Build a page in the worker (or take it from the cache). */
-  private async page(job: RenderJob): Promise<string> {
-    const key = `${job.kind}\n${this.store.generation}\n${job.paths.join('\n')}`;
+  /** Build a page in the worker, or take it from the cache (stored results never change: the ids are the key). */
+  private async page(ids: readonly string[], job: RenderJob): Promise<string> {
+    const key = `${job.kind}\n${job.kind === 'comparison' ? '' : job.label}\n${ids.join(',')}`;
     try {
       return await this.renderer.render(key, job);
     } catch (e) {
@@ -429,7 +446,7 @@ export class Collector {
     sendJson(res, outcome.status === 'created' ? 201 : 200, { id: outcome.id, status: outcome.status, url: location });
   }
 
-  private list(params: URLSearchParams): unknown {
+  private async list(params: URLSearchParams): Promise<unknown> {
     const q: ListQuery = {};
     for (const key of ['label', 'platform', 'hypervisor', 'host'] as const) {
       const v = params.get(key);
@@ -452,7 +469,7 @@ export class Collector {
     };
     q.limit = int('limit', 100, 1, 1000);
     q.offset = int('offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const { total, items } = this.store.list(q);
+    const { total, items } = await this.store.list(q);
     let next: string | null = null;
     if (q.offset + items.length < total) {
       const p = new URLSearchParams(params);
@@ -463,29 +480,29 @@ export class Collector {
     return { total, offset: q.offset, limit: q.limit, items: items.map((i) => ({ ...i, url: `/api/v1/results/${i.id}` })), next };
   }
 
-  /** Stored files of one label, the newest MAX_HISTORY_RESULTS, oldest first. */
-  private labelPaths(label: string): string[] {
-    const ids = this.store.idsForLabel(label, MAX_HISTORY_RESULTS);
+  /** Stored results of one label, the newest MAX_HISTORY_RESULTS, oldest first. */
+  private async labelDocs(label: string): Promise<{ ids: string[]; docs: DocumentSource }> {
+    const ids = await this.store.idsForLabel(label, MAX_HISTORY_RESULTS);
     if (ids.length === 0) throw new HttpError(404, `no results with label ${JSON.stringify(label.slice(0, 100))}`);
-    const found = this.store.pathsOf(ids);
-    if ('missing' in found) throw new HttpError(404, `no result ${found.missing}`);
-    return found.paths;
+    const docs = await this.store.documents(ids);
+    if ('missing' in docs) throw new HttpError(404, `no result ${docs.missing}`);
+    return { ids, docs };
   }
 
-  /** Ids of a comparison report: repeats removed (case-insensitive), at most MAX_REPORT_IDS. */
-  private reportPaths(params: URLSearchParams): string[] {
+  /** Results of a comparison report: repeats removed (case-insensitive), at most MAX_REPORT_IDS. */
+  private async reportDocs(params: URLSearchParams): Promise<{ ids: string[]; docs: DocumentSource }> {
     const raw = (params.get('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (raw.length === 0) throw new HttpError(400, 'report needs ?ids=<id>,<id>... or ?label=<host label>');
     for (const id of raw) if (!isResultId(id)) throw new HttpError(400, `id must be a UUID (got ${JSON.stringify(id.slice(0, 60))})`);
     const ids = [...new Set(raw.map((s) => s.toLowerCase()))];
     if (ids.length > MAX_REPORT_IDS) throw new HttpError(400, `report: at most ${MAX_REPORT_IDS} different ids (each is compared with the first)`);
-    const found = this.store.pathsOf(ids);
-    if ('missing' in found) throw new HttpError(404, `no result ${found.missing}`);
-    return found.paths;
+    const docs = await this.store.documents(ids);
+    if ('missing' in docs) throw new HttpError(404, `no result ${docs.missing}`);
+    return { ids, docs };
   }
 
   /** Prometheus text exposition format 0.0.4. */
-  metricsText(): string {
+  async metricsText(): Promise<string> {
     const lines = [
       '# HELP virtax_uploads_total Results accepted by the collector.',
       '# TYPE virtax_uploads_total counter',
@@ -495,7 +512,7 @@ export class Collector {
       '# TYPE virtax_upload_rejections_total counter',
     ];
     for (const r of REJECT_REASONS) lines.push(`virtax_upload_rejections_total{reason="${r}"} ${this.rejections.get(r) ?? 0}`);
-    lines.push('# HELP virtax_stored_results Results stored under the data directory.', '# TYPE virtax_stored_results gauge', `virtax_stored_results ${this.store.count()}`);
+    lines.push('# HELP virtax_stored_results Results stored under the data directory.', '# TYPE virtax_stored_results gauge', `virtax_stored_results ${await this.store.count()}`);
     return `${lines.join('\n')}\n`;
   }
 }
@@ -552,7 +569,7 @@ export async function startCollector(options: StartOptions): Promise<ListeningCo
   }
   // Reads are protected off loopback, and wherever a token file gives tokens a read scope to mean something.
   const protectReads = options.protectReads ?? (!loopback || Boolean(options.tokensFile));
-  const collector = new Collector({ ...options, protectReads, loopbackOnly: loopback });
+  const collector = await Collector.open({ ...options, protectReads, loopbackOnly: loopback });
   const serverOptions = {
     requestTimeout: options.requestTimeoutMs ?? 60_000,
     headersTimeout: options.headersTimeoutMs ?? 10_000,

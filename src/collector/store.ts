@@ -428,3 +428,95 @@ export class ResultStore {
       .all(label, limit) as string[]);
   }
 }
+
+/**
+ * Where the page worker finds the documents of a page: files it reads itself (the embedded store), or the
+ * texts themselves (a database store).
+ */
+export type DocumentSource = { kind: 'paths'; paths: string[] } | { kind: 'texts'; texts: string[] };
+
+/**
+ * The storage interface the collector's server uses; every implementation passes the same contract tests
+ * (test/collector-store-contract.test.ts). Results are immutable once stored: the same id with the same
+ * content is a duplicate, with other content a conflict.
+ */
+export interface ResultsStore {
+  /** Where the results live, for the startup line (a directory, or a database without its password). */
+  readonly where: string;
+  /** Open (or create, migrate, rebuild) the store. */
+  open(): Promise<OpenReport>;
+  close(): Promise<void>;
+  /** Store a validated file; acknowledged (resolved) only once it is durable. */
+  put(file: ResultsFile): Promise<PutOutcome>;
+  /** The stored text of a result, or null. */
+  getText(id: string): Promise<string | null>;
+  count(): Promise<number>;
+  list(q: ListQuery): Promise<{ total: number; items: ResultSummary[] }>;
+  /** Ids of the newest `limit` results with this label, oldest first. */
+  idsForLabel(label: string, limit: number): Promise<string[]>;
+  /** The documents of these ids for the page worker, or the first id that is not stored. */
+  documents(ids: readonly string[]): Promise<DocumentSource | { missing: string }>;
+  /** Null when the store can serve; otherwise why not (for /readyz). */
+  unready(): Promise<string | null>;
+}
+
+/** The embedded store: files + SQLite index under one data directory, locked while open. */
+export class EmbeddedStore implements ResultsStore {
+  readonly files: ResultStore;
+  private lock: DataDirLock | null = null;
+
+  constructor(dataDir: string) {
+    this.files = new ResultStore(dataDir);
+  }
+
+  get where(): string {
+    return this.files.dir;
+  }
+
+  async open(): Promise<OpenReport> {
+    mkdirSync(this.files.dir, { recursive: true });
+    this.lock = DataDirLock.acquire(this.files.dir);
+    try {
+      return this.files.open();
+    } catch (e) {
+      this.lock.release();
+      this.lock = null;
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.files.close();
+    this.lock?.release();
+    this.lock = null;
+  }
+
+  put(file: ResultsFile): Promise<PutOutcome> {
+    return this.files.put(file);
+  }
+
+  async getText(id: string): Promise<string | null> {
+    return this.files.getText(id);
+  }
+
+  async count(): Promise<number> {
+    return this.files.count();
+  }
+
+  async list(q: ListQuery): Promise<{ total: number; items: ResultSummary[] }> {
+    return this.files.list(q);
+  }
+
+  async idsForLabel(label: string, limit: number): Promise<string[]> {
+    return this.files.idsForLabel(label, limit);
+  }
+
+  async documents(ids: readonly string[]): Promise<DocumentSource | { missing: string }> {
+    const found = this.files.pathsOf(ids);
+    return 'missing' in found ? found : { kind: 'paths', paths: found.paths };
+  }
+
+  async unready(): Promise<string | null> {
+    return null;
+  }
+}

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PgStore } from '../../collector/pg-store.js';
 import { DEFAULT_BIND, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startCollector } from '../../collector/server.js';
 import { cleanToken } from '../../collector/tokens.js';
 import { InputError } from '../../errors.js';
@@ -8,6 +9,7 @@ interface ServeArgs {
   port: number;
   bind: string;
   data: string;
+  db?: string;
   token?: string;
   tokenFile?: string;
   tokens?: string;
@@ -46,6 +48,7 @@ export const serveCommand: CliCommand = {
       .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'TCP port (0: any free port)' })
       .option('bind', { type: 'string', default: DEFAULT_BIND, describe: 'Address to listen on (loopback by default; 0.0.0.0 must be asked for)' })
       .option('data', { type: 'string', default: 'virtax-data', describe: 'Data directory: results/<id>.json and index.sqlite (one collector per directory)' })
+      .option('db', { type: 'string', describe: 'PostgreSQL connection string (default $VIRTAX_DB): results in the database, for several replicas; --data is then unused' })
       .option('token-file', { type: 'string', describe: 'File holding the admin token (read and write); default $VIRTAX_TOKEN_FILE, then $VIRTAX_TOKEN' })
       .option('token', { type: 'string', describe: 'Admin token on the command line (visible in ps: prefer --token-file or $VIRTAX_TOKEN)' })
       .option('tokens', { type: 'string', describe: 'Per-probe token file: token -> scopes (read/write) and allowed labels; re-read when it changes' })
@@ -65,8 +68,11 @@ export const serveCommand: CliCommand = {
     if (args.token && !args.tokenFile) {
       process.stderr.write('virtax serve: --token is visible to every user in ps; prefer --token-file or VIRTAX_TOKEN\n');
     }
+    const db = args.db ?? (process.env.VIRTAX_DB || undefined);
+    if (db !== undefined && !/^postgres(ql)?:\/\//.test(db)) throw new InputError('--db: expected a postgres:// connection string');
     const c = await startCollector({
       dataDir: args.data,
+      store: db ? new PgStore(db) : undefined,
       token,
       tokensFile: args.tokens ?? null,
       protectReads: args.protectReads,
@@ -81,7 +87,7 @@ export const serveCommand: CliCommand = {
     const r = c.collector.openReport;
     const rebuilt = r.rebuilt ? `index rebuilt (${r.why}), ` : '';
     const extra = [r.recovered && `${r.recovered} recovered`, r.quarantined && `${r.quarantined} invalid moved to rejected/`, r.tempRemoved && `${r.tempRemoved} unfinished temp files removed`].filter(Boolean).join(', ');
-    process.stderr.write(`virtax serve: ${rebuilt}${r.indexed} results in ${c.collector.store.dir}${extra ? ` (${extra})` : ''}\n`);
+    process.stderr.write(`virtax serve: ${rebuilt}${r.indexed} results in ${c.collector.store.where}${extra ? ` (${extra})` : ''}\n`);
     if (!c.collector.tokens.required) process.stderr.write('virtax serve: no token: anyone who can reach this loopback port can upload\n');
     if (args.tokens) process.stderr.write(`virtax serve: ${c.collector.tokens.fileTokens} tokens from ${args.tokens}\n`);
     process.stderr.write(`virtax serve: reads ${c.collector.protectReads ? 'need a read token' : 'are public'}\n`);
