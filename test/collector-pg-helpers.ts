@@ -13,6 +13,11 @@ export interface Postgres {
   /** Connection string (unix socket). */
   url: string;
   dir: string;
+  /** Stop the server, keeping its data (a database outage). */
+  pause(): void;
+  /** Start it again on the same data and socket. */
+  resume(): void;
+  /** Stop and remove everything. */
   stop(): void;
 }
 
@@ -43,9 +48,10 @@ export function startPostgres(): { pg: Postgres } | { skip: string } {
   const data = join(dir, 'data');
   const run = (cmd: string, args: string[]) =>
     asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' }) : execFileSync(join(bin, cmd), args, { stdio: 'pipe' });
+  const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', `-k ${dir} -c listen_addresses= -c fsync=on`, '-w', '-t', '30', 'start']);
   try {
     run('initdb', ['-D', data, '-A', 'trust', '-U', 'virtax', '--no-sync', '--locale=C', '-E', 'UTF8']);
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', `-k ${dir} -c listen_addresses= -c fsync=on`, '-w', '-t', '30', 'start']);
+    start();
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     const err = e as { stderr?: Buffer; message: string };
@@ -55,6 +61,12 @@ export function startPostgres(): { pg: Postgres } | { skip: string } {
     pg: {
       url: `postgres://virtax@localhost/postgres?host=${encodeURIComponent(dir)}`,
       dir,
+      pause: () => {
+        run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      },
+      resume: () => {
+        start();
+      },
       stop: () => {
         try {
           run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
