@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { importResults } from '../../collector/import.js';
 import { PgStore } from '../../collector/pg-store.js';
 import { DEFAULT_BIND, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, startCollector } from '../../collector/server.js';
 import { cleanToken } from '../../collector/tokens.js';
@@ -10,6 +11,7 @@ interface ServeArgs {
   bind: string;
   data: string;
   db?: string;
+  import?: string;
   token?: string;
   tokenFile?: string;
   tokens?: string;
@@ -49,6 +51,7 @@ export const serveCommand: CliCommand = {
       .option('bind', { type: 'string', default: DEFAULT_BIND, describe: 'Address to listen on (loopback by default; 0.0.0.0 must be asked for)' })
       .option('data', { type: 'string', default: 'virtax-data', describe: 'Data directory: results/<id>.json and index.sqlite (one collector per directory)' })
       .option('db', { type: 'string', describe: 'PostgreSQL connection string (default $VIRTAX_DB): results in the database, for several replicas; --data is then unused' })
+      .option('import', { type: 'string', describe: 'At start, load the results of this data directory (or directory of results files) into the store (e.g. embedded -> --db); idempotent' })
       .option('token-file', { type: 'string', describe: 'File holding the admin token (read and write); default $VIRTAX_TOKEN_FILE, then $VIRTAX_TOKEN' })
       .option('token', { type: 'string', describe: 'Admin token on the command line (visible in ps: prefer --token-file or $VIRTAX_TOKEN)' })
       .option('tokens', { type: 'string', describe: 'Per-probe token file: token -> scopes (read/write) and allowed labels; re-read when it changes' })
@@ -88,6 +91,11 @@ export const serveCommand: CliCommand = {
     const rebuilt = r.rebuilt ? `index rebuilt (${r.why}), ` : '';
     const extra = [r.recovered && `${r.recovered} recovered`, r.quarantined && `${r.quarantined} invalid moved to rejected/`, r.tempRemoved && `${r.tempRemoved} unfinished temp files removed`].filter(Boolean).join(', ');
     process.stderr.write(`virtax serve: ${rebuilt}${r.indexed} results in ${c.collector.store.where}${extra ? ` (${extra})` : ''}\n`);
+    if (args.import) {
+      const i = await importResults(c.collector.store, args.import);
+      process.stderr.write(`virtax serve: imported ${args.import}: ${i.created} new, ${i.duplicate} already stored, ${i.conflict} conflicting, ${i.invalid} invalid\n`);
+      for (const p of i.problems) process.stderr.write(`virtax serve:   ${p}\n`);
+    }
     if (!c.collector.tokens.required) process.stderr.write('virtax serve: no token: anyone who can reach this loopback port can upload\n');
     if (args.tokens) process.stderr.write(`virtax serve: ${c.collector.tokens.fileTokens} tokens from ${args.tokens}\n`);
     process.stderr.write(`virtax serve: reads ${c.collector.protectReads ? 'need a read token' : 'are public'}\n`);
