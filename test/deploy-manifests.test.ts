@@ -123,6 +123,17 @@ describe('deploy/ manifests', () => {
     expect(text).toMatch(/livenessProbe:\s*\n\s*httpGet: \{ path: \/healthz, port: https, scheme: HTTPS \}/);
   });
 
+  it('the replicated collector reads its database from a secret and is ready only when the database answers', () => {
+    const docs = parseAllDocuments(readFileSync(join(deployDir, 'kubernetes/collector-replicated.yaml'), 'utf8')) as Array<{ toJS(): unknown }>;
+    const values = docs.map((d) => d.toJS() as { kind: string; spec: { replicas?: number; template?: { spec: { containers: Array<{ args: string[]; env: Array<{ name: string; valueFrom?: unknown }>; readinessProbe: { httpGet: { path: string } } }> } } } });
+    const deployment = values.find((v) => v.kind === 'Deployment')!;
+    expect(deployment.spec.replicas).toBeGreaterThan(1);
+    const c = deployment.spec.template!.spec.containers[0]!;
+    expect(c.env.find((e) => e.name === 'VIRTAX_DB')?.valueFrom).toBeDefined();
+    expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    for (const flag of ['--tls-cert', '--tls-key', '--tokens']) expect(c.args).toContain(flag);
+  });
+
   it('no deploy file puts a token on a command line or sends one over plain http', () => {
     for (const f of filesUnder(deployDir)) {
       const text = readFileSync(f, 'utf8');
