@@ -42,6 +42,13 @@ describe.skipIf(skip !== null)(`collector replicas on one PostgreSQL${skip ? ` (
       expect(answers.filter((r) => r.status === 200).length).toBe(9);
       const listed = JSON.parse(await (await request(`${a.url}/api/v1/results?label=replicas`)).body.text()) as { total: number };
       expect(listed.total).toBe(2);
+      // Pages and history are built from the database's texts.
+      const history = await request(`${b.url}/api/v1/history?label=replicas`);
+      expect(history.statusCode).toBe(200);
+      expect((JSON.parse(await history.body.text()) as { results: number }).results).toBe(2);
+      const page = await request(`${a.url}/report?ids=${f.id},${raced.id}`);
+      expect(page.statusCode).toBe(200);
+      expect(await page.body.text()).toContain('<html');
 
       // SIGKILL replica A under load; everything it acknowledged is served by B.
       const acked = new Map<string, ResultsFile>();

@@ -25,6 +25,26 @@ const backends: Array<[string, () => ResultsStore, string | null]> = [
   ['PostgreSQL', () => new PgStore(pgServer?.url ?? 'postgres://none', { max: 4 }), 'skip' in started ? started.skip : null],
 ];
 
+describe.skipIf(pgServer === null)('PostgreSQL migrations', () => {
+  it('replicas opening a fresh database at once apply each migration once', async () => {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: pgServer!.url });
+    await client.connect();
+    await client.query('CREATE DATABASE fresh');
+    await client.end();
+    const url = pgServer!.url.replace('/postgres?', '/fresh?');
+    const replicas = Array.from({ length: 4 }, () => new PgStore(url, { max: 2 }));
+    const reports = await Promise.all(replicas.map((r) => r.open()));
+    expect(reports.every((r) => r.indexed === 0)).toBe(true);
+    const check = new pg.Client({ connectionString: url });
+    await check.connect();
+    const versions = (await check.query<{ version: number }>('SELECT version FROM virtax_schema ORDER BY version')).rows.map((r) => r.version);
+    await check.end();
+    expect(versions).toEqual([1, 2]);
+    await Promise.all(replicas.map((r) => r.close()));
+  });
+});
+
 for (const [name, make, skip] of backends) {
   describe.skipIf(skip !== null)(`store contract: ${name}${skip ? ` (skipped: ${skip})` : ''}`, () => {
     let store: ResultsStore;
