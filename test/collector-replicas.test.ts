@@ -99,5 +99,5 @@ describe.skipIf(skip !== null)(`collector replicas on one PostgreSQL${skip ? ` (
       for (const s of [a, b]) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
       await Promise.all([waitExit(a.child), waitExit(b.child)]);
     }
-  });
+  }, 120_000);
 });
