@@ -3,16 +3,13 @@
  * Each is `(result: GateResult) => string`; the CLI decides where the string goes (STYLE.md habit 7).
  */
 import { escapeMarkdown, escapeXml, markdownCode } from '../format/escape.js';
+import { noColour, signedPct, verdictStyle, type Paint } from '../report/format.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import type { Estimate } from '../stats/types.js';
 import { isJudged, type GateResult, type GateRow } from './types.js';
 
-/** A signed percentage with one decimal: +10.2%, -0.4%. */
-export function signedPct(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  const s = Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1);
-  return `${x >= 0 ? '+' : ''}${s === '-0.0' ? '0.0' : s}%`;
-}
+/** The kit's signed percentage (src/report/format.ts): gate and compare print +102.7% alike. */
+export { signedPct } from '../report/format.js';
 
 function plainPct(x: number): string {
   return `${Number(x.toFixed(2))}%`;
@@ -84,17 +81,18 @@ function baselineLine(g: GateResult): string {
 }
 
 /** The terminal table with a headline, the baseline, notes and warnings. */
-export function formatGateTable(g: GateResult): string {
+export function formatGateTable(g: GateResult, opts: { paint?: Paint; width?: number | null } = {}): string {
+  const paint = opts.paint ?? noColour;
   const rows = g.rows.map((r) => {
     if (isJudged(r)) {
       const x = r.row;
-      return [r.id, formatNumber(x.base.median), formatNumber(x.cand.median), x.unit, signedPct(x.overheadPct.point), interval(x.overheadPct), plainPct(r.maxRegressionPct), LABEL[r.outcome]];
+      return [r.id, formatNumber(x.base.median), formatNumber(x.cand.median), x.unit, paint(signedPct(x.overheadPct.point), verdictStyle(r.outcome)), interval(x.overheadPct), plainPct(r.maxRegressionPct), paint(LABEL[r.outcome], verdictStyle(r.outcome))];
     }
-    return [r.id, '', '', '', '', '', '', `${LABEL[r.outcome]}: ${r.reason}`];
+    return [r.id, '', '', '', '', '', '', `${paint(LABEL[r.outcome], verdictStyle(r.outcome))}: ${r.reason}`];
   });
   const table = formatTable(['workload', 'baseline', 'current', 'unit', 'overhead', 'interval', 'max', 'gate'], rows, [
     'left', 'right', 'right', 'left', 'right', 'left', 'right', 'left',
-  ]);
+  ], { maxWidth: opts.width ?? null, shrink: [7] });
   const lines = [
     `virtax gate: ${headline(g)}`,
     `${baselineLine(g)} vs current ${g.current.label} (${g.current.source}); overhead > 0 means the current run is worse`,

@@ -124,6 +124,10 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   const source = sources.join(' ');
   const current = loadResults(opts.current);
   const base = baseline.pooled;
+  const again = baseline.runs.find((r) => r.file.id === current.id);
+  if (again && again.path !== opts.baseline) {
+    throw new InputError(`${opts.current} is run ${current.id}, already in baseline ${opts.baseline} (${again.path}): gating a run against itself proves nothing; gate a new run`);
+  }
 
   const diffs = envDiffs(base.host, current.host);
   const guarded = guardedDiffs(base.host, current.host);

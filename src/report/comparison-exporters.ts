@@ -5,9 +5,16 @@
  */
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import type { Comparison, Estimate, NoiseComparison, RowComparison } from '../stats/types.js';
+import { noColour, signedPct, verdictStyle, type Paint } from './format.js';
 import { formatNumber, formatTable } from './table.js';
 
-export type ComparisonExporter = (c: Comparison) => string;
+/** Terminal options of the text exporters: colour painter and the width tables fit into. */
+export interface TerminalOptions {
+  paint?: Paint;
+  width?: number | null;
+}
+
+export type ComparisonExporter = (c: Comparison, opts?: TerminalOptions) => string;
 
 type Compared = Extract<RowComparison, { status: 'compared' }>;
 
@@ -15,9 +22,26 @@ function signed(x: number, digits = 1): string {
   return `${x > 0 ? '+' : ''}${x.toFixed(digits)}`;
 }
 
-/** "+5.2% [+4.1, +6.3]" */
+/** "+5.2% [+4.1, +6.3]" (the point with the kit's one precision rule) */
 export function formatOverhead(e: Estimate): string {
-  return `${signed(e.point)}% [${signed(e.lo)}, ${signed(e.hi)}]`;
+  return `${signedPct(e.point)} [${signed(e.lo)}, ${signed(e.hi)}]`;
+}
+
+/**
+ * hyperfine's one-line summary of a compared row: "cand is 1.052 ± 0.011 times slower than base". The ratio
+ * is the worse-direction ratio of medians (exp of the log ratio), turned round when the candidate is better;
+ * ± is half the width of its interval.
+ */
+export function ratioSentence(r: Compared, base: string, cand: string, paint: Paint = noColour): string {
+  const worse = r.logRatio.point >= 0;
+  const k = worse ? 1 : -1;
+  const ratio = Math.exp(k * r.logRatio.point);
+  const lo = Math.exp(k * (worse ? r.logRatio.lo : r.logRatio.hi));
+  const hi = Math.exp(k * (worse ? r.logRatio.hi : r.logRatio.lo));
+  const pm = (hi - lo) / 2;
+  const word = r.verdict === 'same' ? (worse ? 'slower (within noise)' : 'faster (within noise)') : worse ? 'slower' : 'faster';
+  const figure = paint(`${ratio.toFixed(3)} ± ${pm.toFixed(3)}`, verdictStyle(r.verdict));
+  return `${r.id}: ${cand} is ${figure} times ${word} than ${base}${r.verdict === 'inconclusive' ? ' (inconclusive)' : ''}`;
 }
 
 /** A p-value the way people read them: 0.003, 0.04, <0.0001. */
@@ -68,7 +92,8 @@ function methodsUsed(c: Comparison): string {
 }
 
 /** The readable terminal table with the overall index, noise, environment differences and warnings. */
-export const comparisonTable: ComparisonExporter = (c) => {
+export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
+  const paint = opts.paint ?? noColour;
   const out: string[] = [];
   for (const w of c.warnings) out.push(`WARNING: ${w}`);
   if (c.warnings.length) out.push('');
@@ -78,10 +103,12 @@ export const comparisonTable: ComparisonExporter = (c) => {
   out.push('');
   const rows = c.rows.map((r) =>
     r.status === 'compared'
-      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, formatOverhead(r.overheadPct), formatP(r.pValue), formatP(r.qValue), verdictText(r, c)]
+      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(verdictText(r, c), verdictStyle(r.verdict))]
       : [r.id, '', '', '', '', '', `not compared: ${r.reason}`],
   );
-  out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left']));
+  out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left'], { maxWidth: opts.width ?? null, shrink: [6] }));
+  const compared = c.rows.filter((r): r is Compared => r.status === 'compared');
+  if (compared.length) out.push('', 'summary:', ...compared.map((r) => `  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`));
   const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.map((n) => `  ${r.id}: ${n}`) : []));
   if (notes.length) out.push('', 'notes:', ...notes);
   out.push('');

@@ -6,7 +6,7 @@
 import { formatPct } from '../advise/advise.js';
 import type { Estimate } from '../stats/types.js';
 import { escapeHtml } from './html.js';
-import type { ReportModel } from './model.js';
+import { coverageText, type ReportModel } from './model.js';
 
 export { escapeMarkdown } from '../format/escape.js';
 import { escapeMarkdown } from '../format/escape.js';
@@ -18,13 +18,15 @@ export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [`## ${e(m.title)}`, '', `Baseline **${e(m.baseline)}**; noise threshold ±${m.noisePct}%; positive overhead = slower than the baseline.`, ''];
   for (const w of m.warnings) out.push(`> **Warning:** ${e(w)}`, '');
   if (m.headlines.length) {
-    out.push('| host | overall overhead [interval] | verdict | worst three | the same |', '|---|---|---|---|---|');
+    out.push('| host | overall overhead [interval] | verdict | measured on | worst three | the same |', '|---|---|---|---|---|---|');
     for (const h of m.headlines) {
       const worst = h.worst.map((w) => `${e(w.id)} ${formatPct(w.overheadPct.point)} (${w.verdict})`).join(', ');
       const same = h.same.length ? h.same.map((w) => e(w.id)).join(', ') : '–';
-      out.push(`| ${e(h.label)} | ${h.overall ? interval(h.overall) : '–'} | ${h.overallVerdict ?? '–'} | ${worst || '–'} | ${same} |`);
+      out.push(`| ${e(h.label)} | ${h.overall ? interval(h.overall) : '–'} | ${h.overallVerdict ?? '–'} | ${coverageText(h.coverage)} | ${worst || '–'} | ${same} |`);
     }
     out.push('');
+    const capacity = m.headlines.flatMap((h) => (h.capacity ? [`- **${e(h.label)}**: ${e(h.capacity)}`] : []));
+    if (capacity.length) out.push('**Capacity**', '', ...capacity, '');
   }
   for (const h of m.headlines) {
     out.push(`<details><summary>${escapeHtml(h.label)}: ${h.counts.slower} slower, ${h.counts.faster} faster, ${h.counts.same} same, ${h.counts.inconclusive} inconclusive</summary>`, '');

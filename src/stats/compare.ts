@@ -314,6 +314,8 @@ export function envDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
     }
     const bs = bv === null || bv === undefined ? '(none)' : String(bv);
     const cs = cv === null || cv === undefined ? '(none)' : String(cv);
+    // Usable memory moves by a few MiB between boots of the same machine: only a 1% difference is one.
+    if (field === 'memoryBytes' && typeof bv === 'number' && typeof cv === 'number' && Math.abs(bv - cv) <= 0.01 * Math.max(bv, cv)) continue;
     if (bs !== cs) out.push({ field, base: bs, cand: cs });
   }
   return out;
@@ -346,8 +348,10 @@ function fileWarnings(baseRuns: readonly ResultsFile[], candRuns: readonly Resul
   }
   const versions = new Set(all.map((f) => f.tool?.version));
   if (versions.size > 1) w.push(`different virtax versions (${[...versions].join(', ')}): workloads may have changed`);
-  if (base.config?.suite !== cand.config?.suite || base.config?.rounds !== cand.config?.rounds) {
+  if (base.config?.suite !== cand.config?.suite) {
     w.push(`different suites (base ${base.config?.suite}/${base.config?.rounds} rounds, candidate ${cand.config?.suite}/${cand.config?.rounds} rounds): batch and round lengths differ`);
+  } else if (base.config?.rounds !== cand.config?.rounds) {
+    w.push(`different round counts (both ${base.config?.suite}; base ${base.config?.rounds} rounds, candidate ${cand.config?.rounds}): the two sides' intervals are not equally tight`);
   }
   return w;
 }

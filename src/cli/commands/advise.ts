@@ -99,7 +99,9 @@ export const adviseCommand: CliCommand = {
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold δ' })
       .option('seed', { type: 'number', describe: 'Bootstrap seed (default 1)' })
       .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' })
-      .option('json', { type: 'boolean', describe: 'Print the advice as JSON' }),
+      .option('json', { type: 'boolean', describe: 'Print the advice as JSON' })
+      .example('virtax advise metal.json vm.json ctr.json --profile examples/profiles/database.json', 'where a database should run, hosts needed and cost')
+      .example('virtax advise metal.json vm.json --profile examples/profiles/api-gateway.json --json', 'the advice as JSON'),
   run: async (args: AdviseArgs) => {
     if (args.app) {
       const p = appPredictionFrom({ ...args, app: args.app }, compareResults);

@@ -1,6 +1,9 @@
 import { InputError } from '../../errors.js';
 import { comparisonCsv, comparisonJson, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
-import { loadResults, writeFileAtomic } from '../../results/io.js';
+import { colourFor, terminalWidth } from '../../report/format.js';
+import { onlyPatterns, selectIds } from '../../results/ids.js';
+import { loadResults } from '../../results/io.js';
+import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
 import { compareRunSets, DEFAULTS } from '../../stats/compare.js';
 import type { CompareOptions } from '../../stats/types.js';
 import { withDistinctLabels } from '../../report/build.js';
@@ -71,8 +74,16 @@ export function compareOptionsOf(args: CompareArgs): CompareOptions {
   if (!(Number.isInteger(args.resamples) && args.resamples >= 100 && args.resamples <= 1_000_000)) {
     throw new InputError('--resamples: expected a whole number from 100 to 1000000');
   }
-  const onlyIds = args.only?.flatMap((s) => s.split(',')).filter(Boolean);
-  return { noisePct, alpha: args.alpha, seed: args.seed, resamples: args.resamples, ...(onlyIds?.length ? { onlyIds } : {}) };
+  const onlyIds = onlyPatterns(args.only);
+  return { noisePct, alpha: args.alpha, seed: args.seed, resamples: args.resamples, ...(onlyIds ? { onlyIds } : {}) };
+}
+
+/** `--only` patterns -> the exact ids of any compared file they select; a pattern that selects nothing is exit 2 (as in gate). */
+export function resolveOnly(patterns: string[], files: readonly ResultsFile[]): string[] {
+  const ids = [...new Set(files.flatMap((f) => f.workloads.map((w) => w.id)))];
+  const { selected, unknown } = selectIds(ids, patterns);
+  if (unknown.length) throw new InputError(`--only: no workload ${unknown.join(', ')} in the compared files`);
+  return selected;
 }
 
 export const compareCommand: CliCommand = {
@@ -98,12 +109,16 @@ export const compareCommand: CliCommand = {
       .example('virtax compare a.json b.json --json > cmp.json', 'machine-readable'),
   run: async (args: CompareArgs) => {
     const opts = compareOptionsOf(args);
+    for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
     const sides = sidesOf(args);
+    if (opts.onlyIds) opts.onlyIds = resolveOnly(opts.onlyIds, [...sides.base, ...sides.cand]);
     const c = compareRunSets(sides.base, sides.cand, opts);
-    if (args.markdown) writeFileAtomic(args.markdown, comparisonMarkdown(c));
-    if (args.csv) writeFileAtomic(args.csv, comparisonCsv(c));
-    if (args.html) writeFileAtomic(args.html, comparisonHtml(sides.base[0] as ResultsFile, sides.cand[0] as ResultsFile, c));
-    process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c));
+    const outputs: OutputFile[] = [];
+    if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(c), flag: '--markdown' });
+    if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(c), flag: '--csv' });
+    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(sides.base[0] as ResultsFile, sides.cand[0] as ResultsFile, c), flag: '--html' });
+    writeOutputs(outputs);
+    process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) }));
     return 0;
   },
 };

@@ -34,7 +34,9 @@ export const fingerprintCommand: CliCommand = {
     y
       .option('json', { type: 'boolean', describe: 'Print the fingerprint as JSON' })
       .option('record', { type: 'string', describe: 'Also write the files detection read under DIR (a test fixture)' })
-      .option('outer', { type: 'boolean', describe: 'Print only this host\'s layers as a launcher passes them to a guest (VIRTAX_OUTER_PLATFORM)' }),
+      .option('outer', { type: 'boolean', describe: 'Print only this host\'s layers as a launcher passes them to a guest (VIRTAX_OUTER_PLATFORM)' })
+      .example('virtax fingerprint', 'platform (metal, vm, container, container-in-vm), hypervisor, and the evidence behind it')
+      .example('virtax fingerprint --json > host.json', 'the same as JSON (the host field of every results file)'),
   run: async (args: { json?: boolean; record?: string; outer?: boolean }) => {
     const f = args.record ? recordFingerprint(args.record) : await fingerprint();
     const text = args.outer ? outerPlatformSpec(f) : args.json ? JSON.stringify(f, null, 2) : formatFingerprint(f);

@@ -2,7 +2,8 @@ import { appendFileSync } from 'node:fs';
 import { formatGateTable, gateAnnotations, gateJunit, gateMarkdown } from '../../gate/exporters.js';
 import { runGate, type CompareFn, type GateOptions } from '../../gate/gate.js';
 import { InputError } from '../../errors.js';
-import { writeFileAtomic } from '../../results/io.js';
+import { colourFor, terminalWidth } from '../../report/format.js';
+import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
 interface GateArgs {
@@ -50,6 +51,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         throw new InputError('--resamples: expected a whole number of at least 100');
       }
       if (!Number.isInteger(args.seed)) throw new InputError('--seed: expected a whole number');
+      for (const [flag, path] of [['--junit', args.junit], ['--markdown', args.markdown]] as const) if (path) checkOutputFile(path, flag);
       const opts: GateOptions = {
         baseline: Array.isArray(args.baseline) && args.baseline.length === 1 ? (args.baseline[0] as string) : args.baseline,
         current: args.current,
@@ -61,16 +63,20 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
       if (args.config) opts.config = args.config;
       if (args.only?.length) opts.only = args.only;
       if (args.resamples !== undefined) opts.resamples = args.resamples;
+      if (opts.maxRegressionPct !== undefined && !(opts.maxRegressionPct >= 0)) throw new InputError('--max-regression: expected a percentage of 0% or more, e.g. 5%');
       if (args.noise !== undefined) opts.noisePct = parsePercent(args.noise, 'noise');
+      if (opts.noisePct !== undefined && !(opts.noisePct >= 0 && opts.noisePct < 100)) throw new InputError('--noise: expected a percentage from 0% to below 100%');
       if (args.confidence !== undefined) opts.confidence = parsePercent(args.confidence, 'confidence') / 100;
       const result = runGate(opts, compare);
 
       const markdown = gateMarkdown(result);
-      if (args.junit) writeFileAtomic(args.junit, gateJunit(result));
-      if (args.markdown) writeFileAtomic(args.markdown, markdown);
+      const outputs: OutputFile[] = [];
+      if (args.junit) outputs.push({ path: args.junit, data: gateJunit(result), flag: '--junit' });
+      if (args.markdown) outputs.push({ path: args.markdown, data: markdown, flag: '--markdown' });
+      writeOutputs(outputs);
       const summary = process.env.GITHUB_STEP_SUMMARY;
       if (summary) appendFileSync(summary, `${markdown}\n`);
-      process.stdout.write(args.json ? `${JSON.stringify(result, null, 1)}\n` : `${formatGateTable(result)}\n`);
+      process.stdout.write(args.json ? `${JSON.stringify(result, null, 1)}\n` : `${formatGateTable(result, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) })}\n`);
       if (process.env.GITHUB_ACTIONS === 'true') process.stdout.write(gateAnnotations(result));
       if (result.outcome === 'inconclusive') {
         process.stderr.write(

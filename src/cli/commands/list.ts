@@ -1,3 +1,4 @@
+import { terminalWidth } from '../../report/format.js';
 import { formatTable } from '../../report/table.js';
 import { registry } from '../../workloads/index.js';
 import type { CliCommand } from '../command.js';
@@ -5,7 +6,11 @@ import type { CliCommand } from '../command.js';
 export const listCommand: CliCommand = {
   command: 'list',
   describe: 'List workloads: id, category, unit, direction and what each stresses',
-  builder: (y) => y.option('json', { type: 'boolean', describe: 'Print JSON instead of a table' }),
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', describe: 'Print JSON instead of a table' })
+      .example('virtax list', 'every workload (the table fits the terminal; the stresses column is cut with …)')
+      .example("virtax list --json | jq -r '.[] | select(.quick) | .id'", 'ids of the quick suite'),
   run: async (args: { json?: boolean }) => {
     const ws = registry.all();
     if (args.json) {
@@ -13,8 +18,8 @@ export const listCommand: CliCommand = {
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return 0;
     }
-    const rows = ws.map((w) => [w.id, w.category, w.unit, `${w.better} is better`, w.inQuick ? 'yes' : '', w.stresses]);
-    process.stdout.write(`${formatTable(['id', 'category', 'unit', 'direction', 'quick', 'stresses'], rows)}\n`);
+    const rows = ws.map((w) => [w.id, w.category, w.unit, w.better, w.inQuick ? 'yes' : '', w.stresses]);
+    process.stdout.write(`${formatTable(['id', 'category', 'unit', 'better', 'quick', 'stresses'], rows, [], { maxWidth: terminalWidth(process.stdout), shrink: [5] })}\n`);
     return 0;
   },
 };
