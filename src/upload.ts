@@ -1,9 +1,15 @@
 /**
  * Client side of the collector: POST one results file to `<collector>/api/v1/results` with undici,
- * retrying connection failures, 5xx, 408 and 429 with exponential backoff and full jitter.
- * A rejection (4xx) is final: sending the same bytes again would get the same answer.
+ * retrying connection failures, 5xx, 408 and 429 with exponential backoff and full jitter, and waiting at
+ * least what a Retry-After header asks (up to a bound). A rejection (other 4xx, 413 included) is final:
+ * sending the same bytes again would get the same answer.
+ *
+ * An upload counts as done only when the answer is a collector's: JSON `{ id, status, url }` naming the id of
+ * the uploaded file, with status `created` (201) or `duplicate` (200). Anything else (a proxy's welcome page,
+ * a captive portal) is a `bad-answer`. Text from the server is stripped of control characters before it
+ * reaches a terminal.
  */
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 
 export interface UploadOptions {
   /** Collector base URL (http://host:7070) or the full endpoint URL. */
@@ -14,8 +20,12 @@ export interface UploadOptions {
   /** First backoff in ms (default 500); doubles each retry up to `maxDelayMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** Per-attempt timeout in ms (default 30 s). */
+  /** Per-attempt timeout in ms for connecting, the answer's headers and its body (default 10 s). */
   timeoutMs?: number;
+  /** Longest wait a Retry-After header can impose (default 120 s). */
+  maxRetryAfterMs?: number;
+  /** Extra CA certificates (PEM) for an https collector with a private CA; NODE_EXTRA_CA_CERTS works too. */
+  ca?: string | Buffer;
   /** Called before each wait, for a progress line. */
   onRetry?: (attempt: number, delayMs: number, why: string) => void;
   /** Random source for jitter, in [0, 1) (injectable for tests). */
@@ -26,6 +36,7 @@ export interface UploadOptions {
 export type UploadOutcome =
   | { status: 'stored' | 'duplicate'; id: string; url: string; attempts: number }
   | { status: 'rejected'; httpStatus: number; reason: string; attempts: number }
+  | { status: 'bad-answer'; httpStatus: number; reason: string; attempts: number }
   | { status: 'unreachable'; reason: string; attempts: number };
 
 /** The endpoint for a collector URL: `/api/v1/results` appended unless already there. */
@@ -47,52 +58,102 @@ function retryable(status: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Server text made safe for a terminal: control characters (ANSI escapes, CR, bidi overrides) become spaces. */
+export function sanitizeServerText(s: string, max = 200): string {
+  return s
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+    .slice(0, max);
+}
+
+/** Milliseconds a Retry-After header asks for (delta-seconds or an HTTP date), or null. */
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | null {
+  const v = Array.isArray(header) ? header[0] : header;
+  if (v === undefined || v.trim() === '') return null;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : Math.max(0, t - now);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The id inside results JSON text, lower case, or null. */
+function idOf(text: string): string | null {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'string' && UUID.test(id) ? id.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Check a 200/201 answer is a collector's acknowledgement of `expectedId`; the reason it is not, or null. */
+function checkAnswer(statusCode: number, contentType: string, raw: string, expectedId: string | null): { id: string; url: string } | string {
+  if (!/^application\/json\b/i.test(contentType)) return `answered ${statusCode} with ${contentType || 'no content type'}, not a collector's JSON`;
+  let body: { id?: unknown; status?: unknown; url?: unknown };
+  try {
+    body = JSON.parse(raw) as typeof body;
+  } catch {
+    return `answered ${statusCode} with text that is not JSON`;
+  }
+  const want = statusCode === 201 ? 'created' : 'duplicate';
+  if (typeof body?.id !== 'string' || !UUID.test(body.id)) return `answered ${statusCode} without the stored id`;
+  if (expectedId !== null && body.id.toLowerCase() !== expectedId) return `answered ${statusCode} naming another id (${body.id.slice(0, 36)})`;
+  if (body.status !== want) return `answered ${statusCode} with status ${JSON.stringify(String(body.status).slice(0, 20))}, expected "${want}"`;
+  if (typeof body.url !== 'string') return `answered ${statusCode} without the stored result's url`;
+  return { id: body.id.toLowerCase(), url: body.url };
+}
+
 /** Upload results JSON text (as written by `virtax run`). Never throws for network or HTTP problems. */
 export async function uploadResultsText(text: string, options: UploadOptions): Promise<UploadOutcome> {
   const endpoint = uploadEndpoint(options.url);
   const retries = options.retries ?? 5;
   const base = options.baseDelayMs ?? 500;
   const max = options.maxDelayMs ?? 30_000;
+  const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
   const random = options.random ?? Math.random;
+  const timeout = options.timeoutMs ?? 10_000;
+  const expectedId = idOf(text);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const token = options.token?.trim();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const dispatcher: Dispatcher = new Agent({ connect: { timeout, ...(options.ca ? { ca: options.ca } : {}) }, headersTimeout: timeout, bodyTimeout: timeout });
   let lastWhy = '';
-  for (let attempt = 1; attempt <= retries + 1; attempt++) {
-    try {
-      const res = await request(endpoint, {
-        method: 'POST',
-        headers,
-        body: text,
-        headersTimeout: options.timeoutMs ?? 30_000,
-        bodyTimeout: options.timeoutMs ?? 30_000,
-      });
-      const raw = await res.body.text();
-      let parsed: { id?: string; url?: string; status?: string; error?: string } = {};
+  try {
+    for (let attempt = 1; attempt <= retries + 1; attempt++) {
+      let waitAtLeast = 0;
       try {
-        parsed = JSON.parse(raw) as typeof parsed;
-      } catch {
-        // not JSON: keep the raw text as the reason
+        const res = await request(endpoint, { method: 'POST', headers, body: text, dispatcher });
+        // A collector's answers are small: read at most 64 KiB of whatever came back.
+        const raw = (await res.body.text()).slice(0, 65_536);
+        if (res.statusCode === 200 || res.statusCode === 201) {
+          const ok = checkAnswer(res.statusCode, String(res.headers['content-type'] ?? ''), raw, expectedId);
+          if (typeof ok === 'string') return { status: 'bad-answer', httpStatus: res.statusCode, reason: `${endpoint.host} ${ok}`, attempts: attempt };
+          return { status: res.statusCode === 201 ? 'stored' : 'duplicate', id: ok.id, url: new URL(ok.url, endpoint).toString(), attempts: attempt };
+        }
+        let error: unknown;
+        try {
+          error = (JSON.parse(raw) as { error?: unknown }).error;
+        } catch {
+          // not JSON: the first line of the text is the reason
+        }
+        const reason = sanitizeServerText(typeof error === 'string' ? error : raw.split('\n')[0] ?? '') || `HTTP ${res.statusCode}`;
+        if (!retryable(res.statusCode)) return { status: 'rejected', httpStatus: res.statusCode, reason, attempts: attempt };
+        lastWhy = `HTTP ${res.statusCode}: ${reason}`;
+        waitAtLeast = Math.min(maxRetryAfter, retryAfterMs(res.headers['retry-after']) ?? 0);
+      } catch (e) {
+        const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
+        lastWhy = sanitizeServerText(err.cause?.code ?? err.code ?? err.message);
       }
-      if (res.statusCode === 200 || res.statusCode === 201) {
-        return {
-          status: res.statusCode === 201 ? 'stored' : 'duplicate',
-          id: parsed.id ?? '',
-          url: new URL(parsed.url ?? '', endpoint).toString(),
-          attempts: attempt,
-        };
+      if (attempt <= retries) {
+        const delay = Math.max(waitAtLeast, Math.round(random() * Math.min(max, base * 2 ** (attempt - 1))));
+        options.onRetry?.(attempt, delay, lastWhy);
+        await sleep(delay);
       }
-      const reason = parsed.error ?? (raw.split('\n')[0]?.slice(0, 200) || `HTTP ${res.statusCode}`);
-      if (!retryable(res.statusCode)) return { status: 'rejected', httpStatus: res.statusCode, reason, attempts: attempt };
-      lastWhy = `HTTP ${res.statusCode}: ${reason}`;
-    } catch (e) {
-      const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
-      lastWhy = err.cause?.code ?? err.code ?? err.message;
     }
-    if (attempt <= retries) {
-      const delay = Math.round(random() * Math.min(max, base * 2 ** (attempt - 1)));
-      options.onRetry?.(attempt, delay, lastWhy);
-      await sleep(delay);
-    }
+  } finally {
+    await dispatcher.close();
   }
   return { status: 'unreachable', reason: lastWhy, attempts: retries + 1 };
 }
@@ -106,6 +167,8 @@ export function describeUpload(path: string, o: UploadOutcome): string {
       return `already on the collector: ${path} -> ${o.url}`;
     case 'rejected':
       return `collector rejected ${path} (HTTP ${o.httpStatus}): ${o.reason}`;
+    case 'bad-answer':
+      return `not uploaded: ${path}: ${o.reason} (is the URL a virtax collector?)`;
     case 'unreachable':
       return `could not upload ${path} after ${o.attempts} attempt(s): ${o.reason}`;
   }

@@ -69,7 +69,7 @@ describe('collector rejects bad uploads with the right status, one line, and wri
     async function* chunks() {
       for (let i = 0; i < big.length; i += 4096) yield big.subarray(i, i + 4096);
     }
-    const res = await request(`${c.url}/api/v1/results`, { method: 'POST', body: Readable.from(chunks()), headers: { authorization: `Bearer ${TOKEN}` } }).catch((e: Error) => e);
+    const res = await request(`${c.url}/api/v1/results`, { method: 'POST', body: Readable.from(chunks()), headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } }).catch((e: Error) => e);
     // The server answers 413 and closes; a client still sending may instead see the connection reset.
     if (!(res instanceof Error)) {
       expect(res.statusCode).toBe(413);

@@ -112,6 +112,45 @@ describe('deploy/ manifests', () => {
     for (const argv of argvs) expect(() => checkArgv(argv), argv.join(' ')).not.toThrow();
   });
 
+  // Issue 16 item 6: the deployment examples follow docs/collector.md's threat model.
+  it('the collector serves TLS with per-probe tokens, reads protected, and probes on HTTPS', () => {
+    const docs = parseAllDocuments(readFileSync(join(deployDir, 'kubernetes/collector.yaml'), 'utf8')) as Array<{ toJS(): unknown }>;
+    const serve = docs.map((d) => d.toJS()).flatMap(k8sCommands).find((a) => a[0] === 'serve');
+    expect(serve).toBeDefined();
+    for (const flag of ['--tls-cert', '--tls-key', '--tokens']) expect(serve).toContain(flag);
+    expect(serve).not.toContain('--no-protect-reads');
+    const text = readFileSync(join(deployDir, 'kubernetes/collector.yaml'), 'utf8');
+    expect(text).toMatch(/livenessProbe:\s*\n\s*httpGet: \{ path: \/healthz, port: https, scheme: HTTPS \}/);
+  });
+
+  it('the replicated collector reads its database from a secret and is ready only when the database answers', () => {
+    const docs = parseAllDocuments(readFileSync(join(deployDir, 'kubernetes/collector-replicated.yaml'), 'utf8')) as Array<{ toJS(): unknown }>;
+    const values = docs.map((d) => d.toJS() as { kind: string; spec: { replicas?: number; template?: { spec: { containers: Array<{ args: string[]; env: Array<{ name: string; valueFrom?: unknown }>; readinessProbe: { httpGet: { path: string } } }> } } } });
+    const deployment = values.find((v) => v.kind === 'Deployment')!;
+    expect(deployment.spec.replicas).toBeGreaterThan(1);
+    const c = deployment.spec.template!.spec.containers[0]!;
+    expect(c.env.find((e) => e.name === 'VIRTAX_DB')?.valueFrom).toBeDefined();
+    expect(c.readinessProbe.httpGet.path).toBe('/readyz');
+    for (const flag of ['--tls-cert', '--tls-key', '--tokens']) expect(c.args).toContain(flag);
+  });
+
+  it('no deploy file puts a token on a command line or sends one over plain http', () => {
+    for (const f of filesUnder(deployDir)) {
+      const text = readFileSync(f, 'utf8');
+      expect(text, f).not.toMatch(/--token[ ,=]/);
+      const urls = [...text.matchAll(/\bhttps?:\/\/[^\s"'<>]+/g)].map((m) => m[0]).filter((u) => !/registry\.example\.com/.test(u));
+      for (const u of urls) expect(u, `${f}: ${u}`).toMatch(/^https:/);
+    }
+  });
+
+  it('each probe pool has its own token secret', () => {
+    for (const f of ['kubernetes/probe-jobs.yaml', 'kubernetes/probe-daemonset.yaml']) {
+      const text = readFileSync(join(deployDir, f), 'utf8');
+      expect(text, f).toContain('virtax-probe-token-metal');
+      expect(text, f).toContain('virtax-probe-token-vm');
+    }
+  });
+
   it('the checker itself rejects a misspelt flag, an unknown command and a bad choice', () => {
     expect(() => checkArgv(['run', '--uplaod', 'http://x'])).toThrow(/Unknown/);
     expect(() => checkArgv(['serv'])).toThrow();

@@ -47,6 +47,7 @@ describe('upload client', () => {
   });
 
   it('retries 503 and then succeeds; does not retry a 4xx rejection', async () => {
+    const ID = '11111111-2222-4333-8444-555555555555';
     let calls = 0;
     const flaky: Server = createServer((req, res) => {
       req.resume();
@@ -54,14 +55,14 @@ describe('upload client', () => {
       if (calls < 3) {
         res.writeHead(503).end('{"error":"busy"}');
       } else if (calls === 3) {
-        res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"x","status":"created","url":"/api/v1/results/x"}');
+        res.writeHead(201, { 'content-type': 'application/json' }).end(`{"id":"${ID}","status":"created","url":"/api/v1/results/${ID}"}`);
       } else res.writeHead(422).end('{"error":"upload: invalid results file"}');
     });
     await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
     try {
-      expect(await uploadResultsText('{}', { url, retries: 5, baseDelayMs: 1 })).toMatchObject({ status: 'stored', attempts: 3 });
-      expect(await uploadResultsText('{}', { url, retries: 5, baseDelayMs: 1 })).toMatchObject({ status: 'rejected', httpStatus: 422, attempts: 1 });
+      expect(await uploadResultsText(`{"id":"${ID}"}`, { url, retries: 5, baseDelayMs: 1 })).toMatchObject({ status: 'stored', attempts: 3 });
+      expect(await uploadResultsText(`{"id":"${ID}"}`, { url, retries: 5, baseDelayMs: 1 })).toMatchObject({ status: 'rejected', httpStatus: 422, attempts: 1 });
       expect(calls).toBe(4);
     } finally {
       await new Promise((r) => flaky.close(r));
@@ -80,7 +81,7 @@ describe('virtax upload', () => {
       const first = await capture(['upload', a, b, '--to', c.url, '--token', 't']);
       expect(first.code).toBe(0);
       expect(first.out).toMatch(/uploaded .*a\.json -> http:\/\/127\.0\.0\.1:\d+\/api\/v1\/results\/[0-9a-f-]{36}/);
-      expect(c.collector.store.count()).toBe(2);
+      expect(await c.collector.store.count()).toBe(2);
       const second = await capture(['upload', a, '--to', c.url, '--token', 't']);
       expect(second.code).toBe(0);
       expect(second.out).toMatch(/already on the collector/);
@@ -133,7 +134,7 @@ describe('virtax run --upload', () => {
       expect(r.err).toMatch(/uploaded .*run2\.json -> /);
       expect(r.code).toBe(0);
       const id = JSON.parse(readFileSync(out, 'utf8')).id as string;
-      expect(c.collector.store.get(id)?.id).toBe(id);
+      expect(JSON.parse((await c.collector.store.getText(id)) ?? "null")?.id).toBe(id);
     } finally {
       await c.close();
     }

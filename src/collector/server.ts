@@ -1,60 +1,117 @@
 /**
  * `virtax serve`: the HTTP collector. Probes POST results files; people and tools list and read them.
  *
- *   POST /api/v1/results        bearer token, size limit, JSON Schema; 201 stored, 200 already stored (same
- *                               content), 409 same id with other content; 400/401/413/422 with one line
+ *   POST /api/v1/results        bearer token with the write scope (and the label allowed), Content-Type
+ *                               application/json, size/depth/string limits, JSON Schema, finite numbers,
+ *                               real dates; 201 stored, 200 already stored (same content), 409 same id
+ *                               with other content; 400/401/403/413/415/422 with one line, nothing written
  *   GET  /api/v1/results        ?label&platform&hypervisor&host&since&until&limit&offset  (newest first)
  *   GET  /api/v1/results/:id    the stored file
  *   GET  /api/v1/history?label  per-workload trend and change-point verdict of one label
  *   GET  /report?ids=a,b|label  HTML report: the ids compared against the first, or one label's history
  *   GET  /healthz, GET /metrics (Prometheus text)
  *
- * Every error answer is JSON `{ "error": "<one line>" }`. A result is acknowledged only after its file is
- * fsynced and renamed into place and indexed (see store.ts).
+ * Reads need a token with the read scope when reads are protected (the default off loopback). Pages that
+ * take long to build are built in a worker thread (renderer.ts), so `/healthz` and uploads keep answering;
+ * when its queue is full the answer is 503 with Retry-After.
+ *
+ * Browsers: a request whose Host is not one this collector answers to is 421 (DNS rebinding); a request
+ * whose Origin is another site is 403; without any token (loopback only) a browser-shaped write (Origin,
+ * Sec-Fetch-*, Cookie) is 403, so a web page cannot post to a local collector.
+ *
+ * Every error answer is JSON `{ "error": "<one line>" }` without file paths or stacks. A result is
+ * acknowledged only after its file is fsynced and renamed into place and indexed (see store.ts).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP, type AddressInfo } from 'node:net';
 import { InputError } from '../errors.js';
 import { asResultsFile } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
-import { buildHistory } from './history.js';
-import { renderComparisonReport, renderHistoryReport } from './report.js';
-import { isResultId, ResultStore, type ListQuery, type OpenReport } from './store.js';
+import { PageRenderer, RenderError, type RenderJob } from './renderer.js';
+import { EmbeddedStore, isResultId, StoreReadError, type DocumentSource, type ListQuery, type OpenReport, type ResultsStore } from './store.js';
+import { labelAllowed, TokenTable, type Grant, type Scope } from './tokens.js';
+import { checkResultFields, DEFAULT_SHAPE_LIMITS, findUnsafeValue, jsonDepthExceeds, parseStrictIsoTime, type ShapeLimits } from './validate.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_PORT = 7070;
 export const DEFAULT_BIND = '127.0.0.1';
+/** Most ids one comparison report takes (after removing repeats). */
+export const MAX_REPORT_IDS = 20;
+/** Most results of one label a history page or history JSON covers (the newest). */
+export const MAX_HISTORY_RESULTS = 500;
 
 export interface CollectorOptions {
+  /** Data directory of the embedded store (files + SQLite); ignored when `store` is given. */
   dataDir: string;
-  /** Bearer token required for uploads (and reads when `protectReads`); null: no token (loopback only). */
+  /** Another store behind the same interface (PostgreSQL); default: the embedded store on `dataDir`. */
+  store?: ResultsStore;
+  /** Admin bearer token (read and write, any label); null: none. */
   token: string | null;
-  /** Require the token on read endpoints too (default false: reads are public). */
+  /** Per-probe token file (see tokens.ts); null or absent: none. */
+  tokensFile?: string | null;
+  /** How often the token file is checked for changes, at most (default 1000 ms). */
+  tokensReloadMs?: number;
+  /** Require a token with the read scope on read endpoints (default false here; startCollector: off loopback). */
   protectReads?: boolean;
   /** Largest accepted upload in bytes (default 16 MiB). */
   maxBodyBytes?: number;
+  /** Host names (without port) requests may be addressed to; default: loopback names when bound to loopback, any otherwise. */
+  allowedHosts?: string[] | null;
+  /** True when listening on loopback only: Host must then be a loopback name. */
+  loopbackOnly?: boolean;
+  /** Page renderer limits (tests make them small). */
+  renderTimeoutMs?: number;
+  renderQueue?: number;
+  shapeLimits?: ShapeLimits;
 }
 
 /** Reasons an upload is rejected; each is a label of virtax_upload_rejections_total. */
-export type RejectReason = 'missing_token' | 'bad_token' | 'too_large' | 'malformed_json' | 'bad_id' | 'schema_invalid' | 'conflict';
+export type RejectReason =
+  | 'missing_token'
+  | 'bad_token'
+  | 'forbidden'
+  | 'unsupported_type'
+  | 'too_large'
+  | 'malformed_json'
+  | 'bad_id'
+  | 'schema_invalid'
+  | 'conflict';
+
+const REJECT_REASONS: RejectReason[] = ['missing_token', 'bad_token', 'forbidden', 'unsupported_type', 'too_large', 'malformed_json', 'bad_id', 'schema_invalid', 'conflict'];
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly reason?: RejectReason) {
+  constructor(readonly status: number, message: string, readonly reason?: RejectReason, readonly retryAfterS?: number) {
     super(message);
   }
-}
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
 }
 
 function oneLine(s: string): string {
   return s.split('\n')[0]?.slice(0, 500) ?? '';
 }
 
+const COMMON_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+/** JSON and text answers run nothing. */
+const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
+/**
+ * Report pages run their inline chart code (vega compiles expressions, hence 'unsafe-eval') but may load
+ * nothing and send nothing anywhere (connect-src, form-action none), so an injected string cannot exfiltrate.
+ */
+const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 function send(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    ...COMMON_HEADERS,
+    'content-type': type,
+    'content-security-policy': type.startsWith('text/html') ? PAGE_CSP : DATA_CSP,
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -62,108 +119,301 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, `${JSON.stringify(value)}\n`);
 }
 
+/** True for loopback addresses and the name localhost (exact: `127.0.0.1.example.com` is not loopback). */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+/** The host name of a Host header, without the port. */
+function hostName(header: string): string {
+  const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(header.trim());
+  return (m?.[1] ?? header).toLowerCase();
+}
+
 /** The collector's request handler and state, without a listening socket (tests and `serve` share it). */
 export class Collector {
-  readonly store: ResultStore;
-  readonly openReport: OpenReport;
-  private readonly tokenDigest: Buffer | null;
-  private readonly protectReads: boolean;
+  readonly store: ResultsStore;
+  readonly tokens: TokenTable;
+  readonly protectReads: boolean;
   readonly maxBodyBytes: number;
+  private readonly allowedHosts: Set<string> | null;
+  private readonly loopbackOnly: boolean;
+  private readonly limits: ShapeLimits;
+  private readonly renderer: PageRenderer;
   private readonly uploads = { created: 0, duplicate: 0 };
   private readonly rejections = new Map<RejectReason, number>();
+  /** Requests being handled now (drained on shutdown). */
+  inFlight = 0;
+  private draining = false;
+  private readonly idle: Array<() => void> = [];
 
-  constructor(options: CollectorOptions) {
-    this.store = new ResultStore(options.dataDir);
-    this.openReport = this.store.open();
-    this.tokenDigest = options.token ? digest(options.token) : null;
+  private constructor(options: CollectorOptions, store: ResultsStore, readonly openReport: OpenReport) {
+    this.store = store;
+    this.tokens = new TokenTable({ adminToken: options.token, file: options.tokensFile ?? null, reloadCheckMs: options.tokensReloadMs });
     this.protectReads = options.protectReads ?? false;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.allowedHosts = options.allowedHosts?.length ? new Set(options.allowedHosts.map((h) => h.toLowerCase())) : null;
+    this.loopbackOnly = options.loopbackOnly ?? false;
+    this.limits = options.shapeLimits ?? DEFAULT_SHAPE_LIMITS;
+    this.renderer = new PageRenderer({ timeoutMs: options.renderTimeoutMs, maxQueue: options.renderQueue });
   }
 
-  close(): void {
-    this.store.close();
+  /** Open the store (the embedded one takes the data directory's lock) and make the handler. */
+  static async open(options: CollectorOptions): Promise<Collector> {
+    // Tokens first: a bad token file is a usage error before anything is opened.
+    new TokenTable({ adminToken: options.token, file: options.tokensFile ?? null });
+    const store = options.store ?? new EmbeddedStore(options.dataDir);
+    let report: OpenReport;
+    try {
+      report = await store.open();
+    } catch (e) {
+      await store.close().catch(() => {});
+      if (e instanceof InputError) throw e;
+      const err = e as NodeJS.ErrnoException;
+      throw new InputError(`cannot open the store at ${store.where}: ${err.code ?? ''}${err.code ? ' ' : ''}${oneLine(err.message)}`);
+    }
+    return new Collector(options, store, report);
+  }
+
+  /** Close the store and the page worker (the embedded store releases the data directory). */
+  async close(): Promise<void> {
+    await this.renderer.close();
+    await this.store.close();
+  }
+
+  /** Stop taking new requests on kept-alive connections; resolves when every request in flight has ended. */
+  drain(): Promise<void> {
+    this.draining = true;
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    this.route(req, res).catch((e: unknown) => {
-      if (e instanceof HttpError) {
-        if (e.reason) this.rejections.set(e.reason, (this.rejections.get(e.reason) ?? 0) + 1);
-        if (e.status === 413) res.setHeader('connection', 'close');
-        if (e.status === 401) res.setHeader('www-authenticate', 'Bearer realm="virtax"');
-        if (!res.headersSent) sendJson(res, e.status, { error: oneLine(e.message) });
-        if (e.status === 413) res.on('finish', () => req.destroy());
-        return;
-      }
-      process.stderr.write(`virtax serve: ${req.method} ${req.url}: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-      if (!res.headersSent) sendJson(res, 500, { error: `internal error: ${oneLine(e instanceof Error ? e.message : String(e))}` });
-    });
+    this.inFlight++;
+    if (this.draining) res.setHeader('connection', 'close');
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      if (--this.inFlight === 0) for (const f of this.idle.splice(0)) f();
+    };
+    res.once('close', end);
+    res.once('finish', end);
+    this.route(req, res).catch((e: unknown) => this.fail(req, res, e));
   };
 
-  private authorize(req: IncomingMessage): void {
-    if (!this.tokenDigest) return;
+  private fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    if (e instanceof HttpError) {
+      if (e.reason) this.rejections.set(e.reason, (this.rejections.get(e.reason) ?? 0) + 1);
+      if (e.status === 401) res.setHeader('www-authenticate', 'Bearer realm="virtax"');
+      if (e.retryAfterS !== undefined) res.setHeader('retry-after', String(e.retryAfterS));
+      this.drainRequest(req);
+      if (!res.headersSent) sendJson(res, e.status, { error: oneLine(e.message) });
+      return;
+    }
+    // The client went away mid-request: nothing to answer, nothing to log.
+    if ((e as NodeJS.ErrnoException).code === 'ECONNRESET' || (e as Error).message === 'aborted') return;
+    // One line in the log, no stack; nothing about files in the answer.
+    const why = e instanceof StoreReadError ? e.message : `${e instanceof Error ? e.name : 'error'}: ${oneLine(e instanceof Error ? e.message : String(e))}`;
+    process.stderr.write(`virtax serve: ${req.method} ${oneLine((req.url ?? '').slice(0, 200))}: ${why}\n`);
+    if (!res.headersSent) sendJson(res, 500, { error: e instanceof StoreReadError ? e.message : 'internal error (see the collector log)' });
+    else res.destroy();
+  }
+
+  /**
+   * After an early refusal (413, 401, 415...) the client may still be sending. Closing now would reset the
+   * connection and the client would see ECONNRESET instead of the answer (and retry, resending the body);
+   * so read and discard the rest, up to a bound and a time limit, after which the connection is cut. A body
+   * drained to its end leaves an ordinary kept-alive connection.
+   */
+  private drainRequest(req: IncomingMessage): void {
+    if (req.complete) return;
+    const socket = req.socket;
+    const cap = Math.min(64 * 1024 * 1024, Math.max(4 * this.maxBodyBytes, 1024 * 1024));
+    let seen = 0;
+    const timer = setTimeout(() => socket.destroy(), 10_000);
+    timer.unref();
+    req.on('data', (c: Buffer) => {
+      seen += c.length;
+      if (seen > cap) {
+        clearTimeout(timer);
+        socket.destroy();
+      }
+    });
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
+    req.resume();
+  }
+
+  /** Host header this collector answers to (DNS rebinding: a foreign name that resolves to us). */
+  private checkHost(req: IncomingMessage, write: boolean): void {
+    const header = req.headers.host;
+    if (header === undefined) return;
+    const name = hostName(header);
+    if (this.allowedHosts ? !this.allowedHosts.has(name) : this.loopbackOnly && !isLoopback(name)) {
+      throw new HttpError(421, `this collector does not answer to host ${JSON.stringify(name.slice(0, 100))}`, write ? 'forbidden' : undefined);
+    }
+  }
+
+  /** A browser page of another site: Origin differs from Host, or the fetch metadata says cross-site. */
+  private checkOrigin(req: IncomingMessage, write: boolean): void {
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    if (origin !== undefined) {
+      let same = false;
+      try {
+        same = origin !== 'null' && new URL(origin).host.toLowerCase() === (req.headers.host ?? '').toLowerCase();
+      } catch {
+        same = false;
+      }
+      if (!same) throw new HttpError(403, `requests from another origin (${oneLine(origin).slice(0, 100)}) are refused`, write ? 'forbidden' : undefined);
+    }
+    if (site === 'cross-site' || site === 'same-site') throw new HttpError(403, 'cross-site requests are refused', write ? 'forbidden' : undefined);
+    // Without any token a local collector trusts whoever reaches it, so it must not be a browser page:
+    // writes carrying browser markers are refused even from the same origin.
+    if (write && !this.tokens.required && (origin !== undefined || site !== undefined || req.headers['sec-fetch-mode'] !== undefined || req.headers.cookie !== undefined)) {
+      throw new HttpError(403, 'this collector has no token: uploads from a browser are refused (use virtax upload or curl)', 'forbidden');
+    }
+  }
+
+  /** The grant of the request's bearer token for `scope`; null when no token is configured. */
+  private authorize(req: IncomingMessage, scope: Scope): Grant | null {
+    if (!this.tokens.required) return null;
     const header = req.headers.authorization;
-    const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    const m = header ? /^Bearer[ ]+([\x21-\x7e]+)[ \t]*$/i.exec(header) : null;
     if (!m) throw new HttpError(401, 'missing bearer token (Authorization: Bearer <token>)', 'missing_token');
-    if (!timingSafeEqual(digest(m[1] as string), this.tokenDigest)) throw new HttpError(401, 'bearer token not accepted', 'bad_token');
+    const grant = this.tokens.lookup(m[1] as string);
+    if (!grant) throw new HttpError(401, 'bearer token not accepted', 'bad_token');
+    if (!grant.scopes.has(scope)) throw new HttpError(403, `token ${grant.name} may not ${scope}`, 'forbidden');
+    return grant;
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://collector');
-    const path = url.pathname;
-    if (path === '/api/v1/results' && req.method === 'POST') return this.upload(req, res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} not allowed on ${path}`);
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok', stored: this.store.count() });
-    // Reads: public unless --protect-reads. Drain any body a GET carries.
+    let url: URL;
+    let path: string;
+    try {
+      url = new URL(req.url ?? '/', 'http://collector');
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      req.resume();
+      throw new HttpError(400, 'the request path is not valid percent-encoding');
+    }
+    const isUpload = path === '/api/v1/results' && req.method === 'POST';
+    this.checkHost(req, isUpload);
+    if (isUpload) return this.upload(req, res);
     req.resume();
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} not allowed on ${path.slice(0, 100)}`);
+    // Liveness: the process answers. Readiness: the store can serve (a database may be away).
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      const why = await this.store.unready();
+      if (why) throw new HttpError(503, `not ready: ${why}`, undefined, 5);
+      return sendJson(res, 200, { status: 'ready', stored: await this.store.count() });
+    }
+    this.checkOrigin(req, false);
     if (this.protectReads) {
       try {
-        this.authorize(req);
+        this.authorize(req, 'read');
       } catch (e) {
+        // Read refusals are not upload rejections: no metric label.
         throw new HttpError((e as HttpError).status, (e as HttpError).message);
       }
     }
-    if (path === '/metrics') return send(res, 200, this.metricsText(), 'text/plain; version=0.0.4; charset=utf-8');
-    if (path === '/api/v1/results') return sendJson(res, 200, this.list(url.searchParams));
+    if (path === '/metrics') return send(res, 200, await this.metricsText(), 'text/plain; version=0.0.4; charset=utf-8');
+    if (path === '/api/v1/results') return sendJson(res, 200, await this.list(url.searchParams));
     if (path.startsWith('/api/v1/results/')) {
-      const id = decodeURIComponent(path.slice('/api/v1/results/'.length));
+      const id = path.slice('/api/v1/results/'.length);
       if (!isResultId(id)) throw new HttpError(400, `id must be a UUID (got ${JSON.stringify(id.slice(0, 60))})`);
-      const text = this.store.getText(id);
+      const text = await this.store.getText(id);
       if (text === null) throw new HttpError(404, `no result ${id}`);
       return send(res, 200, text);
     }
     if (path === '/api/v1/history') {
       const label = url.searchParams.get('label');
       if (!label) throw new HttpError(400, 'history needs ?label=<host label>');
-      return sendJson(res, 200, buildHistory(this.filesForLabel(label), label));
+      const { ids, docs } = await this.labelDocs(label);
+      return send(res, 200, await this.page(ids, { kind: 'history-json', label, docs }));
     }
     if (path === '/report') {
-      const files = this.reportFiles(url.searchParams);
-      const html = url.searchParams.get('label')
-        ? renderHistoryReport(files, `virtax history (${files.length} results)`)
-        : renderComparisonReport(files);
-      return send(res, 200, html, 'text/html; charset=utf-8');
+      const label = url.searchParams.get('label');
+      const { ids, docs } = label ? await this.labelDocs(label) : await this.reportDocs(url.searchParams);
+      const job: RenderJob = label ? { kind: 'history-html', label, docs } : { kind: 'comparison', docs };
+      return send(res, 200, await this.page(ids, job), 'text/html; charset=utf-8');
     }
-    throw new HttpError(404, `no such endpoint: ${path}`);
+    throw new HttpError(404, `no such endpoint: ${path.slice(0, 100)}`);
   }
 
-  private async readBody(req: IncomingMessage): Promise<Buffer> {
+  /** Build a page in the worker, or take it from the cache (stored results never change: the ids are the key). */
+  private async page(ids: readonly string[], job: RenderJob): Promise<string> {
+    const key = `${job.kind}\n${job.kind === 'comparison' ? '' : job.label}\n${ids.join(',')}`;
+    try {
+      return await this.renderer.render(key, job);
+    } catch (e) {
+      if (!(e instanceof RenderError)) throw e;
+      switch (e.failure.status) {
+        case 'busy':
+          throw new HttpError(503, 'busy building other pages; try again shortly', undefined, 5);
+        case 'timeout':
+          throw new HttpError(503, 'the page took too long to build; choose fewer results', undefined, 30);
+        case 'failed':
+          throw new Error(`page: ${e.failure.error}`);
+      }
+    }
+  }
+
+  /** Read the body with the size limit; a 413 is thrown as soon as the limit is passed (see drainThenClose). */
+  private readBody(req: IncomingMessage): Promise<Buffer> {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.maxBodyBytes) {
-      throw new HttpError(413, `body of ${declared} bytes exceeds the limit of ${this.maxBodyBytes} bytes`, 'too_large');
+      return Promise.reject(new HttpError(413, `body of ${declared} bytes exceeds the limit of ${this.maxBodyBytes} bytes`, 'too_large'));
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > this.maxBodyBytes) throw new HttpError(413, `body exceeds the limit of ${this.maxBodyBytes} bytes`, 'too_large');
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > this.maxBodyBytes) {
+          cleanup();
+          reject(new HttpError(413, `body exceeds the limit of ${this.maxBodyBytes} bytes`, 'too_large'));
+          return;
+        }
+        chunks.push(chunk);
+      };
+      const onEnd = () => {
+        cleanup();
+        resolve(Buffer.concat(chunks));
+      };
+      const onError = (e: Error) => {
+        cleanup();
+        reject(e);
+      };
+      const cleanup = () => {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('error', onError);
+      };
+      req.on('data', onData);
+      req.on('end', onEnd);
+      req.on('error', onError);
+    });
   }
 
   private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.authorize(req);
+    // Refused before the body is read: the body is then drained (bounded), see drainRequest.
+    this.checkOrigin(req, true);
+    const grant = this.authorize(req, 'write');
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new HttpError(415, `Content-Type must be application/json (got ${JSON.stringify(oneLine(type ?? '').slice(0, 60))})`, 'unsupported_type');
+    }
     const body = await this.readBody(req);
+    if (jsonDepthExceeds(body, this.limits.maxDepth)) {
+      throw new HttpError(400, `JSON nested deeper than ${this.limits.maxDepth} levels`, 'malformed_json');
+    }
     let data: unknown;
     try {
       data = JSON.parse(body.toString('utf8'));
@@ -174,12 +424,19 @@ export class Collector {
     if (typeof id !== 'string' || !isResultId(id)) {
       throw new HttpError(400, `id must be a UUID (got ${JSON.stringify(typeof id === 'string' ? id.slice(0, 60) : id ?? null)})`, 'bad_id');
     }
+    const unsafe = findUnsafeValue(data, this.limits);
+    if (unsafe) throw new HttpError(422, `upload: invalid results file: ${unsafe}`, 'schema_invalid');
     let file: ResultsFile;
     try {
       file = asResultsFile(data, 'upload');
     } catch (e) {
       if (e instanceof InputError) throw new HttpError(422, e.message, 'schema_invalid');
       throw e;
+    }
+    const bad = checkResultFields(file, this.limits);
+    if (bad) throw new HttpError(422, `upload: invalid results file: ${bad}`, 'schema_invalid');
+    if (grant && !labelAllowed(grant, file.label)) {
+      throw new HttpError(403, `token ${grant.name} may not post results labelled ${JSON.stringify(file.label)}`, 'forbidden');
     }
     const outcome = await this.store.put(file);
     if (outcome.status === 'conflict') throw new HttpError(409, outcome.reason, 'conflict');
@@ -189,7 +446,7 @@ export class Collector {
     sendJson(res, outcome.status === 'created' ? 201 : 200, { id: outcome.id, status: outcome.status, url: location });
   }
 
-  private list(params: URLSearchParams): unknown {
+  private async list(params: URLSearchParams): Promise<unknown> {
     const q: ListQuery = {};
     for (const key of ['label', 'platform', 'hypervisor', 'host'] as const) {
       const v = params.get(key);
@@ -198,20 +455,21 @@ export class Collector {
     for (const key of ['since', 'until'] as const) {
       const v = params.get(key);
       if (v === null) continue;
-      const t = Date.parse(v);
-      if (Number.isNaN(t)) throw new HttpError(400, `${key}: expected an ISO time like 2026-11-25T10:00:00Z (got ${JSON.stringify(v.slice(0, 40))})`);
+      // Strict: Date.parse would read `since=1` as the year 2001.
+      const t = /^\d{4}-\d{2}-\d{2}$/.test(v) ? parseStrictIsoTime(`${v}T00:00:00Z`) : parseStrictIsoTime(v);
+      if (t === null) throw new HttpError(400, `${key}: expected an ISO time like 2026-11-25T10:00:00Z or a date like 2026-11-25 (got ${JSON.stringify(v.slice(0, 40))})`);
       q[key] = new Date(t).toISOString();
     }
     const int = (key: string, dflt: number, lo: number, hi: number): number => {
       const v = params.get(key);
       if (v === null) return dflt;
-      const n = Number(v);
+      const n = /^\d+$/.test(v) ? Number(v) : NaN;
       if (!Number.isInteger(n) || n < lo || n > hi) throw new HttpError(400, `${key}: expected a whole number from ${lo} to ${hi}`);
       return n;
     };
     q.limit = int('limit', 100, 1, 1000);
     q.offset = int('offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const { total, items } = this.store.list(q);
+    const { total, items } = await this.store.list(q);
     let next: string | null = null;
     if (q.offset + items.length < total) {
       const p = new URLSearchParams(params);
@@ -222,30 +480,29 @@ export class Collector {
     return { total, offset: q.offset, limit: q.limit, items: items.map((i) => ({ ...i, url: `/api/v1/results/${i.id}` })), next };
   }
 
-  private filesForLabel(label: string): ResultsFile[] {
-    return this.store.idsForLabel(label).flatMap((id) => this.store.get(id) ?? []);
+  /** Stored results of one label, the newest MAX_HISTORY_RESULTS, oldest first. */
+  private async labelDocs(label: string): Promise<{ ids: string[]; docs: DocumentSource }> {
+    const ids = await this.store.idsForLabel(label, MAX_HISTORY_RESULTS);
+    if (ids.length === 0) throw new HttpError(404, `no results with label ${JSON.stringify(label.slice(0, 100))}`);
+    const docs = await this.store.documents(ids);
+    if ('missing' in docs) throw new HttpError(404, `no result ${docs.missing}`);
+    return { ids, docs };
   }
 
-  private reportFiles(params: URLSearchParams): ResultsFile[] {
-    const label = params.get('label');
-    if (label) {
-      const files = this.filesForLabel(label);
-      if (files.length === 0) throw new HttpError(404, `no results with label ${JSON.stringify(label)}`);
-      return files;
-    }
-    const ids = (params.get('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    if (ids.length === 0) throw new HttpError(400, 'report needs ?ids=<id>,<id>... or ?label=<host label>');
-    if (ids.length > 60) throw new HttpError(400, 'report: at most 60 ids (each is compared with the first)');
-    return ids.map((id) => {
-      if (!isResultId(id)) throw new HttpError(400, `id must be a UUID (got ${JSON.stringify(id.slice(0, 60))})`);
-      const f = this.store.get(id);
-      if (!f) throw new HttpError(404, `no result ${id}`);
-      return f;
-    });
+  /** Results of a comparison report: repeats removed (case-insensitive), at most MAX_REPORT_IDS. */
+  private async reportDocs(params: URLSearchParams): Promise<{ ids: string[]; docs: DocumentSource }> {
+    const raw = (params.get('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (raw.length === 0) throw new HttpError(400, 'report needs ?ids=<id>,<id>... or ?label=<host label>');
+    for (const id of raw) if (!isResultId(id)) throw new HttpError(400, `id must be a UUID (got ${JSON.stringify(id.slice(0, 60))})`);
+    const ids = [...new Set(raw.map((s) => s.toLowerCase()))];
+    if (ids.length > MAX_REPORT_IDS) throw new HttpError(400, `report: at most ${MAX_REPORT_IDS} different ids (each is compared with the first)`);
+    const docs = await this.store.documents(ids);
+    if ('missing' in docs) throw new HttpError(404, `no result ${docs.missing}`);
+    return { ids, docs };
   }
 
   /** Prometheus text exposition format 0.0.4. */
-  metricsText(): string {
+  async metricsText(): Promise<string> {
     const lines = [
       '# HELP virtax_uploads_total Results accepted by the collector.',
       '# TYPE virtax_uploads_total counter',
@@ -254,15 +511,32 @@ export class Collector {
       '# HELP virtax_upload_rejections_total Uploads rejected, by reason.',
       '# TYPE virtax_upload_rejections_total counter',
     ];
-    const reasons: RejectReason[] = ['missing_token', 'bad_token', 'too_large', 'malformed_json', 'bad_id', 'schema_invalid', 'conflict'];
-    for (const r of reasons) lines.push(`virtax_upload_rejections_total{reason="${r}"} ${this.rejections.get(r) ?? 0}`);
-    lines.push('# HELP virtax_stored_results Results stored under the data directory.', '# TYPE virtax_stored_results gauge', `virtax_stored_results ${this.store.count()}`);
+    for (const r of REJECT_REASONS) lines.push(`virtax_upload_rejections_total{reason="${r}"} ${this.rejections.get(r) ?? 0}`);
+    lines.push('# HELP virtax_stored_results Results stored under the data directory.', '# TYPE virtax_stored_results gauge', `virtax_stored_results ${await this.store.count()}`);
     return `${lines.join('\n')}\n`;
   }
 }
 
-function isLoopback(bind: string): boolean {
-  return bind === 'localhost' || bind === '::1' || /^127\./.test(bind);
+/** Socket limits of the listening server. */
+export interface ServerLimits {
+  /** Whole request, headers and body (default 60 s). */
+  requestTimeoutMs?: number;
+  /** Headers only (default 10 s). */
+  headersTimeoutMs?: number;
+  /** Idle kept-alive connection (default 5 s). */
+  keepAliveTimeoutMs?: number;
+  /** Open connections at most; more are closed at once (default 256). */
+  maxConnections?: number;
+  /** Longest a shutdown waits for requests in flight (default 25 s). */
+  drainTimeoutMs?: number;
+}
+
+export interface StartOptions extends CollectorOptions, ServerLimits {
+  port?: number;
+  bind?: string;
+  /** PEM certificate and key files: serve HTTPS. */
+  tlsCert?: string | null;
+  tlsKey?: string | null;
 }
 
 export interface ListeningCollector {
@@ -270,41 +544,75 @@ export interface ListeningCollector {
   server: Server;
   /** Base URL, e.g. http://127.0.0.1:7070 */
   url: string;
+  /** Stop accepting, let requests in flight finish (bounded), then close the store. */
   close(): Promise<void>;
 }
 
-/** Open the store and listen. Refuses a non-loopback bind without a token. */
-export async function startCollector(options: CollectorOptions & { port?: number; bind?: string }): Promise<ListeningCollector> {
+/**
+ * Open the store and listen. Refuses a non-loopback bind without a token; off loopback (or with a token
+ * file), reads need a read token unless `protectReads` is set to false explicitly.
+ */
+export async function startCollector(options: StartOptions): Promise<ListeningCollector> {
   const bind = options.bind ?? DEFAULT_BIND;
-  if (!options.token && !isLoopback(bind)) {
-    throw new InputError(`refusing to listen on ${bind} without a token: set --token or VIRTAX_TOKEN (only loopback may run without one)`);
+  const loopback = isLoopback(bind);
+  if (!options.token && !options.tokensFile && !loopback) {
+    throw new InputError(`refusing to listen on ${bind} without a token: set --token-file, VIRTAX_TOKEN or --tokens (only loopback may run without one)`);
   }
-  const collector = new Collector(options);
-  const server = createServer(collector.handle);
-  server.keepAliveTimeout = 30_000;
+  if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new InputError('--tls-cert and --tls-key go together');
+  let tls: { cert: Buffer; key: Buffer } | null = null;
+  if (options.tlsCert && options.tlsKey) {
+    try {
+      tls = { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) };
+    } catch (e) {
+      throw new InputError(`cannot read the TLS certificate or key: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  // Reads are protected off loopback, and wherever a token file gives tokens a read scope to mean something.
+  const protectReads = options.protectReads ?? (!loopback || Boolean(options.tokensFile));
+  const collector = await Collector.open({ ...options, protectReads, loopbackOnly: loopback });
+  const serverOptions = {
+    requestTimeout: options.requestTimeoutMs ?? 60_000,
+    headersTimeout: options.headersTimeoutMs ?? 10_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    // How often the request and headers timeouts are checked (Node's default is 30 s).
+    connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs ?? 1_000),
+  };
+  let server: Server;
+  try {
+    server = tls ? (createHttpsServer({ ...serverOptions, ...tls }, collector.handle) as unknown as Server) : createHttpServer(serverOptions, collector.handle);
+  } catch (e) {
+    await collector.close();
+    throw new InputError(`cannot start the server: ${oneLine((e as Error).message)}`);
+  }
+  server.maxConnections = options.maxConnections ?? 256;
+  // Node closes a connection whose request (or first request) has not arrived within the headers and
+  // request timeouts, checked every connectionsCheckingInterval; idle kept-alive ones after keepAliveTimeout.
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_PORT, bind, () => {
       server.off('error', reject);
       resolvePromise();
     });
-  }).catch((e: NodeJS.ErrnoException) => {
-    collector.close();
+  }).catch(async (e: NodeJS.ErrnoException) => {
+    await collector.close();
     throw new InputError(`cannot listen on ${bind}:${options.port ?? DEFAULT_PORT}: ${e.code ?? e.message}`);
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  let closing: Promise<void> | null = null;
   return {
     collector,
     server,
-    url: `http://${host}:${addr.port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${addr.port}`,
     close: () =>
-      new Promise<void>((resolvePromise) => {
-        server.close(() => {
-          collector.close();
-          resolvePromise();
-        });
+      (closing ??= (async () => {
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        const grace = new Promise<void>((r) => setTimeout(r, options.drainTimeoutMs ?? 25_000).unref());
+        await Promise.race([collector.drain(), grace]);
         server.closeAllConnections();
-      }),
+        await closed;
+        await collector.close();
+      })()),
   };
 }

@@ -5,7 +5,8 @@
  * corrupt, and files not yet indexed (a crash between rename and index) are picked up on open.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
@@ -100,9 +101,78 @@ function canonical(file: ResultsFile): string {
   return `${JSON.stringify(file)}\n`;
 }
 
+/** JSON with object keys sorted at every level: the same result in any key order gives the same text. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
+      : v,
+  );
+}
+
+/**
+ * Hash of a result's content, independent of key order and of the id's letter case (ids are stored lower
+ * case), so re-sending the same result reformatted is a duplicate, not a conflict.
+ */
+export function contentHash(file: ResultsFile): string {
+  return sha256(sortedJson({ ...file, id: file.id.toLowerCase() }));
+}
+
+/** Held while a collector has a data directory open: <data>/lock holds `pid host` of the holder. */
+export class DataDirLock {
+  private constructor(readonly path: string) {}
+
+  /**
+   * Take the lock, or throw InputError naming the holder. A lock left by a process that no longer runs on
+   * this host (a SIGKILL) is taken over.
+   */
+  static acquire(dir: string): DataDirLock {
+    const path = join(dir, 'lock');
+    const me = `${process.pid} ${hostname()}\n`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(path, me, { flag: 'wx' });
+        return new DataDirLock(path);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      let holder = '';
+      try {
+        holder = readFileSync(path, 'utf8').trim();
+      } catch {
+        continue; // released meanwhile
+      }
+      const [pidText, host] = holder.split(' ');
+      const pid = Number(pidText);
+      const alive = host !== hostname() || (Number.isInteger(pid) && pid > 0 && processAlive(pid));
+      if (alive) {
+        throw new InputError(`data directory ${dir} is in use by another collector (pid ${pidText ?? '?'} on ${host ?? '?'}); two collectors must not share one --data (if that host is gone, delete ${path})`);
+      }
+      rmSync(path, { force: true });
+    }
+    throw new InputError(`data directory ${dir}: could not take ${path}`);
+  }
+
+  release(): void {
+    rmSync(this.path, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/** A stored file exists but cannot be read; the message carries no path. */
+export class StoreReadError extends Error {}
 
 export class ResultStore {
   readonly dir: string;
@@ -111,6 +181,8 @@ export class ResultStore {
   private readonly indexPath: string;
   private readonly inflight = new Map<string, Promise<PutOutcome>>();
   private insertsSinceAnalyze = 0;
+  /** Bumped on every stored result: cached pages built before it are stale. */
+  generation = 0;
 
   constructor(dataDir: string) {
     this.dir = resolve(dataDir);
@@ -226,8 +298,8 @@ export class ResultStore {
       receivedAt,
       workloads: file.workloads.length,
       bytes: Buffer.byteLength(text),
-      // Hash of the canonical form: a pretty-printed copy of the same result counts as the same content.
-      sha256: sha256(canonical(file)),
+      // Hash of the content whatever its formatting, key order or id case (see contentHash).
+      sha256: contentHash(file),
     };
   }
 
@@ -256,13 +328,17 @@ export class ResultStore {
     }
   }
 
-  private async putNow(file: ResultsFile): Promise<PutOutcome> {
-    const path = this.pathOf(file.id);
-    const id = file.id.toLowerCase();
+  private async putNow(uploaded: ResultsFile): Promise<PutOutcome> {
+    const path = this.pathOf(uploaded.id);
+    const id = uploaded.id.toLowerCase();
+    const file = uploaded.id === id ? uploaded : { ...uploaded, id };
     const text = canonical(file);
-    const hash = sha256(text);
+    const hash = contentHash(file);
     const known = this.db.prepare('SELECT sha256 FROM results WHERE id = ?').pluck().get(id) as string | undefined;
-    const existing = known ?? (existsSync(path) ? sha256(canonical(JSON.parse(readFileSync(path, 'utf8')) as ResultsFile)) : undefined);
+    const onDisk = () => (existsSync(path) ? contentHash(JSON.parse(readFileSync(path, 'utf8')) as ResultsFile) : undefined);
+    let existing = known ?? onDisk();
+    // An index written by an older collector hashed the text in its key order: recheck against the file.
+    if (existing !== undefined && existing !== hash && known !== undefined) existing = onDisk() ?? existing;
     if (existing !== undefined) {
       if (existing !== hash) return { status: 'conflict', id, reason: `result ${id} already stored with different content` };
       if (known === undefined) this.insertStatement().run(this.row(file, text, new Date().toISOString()));
@@ -276,18 +352,34 @@ export class ResultStore {
       this.insertsSinceAnalyze = 0;
       this.db.exec('ANALYZE');
     }
+    this.generation++;
     return { status: 'created', id };
   }
 
-  /** Stored text of a result, or null. */
+  /**
+   * Stored text of a result, or null. A file that cannot be read (a symlink loop, a permission problem) is
+   * a StoreReadError whose message names the id and the error code, never the path.
+   */
   getText(id: string): string | null {
     const path = this.pathOf(id);
     try {
       return readFileSync(path, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return null;
+      throw new StoreReadError(`stored result ${id.toLowerCase()} cannot be read (${code ?? 'error'})`);
     }
+  }
+
+  /** Paths of the stored files of these ids, or the first id that is not stored. */
+  pathsOf(ids: readonly string[]): { paths: string[] } | { missing: string } {
+    const paths: string[] = [];
+    for (const id of ids) {
+      const path = this.pathOf(id);
+      if (!existsSync(path)) return { missing: id };
+      paths.push(path);
+    }
+    return { paths };
   }
 
   get(id: string): ResultsFile | null {
@@ -334,5 +426,97 @@ export class ResultStore {
       .prepare('SELECT id FROM (SELECT id, started_at FROM results WHERE label = ? ORDER BY started_at DESC LIMIT ?) ORDER BY started_at')
       .pluck()
       .all(label, limit) as string[]);
+  }
+}
+
+/**
+ * Where the page worker finds the documents of a page: files it reads itself (the embedded store), or the
+ * texts themselves (a database store).
+ */
+export type DocumentSource = { kind: 'paths'; paths: string[] } | { kind: 'texts'; texts: string[] };
+
+/**
+ * The storage interface the collector's server uses; every implementation passes the same contract tests
+ * (test/collector-store-contract.test.ts). Results are immutable once stored: the same id with the same
+ * content is a duplicate, with other content a conflict.
+ */
+export interface ResultsStore {
+  /** Where the results live, for the startup line (a directory, or a database without its password). */
+  readonly where: string;
+  /** Open (or create, migrate, rebuild) the store. */
+  open(): Promise<OpenReport>;
+  close(): Promise<void>;
+  /** Store a validated file; acknowledged (resolved) only once it is durable. */
+  put(file: ResultsFile): Promise<PutOutcome>;
+  /** The stored text of a result, or null. */
+  getText(id: string): Promise<string | null>;
+  count(): Promise<number>;
+  list(q: ListQuery): Promise<{ total: number; items: ResultSummary[] }>;
+  /** Ids of the newest `limit` results with this label, oldest first. */
+  idsForLabel(label: string, limit: number): Promise<string[]>;
+  /** The documents of these ids for the page worker, or the first id that is not stored. */
+  documents(ids: readonly string[]): Promise<DocumentSource | { missing: string }>;
+  /** Null when the store can serve; otherwise why not (for /readyz). */
+  unready(): Promise<string | null>;
+}
+
+/** The embedded store: files + SQLite index under one data directory, locked while open. */
+export class EmbeddedStore implements ResultsStore {
+  readonly files: ResultStore;
+  private lock: DataDirLock | null = null;
+
+  constructor(dataDir: string) {
+    this.files = new ResultStore(dataDir);
+  }
+
+  get where(): string {
+    return this.files.dir;
+  }
+
+  async open(): Promise<OpenReport> {
+    mkdirSync(this.files.dir, { recursive: true });
+    this.lock = DataDirLock.acquire(this.files.dir);
+    try {
+      return this.files.open();
+    } catch (e) {
+      this.lock.release();
+      this.lock = null;
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.files.close();
+    this.lock?.release();
+    this.lock = null;
+  }
+
+  put(file: ResultsFile): Promise<PutOutcome> {
+    return this.files.put(file);
+  }
+
+  async getText(id: string): Promise<string | null> {
+    return this.files.getText(id);
+  }
+
+  async count(): Promise<number> {
+    return this.files.count();
+  }
+
+  async list(q: ListQuery): Promise<{ total: number; items: ResultSummary[] }> {
+    return this.files.list(q);
+  }
+
+  async idsForLabel(label: string, limit: number): Promise<string[]> {
+    return this.files.idsForLabel(label, limit);
+  }
+
+  async documents(ids: readonly string[]): Promise<DocumentSource | { missing: string }> {
+    const found = this.files.pathsOf(ids);
+    return 'missing' in found ? found : { kind: 'paths', paths: found.paths };
+  }
+
+  async unready(): Promise<string | null> {
+    return null;
   }
 }

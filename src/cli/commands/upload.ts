@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { cleanToken } from '../../collector/tokens.js';
 import { InputError } from '../../errors.js';
 import { parseResults, readInputText } from '../../results/io.js';
 import { describeUpload, uploadEndpoint, uploadResultsText, type UploadOptions } from '../../upload.js';
@@ -8,6 +9,7 @@ interface UploadArgs {
   files: string[];
   to: string;
   token?: string;
+  tokenFile?: string;
   retries: number;
   backoffMs: number;
 }
@@ -20,6 +22,25 @@ export function retrySettings(retries?: number, backoffMs?: number): Pick<Upload
   if (!Number.isInteger(r) || r < 0 || r > 100) throw new InputError('--retries: expected a whole number from 0 to 100');
   if (!Number.isFinite(b) || b < 0) throw new InputError('--backoff-ms: expected a number of milliseconds');
   return { retries: r, baseDelayMs: b };
+}
+
+/**
+ * The client's token: `--token-file` or $VIRTAX_TOKEN_FILE, else `--token` (visible in ps), else
+ * $VIRTAX_TOKEN; whitespace around it (a file's trailing newline) removed, and refused with one line when
+ * it cannot travel in a header.
+ */
+export function clientToken(flag?: string, file?: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const path = file ?? (env.VIRTAX_TOKEN_FILE || undefined);
+  if (path) {
+    try {
+      return cleanToken(readFileSync(path, 'utf8'), `token file ${path}`);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(`token file ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  const raw = flag ?? (env.VIRTAX_TOKEN || undefined);
+  return raw === undefined ? null : cleanToken(raw, flag !== undefined ? '--token' : 'VIRTAX_TOKEN');
 }
 
 /** Check a collector URL early so a typo is a usage error, not a failed upload at the end of a run. */
@@ -38,14 +59,15 @@ export const uploadCommand: CliCommand = {
     y
       .positional('files', { type: 'string', array: true, describe: 'Results files' })
       .option('to', { type: 'string', demandOption: true, describe: 'Collector URL, e.g. http://collector:7070' })
-      .option('token', { type: 'string', describe: 'Bearer token (default: $VIRTAX_TOKEN)' })
+      .option('token-file', { type: 'string', describe: 'File holding the bearer token (default: $VIRTAX_TOKEN_FILE)' })
+      .option('token', { type: 'string', describe: 'Bearer token (visible in ps: prefer --token-file or $VIRTAX_TOKEN)' })
       .option('retries', { type: 'number', describe: 'Retries per file when the collector is down or busy (default 5)' })
       .option('backoff-ms', { type: 'number', describe: 'First retry delay in ms, doubling each retry (default 500)' })
       .example('virtax upload results/*.json --to http://collector:7070', 'send every local result'),
   run: async (args: UploadArgs) => {
     checkCollectorUrl(args.to, '--to');
     const settings = retrySettings(args.retries, args.backoffMs);
-    const token = args.token ?? process.env.VIRTAX_TOKEN ?? null;
+    const token = clientToken(args.token, args.tokenFile);
     // Every input is read and validated before anything is sent: a missing or truncated file is bad input
     // (exit 2, one line naming it), not a failed upload.
     const inputs = args.files.map((path) => {
@@ -75,9 +97,16 @@ export const uploadCommand: CliCommand = {
 
 /** `run --upload`: send the file just written; the local file stays whatever happens. True when stored. */
 export async function uploadAfterRun(path: string, url: string, token?: string): Promise<boolean> {
+  let resolved: string | null;
+  try {
+    resolved = clientToken(token);
+  } catch (e) {
+    process.stderr.write(`virtax run: not uploaded: ${(e as Error).message}\nthe results are kept in ${path}; send them later with: virtax upload ${path} --to ${url}\n`);
+    return false;
+  }
   const outcome = await uploadResultsText(readFileSync(path, 'utf8'), {
     url,
-    token: token ?? process.env.VIRTAX_TOKEN ?? null,
+    token: resolved,
     ...retrySettings(),
     onRetry: (n, ms, why) => process.stderr.write(`virtax run: upload attempt ${n} failed (${why}); retrying in ${ms} ms\n`),
   });

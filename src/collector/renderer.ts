@@ -1,0 +1,152 @@
+/**
+ * Pages that take long to build (the comparison report, a label's history) are built in one worker thread,
+ * one at a time, so `/healthz`, listings and uploads keep answering while a page is built. The queue is
+ * short: when it is full the caller answers 503 with Retry-After. A page that takes longer than
+ * `timeoutMs` has its worker terminated (a fresh one starts for the next page). Finished pages are kept in
+ * a small cache keyed by the page kind and the exact ids it covers: stored results never change (the same id
+with other content is refused), so a page for the same ids is the same page.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+import type { DocumentSource } from './store.js';
+
+/** One page to build from stored results (files the worker reads, or their texts). */
+export type RenderJob =
+  | { kind: 'comparison'; docs: DocumentSource }
+  | { kind: 'history-html'; label: string; docs: DocumentSource }
+  | { kind: 'history-json'; label: string; docs: DocumentSource };
+
+export type RenderReply = { seq: number; ok: true; text: string } | { seq: number; ok: false; error: string };
+
+/** Why a page was not built, tagged by `status`. */
+export type RenderFailure = { status: 'busy' } | { status: 'timeout' } | { status: 'failed'; error: string };
+
+export class RenderError extends Error {
+  constructor(readonly failure: RenderFailure) {
+    super(failure.status === 'failed' ? failure.error : failure.status);
+  }
+}
+
+export interface RendererOptions {
+  /** Jobs waiting or running at most (default 4). */
+  maxQueue?: number;
+  /** Longest a page may take before its worker is terminated (default 60 s). */
+  timeoutMs?: number;
+  /** Finished pages kept (default 32). */
+  cacheEntries?: number;
+}
+
+interface Pending {
+  seq: number;
+  job: RenderJob;
+  resolve: (text: string) => void;
+  reject: (e: RenderError) => void;
+}
+
+/**
+ * Start the worker module next to this one: render-worker.js from dist/; from source (tsx, vitest) a small
+ * bootstrap registers tsx inside the worker first, since loader hooks do not reach worker threads on Node 20.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./render-worker.js', import.meta.url));
+  // The ESM entry of tsx's API, found through the CommonJS one (require.resolve takes the require condition).
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./render-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+export class PageRenderer {
+  private worker: Worker | null = null;
+  private readonly queue: Pending[] = [];
+  private running: Pending | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private seq = 0;
+  private readonly cache = new Map<string, string>();
+  private readonly maxQueue: number;
+  private readonly timeoutMs: number;
+  private readonly cacheEntries: number;
+
+  constructor(o: RendererOptions = {}) {
+    this.maxQueue = o.maxQueue ?? 4;
+    this.timeoutMs = o.timeoutMs ?? 60_000;
+    this.cacheEntries = o.cacheEntries ?? 32;
+  }
+
+  /** Build a page, or take it from the cache. `key` must change whenever the page's inputs change. */
+  render(key: string, job: RenderJob): Promise<string> {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return Promise.resolve(hit);
+    }
+    if (this.queue.length + (this.running ? 1 : 0) >= this.maxQueue) return Promise.reject(new RenderError({ status: 'busy' }));
+    return new Promise<string>((resolve, reject) => {
+      this.queue.push({ seq: ++this.seq, job, resolve, reject });
+      this.next();
+    }).then((text) => {
+      this.cache.set(key, text);
+      while (this.cache.size > this.cacheEntries) this.cache.delete(this.cache.keys().next().value as string);
+      return text;
+    });
+  }
+
+  private spawn(): Worker {
+    const w = startWorker();
+    w.unref();
+    w.on('message', (reply: RenderReply) => {
+      const p = this.running;
+      if (!p || p.seq !== reply.seq) return;
+      this.finish();
+      if (reply.ok) p.resolve(reply.text);
+      else p.reject(new RenderError({ status: 'failed', error: reply.error }));
+    });
+    w.on('error', (e) => {
+      const p = this.running;
+      this.worker = null;
+      this.finish();
+      p?.reject(new RenderError({ status: 'failed', error: e.message.split('\n')[0] ?? 'worker error' }));
+    });
+    w.on('exit', () => {
+      if (this.worker === w) this.worker = null;
+    });
+    return w;
+  }
+
+  private finish(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = null;
+    setImmediate(() => this.next());
+  }
+
+  private next(): void {
+    if (this.running) return;
+    const p = this.queue.shift();
+    if (!p) return;
+    this.running = p;
+    this.worker ??= this.spawn();
+    const w = this.worker;
+    this.timer = setTimeout(() => {
+      this.worker = null;
+      void w.terminate();
+      this.finish();
+      p.reject(new RenderError({ status: 'timeout' }));
+    }, this.timeoutMs);
+    w.postMessage({ seq: p.seq, job: p.job });
+  }
+
+  /** Stop the worker; queued pages fail as busy. */
+  async close(): Promise<void> {
+    for (const p of this.queue.splice(0)) p.reject(new RenderError({ status: 'busy' }));
+    if (this.timer) clearTimeout(this.timer);
+    const w = this.worker;
+    this.worker = null;
+    if (this.running) this.running.reject(new RenderError({ status: 'busy' }));
+    this.running = null;
+    if (w) await w.terminate();
+  }
+}

@@ -1,0 +1,126 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { request } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCollector } from '../src/collector/server.js';
+import { makeResults } from './collector-fixtures.js';
+import { spawnServe, waitExit } from './collector-helpers.js';
+
+// Issue 16 items 8 (the 413 was lost as ECONNRESET), 9 (no timeouts, no connection cap), 11 (two servers on
+// one --data), 12 (SIGTERM cut in-flight uploads).
+
+const dir = mkdtempSync(join(tmpdir(), 'virtax-conn-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const TOKEN = 'conn-token';
+const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+
+/** Resolves when the server closes the socket (or after `ms`, with false). */
+function closedWithin(s: Socket, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (s.closed) return resolve(true);
+    const t = setTimeout(() => resolve(false), ms);
+    s.once('close', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+function openSocket(url: string): Promise<Socket> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const s = connect(Number(u.port), u.hostname, () => resolve(s));
+    // Flowing, so the server's close is seen.
+    s.resume();
+    s.on('error', () => {});
+    s.once('error', reject);
+  });
+}
+
+describe('413 reaches the client (item 8)', () => {
+  it('an oversized body, streamed or declared, gets 413 every time, not a reset', async () => {
+    const c = await startCollector({ dataDir: join(dir, 'big'), token: TOKEN, port: 0, maxBodyBytes: 64 * 1024 });
+    try {
+      const big = Buffer.alloc(1024 * 1024, 'x');
+      for (let i = 0; i < 5; i++) {
+        async function* chunks() {
+          for (let o = 0; o < big.length; o += 16 * 1024) yield big.subarray(o, o + 16 * 1024);
+        }
+        const streamed = await request(`${c.url}/api/v1/results`, { method: 'POST', body: Readable.from(chunks()), headers });
+        expect(streamed.statusCode).toBe(413);
+        await streamed.body.text();
+        const declared = await request(`${c.url}/api/v1/results`, { method: 'POST', body: big, headers });
+        expect(declared.statusCode).toBe(413);
+        expect(JSON.parse(await declared.body.text()).error).toMatch(/exceeds the limit of 65536 bytes/);
+      }
+      expect(readdirSync(join(dir, 'big', 'results'))).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('connections are bounded (item 9)', () => {
+  it('a connection that never finishes its headers or body is closed; connections past the cap are refused', async () => {
+    const c = await startCollector({ dataDir: join(dir, 'slow'), token: TOKEN, port: 0, headersTimeoutMs: 500, requestTimeoutMs: 1000, maxConnections: 3 });
+    try {
+      const slowHeaders = await openSocket(c.url);
+      slowHeaders.write('POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      const slowBody = await openSocket(c.url);
+      slowBody.write(`POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":`);
+      const idle = await openSocket(c.url);
+      // A fourth connection is over the cap of 3: closed at once.
+      const extra = await openSocket(c.url);
+      expect(await closedWithin(extra, 5_000)).toBe(true);
+      // Generous bound: each is closed within a few seconds of its timeout, not after minutes.
+      const closed = await Promise.all([closedWithin(slowHeaders, 15_000), closedWithin(slowBody, 15_000), closedWithin(idle, 15_000)]);
+      expect(closed).toEqual([true, true, true]);
+      // The server still answers afterwards.
+      expect((await request(`${c.url}/healthz`)).statusCode).toBe(200);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('one collector per data directory (item 11)', () => {
+  it('a second collector on the same --data is refused while the first runs, and allowed after it stops', async () => {
+    const data = join(dir, 'shared');
+    const a = await startCollector({ dataDir: data, token: TOKEN, port: 0 });
+    await expect(startCollector({ dataDir: data, token: TOKEN, port: 0 })).rejects.toThrow(/in use by another collector \(pid \d+/);
+    await a.close();
+    const b = await startCollector({ dataDir: data, token: TOKEN, port: 0 });
+    await b.close();
+  });
+});
+
+describe('SIGTERM drains in-flight uploads (item 12)', () => {
+  it('an upload whose body is still arriving when SIGTERM comes is stored and acknowledged; then the server exits 0', async () => {
+    const data = join(dir, 'term');
+    const server = await spawnServe(['--port', '0', '--data', data, '--token', TOKEN]);
+    const f = makeResults();
+    const text = Buffer.from(JSON.stringify(f));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    async function* slowly() {
+      yield text.subarray(0, 100);
+      await gate;
+      yield text.subarray(100);
+    }
+    const pending = request(`${server.url}/api/v1/results`, { method: 'POST', body: Readable.from(slowly()), headers });
+    await new Promise((r) => setTimeout(r, 300));
+    server.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    const res = await pending;
+    expect(res.statusCode).toBe(201);
+    expect(JSON.parse(await res.body.text()).id).toBe(f.id);
+    await waitExit(server.child);
+    expect(server.child.exitCode).toBe(0);
+    expect(readdirSync(join(data, 'results'))).toEqual([`${f.id}.json`]);
+    expect(server.stderr()).toMatch(/SIGTERM: finishing 1 request\(s\) in flight/);
+  });
+});
