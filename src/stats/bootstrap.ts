@@ -190,7 +190,31 @@ export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples
 }
 
 /** Replicates of ln median of one side, plus their variance. */
-function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number): { reps: Float64Array; variance: number } {
+export interface SideReplicates {
+  reps: Float64Array;
+  variance: number;
+}
+
+/**
+ * Replicates of sides already resampled, by their exact content and resampling settings: one baseline
+ * compared with many hosts is resampled once, not once per host. A cache only; results are identical.
+ */
+export type SideMemo = Map<string, SideReplicates>;
+
+/** The exact content of a side and what its replicates depend on (numbers print exactly in JS). */
+function memoKey(side: SideInput, opts: BootstrapOptions, seed: number): string {
+  return `${seed}|${opts.better}|${opts.resamples}|${side.figures.join(',')}|${side.samples.map((r) => r.join(',')).join(';')}`;
+}
+
+function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number, memo?: SideMemo): SideReplicates {
+  if (memo) {
+    const key = memoKey(side, opts, seed);
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const made = sideReplicates(side, opts, seed);
+    memo.set(key, made);
+    return made;
+  }
   const rng = createRng(seed);
   const n = side.figures.length;
   const { pool, k } = buildPool(side, opts.better, opts.resamples, rng);
@@ -242,7 +266,7 @@ function tailIndex(p: number, b: number): number {
 }
 
 /** The hierarchical bootstrap of d with a BCa (or percentile) interval and the small-sample widening. */
-export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: BootstrapOptions): BootstrapResult {
+export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: BootstrapOptions, baseMemo?: SideMemo): BootstrapResult {
   const nB = base.figures.length;
   const nC = cand.figures.length;
   if (nB < 2 || nC < 2) throw new Error('bootstrapLogRatio needs at least two rounds per side');
@@ -252,7 +276,7 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
   const hB = hashSide(base);
   let hC = hashSide(cand);
   if (hC === hB) hC = (hC + 1) | 0; // identical data: still two independent streams
-  const rb = sideReplicates(base, opts, (opts.seed ^ hB) | 0);
+  const rb = sideReplicates(base, opts, (opts.seed ^ hB) | 0, baseMemo);
   const rc = sideReplicates(cand, opts, (opts.seed ^ hC) | 0);
   const B = opts.resamples;
   const reps = new Float64Array(B);

@@ -1,3 +1,4 @@
+import { comparisonHtml } from '../../analysis/pipeline.js';
 import { InputError } from '../../errors.js';
 import { comparisonCsv, comparisonJson, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
 import { colourFor, terminalWidth } from '../../report/format.js';
@@ -6,11 +7,6 @@ import { loadResults } from '../../results/io.js';
 import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
 import { compareRunSets, DEFAULTS } from '../../stats/compare.js';
 import type { CompareOptions } from '../../stats/types.js';
-import { withDistinctLabels } from '../../report/build.js';
-import { renderReport } from '../../report/html.js';
-import { buildReportModel } from '../../report/model.js';
-import { VERSION } from '../../version.js';
-import type { Comparison } from '../../stats/types.js';
 import type { ResultsFile } from '../../types.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
@@ -29,15 +25,6 @@ export interface CompareArgs {
   seed: number;
   resamples: number;
   only?: string[];
-}
-
-/** The two-host HTML report of one comparison (same renderer as `virtax report`). */
-export function comparisonHtml(base: ResultsFile, cand: ResultsFile, c: Comparison, now: Date = new Date()): string {
-  const [b, k] = withDistinctLabels([base, cand]) as [ResultsFile, ResultsFile];
-  const relabelled: Comparison = { ...c, base: { ...c.base, label: b.label }, cand: { ...c.cand, label: k.label } };
-  return renderReport(
-    buildReportModel({ files: [b, k], baseline: b.label, comparisons: [relabelled], noisePct: c.settings.noisePct, advice: null, generatedAt: now.toISOString(), toolVersion: VERSION }),
-  );
 }
 
 /**
@@ -116,7 +103,7 @@ export const compareCommand: CliCommand = {
     const outputs: OutputFile[] = [];
     if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(c), flag: '--markdown' });
     if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(c), flag: '--csv' });
-    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(sides.base[0] as ResultsFile, sides.cand[0] as ResultsFile, c), flag: '--html' });
+    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(sides.base, sides.cand, c), flag: '--html' });
     writeOutputs(outputs);
     process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) }));
     return 0;
