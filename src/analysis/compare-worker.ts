@@ -4,7 +4,7 @@
  * back. The same function and options as the single-threaded path.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { memoisedCompare } from './pipeline.js';
+import { memoisedCompare } from './compare-host.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './workers.js';
 
 const setup = workerData as WorkerSetup;

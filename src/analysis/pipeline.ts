@@ -14,42 +14,22 @@
 import { advise } from '../advise/advise.js';
 import { compareOptionsFor } from '../advise/profile.js';
 import type { Advice, Profile } from '../advise/types.js';
-import { InputError } from '../errors.js';
 import { renderReport } from '../report/html.js';
 import { buildReportModel, type ReportModel } from '../report/model.js';
-import type { SideMemo } from '../stats/bootstrap.js';
-import { compareRunSetsReweighted, type Reweighting, type ReweightedComparison } from '../stats/compare.js';
+import type { Reweighting } from '../stats/compare.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { VERSION } from '../version.js';
+import { asInputError, memoisedCompare, type CompareHostFn, type HostComparison } from './compare-host.js';
 import { candidates, hostSetOf, type HostSet } from './hostset.js';
 
-/** Compare one host's runs with the baseline's, with the overall re-weighted for a profile when asked. */
-export type CompareHostFn = (base: readonly ResultsFile[], cand: readonly ResultsFile[], opts: CompareOptions, reweighting: Reweighting | null) => ReweightedComparison;
-
-/** One non-baseline host compared with the baseline. */
-export interface HostComparison {
-  label: string;
-  comparison: Comparison;
-  /** The overall index under the profile's weights (null without a profile, or when nothing is weighted). */
-  reweighted: Comparison['overall'];
-}
-
-/** The real compare function; the baseline's sides are resampled once for all hosts (`memo`). */
-export function memoisedCompare(memo: SideMemo = new Map()): CompareHostFn {
-  return (base, cand, opts, reweighting) => compareRunSetsReweighted(base, cand, opts, reweighting, memo);
-}
+export { asInputError, memoisedCompare, type CompareHostFn, type HostComparison } from './compare-host.js';
 
 /** What a profile changes in the comparison: the overall's weights and the workloads it rests on. */
 export function reweightingFor(profile: Profile | null): Reweighting | null {
   if (!profile) return null;
   const o = compareOptionsFor(profile);
   return { ...(o.weights ? { weights: o.weights } : {}), ...(o.onlyIds ? { onlyIds: o.onlyIds } : {}) };
-}
-
-/** Options out of range are bad usage (exit 2), as everywhere else. */
-export function asInputError(e: unknown): unknown {
-  return e instanceof RangeError ? new InputError(e.message) : e;
 }
 
 /** Compare every other label with the baseline, once each, one after another. */

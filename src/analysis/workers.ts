@@ -17,7 +17,8 @@ import type { Reweighting } from '../stats/compare.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { candidates, type HostSet } from './hostset.js';
-import { analysisOf, asInputError, compareHosts, reweightingFor, type Analysis, type AnalysisOptions, type CompareHostFn, type HostComparison } from './pipeline.js';
+import { asInputError, type CompareHostFn, type HostComparison } from './compare-host.js';
+import { analysisOf, compareHosts, reweightingFor, type Analysis, type AnalysisOptions } from './pipeline.js';
 
 /** What every worker starts with. */
 export interface WorkerSetup {
