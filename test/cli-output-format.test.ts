@@ -60,6 +60,8 @@ describe('format kit', () => {
     expect(ratioSentence({ ...r, verdict: 'slower' }, 'metal', 'vm')).toBe('sys.stat: vm is 1.052 ± 0.011 times slower than metal');
     const f = comparedRow('cpu.int', { point: -9.09, lo: -10, hi: -8 });
     expect(ratioSentence({ ...f, verdict: 'faster' }, 'metal', 'vm')).toMatch(/^cpu\.int: vm is 1\.100 ± 0\.01\d times faster than metal$/);
+    const wide = comparedRow('sys.stat', { point: 60, lo: -40, hi: 450 });
+    expect(ratioSentence({ ...wide, verdict: 'inconclusive' }, 'metal', 'vm')).toBe('sys.stat: vm is 1.600 [0.600, 5.500] times slower than metal (inconclusive)');
   });
 });
 

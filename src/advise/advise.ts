@@ -156,7 +156,7 @@ export function advise(input: AdviseInput): Advice {
     if (!isBaseline && !overheadPct) disqualified.push('no workload of this profile was compared on this host');
     else if (refused) {
       disqualified.push(
-        `${Math.round(coverage.missingWeightPct)}% of the profile's weight was not measured (${missingText(coverage)}): no fleet size without them; measure them with virtax run --only ${coverage.missing.map((m) => m.name).join(' ')}`,
+        `${Math.round(coverage.missingWeightPct)}% of the profile's weight was not measured (${missingText(coverage)}): no fleet size without them; measure them (virtax list shows each category's workloads)`,
       );
     }
     if (profile.latencySensitive && profile.p99BudgetPct !== undefined && tail !== null && tail > profile.p99BudgetPct) {

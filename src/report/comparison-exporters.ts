@@ -30,7 +30,7 @@ export function formatOverhead(e: Estimate): string {
 /**
  * hyperfine's one-line summary of a compared row: "cand is 1.052 ± 0.011 times slower than base". The ratio
  * is the worse-direction ratio of medians (exp of the log ratio), turned round when the candidate is better;
- * ± is half the width of its interval.
+ * ± is half the width of its interval; an interval wider than ±10% of the ratio is shown as [low, high].
  */
 export function ratioSentence(r: Compared, base: string, cand: string, paint: Paint = noColour): string {
   const worse = r.logRatio.point >= 0;
@@ -40,7 +40,9 @@ export function ratioSentence(r: Compared, base: string, cand: string, paint: Pa
   const hi = Math.exp(k * (worse ? r.logRatio.hi : r.logRatio.lo));
   const pm = (hi - lo) / 2;
   const word = r.verdict === 'same' ? (worse ? 'slower (within noise)' : 'faster (within noise)') : worse ? 'slower' : 'faster';
-  const figure = paint(`${ratio.toFixed(3)} ± ${pm.toFixed(3)}`, verdictStyle(r.verdict));
+  // ± reads right only for a tight, nearly symmetric interval; a wide one is shown as its bounds.
+  const tight = pm <= 0.1 * ratio;
+  const figure = paint(tight ? `${ratio.toFixed(3)} ± ${pm.toFixed(3)}` : `${ratio.toFixed(3)} [${lo.toFixed(3)}, ${hi.toFixed(3)}]`, verdictStyle(r.verdict));
   return `${r.id}: ${cand} is ${figure} times ${word} than ${base}${r.verdict === 'inconclusive' ? ' (inconclusive)' : ''}`;
 }
 

@@ -273,7 +273,8 @@ function capacityLine(label: string, advice: Advice | null | undefined): string 
   }
   const more = h.extraHosts.point;
   const without = h.coverage.missing.length ? `; without ${h.coverage.missing.map((m) => m.name).join(', ')}` : '';
-  return `${p.name}: needs ${h.hostsNeeded.point} hosts (${more >= 0 ? '+' : ''}${more}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi}) for the work of ${p.fleetSize} ${advice.baseline} hosts${h.fleetCost ? `, ${money(h.fleetCost.point)}` : ''}${without}`;
+  const out = h.disqualified.length ? `; ruled out: ${h.disqualified.join('; ')}` : '';
+  return `${p.name}: needs ${h.hostsNeeded.point} hosts (${more >= 0 ? '+' : ''}${more}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi}) for the work of ${p.fleetSize} ${advice.baseline} hosts${h.fleetCost ? `, ${money(h.fleetCost.point)}` : ''}${without}${out}`;
 }
 
 function headline(c: Comparison, noisePct: number, all: { workloads: number; categories: number }, advice: Advice | null | undefined): Headline {
