@@ -56,6 +56,9 @@ function retryable(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
+/** Per-attempt limit for connecting, the answer's headers and its body: a silent server costs this much. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Server text made safe for a terminal: control characters (ANSI escapes, CR, bidi overrides) become spaces. */
@@ -113,7 +116,7 @@ export async function uploadResultsText(text: string, options: UploadOptions): P
   const max = options.maxDelayMs ?? 30_000;
   const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
   const random = options.random ?? Math.random;
-  const timeout = options.timeoutMs ?? 10_000;
+  const timeout = options.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
   const expectedId = idOf(text);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const token = options.token?.trim();

@@ -46,8 +46,12 @@ describe('413 reaches the client (item 8)', () => {
     try {
       const big = Buffer.alloc(1024 * 1024, 'x');
       for (let i = 0; i < 5; i++) {
+        // Still sending well after the server has answered, as a client on a real network would be.
         async function* chunks() {
-          for (let o = 0; o < big.length; o += 16 * 1024) yield big.subarray(o, o + 16 * 1024);
+          for (let o = 0; o < big.length; o += 16 * 1024) {
+            yield big.subarray(o, o + 16 * 1024);
+            await new Promise((r) => setTimeout(r, 1));
+          }
         }
         const streamed = await request(`${c.url}/api/v1/results`, { method: 'POST', body: Readable.from(chunks()), headers });
         expect(streamed.statusCode).toBe(413);
@@ -57,6 +61,38 @@ describe('413 reaches the client (item 8)', () => {
         expect(JSON.parse(await declared.body.text()).error).toMatch(/exceeds the limit of 65536 bytes/);
       }
       expect(readdirSync(join(dir, 'big', 'results'))).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('a client that reads the answer only after sending its whole body still gets the 413', async () => {
+    const c = await startCollector({ dataDir: join(dir, 'big2'), token: TOKEN, port: 0, maxBodyBytes: 1024 * 1024 });
+    try {
+      const s = await openSocket(c.url);
+      // Over the limit of 1 MiB and more than loopback buffers hold, but within what the server drains after
+      // a 413 (4x the limit).
+      const size = 3 * 1024 * 1024;
+      let answer = '';
+      s.on('data', (d: Buffer) => (answer += d.toString()));
+      const ended = new Promise<void>((r) => s.once('close', () => r()));
+      let writeError: string | null = null;
+      s.on('error', (e: NodeJS.ErrnoException) => (writeError = e.code ?? e.message));
+      s.write(`POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`);
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      for (let sent = 0; sent < size && writeError === null && !s.destroyed; sent += chunk.length) {
+        if (!s.write(chunk)) {
+          await new Promise<void>((r) => {
+            s.once('drain', () => r());
+            s.once('close', () => r());
+          });
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      if (!s.destroyed) s.end();
+      await ended;
+      expect(writeError).toBeNull();
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
     } finally {
       await c.close();
     }

@@ -87,5 +87,5 @@ describe('collector survives SIGKILL during concurrent uploads', () => {
       again.child.kill('SIGTERM');
       await waitExit(again.child);
     }
-  });
+  }, 180_000); // four server starts from source under tsx: slow when the machine is busy
 });

@@ -84,6 +84,11 @@ describe.skipIf(skip !== null)(`collector replicas on one PostgreSQL${skip ? ` (
       expect(down.statusCode).toBe(503);
       expect(JSON.parse(await down.body.text()).error).toMatch(/^not ready: database unreachable/);
       expect((await request(`${b.url}/healthz`)).statusCode).toBe(200);
+      // An upload meanwhile is a 503 with Retry-After (the client retries), not a 500.
+      const refused = await request(`${b.url}/api/v1/results`, { method: 'POST', body: JSON.stringify(makeResults({ label: 'replicas' })), headers });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(JSON.parse(await refused.body.text()).error).toMatch(/^storage unavailable: database unreachable/);
       pg!.resume();
       let ready = 0;
       for (let i = 0; i < 50 && ready !== 200; i++) {
@@ -99,5 +104,5 @@ describe.skipIf(skip !== null)(`collector replicas on one PostgreSQL${skip ? ` (
       for (const s of [a, b]) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
       await Promise.all([waitExit(a.child), waitExit(b.child)]);
     }
-  });
+  }, 120_000);
 });

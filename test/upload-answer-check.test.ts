@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { retryAfterMs, sanitizeServerText, uploadResultsText } from '../src/upload.js';
+import { DEFAULT_ATTEMPT_TIMEOUT_MS, retryAfterMs, sanitizeServerText, uploadResultsText } from '../src/upload.js';
 import { makeResults } from './collector-fixtures.js';
 import { runCli } from './helpers/cli.js';
 
@@ -95,6 +95,7 @@ describe('retries', () => {
   });
 
   it('a silent server costs the per-attempt timeout, not 30 s', async () => {
+    expect(DEFAULT_ATTEMPT_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
     const s = await fake(() => {
       // never answers
     });

@@ -10,7 +10,7 @@
  */
 import pg from 'pg';
 import type { ResultsFile } from '../types.js';
-import { contentHash, type DocumentSource, type ListQuery, type OpenReport, type PutOutcome, type ResultsStore, type ResultSummary } from './store.js';
+import { contentHash, StoreUnavailableError, type DocumentSource, type ListQuery, type OpenReport, type PutOutcome, type ResultsStore, type ResultSummary } from './store.js';
 
 /** Numbered migrations; append only. */
 const MIGRATIONS: string[] = [
@@ -44,6 +44,17 @@ export function redactDbUrl(url: string): string {
   }
 }
 
+/** Errors that mean the database is away (connection refused or lost, server shutting down), not a bug. */
+function unavailable(e: unknown): StoreUnavailableError | null {
+  const err = e as { code?: string; message?: string };
+  const code = err.code ?? '';
+  const msg = err.message ?? '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ETIMEDOUT', 'EPIPE'].includes(code) || /^(08|57P)/.test(code) || /timeout exceeded when trying to connect|Connection terminated/i.test(msg)) {
+    return new StoreUnavailableError(`database unreachable (${code || msg.split('\n')[0] || 'error'})`);
+  }
+  return null;
+}
+
 export interface PgStoreOptions {
   /** Pool size (default 10). */
   max?: number;
@@ -60,6 +71,15 @@ export class PgStore implements ResultsStore {
     this.pool = new pg.Pool({ connectionString: url, max: o.max ?? 10, connectionTimeoutMillis: o.connectTimeoutMs ?? 5_000 });
     // An idle client that loses its server emits 'error' on the pool; the next query reconnects.
     this.pool.on('error', () => {});
+  }
+
+  /** pool.query, with "the database is away" turned into StoreUnavailableError. */
+  private async query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (e) {
+      throw unavailable(e) ?? e;
+    }
   }
 
   async open(): Promise<OpenReport> {
@@ -92,25 +112,25 @@ export class PgStore implements ResultsStore {
     const file = uploaded.id === id ? uploaded : { ...uploaded, id };
     const text = `${JSON.stringify(file)}\n`;
     const hash = contentHash(file);
-    const inserted = await this.pool.query(
+    const inserted = await this.query(
       `INSERT INTO virtax_results (id, label, platform, hypervisor, host, started_at, finished_at, received_at, workloads, bytes, sha256, doc)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [id, file.label, file.host.platform, file.host.hypervisor, file.host.hostname, new Date(file.startedAt).toISOString(), file.finishedAt,
         new Date().toISOString(), file.workloads.length, Buffer.byteLength(text), hash, text],
     );
     if (inserted.rowCount === 1) return { status: 'created', id };
-    const existing = (await this.pool.query<{ sha256: string }>('SELECT sha256 FROM virtax_results WHERE id = $1', [id])).rows[0]?.sha256;
+    const existing = (await this.query<{ sha256: string }>('SELECT sha256 FROM virtax_results WHERE id = $1', [id])).rows[0]?.sha256;
     if (existing === hash) return { status: 'duplicate', id };
     return { status: 'conflict', id, reason: `result ${id} already stored with different content` };
   }
 
   async getText(id: string): Promise<string | null> {
-    const r = await this.pool.query<{ doc: string }>('SELECT doc FROM virtax_results WHERE id = $1', [id.toLowerCase()]);
+    const r = await this.query<{ doc: string }>('SELECT doc FROM virtax_results WHERE id = $1', [id.toLowerCase()]);
     return r.rows[0]?.doc ?? null;
   }
 
   async count(): Promise<number> {
-    const r = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM virtax_results');
+    const r = await this.query<{ n: string }>('SELECT count(*) AS n FROM virtax_results');
     return Number(r.rows[0]?.n ?? 0);
   }
 
@@ -128,8 +148,8 @@ export class PgStore implements ResultsStore {
     if (q.since !== undefined) add('started_at >= ?', q.since);
     if (q.until !== undefined) add('started_at <= ?', q.until);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM virtax_results ${clause}`, params)).rows[0]?.n ?? 0);
-    const rows = await this.pool.query<ResultSummary>(
+    const total = Number((await this.query<{ n: string }>(`SELECT count(*) AS n FROM virtax_results ${clause}`, params)).rows[0]?.n ?? 0);
+    const rows = await this.query<ResultSummary>(
       `SELECT id, label, platform, hypervisor, host, started_at AS "startedAt", finished_at AS "finishedAt",
          received_at AS "receivedAt", workloads, bytes FROM virtax_results ${clause}
        ORDER BY started_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
@@ -139,7 +159,7 @@ export class PgStore implements ResultsStore {
   }
 
   async idsForLabel(label: string, limit: number): Promise<string[]> {
-    const r = await this.pool.query<{ id: string }>(
+    const r = await this.query<{ id: string }>(
       `SELECT id FROM (SELECT id, started_at FROM virtax_results WHERE label = $1 ORDER BY started_at DESC LIMIT $2) newest
        ORDER BY started_at`,
       [label, limit],
@@ -149,7 +169,7 @@ export class PgStore implements ResultsStore {
 
   async documents(ids: readonly string[]): Promise<DocumentSource | { missing: string }> {
     const wanted = ids.map((i) => i.toLowerCase());
-    const r = await this.pool.query<{ id: string; doc: string }>('SELECT id, doc FROM virtax_results WHERE id = ANY($1)', [wanted]);
+    const r = await this.query<{ id: string; doc: string }>('SELECT id, doc FROM virtax_results WHERE id = ANY($1)', [wanted]);
     const byId = new Map(r.rows.map((row) => [row.id, row.doc]));
     const texts: string[] = [];
     for (const id of wanted) {
@@ -162,11 +182,11 @@ export class PgStore implements ResultsStore {
 
   async unready(): Promise<string | null> {
     try {
-      await this.pool.query('SELECT 1');
+      await this.query('SELECT 1');
       return null;
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      return `database unreachable (${err.code ?? err.message.split('\n')[0] ?? 'error'})`;
+      if (e instanceof StoreUnavailableError) return e.message;
+      return `database error (${(e as Error).message.split('\n')[0] ?? 'error'})`;
     }
   }
 }

@@ -30,7 +30,7 @@ import { InputError } from '../errors.js';
 import { asResultsFile } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
 import { PageRenderer, RenderError, type RenderJob } from './renderer.js';
-import { EmbeddedStore, isResultId, StoreReadError, type DocumentSource, type ListQuery, type OpenReport, type ResultsStore } from './store.js';
+import { EmbeddedStore, isResultId, StoreReadError, StoreUnavailableError, type DocumentSource, type ListQuery, type OpenReport, type ResultsStore } from './store.js';
 import { labelAllowed, TokenTable, type Grant, type Scope } from './tokens.js';
 import { checkResultFields, DEFAULT_SHAPE_LIMITS, findUnsafeValue, jsonDepthExceeds, parseStrictIsoTime, type ShapeLimits } from './validate.js';
 
@@ -213,6 +213,14 @@ export class Collector {
       if (e.retryAfterS !== undefined) res.setHeader('retry-after', String(e.retryAfterS));
       this.drainRequest(req);
       if (!res.headersSent) sendJson(res, e.status, { error: oneLine(e.message) });
+      return;
+    }
+    if (e instanceof StoreUnavailableError) {
+      process.stderr.write(`virtax serve: ${req.method} ${oneLine((req.url ?? '').slice(0, 200))}: ${e.message}\n`);
+      if (!res.headersSent) {
+        res.setHeader('retry-after', '5');
+        sendJson(res, 503, { error: `storage unavailable: ${e.message}; try again shortly` });
+      }
       return;
     }
     // The client went away mid-request: nothing to answer, nothing to log.

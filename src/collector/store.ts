@@ -171,6 +171,9 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The store cannot be reached now (a database that is away): the server answers 503 with Retry-After. */
+export class StoreUnavailableError extends Error {}
+
 /** A stored file exists but cannot be read; the message carries no path. */
 export class StoreReadError extends Error {}
 
