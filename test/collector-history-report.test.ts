@@ -74,7 +74,8 @@ describe('collector history and report endpoints', () => {
       const full = await byIds.body.text();
       // ids give the full comparison report (src/report): vega inlined, the first id is the baseline.
       expect(full).toContain('vega');
-      expect(full).toContain('kvm-m5 @ ');
+      // both results are labelled kvm-m5: replicate runs of one host, not renamed
+      expect(full).toContain('2 replicate runs');
       const missing = await request(`${c.url}/report?ids=00000000-0000-4000-8000-000000000000`);
       expect(missing.statusCode).toBe(404);
       await missing.body.text();

@@ -99,7 +99,8 @@ describe('virtax compare (CLI)', () => {
     expect(page).not.toMatch(/<script[^>]+src=/); // self-contained: every script inlined
     const same = join(dir, 'aa.html');
     expect((await cli(['compare', a, a, '--html', same, '--resamples', '500'])).code).toBe(0);
-    expect(readFileSync(same, 'utf8')).toContain('metal @ ');
+    // A/A: one label on both sides; the report tells the two sides apart.
+    expect(readFileSync(same, 'utf8')).toContain('metal (candidate)');
   });
 
   it('bad input exits 2 with one line', async () => {

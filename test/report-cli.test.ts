@@ -56,7 +56,6 @@ describe('virtax report', () => {
   it('refuses bad input with one line and exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['report', paths.metal, paths.vm, '--out', join(dir, 'x.html'), '--baseline', 'nope'], /--baseline nope: no results file has that label/],
-      [['report', paths.metal, paths.metal, '--out', join(dir, 'x.html')], /two results files are labelled "metal"/],
       [['report', paths.metal, paths.vm, '--out', join(dir, 'x.html'), '--noise', 'lots'], /--noise: expected a percentage/],
       [['report', paths.metal, join(dir, 'missing.json'), '--out', join(dir, 'x.html')], /missing\.json: cannot read \(no such file\)/],
       [['report', paths.metal, paths.vm, '--out', join(dir, 'x.html'), '--resamples', '5'], /resamples must be a whole number from 100/],

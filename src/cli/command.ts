@@ -1,5 +1,6 @@
 /** The shape of one CLI command: yargs builder plus a handler that resolves to an exit code. */
 import type { Argv } from 'yargs';
+import type { HostSetOptions } from '../analysis/hostset.js';
 import { InputError } from '../errors.js';
 
 export interface CliCommand {
@@ -17,4 +18,14 @@ export function parsePercent(value: string | number, flag: string): number {
   const m = /^(-?\d+(?:\.\d+)?)\s*%?$/.exec(s);
   if (!m) throw new InputError(`--${flag}: expected a percentage like 5% (got "${s}")`);
   return Number(m[1]);
+}
+
+/** `--baseline`, `--noise`, `--seed`, `--resamples` (shared by report and advise) as host-set options. */
+export function hostSetOptionsOf(args: { baseline?: string; noise: string | number; seed?: number; resamples?: number }): HostSetOptions {
+  return {
+    noisePct: parsePercent(args.noise, 'noise'),
+    ...(args.baseline !== undefined ? { baseline: args.baseline } : {}),
+    ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    ...(args.resamples !== undefined ? { resamples: args.resamples } : {}),
+  };
 }

@@ -1,27 +1,25 @@
 /**
  * The HTML the collector serves for `GET /report`:
- *   ?ids=a,b,...  the full report (src/report) comparing every result against the first one;
+ *   ?ids=a,b,...  the full report (src/analysis, src/report): every label against the first result's label,
+ *                 results sharing a label being replicate runs of one host;
  *   ?label=L      the history of one host label: each workload's trend with change points (simple-report).
  */
-import { compareAgainst, resolveBaseline, withDistinctLabels } from '../report/build.js';
+import { hostSetOf } from '../analysis/hostset.js';
+import { analyse } from '../analysis/pipeline.js';
 import { renderReport } from '../report/html.js';
-import { buildReportModel } from '../report/model.js';
-import { compareResults } from '../stats/compare.js';
 import type { ResultsFile } from '../types.js';
-import { VERSION } from '../version.js';
 import { renderSimpleReport } from './simple-report.js';
 
 /** Fewer resamples than the CLI default keep a served report responsive; the page's methodology says so. */
 const SERVED_RESAMPLES = 2000;
 
+/**
+ * The analysis pipeline (src/analysis) over the chosen results: the first one's label is the baseline, and
+ * results sharing a label are replicate runs of one host. Runs in the render worker, one host after another.
+ */
 export function renderComparisonReport(chosen: ResultsFile[], now: Date = new Date()): string {
-  const files = withDistinctLabels(chosen);
-  const base = resolveBaseline(files);
-  const opts = { resamples: SERVED_RESAMPLES, seed: 1 };
-  const comparisons = compareAgainst(files, base, compareResults, opts);
-  return renderReport(
-    buildReportModel({ files, baseline: base.label, comparisons, noisePct: 1, advice: null, generatedAt: now.toISOString(), toolVersion: VERSION }),
-  );
+  const set = hostSetOf(chosen, { noisePct: 1, resamples: SERVED_RESAMPLES, seed: 1 });
+  return renderReport(analyse(set, { now }).model);
 }
 
 export function renderHistoryReport(files: ResultsFile[], title?: string): string {

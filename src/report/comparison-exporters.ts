@@ -105,7 +105,7 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
   out.push('');
   const rows = c.rows.map((r) =>
     r.status === 'compared'
-      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(verdictText(r, c), verdictStyle(r.verdict))]
+      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(r.verdict, verdictStyle(r.verdict)) + verdictText(r, c).slice(r.verdict.length)]
       : [r.id, '', '', '', '', '', `not compared: ${r.reason}`],
   );
   out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left'], { maxWidth: opts.width ?? null, shrink: [6] }));

@@ -91,7 +91,7 @@ function hostCards(m: ReportModel): string {
         ['kernel', escapeHtml(h.kernel)],
         ['memory', `${h.memoryGiB.toFixed(1)} GiB, ${h.numaNodes} NUMA`],
         ['steal', h.stealPct === null ? 'unknown' : `${h.stealPct.toFixed(2)}%`],
-        ['run', `${escapeHtml(h.suite)}, ${h.rounds} rounds, seed ${h.seed}, ${h.workloadsOk} workloads ok`],
+        [h.runs > 1 ? 'runs' : 'run', `${h.runs > 1 ? `${h.runs} replicate runs (the first: ` : ''}${escapeHtml(h.suite)}, ${h.rounds} rounds, seed ${h.seed}, ${h.workloadsOk} workloads ok${h.runs > 1 ? ')' : ''}`],
       ];
       const notOk = h.notOk.map((w) => `<li>${escapeHtml(w.id)} ${escapeHtml(w.status)}: ${escapeHtml(w.reason)}</li>`).join('');
       const warn = h.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');

@@ -19,7 +19,13 @@ export const REPORT_MODEL_SCHEMA = 'virtax.report-model/v1' as const;
 /** One host as a card: what it is, and why comparing it to the others may be unfair. */
 export interface HostCard {
   label: string;
+  /** Id of the host's first run. */
   id: string;
+  /**
+   * Runs behind this host: results files with its label (separately launched replicate runs, compared with
+   * runs as the top level). The card's other facts are its first run's.
+   */
+  runs: number;
   isBaseline: boolean;
   hostname: string;
   platform: Fingerprint['platform'];
@@ -191,11 +197,11 @@ export interface ReportModel {
 }
 
 export interface ReportInput {
-  /** The results files, baseline among them. */
+  /** The results files, baseline among them; files with one label are replicate runs of one host. */
   files: ResultsFile[];
   /** Label of the baseline file (must be one of the files' labels). */
   baseline: string;
-  /** One comparison per non-baseline file, baseline as `base`. */
+  /** One comparison per non-baseline label, baseline as `base`. */
   comparisons: Comparison[];
   /** Noise threshold in percent used for the comparisons. */
   noisePct: number;
@@ -214,18 +220,21 @@ function tailOf(w: WorkloadOk): number {
   return w.better === 'lower' ? p99 / p50 : p50 / p99;
 }
 
-function hostCard(f: ResultsFile, baseline: ResultsFile, comparison: Comparison | undefined): HostCard {
+function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, comparison: Comparison | undefined): HostCard {
+  const f = runs[0] as ResultsFile;
   const h = f.host;
   const warnings: string[] = [];
   const cmpSaysCpu = (comparison?.warnings ?? []).some((w) => /cpu model/i.test(w));
   if (f !== baseline && h.cpu.model !== baseline.host.cpu.model && !cmpSaysCpu) {
     warnings.push(nestedCpuModelNote(baseline.host, h) ?? `CPU model differs from the baseline (${h.cpu.model} vs ${baseline.host.cpu.model}): overheads mix hardware and virtualization`);
   }
-  if (f.finishedAt === null) warnings.push('partial results: the run did not finish');
+  const partial = runs.filter((r) => r.finishedAt === null).length;
+  if (partial) warnings.push(runs.length === 1 ? 'partial results: the run did not finish' : `partial results: ${partial} of ${runs.length} runs did not finish`);
   for (const w of comparison?.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
   return {
     label: f.label,
     id: f.id,
+    runs: runs.length,
     isBaseline: f === baseline,
     hostname: h.hostname,
     platform: h.platform,
@@ -372,7 +381,11 @@ function noisyRows(f: ResultsFile): NoisyRow[] {
 /** Build the report model. Throws Error when the baseline label is not among the files. */
 export function buildReportModel(input: ReportInput): ReportModel {
   const { files, comparisons, noisePct } = input;
-  const baseline = files.find((f) => f.label === input.baseline);
+  // One host per label; several files with a label are its replicate runs (the first stands for its facts).
+  const runsOf = new Map<string, ResultsFile[]>();
+  for (const f of files) runsOf.set(f.label, [...(runsOf.get(f.label) ?? []), f]);
+  const hosts = [...runsOf.values()].map((runs) => runs[0] as ResultsFile);
+  const baseline = hosts.find((f) => f.label === input.baseline);
   if (!baseline) throw new Error(`baseline "${input.baseline}" is not among the results (${files.map((f) => f.label).join(', ')})`);
   const cmpByLabel = new Map(comparisons.map((c) => [c.cand.label, c]));
 
@@ -415,7 +428,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     }
   }
 
-  const hostNoise: HostNoise[] = files.map((f) => {
+  const hostNoise: HostNoise[] = hosts.map((f) => {
     const mine = noise.filter((n) => n.host === f.label);
     const c = cmpByLabel.get(f.label);
     return {
@@ -444,13 +457,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
 
   return {
     schema: REPORT_MODEL_SCHEMA,
-    title: input.title ?? `virtax report: ${files.length} host${files.length === 1 ? '' : 's'} against ${baseline.label}`,
+    title: input.title ?? `virtax report: ${hosts.length} host${hosts.length === 1 ? '' : 's'} against ${baseline.label}`,
     generatedAt: input.generatedAt,
     toolVersion: input.toolVersion,
     baseline: baseline.label,
     noisePct,
-    hosts: files.map((f) => hostCard(f, baseline, cmpByLabel.get(f.label))),
-    headlines: files.flatMap((f) => {
+    hosts: hosts.map((f) => hostCard(runsOf.get(f.label) ?? [f], baseline, cmpByLabel.get(f.label))),
+    headlines: hosts.flatMap((f) => {
       const c = cmpByLabel.get(f.label);
       const all = { workloads: workloadList.length, categories: new Set(workloadList.map((w) => w.category)).size };
       return f === baseline || !c ? [] : [headline(c, noisePct, all, input.advice)];
@@ -474,6 +487,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
         'Interval: hierarchical bootstrap (rounds, then batches within rounds), each side resampled independently, seeded.',
         'Significance: two-sided Mann-Whitney U on the round figures (tie-corrected), Benjamini-Hochberg across the workloads of each comparison (q-value).',
         'Overall: geometric mean of the per-workload ratios, equal weight per category, with a bootstrap interval.',
+        ...(hosts.length < files.length
+          ? ['Replicate runs: a host with several runs (results files with one label) is compared with runs as the top level: Welch t interval across run figures with 2-5 runs per side, a bootstrap of runs, rounds and batches from 6.']
+          : []),
       ],
       verdictRule: `slower/faster when the whole interval lies beyond ±${noisePct}%; same when it lies inside ±${noisePct}%; inconclusive otherwise.`,
       perHost: files.map((f) => ({

@@ -190,7 +190,31 @@ export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples
 }
 
 /** Replicates of ln median of one side, plus their variance. */
-function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number): { reps: Float64Array; variance: number } {
+export interface SideReplicates {
+  reps: Float64Array;
+  variance: number;
+}
+
+/**
+ * Replicates of sides already resampled, by their exact content and resampling settings: one baseline
+ * compared with many hosts is resampled once, not once per host. A cache only; results are identical.
+ */
+export type SideMemo = Map<string, SideReplicates>;
+
+/** The exact content of a side and what its replicates depend on (numbers print exactly in JS). */
+function memoKey(side: SideInput, opts: BootstrapOptions, seed: number): string {
+  return `${seed}|${opts.better}|${opts.resamples}|${side.figures.join(',')}|${side.samples.map((r) => r.join(',')).join(';')}`;
+}
+
+function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number, memo?: SideMemo): SideReplicates {
+  if (memo) {
+    const key = memoKey(side, opts, seed);
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const made = sideReplicates(side, opts, seed);
+    memo.set(key, made);
+    return made;
+  }
   const rng = createRng(seed);
   const n = side.figures.length;
   const { pool, k } = buildPool(side, opts.better, opts.resamples, rng);
@@ -242,7 +266,7 @@ function tailIndex(p: number, b: number): number {
 }
 
 /** The hierarchical bootstrap of d with a BCa (or percentile) interval and the small-sample widening. */
-export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: BootstrapOptions): BootstrapResult {
+export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: BootstrapOptions, baseMemo?: SideMemo): BootstrapResult {
   const nB = base.figures.length;
   const nC = cand.figures.length;
   if (nB < 2 || nC < 2) throw new Error('bootstrapLogRatio needs at least two rounds per side');
@@ -252,7 +276,7 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
   const hB = hashSide(base);
   let hC = hashSide(cand);
   if (hC === hB) hC = (hC + 1) | 0; // identical data: still two independent streams
-  const rb = sideReplicates(base, opts, (opts.seed ^ hB) | 0);
+  const rb = sideReplicates(base, opts, (opts.seed ^ hB) | 0, baseMemo);
   const rc = sideReplicates(cand, opts, (opts.seed ^ hC) | 0);
   const B = opts.resamples;
   const reps = new Float64Array(B);
@@ -267,7 +291,6 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
     if (v < point - tol) less++;
     else if (v <= point + tol) equal++;
   }
-  const sorted = Float64Array.from(reps).sort();
   const alpha = 1 - opts.level;
   const zq = normQuantile(1 - alpha / 2);
 
@@ -294,21 +317,45 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
       }
     }
   }
-  let lo = sorted[tailIndex(pLo, B)] as number;
-  let hi = sorted[B - 1 - tailIndex(pHi, B)] as number;
+  // Only six order statistics are needed here (the bounds and their Monte Carlo spans): selected, not
+  // sorted for; the full sort is made only if an interval at another level is asked for (`sorted`).
+  const kLo = tailIndex(pLo, B);
+  const kHi = B - 1 - tailIndex(pHi, B);
+  const jLo = orderStatSpan(B, pLo);
+  const jHi = orderStatSpan(B, pHi);
+  const at = orderStatistics(reps, [kLo, kHi, Math.max(0, kLo - jLo), Math.min(B - 1, kLo + jLo), Math.max(0, kHi - jHi), Math.min(B - 1, kHi + jHi)]);
+  const os = (k: number) => at.get(k) as number;
+  let lo = os(kLo);
+  let hi = os(kHi);
 
   const vB = rb.variance;
   const vC = rc.variance;
   const v = vB + vC;
   const nu = v > 0 ? (v * v) / ((vB * vB) / (nB - 1) + (vC * vC) / (nC - 1)) : Number.POSITIVE_INFINITY;
   const widening = opts.smallSampleCorrection === false ? 1 : wideningAt(opts.level, nu);
-  const mcError = widening * Math.max(orderStatError(sorted, tailIndex(pLo, B), pLo), orderStatError(sorted, B - 1 - tailIndex(pHi, B), pHi));
+  const mcError = widening * Math.max((os(Math.min(B - 1, kLo + jLo)) - os(Math.max(0, kLo - jLo))) / 2, (os(Math.min(B - 1, kHi + jHi)) - os(Math.max(0, kHi - jHi))) / 2);
   lo = point - widening * (point - lo);
   hi = point + widening * (hi - point);
   // The interval always contains its point estimate (a strongly biased bootstrap could otherwise miss it).
   if (lo > point) lo = point;
   if (hi < point) hi = point;
-  return { point, lo, hi, method, replicates: reps, varBase: rb.variance, varCand: rc.variance, widening, nu, sorted, mcError };
+  let sorted: Float64Array | null = null;
+  return {
+    point,
+    lo,
+    hi,
+    method,
+    replicates: reps,
+    varBase: rb.variance,
+    varCand: rc.variance,
+    widening,
+    nu,
+    get sorted(): Float64Array {
+      sorted ??= Float64Array.from(reps).sort();
+      return sorted;
+    },
+    mcError,
+  };
 }
 
 /** The small-sample widening t_ν(1-α/2) / z(1-α/2) at a confidence level (1 when ν is infinite or unknown). */
@@ -319,13 +366,34 @@ export function wideningAt(level: number, nu: number): number {
   return Number.isFinite(c) && c > 1 ? c : 1;
 }
 
-/** Monte Carlo standard error of the order statistic at index k of B sorted replicates, tail probability p. */
-function orderStatError(sorted: Float64Array, k: number, p: number): number {
-  const B = sorted.length;
-  const j = Math.max(1, Math.ceil(Math.sqrt(B * p * (1 - p))));
-  const a = sorted[Math.max(0, k - j)] as number;
-  const b = sorted[Math.min(B - 1, k + j)] as number;
-  return (b - a) / 2;
+/**
+ * Monte Carlo standard error of the order statistic at index k of B sorted replicates, tail probability p:
+ * half the spread between the order statistics k ± j, j = max(1, ceil(sqrt(B·p·(1-p)))) (this span).
+ */
+function orderStatSpan(B: number, p: number): number {
+  return Math.max(1, Math.ceil(Math.sqrt(B * p * (1 - p))));
+}
+
+/**
+ * The order statistics at indices ks of xs (0-based, ascending order), by successive selection on one
+ * copy: after selecting k, everything from k on is >= its value, so the next larger index is selected
+ * there. An order statistic has one value, so these equal a full sort's. With a NaN, a full sort.
+ */
+export function orderStatistics(xs: Float64Array, ks: readonly number[]): Map<number, number> {
+  const work = Float64Array.from(xs);
+  const out = new Map<number, number>();
+  const want = [...new Set(ks)].sort((a, b) => a - b);
+  if (work.some((x) => Number.isNaN(x))) {
+    work.sort();
+    for (const k of want) out.set(k, work[k] as number);
+    return out;
+  }
+  let left = 0;
+  for (const k of want) {
+    out.set(k, selectInPlace(work, k, left, work.length - 1));
+    left = k;
+  }
+  return out;
 }
 
 /**
@@ -341,10 +409,40 @@ export function bootstrapIntervalAt(r: Pick<BootstrapResult, 'point' | 'sorted' 
   return { lo: Math.min(lo, r.point), hi: Math.max(hi, r.point) };
 }
 
-/** Percentile interval of arbitrary replicates (symmetric order statistics). */
+/**
+ * Percentile interval of arbitrary replicates (symmetric order statistics). The two order statistics are
+ * selected (Hoare's quickselect, O(B)) rather than sorted for: an order statistic has one value, so the
+ * bounds are those of sorting. Replicates with a NaN are sorted (NaN sorts last), as before.
+ */
 export function percentileInterval(reps: Float64Array, level: number): { lo: number; hi: number } {
-  const sorted = Float64Array.from(reps).sort();
-  const B = sorted.length;
+  const B = reps.length;
   const k = tailIndex((1 - level) / 2, B);
-  return { lo: sorted[k] as number, hi: sorted[B - 1 - k] as number };
+  const at = orderStatistics(reps, [k, B - 1 - k]);
+  return { lo: at.get(k) as number, hi: at.get(B - 1 - k) as number };
+}
+
+/** The k-th smallest of buf[left..right] (inclusive), partially reordering buf (Hoare partition). */
+function selectInPlace(buf: Float64Array, k: number, left: number, right: number): number {
+  let l = left;
+  let r = right;
+  while (l < r) {
+    const pivot = buf[(l + r) >>> 1] as number;
+    let i = l;
+    let j = r;
+    while (i <= j) {
+      while ((buf[i] as number) < pivot) i++;
+      while ((buf[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = buf[i] as number;
+        buf[i] = buf[j] as number;
+        buf[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else break;
+  }
+  return buf[k] as number;
 }

@@ -15,9 +15,9 @@
  * cannot be compared becomes a `not-compared` row or a warning with one line of reason, never an
  * exception or a NaN.
  */
-import type { Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
+import type { Category, Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
 import { nestedCpuModelNote } from '../results/host.js';
-import { bootstrapIntervalAt, bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
+import { bootstrapIntervalAt, bootstrapLogRatio, medianOf, type SideInput, type SideMemo } from './bootstrap.js';
 import { summarize } from './describe.js';
 import { contentionNotes, contentionWarning, filterContended } from './contention.js';
 import { benjaminiHochberg } from './fdr.js';
@@ -146,6 +146,8 @@ export interface EstimatorInput {
   base: WorkloadOk[];
   cand: WorkloadOk[];
   settings: Settings;
+  /** Replicates of base sides already resampled (one baseline against many hosts); a cache only. */
+  baseMemo?: SideMemo;
 }
 
 /** The part of the engine that differs between comparisons: independent runs, paired duel rounds. */
@@ -169,7 +171,7 @@ export function mannWhitneyMinP(n: number, m: number): number {
  * batches (bootstrap.ts) and the Mann-Whitney test on the round figures; with several runs on a side,
  * runs as the top level (runs.ts) and Welch's t test across run figures.
  */
-export const independentEstimator: RowEstimator = ({ base, cand, settings: s }) => {
+export const independentEstimator: RowEstimator = ({ base, cand, settings: s, baseMemo }) => {
   const b0 = base[0] as WorkloadOk;
   const notes: string[] = [];
   // Contended rounds first (contention.ts): dropped when enough clean ones remain, else kept and the row distrusted.
@@ -237,7 +239,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s }) 
     if (notes.length) reason += `; ${notes.join('; ')}`;
     return reason;
   }
-  const boot = bootstrapLogRatio(side(allB), side(allC), { better: b0.better, resamples: s.resamples, level: s.level, seed: s.seed });
+  const boot = bootstrapLogRatio(side(allB), side(allC), { better: b0.better, resamples: s.resamples, level: s.level, seed: s.seed }, baseMemo);
   const figB = allB.map((r) => r.figure);
   const figC = allC.map((r) => r.figure);
   const mw = mannWhitney(figB, figC);
@@ -430,6 +432,42 @@ export function compareRunSets(baseRuns: readonly ResultsFile[], candRuns: reado
   return compareEngine(baseRuns, candRuns, independentEstimator, opts);
 }
 
+/** Category weights and workloads of another overall index over the same rows (a profile's). */
+export interface Reweighting {
+  weights?: Partial<Record<Category, number>>;
+  /** Only these workload ids or families enter the index (a profile's `resembles`). */
+  onlyIds?: string[];
+}
+
+/** A comparison, and the overall index under other weights computed from the same rows' replicates. */
+export interface ReweightedComparison {
+  comparison: Comparison;
+  /** Null when no reweighting was asked for, or when no compared row gets a positive weight. */
+  reweighted: Comparison['overall'];
+}
+
+/**
+ * `compareRunSets`, plus the overall index re-weighted (a profile's category weights, its resembled
+ * workloads) from the same rows: the rows are compared once, and the re-weighted index equals the overall
+ * of a comparison made with those weights and ids, since every row's replicates depend only on its own
+ * data and the seed. `baseMemo` lets one baseline compared with many hosts be resampled once.
+ */
+export function compareRunSetsReweighted(
+  baseRuns: readonly ResultsFile[],
+  candRuns: readonly ResultsFile[],
+  opts: CompareOptions,
+  reweighting: Reweighting | null,
+  baseMemo?: SideMemo,
+): ReweightedComparison {
+  if (baseRuns.length === 0 || candRuns.length === 0) throw new RangeError('compare needs at least one results file per side');
+  const { comparison, works, level } = engine(baseRuns, candRuns, independentEstimator, opts, baseMemo);
+  if (!reweighting) return { comparison, reweighted: null };
+  const only = reweighting.onlyIds;
+  const rows = works.filter((w) => !only?.length || matches(w.row.id, only));
+  const o = overallIndex(rows.map((w) => w.index), level, reweighting.weights);
+  return { comparison, reweighted: o ? { overheadPct: o.overheadPct, logRatio: o.logRatio, workloads: o.workloads, weights: o.weights } : null };
+}
+
 /**
  * The one comparison engine; the estimator is its parameter (independent runs here, paired rounds in
  * src/duel/compare.ts). Per workload: gather every run's entry, let the estimator make d and its
@@ -444,6 +482,16 @@ export function compareRunSets(baseRuns: readonly ResultsFile[], candRuns: reado
  *     1 - level. The adjusted interval is the one reported (its `level` says so).
  */
 export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], estimator: RowEstimator, opts: CompareOptions = {}): Comparison {
+  return engine(baseRuns, candRuns, estimator, opts).comparison;
+}
+
+function engine(
+  baseRuns: readonly ResultsFile[],
+  candRuns: readonly ResultsFile[],
+  estimator: RowEstimator,
+  opts: CompareOptions,
+  baseMemo?: SideMemo,
+): { comparison: Comparison; works: Work[]; level: number } {
   const s = validOptions(opts);
   const maps = (runs: readonly ResultsFile[]) => runs.map((f) => new Map((f.workloads ?? []).map((w) => [w.id, w] as const)));
   const bms = maps(baseRuns);
@@ -486,7 +534,7 @@ export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readon
       rows.push(notCompared(b, c, id, `different units or directions (base ${h.unit}, ${h.better} is better; candidate ${odd.unit}, ${odd.better} is better)`));
       continue;
     }
-    const est = estimator({ id, base: okB, cand: okC, settings: s });
+    const est = estimator({ id, base: okB, cand: okC, settings: s, ...(baseMemo ? { baseMemo } : {}) });
     if (typeof est === 'string') {
       rows.push(notCompared(b, c, id, est));
       continue;
@@ -632,7 +680,7 @@ export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readon
     }
   }
 
-  return {
+  const comparison: Comparison = {
     schema: COMPARISON_SCHEMA,
     base: { id: base.id, label: base.label, host: base.host },
     cand: { id: cand.id, label: cand.label, host: cand.host },
@@ -644,4 +692,5 @@ export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readon
     scope,
     warnings,
   };
+  return { comparison, works, level: s.level };
 }

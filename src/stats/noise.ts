@@ -6,7 +6,7 @@
  * interval that resamples workloads in pairs (Efron & Tibshirani 1993, ch. 13), seeded; the steal
  * difference (cand - base mean steal per round, percentage points) resamples each side's rounds.
  */
-import { medianOf, percentileInterval } from './bootstrap.js';
+import { medianInPlace, medianOf, percentileInterval } from './bootstrap.js';
 import { createRng } from './random.js';
 import type { Estimate, NoiseComparison } from './types.js';
 
@@ -33,7 +33,8 @@ function ratioEstimate(base: number[], cand: number[], resamples: number, level:
       bb[i] = base[j] as number;
       cb[i] = cand[j] as number;
     }
-    const r = medianOf(Array.from(cb)) / medianOf(Array.from(bb));
+    // In place: bb and cb are refilled whole on the next resample (same value as medianOf on a copy).
+    const r = medianInPlace(cb, n) / medianInPlace(bb, n);
     if (Number.isFinite(r) && r > 0) reps[k++] = r;
   }
   if (k < resamples / 2) return null;

@@ -1,16 +1,14 @@
 /** `virtax advise RESULTS... --profile P.json`: where an application should run, and what it costs. */
-import { advise, formatAdvice } from '../../advise/advise.js';
+import { loadHostSet } from '../../analysis/hostset.js';
+import { compareHosts } from '../../analysis/pipeline.js';
+import { analyseInWorkers, type ParallelOptions } from '../../analysis/workers.js';
+import { formatAdvice } from '../../advise/advise.js';
 import { APP_WORKLOADS, formatAppPrediction, predictApp, type AppPrediction, type FleetCosts } from '../../advise/app.js';
 import { loadAppProfile } from '../../record/io.js';
-import { compareOptionsFor, loadProfile } from '../../advise/profile.js';
+import { loadProfile } from '../../advise/profile.js';
 import type { Advice } from '../../advise/types.js';
 import { InputError } from '../../errors.js';
-import { loadResults } from '../../results/io.js';
-import type { CompareOptions } from '../../stats/types.js';
-import type { ResultsFile } from '../../types.js';
-import { compareAgainst, resolveBaseline, type CompareFn } from '../../report/build.js';
-import { compareResults } from '../../stats/compare.js';
-import { parsePercent, type CliCommand } from '../command.js';
+import { hostSetOptionsOf, type CliCommand } from '../command.js';
 
 export interface AdviseArgs {
   results: string[];
@@ -26,33 +24,11 @@ export interface AdviseArgs {
   json?: boolean;
 }
 
-/** The results files, their baseline and the comparison options that `report` and `advise` share. */
-export interface HostSet {
-  files: ResultsFile[];
-  base: ResultsFile;
-  noisePct: number;
-  opts: CompareOptions;
-}
-
-export function hostSetFrom(args: Pick<AdviseArgs, 'results' | 'baseline' | 'noise' | 'seed' | 'resamples'>): HostSet {
-  const noisePct = parsePercent(args.noise, 'noise');
-  if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new InputError('--seed: expected an integer');
-  const files = args.results.map(loadResults);
-  const base = resolveBaseline(files, args.baseline);
-  const opts = { noisePct, ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.resamples !== undefined ? { resamples: args.resamples } : {}) };
-  return { files, base, noisePct, opts };
-}
-
-/** Advice for a profile: the hosts compared with the profile's weights (or the workloads it resembles). */
-export function adviceForProfile(set: HostSet, profilePath: string, compare: CompareFn): Advice {
-  const profile = loadProfile(profilePath);
-  const comparisons = compareAgainst(set.files, set.base, compare, { ...set.opts, ...compareOptionsFor(profile) });
-  return advise({ profile, files: set.files, baseline: set.base.label, comparisons });
-}
-
-export function adviceFrom(args: AdviseArgs & { profile: string }, compare: CompareFn): Advice {
-  const set = hostSetFrom(args);
-  return adviceForProfile(set, args.profile, compare);
+/** Advice for a profile through the analysis pipeline: each host compared once, the overall re-weighted. */
+export async function adviceFrom(args: AdviseArgs & { profile: string }, o: ParallelOptions = {}): Promise<Advice> {
+  const set = loadHostSet(args.results, hostSetOptionsOf(args));
+  const profile = loadProfile(args.profile);
+  return (await analyseInWorkers(set, { profile, now: new Date(), ...o })).advice as Advice;
 }
 
 /** `--cost LABEL=N` (repeatable) as costs per host. */
@@ -68,13 +44,13 @@ function costsFrom(cost: string[] | undefined, unit: string | undefined): FleetC
 }
 
 /** The predicted slowdown of a recorded application on every host (src/advise/app.ts). */
-export function appPredictionFrom(args: AdviseArgs & { app: string }, compare: CompareFn): AppPrediction {
+export function appPredictionFrom(args: AdviseArgs & { app: string }): AppPrediction {
   const app = loadAppProfile(args.app);
   if (args.fleet !== undefined && !(Number.isInteger(args.fleet) && args.fleet > 0)) throw new InputError('--fleet: expected a positive whole number of hosts');
-  const set = hostSetFrom(args);
-  if (set.files.length < 2) throw new InputError('advise --app needs the baseline and at least one other results file');
-  const comparisons = compareAgainst(set.files, set.base, compare, { ...set.opts, onlyIds: APP_WORKLOADS });
-  return predictApp(app, comparisons, set.base.label, args.fleet ?? null, costsFrom(args.cost, args.costUnit));
+  const set = loadHostSet(args.results, hostSetOptionsOf(args));
+  if (set.groups.length < 2) throw new InputError('advise --app needs the baseline and at least one other results file');
+  const compared = compareHosts({ ...set, opts: { ...set.opts, onlyIds: APP_WORKLOADS } }, null);
+  return predictApp(app, compared.map((h) => h.comparison), set.base.label, args.fleet ?? null, costsFrom(args.cost, args.costUnit));
 }
 
 export const adviseCommand: CliCommand = {
@@ -104,11 +80,11 @@ export const adviseCommand: CliCommand = {
       .example('virtax advise metal.json vm.json --profile examples/profiles/api-gateway.json --json', 'the advice as JSON'),
   run: async (args: AdviseArgs) => {
     if (args.app) {
-      const p = appPredictionFrom({ ...args, app: args.app }, compareResults);
+      const p = appPredictionFrom({ ...args, app: args.app });
       process.stdout.write(args.json ? `${JSON.stringify(p, null, 2)}\n` : `${formatAppPrediction(p)}\n`);
       return 0;
     }
-    const a = adviceFrom({ ...args, profile: args.profile as string }, compareResults);
+    const a = await adviceFrom({ ...args, profile: args.profile as string });
     process.stdout.write(args.json ? `${JSON.stringify(a, null, 2)}\n` : `${formatAdvice(a)}\n`);
     return 0;
   },

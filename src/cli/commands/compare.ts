@@ -1,3 +1,4 @@
+import { comparisonHtml } from '../../analysis/pipeline.js';
 import { InputError } from '../../errors.js';
 import { comparisonCsv, comparisonJson, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
 import { colourFor, terminalWidth } from '../../report/format.js';
@@ -7,11 +8,6 @@ import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/ou
 import { changedWorkloadModules } from '../../results/workload-modules.js';
 import { compareRunSets, DEFAULTS } from '../../stats/compare.js';
 import type { CompareOptions } from '../../stats/types.js';
-import { withDistinctLabels } from '../../report/build.js';
-import { renderReport } from '../../report/html.js';
-import { buildReportModel } from '../../report/model.js';
-import { VERSION } from '../../version.js';
-import type { Comparison } from '../../stats/types.js';
 import type { ResultsFile } from '../../types.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
@@ -31,15 +27,6 @@ export interface CompareArgs {
   resamples: number;
   only?: string[];
   allowChangedWorkloads?: boolean;
-}
-
-/** The two-host HTML report of one comparison (same renderer as `virtax report`). */
-export function comparisonHtml(base: ResultsFile, cand: ResultsFile, c: Comparison, now: Date = new Date()): string {
-  const [b, k] = withDistinctLabels([base, cand]) as [ResultsFile, ResultsFile];
-  const relabelled: Comparison = { ...c, base: { ...c.base, label: b.label }, cand: { ...c.cand, label: k.label } };
-  return renderReport(
-    buildReportModel({ files: [b, k], baseline: b.label, comparisons: [relabelled], noisePct: c.settings.noisePct, advice: null, generatedAt: now.toISOString(), toolVersion: VERSION }),
-  );
 }
 
 /**
@@ -80,12 +67,11 @@ export function compareOptionsOf(args: CompareArgs): CompareOptions {
   return { noisePct, alpha: args.alpha, seed: args.seed, resamples: args.resamples, ...(onlyIds ? { onlyIds } : {}) };
 }
 
-/** `--only` patterns -> the exact ids of either file they select; a pattern that selects nothing is exit 2 (as in gate). */
-export function resolveOnly(patterns: string[], base: readonly ResultsFile[], cand: readonly ResultsFile[]): string[] {
-  const ids = [...new Set([...base, ...cand].flatMap((f) => f.workloads.map((w) => w.id)))];
+/** `--only` patterns -> the exact ids of any compared file they select; a pattern that selects nothing is exit 2 (as in gate). */
+export function resolveOnly(patterns: string[], files: readonly ResultsFile[]): string[] {
+  const ids = [...new Set(files.flatMap((f) => f.workloads.map((w) => w.id)))];
   const { selected, unknown } = selectIds(ids, patterns);
-  const labels = [...new Set([...base, ...cand].map((f) => f.label))];
-  if (unknown.length) throw new InputError(`--only: no workload ${unknown.join(', ')} in ${labels.join(' or ')}`);
+  if (unknown.length) throw new InputError(`--only: no workload ${unknown.join(', ')} in the compared files`);
   return selected;
 }
 
@@ -117,12 +103,12 @@ export const compareCommand: CliCommand = {
     const sides = sidesOf(args);
     const changed = changedWorkloadModules(sides.base, sides.cand);
     if (changed && !args.allowChangedWorkloads) throw new InputError(changed);
-    if (opts.onlyIds) opts.onlyIds = resolveOnly(opts.onlyIds, sides.base, sides.cand);
+    if (opts.onlyIds) opts.onlyIds = resolveOnly(opts.onlyIds, [...sides.base, ...sides.cand]);
     const c = compareRunSets(sides.base, sides.cand, opts);
     const outputs: OutputFile[] = [];
     if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(c), flag: '--markdown' });
     if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(c), flag: '--csv' });
-    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(sides.base[0] as ResultsFile, sides.cand[0] as ResultsFile, c), flag: '--html' });
+    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(sides.base, sides.cand, c), flag: '--html' });
     writeOutputs(outputs);
     process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) }));
     return 0;

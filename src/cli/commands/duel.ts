@@ -5,7 +5,7 @@ import { InputError } from '../../errors.js';
 import { selectWorkloads } from '../../probes/runner.js';
 import { SUITES, isSuite } from '../../probes/suites.js';
 import { comparisonCsv, comparisonMarkdown } from '../../report/comparison-exporters.js';
-import { comparisonHtml } from './compare.js';
+import { comparisonHtml } from '../../analysis/pipeline.js';
 import { colourFor, terminalWidth } from '../../report/format.js';
 import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
 import { formatNumber } from '../../report/table.js';
@@ -194,7 +194,7 @@ export const duelCommand: CliCommand = {
     const outputs: OutputFile[] = [];
     if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(outcome.comparison), flag: '--markdown' });
     if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(outcome.comparison), flag: '--csv' });
-    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(outcome.a, outcome.b, outcome.comparison), flag: '--html' });
+    if (args.html) outputs.push({ path: args.html, data: comparisonHtml([outcome.a], [outcome.b], outcome.comparison), flag: '--html' });
     writeOutputs(outputs);
     process.stdout.write(args.json ? `${JSON.stringify(outcome.comparison, null, 2)}\n` : `${formatDuelTable(outcome.comparison, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) })}\n`);
     const secs = outcome.seconds.toFixed(1);

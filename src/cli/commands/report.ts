@@ -1,19 +1,19 @@
 /** `virtax report RESULTS... --out report.html`: one self-contained HTML report over any number of hosts. */
 import { join } from 'node:path';
+import { loadHostSet } from '../../analysis/hostset.js';
+import { analyseInWorkers, type ParallelOptions } from '../../analysis/workers.js';
+import { loadProfile } from '../../advise/profile.js';
 import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
 import { InputError } from '../../errors.js';
+import type { ResultsFile } from '../../types.js';
 import { changedWorkloadModules } from '../../results/workload-modules.js';
-import { compareAgainst, type CompareFn } from '../../report/build.js';
 import { renderReport } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
-import { buildReportModel, coverageText, type ReportModel } from '../../report/model.js';
+import { coverageText, type ReportModel } from '../../report/model.js';
 import { renderPngs } from '../../report/png.js';
 import { reportSpecs } from '../../report/specs.js';
 import { formatPct } from '../../advise/advise.js';
-import { compareResults } from '../../stats/compare.js';
-import { VERSION } from '../../version.js';
-import type { CliCommand } from '../command.js';
-import { adviceForProfile, hostSetFrom } from './advise.js';
+import { hostSetOptionsOf, type CliCommand } from '../command.js';
 
 export interface ReportArgs {
   results: string[];
@@ -28,17 +28,19 @@ export interface ReportArgs {
   allowChangedWorkloads?: boolean;
 }
 
-/** Everything `virtax report` does short of writing files; `compare` is injectable for tests. */
-export function reportModelFrom(args: ReportArgs, compare: CompareFn, now: Date): ReportModel {
-  const set = hostSetFrom(args);
-  const { files, base, noisePct } = set;
-  for (const f of files) {
-    const changed = f === base ? null : changedWorkloadModules([base], [f]);
+/**
+ * Everything `virtax report` does short of writing files: the analysis pipeline (src/analysis) with the
+ * hosts compared across worker threads; `o.compare` runs them in this thread instead (tests).
+ */
+export async function reportModelFrom(args: ReportArgs, now: Date, o: ParallelOptions = {}): Promise<ReportModel> {
+  const set = loadHostSet(args.results, hostSetOptionsOf(args));
+  for (const f of set.files) {
+    const base = set.base.runs[0] as ResultsFile;
+    const changed = set.base.runs.includes(f) ? null : changedWorkloadModules(set.base.runs, [f]);
     if (changed && !args.allowChangedWorkloads) throw new InputError(changed.replace('between the files', `between ${base.label} and ${f.label}`));
   }
-  const comparisons = compareAgainst(files, base, compare, set.opts);
-  const advice = args.profile ? adviceForProfile(set, args.profile, compare) : null;
-  return buildReportModel({ files, baseline: base.label, comparisons, noisePct, advice, generatedAt: now.toISOString(), toolVersion: VERSION });
+  const profile = args.profile ? loadProfile(args.profile) : null;
+  return (await analyseInWorkers(set, { profile, now, ...o })).model;
 }
 
 /** The headline in a few terminal lines. */
@@ -59,7 +61,7 @@ export const reportCommand: CliCommand = {
     y
       .positional('results', { type: 'string', array: true, demandOption: true, describe: 'Results files; the first is the baseline unless --baseline' })
       .option('out', { type: 'string', demandOption: true, describe: 'HTML file to write' })
-      .option('baseline', { type: 'string', describe: 'Label of the baseline results file (default: the first file)' })
+      .option('baseline', { type: 'string', describe: 'Label of the baseline host (default: the first file\'s); files with one label are replicate runs of one host' })
       .option('profile', { type: 'string', describe: 'Application profile JSON: adds the placement advice section' })
       .option('markdown', { type: 'string', describe: 'Also write the report as Markdown (a PR comment)' })
       .option('png', { type: 'string', describe: 'Also write each chart as PNG into this directory' })
@@ -75,7 +77,7 @@ export const reportCommand: CliCommand = {
     checkOutputFile(args.out, '--out');
     if (args.markdown) checkOutputFile(args.markdown, '--markdown');
     if (args.png) plannedDirs(args.png, '--png');
-    const model = reportModelFrom(args, compareResults, new Date());
+    const model = await reportModelFrom(args, new Date());
     const specs = reportSpecs(model);
     const html = renderReport(model, specs);
     const outputs: OutputFile[] = [{ path: args.out, data: html, flag: '--out' }];

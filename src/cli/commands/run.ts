@@ -278,7 +278,7 @@ export const runCommand: CliCommand = {
     const outs: string[] = [];
     for (let i = 1; i <= n; i++) {
       const out = runOutPath(args.out, i, n);
-      if (n > 1) process.stderr.write(`virtax run: run ${i} of ${n}\n`);
+      if (n > 1 && !args.quiet) process.stderr.write(`virtax run: run ${i} of ${n}\n`);
       // Each replicate run gets its own workload order: a given --seed is the first run's.
       const seed = args.seed !== undefined && n > 1 ? { seed: args.seed + i - 1 } : {};
       const one = await runOnce({ ...args, ...seed, ...(out !== undefined ? { out } : {}) });
@@ -286,7 +286,7 @@ export const runCommand: CliCommand = {
       if (one.code === 130) return 130;
       code = Math.max(code, one.code);
     }
-    if (n > 1) process.stderr.write(`wrote ${n} replicate runs: ${outs.join(' ')}\ncompare them with: virtax compare --base ${outs.join(' ')} --cand OTHER-RUNS...\n`);
+    if (n > 1 && !args.quiet) process.stderr.write(`wrote ${n} replicate runs: ${outs.join(' ')}\ncompare them with: virtax compare --base ${outs.join(' ')} --cand OTHER-RUNS...\n`);
     return code;
   },
 };
@@ -308,7 +308,7 @@ async function runOnce(args: RunArgs): Promise<{ code: number; out: string }> {
     return { code: 130, out };
   }
   const contended = contentionWarning(file, out);
-  if (contended) process.stderr.write(`WARNING: ${contended}\n`);
+  if (contended && !args.quiet) process.stderr.write(`WARNING: ${contended}\n`);
   if (!args.quiet) process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
   const uploaded = args.upload ? await uploadAfterRun(out, args.upload, args.token) : true;
   return { code: file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0, out };
