@@ -1,5 +1,5 @@
 /**
- * The results file contract (`virtax.results/v1`, see DESIGN.md "The results file").
+ * The results file contract (`virtax.results/v1`, see ARCHITECTURE.md "Contracts").
  * Every reader validates a file against schema/results.v1.json before trusting these types.
  */
 

@@ -31,7 +31,7 @@ const ctxFor = (suite: Suite): WorkloadContext => ({
 });
 
 describe('workload registry', () => {
-  it('registers every local workload of DESIGN.md under its exact id and category', () => {
+  it('registers every local workload of docs/workloads.md under its exact id and category', () => {
     for (const [id, category] of Object.entries(LOCAL)) {
       const w = registry.get(id);
       expect(w, id).toBeDefined();

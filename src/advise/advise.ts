@@ -1,5 +1,5 @@
 /**
- * Placement advice (DESIGN.md "Placement advice"): from comparisons made with a profile's weights
+ * Placement advice (docs/report.md, advise): from comparisons made with a profile's weights
  * (see compareOptionsFor), rank the measured hosts by what running the application there costs.
  * Pure: no clock, no file system. Overheads and intervals come from the comparisons, never recomputed.
  *

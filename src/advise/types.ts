@@ -4,7 +4,7 @@ import type { Category, Fingerprint } from '../types.js';
 
 export const PROFILE_SCHEMA = 'virtax.profile/v1' as const;
 
-/** What an application does and needs (DESIGN.md "Placement advice"); schema/profile.v1.json. */
+/** What an application does and needs (docs/report.md, advise); schema/profile.v1.json. */
 export interface Profile {
   /** Optional schema tag, `virtax.profile/v1`. */
   schema?: typeof PROFILE_SCHEMA;

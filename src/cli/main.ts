@@ -1,5 +1,5 @@
 /**
- * virtax command line: argv -> options -> library call -> exporter -> exit code (STYLE.md habit 5).
+ * virtax command line: argv -> options -> library call -> exporter -> exit code (CONTRIBUTING.md).
  * Each command lives in src/cli/commands/<name>.ts and is listed in commands/index.ts.
  */
 import yargs from 'yargs';

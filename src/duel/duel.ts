@@ -1,5 +1,5 @@
 /**
- * The interleaved duel (DESIGN.md "Interleaved duels"): two agents on the same machine, every workload
+ * The interleaved duel (docs/duel.md): two agents on the same machine, every workload
  * measured in round pairs, the two rounds of a pair back to back in a seeded random order (AB or BA),
  * never both at once. Pass after pass, the still-running workloads are shuffled afresh, so slow drift of
  * the machine spreads over all workloads and, inside a pair, hits both sides alike.

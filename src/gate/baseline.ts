@@ -62,7 +62,7 @@ export function loadBaseline(path: string): Baseline {
   return poolRuns(files.map((p) => ({ path: p, file: loadResults(p) })));
 }
 
-/** Fingerprint fields on which the gate refuses to compare unless told to (DESIGN.md "Environment guard"). */
+/** Fingerprint fields on which the gate refuses to compare unless told to (docs/compare.md, environment). */
 export const GUARDED_FIELDS: readonly string[] = ['cpu.model', 'hypervisor'];
 
 /**

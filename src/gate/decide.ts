@@ -1,5 +1,5 @@
 /**
- * The gate's decision (DESIGN.md "CI gate"), pure: from a Comparison and a policy to one outcome per
+ * The gate's decision (docs/gate.md), pure: from a Comparison and a policy to one outcome per
  * workload and one for the run.
  *
  * Per workload, with M its max regression and [lo, hi] the overhead interval (percent, positive = current

@@ -1,6 +1,6 @@
 /**
  * Gate exporters: terminal table, JUnit XML, Markdown summary and GitHub Actions annotations.
- * Each is `(result: GateResult) => string`; the CLI decides where the string goes (STYLE.md habit 7).
+ * Each is `(result: GateResult) => string`; the CLI decides where the string goes (CONTRIBUTING.md).
  */
 import { escapeMarkdown, escapeXml, markdownCode } from '../format/escape.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../report/format.js';
@@ -62,7 +62,7 @@ function headline(g: GateResult): string {
   return `PASS: all ${judged} workloads are below their max regression`;
 }
 
-/** Which interval methods the judged rows used and at what level (DESIGN.md: say which). */
+/** Which interval methods the judged rows used and at what level (say which, docs/compare.md). */
 export function methodsNote(g: GateResult): string {
   const judged = g.rows.filter(isJudged);
   const counts = new Map<string, number>();

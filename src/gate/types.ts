@@ -1,5 +1,5 @@
 /**
- * What the CI gate decides (DESIGN.md "CI gate"). The gate's decision per workload is a threshold test on
+ * What the CI gate decides (docs/gate.md). The gate's decision per workload is a threshold test on
  * the comparison's overhead interval; the comparison's own verdict (slower/faster/same/inconclusive, from
  * `verdictOf`) travels with each row unchanged.
  */

@@ -5,7 +5,7 @@
  * Detection is a pure function over injectable sources (`detectFingerprint(src)`), so recorded /proc, /sys
  * and marker-file trees (test/fixtures/fingerprint/<case>/, written by `recordFingerprint`) exercise every
  * platform. It needs no root: systeminformation's `virtual` flag comes from dmesg, which non-root users cannot
- * read (DEPENDENCIES.md), and CPUID's hypervisor vendor leaf is not readable from JavaScript, so the signals are
+ * read, and CPUID's hypervisor vendor leaf is not readable from JavaScript, so the signals are
  * files any user can read:
  *   - VM: the cpuinfo `hypervisor` flag (x86), /sys/hypervisor/type, DMI vendor/product strings, ACPI table
  *     OEM ids (root-only; used when readable), paravirtual clocksources, virtio-mmio devices without DMI.

@@ -4,7 +4,7 @@
  * what it measured and `--resume` continues it.
  *
  * Order: for round r = 1..R, the workloads in a fresh seeded shuffle. Slow drift of the machine then
- * spreads over all workloads instead of landing on one (DESIGN.md "Statistics").
+ * spreads over all workloads instead of landing on one (docs/compare.md).
  */
 import { randomUUID } from 'node:crypto';
 import { summarize } from '../stats/describe.js';

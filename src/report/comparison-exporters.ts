@@ -1,6 +1,6 @@
 /**
  * Exporters of a Comparison: terminal table, JSON, Markdown and CSV. One signature, `(c) => string`;
- * the caller decides where the string goes (STYLE.md habit 7). Verdicts come from the Comparison,
+ * the caller decides where the string goes (CONTRIBUTING.md). Verdicts come from the Comparison,
  * computed once by src/stats/verdict.ts.
  */
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';

@@ -27,7 +27,7 @@ function inlineScript(js: string): string {
 }
 
 let libraries: string | null = null;
-/** vega, vega-lite and vega-embed builds, located through the packages' own resolution (DEPENDENCIES.md). */
+/** vega, vega-lite and vega-embed builds, located through the packages' own resolution. */
 export function chartLibraries(): string {
   if (!libraries) {
     const read = (pkg: string, file: string) => readFileSync(new URL(file, import.meta.resolve(pkg)), 'utf8');

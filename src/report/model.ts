@@ -1,6 +1,6 @@
 /**
  * The report model: a plain, serialisable view of many results files and their comparisons against one
- * baseline (STYLE.md habit 6). Every exporter (HTML, Markdown, PNG) and every chart spec reads only this.
+ * baseline (CONTRIBUTING.md). Every exporter (HTML, Markdown, PNG) and every chart spec reads only this.
  * Nothing here computes a statistic a second time: overheads, intervals and verdicts come from the
  * Comparison objects (src/stats), and the one overall verdict uses src/stats/verdict.ts.
  */

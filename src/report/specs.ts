@@ -1,5 +1,5 @@
 /**
- * Chart specs as pure functions of the report model (STYLE.md habit 6): `(model) => VegaLiteSpec`.
+ * Chart specs as pure functions of the report model (CONTRIBUTING.md): `(model) => VegaLiteSpec`.
  * No I/O and no randomness, so a spec is testable as JSON and the same model always draws the same chart.
  * Data goes inline (`data.values`): the report works offline and from file://.
  */

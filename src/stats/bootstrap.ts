@@ -1,7 +1,7 @@
 /**
  * Hierarchical (two-stage) bootstrap of the overhead of one workload: d = s·(ln median(cand round figures)
  * - ln median(base round figures)), s = +1 for lower-is-better (costs), -1 for higher-is-better (rates),
- * so d > 0 always means the candidate is worse (DESIGN.md "Statistics").
+ * so d > 0 always means the candidate is worse (docs/compare.md).
  *
  * Method (Davison & Hinkley 1997, §3.8, "resampling at both stages"; each side independently):
  *  1. resample the rounds of a side with replacement;

@@ -31,7 +31,7 @@ export interface ChangePointOptions {
   alpha?: number;
   /** Most change points reported (default 5). */
   maxChangePoints?: number;
-  /** Smallest step worth reporting, in percent of the level before it (default 1, DESIGN.md's noise threshold δ). */
+  /** Smallest step worth reporting, in percent of the level before it (default 1, the comparison's noise threshold δ). */
   minChangePct?: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Contended rounds (DESIGN.md "Statistics", contention): a round whose run-queue delay shows that other work
+ * Contended rounds (docs/compare.md, contention): a round whose run-queue delay shows that other work
  * starved the probe carries `conditions.contended` (set by the probe, src/probes/steal.ts). No clean verdict may
  * rest on such rounds.
  *

@@ -1,5 +1,5 @@
 /**
- * Paired comparison of two sides measured round by round (the duel, DESIGN.md "Interleaved duels").
+ * Paired comparison of two sides measured round by round (the duel, docs/duel.md).
  *
  * Per pair i (round i of the base side and round i of the candidate, run back to back in random order):
  *   d_i = ln(worse-direction ratio) = ln(cand/base) for lower-is-better, ln(base/cand) for higher-is-better,

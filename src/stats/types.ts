@@ -1,6 +1,6 @@
 /**
  * The comparison contract: what `compare`, `gate`, `duel`, the report and the advisor all consume.
- * Percent overheads are always "positive = candidate is worse" (DESIGN.md "Statistics").
+ * Percent overheads are always "positive = candidate is worse" (docs/compare.md).
  */
 import type { Better, Category, Fingerprint } from '../types.js';
 

@@ -1,5 +1,5 @@
 /**
- * The one Workload interface (STYLE.md habit 1). A workload is a value; the runner never knows which one it runs.
+ * The one Workload interface (CONTRIBUTING.md). A workload is a value; the runner never knows which one it runs.
  *
  * Lifecycle of a round, always in a fresh child process (src/probes/round-child.ts):
  *   available?(ctx) -> setup(params, ctx) -> calibrate batch size -> warm-up until batch times level off -> timed batches
@@ -8,7 +8,7 @@
  * Figures: a workload's `figure` says how (operations, seconds) becomes a number in its unit.
  *   - `rate`: operations / seconds * scale (higher is better): ops/s, bytes/s ...
  *   - `cost`: seconds / operations * scale (lower is better): ns per call, us per fsync ...
- * A round's figure is its total operations over its total timed seconds (DESIGN.md: not a median of batches).
+ * A round's figure is its total operations over its total timed seconds (docs/workloads.md: not a median of batches).
  */
 import type { Better, Category, Round, Suite } from '../types.js';
 import type { UserTaskSpec } from './user.js';
