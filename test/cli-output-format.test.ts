@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { formatRunSummary } from '../src/cli/commands/run.js';
 import { signedPct as gatePct } from '../src/gate/exporters.js';
 import { ratioSentence } from '../src/report/comparison-exporters.js';
-import { ansi, colourFor, noColour, signedPct, stripAnsi } from '../src/report/format.js';
+import { ansi, colourFor, noColour, signedPct, stripAnsi } from '../src/format/text.js';
 import { formatTable } from '../src/report/table.js';
 import { saveResults } from '../src/results/io.js';
 import { compareResults, envDiffs } from '../src/stats/compare.js';

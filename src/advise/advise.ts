@@ -8,7 +8,7 @@
  */
 import { contentionWarning } from '../stats/contention.js';
 import { loopbackNote } from '../workloads/loopback.js';
-import { signedPct } from '../report/format.js';
+import { signedPct } from '../format/text.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
 import type { Category, Fingerprint, ResultsFile } from '../types.js';
 import { idMatches } from '../results/ids.js';
@@ -112,12 +112,9 @@ function security(host: Fingerprint, profile: Profile): SecurityFacts {
 }
 
 /** The kit's signed percentage (src/report/format.ts). */
-export function formatPct(x: number, digits = 1): string {
-  return signedPct(x, digits);
-}
 
 export function formatInterval(e: Estimate): string {
-  return `${formatPct(e.point)} (${Math.round(e.level * 100)}% interval ${formatPct(e.lo)} to ${formatPct(e.hi)})`;
+  return `${signedPct(e.point)} (${Math.round(e.level * 100)}% interval ${signedPct(e.lo)} to ${signedPct(e.hi)})`;
 }
 
 function costText(x: number, unit: string | undefined): string {
@@ -165,7 +162,7 @@ export function advise(input: AdviseInput): Advice {
       );
     }
     if (profile.latencySensitive && profile.p99BudgetPct !== undefined && tail !== null && tail > profile.p99BudgetPct) {
-      disqualified.push(`p99 inflation ${formatPct(tail)} is over the ${profile.p99BudgetPct}% budget`);
+      disqualified.push(`p99 inflation ${signedPct(tail)} is over the ${profile.p99BudgetPct}% budget`);
     }
     return {
       label: f.label,
@@ -210,13 +207,13 @@ export function advise(input: AdviseInput): Advice {
       reasons.push(`${fleet} hosts, as today`);
     } else if (best.overheadPct && best.extraHosts && best.hostsNeeded) {
       const more = best.extraHosts.point;
-      reasons.push(`weighted overhead ${formatInterval(best.overheadPct)}: ${formatPct(best.overheadPct.point)} on ${fleet} hosts = ${Math.abs(more)} ${more >= 0 ? 'more' : 'fewer'} host${Math.abs(more) === 1 ? '' : 's'} (between ${best.extraHosts.lo} and ${best.extraHosts.hi})`);
+      reasons.push(`weighted overhead ${formatInterval(best.overheadPct)}: ${signedPct(best.overheadPct.point)} on ${fleet} hosts = ${Math.abs(more)} ${more >= 0 ? 'more' : 'fewer'} host${Math.abs(more) === 1 ? '' : 's'} (between ${best.extraHosts.lo} and ${best.extraHosts.hi})`);
     }
     if (best.coverage.missing.length) {
       reasons.push(`caveat: built without ${missingText(best.coverage)}: ${Math.round(best.coverage.missingWeightPct)}% of the profile's weight is not measured, so the overhead and host count cover only ${best.coverage.measured.join(', ') || 'nothing'}`);
     }
     if (profile.latencySensitive && best.tailInflationPct !== null && !best.isBaseline) {
-      reasons.push(`p99 inflation ${formatPct(best.tailInflationPct)}${profile.p99BudgetPct !== undefined ? `, within the ${profile.p99BudgetPct}% budget` : ''}`);
+      reasons.push(`p99 inflation ${signedPct(best.tailInflationPct)}${profile.p99BudgetPct !== undefined ? `, within the ${profile.p99BudgetPct}% budget` : ''}`);
     }
     const rivals = ranked.slice(1).filter((h) => h.disqualified.length === 0);
     const close = rivals.filter((h) => {
@@ -249,7 +246,7 @@ export function formatAdvice(a: Advice): string {
     const weighted = h.coverage.measured.length + h.coverage.missing.length;
     const what = p.weights ? 'weighted categories' : 'resembled workloads';
     lines.push(`  measured     ${h.coverage.measured.length} of ${weighted} ${what}, ${h.coverage.workloads} workload${h.coverage.workloads === 1 ? '' : 's'}${h.coverage.missing.length ? `; NOT measured: ${missingText(h.coverage)}` : ''}`);
-    if (h.tailInflationPct !== null && !h.isBaseline) lines.push(`  p99          ${formatPct(h.tailInflationPct)}`);
+    if (h.tailInflationPct !== null && !h.isBaseline) lines.push(`  p99          ${signedPct(h.tailInflationPct)}`);
     if (h.hostsNeeded && h.extraHosts) {
       const q = !h.isBaseline && h.coverage.missing.length ? ` (without ${h.coverage.missing.map((m) => m.name).join(', ')})` : '';
       lines.push(`  hosts        ${h.hostsNeeded.point} (${h.extraHosts.point >= 0 ? '+' : ''}${h.extraHosts.point}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi})${q}`);

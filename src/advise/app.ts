@@ -15,6 +15,7 @@
  */
 import type { AppProfile, OperationClass } from '../record/types.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
+import { signedPct } from '../format/text.js';
 import { hostsFor } from './advise.js';
 
 type Compared = Extract<RowComparison, { status: 'compared' }>;
@@ -179,18 +180,17 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
   return { schema: 'virtax.app-prediction/v1', app: { name: app.name, wallSeconds: app.wallSeconds, ownSeconds: app.ownSeconds, syscalls: app.method.syscalls, notes: app.method.notes }, baseline, fleet, hosts, notes };
 }
 
-const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
 
 /** The prediction as plain text. */
 export function formatAppPrediction(p: AppPrediction): string {
   const lines = [`Predicted slowdown of "${p.app.name}" (recorded for ${p.app.wallSeconds.toFixed(1)} s, ${p.app.ownSeconds.toFixed(1)} s its own) against ${p.baseline}`, ''];
   for (const h of p.hosts) {
     lines.push(`${h.label}  [${h.platform}]`);
-    lines.push(`  slowdown     ${pct(h.slowdownPct.point)} (${Math.round(h.slowdownPct.level * 100)}% interval ${pct(h.slowdownPct.lo)} to ${pct(h.slowdownPct.hi)})`);
+    lines.push(`  slowdown     ${signedPct(h.slowdownPct.point)} (${Math.round(h.slowdownPct.level * 100)}% interval ${signedPct(h.slowdownPct.lo)} to ${signedPct(h.slowdownPct.hi)})`);
     if (h.dominant) lines.push(`  mostly       ${h.dominant}`);
     for (const x of [...h.contributions].sort((a, b) => Math.abs(b.addedPct.point) - Math.abs(a.addedPct.point))) {
       const rate = x.operationClass === 'cpu' ? `${x.rate.toFixed(2)} CPU s/s` : `${x.rate.toFixed(0)}/s`;
-      lines.push(`  ${x.operationClass.padEnd(15)}${rate.padStart(14)}  x${x.costRatio.point.toFixed(2)} (${x.workload})  ${pct(x.addedPct.point)}`);
+      lines.push(`  ${x.operationClass.padEnd(15)}${rate.padStart(14)}  x${x.costRatio.point.toFixed(2)} (${x.workload})  ${signedPct(x.addedPct.point)}`);
     }
     for (const u of h.unpriced) lines.push(`  not priced   ${u.operationClass} (${u.rate.toFixed(0)}/s): ${u.reason}`);
     if (h.hosts && p.fleet) lines.push(`  hosts        ${h.hosts.point} for the work of ${p.fleet} (${h.hosts.lo}-${h.hosts.hi})`);

@@ -1,6 +1,6 @@
 /** The duel's terminal table and its record file. Return strings; the caller decides where they go. */
 import { ratioSentence, type TerminalOptions } from '../report/comparison-exporters.js';
-import { noColour, signedPct as pct, verdictStyle } from '../report/format.js';
+import { noColour, signedPct as pct, verdictStyle } from '../format/text.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import type { Comparison, RowComparison } from '../stats/types.js';
 import type { DuelOutcome } from './duel.js';

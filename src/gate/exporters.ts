@@ -3,13 +3,13 @@
  * Each is `(result: GateResult) => string`; the CLI decides where the string goes (CONTRIBUTING.md).
  */
 import { escapeMarkdown, escapeXml, markdownCode } from '../format/escape.js';
-import { noColour, signedPct, verdictStyle, type Paint } from '../report/format.js';
+import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import type { Estimate } from '../stats/types.js';
 import { isJudged, type GateResult, type GateRow } from './types.js';
 
 /** The kit's signed percentage (src/report/format.ts): gate and compare print +102.7% alike. */
-export { signedPct } from '../report/format.js';
+export { signedPct } from '../format/text.js';
 
 function plainPct(x: number): string {
   return `${Number(x.toFixed(2))}%`;

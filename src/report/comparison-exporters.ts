@@ -5,7 +5,7 @@
  */
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import type { Comparison, Estimate, NoiseComparison, RowComparison } from '../stats/types.js';
-import { noColour, signedPct, verdictStyle, type Paint } from './format.js';
+import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
 import { formatNumber, formatTable } from './table.js';
 
 /** Terminal options of the text exporters: colour painter and the width tables fit into. */

@@ -7,7 +7,7 @@
  * with `<`, `>`, `&`, U+2028 and U+2029 escaped, so no value can close the script element or run.
  */
 import { readFileSync } from 'node:fs';
-import { formatPct } from '../advise/advise.js';
+import { signedPct } from '../format/text.js';
 import type { Advice } from '../advise/types.js';
 import type { Estimate } from '../stats/types.js';
 import { coverageText, type HostCard, type ReportModel } from './model.js';
@@ -38,7 +38,7 @@ export function chartLibraries(): string {
   return libraries;
 }
 
-const pct = (x: number) => formatPct(x, 1);
+const pct = (x: number) => signedPct(x, 1);
 const interval = (e: Estimate) => `${pct(e.point)} <span class="ci">[${pct(e.lo)}, ${pct(e.hi)}]</span>`;
 const verdictTag = (v: string | null) => (v ? `<span class="verdict v-${escapeHtml(v)}">${escapeHtml(v)}</span>` : '');
 const num = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));

@@ -3,7 +3,7 @@
  * Strings from results files are data: Markdown and HTML metacharacters are escaped so a label cannot
  * inject links, images or markup into the page that renders the comment.
  */
-import { formatPct } from '../advise/advise.js';
+import { signedPct } from '../format/text.js';
 import type { Estimate } from '../stats/types.js';
 import { escapeHtml } from './html.js';
 import { coverageText, type ReportModel } from './model.js';
@@ -12,7 +12,7 @@ export { escapeMarkdown } from '../format/escape.js';
 import { escapeMarkdown } from '../format/escape.js';
 
 const e = escapeMarkdown;
-const interval = (x: Estimate) => `${formatPct(x.point)} [${formatPct(x.lo)}, ${formatPct(x.hi)}]`;
+const interval = (x: Estimate) => `${signedPct(x.point)} [${signedPct(x.lo)}, ${signedPct(x.hi)}]`;
 
 export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [`## ${e(m.title)}`, '', `Baseline **${e(m.baseline)}**; noise threshold ±${m.noisePct}%; positive overhead = slower than the baseline.`, ''];
@@ -20,7 +20,7 @@ export function renderMarkdown(m: ReportModel): string {
   if (m.headlines.length) {
     out.push('| host | overall overhead [interval] | verdict | measured on | worst three | the same |', '|---|---|---|---|---|---|');
     for (const h of m.headlines) {
-      const worst = h.worst.map((w) => `${e(w.id)} ${formatPct(w.overheadPct.point)} (${w.verdict})`).join(', ');
+      const worst = h.worst.map((w) => `${e(w.id)} ${signedPct(w.overheadPct.point)} (${w.verdict})`).join(', ');
       const same = h.same.length ? h.same.map((w) => e(w.id)).join(', ') : '–';
       out.push(`| ${e(h.label)} | ${h.overall ? interval(h.overall) : '–'} | ${h.overallVerdict ?? '–'} | ${coverageText(h.coverage)} | ${worst || '–'} | ${same} |`);
     }

@@ -1,5 +1,5 @@
 /** Plain-text tables for the terminal. Returns a string; the caller decides where it goes. */
-import { stripAnsi, visibleLength } from './format.js';
+import { stripAnsi, visibleLength } from '../format/text.js';
 
 export type Align = 'left' | 'right';
 

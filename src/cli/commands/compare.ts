@@ -1,7 +1,7 @@
 import { comparisonHtml } from '../../analysis/pipeline.js';
 import { InputError } from '../../errors.js';
 import { comparisonCsv, comparisonJson, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
-import { colourFor, terminalWidth } from '../../report/format.js';
+import { colourFor, terminalWidth } from '../../format/text.js';
 import { onlyPatterns, selectIds } from '../../results/ids.js';
 import { loadResults } from '../../results/io.js';
 import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';

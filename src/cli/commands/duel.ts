@@ -6,7 +6,7 @@ import { selectWorkloads } from '../../probes/runner.js';
 import { SUITES, isSuite } from '../../probes/suites.js';
 import { comparisonCsv, comparisonMarkdown } from '../../report/comparison-exporters.js';
 import { comparisonHtml } from '../../analysis/pipeline.js';
-import { colourFor, terminalWidth } from '../../report/format.js';
+import { colourFor, terminalWidth } from '../../format/text.js';
 import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
 import { formatNumber } from '../../report/table.js';
 import { saveResults, writeFileAtomic } from '../../results/io.js';

@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { formatGateTable, gateAnnotations, gateJunit, gateMarkdown } from '../../gate/exporters.js';
 import { runGate, type CompareFn, type GateOptions } from '../../gate/gate.js';
 import { InputError } from '../../errors.js';
-import { colourFor, terminalWidth } from '../../report/format.js';
+import { colourFor, terminalWidth } from '../../format/text.js';
 import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
 import { parsePercent, type CliCommand } from '../command.js';
 

@@ -1,4 +1,4 @@
-import { terminalWidth } from '../../report/format.js';
+import { terminalWidth } from '../../format/text.js';
 import { formatTable } from '../../report/table.js';
 import { registry } from '../../workloads/index.js';
 import { DEFAULT_BATCH_TIMEOUT_SECONDS, userWorkload } from '../../workloads/user.js';

@@ -12,7 +12,7 @@ import { renderMarkdown } from '../../report/markdown.js';
 import { coverageText, type ReportModel } from '../../report/model.js';
 import { renderPngs } from '../../report/png.js';
 import { reportSpecs } from '../../report/specs.js';
-import { formatPct } from '../../advise/advise.js';
+import { signedPct } from '../../format/text.js';
 import { hostSetOptionsOf, type CliCommand } from '../command.js';
 
 export interface ReportArgs {
@@ -47,8 +47,8 @@ export async function reportModelFrom(args: ReportArgs, now: Date, o: ParallelOp
 export function headlineText(m: ReportModel): string {
   return m.headlines
     .map((h) => {
-      const o = h.overall ? `${formatPct(h.overall.point)} [${formatPct(h.overall.lo)}, ${formatPct(h.overall.hi)}] ${h.overallVerdict} (${coverageText(h.coverage)})` : h.worst.length ? 'no overall index (no compared workload weighs in it; user.* count only when a profile weighs them)' : 'nothing compared';
-      const worst = h.worst.map((w) => `${w.id} ${formatPct(w.overheadPct.point)}`).join(', ');
+      const o = h.overall ? `${signedPct(h.overall.point)} [${signedPct(h.overall.lo)}, ${signedPct(h.overall.hi)}] ${h.overallVerdict} (${coverageText(h.coverage)})` : h.worst.length ? 'no overall index (no compared workload weighs in it; user.* count only when a profile weighs them)' : 'nothing compared';
+      const worst = h.worst.map((w) => `${w.id} ${signedPct(w.overheadPct.point)}`).join(', ');
       return `${h.label} vs ${h.baseline}: ${o}${worst ? `; worst ${worst}` : ''}${h.capacity ? `\n  ${h.capacity}` : ''}`;
     })
     .join('\n');

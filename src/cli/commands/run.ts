@@ -9,7 +9,7 @@ import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../../probes
 import { runProbe, selectWorkloads, type RunEvent } from '../../probes/runner.js';
 import { isSuite } from '../../probes/suites.js';
 import { contentionWarning } from '../../stats/contention.js';
-import { terminalWidth } from '../../report/format.js';
+import { terminalWidth } from '../../format/text.js';
 import { formatNumber, formatTable } from '../../report/table.js';
 import { onlyPatterns } from '../../results/ids.js';
 import { loadResults, saveResults } from '../../results/io.js';
