@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calibrate, runRound, type Clock } from '../src/probes/round.js';
+import { calibrate, runRound, type Clock } from '../src/workloads/round.js';
 import { figureOf, type AnyWorkload, type FigureKind, type RoundPlan, type WorkloadContext } from '../src/workloads/types.js';
 
 class FakeClock implements Clock {

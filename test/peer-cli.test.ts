@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { formatRunSummary } from '../src/cli/commands/run.js';
-import { spawnLoopbackPeer, startPeer } from '../src/probes/peer.js';
+import { spawnLoopbackPeer, startPeer } from '../src/peers/peer.js';
 import { PeerConnection } from '../src/workloads/network.js';
 import type { ResultsFile } from '../src/types.js';
 

@@ -3,8 +3,8 @@
  * a checkpoint after every round, abort leaving a partial file, and resume completing it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Executor, RoundReply, RoundRequest } from '../src/probes/executor.js';
-import { runProbe, schedule, type RunOptions } from '../src/probes/runner.js';
+import type { Executor, RoundReply, RoundRequest } from '../src/engine/executor.js';
+import { runProbe, schedule, type RunOptions } from '../src/engine/runner.js';
 import { asResultsFile } from '../src/results/io.js';
 import type { Fingerprint, ResultsFile } from '../src/types.js';
 import type { AnyWorkload } from '../src/workloads/types.js';

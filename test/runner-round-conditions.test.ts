@@ -3,7 +3,7 @@
  * quota throttling, never for noisy-neighbour rounds), warm-up by stability, and a real round recording them.
  */
 import { describe, expect, it } from 'vitest';
-import { levelledOff, runRound, warmUp, type Clock } from '../src/probes/round.js';
+import { levelledOff, runRound, warmUp, type Clock } from '../src/workloads/round.js';
 import {
   CONTENDED_PCT,
   conditionsBetween,
@@ -13,7 +13,7 @@ import {
   parseProcStatPerCpu,
   parseSchedstat,
   type ConditionsSnapshot,
-} from '../src/probes/steal.js';
+} from '../src/host/steal.js';
 import type { AnyWorkload, RoundPlan } from '../src/workloads/types.js';
 
 const snap = (over: Partial<ConditionsSnapshot> = {}): ConditionsSnapshot => ({

@@ -4,7 +4,7 @@
  * kernel time per operation compared beside the main figure.
  */
 import { describe, expect, it } from 'vitest';
-import { roundSeedOf } from '../src/probes/runner.js';
+import { roundSeedOf } from '../src/engine/runner.js';
 import { kernelTimeNote, perOpText } from '../src/stats/kernel-time.js';
 import type { Round } from '../src/types.js';
 import { chaseBytesFor, parseCacheSize } from '../src/workloads/memory.js';

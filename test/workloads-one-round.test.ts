@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runRound } from '../src/probes/round.js';
+import { runRound } from '../src/workloads/round.js';
 import { registry } from '../src/workloads/index.js';
 import { timerJitter } from '../src/workloads/process.js';
 import { ioFsync } from '../src/workloads/storage.js';

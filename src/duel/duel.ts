@@ -14,8 +14,8 @@ import { createRng, shuffled } from '../stats/random.js';
 import type { Comparison } from '../stats/types.js';
 import { RESULTS_SCHEMA, type Fingerprint, type ResultsFile, type Suite } from '../types.js';
 import type { AnyWorkload, RoundPlan } from '../workloads/types.js';
-import type { RoundReply } from '../probes/executor.js';
-import { workloadResultOf, type WorkloadAccum } from '../probes/runner.js';
+import type { RoundReply } from '../engine/executor.js';
+import { workloadResultOf, type WorkloadAccum } from '../engine/runner.js';
 import { AgentError, type AgentLink } from './client.js';
 import { compareDuel, pairWorkload } from './compare.js';
 import { PROTOCOL_VERSION, roundReplyProblem } from './protocol.js';
@@ -168,7 +168,7 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
   const ha = await handshake(opts.a, 'A', opts);
   const hb = await handshake(opts.b, 'B', opts);
   opts.onEvent?.({ type: 'ready', a: ha.host, b: hb.host });
-  const load = (await import('../probes/steal.js')).loadAvg1;
+  const load = (await import('../host/steal.js')).loadAvg1;
   const sides: Record<SideKey, SideState> = {
     a: new SideState(opts.a, 'a', opts.b, ha.host, ha.tool, opts, startedAt, load()),
     b: new SideState(opts.b, 'b', opts.a, hb.host, hb.tool, opts, startedAt, load()),

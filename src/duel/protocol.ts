@@ -10,7 +10,7 @@
  * Orders and replies are plain data checked field by field here, on both ends: the agent never trusts an
  * order, and the duel never trusts a reply (an agent over ssh or in a container is another program).
  */
-import type { RoundReply } from '../probes/executor.js';
+import type { RoundReply } from '../engine/executor.js';
 import type { Fingerprint, Suite } from '../types.js';
 import type { RoundPlan } from '../workloads/types.js';
 import type { UserTaskOrder } from '../workloads/user.js';

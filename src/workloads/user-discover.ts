@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
-import { childExecArgv } from '../probes/executor.js';
+import { childExecArgv } from '../host/node-child.js';
 import { WorkloadRegistry } from './registry.js';
 import type { ResultsFile } from '../types.js';
 import type { AnyWorkload } from './types.js';

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { serveAgent } from '../../probes/agent.js';
-import { ChildProcessExecutor } from '../../probes/executor.js';
-import { fingerprint } from '../../probes/fingerprint.js';
-import { spawnLoopbackPeer, type PeerProcess } from '../../probes/peer.js';
+import { serveAgent } from '../../duel/agent.js';
+import { ChildProcessExecutor } from '../../engine/executor.js';
+import { fingerprint } from '../../host/fingerprint.js';
+import { spawnLoopbackPeer, type PeerProcess } from '../../peers/peer.js';
 import type { PeerAddress } from '../../workloads/types.js';
 import { VERSION } from '../../version.js';
 import type { CliCommand } from '../command.js';

@@ -1,4 +1,4 @@
-import { AGGRESSOR_KINDS, defaultWorkers, isAggressorKind, startAggressor } from '../../probes/aggressor.js';
+import { AGGRESSOR_KINDS, defaultWorkers, isAggressorKind, startAggressor } from '../../peers/aggressor.js';
 import { InputError } from '../../errors.js';
 import type { CliCommand } from '../command.js';
 

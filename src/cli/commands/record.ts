@@ -1,5 +1,5 @@
 /** `virtax record [--seconds N] [--out app.json] [--syscalls] -- CMD ARGS...` or `--pid PID`: an application's operation mix. */
-import { fingerprint } from '../../probes/fingerprint.js';
+import { fingerprint } from '../../host/fingerprint.js';
 import { recordApp } from '../../record/record.js';
 import type { AppProfile } from '../../record/types.js';
 import { writeFileAtomic } from '../../results/io.js';

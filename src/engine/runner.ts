@@ -23,7 +23,7 @@ import { InputError } from '../errors.js';
 import type { WorkloadRegistry } from '../workloads/registry.js';
 import type { AnyWorkload, PeerAddress, RoundPlan, WorkloadContext } from '../workloads/types.js';
 import type { Executor, RoundReply } from './executor.js';
-import { loadAvg1 } from './steal.js';
+import { loadAvg1 } from '../host/steal.js';
 import { SUITES } from './suites.js';
 
 export type RunEvent =

@@ -18,7 +18,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { fork } from 'node:child_process';
-import { childExecArgv, moduleBeside } from './executor.js';
+import { childExecArgv, moduleBeside } from '../host/node-child.js';
 
 export const PEER_MAGIC = Buffer.from('VTAX');
 export const PEER_OK = Buffer.from('VTOK');
@@ -275,7 +275,7 @@ export interface PeerProcess {
 
 /** Fork a peer on a free 127.0.0.1 port; resolves when it listens, rejects after `timeoutMs`. */
 export function spawnLoopbackPeer(opts: { quiet?: boolean; timeoutMs?: number } = {}): Promise<PeerProcess> {
-  const child = fork(moduleBeside('peer'), [], {
+  const child = fork(moduleBeside('peer', import.meta.url), [], {
     execArgv: childExecArgv(),
     stdio: ['ignore', 'ignore', opts.quiet ? 'ignore' : 'inherit', 'ipc'],
     env: { ...process.env, VIRTAX_PEER_CHILD: '1', VIRTAX_PEER_QUIET: opts.quiet ? '1' : '0' },

@@ -3,10 +3,10 @@
  * (so rounds are independent: fresh JIT, heap, page tables); tests inject a deterministic fake.
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { childExecArgv, moduleBeside } from '../host/node-child.js';
 import type { Suite } from '../types.js';
 import type { RoundPlan, WorkloadContext } from '../workloads/types.js';
-import type { RoundOutcome } from './round.js';
+import type { RoundOutcome } from '../workloads/round.js';
 
 export interface RoundRequest {
   workloadId: string;
@@ -24,17 +24,6 @@ export interface Executor {
   runRound(req: RoundRequest, signal?: AbortSignal): Promise<RoundReply>;
 }
 
-const here = fileURLToPath(import.meta.url);
-const runningFromSource = here.endsWith('.ts');
-
-/** Node options for a child that runs our modules: tsx when running from TypeScript sources (tests, dev). */
-export function childExecArgv(): string[] {
-  return runningFromSource ? ['--import', 'tsx', '--expose-gc'] : ['--expose-gc'];
-}
-
-export function moduleBeside(name: string): string {
-  return fileURLToPath(new URL(`./${name}${runningFromSource ? '.ts' : '.js'}`, import.meta.url));
-}
 
 /** Forks `round-child` for every round. `timeoutMs` bounds one round (a hung workload is a failed round). */
 export class ChildProcessExecutor implements Executor {
@@ -42,7 +31,7 @@ export class ChildProcessExecutor implements Executor {
 
   runRound(req: RoundRequest, signal?: AbortSignal): Promise<RoundReply> {
     return new Promise((resolve) => {
-      const child = fork(moduleBeside('round-child'), [], {
+      const child = fork(moduleBeside('round-child', import.meta.url), [], {
         execArgv: childExecArgv(),
         serialization: 'advanced',
         // Own process group: a terminal's Ctrl-C signals the whole foreground group, and a round process killed

@@ -2,7 +2,7 @@
 import { registry } from '../workloads/index.js';
 import { userWorkloadFor } from '../workloads/user.js';
 import type { RoundReply, RoundRequest } from './executor.js';
-import { runRound } from './round.js';
+import { runRound } from '../workloads/round.js';
 
 export async function measure(req: RoundRequest): Promise<RoundReply> {
   const w = registry.get(req.workloadId) ?? userWorkloadFor(req.workloadId, req.ctx);

@@ -14,7 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { childExecArgv, moduleBeside } from './executor.js';
+import { childExecArgv, moduleBeside } from '../host/node-child.js';
 
 export const AGGRESSOR_KINDS = ['cpu', 'memory', 'cache', 'syscall', 'network'] as const;
 export type AggressorKind = (typeof AGGRESSOR_KINDS)[number];
@@ -80,7 +80,7 @@ export function startAggressor(opts: AggressorOptions): RunningAggressor {
   const readies: Promise<void>[] = [];
   const dones: Promise<WorkerReport>[] = [];
   for (let i = 0; i < n; i++) {
-    const child = fork(moduleBeside('aggressor'), [], {
+    const child = fork(moduleBeside('aggressor', import.meta.url), [], {
       execArgv: childExecArgv(),
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env: { ...process.env, VIRTAX_AGGRESSOR_WORKER: '1', VIRTAX_AGGRESSOR_KIND: opts.kind, VIRTAX_AGGRESSOR_SECONDS: String(opts.seconds) },

@@ -6,14 +6,14 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { PROTOCOL_VERSION, parseOrder, type Order, type Reply } from '../duel/protocol.js';
+import { PROTOCOL_VERSION, parseOrder, type Order, type Reply } from './protocol.js';
 import type { Fingerprint } from '../types.js';
 import { registry } from '../workloads/index.js';
 import { usesPeer } from '../workloads/network.js';
 import { specOfOrder, userWorkload, userWorkloadFor } from '../workloads/user.js';
 import type { PeerAddress, WorkloadContext } from '../workloads/types.js';
-import type { Executor } from './executor.js';
-import { loadAvg1 } from './steal.js';
+import type { Executor } from '../engine/executor.js';
+import { loadAvg1 } from '../host/steal.js';
 
 export interface AgentDeps {
   executor: Executor;
