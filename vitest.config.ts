@@ -5,6 +5,39 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // (groupOrder 1), one file at a time.
 const GUESTS = 'test/guest-*.test.ts';
 
+/**
+ * Two tiers. `unit`: pure tests (statistics, models, exporters, parsers, fake executors and clocks) that
+ * start no process, server, namespace or browser: `npm run test:unit`, well under a minute. `integration`:
+ * everything else (real rounds, peers, collectors, containers, Chromium), and `guests` (below). `npm test` runs all three.
+ * A new test file is integration until it is listed here.
+ */
+const unit = [
+  'test/stats-*.test.ts',
+  'test/compare-golden.test.ts',
+  'test/compare-edge-cases.test.ts',
+  'test/compare-replicate-runs.test.ts',
+  'test/changepoint-*.test.ts',
+  'test/gate-decide.test.ts',
+  'test/gate-exporters.test.ts',
+  'test/gate-synthetic-effects.test.ts',
+  'test/gate-config.test.ts',
+  'test/gate-baseline-pool.test.ts',
+  'test/report-model.test.ts',
+  'test/report-specs.test.ts',
+  'test/report-html-escaping.test.ts',
+  'test/results-schema.test.ts',
+  'test/calibrate-fake-clock.test.ts',
+  'test/runner-fake-executor.test.ts',
+  'test/advise-capacity.test.ts',
+  'test/fingerprint-fixtures.test.ts',
+  'test/net-sockperf-parse.test.ts',
+  'test/workloads-openssl-speed-parse.test.ts',
+  'test/workloads-helpers.test.ts',
+  'test/workloads-pointer-chase.test.ts',
+  'test/format-escape.test.ts',
+  'test/record-parsers-and-prediction.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -12,7 +45,8 @@ export default defineConfig({
     // 2-core CI machine: keep parallelism modest so timing-based workloads in integration tests are not starved.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, GUESTS] } },
+      { extends: true, test: { name: 'unit', include: unit } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...unit, GUESTS] } },
       { extends: true, test: { name: 'guests', include: [GUESTS], fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },

@@ -8,20 +8,79 @@ export const RESULTS_SCHEMA = 'virtax.results/v1' as const;
 /** Which direction of a metric is better. Every metric declares one. */
 export type Better = 'lower' | 'higher';
 
-/** Workload categories: the groups used for equal-weight overall indices and profile weights. */
-export const CATEGORIES = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network', 'noisy-neighbor'] as const;
+/**
+ * Workload categories: the groups used for equal-weight overall indices and profile weights. `user` holds a user's
+ * own tinybench tasks (`virtax run --workload`); it is left out of the default overall index (only a profile that
+ * weighs it counts it). Files written before `user` existed use only the others.
+ */
+export const CATEGORIES = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network', 'noisy-neighbor', 'user'] as const;
 export type Category = (typeof CATEGORIES)[number];
+
+/** What a host is, from the innermost layer the probe runs in (see {@link Fingerprint.platform}). */
+export type Platform = 'metal' | 'vm' | 'vm-in-vm' | 'container' | 'container-in-vm' | 'sandbox' | 'sandbox-in-vm' | 'unknown';
+
+/** A sandbox: an application kernel between the workload and the host kernel. */
+export interface SandboxInfo {
+  /** The sandbox runtime (`gvisor`). */
+  runtime: 'gvisor';
+  /** How the sandbox intercepts system calls (gVisor's ptrace, kvm or systrap platform), null when not known from inside. */
+  platform: 'ptrace' | 'kvm' | 'systrap' | null;
+  /** The application kernel and the Linux version it reports, e.g. `gVisor (reports Linux 4.4.0)`. */
+  kernel: string;
+}
+
+/** One layer of isolation the probe runs in. */
+export interface NestingLayer {
+  /** What the layer is: a virtual machine, a container (namespaces and cgroups), or a sandbox (an application kernel). */
+  layer: 'vm' | 'container' | 'sandbox';
+  /** Its hypervisor or runtime (firecracker, kvm, uml, podman, namespaces, gvisor, unknown, ...). */
+  name: string;
+  /** Whether the probe saw the layer itself (`detected`) or was told by its launcher (`launcher`, VIRTAX_OUTER_PLATFORM). */
+  source: 'detected' | 'launcher';
+}
+
+/** Limits of the cgroup the probe runs in (v1 or v2), the tightest along its visible ancestors. */
+export interface CgroupLimits {
+  /** CPU quota in cores (quota / period: 0.5 is half a core), null when unlimited or unreadable. */
+  cpuQuotaCores: number | null;
+  /** CPUs the cgroup may run on (a cpuset list such as `0-1`), null when unreadable. */
+  cpuset: string | null;
+  /** Memory limit in bytes, null when unlimited or unreadable. */
+  memoryLimitBytes: number | null;
+}
 
 /** What this host is, with the evidence for every conclusion. */
 export interface Fingerprint {
   /** Host name as the kernel reports it. */
   hostname: string;
-  /** The conclusion: bare metal, a virtual machine, a container, a container inside a VM, or unknown. */
-  platform: 'metal' | 'vm' | 'container' | 'container-in-vm' | 'unknown';
-  /** Hypervisor family when virtualised (kvm, xen, vmware, hyperv, firecracker, ...), else null. */
+  /**
+   * The conclusion, named by the innermost layer and whether a VM lies beneath it: bare metal, a VM, a guest
+   * nested in a guest (`vm-in-vm`, e.g. User-Mode Linux inside a KVM guest), a container (with or without a VM
+   * beneath), a sandbox with its own application kernel (gVisor; `sandbox-in-vm` inside a VM), or unknown.
+   * Files written before `sandbox`, `sandbox-in-vm` and `vm-in-vm` existed use only the first five.
+   */
+  platform: Platform;
+  /**
+   * The innermost hypervisor when virtualised (kvm, xen, vmware, hyperv, firecracker, uml, ...; `unknown` when
+   * only CPUID says one is present), else null. For a sandbox or container in a VM: the VM's hypervisor.
+   */
   hypervisor: string | null;
-  /** Container runtime when containerised (docker, podman, kubernetes, lxc, ...), else null. */
+  /**
+   * Container or sandbox runtime the probe runs in (inside the innermost VM, if any), only with isolation
+   * evidence (docker, podman, kubernetes, lxc, gvisor, or `namespaces` for bare PID/mount namespaces with no
+   * runtime named), else null.
+   */
   container: string | null;
+  /** The sandbox when the probe runs under an application kernel (gVisor), else null; absent in older files. */
+  sandbox?: SandboxInfo | null;
+  /** The layers the probe runs in, outermost first (empty on metal); absent in older files. */
+  nesting?: NestingLayer[];
+  /** CPU vulnerability mitigations by name, as /sys/devices/system/cpu/vulnerabilities says (empty when unreadable); absent in older files. */
+  mitigations?: Record<string, string>;
+  /** Transparent huge pages mode selected in /sys/kernel/mm/transparent_hugepage/enabled (always, madvise, never), null when unreadable; absent in older files. */
+  thp?: string | null;
+  /** Resource limits of the cgroup (v1 or v2) the probe runs in, including its visible ancestors; absent in older files. */
+  limits?: CgroupLimits;
   /** Why: one line per observation that led to the conclusion (cpuinfo flag, DMI vendor, marker files...). */
   evidence: string[];
   /** Cloud provider when DMI or metadata files say so (aws, gcp, azure, ...), else null. */
@@ -66,6 +125,70 @@ export interface Round {
   batchOperations?: number;
   /** One-minute load average when the round started (how busy the host was around it). */
   loadAvg1?: number;
+  /** What the round process went through while it measured (absent in files written before it was recorded). */
+  conditions?: RoundConditions;
+  /**
+   * System (kernel) CPU seconds per operation over the timed phase, from the round process's rusage (plus its
+   * reaped children's): what the platform changes without Node's share. Only for workloads that enter the kernel
+   * on every operation (sys.*, mem.pagefault, proc.spawn, io.fsync, storage); absent otherwise.
+   */
+  kernelSecondsPerOp?: number;
+  /** How the round warmed up before its timed batches (absent in older files). */
+  warmup?: RoundWarmup;
+}
+
+/**
+ * Per-round conditions, measured by the round process around its timed phase (noisy-neighbour rounds: around the
+ * whole round). They say whether the figure measured the platform or a busy host.
+ */
+export interface RoundConditions {
+  /** Wall-clock seconds of the measured phase. */
+  wallSeconds: number;
+  /** User CPU seconds of the round process (all its threads) in that phase. */
+  cpuUserSeconds: number;
+  /** System CPU seconds of the round process (all its threads) in that phase. */
+  cpuSystemSeconds: number;
+  /** System CPU seconds of children the round process reaped in that phase (proc.spawn), 0 for the others. */
+  cpuChildrenSystemSeconds?: number;
+  /**
+   * Seconds the round's main thread was runnable but waited for a CPU (run-queue delay, /proc/self/schedstat),
+   * null where the kernel does not expose schedstat.
+   */
+  runDelaySeconds: number | null;
+  /**
+   * Times the main thread was put on a CPU in that phase (schedstat); runDelaySeconds / timeslices is the mean wait
+   * per wake-up or preemption, which tells a wake-up latency (microseconds) from waiting behind other work.
+   */
+  timeslices?: number;
+  /** The highest steal percent of any single CPU in that phase (/proc/stat per-CPU lines). */
+  stealPctMaxCpu?: number;
+  /** Involuntary context switches of the round process in that phase (preempted by other work). */
+  involuntarySwitches: number;
+  /** Times the probe's cgroup was throttled by its CPU quota (cpu.stat nr_throttled), null without a readable cpu.stat. */
+  nrThrottled: number | null;
+  /** Seconds the probe's cgroup spent throttled by its CPU quota (cpu.stat throttled_usec / throttled_time). */
+  throttledSeconds: number | null;
+  /**
+   * Run-queue delay not explained by the cgroup's own quota throttling, in percent of the wall time: how much
+   * of the round other work took from it. Null when run-queue delay is unknown.
+   */
+  contentionPct: number | null;
+  /**
+   * The round was starved by other work: contentionPct above CONTENDED_PCT with a mean wait per timeslice above
+   * CONTENDED_WAIT_PER_SLICE_SECONDS (src/probes/steal.ts). Quota throttling and a noisy-neighbour round's own
+   * aggressors never set it: they are the cost being measured.
+   */
+  contended: boolean;
+}
+
+/** Warm-up before the timed batches: untimed batches until consecutive batch times level off, bounded. */
+export interface RoundWarmup {
+  /** Warm-up batches run. */
+  batches: number;
+  /** Seconds spent warming up. */
+  seconds: number;
+  /** True when batch times levelled off; false when the bound stopped it first. */
+  settled: boolean;
 }
 
 /** Descriptive summary of a workload's round figures (and its batch distribution), in the workload's unit. */
@@ -101,6 +224,11 @@ export interface WorkloadOk {
   params: Record<string, unknown>;
   summary: Summary;
   rounds: Round[];
+  /**
+   * Kernel time per operation over the rounds that recorded it (system CPU seconds per operation; see
+   * Round.kernelSecondsPerOp), absent for workloads that do not enter the kernel per operation and in older files.
+   */
+  kernel?: { medianSecondsPerOp: number; minSecondsPerOp: number; maxSecondsPerOp: number; rounds: number };
   /** Free-form notes the workload wants the reader to see (e.g. "fsync on tmpfs"). */
   notes?: string[];
   /** Extra measurements a workload family records (e.g. noisy-neighbor phases). */
@@ -139,6 +267,8 @@ export interface ResultsFile {
     onlyIds: string[] | null;
     /** Network peer the network workloads ran against ("loopback" when run started its own). */
     peer?: string | null;
+    /** The user's tinybench modules (`--workload`) as given, so `--resume` loads them again; absent when none. */
+    workloadModules?: string[];
   };
   conditions: {
     stealPct: number | null;

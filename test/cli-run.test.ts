@@ -47,6 +47,20 @@ describe('virtax run', () => {
     expect(r.stderr).toMatch(new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
+  it('run --runs 2 writes two replicate runs (F-run1.json, F-run2.json) with one label; not with --resume', async () => {
+    const out = join(dir, 'rep.json');
+    const r = await cli(['run', '--only', 'sys.clock', '--rounds', '1', '--runs', '2', '--label', 'rep', '--out', out, '--no-progress', '--seed', '5']);
+    expect(r.code).toBe(0);
+    const [a, b] = [loadResults(join(dir, 'rep-run1.json')), loadResults(join(dir, 'rep-run2.json'))];
+    expect([a.label, b.label]).toEqual(['rep', 'rep']);
+    expect(a.id).not.toBe(b.id);
+    expect([a.config.seed, b.config.seed]).toEqual([5, 6]);
+    expect(r.stderr).toMatch(/wrote 2 replicate runs/);
+    const bad = await cli(['run', '--runs', '2', '--resume', out, '--no-progress']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--runs: cannot be combined with --resume/);
+  });
+
   it('run --only nope exits 2 with one line', async () => {
     const r = await cli(['run', '--only', 'nope', '--no-progress']);
     expect(r.code).toBe(2);
@@ -127,7 +141,7 @@ describe('virtax fingerprint', () => {
   it('--json is a Fingerprint', async () => {
     const r = await cli(['fingerprint', '--json']);
     const f = JSON.parse(r.stdout) as { platform: string; evidence: string[] };
-    expect(['metal', 'vm', 'container', 'container-in-vm', 'unknown']).toContain(f.platform);
+    expect(['metal', 'vm', 'vm-in-vm', 'container', 'container-in-vm', 'sandbox', 'sandbox-in-vm', 'unknown']).toContain(f.platform);
     expect(f.evidence.length).toBeGreaterThan(0);
   });
 });

@@ -62,10 +62,31 @@ describe('virtax compare (CLI)', () => {
     const r = await cli(['compare', a, b, '--markdown', md, '--csv', csv, '--noise', '50%', '--alpha', '0.1', '--resamples', '500']);
     expect(r.code).toBe(0);
     expect(readFileSync(md, 'utf8')).toMatch(/^## virtax compare: vm vs metal/);
-    expect(readFileSync(md, 'utf8')).toMatch(/\| sys\.stat \| .* \| same \|/); // +22% is inside ±50%
+    expect(readFileSync(md, 'utf8')).toMatch(/\| sys\.stat \| .* \| same \(these 2 runs\) \|/); // +22% is inside ±50%; one run per side
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toMatch(/^id,category,status,unit,better,base_median/);
     expect(lines).toHaveLength(4);
+  });
+
+  it('--base F... --cand F... compares replicate runs (t across runs); files grouped by label do the same', async () => {
+    const ws = (shift: number): SyntheticWorkload[] => [{ id: 'sys.stat', category: 'syscall', better: 'lower', figure: 900, shift, rounds: 5, batches: 20, roundSd: 0.01, batchSd: 0.05 }];
+    const f = (label: string, seed: number, shift: number) => {
+      const p = join(dir, `${label}-${seed}.json`);
+      writeFileSync(p, JSON.stringify(syntheticResults({ label, seed, workloads: ws(shift) })));
+      return p;
+    };
+    const base = [f('m', 31, 0), f('m', 32, 0.003), f('m', 33, -0.004)];
+    const cand = [f('v', 41, 0.2), f('v', 42, 0.205), f('v', 43, 0.195)];
+    const r = await cli(['compare', '--base', ...base, '--cand', ...cand, '--json', '--resamples', '500']);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.out) as { scope: { baseRuns: number; candRuns: number; covers: string }; rows: { overheadPct: { method: string }; verdict: string }[] };
+    expect(c.scope).toMatchObject({ baseRuns: 3, candRuns: 3, covers: 'platforms' });
+    expect(c.rows[0]?.overheadPct.method).toBe('runs-t');
+    expect(c.rows[0]?.verdict).toBe('slower');
+    const grouped = await cli(['compare', base[0] as string, cand[0] as string, base[1] as string, cand[1] as string, base[2] as string, cand[2] as string, '--json', '--resamples', '500']);
+    expect(JSON.parse(grouped.out)).toEqual(c);
+    const bad = await cli(['compare', '--base', base[0] as string]);
+    expect(bad.code).toBe(2);
   });
 
   it('--html writes the two-host report; the same file on both sides still gets two distinct hosts', async () => {

@@ -9,7 +9,7 @@ const row = (c: ReturnType<typeof compareResults>, id: string) => {
 };
 
 describe('compareResults: golden values on tiny inputs', () => {
-  it('constant rounds: 10% slower exactly, zero-width interval, percentile (degenerate jackknife), p from the tie-corrected normal approximation', () => {
+  it('constant rounds: 10% point, zero-width interval, p from the tie-corrected normal approximation, and no verdict (zero spread is overconfident)', () => {
     const base = tinyFile('b', [tinyWorkload({ id: 'x', figures: [100, 100, 100] })]);
     const cand = tinyFile('c', [tinyWorkload({ id: 'x', figures: [110, 110, 110] })]);
     const r = row(compareResults(base, cand, { resamples: 1000 }), 'x');
@@ -17,7 +17,8 @@ describe('compareResults: golden values on tiny inputs', () => {
     expect(r.overheadPct.lo).toBeCloseTo(10, 12);
     expect(r.overheadPct.hi).toBeCloseTo(10, 12);
     expect(r.overheadPct.method).toBe('percentile');
-    expect(r.verdict).toBe('slower');
+    expect(r.verdict).toBe('inconclusive');
+    expect(r.notes.join(' ')).toMatch(/no spread between rounds on base \(all 3 rounds read 100\) and candidate/);
     // W = 0, σ² = 9/12·(7 - 48/30) = 4.05, z = (0 - 4.5 + 0.5)/2.01246 → p = 0.046854 (scipy: 0.04685417760387376)
     expect(r.pValue).toBeCloseTo(0.04685417760387376, 9);
     expect(r.tailRatio).toBeNull(); // no batch samples recorded: no tails
@@ -58,22 +59,26 @@ describe('compareResults: golden values on tiny inputs', () => {
     expect(none.warnings.some((x) => x.includes('no overall index'))).toBe(true);
   });
 
-  it('rounds to settle an inconclusive row: n·(h/distance)², h the half-interval facing the threshold it must clear', () => {
+  it('rounds to settle an inconclusive row: from the interval width and the level, n·(W/W_band)², not from the point', () => {
     const bf = [100, 104, 97, 102, 99];
     const cf = [101, 106, 98, 103.5, 100.5];
     const files = [tinyFile('b', [tinyWorkload({ id: 'x', figures: bf })]), tinyFile('c', [tinyWorkload({ id: 'x', figures: cf })])] as const;
-    // d = ln(101/100) sits exactly on the +1% threshold: nothing can settle it.
+    const band = (p: number) => Math.log1p(p / 100) - Math.log1p(-p / 100);
     const r = row(compareResults(files[0], files[1], { resamples: 2000 }), 'x');
     expect(r.verdict).toBe('inconclusive');
     expect(r.logRatio.point).toBeCloseTo(Math.log(1.01), 14);
-    expect(r.roundsToSettle).toBeNull();
-    expect(r.notes.join()).toMatch(/sits on the noise threshold/);
-    // With ±3% the point lies inside the band; to be "same" both halves must fit: n = 5·max(hi-d / ln1.03-d, d-lo / d-ln0.97)².
-    const r2 = row(compareResults(files[0], files[1], { resamples: 2000, noisePct: 3 }), 'x');
-    expect(r2.verdict).toBe('inconclusive');
-    const { point: d, lo, hi } = r2.logRatio;
-    const ratio = Math.max((hi - d) / (Math.log(1.03) - d), (d - lo) / (d - Math.log(0.97)));
-    expect(r2.roundsToSettle).toBe(Math.ceil(5 * ratio ** 2 - 1e-9));
-    expect(r2.roundsToSettle).toBeGreaterThan(5); // more than it has: it is inconclusive now
+    expect(r.roundsToSettle).toBe(Math.ceil(5 * ((r.logRatio.hi - r.logRatio.lo) / band(1)) ** 2));
+    // A higher level makes a wider interval, so more rounds: the level in force counts.
+    const r99 = row(compareResults(files[0], files[1], { resamples: 2000, level: 0.99 }), 'x');
+    expect(r99.roundsToSettle as number).toBeGreaterThan(r.roundsToSettle as number);
+    // An interval already narrower than the band that straddles a threshold: no count, a note.
+    const r2 = row(compareResults(files[0], files[1], { resamples: 2000, noisePct: 20 }), 'x');
+    expect(r2.verdict).toBe('same');
+    const r3 = row(compareResults(files[0], files[1], { resamples: 2000, noisePct: 3 }), 'x');
+    const w3 = r3.logRatio.hi - r3.logRatio.lo;
+    if (r3.verdict === 'inconclusive') {
+      if (w3 > band(3)) expect(r3.roundsToSettle).toBe(Math.ceil(5 * (w3 / band(3)) ** 2));
+      else expect(r3.notes.join()).toMatch(/already narrower than the noise band/);
+    }
   });
 });

@@ -32,7 +32,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (rounds === opt.dieAfter) { process.stderr.write('fake agent: dying on purpose\\n'); process.exit(3); }
   if (rounds === opt.hangAfter) return;
   if (rounds === opt.garbageAfter) return void process.stdout.write('this is not json\\n');
-  const f = drift[rounds % drift.length] * opt.factor;
+  const f = drift[rounds % drift.length] * opt.factor * (opt.jitter ? opt.jitter[rounds % opt.jitter.length] : 1);
   rounds++;
   const send = () => reply({ result: { status: 'ok', params: { fake: true }, outcome: { round: { figure: f, operations: f, seconds: 1, samples: [f, f], stealPct: null } } }, loadAvg1: 0 });
   opt.delayMs ? setTimeout(send, opt.delayMs) : send();
@@ -56,26 +56,30 @@ function duel(args: string[]): Promise<{ code: number | null; stdout: string; st
 const json = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
 
 describe('virtax duel with scripted agents', () => {
-  it('pairs rounds so drift cancels: a half-speed B reads exactly +100%, slower; files are valid', async () => {
+  it('pairs rounds so drift cancels: a half-speed B reads +100%, slower with 6 pairs; with 4 pairs the table says why there is no verdict', async () => {
     const out = join(dir, 'ok');
-    const r = await duel(['--a', agent({}), '--b', agent({ factor: 0.5 }), '--label-a', 'host', '--label-b', 'half', '--only', 'cpu', '--rounds', '4', '--seed', '3', '--out', out]);
+    const jitter = [1, 1.01, 0.99, 1.005, 0.995, 1.002];
+    const r = await duel(['--a', agent({}), '--b', agent({ factor: 0.5, jitter }), '--label-a', 'host', '--label-b', 'half', '--only', 'cpu', '--rounds', '6', '--seed', '3', '--out', out]);
     expect(r.stderr).toMatch(/duel finished/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/cpu\.int .*\+100\.0%\s+\[\+100\.0%, \+100\.0%\]\s+slower/);
-    expect(r.stdout).toMatch(/cpu\.float .*\+100\.0%/);
+    expect(r.stdout).toMatch(/cpu\.int .*\+\d+\.\d%\s+\[\+9\d\.\d%, \+10\d\.\d%\]\s+slower/);
+    expect(r.stdout).toMatch(/cpu\.float .*\+\d+\.\d%/);
+    const few = await duel(['--a', agent({}), '--b', agent({ factor: 0.5, jitter }), '--only', 'cpu.int', '--rounds', '4', '--seed', '3', '--out', join(dir, 'few')]);
+    expect(few.stdout).toMatch(/cpu\.int .*inconclusive/);
+    expect(few.stdout).toMatch(/cannot reach p <= 0\.05 with these counts \(smallest possible p 0\.125\)/);
     const a = loadResults(join(out, 'a.json'));
     const b = loadResults(join(out, 'b.json'));
     expect(a.label).toBe('host');
-    expect(b.workloads.map((w) => (w.status === 'ok' ? w.rounds.length : 0))).toEqual([4, 4]);
+    expect(b.workloads.map((w) => (w.status === 'ok' ? w.rounds.length : 0))).toEqual([6, 6]);
     expect(a.finishedAt).not.toBeNull();
     const c = json<Comparison>(join(out, 'comparison.json'));
     expect(c.schema).toBe('virtax.comparison/v1');
     expect(c.rows.map((row) => row.status === 'compared' && row.verdict)).toEqual(['slower', 'slower']);
     const d = json<{ pairs: { order: string; workloadId: string }[]; seed: number }>(join(out, 'duel.json'));
-    expect(d.pairs).toHaveLength(8);
+    expect(d.pairs).toHaveLength(12);
     expect(new Set(d.pairs.map((p) => p.order))).toEqual(new Set(['AB', 'BA']));
     // Same seed, same schedule.
-    const again = await duel(['--a', agent({}), '--b', agent({ factor: 0.5 }), '--only', 'cpu', '--rounds', '4', '--seed', '3', '--out', join(dir, 'ok2'), '--json']);
+    const again = await duel(['--a', agent({}), '--b', agent({ factor: 0.5, jitter }), '--only', 'cpu', '--rounds', '6', '--seed', '3', '--out', join(dir, 'ok2'), '--json']);
     expect(json<{ pairs: unknown }>(join(dir, 'ok2', 'duel.json')).pairs).toEqual(d.pairs);
     expect((JSON.parse(again.stdout) as Comparison).rows).toHaveLength(2);
   });

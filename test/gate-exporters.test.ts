@@ -33,6 +33,7 @@ function result(strict: boolean, envDiff = false): GateResult {
     envDiffs: envDiff ? [{ field: 'kernel', base: '6.1', cand: '6.6' }] : [],
     warnings: [],
     confidence: 0.95,
+    fcr: null,
     comparison: { settings: comparison.settings },
   };
 }
@@ -58,7 +59,7 @@ describe('gate exporters', () => {
   it('Markdown: headline, pooled runs and one table row per workload', () => {
     const m = gateMarkdown(result(false, true));
     expect(m.split('\n')[0]).toBe('### ❌ virtax gate: FAIL: 1 of 4 workloads regressed beyond their max');
-    expect(m).toContain('3 runs pooled from baselines/ci');
+    expect(m).toContain('3 replicate runs from baselines/ci');
     expect(m).toContain('| `cpu.int` | 100.0 ns/op | 110.2 ns/op | +10.2% | [+8.1%, +12.3%] | 5% | ❌ **FAIL** |');
     expect(m).toContain('- environment differs: kernel `6.1` → `6.6`');
     expect(m.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(6);
@@ -66,7 +67,7 @@ describe('gate exporters', () => {
   it('terminal table names the outcome and the baseline', () => {
     const t = formatGateTable(result(false));
     expect(t.split('\n')[0]).toBe('virtax gate: FAIL: 1 of 4 workloads regressed beyond their max');
-    expect(t).toContain('bootstrap intervals 95% simultaneous over 3 workloads (each 95%, Bonferroni): percentile for 3; 1000 resamples, seed 1');
+    expect(t).toContain('intervals 95% per workload: percentile for 3; 1000 resamples, seed 1');
     expect(t).toMatch(/cpu\.int\s+100\.0\s+110\.2\s+ns\/op\s+\+10\.2%\s+\[\+8\.1%, \+12\.3%\]\s+5%\s+FAIL/);
   });
   it('annotations: ::error for the regression, ::warning for inconclusive, missing and environment, escaped', () => {

@@ -22,7 +22,7 @@ describe.skipIf(why !== null)('duel: host against a gVisor sandbox', () => {
   it('syscalls are slower in gVisor; clock reads and integer work are not; page faults are skipped, saying why', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'virtax-duel-gvisor-')), 'duel');
     const r = await duel(['--a', HOST_AGENT, '--b', LAUNCHER.gvisor, '--label-a', 'host', '--label-b', 'gvisor',
-      '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '5', '--round-seconds', '0.3',
+      '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '6', '--round-seconds', '0.3',
       '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);

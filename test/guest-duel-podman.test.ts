@@ -30,7 +30,7 @@ describe.skipIf(why !== null)('duel: host against a podman container', () => {
   it('a container without limits is not slower beyond 15% on integer work, clock reads or page faults', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'virtax-duel-podman-')), 'duel');
     const r = await duel(['--a', HOST_AGENT, '--b', LAUNCHER.podman, '--label-a', 'host', '--label-b', 'podman',
-      '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '5', '--round-seconds', '0.3',
+      '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '6', '--round-seconds', '0.3',
       '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
@@ -45,7 +45,7 @@ describe.skipIf(why !== null)('duel: host against a podman container', () => {
   it('half a CPU (--cpus 0.5) makes integer work slower', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'virtax-duel-podman-cpus-')), 'duel');
     const r = await duel(['--a', HOST_AGENT, '--b', `${LAUNCHER.podman} --cpus 0.5`, '--label-a', 'host', '--label-b', 'podman-0.5cpu',
-      '--only', 'cpu.int', '--rounds', '5', '--round-seconds', '0.4', '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
+      '--only', 'cpu.int', '--rounds', '6', '--round-seconds', '0.4', '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     expect(verdicts(out)('cpu.int')).toBe('slower');

@@ -20,7 +20,7 @@ describe.skipIf(why !== null)('duel: host against a User-Mode Linux guest', () =
   it('syscalls, clock reads and page faults are slower in UML; integer work is not', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'virtax-duel-uml-')), 'duel');
     const r = await duel(['--a', HOST_AGENT, '--b', LAUNCHER.uml, '--label-a', 'host', '--label-b', 'uml',
-      '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '5', '--round-seconds', '0.3',
+      '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '6', '--round-seconds', '0.3',
       '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);

@@ -119,9 +119,14 @@ describe('noisy.cpu, one real round', () => {
     });
     expect(r.status).toBe('ok');
     if (r.status !== 'ok') return;
-    const extra = r.outcome.extra as { byKind: Record<string, { slowdown: number; tailAmplification: number }>; phases: { phase: string; stealPct: number | null }[]; tailAmplification: number };
+    const extra = r.outcome.extra as { byKind: Record<string, { slowdown: number; tailAmplification: number }>; phases: { phase: string; stealPct: number | null }[]; tailAmplification: number; order: string[]; tail: string };
     expect(Object.keys(extra.byKind).sort()).toEqual([...AGGRESSOR_KINDS].sort());
-    expect(extra.phases.map((p) => p.phase)).toEqual(AGGRESSOR_KINDS.flatMap((k) => ['alone', k]));
+    // Every kind once, in the round's seeded order, each after an alone phase.
+    expect([...extra.order].sort()).toEqual([...AGGRESSOR_KINDS].sort());
+    expect(extra.phases.map((p) => p.phase)).toEqual(extra.order.flatMap((k) => ['alone', k]));
+    expect(extra.tail).toMatch(/batch means/);
+    // The aggressor is the experiment: the round is never marked contended.
+    expect(r.outcome.round.conditions?.contended).toBe(false);
     for (const p of extra.phases) expect(p.stealPct === null || p.stealPct >= 0).toBe(true);
     expect(r.outcome.round.figure).toBeGreaterThan(0);
     expect(r.outcome.round.samples.length).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -31,10 +31,15 @@ describe('virtax report', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^kvm-vm vs metal: \+10\.0% \[\+\d+\.\d%, \+\d+\.\d%\] slower/m);
     expect(r.out).toMatch(/advice \(api-gateway\): /);
+    // coverage beside every overall figure, and the capacity line of the profile in the headline
+    expect(r.out).toMatch(/^kvm-vm vs metal: .* \(5 of 5 workloads, 5 of 5 categories\)/m);
+    expect(r.out).toMatch(/^ {2}api-gateway: needs \d+ hosts \(\+\d+; \d+-\d+\) for the work of 40 metal hosts, [\d,]+ USD\/month/m);
     const html = readFileSync(out, 'utf8');
     expect(html.includes('Baseline: <b>metal</b>')).toBe(true);
     expect(html.includes('<h2 id="advice">Placement advice</h2>')).toBe(true);
     expect(readFileSync(join(dir, 'r.md'), 'utf8')).toMatch(/\| kvm\\-vm \| \+10\.0% /);
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toMatch(/\| kvm\\-vm \| \+10\.0% \[.*\] \| slower \| 5 of 5 workloads, 5 of 5 categories \|/);
+    expect(readFileSync(join(dir, 'r.md'), 'utf8')).toMatch(/^- \*\*kvm\\-vm\*\*: api\\?-gateway: needs \d+ hosts/m);
     const pngs = readdirSync(join(dir, 'png')).sort();
     expect(pngs).toEqual(['distributions.png', 'forest.png', 'noise.png', 'overall.png']);
     for (const p of pngs) expect(readFileSync(join(dir, 'png', p)).subarray(1, 4).toString()).toBe('PNG');
@@ -70,17 +75,33 @@ describe('virtax report', () => {
 
 describe('virtax advise', () => {
   it('prints one recommendation, and JSON with hosts needed for the fleet', async () => {
-    const text = await run(['advise', paths.metal, paths.vm, paths.ctr, '--profile', 'examples/profiles/batch-job.json', '--resamples', '200']);
+    // batch-job as shipped resembles cpu.int, cpu.float and mem.bandwidth; these files measured only cpu.int.
+    const cpuOnly = join(dir, 'batch-cpu.json');
+    writeFileSync(cpuOnly, JSON.stringify({ ...JSON.parse(readFileSync('examples/profiles/batch-job.json', 'utf8')), $schema: undefined, resembles: ['cpu.int'] }));
+    const text = await run(['advise', paths.metal, paths.vm, paths.ctr, '--profile', cpuOnly, '--resamples', '200']);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^Recommendation: /m);
-    const json = await run(['advise', paths.metal, paths.vm, paths.ctr, '--profile', 'examples/profiles/batch-job.json', '--resamples', '200', '--json']);
+    const json = await run(['advise', paths.metal, paths.vm, paths.ctr, '--profile', cpuOnly, '--resamples', '200', '--json']);
     const a = JSON.parse(json.out) as { hosts: { label: string; overheadPct: { point: number }; hostsNeeded: { point: number } }[]; recommendation: { label: string } };
     const vm = a.hosts.find((h) => h.label === 'kvm-vm')!;
-    // batch-job resembles cpu.int (cpu.float, mem.bandwidth are not in these files): 10% slower -> 440 hosts for 400
+    // 10% slower -> 440 hosts for 400
     expect(vm.overheadPct.point).toBeCloseTo(10, 6);
     expect(vm.hostsNeeded.point).toBe(440);
-    // docker is 0.1% slower: 401 hosts x 0.58 = 232.58 beats kvm-vm 440 x 0.61 = 268.4 and metal 400 x 0.92 = 368
+    // costs keyed by platform (metal, vm, container) price these labels: docker is 0.1% slower:
+    // 401 hosts x 0.58 = 232.58 beats kvm-vm 440 x 0.61 = 268.4 and metal 400 x 0.92 = 368
     expect(a.recommendation.label).toBe('docker');
     expect(text.out).toMatch(/401 hosts x 0\.58 USD\/hour = 232\.58 USD\/hour/);
+  });
+
+  it('says what it did not measure, and gives no fleet size when most of the profile is unmeasured', async () => {
+    const text = await run(['advise', paths.metal, paths.vm, paths.ctr, '--profile', 'examples/profiles/batch-job.json', '--resamples', '200']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/measured {5}1 of 3 resembled workloads, 1 workload; NOT measured: cpu\.float \(weight 1\), mem\.bandwidth \(1\)/);
+    expect(text.out).toMatch(/hosts {8}not estimated: too much of the profile was not measured/);
+    expect(text.out).toMatch(/kvm-vm is ruled out: 67% of the profile's weight was not measured/);
+    const db = await run(['advise', paths.metal, paths.vm, '--profile', 'examples/profiles/database.json', '--resamples', '200']);
+    // database weighs memory 4, storage 3, network 2, syscall 1, cpu 1: storage (3 of 11) is missing here.
+    expect(db.out).toMatch(/caveat: built without storage \(weight 3\): 27% of the profile's weight is not measured/);
+    expect(db.out).toMatch(/hosts {8}\d+ \([+-]\d+; \d+-\d+\) \(without storage\)/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { buildReportModel } from '../src/report/model.js';
-import { distributionSpec, forestSpec, noisySpec, overallSpec, reportSpecs } from '../src/report/specs.js';
+import { distributionSpec, forestSpec, logAxis, noisySpec, overallSpec, reportSpecs } from '../src/report/specs.js';
 import { specToSvg } from '../src/report/png.js';
 import { fingerprintOf, resultsOf, threeHosts, WORKLOADS } from './report-fixtures.js';
 
@@ -30,16 +30,35 @@ describe('chart specs', () => {
     for (const s of reportSpecs(model)) expect(() => compiles(s.spec), s.name).not.toThrow();
   });
 
-  it('forest: one interval per host and workload, coloured by verdict, noise band at ±δ, grouped by category', () => {
-    const spec = forestSpec(model) as unknown as { data: { values: { host: string; verdict: string }[] }; facet: { row: { field: string; sort: string[] } }; spec: { layer: { encoding: Record<string, { datum?: number; field?: string; scale?: { domain: string[] } }> }[] } };
+  it('forest: one interval per host and workload on a log-ratio axis, a colour per host, verdict as shape, noise band at ±δ', () => {
+    const spec = forestSpec(model) as unknown as { data: { values: { host: string; verdict: string }[] }; facet: { row: { field: string; sort: string[] } }; spec: { layer: { encoding: Record<string, { datum?: number; field?: string; scale?: { domain: string[]; range?: string[] }; axis?: { labelExpr?: string } }> }[] } };
     expect(spec.data.values).toHaveLength(10);
     expect(spec.facet.row.field).toBe('category');
     expect(spec.facet.row.sort).toEqual(['cpu', 'memory', 'syscall', 'crypto', 'network']);
     const band = spec.spec.layer[0]!.encoding;
-    expect([band.x!.datum, band.x2!.datum]).toEqual([-2.5, 2.5]);
-    const colour = spec.spec.layer[2]!.encoding.color!;
-    expect(colour.field).toBe('verdict');
-    expect(colour.scale!.domain).toEqual(['slower', 'faster', 'same', 'inconclusive']);
+    expect([band.x!.datum, band.x2!.datum]).toEqual([Number(Math.log1p(-0.025).toPrecision(6)), Number(Math.log1p(0.025).toPrecision(6))]);
+    const point = spec.spec.layer[3]!.encoding;
+    expect(point.color!.field).toBe('host');
+    expect(point.color!.scale!.domain).toEqual(model.hosts.map((h) => h.label));
+    expect(point.shape!.field).toBe('verdict');
+    expect(point.shape!.scale!.domain).toEqual(['slower', 'faster', 'same', 'inconclusive']);
+    expect(point.x!.axis!.labelExpr).toContain('exp(datum.value)');
+  });
+
+  it('forest: an extreme interval is clipped to the axis and marked, the axis stays near the points', () => {
+    const m = structuredClone(model);
+    m.forest[0] = { ...m.forest[0]!, point: 300, lo: -80, hi: 4000 };
+    const axis = logAxis(m.forest, m.noisePct);
+    expect(axis.domain[1]).toBeLessThan(Math.log1p(2)); // room for the +80% point, not stretched to +4,000% or +300%
+    const values = (forestSpec(m) as unknown as { data: { values: { clipHi: boolean; clipLo: boolean; xh: number }[] } }).data.values;
+    expect(values[0]).toMatchObject({ clipHi: true, clipLo: true, xh: axis.domain[1] });
+    expect(values.slice(1).some((v) => v.clipHi || v.clipLo)).toBe(false);
+    expect(() => compiles(forestSpec(m))).not.toThrow();
+  });
+
+  it('overall: each host with its coverage beside the figure, in the host colour', () => {
+    const spec = overallSpec(model) as unknown as { data: { values: { host: string; row: string }[] } };
+    expect(spec.data.values.map((v) => v.row)).toEqual(model.headlines.map((h) => `${h.label} (5/6 workloads, 5/6 categories)`));
   });
 
   it('distributions: every round is a point, faceted per workload with its unit', () => {

@@ -105,11 +105,11 @@ describe('virtax upload', () => {
     expect(readFileSync(f, 'utf8')).toBe(text);
   });
 
-  it('refuses an invalid local file with one line and does not send it', async () => {
+  it('refuses an invalid local file with one line, exit 2 (bad input), and does not send it', async () => {
     const f = join(dir, 'bad.json');
     writeFileSync(f, '{"schema": "nope"}');
     const r = await capture(['upload', f, '--to', 'http://127.0.0.1:9']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/not a virtax results file/);
   });
 });

@@ -6,9 +6,50 @@
  * Capacity: a host with overhead o% does 1/(1 + o/100) of a baseline host's work, so a fleet of N
  * baseline hosts becomes ceil(N * (1 + o/100)) hosts ("5.2% overhead on 400 hosts = 21 more hosts").
  */
+import { contentionWarning } from '../stats/contention.js';
+import { loopbackNote } from '../workloads/loopback.js';
+import { signedPct } from '../report/format.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
 import type { Category, Fingerprint, ResultsFile } from '../types.js';
-import type { Advice, HostAdvice, HostCount, Profile, SecurityFacts } from './types.js';
+import { idMatches } from '../results/ids.js';
+import type { Advice, Coverage, HostAdvice, HostCount, Profile, SecurityFacts } from './types.js';
+
+/** Above this share of unmeasured profile weight, no fleet size is given for a host. */
+export const MAX_MISSING_WEIGHT_PCT = 50;
+
+/**
+ * The cost of one host of `f`: exact label, then a `*` pattern on the label (longest first), then the
+ * platform, then the hypervisor or container runtime. Null when no key matches.
+ */
+export function costFor(costs: Record<string, number> | undefined, f: Pick<ResultsFile, 'label' | 'host'>): { cost: number; key: string } | null {
+  if (!costs) return null;
+  const hit = (key: string | null | undefined) => (key && costs[key] !== undefined ? { cost: costs[key] as number, key } : null);
+  const globs = Object.keys(costs).filter((k) => k.includes('*') && idMatches(f.label, k)).sort((a, b) => b.length - a.length);
+  return hit(f.label) ?? hit(globs[0]) ?? hit(f.host.platform) ?? hit(f.host.hypervisor) ?? hit(f.host.container);
+}
+
+/** Which weighted categories (or resembled ids) the compared rows cover, and the unmeasured share of weight. */
+export function coverageOf(ids: { id: string; category: Category }[], profile: Profile): Coverage {
+  const wanted: { name: string; weight: number; hit: boolean }[] = profile.weights
+    ? Object.entries(profile.weights)
+        .filter(([, w]) => (w ?? 0) > 0)
+        .map(([cat, w]) => ({ name: cat, weight: w ?? 0, hit: ids.some((r) => r.category === cat && (!profile.resembles || profile.resembles.some((p) => idMatches(r.id, p)))) }))
+    : (profile.resembles ?? []).map((p) => ({ name: p, weight: 1, hit: ids.some((r) => idMatches(r.id, p)) }));
+  const total = wanted.reduce((a, w) => a + w.weight, 0);
+  const missing = wanted.filter((w) => !w.hit).sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
+  const missingWeight = missing.reduce((a, w) => a + w.weight, 0);
+  return {
+    measured: wanted.filter((w) => w.hit).map((w) => w.name),
+    missing: missing.map(({ name, weight }) => ({ name, weight })),
+    missingWeightPct: total > 0 ? (100 * missingWeight) / total : 0,
+    workloads: ids.length,
+  };
+}
+
+/** "memory (weight 4), storage (3)" */
+export function missingText(c: Coverage): string {
+  return c.missing.map((m, i) => (i === 0 ? `${m.name} (weight ${m.weight})` : `${m.name} (${m.weight})`)).join(', ');
+}
 
 type Compared = Extract<RowComparison, { status: 'compared' }>;
 
@@ -70,8 +111,9 @@ function security(host: Fingerprint, profile: Profile): SecurityFacts {
   return { sharedTenancy, sharedKernel, aes, sha, rdrand, notes };
 }
 
+/** The kit's signed percentage (src/report/format.ts). */
 export function formatPct(x: number, digits = 1): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(digits)}%`;
+  return signedPct(x, digits);
 }
 
 export function formatInterval(e: Estimate): string {
@@ -97,7 +139,10 @@ export function advise(input: AdviseInput): Advice {
   const base = files.find((f) => f.label === input.baseline);
   if (!base) throw new Error(`baseline "${input.baseline}" is not among the results`);
   const fleet = profile.fleetSize;
-  const notes: string[] = [];
+  // Contended rounds: the comparisons dropped them or distrusted the row; the advice says so first.
+  const notes: string[] = files.map((f) => contentionWarning(f)).filter((x): x is string => x !== null);
+  const loopback = loopbackNote(files);
+  if (loopback) notes.push(loopback);
   const byLabel = new Map(comparisons.map((c) => [c.cand.label, c]));
 
   const hosts: HostAdvice[] = files.map((f) => {
@@ -105,11 +150,20 @@ export function advise(input: AdviseInput): Advice {
     const c = byLabel.get(f.label);
     const rows = (c?.rows ?? []).flatMap((r) => (r.status === 'compared' ? [r] : []));
     const overheadPct = isBaseline ? null : (c?.overall?.overheadPct ?? null);
-    const costPerHost = profile.costPerHost?.[f.label] ?? null;
-    const hostsNeeded = isBaseline ? { point: fleet, lo: fleet, hi: fleet } : overheadPct ? countFor(fleet, overheadPct) : null;
+    const cost = costFor(profile.costPerHost, f);
+    const costPerHost = cost?.cost ?? null;
+    const measured = isBaseline ? f.workloads.filter((w) => w.status === 'ok') : rows;
+    const coverage = coverageOf(measured, profile);
+    const refused = !isBaseline && coverage.missingWeightPct > MAX_MISSING_WEIGHT_PCT;
+    const hostsNeeded = isBaseline ? { point: fleet, lo: fleet, hi: fleet } : overheadPct && !refused ? countFor(fleet, overheadPct) : null;
     const tail = isBaseline ? 0 : tailInflation(rows, profile);
     const disqualified: string[] = [];
     if (!isBaseline && !overheadPct) disqualified.push('no workload of this profile was compared on this host');
+    else if (refused) {
+      disqualified.push(
+        `${Math.round(coverage.missingWeightPct)}% of the profile's weight was not measured (${missingText(coverage)}): no fleet size without them; measure them (virtax list shows each category's workloads)`,
+      );
+    }
     if (profile.latencySensitive && profile.p99BudgetPct !== undefined && tail !== null && tail > profile.p99BudgetPct) {
       disqualified.push(`p99 inflation ${formatPct(tail)} is over the ${profile.p99BudgetPct}% budget`);
     }
@@ -125,6 +179,8 @@ export function advise(input: AdviseInput): Advice {
       hostsNeeded,
       extraHosts: hostsNeeded ? { point: hostsNeeded.point - fleet, lo: hostsNeeded.lo - fleet, hi: hostsNeeded.hi - fleet } : null,
       costPerHost,
+      costKey: cost?.key ?? null,
+      coverage,
       fleetCost: hostsNeeded && costPerHost !== null ? { point: hostsNeeded.point * costPerHost, lo: hostsNeeded.lo * costPerHost, hi: hostsNeeded.hi * costPerHost } : null,
       security: security(f.host, profile),
       disqualified,
@@ -155,6 +211,9 @@ export function advise(input: AdviseInput): Advice {
     } else if (best.overheadPct && best.extraHosts && best.hostsNeeded) {
       const more = best.extraHosts.point;
       reasons.push(`weighted overhead ${formatInterval(best.overheadPct)}: ${formatPct(best.overheadPct.point)} on ${fleet} hosts = ${Math.abs(more)} ${more >= 0 ? 'more' : 'fewer'} host${Math.abs(more) === 1 ? '' : 's'} (between ${best.extraHosts.lo} and ${best.extraHosts.hi})`);
+    }
+    if (best.coverage.missing.length) {
+      reasons.push(`caveat: built without ${missingText(best.coverage)}: ${Math.round(best.coverage.missingWeightPct)}% of the profile's weight is not measured, so the overhead and host count cover only ${best.coverage.measured.join(', ') || 'nothing'}`);
     }
     if (profile.latencySensitive && best.tailInflationPct !== null && !best.isBaseline) {
       reasons.push(`p99 inflation ${formatPct(best.tailInflationPct)}${profile.p99BudgetPct !== undefined ? `, within the ${profile.p99BudgetPct}% budget` : ''}`);
@@ -187,8 +246,14 @@ export function formatAdvice(a: Advice): string {
     const kind = [h.platform, h.hypervisor, h.container].filter(Boolean).join(', ');
     lines.push(`${label}  [${kind}]${h.isBaseline ? '  (baseline)' : ''}`);
     lines.push(`  overhead     ${h.isBaseline ? 'reference' : h.overheadPct ? formatInterval(h.overheadPct) : 'not measured'}`);
+    const weighted = h.coverage.measured.length + h.coverage.missing.length;
+    const what = p.weights ? 'weighted categories' : 'resembled workloads';
+    lines.push(`  measured     ${h.coverage.measured.length} of ${weighted} ${what}, ${h.coverage.workloads} workload${h.coverage.workloads === 1 ? '' : 's'}${h.coverage.missing.length ? `; NOT measured: ${missingText(h.coverage)}` : ''}`);
     if (h.tailInflationPct !== null && !h.isBaseline) lines.push(`  p99          ${formatPct(h.tailInflationPct)}`);
-    if (h.hostsNeeded && h.extraHosts) lines.push(`  hosts        ${h.hostsNeeded.point} (${h.extraHosts.point >= 0 ? '+' : ''}${h.extraHosts.point}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi})`);
+    if (h.hostsNeeded && h.extraHosts) {
+      const q = !h.isBaseline && h.coverage.missing.length ? ` (without ${h.coverage.missing.map((m) => m.name).join(', ')})` : '';
+      lines.push(`  hosts        ${h.hostsNeeded.point} (${h.extraHosts.point >= 0 ? '+' : ''}${h.extraHosts.point}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi})${q}`);
+    } else if (!h.isBaseline && h.overheadPct) lines.push('  hosts        not estimated: too much of the profile was not measured');
     if (h.fleetCost) lines.push(`  cost         ${costText(h.fleetCost.point, p.costUnit)} (${costText(h.fleetCost.lo, p.costUnit)} - ${costText(h.fleetCost.hi, p.costUnit)})`);
     for (const n of h.security.notes) lines.push(`  security     ${n}`);
     for (const d of h.disqualified) lines.push(`  ruled out    ${d}`);

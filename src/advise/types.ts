@@ -22,7 +22,11 @@ export interface Profile {
   sensitiveData: boolean;
   /** Hosts of the baseline kind the application needs today. */
   fleetSize: number;
-  /** Cost per host of each option, keyed by results label (any unit: per month, per hour...). */
+  /**
+   * Cost per host of each option (any unit: per month, per hour...). Keys, first match wins: a results label,
+   * a label pattern with `*` (`kvm-*`), a platform (`metal`, `vm`, `container`, `container-in-vm`), or a
+   * hypervisor or container runtime (`kvm`, `docker`).
+   */
   costPerHost?: Record<string, number>;
   /** Unit of the costs, shown next to them ("USD/month"). */
   costUnit?: string;
@@ -47,6 +51,18 @@ export interface SecurityFacts {
   notes: string[];
 }
 
+/** Which of the profile's weighted categories (or resembled workloads) a host's overhead rests on. */
+export interface Coverage {
+  /** Weighted categories with at least one compared workload (or the resembled ids compared). */
+  measured: string[];
+  /** Weighted categories (or resembled ids) with none, heaviest first. */
+  missing: { name: string; weight: number }[];
+  /** Share of the profile's total weight that was not measured, percent. */
+  missingWeightPct: number;
+  /** Workloads compared on this host. */
+  workloads: number;
+}
+
 /** One measured host as a placement option. */
 export interface HostAdvice {
   label: string;
@@ -65,7 +81,11 @@ export interface HostAdvice {
   /** hostsNeeded - fleetSize. */
   extraHosts: HostCount | null;
   costPerHost: number | null;
+  /** The costPerHost key that gave the cost (a label, pattern, platform or runtime). */
+  costKey: string | null;
   fleetCost: HostCount | null;
+  /** What the overhead rests on; a fleet size is refused when more than half the weight is unmeasured. */
+  coverage: Coverage;
   security: SecurityFacts;
   /** Hard constraints this option breaks (p99 budget); an option with any is not recommended. */
   disqualified: string[];

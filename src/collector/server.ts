@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { InputError } from '../errors.js';
 import { asResultsFile } from '../results/io.js';
+import { changedWorkloadModules } from '../results/workload-modules.js';
 import type { ResultsFile } from '../types.js';
 import { buildHistory } from './history.js';
 import { renderComparisonReport, renderHistoryReport } from './report.js';
@@ -138,6 +139,11 @@ export class Collector {
     }
     if (path === '/report') {
       const files = this.reportFiles(url.searchParams);
+      if (!url.searchParams.get('label') && url.searchParams.get('allowChangedWorkloads') !== '1') {
+        // A user.* workload from an edited module is not comparable (src/results/workload-modules.ts).
+        const changed = changedWorkloadModules(files.slice(0, 1), files.slice(1));
+        if (changed) throw new HttpError(409, changed.replace('--allow-changed-workloads', '&allowChangedWorkloads=1'));
+      }
       const html = url.searchParams.get('label')
         ? renderHistoryReport(files, `virtax history (${files.length} results)`)
         : renderComparisonReport(files);

@@ -56,8 +56,10 @@ export class ProcessAgent implements AgentLink {
     readonly name: string,
     readonly command: string,
     onLog?: (line: string) => void,
+    /** Environment of the agent's shell (default: this process's). */
+    env?: NodeJS.ProcessEnv,
   ) {
-    this.#child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.#child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, ...(env ? { env } : {}) });
     this.#exited = new Promise((resolve) => this.#child.once('close', () => resolve()));
     const out = createInterface({ input: this.#child.stdout!, crlfDelay: Infinity });
     out.on('line', (line) => this.#onLine(line));

@@ -1,130 +1,110 @@
 /**
  * The duel's paired comparison: side A is the base, side B the candidate (positive overhead = B worse).
  * Rounds are paired by index: round i of A and round i of B ran back to back (the duel appends rounds in
- * pairs), so a machine's drift hits both members of a pair alike and cancels in their ratio. Output is
- * the shared Comparison contract (src/stats/types.ts), so every exporter prints it like `compare`'s.
+ * pairs), so a machine's drift hits both members of a pair alike and cancels in their ratio.
+ *
+ * This is the one comparison engine of src/stats/compare.ts with the paired estimator (stats/paired.ts:
+ * Hodges-Lehmann on per-pair log ratios, the distribution-free Walsh-average interval, Wilcoxon
+ * signed-rank p): the same verdicts, false-coverage-rate adjustment, overall index, noise and
+ * environment warnings as `compare`.
  */
+import { compareEngine, type RowEstimate, type RowEstimator } from '../stats/compare.js';
 import { summarize } from '../stats/describe.js';
-import { envDiffs } from '../stats/compare.js';
-import { benjaminiHochberg } from '../stats/fdr.js';
-import { compareNoise } from '../stats/noise.js';
-import { overallIndex } from '../stats/overall.js';
-import { pairedEstimate, pairedLogRatios, type PairedEstimate } from '../stats/paired.js';
+import { pairedEstimate, pairedLogRatios, signedRankMinP, walshInterval, type PairedEstimate } from '../stats/paired.js';
+import { filterContendedPairs } from '../stats/contention.js';
 import { createRng } from '../stats/random.js';
-import type { Comparison, CompareOptions, RowComparison, SideSummary } from '../stats/types.js';
-import { roundsToSettle, verdictOf } from '../stats/verdict.js';
-import type { Category, ResultsFile, Round, WorkloadOk } from '../types.js';
+import type { Comparison, CompareOptions, SideSummary } from '../stats/types.js';
+import type { ResultsFile, Round, WorkloadOk } from '../types.js';
 
-export interface DuelCompareOptions extends CompareOptions {
-  /** Confidence level (default 0.95). */
-  level?: number;
-}
+export type DuelCompareOptions = CompareOptions;
 
 function side(rounds: Round[], w: WorkloadOk): SideSummary {
   const s = summarize(rounds, w.better);
-  return { median: s.median, rounds: s.rounds, cv: s.cv, p50: s.p50, p99: s.p99, stealPct: s.stealPct };
+  const finite = (x: number) => (Number.isFinite(x) ? x : 0);
+  return { median: finite(s.median), rounds: s.rounds, cv: finite(s.cv), p50: finite(s.p50), p99: finite(s.p99), stealPct: s.stealPct !== null && Number.isFinite(s.stealPct) ? s.stealPct : null };
 }
 
-/** Rounds per side needed for the interval to clear the noise band or fit inside it (null when unknown). */
-function settleRounds(est: PairedEstimate, noisePct: number): number | null {
-  const band = Math.log(1 + Math.abs(noisePct) / 100);
-  const point = Math.abs(est.logRatio.point);
-  const width = 2 * Math.abs(point - band);
-  return roundsToSettle(est.sdLog, width);
+const usable = (x: number) => Number.isFinite(x) && x > 0;
+
+/** The pairs of two sides' rounds with a usable figure on both members, and a note on those left out. */
+export function usablePairs(a: WorkloadOk, b: WorkloadOk): { ra: Round[]; rb: Round[]; notes: string[]; trusted: boolean } {
+  // Pairs with a round starved by other work first (src/stats/contention.ts), then unusable figures.
+  const kp = filterContendedPairs(a.rounds, b.rounds);
+  if (kp.a.length !== a.rounds.length || kp.b.length !== b.rounds.length) {
+    a = { ...a, rounds: kp.a };
+    b = { ...b, rounds: kp.b };
+  }
+  const n = Math.min(a.rounds.length, b.rounds.length);
+  const ra: Round[] = [];
+  const rb: Round[] = [];
+  const bad: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a.rounds[i] as Round;
+    const y = b.rounds[i] as Round;
+    if (usable(x.figure) && usable(y.figure)) {
+      ra.push(x);
+      rb.push(y);
+    } else bad.push(`pair ${i + 1} (A ${x.figure}, B ${y.figure})`);
+  }
+  const notes: string[] = [...kp.notes];
+  if (a.rounds.length !== b.rounds.length) notes.push(`${Math.abs(a.rounds.length - b.rounds.length)} unpaired round(s) left out`);
+  if (bad.length) notes.push(`${bad.length} pair(s) left out for a zero, negative or non-finite figure: ${bad.join(', ')}`);
+  return { ra, rb, notes, trusted: kp.trustworthy };
 }
 
 /** Paired estimate of one workload from the two sides' rounds, or the reason it cannot be compared. */
 export function pairWorkload(a: WorkloadOk, b: WorkloadOk, opts: { level: number; resamples: number; seed: number }): PairedEstimate | string {
-  const n = Math.min(a.rounds.length, b.rounds.length);
-  if (n < 2) return `only ${n} round pair${n === 1 ? '' : 's'} measured (need at least 2)`;
-  try {
-    const d = pairedLogRatios(a.rounds.slice(0, n).map((r) => r.figure), b.rounds.slice(0, n).map((r) => r.figure), a.better);
-    return pairedEstimate(d, { level: opts.level, resamples: opts.resamples, rng: createRng(opts.seed) });
-  } catch (e) {
-    return (e as Error).message;
-  }
+  const { ra, rb, notes } = usablePairs(a, b);
+  const n = ra.length;
+  if (n < 2) return `only ${n} round pair${n === 1 ? '' : 's'} measured (need at least 2)${notes.length ? `; ${notes.join('; ')}` : ''}`;
+  const d = pairedLogRatios(ra.map((r) => r.figure), rb.map((r) => r.figure), a.better);
+  return pairedEstimate(d, { level: opts.level, resamples: opts.resamples, rng: createRng(opts.seed) });
 }
+
+/** The paired estimator of the comparison engine (one run per side: the duel's two files). */
+export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) => {
+  const wa = base[0] as WorkloadOk;
+  const wb = cand[0] as WorkloadOk;
+  const { ra, rb, notes, trusted } = usablePairs(wa, wb);
+  const n = ra.length;
+  if (n < 2) return `only ${n} round pair${n === 1 ? '' : 's'} measured (need at least 2)${notes.length ? `; ${notes.join('; ')}` : ''}`;
+  // A seed per workload id, so a row's interval does not depend on which other workloads ran.
+  let h = s.seed | 0;
+  for (const ch of id) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  const d = pairedLogRatios(ra.map((r) => r.figure), rb.map((r) => r.figure), wa.better);
+  const est = pairedEstimate(d, { level: s.level, resamples: s.resamples, rng: createRng(h) });
+  notes.unshift(`paired: ${n} round pairs, Hodges-Lehmann on per-pair log ratios, Walsh-average interval, Wilcoxon signed-rank p`);
+  if (est.achievedLevel < s.level - 1e-9) {
+    notes.push(`with ${n} pairs the widest distribution-free interval [min, max] covers ${(100 * est.achievedLevel).toFixed(2)}%, not ${(100 * s.level).toFixed(0)}%`);
+  }
+  const spread = d.some((x) => Math.abs(x - (d[0] as number)) > 1e-12 * Math.max(1, Math.abs(d[0] as number)));
+  const r: RowEstimate = {
+    point: est.logRatio.point,
+    lo: est.logRatio.lo,
+    hi: est.logRatio.hi,
+    intervalAt: (level) => {
+      const w = walshInterval(d, level);
+      return { lo: Math.min(w.lo, est.logRatio.point), hi: Math.max(w.hi, est.logRatio.point) };
+    },
+    method: 'walsh',
+    pValue: est.pValue,
+    test: 'Wilcoxon signed-rank',
+    minP: signedRankMinP(n),
+    index: { replicates: est.replicates, variance: est.replicateVariance, widening: 1 },
+    base: side(ra, wa),
+    cand: side(rb, wb),
+    notes,
+    degenerate: spread ? null : `every pair has the same ratio (${d.length} pairs): a zero-width interval would be overconfident (a quantised timer?)`,
+    settle: { unit: 'pairs', n },
+    lopsided: false,
+    trusted,
+  };
+  return r;
+};
 
 /** Compare side B (candidate) against side A (base) from their results files, pairing rounds by index. */
 export function compareDuel(a: ResultsFile, b: ResultsFile, options: DuelCompareOptions = {}): Comparison {
-  const noisePct = options.noisePct ?? 1;
-  const alpha = options.alpha ?? 0.05;
-  const level = options.level ?? 0.95;
-  const resamples = options.resamples ?? 10_000;
-  const seed = options.seed ?? 1;
-  const warnings: string[] = [];
-  if (!a.finishedAt || !b.finishedAt) warnings.push('the duel ended early: partial results (measured rounds only)');
-
-  const ids = [...new Set([...a.workloads.map((w) => w.id), ...b.workloads.map((w) => w.id)])].filter(
-    (id) => !options.onlyIds || options.onlyIds.includes(id),
-  );
-  const rows: RowComparison[] = [];
-  const estimates: { row: number; est: PairedEstimate; category: Category }[] = [];
-  ids.forEach((id, k) => {
-    const wa = a.workloads.find((w) => w.id === id);
-    const wb = b.workloads.find((w) => w.id === id);
-    const any = wa ?? wb;
-    const notCompared = (reason: string): RowComparison => ({ status: 'not-compared', id, category: any?.category ?? null, title: any?.title ?? null, reason });
-    if (!wa || !wb) return rows.push(notCompared(`missing on side ${wa ? 'B' : 'A'}`));
-    if (wa.status !== 'ok') return rows.push(notCompared(`A ${wa.status}: ${wa.reason}`));
-    if (wb.status !== 'ok') return rows.push(notCompared(`B ${wb.status}: ${wb.reason}`));
-    if (wa.unit !== wb.unit || wa.better !== wb.better) return rows.push(notCompared(`sides measured different units (${wa.unit} vs ${wb.unit})`));
-    const est = pairWorkload(wa, wb, { level, resamples, seed: seed + k });
-    if (typeof est === 'string') return rows.push(notCompared(est));
-    const n = est.n;
-    const notes = [`paired: ${n} round pairs, Hodges-Lehmann on per-pair log ratios, Wilcoxon signed-rank p`];
-    if (wa.rounds.length !== wb.rounds.length) notes.push(`${Math.abs(wa.rounds.length - wb.rounds.length)} unpaired round(s) left out`);
-    if (n < 6) notes.push('fewer than 6 pairs: the bootstrap interval is optimistic');
-    const base = side(wa.rounds.slice(0, n), wa);
-    const cand = side(wb.rounds.slice(0, n), wb);
-    const verdict = verdictOf(est.overheadPct, noisePct);
-    estimates.push({ row: rows.length, est, category: wa.category });
-    rows.push({
-      status: 'compared',
-      id,
-      category: wa.category,
-      title: wa.title,
-      unit: wa.unit,
-      better: wa.better,
-      base,
-      cand,
-      overheadPct: est.overheadPct,
-      logRatio: est.logRatio,
-      pValue: est.pValue,
-      qValue: est.pValue,
-      verdict,
-      roundsToSettle: verdict === 'inconclusive' ? settleRounds(est, noisePct) : null,
-      tailRatio: base.p99 > 0 && cand.p99 > 0 ? (wa.better === 'lower' ? cand.p99 / base.p99 : base.p99 / cand.p99) : null,
-      notes,
-    });
-  });
-  const q = benjaminiHochberg(estimates.map((e) => e.est.pValue));
-  estimates.forEach((e, i) => {
-    const r = rows[e.row];
-    if (r && r.status === 'compared') r.qValue = q[i] as number;
-  });
-
-  return {
-    schema: 'virtax.comparison/v1',
-    base: { id: a.id, label: a.label, host: a.host },
-    cand: { id: b.id, label: b.label, host: b.host },
-    settings: { noisePct, alpha, level, resamples, seed },
-    rows,
-    overall: overallIndex(
-      estimates.map((e) => ({ category: e.category, point: e.est.logRatio.point, replicates: e.est.replicates, variance: e.est.replicateVariance, widening: 1 })),
-      level,
-      options.weights,
-    ),
-    noise: compareNoise(
-      estimates.map((e) => {
-        const r = rows[e.row] as Extract<RowComparison, { status: 'compared' }>;
-        const tail = (x: SideSummary) => (r.better === 'lower' ? x.p99 / x.p50 : x.p50 / x.p99);
-        return { baseCv: r.base.cv, candCv: r.cand.cv, baseTail: tail(r.base), candTail: tail(r.cand) };
-      }),
-      { base: a.conditions.stealPct, cand: b.conditions.stealPct },
-      { resamples, level, seed },
-    ),
-    envDiffs: envDiffs(a.host, b.host),
-    warnings,
-  };
+  const c = compareEngine([a], [b], pairedEstimator, options);
+  if (!a.finishedAt || !b.finishedAt) c.warnings.unshift('the duel ended early: partial results (measured rounds only)');
+  return c;
 }

@@ -19,6 +19,7 @@ import { workloadResultOf, type WorkloadAccum } from '../probes/runner.js';
 import { AgentError, type AgentLink } from './client.js';
 import { compareDuel, pairWorkload } from './compare.js';
 import { PROTOCOL_VERSION, roundReplyProblem } from './protocol.js';
+import { userTaskOrder, type UserTaskSpec } from '../workloads/user.js';
 
 export type SideKey = 'a' | 'b';
 
@@ -51,6 +52,8 @@ export interface DuelOptions {
   b: DuelSide;
   /** Workloads to duel (already selected and known to this virtax). */
   workloads: AnyWorkload[];
+  /** The user's tinybench tasks among `workloads` (duel --workload): each round order carries its module. */
+  userTasks?: UserTaskSpec[];
   suite: Suite;
   plan: RoundPlan;
   /** A fixed number of pairs per workload, or automatic. */
@@ -181,8 +184,12 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
   let stopped = '';
   const elapsed = () => (now() - t0) / 1000;
 
+  const userTaskField = (id: string) => {
+    const spec = opts.userTasks?.find((t) => t.id === id);
+    return spec ? { userTask: userTaskOrder(spec) } : {};
+  };
   const runSide = async (key: SideKey, w: AnyWorkload): Promise<RoundReply> => {
-    const reply = await (key === 'a' ? opts.a : opts.b).link.request({ op: 'round', workload: w.id, suite: opts.suite, plan: opts.plan }, opts.timeoutMs);
+    const reply = await (key === 'a' ? opts.a : opts.b).link.request({ op: 'round', workload: w.id, suite: opts.suite, plan: opts.plan, ...userTaskField(w.id) }, opts.timeoutMs);
     const why = roundReplyProblem(reply.result);
     if (why) throw new AgentError(key === 'a' ? opts.a.label : opts.b.label, 'garbage', `side ${key.toUpperCase()}: answered a round with an invalid result: ${why}`);
     const result = reply.result as RoundReply;

@@ -13,6 +13,7 @@
 import type { RoundReply } from '../probes/executor.js';
 import type { Fingerprint, Suite } from '../types.js';
 import type { RoundPlan } from '../workloads/types.js';
+import type { UserTaskOrder } from '../workloads/user.js';
 
 /** Version of this protocol. Both sides of a duel must speak the same one. */
 export const PROTOCOL_VERSION = 1 as const;
@@ -32,6 +33,8 @@ export type Order =
       suite: Suite;
       /** How long the round measures (the duel decides, so both sides measure alike). */
       plan: RoundPlan;
+      /** For a `user.*` workload (duel --workload): the user's tinybench module and task; absent for built-ins. */
+      userTask?: UserTaskOrder;
     }
   | { v: 1; id: OrderId; op: 'quit' };
 
@@ -126,6 +129,12 @@ export function parseOrder(line: string): { order: Order } | { error: ErrorReply
       const why = planProblem(data.plan);
       if (why) return fail(id, `round: ${why}`);
       const plan = data.plan as RoundPlan;
+      let userTask: UserTaskOrder | undefined;
+      if (data.userTask !== undefined) {
+        const u = userTaskOrderOf(data.userTask);
+        if (typeof u === 'string') return fail(id, `round: userTask: ${u}`);
+        userTask = u;
+      }
       return {
         order: {
           v: PROTOCOL_VERSION,
@@ -134,12 +143,28 @@ export function parseOrder(line: string): { order: Order } | { error: ErrorReply
           workload: data.workload,
           suite: data.suite as Suite,
           plan: { targetBatchSeconds: plan.targetBatchSeconds, roundSeconds: plan.roundSeconds, minBatches: plan.minBatches, maxBatches: plan.maxBatches },
+          ...(userTask ? { userTask } : {}),
         },
       };
     }
     default:
       return fail(id, `unknown op ${JSON.stringify(data.op ?? null)} (hello, fingerprint, round, quit)`);
   }
+}
+
+/** A round order's userTask checked field by field, or the reason it is not one. */
+function userTaskOrderOf(u: unknown): UserTaskOrder | string {
+  if (!isObject(u)) return 'must be an object';
+  if (typeof u.module !== 'string' || u.module === '' || u.module.length > 4096) return 'module must be a path';
+  if (typeof u.sha256 !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(u.sha256)) return 'sha256 must be sha256:<64 hex digits>';
+  if (u.task !== null && typeof u.task !== 'string') return 'task must be a task name or null';
+  if (u.problem !== null && typeof u.problem !== 'string') return 'problem must be a string or null';
+  if (u.task === null && u.problem === null) return 'a userTask without a task needs its problem';
+  if (typeof u.unit !== 'string' || u.unit === '' || u.unit.length > 40) return 'unit must be a short string';
+  if (u.better !== 'higher' && u.better !== 'lower') return 'better must be higher or lower';
+  if (!isPositive(u.scale)) return 'scale must be a positive number';
+  if (!isPositive(u.batchTimeoutSeconds)) return 'batchTimeoutSeconds must be a positive number';
+  return { module: u.module, sha256: u.sha256, task: u.task, problem: u.problem, unit: u.unit, better: u.better, scale: u.scale, batchTimeoutSeconds: u.batchTimeoutSeconds };
 }
 
 function finiteArray(x: unknown): x is number[] {

@@ -1,12 +1,13 @@
 /** The duel's terminal table and its record file. Return strings; the caller decides where they go. */
+import { ratioSentence, type TerminalOptions } from '../report/comparison-exporters.js';
+import { noColour, signedPct as pct, verdictStyle } from '../report/format.js';
 import { formatNumber, formatTable } from '../report/table.js';
-import type { Comparison } from '../stats/types.js';
+import type { Comparison, RowComparison } from '../stats/types.js';
 import type { DuelOutcome } from './duel.js';
 
-const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
-
 /** One row per workload: both medians, B's overhead relative to A with its interval, the verdict. */
-export function formatDuelTable(c: Comparison): string {
+export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): string {
+  const paint = opts.paint ?? noColour;
   const rows = c.rows.map((r) => {
     if (r.status !== 'compared') return [r.id, '', '', '', '', '', 'not compared', '', r.reason];
     const p = r.pValue < 0.001 ? '<0.001' : r.pValue.toFixed(3);
@@ -15,9 +16,9 @@ export function formatDuelTable(c: Comparison): string {
       r.unit,
       formatNumber(r.base.median),
       formatNumber(r.cand.median),
-      pct(r.overheadPct.point),
+      paint(pct(r.overheadPct.point), verdictStyle(r.verdict)),
       `[${pct(r.overheadPct.lo)}, ${pct(r.overheadPct.hi)}]`,
-      r.verdict + (r.roundsToSettle ? ` (~${r.roundsToSettle} pairs)` : ''),
+      paint(r.verdict + (r.roundsToSettle ? ` (~${r.roundsToSettle} pairs)` : ''), verdictStyle(r.verdict)),
       String(r.base.rounds),
       `p=${p}, ${r.better} is better`,
     ];
@@ -27,9 +28,15 @@ export function formatDuelTable(c: Comparison): string {
     ['workload', 'unit', `A: ${c.base.label}`, `B: ${c.cand.label}`, 'B vs A', `${level}% interval`, 'verdict', 'pairs', ''],
     rows,
     ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'left'],
+    { maxWidth: opts.width ?? null, shrink: [8] },
   );
   const lines = [table, `positive = B is worse (slower); noise threshold ±${c.settings.noisePct}%; medians of round figures`];
+  const compared = c.rows.filter((r): r is Extract<RowComparison, { status: 'compared' }> => r.status === 'compared');
+  for (const r of compared) lines.push(`  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`);
   if (c.overall) lines.push(`overall (geometric mean, equal weight per category): ${pct(c.overall.overheadPct.point)} [${pct(c.overall.overheadPct.lo)}, ${pct(c.overall.overheadPct.hi)}]`);
+  // Why a verdict was withheld or an interval adjusted belongs in the table, not only in the JSON.
+  const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.filter((n) => !n.startsWith('paired: ')).map((n) => `  ${r.id}: ${n}`) : []));
+  if (notes.length) lines.push('notes:', ...notes);
   for (const d of c.envDiffs) lines.push(`differs: ${d.field}: A ${d.base} / B ${d.cand}`);
   for (const w of c.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');

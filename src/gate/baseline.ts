@@ -1,12 +1,15 @@
 /**
- * Gate baselines: one results file, or a directory of earlier runs of the same host class whose rounds are
- * pooled per workload. Pooling gives the gate more rounds of the baseline (a narrower interval) and
- * averages out one unlucky night; every pooled file must be valid, or the gate refuses it by name.
+ * Gate baselines: one results file, or a directory (or list) of earlier runs of the same host class. The
+ * gate compares the runs themselves as replicate runs (runs as the top level, stats/runs.ts), so their
+ * run-to-run variation widens the interval instead of being hidden by pooling their rounds; the pooled
+ * file built here only describes the baseline (statuses per workload, medians over all rounds, label and
+ * host). Every file must be valid, or the gate refuses it by name.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
+import { nestedCpuModelNote } from '../results/host.js';
 import { envDiffs } from '../stats/compare.js';
 import { summarize } from '../stats/describe.js';
 import type { EnvDiff } from '../stats/types.js';
@@ -62,9 +65,14 @@ export function loadBaseline(path: string): Baseline {
 /** Fingerprint fields on which the gate refuses to compare unless told to (DESIGN.md "Environment guard"). */
 export const GUARDED_FIELDS: readonly string[] = ['cpu.model', 'hypervisor'];
 
-/** The guarded fields among fingerprint differences (from compare's `envDiffs`, the one list of them). */
+/**
+ * The guarded fields among fingerprint differences (from compare's `envDiffs`, the one list of them). A CPU
+ * model hidden by a nested guest's kernel (UML, gVisor) is not a different machine: that difference is not
+ * guarded (compare's warnings carry the note); a different hypervisor still is.
+ */
 export function guardedDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
-  return envDiffs(base, cand).filter((d) => GUARDED_FIELDS.includes(d.field));
+  const hidden = nestedCpuModelNote(base, cand) !== null;
+  return envDiffs(base, cand).filter((d) => GUARDED_FIELDS.includes(d.field) && !(hidden && d.field === 'cpu.model'));
 }
 
 function sameStrings(xs: readonly string[]): boolean {

@@ -12,18 +12,14 @@
  * The run fails when any workload fails or crashed; else it is inconclusive when any workload is
  * inconclusive or missing from the current run; else it passes.
  */
+import { idMatches } from '../results/ids.js';
 import { verdictOf } from '../stats/verdict.js';
 import type { Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import type { ComparedRow, GateOutcome, GatePolicy, GateRow, SideStatus } from './types.js';
 
-/** Does a workload id match an id or a `*` pattern (`mem.*`, `*.rtt`)? `mem` alone matches the family too. */
-export function idMatches(id: string, pattern: string): boolean {
-  if (pattern === id) return true;
-  if (!pattern.includes('*')) return id.startsWith(`${pattern}.`);
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(id);
-}
+/** The one id matcher (src/results/ids.ts), re-exported for the gate's config patterns. */
+export { idMatches } from '../results/ids.js';
 
 /** The max regression for one workload: its exact id wins, then the longest matching pattern, then the default. */
 export function maxRegressionFor(id: string, policy: GatePolicy): number {

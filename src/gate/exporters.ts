@@ -2,16 +2,14 @@
  * Gate exporters: terminal table, JUnit XML, Markdown summary and GitHub Actions annotations.
  * Each is `(result: GateResult) => string`; the CLI decides where the string goes (STYLE.md habit 7).
  */
+import { escapeMarkdown, escapeXml, markdownCode } from '../format/escape.js';
+import { noColour, signedPct, verdictStyle, type Paint } from '../report/format.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import type { Estimate } from '../stats/types.js';
 import { isJudged, type GateResult, type GateRow } from './types.js';
 
-/** A signed percentage with one decimal: +10.2%, -0.4%. */
-export function signedPct(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  const s = Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1);
-  return `${x >= 0 ? '+' : ''}${s === '-0.0' ? '0.0' : s}%`;
-}
+/** The kit's signed percentage (src/report/format.ts): gate and compare print +102.7% alike. */
+export { signedPct } from '../report/format.js';
 
 function plainPct(x: number): string {
   return `${Number(x.toFixed(2))}%`;
@@ -64,37 +62,37 @@ function headline(g: GateResult): string {
   return `PASS: all ${judged} workloads are below their max regression`;
 }
 
-/** Which interval methods the judged rows used (DESIGN.md: say which). */
+/** Which interval methods the judged rows used and at what level (DESIGN.md: say which). */
 export function methodsNote(g: GateResult): string {
   const judged = g.rows.filter(isJudged);
-  const bca = judged.filter((r) => r.row.overheadPct.method === 'bca').length;
-  const parts = [bca ? `BCa for ${bca}` : '', judged.length - bca ? `percentile for ${judged.length - bca}` : ''].filter(Boolean);
-  const simultaneous =
-    judged.length > 1
-      ? `${levelPct(g.confidence)} simultaneous over ${judged.length} workloads (each ${levelPct(g.comparison.settings.level)}, Bonferroni)`
-      : levelPct(g.comparison.settings.level);
-  return `bootstrap intervals ${simultaneous}: ${parts.join(', ') || 'none'}; ${g.comparison.settings.resamples} resamples, seed ${g.comparison.settings.seed}`;
+  const counts = new Map<string, number>();
+  for (const r of judged) counts.set(r.row.overheadPct.method, (counts.get(r.row.overheadPct.method) ?? 0) + 1);
+  const names: Record<string, string> = { bca: 'BCa', percentile: 'percentile', 'runs-t': 't across runs', 'runs-bootstrap': 'bootstrap of runs', walsh: 'Walsh' };
+  const parts = [...counts].map(([m, n]) => `${names[m] ?? m} for ${n}`);
+  const fcr = g.fcr && g.fcr.level !== g.confidence ? `; the ${g.fcr.selected} of ${g.fcr.judged} above their max regression re-judged at ${levelPct(g.fcr.level)} (false-coverage-rate adjusted, Benjamini-Yekutieli)` : '';
+  return `intervals ${levelPct(g.confidence)} per workload${fcr}: ${parts.join(', ') || 'none'}; ${g.comparison.settings.resamples} resamples, seed ${g.comparison.settings.seed}`;
 }
 
 function baselineLine(g: GateResult): string {
   const n = g.baseline.files.length;
   return n === 1
     ? `baseline ${g.baseline.label} (${g.baseline.files[0] ?? g.baseline.source})`
-    : `baseline ${g.baseline.label} (${n} runs pooled from ${g.baseline.source})`;
+    : `baseline ${g.baseline.label} (${n} replicate runs from ${g.baseline.source})`;
 }
 
 /** The terminal table with a headline, the baseline, notes and warnings. */
-export function formatGateTable(g: GateResult): string {
+export function formatGateTable(g: GateResult, opts: { paint?: Paint; width?: number | null } = {}): string {
+  const paint = opts.paint ?? noColour;
   const rows = g.rows.map((r) => {
     if (isJudged(r)) {
       const x = r.row;
-      return [r.id, formatNumber(x.base.median), formatNumber(x.cand.median), x.unit, signedPct(x.overheadPct.point), interval(x.overheadPct), plainPct(r.maxRegressionPct), LABEL[r.outcome]];
+      return [r.id, formatNumber(x.base.median), formatNumber(x.cand.median), x.unit, paint(signedPct(x.overheadPct.point), verdictStyle(r.outcome)), interval(x.overheadPct), plainPct(r.maxRegressionPct), paint(LABEL[r.outcome], verdictStyle(r.outcome))];
     }
-    return [r.id, '', '', '', '', '', '', `${LABEL[r.outcome]}: ${r.reason}`];
+    return [r.id, '', '', '', '', '', '', `${paint(LABEL[r.outcome], verdictStyle(r.outcome))}: ${r.reason}`];
   });
   const table = formatTable(['workload', 'baseline', 'current', 'unit', 'overhead', 'interval', 'max', 'gate'], rows, [
     'left', 'right', 'right', 'left', 'right', 'left', 'right', 'left',
-  ]);
+  ], { maxWidth: opts.width ?? null, shrink: [7] });
   const lines = [
     `virtax gate: ${headline(g)}`,
     `${baselineLine(g)} vs current ${g.current.label} (${g.current.source}); overhead > 0 means the current run is worse`,
@@ -108,9 +106,6 @@ export function formatGateTable(g: GateResult): string {
   return lines.join('\n');
 }
 
-function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
 
 /**
  * JUnit XML: one testcase per workload. fail/crashed are failures carrying the numbers; ignored and
@@ -122,19 +117,19 @@ export function gateJunit(g: GateResult): string {
   let skipped = 0;
   const cases = g.rows.map((r) => {
     const category = isJudged(r) ? r.row.category : r.category;
-    const open = `    <testcase classname="virtax.${xml(category ?? 'unknown')}" name="${xml(r.id)}" time="0"`;
+    const open = `    <testcase classname="virtax.${escapeXml(category ?? 'unknown')}" name="${escapeXml(r.id)}" time="0"`;
     const text = explainRow(r);
     let body: string;
     if (r.outcome === 'fail' || r.outcome === 'crashed' || (g.strict && (r.outcome === 'inconclusive' || r.outcome === 'missing'))) {
       failures++;
       const type = r.outcome === 'fail' ? 'regression' : r.outcome;
       const msg = isJudged(r) ? `${signedPct(r.row.overheadPct.point)} ${interval(r.row.overheadPct)} vs max ${plainPct(r.maxRegressionPct)}` : r.reason;
-      body = `      <failure type="${type}" message="${xml(msg)}">${xml(`${r.id}: ${text}`)}</failure>`;
+      body = `      <failure type="${type}" message="${escapeXml(msg)}">${escapeXml(`${r.id}: ${text}`)}</failure>`;
     } else if (r.outcome === 'ignored' || r.outcome === 'not-compared' || r.outcome === 'missing') {
       skipped++;
-      body = `      <skipped message="${xml(`${LABEL[r.outcome]}: ${r.reason}`)}"/>`;
+      body = `      <skipped message="${escapeXml(`${LABEL[r.outcome]}: ${r.reason}`)}"/>`;
     } else {
-      body = `      <system-out>${xml(`${LABEL[r.outcome]}: ${text}`)}</system-out>`;
+      body = `      <system-out>${escapeXml(`${LABEL[r.outcome]}: ${text}`)}</system-out>`;
     }
     return `${open}>\n${body}\n    </testcase>`;
   });
@@ -153,7 +148,7 @@ export function gateJunit(g: GateResult): string {
     `<testsuites ${suiteAttrs}>`,
     `  <testsuite ${suiteAttrs}>`,
     '    <properties>',
-    ...props.map(([k, v]) => `      <property name="${xml(k)}" value="${xml(v)}"/>`),
+    ...props.map(([k, v]) => `      <property name="${escapeXml(k)}" value="${escapeXml(v)}"/>`),
     '    </properties>',
     ...cases,
     '  </testsuite>',
@@ -162,9 +157,6 @@ export function gateJunit(g: GateResult): string {
   ].join('\n');
 }
 
-function md(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
 
 const MD_MARK: Record<GateRow['outcome'], string> = {
   pass: '✅ pass',
@@ -180,9 +172,9 @@ const MD_MARK: Record<GateRow['outcome'], string> = {
 export function gateMarkdown(g: GateResult): string {
   const mark = g.outcome === 'fail' ? '❌' : g.outcome === 'inconclusive' ? '⚠️' : '✅';
   const lines = [
-    `### ${mark} virtax gate: ${md(headline(g))}`,
+    `### ${mark} virtax gate: ${escapeMarkdown(headline(g))}`,
     '',
-    `${md(baselineLine(g))} vs current ${md(g.current.label)} (\`${md(g.current.source)}\`). Overhead > 0 means the current run is worse; ${methodsNote(g)}.`,
+    `${escapeMarkdown(baselineLine(g))} vs current ${escapeMarkdown(g.current.label)} (${markdownCode(g.current.source)}). Overhead > 0 means the current run is worse; ${methodsNote(g)}.`,
     '',
     '| workload | baseline | current | overhead | interval | max | gate |',
     '|---|---:|---:|---:|---|---:|---|',
@@ -191,14 +183,17 @@ export function gateMarkdown(g: GateResult): string {
     if (isJudged(r)) {
       const x = r.row;
       lines.push(
-        `| \`${r.id}\` | ${formatNumber(x.base.median)} ${md(x.unit)} | ${formatNumber(x.cand.median)} ${md(x.unit)} | ${signedPct(x.overheadPct.point)} | ${interval(x.overheadPct)} | ${plainPct(r.maxRegressionPct)} | ${MD_MARK[r.outcome]} |`,
+        `| ${markdownCode(r.id)} | ${formatNumber(x.base.median)} ${escapeMarkdown(x.unit)} | ${formatNumber(x.cand.median)} ${escapeMarkdown(x.unit)} | ${signedPct(x.overheadPct.point)} | ${interval(x.overheadPct)} | ${plainPct(r.maxRegressionPct)} | ${MD_MARK[r.outcome]} |`,
       );
     } else {
-      lines.push(`| \`${r.id}\` | | | | | | ${MD_MARK[r.outcome]}: ${md(r.reason)} |`);
+      lines.push(`| ${markdownCode(r.id)} | | | | | | ${MD_MARK[r.outcome]}: ${escapeMarkdown(r.reason)} |`);
     }
   }
-  const notes = [...g.envDiffs.map((d) => `environment differs: ${d.field} \`${d.base}\` → \`${d.cand}\``), ...g.warnings];
-  if (notes.length) lines.push('', ...notes.map((n) => `- ${md(n)}`));
+  const notes = [
+    ...g.envDiffs.map((d) => `environment differs: ${escapeMarkdown(d.field)} ${markdownCode(d.base)} → ${markdownCode(d.cand)}`),
+    ...g.warnings.map(escapeMarkdown),
+  ];
+  if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
   lines.push('');
   return lines.join('\n');
 }

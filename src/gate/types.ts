@@ -4,7 +4,7 @@
  * `verdictOf`) travels with each row unchanged.
  */
 import type { Category, Fingerprint, WorkloadResult } from '../types.js';
-import type { Comparison, EnvDiff, RowComparison } from '../stats/types.js';
+import type { Comparison, ComparisonScope, EnvDiff, RowComparison } from '../stats/types.js';
 
 export type ComparedRow = Extract<RowComparison, { status: 'compared' }>;
 
@@ -77,9 +77,22 @@ export interface GateResult {
   /** Fingerprint fields that differ (all of them, guarded or not). */
   envDiffs: EnvDiff[];
   warnings: string[];
-  /** Family-wise confidence of the intervals; each workload's interval is at `comparison.settings.level`. */
+  /** Confidence level of each workload's interval (`comparison.settings.level`). */
   confidence: number;
+  /**
+   * The false-coverage-rate adjustment (Benjamini & Yekutieli 2005): `selected` of `judged` workloads had
+   * intervals above their max regression and were re-judged at `level`. Null when none was selected.
+   */
+  fcr?: GateFcr | null;
+  /** Runs per side and what the intervals cover (see stats/types.ts). */
+  scope?: ComparisonScope;
   comparison: Pick<Comparison, 'settings'>;
+}
+
+export interface GateFcr {
+  selected: number;
+  judged: number;
+  level: number;
 }
 
 /** A workload's status in one file, for telling "missing" from "crashed" from "never measured". */

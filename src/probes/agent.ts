@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION, parseOrder, type Order, type Reply } from '../duel/pr
 import type { Fingerprint } from '../types.js';
 import { registry } from '../workloads/index.js';
 import { usesPeer } from '../workloads/network.js';
+import { specOfOrder, userWorkload, userWorkloadFor } from '../workloads/user.js';
 import type { PeerAddress, WorkloadContext } from '../workloads/types.js';
 import type { Executor } from './executor.js';
 import { loadAvg1 } from './steal.js';
@@ -40,12 +41,14 @@ export async function answer(order: Order, deps: AgentDeps): Promise<Reply> {
       case 'quit':
         return { v, id: order.id, ok: true, bye: true };
       case 'round': {
-        const w = registry.get(order.workload);
+        const user = order.userTask ? specOfOrder(order.workload, order.userTask) : null;
+        if (typeof user === 'string') return { v, id: order.id, ok: true, result: { status: 'failed', reason: user }, loadAvg1: loadAvg1() };
+        const w = user ? userWorkload(user) : (registry.get(order.workload) ?? userWorkloadFor(order.workload, deps.ctx));
         if (!w) return { v, id: order.id, ok: false, error: `unknown workload ${order.workload} (see \`virtax list\`)` };
         const peer = usesPeer(w) && !deps.ctx.peer && deps.peer ? await deps.peer() : deps.ctx.peer;
         const load = loadAvg1();
         const result = await deps.executor.runRound(
-          { workloadId: order.workload, suite: order.suite, ctx: { ...deps.ctx, peer, suite: order.suite }, plan: order.plan },
+          { workloadId: order.workload, suite: order.suite, ctx: { ...deps.ctx, peer, suite: order.suite, ...(user ? { userTasks: [user] } : {}) }, plan: order.plan },
           deps.signal,
         );
         return { v, id: order.id, ok: true, result, loadAvg1: load };

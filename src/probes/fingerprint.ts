@@ -1,22 +1,33 @@
 /**
- * What this host is: bare metal, a VM, a container, or a container inside a VM, with one line of evidence
- * for every conclusion.
+ * What this host is: bare metal, a VM, a guest nested in a guest, a container, or a sandbox, with one line of
+ * evidence for every conclusion and the layers it runs in (`nesting`, outermost first).
  *
  * Detection is a pure function over injectable sources (`detectFingerprint(src)`), so recorded /proc, /sys
- * and marker-file trees (test/fixtures/fingerprint/<case>/) exercise every platform. It needs no root:
- * systeminformation's `virtual` flag comes from dmesg, which non-root users cannot read (DEPENDENCIES.md), and
- * CPUID's hypervisor vendor leaf is not readable from JavaScript, so the signals are files any user can read:
+ * and marker-file trees (test/fixtures/fingerprint/<case>/, written by `recordFingerprint`) exercise every
+ * platform. It needs no root: systeminformation's `virtual` flag comes from dmesg, which non-root users cannot
+ * read (DEPENDENCIES.md), and CPUID's hypervisor vendor leaf is not readable from JavaScript, so the signals are
+ * files any user can read:
  *   - VM: the cpuinfo `hypervisor` flag (x86), /sys/hypervisor/type, DMI vendor/product strings, ACPI table
  *     OEM ids (root-only; used when readable), paravirtual clocksources, virtio-mmio devices without DMI.
- *   - container: /.dockerenv, /run/.containerenv, /run/systemd/container, cgroup paths of /proc/1 and
- *     /proc/self, Kubernetes service-account secrets and env, `container=` in /proc/1/environ (root-only),
- *     an overlay root in /proc/self/mountinfo.
+ *   - User-Mode Linux: its /proc/cpuinfo (vendor `User Mode Linux`, model `UML`, the `host` line). The host
+ *     CPU's flags show through, so a `hypervisor` flag there is the VM beneath the UML guest.
+ *   - gVisor: the Linux version it pretends to be in /proc/version, its `vmlinuz-*-gvisor` /proc/cmdline,
+ *     `Starting gVisor...` in dmesg.
+ *   - container: only with isolation evidence (a non-initial PID namespace, kthreadd not PID 2, an overlay
+ *     root, a runtime cgroup path, runtime markers such as /run/.containerenv or `container=` in PID 1's
+ *     environment). /.dockerenv alone is a leftover of a root filesystem built from a Docker image, not a
+ *     container: it names the runtime only when isolation is shown.
+ *   - launcher: VIRTAX_OUTER_PLATFORM (`vm:firecracker`, comma-separated outermost first) names layers a guest
+ *     cannot see (nothing inside UML shows Firecracker).
  *   - cloud: DMI vendor, product, BIOS and asset tags.
+ * Beside the conclusion it records what changes the tax on any platform: CPU vulnerability mitigations,
+ * the transparent huge pages mode and the cgroup limits (CPU quota, cpuset, memory) the probe runs under.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { hostname, release, totalmem } from 'node:os';
-import { join } from 'node:path';
-import type { Fingerprint } from '../types.js';
+import { dirname, join } from 'node:path';
+import type { CgroupLimits, Fingerprint, NestingLayer, Platform, SandboxInfo } from '../types.js';
 
 /** Where detection reads the host from. Paths are absolute as on a live system; `hostSources` maps them under a root. */
 export interface HostSources {
@@ -25,7 +36,14 @@ export interface HostSources {
   /** Entry names of a directory, or null when it is missing or unreadable. */
   list(path: string): string[] | null;
   exists(path: string): boolean;
-  /** Environment of this process (KUBERNETES_SERVICE_HOST, container ...). */
+  /**
+   * Target of a symbolic link such as /proc/self/ns/pid (`pid:[4026531836]`); a plain file's trimmed contents
+   * where a recorded tree stores the target as a file; null when missing. Optional: older sources lack it.
+   */
+  link?(path: string): string | null;
+  /** The kernel log (`dmesg`), null when not readable (non-root users, containers). Optional. */
+  dmesg?(): string | null;
+  /** Environment of this process (KUBERNETES_SERVICE_HOST, VIRTAX_OUTER_PLATFORM, ...). */
   env: Readonly<Record<string, string | undefined>>;
   /** Facts used only where no file says (hostname, kernel release, total memory). */
   os: { hostname: string; release: string; totalmem: number };
@@ -47,12 +65,40 @@ export function hostSources(
     },
     list(path) {
       try {
-        return readdirSync(at(path));
+        // `.keep` holds an otherwise empty directory of a recorded tree in git (see recordFingerprint).
+        return root === '/' ? readdirSync(at(path)) : readdirSync(at(path)).filter((n) => n !== KEEP);
       } catch {
         return null;
       }
     },
     exists: (path) => existsSync(at(path)),
+    link(path) {
+      try {
+        return readlinkSync(at(path));
+      } catch {
+        try {
+          return readFileSync(at(path), 'utf8').trim() || null;
+        } catch {
+          return null;
+        }
+      }
+    },
+    dmesg() {
+      if (root !== '/') {
+        try {
+          return readFileSync(join(root, '_dmesg.txt'), 'utf8');
+        } catch {
+          return null;
+        }
+      }
+      try {
+        // gVisor answers syslog(2) with its own boot messages; most hosts refuse non-root users (then null).
+        return execFileSync('dmesg', [], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 })
+          .split('\n').slice(0, 40).join('\n');
+      } catch {
+        return null;
+      }
+    },
     env: over.env ?? process.env,
     os: {
       hostname: over.os?.hostname ?? hostname(),
@@ -273,16 +319,51 @@ function isVm(found: Finding<string | null>[]): boolean {
   return found.some((f) => !/^\/sys\/bus\/virtio|^clocksource offered/.test(f.why));
 }
 
-function containerisation(src: HostSources): Finding<string>[] {
-  const found: Finding<string>[] = [];
-  if (src.exists('/.dockerenv')) found.push({ value: 'docker', why: '/.dockerenv present (Docker puts it in every container)' });
+/** Inode of the initial PID namespace (PROC_PID_INIT_INO, 0xEFFFFFFC), the same in every kernel since 3.8. */
+export const INITIAL_PID_NS = 4026531836;
+
+/** Runtime name for a container known only by its namespaces (`unshare --pid --mount`, no runtime's marks). */
+const BARE_NAMESPACES = 'namespaces';
+
+/**
+ * Container signals. `isolation` shows the probe is walled off from the host (namespaces, an image root, a
+ * runtime's cgroup or markers); only these make a container. `markers` name a runtime but prove nothing
+ * alone: /.dockerenv is also a leftover of a root filesystem built from a Docker image. `against` is evidence
+ * of no isolation, stated when no container is concluded.
+ */
+interface Containerisation {
+  isolation: Finding<string>[];
+  markers: Finding<string>[];
+  against: string[];
+}
+
+function containerisation(src: HostSources): Containerisation {
+  const isolation: Finding<string>[] = [];
+  const markers: Finding<string>[] = [];
+  const against: string[] = [];
+
+  const pidNs = src.link?.('/proc/self/ns/pid') ?? null;
+  const inode = /^pid:\[(\d+)\]$/.exec(pidNs ?? '')?.[1];
+  if (inode !== undefined) {
+    if (Number(inode) === INITIAL_PID_NS) against.push(`/proc/self/ns/pid: ${pidNs} (the initial PID namespace)`);
+    else isolation.push({ value: BARE_NAMESPACES, why: `/proc/self/ns/pid: ${pidNs} (not the initial PID namespace, ${INITIAL_PID_NS}: a PID namespace)` });
+  }
+  const pid1 = clean(src.read('/proc/1/comm'));
+  if (pid1 !== null) {
+    // Only with PID 1 readable does a missing PID 2 mean anything (a recorded tree may hold neither).
+    const pid2 = clean(src.read('/proc/2/comm'));
+    if (pid2 === 'kthreadd') against.push(`/proc/2/comm: kthreadd (the kernel's threads are visible; PID 1 is ${pid1})`);
+    else isolation.push({ value: BARE_NAMESPACES, why: `/proc/2/comm: ${pid2 ?? 'absent'} while PID 1 (${pid1}) is visible (kthreadd hidden: a PID namespace)` });
+  }
+
+  if (src.exists('/.dockerenv')) markers.push({ value: 'docker', why: '/.dockerenv present (Docker puts it in every container, and it stays in images Docker built)' });
   const containerenv = src.read('/run/.containerenv');
   if (containerenv !== null) {
     const engine = /engine="([^"]+)"/.exec(containerenv)?.[1];
-    found.push({ value: 'podman', why: `/run/.containerenv present (Podman${engine ? `: ${engine}` : ''})` });
+    isolation.push({ value: 'podman', why: `/run/.containerenv present (Podman${engine ? `: ${engine}` : ''})` });
   }
   const systemdContainer = clean(src.read('/run/systemd/container'));
-  if (systemdContainer) found.push({ value: normaliseRuntime(systemdContainer), why: `/run/systemd/container: ${systemdContainer}` });
+  if (systemdContainer) isolation.push({ value: normaliseRuntime(systemdContainer), why: `/run/systemd/container: ${systemdContainer}` });
 
   for (const path of ['/proc/1/cgroup', '/proc/self/cgroup']) {
     const text = src.read(path);
@@ -291,7 +372,7 @@ function containerisation(src: HostSources): Finding<string>[] {
       const cg = line.split(':').slice(2).join(':');
       const hit = CGROUP_RUNTIMES.find((r) => r.re.test(cg));
       if (hit) {
-        found.push({ value: hit.runtime, why: `${path}: ${firstLine(cg)}` });
+        isolation.push({ value: hit.runtime, why: `${path}: ${firstLine(cg)}` });
         break;
       }
     }
@@ -299,24 +380,30 @@ function containerisation(src: HostSources): Finding<string>[] {
 
   const environ = src.read('/proc/1/environ'); // root-only on most systems: absence says nothing
   const ctrVar = environ ? /(?:^|\0)container=([^\0]+)/.exec(environ)?.[1] : undefined;
-  if (ctrVar) found.push({ value: normaliseRuntime(ctrVar), why: `/proc/1/environ: container=${ctrVar}` });
+  if (ctrVar) isolation.push({ value: normaliseRuntime(ctrVar), why: `/proc/1/environ: container=${ctrVar}` });
 
   const k8sHost = src.env.KUBERNETES_SERVICE_HOST;
-  if (k8sHost) found.push({ value: 'kubernetes', why: `environment: KUBERNETES_SERVICE_HOST=${k8sHost}` });
+  if (k8sHost) isolation.push({ value: 'kubernetes', why: `environment: KUBERNETES_SERVICE_HOST=${k8sHost}` });
   for (const p of ['/var/run/secrets/kubernetes.io/serviceaccount', '/run/secrets/kubernetes.io/serviceaccount']) {
     if (src.exists(p)) {
-      found.push({ value: 'kubernetes', why: `${p} present (a pod's service-account secret)` });
+      isolation.push({ value: 'kubernetes', why: `${p} present (a pod's service-account secret)` });
       break;
     }
   }
 
-  const mountinfo = src.read('/proc/self/mountinfo');
-  const rootMount = mountinfo?.split('\n').find((l) => l.split(' ')[4] === '/');
-  const rootFs = rootMount?.split(' - ')[1]?.split(' ')[0];
-  if (rootFs && /^(overlay|aufs|fuse-overlayfs)$/.test(rootFs)) {
-    found.push({ value: 'unknown', why: `/proc/self/mountinfo: root filesystem is ${rootFs} (a container image's layers)` });
+  const root = rootMount(src);
+  if (root && /^(overlay|aufs|fuse-overlayfs)$/.test(root.fs)) {
+    isolation.push({ value: 'unknown', why: `/proc/self/mountinfo: root filesystem is ${root.fs} (a container image's layers)` });
+  } else if (root) {
+    against.push(`/proc/self/mountinfo: root filesystem is ${root.fs} on ${root.source}, not a container image's layers`);
   }
-  return found;
+  return { isolation, markers, against };
+}
+
+function rootMount(src: HostSources): { fs: string; source: string } | null {
+  const line = src.read('/proc/self/mountinfo')?.split('\n').find((l) => l.split(' ')[4] === '/');
+  const [fs, source] = line?.split(' - ')[1]?.split(' ') ?? [];
+  return fs ? { fs, source: source ?? '?' } : null;
 }
 
 function normaliseRuntime(s: string): string {
@@ -326,11 +413,205 @@ function normaliseRuntime(s: string): string {
   return v;
 }
 
+/** The runtime the findings name: a known runtime by precedence, else any other name, else an unnamed image root, else bare namespaces. */
 function pickRuntime(found: Finding<string>[]): string | null {
   if (found.length === 0) return null;
   const names = found.map((f) => f.value);
   for (const r of RUNTIME_ORDER) if (names.includes(r)) return r;
-  return names.find((n) => n !== 'unknown') ?? 'unknown';
+  return names.find((n) => n !== 'unknown' && n !== BARE_NAMESPACES) ?? (names.includes('unknown') ? 'unknown' : BARE_NAMESPACES);
+}
+
+/** gVisor's /proc/version: the fixed Linux version its application kernel reports. */
+const GVISOR_VERSION = /^Linux version (\S+) #1 SMP Sun Jan 10 15:06:54 PST 2016/;
+
+/** gVisor's marks: the Linux it pretends to be, its boot image name, its boot log. Null when none. */
+function gvisor(src: HostSources): { why: string[]; sandbox: SandboxInfo } | null {
+  const why: string[] = [];
+  const version = src.read('/proc/version')?.trim() ?? '';
+  const fake = GVISOR_VERSION.exec(version);
+  if (fake) why.push(`/proc/version: "${firstLine(version)}" (the fixed version gVisor's application kernel reports)`);
+  const image = /\S*vmlinuz-\S*-gvisor\S*/.exec(src.read('/proc/cmdline') ?? '')?.[0];
+  if (image) why.push(`/proc/cmdline: ${image} (gVisor's boot image name)`);
+  const boot = /Starting gVisor\.\.\./.exec(src.dmesg?.() ?? '');
+  if (boot) why.push('dmesg: "Starting gVisor..." (gVisor\'s boot log)');
+  if (why.length === 0) return null;
+  const reported = fake?.[1] ?? /^Linux version (\S+)/.exec(version)?.[1];
+  const declared = src.env.VIRTAX_SANDBOX_PLATFORM?.trim();
+  const platform = declared === 'ptrace' || declared === 'kvm' || declared === 'systrap' ? declared : null;
+  if (declared) {
+    why.push(platform ? `launcher says gVisor's platform is ${platform} (VIRTAX_SANDBOX_PLATFORM)` : `VIRTAX_SANDBOX_PLATFORM=${declared} not understood (ptrace, kvm or systrap); platform unknown`);
+  }
+  why.push('gVisor is an application kernel in user space: system calls are served by gVisor, not by the host kernel');
+  return { why, sandbox: { runtime: 'gvisor', platform, kernel: `gVisor${reported ? ` (reports Linux ${reported})` : ''}` } };
+}
+
+/** User-Mode Linux's marks in its /proc/cpuinfo, null when none. */
+function userModeLinux(cpuinfo: string | null, clocksource: string | null): string[] | null {
+  if (!cpuinfo) return null;
+  const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(cpuinfo)?.[1]?.trim();
+  const vendor = field('vendor_id');
+  const model = field('model name');
+  if (vendor !== 'User Mode Linux' && model !== 'UML') return null;
+  const why = [`/proc/cpuinfo: vendor_id "${vendor ?? '?'}", model name "${model ?? '?'}" (a User-Mode Linux guest kernel)`];
+  const host = field('host');
+  if (host) why.push(`/proc/cpuinfo: host "${firstLine(host)}" (the kernel UML runs on as a process)`);
+  const mode = field('mode');
+  if (mode) why.push(`/proc/cpuinfo: mode ${mode} (separate kernel address space: the guest's processes are host processes the UML kernel traces)`);
+  if (clocksource) why.push(`clocksource in use: ${clocksource}${clocksource === 'timer' ? " (UML's clock from host timers: no TSC clocksource, so no vDSO fast path)" : ''}`);
+  why.push('UML is a paravirtual guest kernel run as a host process: its system calls and clock reads trap through ptrace, unlike hardware virtualization');
+  return why;
+}
+
+const KVM_BASED = new Set(['kvm', 'firecracker', 'cloud-hypervisor', 'nitro', 'qemu']);
+const LAYERS = new Set<NestingLayer['layer']>(['vm', 'container', 'sandbox']);
+
+/**
+ * Add the layers a launcher names (VIRTAX_OUTER_PLATFORM, `<platform>:<name>`, comma-separated outermost
+ * first) to the detected ones. A launcher layer names the outermost detected layer of its kind when that was
+ * seen only as `unknown`, agrees with it when the names match (a KVM-based VMM matches `kvm`), and is added
+ * outside it otherwise (a layer the guest cannot see).
+ */
+function withLauncher(detected: NestingLayer[], spec: string | undefined, evidence: string[]): NestingLayer[] {
+  const out = [...detected];
+  let at = 0; // launcher layers are outer to everything from here inwards
+  for (const part of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z-]+):([A-Za-z0-9_.+-]+)$/.exec(part);
+    if (m?.[1] === 'metal') {
+      evidence.push(`launcher says the probe's host is ${part} (VIRTAX_OUTER_PLATFORM): no layer beneath what is detected`);
+      continue;
+    }
+    const kind = m && LAYERS.has(m[1] as NestingLayer['layer']) ? (m[1] as NestingLayer['layer']) : null;
+    const name = m?.[2];
+    if (!kind || !name) {
+      evidence.push(`VIRTAX_OUTER_PLATFORM part "${part}" not understood (expected <platform>:<name> with platform vm, container or sandbox, e.g. vm:firecracker); ignored`);
+      continue;
+    }
+    const says = `launcher says the probe runs inside ${part} (VIRTAX_OUTER_PLATFORM)`;
+    const d = out[at];
+    const sameKind = d !== undefined && d.layer === kind;
+    const agrees = sameKind && (d.name === name || (name === 'kvm' && KVM_BASED.has(d.name)));
+    if (sameKind && d.name === 'unknown') {
+      out[at] = { layer: kind, name, source: 'launcher' };
+      evidence.push(`${says}: names the ${kind} detected only as unknown`);
+    } else if (agrees) {
+      evidence.push(`${says}: agrees with the detected ${kind}`);
+    } else if (sameKind && at < out.length - 1) {
+      evidence.push(`${says}: differs from the detected ${kind} (${d.name}); detection kept`);
+    } else {
+      out.splice(at, 0, { layer: kind, name, source: 'launcher' });
+      evidence.push(`${says}: a layer the probe cannot see from inside, added beneath what it detects`);
+    }
+    at++;
+  }
+  return out;
+}
+
+/**
+ * What a launcher running on the host `f` describes should pass as VIRTAX_OUTER_PLATFORM to a probe it starts
+ * in a guest: the host's layers, outermost first (`vm:firecracker`, `vm:firecracker,container:podman`);
+ * empty on metal (nothing to say). `virtax fingerprint --outer` prints it.
+ */
+export function outerPlatformSpec(f: Fingerprint): string {
+  return (f.nesting ?? []).map((l) => `${l.layer}:${l.name}`).join(',');
+}
+
+/** The platform named by the innermost layer and whether a VM lies beneath it. */
+function platformOf(layers: NestingLayer[], cpuinfoReadable: boolean): Platform {
+  const inner = layers[layers.length - 1];
+  // Without /proc/cpuinfo we are not on Linux as we know it: say "unknown" rather than "metal".
+  if (!inner) return cpuinfoReadable ? 'metal' : 'unknown';
+  const vmBeneath = layers.slice(0, -1).some((l) => l.layer === 'vm');
+  if (inner.layer === 'vm') return vmBeneath ? 'vm-in-vm' : 'vm';
+  if (inner.layer === 'container') return vmBeneath ? 'container-in-vm' : 'container';
+  return vmBeneath ? 'sandbox-in-vm' : 'sandbox';
+}
+
+/** CPU vulnerability mitigations by name (first line of each file), empty when the directory is unreadable. */
+function mitigations(src: HostSources): Record<string, string> {
+  const dir = '/sys/devices/system/cpu/vulnerabilities';
+  const out: Record<string, string> = {};
+  for (const name of (src.list(dir) ?? []).sort()) {
+    const v = src.read(`${dir}/${name}`);
+    if (v !== null) out[name] = firstLine(v.trim(), 200);
+  }
+  return out;
+}
+
+/** The selected transparent huge pages mode (`always [madvise] never` -> madvise), null when unreadable. */
+function thpMode(src: HostSources): string | null {
+  const text = src.read('/sys/kernel/mm/transparent_hugepage/enabled');
+  return text ? (/\[([^\]]+)\]/.exec(text)?.[1] ?? null) : null;
+}
+
+/** At or above this a cgroup memory limit means "unlimited" (v1 writes LONG_MAX rounded to a page). */
+const UNLIMITED_BYTES = 2 ** 60;
+
+/**
+ * Limits of the cgroup this process runs in, v1 (a hierarchy per controller) or v2 (one unified hierarchy),
+ * the tightest along the cgroup and its ancestors visible under the mount (a parent's quota binds a child).
+ */
+export function cgroupLimits(src: HostSources): CgroupLimits {
+  const none: CgroupLimits = { cpuQuotaCores: null, cpuset: null, memoryLimitBytes: null };
+  const cgroups = src.read('/proc/self/cgroup');
+  const mountinfo = src.read('/proc/self/mountinfo');
+  if (!cgroups || !mountinfo) return none;
+  const mounts = mountinfo.split('\n').map((l) => {
+    const [pre, post] = l.split(' - ');
+    const f = pre?.split(' ') ?? [];
+    const [fs, , opts] = post?.split(' ') ?? [];
+    return { root: f[3] ?? '', point: f[4] ?? '', fs: fs ?? '', opts: (opts ?? '').split(',') };
+  });
+  const lines = cgroups.split('\n').filter(Boolean).map((l) => {
+    const [id, ctrls, ...rest] = l.split(':');
+    return { id, ctrls: (ctrls ?? '').split(',').filter(Boolean), path: rest.join(':') };
+  });
+  /** Directories from the cgroup up to its mount point, nearest first; v1 when that controller has a v1 mount. */
+  const chain = (controller: string): { v1: boolean; dirs: string[] } | null => {
+    const v1Mount = mounts.find((m) => m.fs === 'cgroup' && m.opts.includes(controller));
+    const v1Line = lines.find((l) => l.ctrls.includes(controller));
+    const mount = v1Mount && v1Line ? v1Mount : mounts.find((m) => m.fs === 'cgroup2');
+    const line = v1Mount && v1Line ? v1Line : lines.find((l) => l.id === '0' && l.ctrls.length === 0);
+    if (!mount || !line) return null;
+    const rel = line.path.startsWith(mount.root) ? line.path.slice(mount.root === '/' ? 0 : mount.root.length) : line.path;
+    const parts = rel.split('/').filter(Boolean);
+    const dirs: string[] = [];
+    for (let n = parts.length; n >= 0; n--) dirs.push([mount.point, ...parts.slice(0, n)].join('/').replace(/\/+/g, '/'));
+    return { v1: mount.fs === 'cgroup', dirs };
+  };
+  const num = (s: string | null) => (s === null ? Number.NaN : Number(s.trim()));
+  const minOf = (xs: number[]) => (xs.length ? Math.min(...xs) : null);
+
+  let cpuQuotaCores: number | null = null;
+  const cpu = chain('cpu');
+  if (cpu) {
+    const quotas = cpu.dirs.map((d) => {
+      if (cpu.v1) {
+        const q = num(src.read(`${d}/cpu.cfs_quota_us`));
+        const p = num(src.read(`${d}/cpu.cfs_period_us`));
+        return q > 0 && p > 0 ? q / p : Number.NaN;
+      }
+      const [q, p] = (src.read(`${d}/cpu.max`) ?? '').trim().split(/\s+/).map(Number);
+      return q !== undefined && p !== undefined && q > 0 && p > 0 ? q / p : Number.NaN;
+    });
+    const q = minOf(quotas.filter(Number.isFinite));
+    cpuQuotaCores = q === null ? null : Math.round(q * 1000) / 1000;
+  }
+
+  let cpuset: string | null = null;
+  const cs = chain('cpuset');
+  for (const d of cs?.dirs ?? []) {
+    const files = cs?.v1 ? ['cpuset.effective_cpus', 'cpuset.cpus'] : ['cpuset.cpus.effective'];
+    cpuset = files.map((f) => clean(src.read(`${d}/${f}`))).find((v) => v !== null && v !== undefined) ?? null;
+    if (cpuset !== null) break;
+  }
+
+  let memoryLimitBytes: number | null = null;
+  const mem = chain('memory');
+  if (mem) {
+    const limits = mem.dirs.map((d) => num(src.read(`${d}/${mem.v1 ? 'memory.limit_in_bytes' : 'memory.max'}`)));
+    memoryLimitBytes = minOf(limits.filter((x) => Number.isFinite(x) && x > 0 && x < UNLIMITED_BYTES));
+  }
+  return { cpuQuotaCores, cpuset, memoryLimitBytes };
 }
 
 function pickCloud(dmi: Dmi | null, src: HostSources): Finding<string> | null {
@@ -409,29 +690,62 @@ export function detectFingerprint(src: HostSources): Fingerprint {
   const evidence: string[] = [];
 
   const virt = virtualization(src, cpu.rawFlags, dmi);
-  const vm = isVm(virt.found);
-  const hypervisor = vm ? pickHypervisor(virt.found) : null;
+  const vmBeneath = isVm(virt.found);
+  const uml = userModeLinux(cpuinfo, clean(src.read(`${CLOCKSOURCE}/current_clocksource`)));
+  const sandbox = gvisor(src);
   const ctrs = containerisation(src);
-  const container = pickRuntime(ctrs);
+  // A marker file names the runtime only beside more than bare namespaces (an image root, a runtime's cgroup or
+  // marks): `unshare` on a root built from a Docker image keeps /.dockerenv without Docker being involved.
+  const beyondNamespaces = ctrs.isolation.some((f) => f.value !== BARE_NAMESPACES);
+  const runtime = ctrs.isolation.length ? pickRuntime(beyondNamespaces ? [...ctrs.isolation, ...ctrs.markers] : ctrs.isolation) : null;
   const cloud = pickCloud(dmi, src);
 
-  if (vm) {
-    evidence.push(...virt.found.map((f) => f.why));
-    if (!dmi && hypervisor !== 'xen') evidence.push(`${DMI}: absent (this VMM provides no SMBIOS tables)`);
-    if (hypervisor === 'firecracker') evidence.push('Firecracker is a KVM-based VMM: hypervisor "firecracker" means KVM with Firecracker\'s minimal device model');
-    if (hypervisor === 'nitro') evidence.push('AWS Nitro is KVM-based with I/O offloaded to Nitro cards');
-  } else {
+  const detected: NestingLayer[] = [];
+  if (vmBeneath) {
+    detected.push({ layer: 'vm', name: pickHypervisor(virt.found) ?? 'unknown', source: 'detected' });
+    const seen = uml || sandbox ? 'the host CPU\'s flags seen through the guest: a VM lies beneath it' : null;
+    evidence.push(...virt.found.map((f) => (seen && f.why.startsWith('/proc/cpuinfo: flags include') ? `/proc/cpuinfo: flags include \`hypervisor\` (${seen})` : f.why)));
+    const hv = detected[0]?.name;
+    if (!dmi && hv !== 'xen' && !uml && !sandbox) evidence.push(`${DMI}: absent (this VMM provides no SMBIOS tables)`);
+    if (hv === 'firecracker') evidence.push('Firecracker is a KVM-based VMM: hypervisor "firecracker" means KVM with Firecracker\'s minimal device model');
+    if (hv === 'nitro') evidence.push('AWS Nitro is KVM-based with I/O offloaded to Nitro cards');
+  } else if (!uml && !sandbox) {
     evidence.push(cpuinfo === null ? '/proc/cpuinfo: unreadable' : '/proc/cpuinfo: no `hypervisor` flag');
     if (dmi) evidence.push(`DMI sys_vendor "${dmi.sys_vendor ?? '?'}", product_name "${dmi.product_name ?? '?'}": no hypervisor named`);
     evidence.push(...virt.against, ...virt.found.map((f) => `${f.why}; not enough alone to call this a VM`));
   }
-  if (container) evidence.push(...ctrs.map((f) => f.why));
-  else evidence.push('no container markers (/.dockerenv, /run/.containerenv, runtime cgroup paths, Kubernetes secrets)');
+  if (uml) {
+    detected.push({ layer: 'vm', name: 'uml', source: 'detected' });
+    evidence.push(...uml);
+  }
+
+  // A sandbox makes its own namespaces; a container layer beside it needs a runtime's name (gVisor under podman).
+  const containerLayer = runtime !== null && (!sandbox || (runtime !== BARE_NAMESPACES && runtime !== 'unknown'));
+  if (containerLayer) detected.push({ layer: 'container', name: runtime, source: 'detected' });
+  if (sandbox) detected.push({ layer: 'sandbox', name: 'gvisor', source: 'detected' });
+
+  if (sandbox) evidence.push(...sandbox.why);
+  if (runtime !== null) {
+    evidence.push(...ctrs.isolation.map((f) => f.why));
+    for (const m of ctrs.markers) {
+      const made = sandbox ? 'gvisor' : runtime;
+      evidence.push(m.value === made ? m.why : `${m.why}; not what isolates this process (${made}): a leftover in the root filesystem`);
+    }
+  } else if (ctrs.markers.length) {
+    evidence.push(...ctrs.markers.map((m) => m.why), ...ctrs.against);
+    evidence.push('no isolation evidence (PID namespace, hidden kthreadd, image root, runtime cgroup or markers): the root filesystem came from a Docker image (a leftover /.dockerenv), this is not a container');
+  } else {
+    evidence.push(...ctrs.against);
+    evidence.push('no container markers (/.dockerenv, /run/.containerenv, runtime cgroup paths, Kubernetes secrets)');
+  }
   if (cloud) evidence.push(cloud.why);
 
-  // Without /proc/cpuinfo we are not on Linux as we know it: say "unknown" rather than "metal".
-  const platform: Fingerprint['platform'] =
-    vm && container ? 'container-in-vm' : vm ? 'vm' : container ? 'container' : cpuinfo === null ? 'unknown' : 'metal';
+  const nesting = withLauncher(detected, src.env.VIRTAX_OUTER_PLATFORM, evidence);
+  const platform = platformOf(nesting, cpuinfo !== null);
+  // The innermost VM's hypervisor, and a container or sandbox only inside it (a UML guest in a container is not in one).
+  const vmAt = nesting.map((l) => l.layer).lastIndexOf('vm');
+  const hypervisor = nesting[vmAt]?.name ?? null;
+  const container = nesting.slice(vmAt + 1).filter((l) => l.layer !== 'vm').pop()?.name ?? null;
 
   const numa = (src.list('/sys/devices/system/node') ?? []).filter((n) => /^node\d+$/.test(n)).length;
   const memKb = Number(/^MemTotal:\s+(\d+)\s+kB/m.exec(src.read('/proc/meminfo') ?? '')?.[1]);
@@ -447,6 +761,8 @@ export function detectFingerprint(src: HostSources): Fingerprint {
     platform,
     hypervisor,
     container,
+    sandbox: sandbox?.sandbox ?? null,
+    nesting,
     evidence,
     cloud: cloud?.value ?? null,
     cpu: { ...cpuFacts, mhz },
@@ -455,5 +771,86 @@ export function detectFingerprint(src: HostSources): Fingerprint {
     os: /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(osRelease)?.[1] ?? 'unknown',
     memoryBytes: Number.isFinite(memKb) && memKb > 0 ? memKb * 1024 : src.os.totalmem,
     numaNodes: Math.max(1, numa),
+    mitigations: mitigations(src),
+    thp: thpMode(src),
+    limits: cgroupLimits(src),
   };
+}
+
+/** Placeholder file that keeps an empty directory of a recorded tree in git; never listed. */
+const KEEP = '.keep';
+
+/** Environment variables the detector may read; only these are recorded. */
+const RECORDED_ENV = ['KUBERNETES_SERVICE_HOST', 'VIRTAX_OUTER_PLATFORM', 'VIRTAX_SANDBOX_PLATFORM'];
+
+/**
+ * Fingerprint this host and record, under `dir`, exactly what detection read: each file as it was (ACPI tables
+ * cut to their 36-byte header, PID 1's environment cut to its `container=` entry so no secret is kept), each
+ * listed directory's entries, each link target as a plain file, the first lines of dmesg as `_dmesg.txt` and
+ * the launcher variables as `_env.json`. `detectFingerprint(hostSources(dir))` then concludes what it
+ * concluded here: that is how test/fixtures/fingerprint/<case>/ trees are captured on real platforms.
+ */
+export function recordFingerprint(dir: string, src: HostSources = hostSources('/')): Fingerprint {
+  const target = (p: string) => join(dir, p);
+  const put = (p: string, text: string, encoding: 'utf8' | 'latin1' = 'utf8') => {
+    mkdirSync(dirname(target(p)), { recursive: true });
+    writeFileSync(target(p), text, encoding);
+  };
+  const mkdir = (p: string) => {
+    mkdirSync(target(p), { recursive: true });
+    if (readdirSync(target(p)).length === 0) writeFileSync(join(target(p), KEEP), '');
+  };
+  const kind = (p: string): 'dir' | 'file' => (src.list(p) !== null ? 'dir' : 'file');
+  const envSeen: Record<string, string> = {};
+  const recording: HostSources = {
+    read(path, encoding = 'utf8') {
+      let v = src.read(path, encoding);
+      if (v === null) return null;
+      if (path === '/proc/1/environ') v = v.split('\0').filter((e) => e.startsWith('container=')).join('\0');
+      if (path.startsWith('/sys/firmware/acpi/tables/')) v = v.slice(0, 36);
+      put(path, v, encoding);
+      return v;
+    },
+    list(path) {
+      const names = src.list(path);
+      for (const n of names ?? []) {
+        const p = `${path}/${n}`;
+        if (existsSync(target(p))) continue;
+        if (kind(p) === 'dir') mkdir(p);
+        else put(p, '');
+      }
+      if (names) mkdir(path);
+      return names;
+    },
+    exists(path) {
+      const yes = src.exists(path);
+      if (yes && !existsSync(target(path))) {
+        if (kind(path) === 'dir') mkdir(path);
+        else put(path, '');
+      }
+      return yes;
+    },
+    link(path) {
+      const v = src.link?.(path) ?? null;
+      if (v !== null) put(path, `${v}\n`);
+      return v;
+    },
+    dmesg() {
+      const v = src.dmesg?.() ?? null;
+      if (v !== null) put('_dmesg.txt', `${v.split('\n').slice(0, 12).join('\n')}\n`);
+      return v;
+    },
+    env: new Proxy(src.env, {
+      get(env, key) {
+        const v = typeof key === 'string' ? env[key] : undefined;
+        if (typeof key === 'string' && v !== undefined && RECORDED_ENV.includes(key)) envSeen[key] = v;
+        return v;
+      },
+    }),
+    os: src.os,
+  };
+  mkdirSync(dir, { recursive: true });
+  const f = detectFingerprint(recording);
+  if (Object.keys(envSeen).length) writeFileSync(join(dir, '_env.json'), `${JSON.stringify(envSeen, null, 2)}\n`);
+  return f;
 }

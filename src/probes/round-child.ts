@@ -1,10 +1,11 @@
 /** Entry point of a round process: receives one RoundRequest over IPC, measures it, replies, exits. */
 import { registry } from '../workloads/index.js';
+import { userWorkloadFor } from '../workloads/user.js';
 import type { RoundReply, RoundRequest } from './executor.js';
 import { runRound } from './round.js';
 
 export async function measure(req: RoundRequest): Promise<RoundReply> {
-  const w = registry.get(req.workloadId);
+  const w = registry.get(req.workloadId) ?? userWorkloadFor(req.workloadId, req.ctx);
   if (!w) return { status: 'failed', reason: `unknown workload ${req.workloadId}` };
   try {
     const params = w.params(req.suite, req.ctx);

@@ -1,10 +1,10 @@
 /**
  * One round of one workload, in the current process: calibrate, warm up, time batches.
- * Run by src/probes/round-child.ts inside a fresh process; the clock is injectable so tests are exact.
+ * Run by src/probes/round-child.ts inside a fresh process; the clock and the conditions are injectable so tests are exact.
  */
-import type { Round } from '../types.js';
-import { figureOf, type AnyWorkload, type BatchMeasure, type RoundPlan, type WorkloadContext } from '../workloads/types.js';
-import { readCpuTimes, stealPct, type CpuTimes } from './steal.js';
+import type { Round, RoundWarmup } from '../types.js';
+import { figureOf, type AnyWorkload, type BatchMeasure, type RoundPlan, type WarmupSpec, type WorkloadContext } from '../workloads/types.js';
+import { conditionsBetween, readCpuTimes, snapshotConditions, stealPct, type ConditionsSnapshot, type CpuTimes } from './steal.js';
 
 /** Seconds from an arbitrary origin, high resolution. */
 export interface Clock {
@@ -56,13 +56,59 @@ export async function calibrate(
   return ops;
 }
 
+/** Batches compared per window when testing whether warm-up batch times have levelled off. */
+const WARMUP_WINDOW = 3;
+/** Levelled off: the latest window's median batch time is no more than this fraction faster than the one before. */
+const WARMUP_TOLERANCE = 0.03;
+const WARMUP_MAX_BATCHES = 500;
+
+/**
+ * Levelling-off test on warm-up batch times (pure): true when the median of the last WARMUP_WINDOW batches is
+ * not more than WARMUP_TOLERANCE below the median of the WARMUP_WINDOW before them (no longer getting faster).
+ */
+export function levelledOff(times: readonly number[]): boolean {
+  if (times.length < 2 * WARMUP_WINDOW) return false;
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const last = med(times.slice(-WARMUP_WINDOW));
+  const prev = med(times.slice(-2 * WARMUP_WINDOW, -WARMUP_WINDOW));
+  return last >= prev * (1 - WARMUP_TOLERANCE);
+}
+
+/**
+ * Warm up by stability: run batches of `ops` until their times level off (JIT tiers, caches, first-touch faults,
+ * TCP and HTTP client warm-up), after at least `spec.minOperations`, bounded by `spec.maxSeconds`.
+ */
+export async function warmUp(w: AnyWorkload, state: unknown, ops: number, plan: RoundPlan, clock: Clock = hrClock, spec: WarmupSpec = w.warmup ?? {}): Promise<RoundWarmup> {
+  const maxSeconds = spec.maxSeconds ?? Math.max(0.3, 3 * plan.roundSeconds);
+  const minOps = spec.minOperations ?? 0;
+  const times: number[] = [];
+  let done = 0;
+  const start = clock.now();
+  for (;;) {
+    const { wall, measure } = await timedBatch(w, state, ops, clock);
+    times.push(measure.seconds / Math.max(1, measure.operations));
+    done += ops;
+    const spent = clock.now() - start;
+    if (done >= minOps && levelledOff(times)) return { batches: times.length, seconds: spent, settled: true };
+    if (spent >= maxSeconds || times.length >= WARMUP_MAX_BATCHES || !(wall >= 0)) return { batches: times.length, seconds: spent, settled: false };
+  }
+}
+
+/** Conditions and kernel time of a measured phase, added to its round. */
+function withConditions(round: Round, w: AnyWorkload, before: ConditionsSnapshot, after: ConditionsSnapshot): Round {
+  const conditions = conditionsBetween(before, after, w.category === 'noisy-neighbor');
+  const out: Round = { ...round, conditions };
+  if (w.kernelTime && round.operations > 0) out.kernelSecondsPerOp = (conditions.cpuSystemSeconds + (conditions.cpuChildrenSystemSeconds ?? 0)) / round.operations;
+  return out;
+}
+
 export interface RoundOutcome {
   round: Round;
   extra?: Record<string, unknown>;
   notes?: string[];
 }
 
-/** Run one round of `w` here: setup, calibration, one warm-up batch, timed batches, teardown. */
+/** Run one round of `w` here: setup, calibration, warm-up until stable, timed batches with their conditions, teardown. */
 export async function runRound(
   w: AnyWorkload,
   params: Record<string, unknown>,
@@ -70,20 +116,24 @@ export async function runRound(
   plan: RoundPlan,
   clock: Clock = hrClock,
   cpuTimes: () => CpuTimes | null = readCpuTimes,
+  conditions: () => ConditionsSnapshot = snapshotConditions,
 ): Promise<RoundOutcome> {
   if (w.customRound) {
+    const c0 = conditions();
     const out = await w.customRound(params, ctx, plan);
-    return { round: out.round, ...(out.extra ? { extra: out.extra } : {}), ...(out.notes ? { notes: out.notes } : {}) };
+    const round = withConditions(out.round, w, c0, conditions());
+    return { round, ...(out.extra ? { extra: out.extra } : {}), ...(out.notes ? { notes: out.notes } : {}) };
   }
   const state = await w.setup(params, ctx);
   try {
     const target = Math.max(plan.targetBatchSeconds, 1000 * clockResolution(clock, 200));
     const ops = w.fixedBatchOperations ?? (await calibrate(w, state, target, clock));
-    await timedBatch(w, state, ops, clock); // warm-up: JIT tiers, caches, page faults of the first touch
+    const warmup = await warmUp(w, state, ops, plan, clock); // JIT tiers, caches, first-touch faults, TCP/HTTP warm-up
     const samples: number[] = [];
     let operations = 0;
     let seconds = 0;
     const before = cpuTimes();
+    const c0 = conditions();
     // The round is bounded by wall time: a workload that measures itself (timer oversleep) reports far fewer
     // seconds than pass, and counting those would stretch its round many-fold.
     const start = clock.now();
@@ -96,17 +146,20 @@ export async function runRound(
       operations += measure.operations;
       seconds += measure.seconds;
     }
+    const c1 = conditions();
     const after = cpuTimes();
-    return {
-      round: {
-        figure: figureOf(w.figure, operations, seconds),
-        operations,
-        seconds,
-        samples,
-        stealPct: stealPct(before, after),
-        batchOperations: ops,
-      },
+    const round: Round = {
+      figure: figureOf(w.figure, operations, seconds),
+      operations,
+      seconds,
+      samples,
+      stealPct: stealPct(before, after),
+      batchOperations: ops,
+      warmup,
     };
+    const measured = withConditions(round, w, c0, c1);
+    const judged = w.afterRound?.(measured, params) ?? null;
+    return { round: measured, ...(judged?.extra ? { extra: judged.extra } : {}), ...(judged?.notes ? { notes: judged.notes } : {}) };
   } finally {
     await w.teardown?.(state);
   }

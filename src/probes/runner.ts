@@ -75,6 +75,13 @@ export function schedule(ids: readonly string[], rounds: number, seed: number): 
   return out;
 }
 
+/** A round's own seed: the run's seed, the workload and the round number, hashed (FNV-1a) to 31 bits. */
+export function roundSeedOf(seed: number, id: string, round: number): number {
+  let h = 0x811c9dc5;
+  for (const ch of `${seed}:${id}:${round}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
+  return (h >>> 1) & 0x7fffffff;
+}
+
 function peerLabel(peer: PeerAddress | null): string | null {
   if (!peer) return null;
   return peer.kind === 'loopback' ? `loopback (${peer.host}:${peer.port})` : `${peer.host}:${peer.port}`;
@@ -105,6 +112,13 @@ export function workloadResultOf(a: WorkloadAccum, noRounds: Omit<WorkloadNotOk,
     summary: summarize(a.rounds, a.w.better),
     rounds: [...a.rounds],
   };
+  const kernel = a.rounds.map((r) => r.kernelSecondsPerOp).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  if (kernel.length) {
+    const sorted = [...kernel].sort((x, y) => x - y);
+    const mid = sorted.length >> 1;
+    const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+    ok.kernel = { medianSecondsPerOp: median, minSecondsPerOp: sorted[0] as number, maxSecondsPerOp: sorted[sorted.length - 1] as number, rounds: kernel.length };
+  }
   if (a.notes.length) ok.notes = [...new Set(a.notes)];
   if (a.extra && Object.keys(a.extra).length) ok.extra = a.extra;
   return ok;
@@ -216,7 +230,8 @@ export async function runProbe(workloads: AnyWorkload[], opts: RunOptions): Prom
     }
     opts.onEvent?.({ type: 'round-start', workloadId: step.id, round: step.round, of: rounds });
     const load = loadAvg1();
-    const reply = await opts.executor.runRound({ workloadId: step.id, suite, ctx, plan }, opts.signal);
+    const roundSeed = roundSeedOf(seed, step.id, step.round);
+    const reply = await opts.executor.runRound({ workloadId: step.id, suite, ctx: { ...ctx, roundSeed }, plan }, opts.signal);
     if (opts.signal?.aborted) break; // an interrupted round is not a failure of the workload
     if (reply.status === 'ok') {
       a.params = reply.params;

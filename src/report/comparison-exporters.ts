@@ -3,10 +3,18 @@
  * the caller decides where the string goes (STYLE.md habit 7). Verdicts come from the Comparison,
  * computed once by src/stats/verdict.ts.
  */
+import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import type { Comparison, Estimate, NoiseComparison, RowComparison } from '../stats/types.js';
+import { noColour, signedPct, verdictStyle, type Paint } from './format.js';
 import { formatNumber, formatTable } from './table.js';
 
-export type ComparisonExporter = (c: Comparison) => string;
+/** Terminal options of the text exporters: colour painter and the width tables fit into. */
+export interface TerminalOptions {
+  paint?: Paint;
+  width?: number | null;
+}
+
+export type ComparisonExporter = (c: Comparison, opts?: TerminalOptions) => string;
 
 type Compared = Extract<RowComparison, { status: 'compared' }>;
 
@@ -14,9 +22,28 @@ function signed(x: number, digits = 1): string {
   return `${x > 0 ? '+' : ''}${x.toFixed(digits)}`;
 }
 
-/** "+5.2% [+4.1, +6.3]" */
+/** "+5.2% [+4.1, +6.3]" (the point with the kit's one precision rule) */
 export function formatOverhead(e: Estimate): string {
-  return `${signed(e.point)}% [${signed(e.lo)}, ${signed(e.hi)}]`;
+  return `${signedPct(e.point)} [${signed(e.lo)}, ${signed(e.hi)}]`;
+}
+
+/**
+ * hyperfine's one-line summary of a compared row: "cand is 1.052 ± 0.011 times slower than base". The ratio
+ * is the worse-direction ratio of medians (exp of the log ratio), turned round when the candidate is better;
+ * ± is half the width of its interval; an interval wider than ±10% of the ratio is shown as [low, high].
+ */
+export function ratioSentence(r: Compared, base: string, cand: string, paint: Paint = noColour): string {
+  const worse = r.logRatio.point >= 0;
+  const k = worse ? 1 : -1;
+  const ratio = Math.exp(k * r.logRatio.point);
+  const lo = Math.exp(k * (worse ? r.logRatio.lo : r.logRatio.hi));
+  const hi = Math.exp(k * (worse ? r.logRatio.hi : r.logRatio.lo));
+  const pm = (hi - lo) / 2;
+  const word = r.verdict === 'same' ? (worse ? 'slower (within noise)' : 'faster (within noise)') : worse ? 'slower' : 'faster';
+  // ± reads right only for a tight, nearly symmetric interval; a wide one is shown as its bounds.
+  const tight = pm <= 0.1 * ratio;
+  const figure = paint(tight ? `${ratio.toFixed(3)} ± ${pm.toFixed(3)}` : `${ratio.toFixed(3)} [${lo.toFixed(3)}, ${hi.toFixed(3)}]`, verdictStyle(r.verdict));
+  return `${r.id}: ${cand} is ${figure} times ${word} than ${base}${r.verdict === 'inconclusive' ? ' (inconclusive)' : ''}`;
 }
 
 /** A p-value the way people read them: 0.003, 0.04, <0.0001. */
@@ -27,9 +54,10 @@ export function formatP(p: number): string {
   return p.toFixed(3);
 }
 
-function verdictText(r: Compared): string {
+function verdictText(r: Compared, c: Comparison): string {
   if (r.verdict === 'inconclusive') return r.roundsToSettle !== null ? `inconclusive (~${r.roundsToSettle} rounds)` : 'inconclusive';
-  return r.verdict;
+  // With one run per side a verdict speaks about those two runs, not the platforms (Comparison.scope).
+  return c.scope?.covers === 'these-runs' ? `${r.verdict} (these 2 runs)` : r.verdict;
 }
 
 function ratioText(e: Estimate | null, point: number | null = null): string {
@@ -46,26 +74,43 @@ function noiseLines(n: NoiseComparison): string[] {
   ];
 }
 
+const METHOD_NAMES: Record<Estimate['method'], string> = {
+  percentile: 'percentile bootstrap',
+  bca: 'BCa bootstrap',
+  'runs-t': 't across runs',
+  'runs-bootstrap': 'bootstrap of runs, rounds and batches',
+  walsh: 'Walsh-average',
+};
+
+/** The largest Monte Carlo error of the bootstrap bounds, when there is one to state. */
+function mcNote(c: Comparison): string {
+  const mc = c.rows.flatMap((r) => (r.status === 'compared' && r.overheadPct.mcError !== undefined ? [r.overheadPct.mcError] : []));
+  return mc.length ? `, Monte Carlo error of the bounds <= ${Math.max(...mc).toFixed(2)} points` : '';
+}
+
 function methodsUsed(c: Comparison): string {
-  const ms = new Set(c.rows.filter((r): r is Compared => r.status === 'compared').map((r) => r.overheadPct.method));
+  const ms = new Set(c.rows.filter((r): r is Compared => r.status === 'compared').map((r) => METHOD_NAMES[r.overheadPct.method]));
   return [...ms].join('/') || 'none';
 }
 
 /** The readable terminal table with the overall index, noise, environment differences and warnings. */
-export const comparisonTable: ComparisonExporter = (c) => {
+export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
+  const paint = opts.paint ?? noColour;
   const out: string[] = [];
   for (const w of c.warnings) out.push(`WARNING: ${w}`);
   if (c.warnings.length) out.push('');
   out.push(`base:      ${c.base.label} (${c.base.host.platform}${c.base.host.hypervisor ? `/${c.base.host.hypervisor}` : ''}, ${c.base.host.hostname})`);
   out.push(`candidate: ${c.cand.label} (${c.cand.host.platform}${c.cand.host.hypervisor ? `/${c.cand.host.hypervisor}` : ''}, ${c.cand.host.hostname})`);
-  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)} bootstrap, ${c.settings.resamples} resamples, seed ${c.settings.seed}); noise threshold ±${c.settings.noisePct}%`);
+  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)}; ${c.settings.resamples} resamples, seed ${c.settings.seed}${mcNote(c)}); noise threshold ±${c.settings.noisePct}%`);
   out.push('');
   const rows = c.rows.map((r) =>
     r.status === 'compared'
-      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, formatOverhead(r.overheadPct), formatP(r.pValue), formatP(r.qValue), verdictText(r)]
+      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(verdictText(r, c), verdictStyle(r.verdict))]
       : [r.id, '', '', '', '', '', `not compared: ${r.reason}`],
   );
-  out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left']));
+  out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left'], { maxWidth: opts.width ?? null, shrink: [6] }));
+  const compared = c.rows.filter((r): r is Compared => r.status === 'compared');
+  if (compared.length) out.push('', 'summary:', ...compared.map((r) => `  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`));
   const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.map((n) => `  ${r.id}: ${n}`) : []));
   if (notes.length) out.push('', 'notes:', ...notes);
   out.push('');
@@ -84,36 +129,28 @@ export const comparisonTable: ComparisonExporter = (c) => {
 /** JSON as documented by schema/comparison.v1.json. */
 export const comparisonJson: ComparisonExporter = (c) => `${JSON.stringify(c, null, 2)}\n`;
 
-function mdEscape(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
 
 /** Markdown: a summary line, the per-workload table, noise and environment differences. */
 export const comparisonMarkdown: ComparisonExporter = (c) => {
   const out: string[] = [];
-  out.push(`## virtax compare: ${mdEscape(c.cand.label)} vs ${mdEscape(c.base.label)}`, '');
-  for (const w of c.warnings) out.push(`> **Warning:** ${mdEscape(w)}`, '');
+  out.push(`## virtax compare: ${escapeMarkdown(c.cand.label)} vs ${escapeMarkdown(c.base.label)}`, '');
+  for (const w of c.warnings) out.push(`> **Warning:** ${escapeMarkdown(w)}`, '');
   if (c.overall) out.push(`**Overall overhead:** ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads, ${Math.round(c.settings.level * 100)}% interval)`, '');
   out.push(`Positive = candidate worse. Noise threshold ±${c.settings.noisePct}%, ${c.settings.resamples} bootstrap resamples, seed ${c.settings.seed}.`, '');
   out.push('| workload | base median | cand median | overhead % [interval] | p | q | verdict |', '|---|---:|---:|---:|---:|---:|---|');
   for (const r of c.rows) {
     if (r.status === 'compared') {
-      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${mdEscape(r.unit)} | ${formatNumber(r.cand.median)} ${mdEscape(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r)} |`);
-    } else out.push(`| ${r.id} |  |  |  |  |  | not compared: ${mdEscape(r.reason)} |`);
+      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
+    } else out.push(`| ${r.id} |  |  |  |  |  | not compared: ${escapeMarkdown(r.reason)} |`);
   }
   if (c.noise) out.push('', '**Noise**', '', ...noiseLines(c.noise).map((l) => `- ${l.trim()}`));
   if (c.envDiffs.length) {
     out.push('', '**Environment differences**', '', '| field | base | candidate |', '|---|---|---|');
-    for (const d of c.envDiffs) out.push(`| ${d.field} | ${mdEscape(d.base)} | ${mdEscape(d.cand)} |`);
+    for (const d of c.envDiffs) out.push(`| ${d.field} | ${escapeMarkdown(d.base)} | ${escapeMarkdown(d.cand)} |`);
   }
   return `${out.join('\n')}\n`;
 };
 
-function csvCell(x: string | number | null): string {
-  if (x === null) return '';
-  const s = String(x);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export const CSV_HEADER = [
   'id', 'category', 'status', 'unit', 'better', 'base_median', 'cand_median', 'base_rounds', 'cand_rounds',
@@ -128,7 +165,7 @@ export const comparisonCsv: ComparisonExporter = (c) => {
       r.status === 'compared'
         ? [r.id, r.category, r.status, r.unit, r.better, r.base.median, r.cand.median, r.base.rounds, r.cand.rounds, r.overheadPct.point, r.overheadPct.lo, r.overheadPct.hi, r.overheadPct.method, r.pValue, r.qValue, r.verdict, r.roundsToSettle, r.tailRatio, r.notes.join('; ')]
         : [r.id, r.category, r.status, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.reason];
-    lines.push(cells.map(csvCell).join(','));
+    lines.push(cells.map(escapeCsv).join(','));
   }
   return `${lines.join('\n')}\n`;
 };

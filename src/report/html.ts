@@ -10,13 +10,11 @@ import { readFileSync } from 'node:fs';
 import { formatPct } from '../advise/advise.js';
 import type { Advice } from '../advise/types.js';
 import type { Estimate } from '../stats/types.js';
-import type { HostCard, ReportModel } from './model.js';
-import { reportSpecs, type NamedSpec } from './specs.js';
+import { coverageText, type HostCard, type ReportModel } from './model.js';
+import { hostScale, reportSpecs, type NamedSpec } from './specs.js';
 
-/** Escape text for HTML element content and quoted attribute values. */
-export function escapeHtml(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
+export { escapeHtml } from '../format/escape.js';
+import { escapeHtml } from '../format/escape.js';
 
 /** JSON safe to place inside a <script> element: nothing in it can end the element or break the JS parser. */
 export function jsonForScript(value: unknown): string {
@@ -45,20 +43,32 @@ const interval = (e: Estimate) => `${pct(e.point)} <span class="ci">[${pct(e.lo)
 const verdictTag = (v: string | null) => (v ? `<span class="verdict v-${escapeHtml(v)}">${escapeHtml(v)}</span>` : '');
 const num = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 
+/** The host's chart colour as a small square, so text and charts name hosts the same way. */
+function swatch(m: ReportModel, label: string): string {
+  const s = hostScale(m);
+  const c = s.range[s.domain.indexOf(label)] ?? '#999';
+  return `<span class="swatch" style="background:${c}" title="colour of ${escapeHtml(label)} in the charts"></span>`;
+}
+
 function headlines(m: ReportModel): string {
   if (m.headlines.length === 0) return '<p>Only the baseline was given: nothing to compare.</p>';
   return m.headlines
     .map((h) => {
+      const cov = coverageText(h.coverage);
+      const partial = h.coverage.workloads < h.coverage.ofWorkloads;
       const overall = h.overall
-        ? `<b>${escapeHtml(h.label)}</b> is ${interval(h.overall)} against <b>${escapeHtml(h.baseline)}</b> overall ${verdictTag(h.overallVerdict)} over ${h.workloads} workload${h.workloads === 1 ? '' : 's'}.`
-        : `<b>${escapeHtml(h.label)}</b>: no overall overhead (nothing compared).`;
+        ? `${swatch(m, h.label)}<b>${escapeHtml(h.label)}</b> is ${interval(h.overall)} against <b>${escapeHtml(h.baseline)}</b> overall ${verdictTag(h.overallVerdict)} <span class="${partial ? 'warn' : 'muted'}">(${cov}${partial ? `: not comparable with a host measured on more` : ''})</span>.`
+        : h.worst.length
+          ? `${swatch(m, h.label)}<b>${escapeHtml(h.label)}</b>: no overall overhead (no compared workload weighs in it; <code>user.*</code> workloads count only when a profile weighs them).`
+          : `${swatch(m, h.label)}<b>${escapeHtml(h.label)}</b>: no overall overhead (nothing compared).`;
+      const capacity = h.capacity ? `<p class="capacity">${escapeHtml(h.capacity)}</p>` : '';
       const worst = h.worst.length
         ? `Worst: ${h.worst.map((w) => `<code>${escapeHtml(w.id)}</code> ${pct(w.overheadPct.point)} ${verdictTag(w.verdict)}`).join(', ')}.`
         : '';
       const same = h.same.length ? `The same (within ±${m.noisePct}%): ${h.same.map((w) => `<code>${escapeHtml(w.id)}</code>`).join(', ')}.` : `No workload is demonstrably the same.`;
       const counts = `${h.counts.slower} slower, ${h.counts.faster} faster, ${h.counts.same} same, ${h.counts.inconclusive} inconclusive${h.notCompared.length ? `, ${h.notCompared.length} not compared` : ''}.`;
       const warn = h.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');
-      return `<div class="headline"><p>${overall}</p><p>${worst} ${same}</p><p class="muted">${counts}</p>${warn ? `<ul>${warn}</ul>` : ''}</div>`;
+      return `<div class="headline"><p>${overall}</p>${capacity}<p>${worst} ${same}</p><p class="muted">${counts}</p>${warn ? `<ul>${warn}</ul>` : ''}</div>`;
     })
     .join('\n');
 }
@@ -86,7 +96,7 @@ function hostCards(m: ReportModel): string {
       const notOk = h.notOk.map((w) => `<li>${escapeHtml(w.id)} ${escapeHtml(w.status)}: ${escapeHtml(w.reason)}</li>`).join('');
       const warn = h.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');
       const evidence = h.evidence.length ? `<details><summary>evidence</summary><ul>${h.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></details>` : '';
-      return `<div class="card${h.isBaseline ? ' baseline' : ''}"><h3>${escapeHtml(h.label)}${h.isBaseline ? ' <small>(baseline)</small>' : ''}</h3><table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>${warn ? `<ul>${warn}</ul>` : ''}${notOk ? `<details><summary>${h.notOk.length} not run</summary><ul>${notOk}</ul></details>` : ''}${evidence}</div>`;
+      return `<div class="card${h.isBaseline ? ' baseline' : ''}"><h3>${swatch(m, h.label)}${escapeHtml(h.label)}${h.isBaseline ? ' <small>(baseline)</small>' : ''}</h3><table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>${warn ? `<ul>${warn}</ul>` : ''}${notOk ? `<details><summary>${h.notOk.length} not run</summary><ul>${notOk}</ul></details>` : ''}${evidence}</div>`;
     })
     .join('\n');
 }
@@ -116,12 +126,28 @@ function noiseTable(m: ReportModel): string {
   return `<table class="grid"><thead><tr><th>host</th><th>median CV</th><th>median p99/p50</th><th>steal</th><th>CV vs baseline</th><th>tail vs baseline</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/**
+ * Noisy neighbours: one summary line per host (the worst tail amplification and slowdown, and the steal
+ * seen), the full measurement table collapsed underneath; rows that say nothing (steal 0.00) stay there.
+ */
 function noisyTable(m: ReportModel): string {
   if (m.noisy.length === 0) return '<p class="muted">No noisy-neighbor workloads (<code>noisy.*</code>) in these results.</p>';
+  const worst = (rows: typeof m.noisy) => rows.reduce<(typeof m.noisy)[number] | null>((a, b) => (!a || b.value > a.value ? b : a), null);
+  const hosts = [...new Set(m.noisy.map((n) => n.host))];
+  const summary = hosts
+    .map((host) => {
+      const mine = m.noisy.filter((n) => n.host === host);
+      const amp = worst(mine.filter((n) => n.metric === 'tail amplification'));
+      const slow = worst(mine.filter((n) => n.metric === 'slowdown'));
+      const steal = worst(mine.filter((n) => n.metric === 'steal %'));
+      const cell = (n: typeof amp, suffix = '') => (n ? `${num(n.value)}${suffix} <span class="muted">(<code>${escapeHtml(n.victim)}</code> vs ${escapeHtml(n.against)})</span>` : '–');
+      return `<tr><td>${swatch(m, host)}${escapeHtml(host)}</td><td class="n">${cell(amp, '×')}</td><td class="n">${cell(slow, '×')}</td><td class="n">${steal && steal.value > 0 ? cell(steal, '%') : 'none'}</td><td class="n">${mine.length}</td></tr>`;
+    })
+    .join('');
   const rows = m.noisy
     .map((n) => `<tr><td>${escapeHtml(n.host)}</td><td><code>${escapeHtml(n.id)}</code></td><td>${escapeHtml(n.against)}</td><td>${escapeHtml(n.metric)}</td><td class="n">${num(n.value)}</td><td class="muted">${escapeHtml(n.source)}</td></tr>`)
     .join('');
-  return `<table class="grid"><thead><tr><th>host</th><th>workload</th><th>neighbor</th><th>measure</th><th>value</th><th>from</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="grid"><thead><tr><th>host</th><th>worst tail amplification</th><th>worst slowdown</th><th>steal under load</th><th>measurements</th></tr></thead><tbody>${summary}</tbody></table><details><summary>all ${m.noisy.length} measurements</summary><table class="grid"><thead><tr><th>host</th><th>workload</th><th>neighbor</th><th>measure</th><th>value</th><th>from</th></tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
 /** The advice section; exported so `compare --html` or the collector could reuse it. */
@@ -132,7 +158,7 @@ export function adviceHtml(a: Advice): string {
     .map((label, i) => {
       const h = a.hosts.find((x) => x.label === label);
       if (!h) return '';
-      return `<tr${h.disqualified.length ? ' class="out"' : ''}><td>${i + 1}</td><td>${escapeHtml(h.label)}${h.isBaseline ? ' (baseline)' : ''}</td><td class="n">${h.isBaseline ? 'reference' : h.overheadPct ? interval(h.overheadPct) : '–'}</td><td class="n">${h.tailInflationPct === null || h.isBaseline ? '–' : pct(h.tailInflationPct)}</td><td class="n">${h.hostsNeeded ? `${h.hostsNeeded.point} <span class="ci">[${h.hostsNeeded.lo}, ${h.hostsNeeded.hi}]</span>` : '–'}</td><td class="n">${h.fleetCost ? `${h.fleetCost.point.toLocaleString('en-US')}${unit}` : '–'}</td><td><ul>${[...h.security.notes, ...h.disqualified.map((d) => `ruled out: ${d}`)].map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></td></tr>`;
+      return `<tr${h.disqualified.length ? ' class="out"' : ''}><td>${i + 1}</td><td>${escapeHtml(h.label)}${h.isBaseline ? ' (baseline)' : ''}</td><td class="n">${h.isBaseline ? 'reference' : h.overheadPct ? interval(h.overheadPct) : '–'}</td><td class="n">${h.tailInflationPct === null || h.isBaseline ? '–' : pct(h.tailInflationPct)}</td><td class="n">${h.hostsNeeded ? `${h.hostsNeeded.point} <span class="ci">[${h.hostsNeeded.lo}, ${h.hostsNeeded.hi}]</span>` : '–'}</td><td class="n">${h.fleetCost ? `${h.fleetCost.point.toLocaleString('en-US')}${unit}` : '–'}</td><td><ul>${[...(h.coverage.missing.length && !h.isBaseline ? [`not measured: ${h.coverage.missing.map((x) => `${x.name} (weight ${x.weight})`).join(', ')}`] : []), ...h.security.notes, ...h.disqualified.map((d) => `ruled out: ${d}`)].map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></td></tr>`;
     })
     .join('');
   const rec = a.recommendation
@@ -166,7 +192,8 @@ h1{font-size:1.5rem}h2{border-bottom:1px solid #d5d8dc;padding-bottom:.2rem;marg
 .card{border:1px solid #d5d8dc;border-radius:6px;padding:.5rem .8rem}.card.baseline{border-color:#2e86c1}.card h3{margin:.2rem 0 .4rem}
 .card table th{text-align:left;font-weight:normal;color:#717d7e;padding-right:.6rem;vertical-align:top}
 .flag{font-family:monospace;font-size:.85em;padding:0 .25em;border-radius:3px}.flag.on{background:#d5f5e3}.flag.off{background:#fadbd8}
-.headline{border-left:4px solid #2e86c1;padding:.1rem .8rem;margin:.6rem 0}.headline p{margin:.25rem 0}
+.headline{border-left:4px solid #2e86c1;padding:.1rem .8rem;margin:.6rem 0}.headline p{margin:.25rem 0}.capacity{font-weight:600}
+.swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.35em;vertical-align:-.05em}
 table.grid{border-collapse:collapse;margin:.5rem 0}table.grid th,table.grid td{border-bottom:1px solid #eaeded;padding:.2rem .5rem;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.out{opacity:.6}table.grid ul{margin:0;padding-left:1rem}
 figure{margin:1rem 0}figcaption{font-weight:bold;margin-bottom:.3rem}.chart{overflow-x:auto}
@@ -208,7 +235,7 @@ ${model.advice ? `<h2 id="advice">Placement advice</h2>\n${adviceHtml(model.advi
 <h2 id="hosts">Hosts</h2>
 <div class="cards">${hostCards(model)}</div>
 <h2 id="charts">Charts</h2>
-<p class="muted">Shaded band: the noise threshold ±${model.noisePct}%. Colour: verdict (slower, faster, same, inconclusive).</p>
+<p class="muted">Shaded band: the noise threshold ±${model.noisePct}%. Colour: the host (the same in every chart and beside its name above). Shape: the verdict (▶ slower, ◀ faster, ● same, ◆ inconclusive). Per-workload overheads use a log-ratio axis labelled in percent; an interval that runs off it ends in a dark arrow.</p>
 ${charts(specs)}
 <h2 id="comparisons">Per-workload comparisons</h2>
 ${comparisonTables(model)}

@@ -6,15 +6,10 @@
 import { formatPct } from '../advise/advise.js';
 import type { Estimate } from '../stats/types.js';
 import { escapeHtml } from './html.js';
-import type { ReportModel } from './model.js';
+import { coverageText, type ReportModel } from './model.js';
 
-/** Escape text for a Markdown table cell or paragraph. */
-export function escapeMarkdown(s: unknown): string {
-  return String(s)
-    .replace(/[\\`*_{}[\]()#+!|~>-]/g, (c) => `\\${c}`)
-    .replace(/</g, '&lt;')
-    .replace(/\r?\n/g, ' ');
-}
+export { escapeMarkdown } from '../format/escape.js';
+import { escapeMarkdown } from '../format/escape.js';
 
 const e = escapeMarkdown;
 const interval = (x: Estimate) => `${formatPct(x.point)} [${formatPct(x.lo)}, ${formatPct(x.hi)}]`;
@@ -23,13 +18,15 @@ export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [`## ${e(m.title)}`, '', `Baseline **${e(m.baseline)}**; noise threshold ±${m.noisePct}%; positive overhead = slower than the baseline.`, ''];
   for (const w of m.warnings) out.push(`> **Warning:** ${e(w)}`, '');
   if (m.headlines.length) {
-    out.push('| host | overall overhead [interval] | verdict | worst three | the same |', '|---|---|---|---|---|');
+    out.push('| host | overall overhead [interval] | verdict | measured on | worst three | the same |', '|---|---|---|---|---|---|');
     for (const h of m.headlines) {
       const worst = h.worst.map((w) => `${e(w.id)} ${formatPct(w.overheadPct.point)} (${w.verdict})`).join(', ');
       const same = h.same.length ? h.same.map((w) => e(w.id)).join(', ') : '–';
-      out.push(`| ${e(h.label)} | ${h.overall ? interval(h.overall) : '–'} | ${h.overallVerdict ?? '–'} | ${worst || '–'} | ${same} |`);
+      out.push(`| ${e(h.label)} | ${h.overall ? interval(h.overall) : '–'} | ${h.overallVerdict ?? '–'} | ${coverageText(h.coverage)} | ${worst || '–'} | ${same} |`);
     }
     out.push('');
+    const capacity = m.headlines.flatMap((h) => (h.capacity ? [`- **${e(h.label)}**: ${e(h.capacity)}`] : []));
+    if (capacity.length) out.push('**Capacity**', '', ...capacity, '');
   }
   for (const h of m.headlines) {
     out.push(`<details><summary>${escapeHtml(h.label)}: ${h.counts.slower} slower, ${h.counts.faster} faster, ${h.counts.same} same, ${h.counts.inconclusive} inconclusive</summary>`, '');

@@ -5,6 +5,9 @@
  * Comparison objects (src/stats), and the one overall verdict uses src/stats/verdict.ts.
  */
 import type { Advice } from '../advise/types.js';
+import { cpuModelHiddenBy, nestedCpuModelNote } from '../results/host.js';
+import { contentionWarning } from '../stats/contention.js';
+import { loopbackNote } from '../workloads/loopback.js';
 import { median } from '../stats/describe.js';
 import type { Comparison, Estimate, Verdict } from '../stats/types.js';
 import { verdictOf } from '../stats/verdict.js';
@@ -63,6 +66,23 @@ export interface Headline {
   counts: Record<Verdict, number>;
   notCompared: { id: string; reason: string }[];
   warnings: string[];
+  /** What the overall figure rests on: compared workloads and categories, out of all the report measured. */
+  coverage: Coverage;
+  /** With a profile: the capacity line for this host ("needs 14 hosts (+2) for 12 metal hosts, 13,720 USD/month"). */
+  capacity: string | null;
+}
+
+/** Workloads and categories behind a figure, out of those measured anywhere in the report. */
+export interface Coverage {
+  workloads: number;
+  ofWorkloads: number;
+  categories: Category[];
+  ofCategories: number;
+}
+
+/** "12 of 19 workloads, 5 of 7 categories" */
+export function coverageText(c: Coverage): string {
+  return `${c.workloads} of ${c.ofWorkloads} workloads, ${c.categories.length} of ${c.ofCategories} categories`;
 }
 
 /** One interval in the forest plot. */
@@ -199,7 +219,7 @@ function hostCard(f: ResultsFile, baseline: ResultsFile, comparison: Comparison 
   const warnings: string[] = [];
   const cmpSaysCpu = (comparison?.warnings ?? []).some((w) => /cpu model/i.test(w));
   if (f !== baseline && h.cpu.model !== baseline.host.cpu.model && !cmpSaysCpu) {
-    warnings.push(`CPU model differs from the baseline (${h.cpu.model} vs ${baseline.host.cpu.model}): overheads mix hardware and virtualization`);
+    warnings.push(nestedCpuModelNote(baseline.host, h) ?? `CPU model differs from the baseline (${h.cpu.model} vs ${baseline.host.cpu.model}): overheads mix hardware and virtualization`);
   }
   if (f.finishedAt === null) warnings.push('partial results: the run did not finish');
   for (const w of comparison?.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
@@ -236,7 +256,21 @@ function hostCard(f: ResultsFile, baseline: ResultsFile, comparison: Comparison 
   };
 }
 
-function headline(c: Comparison, noisePct: number): Headline {
+function capacityLine(label: string, advice: Advice | null | undefined): string | null {
+  const h = advice?.hosts.find((x) => x.label === label);
+  if (!advice || !h) return null;
+  const p = advice.profile;
+  const money = (x: number) => `${x.toLocaleString('en-US', { maximumFractionDigits: 2 })}${p.costUnit ? ` ${p.costUnit}` : ''}`;
+  if (!h.hostsNeeded || !h.extraHosts) {
+    return `${p.name}: no fleet size for ${label}${h.disqualified.length ? ` (${h.disqualified[0]})` : ''}`;
+  }
+  const more = h.extraHosts.point;
+  const without = h.coverage.missing.length ? `; without ${h.coverage.missing.map((m) => m.name).join(', ')}` : '';
+  const out = h.disqualified.length ? `; ruled out: ${h.disqualified.join('; ')}` : '';
+  return `${p.name}: needs ${h.hostsNeeded.point} hosts (${more >= 0 ? '+' : ''}${more}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi}) for the work of ${p.fleetSize} ${advice.baseline} hosts${h.fleetCost ? `, ${money(h.fleetCost.point)}` : ''}${without}${out}`;
+}
+
+function headline(c: Comparison, noisePct: number, all: { workloads: number; categories: number }, advice: Advice | null | undefined): Headline {
   const compared = c.rows.flatMap((r) => (r.status === 'compared' ? [r] : []));
   const counts = { slower: 0, faster: 0, same: 0, inconclusive: 0 } as Record<Verdict, number>;
   for (const r of compared) counts[r.verdict] += 1;
@@ -256,6 +290,13 @@ function headline(c: Comparison, noisePct: number): Headline {
     counts,
     notCompared: c.rows.flatMap((r) => (r.status === 'not-compared' ? [{ id: r.id, reason: r.reason }] : [])),
     warnings: [...c.warnings, ...c.envDiffs.map((d) => `${d.field} differs: ${d.base} (baseline) vs ${d.cand}`)],
+    coverage: {
+      workloads: compared.length,
+      ofWorkloads: all.workloads,
+      categories: CATEGORIES.filter((cat) => compared.some((r) => r.category === cat)),
+      ofCategories: all.categories,
+    },
+    capacity: capacityLine(c.cand.label, advice),
   };
 }
 
@@ -391,8 +432,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const methods: Partial<Record<Estimate['method'], number>> = {};
   for (const r of forest) methods[r.method] = (methods[r.method] ?? 0) + 1;
   const warnings: string[] = [];
-  const models = new Set(files.map((f) => f.host.cpu.model));
+  // Nested guests (UML, gVisor) hide the hardware's model: they are not counted as other machines.
+  const models = new Set(files.filter((f) => cpuModelHiddenBy(f.host) === null).map((f) => f.host.cpu.model));
   if (models.size > 1) warnings.push(`The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.`);
+  for (const f of files) warnings.push(...[contentionWarning(f)].filter((x): x is string => x !== null));
+  const loopback = loopbackNote(files);
+  if (loopback) warnings.push(loopback);
   for (const c of comparisons) {
     if (c.base.label !== baseline.label) warnings.push(`comparison for ${c.cand.label} used ${c.base.label} as baseline, not ${baseline.label}`);
   }
@@ -407,7 +452,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
     hosts: files.map((f) => hostCard(f, baseline, cmpByLabel.get(f.label))),
     headlines: files.flatMap((f) => {
       const c = cmpByLabel.get(f.label);
-      return f === baseline || !c ? [] : [headline(c, noisePct)];
+      const all = { workloads: workloadList.length, categories: new Set(workloadList.map((w) => w.category)).size };
+      return f === baseline || !c ? [] : [headline(c, noisePct, all, input.advice)];
     }),
     workloads: workloadList,
     forest,

@@ -22,9 +22,7 @@ export interface NamedSpec {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Colours a reader can tell apart: red for worse, green for better, grey for the same, amber for not known. */
-const VERDICT_COLOURS = { slower: '#c0392b', faster: '#1e8449', same: '#7f8c8d', inconclusive: '#d68910' } as const;
-const verdictScale = { domain: VERDICT_ORDER, range: VERDICT_ORDER.map((v) => VERDICT_COLOURS[v]) };
+
 
 /** Keep chart data small: six significant digits are far beyond what a chart shows. */
 function r6(x: number): number {
@@ -35,21 +33,70 @@ function hostOrder(model: ReportModel): string[] {
   return model.hosts.map((h) => h.label);
 }
 
-/** The shaded noise band ±δ and the zero line, drawn once per facet cell (hence the aggregate). */
-function noiseBandLayers(noisePct: number): object[] {
+/** One colour per host, the same in every chart (Tableau 10, then greys); the legend names them. */
+const HOST_PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#e45756', '#72b7b2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
+export function hostScale(model: ReportModel): { domain: string[]; range: string[] } {
+  const hosts = hostOrder(model);
+  return { domain: hosts, range: hosts.map((_, i) => HOST_PALETTE[i % HOST_PALETTE.length] as string) };
+}
+function hostColour(model: ReportModel, legend = true): object {
+  return { field: 'host', type: 'nominal', scale: hostScale(model), title: 'host', legend: legend && model.hosts.length <= 20 ? { orient: 'top' } : null };
+}
+
+/** Verdict as a shape (colour is the host's): worse points right, better left, same a circle, unsettled a diamond. */
+const VERDICT_SHAPES = { slower: 'triangle-right', faster: 'triangle-left', same: 'circle', inconclusive: 'diamond' } as const;
+const verdictShapes = { domain: VERDICT_ORDER, range: VERDICT_ORDER.map((v) => VERDICT_SHAPES[v]) };
+
+/** Percent ticks of the log-ratio axis (overheads are ratios: +100% and -50% are the same distance from 0). */
+const PCT_TICKS = [-90, -75, -50, -30, -20, -10, -5, -2, -1, 0, 1, 2, 5, 10, 20, 30, 50, 100, 200, 500, 1000];
+const lnr = (pct: number) => Math.log1p(pct / 100);
+
+/**
+ * The log-ratio axis: wide enough for every interval (and ±2δ) except the extreme ones, so that one huge
+ * interval (io.fsync at -60%..+4,000%) does not squash every other workload. An interval is extreme when it
+ * is more than four times as wide as the median interval (on the log scale); it and its point are clipped to
+ * the axis and marked. Never beyond ×11 either way. Returns the domain in log units and the tick values.
+ */
+export function logAxis(rows: { point: number; lo: number; hi: number }[], noisePct: number): { domain: [number, number]; ticks: number[] } {
+  const logs = rows.map((r) => ({ p: lnr(r.point), lo: lnr(r.lo), hi: lnr(r.hi) })).filter((r) => [r.p, r.lo, r.hi].every(Number.isFinite));
+  const band = lnr(2 * Math.max(noisePct, 0.5));
+  const widths = logs.map((r) => r.hi - r.lo).sort((a, b) => a - b);
+  const medianWidth = widths[Math.floor((widths.length - 1) / 2)] ?? 0;
+  const kept = logs.filter((r) => r.hi - r.lo <= 4 * medianWidth + 1e-9);
+  const cap = Math.log(11);
+  const lo = Math.max(-cap, Math.min(-band, ...kept.map((r) => Math.min(r.lo, r.p)))) * 1.05;
+  const hi = Math.min(cap, Math.max(band, ...kept.map((r) => Math.max(r.hi, r.p)))) * 1.05;
+  // Ticks at round percentages, at least a tenth of the axis apart (0 always), so no label is dropped.
+  const gap = (hi - lo) / 10;
+  const ticks: number[] = [0];
+  for (const t of PCT_TICKS.map(lnr).filter((x) => x > 0 && x <= hi)) if (t - (ticks[ticks.length - 1] ?? 0) >= gap) ticks.push(t);
+  const below: number[] = [];
+  for (const t of PCT_TICKS.map(lnr).filter((x) => x < 0 && x >= lo).reverse()) if ((below[below.length - 1] ?? 0) - t >= gap) below.push(t);
+  const lowest = PCT_TICKS.map(lnr).find((x) => x < 0 && x >= lo);
+  if (below.length === 0 && lowest !== undefined && -lowest >= gap / 2) below.push(lowest); // label the short side too
+  return { domain: [r6(lo), r6(hi)], ticks: [...below.reverse(), ...ticks].map(r6) };
+}
+
+const PCT_LABEL = "(datum.value >= 0 ? '+' : '') + format((exp(datum.value) - 1) * 100, '.3~r') + '%'";
+
+/** The shaded noise band ±δ and the zero line, drawn once per facet cell (hence the aggregate); `log`: in log-ratio units. */
+function noiseBandLayers(noisePct: number, log = false): object[] {
   const once = [{ aggregate: [{ op: 'count', as: 'n' }] }];
+  const [lo, hi] = log ? [r6(lnr(-noisePct)), r6(lnr(noisePct))] : [-noisePct, noisePct];
   return [
-    { transform: once, mark: { type: 'rect', color: '#95a5a6', opacity: 0.25 }, encoding: { x: { datum: -noisePct }, x2: { datum: noisePct } } },
+    { transform: once, mark: { type: 'rect', color: '#95a5a6', opacity: 0.25 }, encoding: { x: { datum: lo }, x2: { datum: hi } } },
     { transform: once, mark: { type: 'rule', color: '#2c3e50', strokeDash: [3, 3] }, encoding: { x: { datum: 0 } } },
   ];
 }
 
 /** Overall overhead of each host against the baseline, with its interval, coloured by verdict. */
 export function overallSpec(model: ReportModel): VegaLiteSpec {
+  const row = (h: ReportModel['headlines'][number]) => `${h.label} (${h.coverage.workloads}/${h.coverage.ofWorkloads} workloads, ${h.coverage.categories.length}/${h.coverage.ofCategories} categories)`;
   const values = model.headlines.flatMap((h) =>
-    h.overall ? [{ host: h.label, point: r6(h.overall.point), lo: r6(h.overall.lo), hi: r6(h.overall.hi), verdict: h.overallVerdict, workloads: h.workloads }] : [],
+    h.overall ? [{ host: h.label, row: row(h), point: r6(h.overall.point), lo: r6(h.overall.lo), hi: r6(h.overall.hi), verdict: h.overallVerdict, workloads: h.workloads, categories: h.coverage.categories.join(', ') }] : [],
   );
-  const y = { field: 'host', type: 'nominal', sort: hostOrder(model), title: null, axis: { labelLimit: 200 } };
+  const y = { field: 'row', type: 'nominal', sort: model.headlines.map(row), title: null, axis: { labelLimit: 320 } };
+  const color = hostColour(model, false);
   return {
     $schema: SCHEMA,
     description: `Overall overhead against ${model.baseline}`,
@@ -58,13 +105,14 @@ export function overallSpec(model: ReportModel): VegaLiteSpec {
     height: { step: 22 },
     layer: [
       ...noiseBandLayers(model.noisePct),
-      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'lo', type: 'quantitative', title: `overhead vs ${model.baseline} (%, positive = slower)` }, x2: { field: 'hi' }, color: { field: 'verdict', type: 'nominal', scale: verdictScale, title: 'verdict' } } },
+      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'lo', type: 'quantitative', title: `overhead vs ${model.baseline} (%, positive = slower)` }, x2: { field: 'hi' }, color } },
       {
-        mark: { type: 'point', filled: true, size: 70 },
+        mark: { type: 'point', filled: true, size: 80 },
         encoding: {
           y,
           x: { field: 'point', type: 'quantitative' },
-          color: { field: 'verdict', type: 'nominal', scale: verdictScale },
+          color,
+          shape: { field: 'verdict', type: 'nominal', scale: verdictShapes, title: 'verdict', legend: { orient: 'top' } },
           tooltip: [
             { field: 'host', title: 'host' },
             { field: 'point', title: 'overhead %', format: '.2f' },
@@ -72,6 +120,7 @@ export function overallSpec(model: ReportModel): VegaLiteSpec {
             { field: 'hi', title: 'high %', format: '.2f' },
             { field: 'verdict' },
             { field: 'workloads', title: 'workloads' },
+            { field: 'categories', title: 'categories' },
           ],
         },
       },
@@ -79,55 +128,73 @@ export function overallSpec(model: ReportModel): VegaLiteSpec {
   };
 }
 
-/** Forest plot: overhead per workload with its interval, grouped by category, one line per host. */
+/**
+ * Forest plot: overhead per workload with its interval, grouped by category, one colour per host. The x axis
+ * is the log ratio labelled in percent; intervals beyond the axis are clipped and marked with an arrow.
+ */
 export function forestSpec(model: ReportModel): VegaLiteSpec {
-  const values = model.forest.map((r) => ({
-    host: r.host,
-    id: r.id,
-    title: r.title,
-    category: r.category,
-    point: r6(r.point),
-    lo: r6(r.lo),
-    hi: r6(r.hi),
-    verdict: r.verdict,
-    q: r6(r.qValue),
-  }));
+  const axis = logAxis(model.forest, model.noisePct);
+  const [dlo, dhi] = axis.domain;
+  const values = model.forest.map((r) => {
+    const [l, p, h] = [lnr(r.lo), lnr(r.point), lnr(r.hi)];
+    return {
+      host: r.host,
+      id: r.id,
+      title: r.title,
+      category: r.category,
+      point: r6(r.point),
+      lo: r6(r.lo),
+      hi: r6(r.hi),
+      // log-ratio positions, clipped to the axis
+      xl: r6(Math.max(dlo, Math.min(dhi, l))),
+      xp: r6(Math.max(dlo, Math.min(dhi, p))),
+      xh: r6(Math.max(dlo, Math.min(dhi, h))),
+      clipLo: l < dlo,
+      clipHi: h > dhi,
+      verdict: r.verdict,
+      q: r6(r.qValue),
+    };
+  });
   const candidates = model.headlines.map((h) => h.label);
   // With yOffset the step is per host within a workload's band ('offset'), so bands grow with the hosts.
   const step = candidates.length <= 3 ? 11 : 7;
   const y = { field: 'id', type: 'nominal', title: null, axis: { labelLimit: 160 } };
   const yOffset = { field: 'host', type: 'nominal', sort: candidates };
   const categories = CATEGORIES.filter((c) => values.some((v) => v.category === c));
+  const x = (field: string) => ({
+    field,
+    type: 'quantitative',
+    title: `overhead vs ${model.baseline} (%, log-ratio scale, positive = slower; ▶ ◀ interval clipped)`,
+    scale: { domain: axis.domain, nice: false, zero: false },
+    axis: { values: axis.ticks, labelExpr: PCT_LABEL, grid: true },
+  });
+  const color = hostColour(model);
+  const tooltip = [
+    { field: 'host' },
+    { field: 'title', title: 'workload' },
+    { field: 'point', title: 'overhead %', format: '.2f' },
+    { field: 'lo', title: 'low %', format: '.2f' },
+    { field: 'hi', title: 'high %', format: '.2f' },
+    { field: 'verdict' },
+    { field: 'q', title: 'q (BH)', format: '.3g' },
+  ];
   return {
     $schema: SCHEMA,
-    description: `Overhead per workload against ${model.baseline}, ${Math.round((model.forest[0]?.level ?? 0.95) * 100)}% intervals, noise band ±${model.noisePct}%`,
+    description: `Overhead per workload against ${model.baseline}, ${Math.round((model.forest[0]?.level ?? 0.95) * 100)}% intervals on a log-ratio axis, noise band ±${model.noisePct}%`,
     data: { values },
     facet: { row: { field: 'category', type: 'nominal', sort: categories, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
     spec: {
       width: 560,
       height: { step, for: 'offset' },
       layer: [
-        ...noiseBandLayers(model.noisePct),
-        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, yOffset, x: { field: 'lo', type: 'quantitative', title: `overhead vs ${model.baseline} (%, positive = slower)` }, x2: { field: 'hi' }, color: { field: 'verdict', type: 'nominal', scale: verdictScale, title: 'verdict' } } },
+        ...noiseBandLayers(model.noisePct, true),
+        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, yOffset, x: x('xl'), x2: { field: 'xh' }, color, tooltip } },
         {
-          mark: { type: 'point', filled: true, size: 40 },
-          encoding: {
-            y,
-            yOffset,
-            x: { field: 'point', type: 'quantitative' },
-            color: { field: 'verdict', type: 'nominal', scale: verdictScale },
-            shape: candidates.length <= 8 ? { field: 'host', type: 'nominal', sort: candidates, title: 'host' } : { value: 'circle' },
-            tooltip: [
-              { field: 'host' },
-              { field: 'title', title: 'workload' },
-              { field: 'point', title: 'overhead %', format: '.2f' },
-              { field: 'lo', title: 'low %', format: '.2f' },
-              { field: 'hi', title: 'high %', format: '.2f' },
-              { field: 'verdict' },
-              { field: 'q', title: 'q (BH)', format: '.3g' },
-            ],
-          },
+          mark: { type: 'point', filled: true, size: 45 },
+          encoding: { y, yOffset, x: x('xp'), color, shape: { field: 'verdict', type: 'nominal', scale: verdictShapes, title: 'verdict', legend: { orient: 'top' } }, tooltip },
         },
+        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'point', shape: 'triangle-right', filled: true, size: 60, color: '#2c3e50' }, encoding: { y, yOffset, x: x('xh'), tooltip } },
+        { transform: [{ filter: 'datum.clipLo' }], mark: { type: 'point', shape: 'triangle-left', filled: true, size: 60, color: '#2c3e50' }, encoding: { y, yOffset, x: x('xl'), tooltip } },
       ],
     },
     resolve: { scale: { y: 'independent' } },
@@ -146,7 +213,7 @@ export function distributionSpec(model: ReportModel): VegaLiteSpec {
   const hosts = hostOrder(model);
   const x = { field: 'host', type: 'nominal', sort: hosts, title: null, axis: { labelAngle: -40, labelLimit: 110 } };
   const y = { field: 'figure', type: 'quantitative', scale: { zero: false }, title: null };
-  const color = { field: 'host', type: 'nominal', sort: hosts, legend: null };
+  const color = hostColour(model);
   return {
     $schema: SCHEMA,
     description: 'Round figures per workload and host (box: quartiles and range; points: rounds)',
@@ -180,7 +247,7 @@ export function noiseSpec(model: ReportModel): VegaLiteSpec {
     layer: [
       {
         mark: { type: 'point', opacity: 0.6, size: 24 },
-        encoding: { y, x: { field, type: 'quantitative', title, scale: { type: scaleType } }, tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field, title, format: '.3~g' }] },
+        encoding: { y, color: hostColour(model, field === 'cv'), x: { field, type: 'quantitative', title, scale: { type: scaleType } }, tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field, title, format: '.3~g' }] },
       },
       { mark: { type: 'tick', color: '#2c3e50', thickness: 2 }, encoding: { y, x: { aggregate: 'median', field, type: 'quantitative' } } },
     ],
@@ -207,7 +274,7 @@ export function noisySpec(model: ReportModel): VegaLiteSpec | null {
     width: 520,
     height: { step: hosts.length <= 3 ? 12 : 7, for: 'offset' },
     layer: [
-      { mark: { type: 'bar' }, encoding: { y: { field: 'row', type: 'nominal', title: null, axis: { labelLimit: 260 } }, yOffset: { field: 'host', type: 'nominal', sort: hosts }, x: { field: 'value', type: 'quantitative', title: 'p99 with neighbor / p99 alone', scale: { zero: false, domainMin: 0 } }, color: { field: 'host', type: 'nominal', sort: hosts, title: 'host', legend: hosts.length <= 20 ? {} : null }, tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field: 'against' }, { field: 'value', title: 'amplification', format: '.3~g' }, { field: 'source' }] } },
+      { mark: { type: 'bar' }, encoding: { y: { field: 'row', type: 'nominal', title: null, axis: { labelLimit: 260 } }, yOffset: { field: 'host', type: 'nominal', sort: hosts }, x: { field: 'value', type: 'quantitative', title: 'p99 with neighbor / p99 alone', scale: { zero: false, domainMin: 0 } }, color: hostColour(model), tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field: 'against' }, { field: 'value', title: 'amplification', format: '.3~g' }, { field: 'source' }] } },
       { transform: [{ aggregate: [{ op: 'count', as: 'n' }] }], mark: { type: 'rule', strokeDash: [3, 3], color: '#2c3e50' }, encoding: { x: { datum: 1 } } },
     ],
   };

@@ -1,12 +1,11 @@
 /** Reading and writing results files: every reader validates against schema/results.v1.json. */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { InputError } from '../errors.js';
 import { RESULTS_SCHEMA, type ResultsFile } from '../types.js';
+import { writeOutputs } from './output.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
@@ -83,23 +82,13 @@ export function loadResults(path: string): ResultsFile {
   return parseResults(readInputText(path), path);
 }
 
-/** Write a file atomically: temp file in the same directory, fsync, rename. Readers never see a half file. */
+/**
+ * Write a file atomically: temp file in the same directory, fsync, rename. Readers never see a half file.
+ * The path is checked first (src/results/output.ts): a directory, a file where a directory should be, or a
+ * kernel file system is one InputError naming it.
+ */
 export function writeFileAtomic(path: string, text: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${dirname(path)}/.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    const fd = openSync(tmp, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeOutputs([{ path, data: text }]);
 }
 
 export function saveResults(path: string, results: ResultsFile): void {

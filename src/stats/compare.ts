@@ -1,24 +1,35 @@
 /**
- * `compareResults(base, cand, opts)`: the overhead of CAND relative to BASE per workload and overall,
- * as the Comparison contract (./types.ts) that compare, gate, duel, report and advise consume.
- * Pure and seeded: the same files and options give the same Comparison, byte for byte.
+ * The one comparison engine, `compareEngine(baseRuns, candRuns, estimator, opts)`, and its two front doors:
+ * `compareResults(base, cand)` (one run per side) and `compareRunSets(baseRuns, candRuns)` (replicate runs
+ * per side), producing the Comparison contract (./types.ts) that compare, gate, duel, report and advise
+ * consume. Pure and seeded: the same files and options give the same Comparison, byte for byte.
  *
- * Per workload: the hierarchical bootstrap of the log ratio of medians of round figures (bootstrap.ts),
- * the Mann-Whitney U test on the round figures (mann-whitney.ts), Benjamini-Hochberg across the compared
- * rows (fdr.ts), the verdict against the noise threshold (verdict.ts, the single definition), and the
- * rounds that would settle an inconclusive row. Then the overall index (overall.ts), the hosts' noise
- * (noise.ts) and the fingerprint fields that differ. Anything that cannot be compared becomes a
- * `not-compared` row or a warning with one line of reason, never an exception or a NaN.
+ * The estimator is the parameter: `independentEstimator` here (one run per side: the hierarchical
+ * bootstrap of the log ratio of medians, bootstrap.ts, with the Mann-Whitney U test, mann-whitney.ts;
+ * several runs: runs as the top level, runs.ts, with Welch's t test across runs), the paired estimator of
+ * a duel in src/duel/compare.ts. Then, for every estimator alike: Benjamini-Hochberg q-values (fdr.ts),
+ * the verdict against the noise threshold (verdict.ts, the single definition), the rules that withhold
+ * a verdict, the false-coverage-rate adjustment of the slower/faster rows (Benjamini & Yekutieli 2005),
+ * rounds to settle from the interval's width, the overall index (overall.ts), the hosts' noise
+ * (noise.ts), the fingerprint fields that differ and what the intervals cover (`scope`). Anything that
+ * cannot be compared becomes a `not-compared` row or a warning with one line of reason, never an
+ * exception or a NaN.
  */
 import type { Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
-import { bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
+import { nestedCpuModelNote } from '../results/host.js';
+import { bootstrapIntervalAt, bootstrapLogRatio, medianOf, type SideInput } from './bootstrap.js';
 import { summarize } from './describe.js';
+import { contentionNotes, contentionWarning, filterContended } from './contention.js';
 import { benjaminiHochberg } from './fdr.js';
+import { secondFigureNotes } from './kernel-time.js';
 import { mannWhitney } from './mann-whitney.js';
 import { compareNoise, type NoiseRow } from './noise.js';
 import { overallIndex, pct, type IndexInput } from './overall.js';
-import type { CompareOptions, Comparison, EnvDiff, RowComparison, SideSummary } from './types.js';
-import { roundsToSettle, verdictOf } from './verdict.js';
+import { lnGamma } from './distributions.js';
+import { compareRuns } from './runs.js';
+import type { CompareOptions, Comparison, ComparisonScope, EnvDiff, Estimate, RowComparison, SideSummary } from './types.js';
+import { verdictOf } from './verdict.js';
+
 
 export const COMPARISON_SCHEMA = 'virtax.comparison/v1' as const;
 
@@ -61,38 +72,6 @@ function sideSummary(w: WorkloadOk, rounds: Round[]): SideSummary {
   };
 }
 
-/**
- * Rounds per side that would likely settle an inconclusive row, through verdict.ts's n ≈ (2·z·s/W)².
- * W is twice the distance from d to the threshold the interval must clear (both thresholds when d lies
- * inside the band: the interval must fit in it), and s is the per-round spread the interval we got
- * implies, s = h·sqrt(n)/z with h the half of the interval facing that threshold and n the rounds per
- * side (harmonic mean): so the estimate carries the median's inefficiency and the small-sample widening,
- * and reduces to n·(h/distance)². Null when it would take more than MAX_SETTLE_ROUNDS.
- */
-function settleRounds(boot: { point: number; lo: number; hi: number }, noisePct: number, nB: number, nC: number): number | null {
-  const up = Math.log1p(noisePct / 100);
-  const down = Math.log1p(-noisePct / 100);
-  const d = boot.point;
-  const below = d - boot.lo;
-  const above = boot.hi - d;
-  // ratio = half-width / distance on the side that decides; the worst of the two inside the band.
-  let ratio: number;
-  let dist: number;
-  if (d > up) [ratio, dist] = [below / (d - up), d - up];
-  else if (d < down) [ratio, dist] = [above / (down - d), down - d];
-  else {
-    const ru = above / (up - d);
-    const rd = below / (d - down);
-    [ratio, dist] = ru >= rd ? [ru, up - d] : [rd, d - down];
-  }
-  if (!(dist > 0) || !Number.isFinite(ratio)) return null;
-  const z = 1.96;
-  const n = 2 / (1 / nB + 1 / nC);
-  const halfWidth = ratio * dist;
-  const settle = roundsToSettle((halfWidth * Math.sqrt(n)) / z, 2 * dist, z);
-  return settle !== null && settle <= MAX_SETTLE_ROUNDS ? settle : null;
-}
-
 /** Stable JSON of params, for spotting a workload that ran differently on the two sides. */
 function stableJson(x: unknown): string {
   if (Array.isArray(x)) return `[${x.map(stableJson).join(',')}]`;
@@ -111,94 +90,221 @@ function formatPct(x: number): string {
 
 interface Work {
   row: Compared;
+  est: RowEstimate;
   index: IndexInput;
   noise: NoiseRow;
+  /** Slower/faster may only be called when the row's test can also reject (see `minP`). */
+  lopsided: boolean;
 }
+
+/** Resolved settings of a comparison. */
+export interface Settings {
+  noisePct: number;
+  alpha: number;
+  level: number;
+  resamples: number;
+  seed: number;
+}
+
+/**
+ * What an estimator gives the engine for one workload: the worse-direction log ratio d with its interval
+ * at the level in force and at any other level (for the false-coverage-rate adjustment), the row's test,
+ * the replicates for the overall index, the two sides' summaries and its notes.
+ */
+export interface RowEstimate {
+  point: number;
+  lo: number;
+  hi: number;
+  intervalAt: (level: number) => { lo: number; hi: number };
+  method: Estimate['method'];
+  /** Monte Carlo standard error of the bounds on the log scale (bootstrap intervals only). */
+  mcError?: number;
+  pValue: number;
+  /** The row's test, and the smallest two-sided p-value it can give with these counts. */
+  test: string;
+  minP: number;
+  index: { replicates: Float64Array; variance: number; widening: number };
+  base: SideSummary;
+  cand: SideSummary;
+  notes: string[];
+  /** Why no verdict can be trusted (no spread on a side, ...), or null. */
+  degenerate: string | null;
+  /** What more of would settle an inconclusive row, and how many there are per side now. */
+  settle: { unit: 'rounds' | 'runs' | 'pairs'; n: number };
+  /** Very different counts per side (3 vs 60 rounds). */
+  lopsided: boolean;
+  /**
+   * False when rounds starved by other work had to be kept (src/stats/contention.ts): the row gets no
+   * clean verdict and stays out of the overall index. Absent means true.
+   */
+  trusted?: boolean;
+}
+
+/** One workload of every run of both sides (ok entries only; at least one per side). */
+export interface EstimatorInput {
+  id: string;
+  base: WorkloadOk[];
+  cand: WorkloadOk[];
+  settings: Settings;
+}
+
+/** The part of the engine that differs between comparisons: independent runs, paired duel rounds. */
+export type RowEstimator = (input: EstimatorInput) => RowEstimate | string;
 
 function notCompared(w: WorkloadResult | undefined, other: WorkloadResult | undefined, id: string, reason: string): RowComparison {
   const any = w ?? other;
   return { status: 'not-compared', id, category: any?.category ?? null, title: any?.title ?? null, reason };
 }
 
-function compareWorkload(
-  id: string,
-  b: WorkloadResult | undefined,
-  c: WorkloadResult | undefined,
-  s: { noisePct: number; level: number; resamples: number; seed: number },
-): RowComparison | Work {
-  if (!b) return notCompared(c, undefined, id, 'only in the candidate file (not measured on base)');
-  if (!c) return notCompared(b, undefined, id, 'only in the base file (not measured on candidate)');
-  if (b.status !== 'ok') return notCompared(b, c, id, `${b.status} on base: ${b.reason}`);
-  if (c.status !== 'ok') return notCompared(b, c, id, `${c.status} on candidate: ${c.reason}`);
-  if (b.unit !== c.unit || b.better !== c.better) {
-    return notCompared(b, c, id, `different units or directions (base ${b.unit}, ${b.better} is better; candidate ${c.unit}, ${c.better} is better)`);
-  }
-  const cb = cleanRounds(b.rounds);
-  const cc = cleanRounds(c.rounds);
+const spreadless = (xs: readonly number[]) => xs.length > 1 && xs.every((x) => Math.abs(x - (xs[0] as number)) <= 1e-12 * Math.abs(xs[0] as number));
+
+/** Smallest two-sided p of the exact Mann-Whitney test with n and m untied values: 2 / C(n+m, n). */
+export function mannWhitneyMinP(n: number, m: number): number {
+  if (n < 1 || m < 1) return 1;
+  return Math.min(1, 2 * Math.exp(lnGamma(n + 1) + lnGamma(m + 1) - lnGamma(n + m + 1)));
+}
+
+/**
+ * The estimator of independent runs: with one run per side, the two-stage bootstrap over rounds and
+ * batches (bootstrap.ts) and the Mann-Whitney test on the round figures; with several runs on a side,
+ * runs as the top level (runs.ts) and Welch's t test across run figures.
+ */
+export const independentEstimator: RowEstimator = ({ base, cand, settings: s }) => {
+  const b0 = base[0] as WorkloadOk;
   const notes: string[] = [];
-  for (const [side, cr] of [['base', cb], ['candidate', cc]] as const) {
-    if (cr.droppedRounds) notes.push(`${side}: ${cr.droppedRounds} round(s) dropped (zero, negative or non-finite figure)`);
-    if (cr.droppedSamples) notes.push(`${side}: ${cr.droppedSamples} batch sample(s) dropped (zero, negative or non-finite)`);
+  // Contended rounds first (contention.ts): dropped when enough clean ones remain, else kept and the row distrusted.
+  let trusted = true;
+  const kept = new Map<WorkloadOk, Round[]>();
+  const none = filterContended([]);
+  for (const [side, ws] of [['base', base], ['candidate', cand]] as const) {
+    for (const w of ws) {
+      const f = filterContended(w.rounds);
+      kept.set(w, f.rounds);
+      if (!f.trustworthy) trusted = false;
+      notes.push(...(side === 'base' ? contentionNotes(f, none) : contentionNotes(none, f)));
+    }
   }
-  const nB = cb.rounds.length;
-  const nC = cc.rounds.length;
+  const clean = (side: 'base' | 'candidate', ws: WorkloadOk[]) =>
+    ws.map((w) => {
+      const cr = cleanRounds(kept.get(w) ?? w.rounds);
+      const run = ws.length > 1 ? ` (run ${ws.indexOf(w) + 1})` : '';
+      if (cr.droppedRounds) notes.push(`${side}${run}: ${cr.droppedRounds} round(s) dropped (zero, negative or non-finite figure)`);
+      if (cr.droppedSamples) notes.push(`${side}${run}: ${cr.droppedSamples} batch sample(s) dropped (zero, negative or non-finite)`);
+      return cr.rounds;
+    }).filter((r) => r.length > 0);
+  const rb = clean('base', base);
+  const rc = clean('candidate', cand);
+  const allB = rb.flat();
+  const allC = rc.flat();
+  const nB = allB.length;
+  const nC = allC.length;
+  const side = (rounds: Round[]): SideInput => ({ figures: rounds.map((r) => r.figure), samples: rounds.map((r) => r.samples) });
+  if (rb.length >= 1 && rc.length >= 1 && rb.length + rc.length >= 3) {
+    const runs = compareRuns(rb.map(side), rc.map(side), { better: b0.better, resamples: s.resamples, level: s.level, seed: s.seed });
+    if (runs.sharedSpread) {
+      const one = runs.baseRuns === 1 ? 'base' : 'candidate';
+      notes.push(`${one} has one run: its run-to-run spread is taken to be the other side's (${Math.max(runs.baseRuns, runs.candRuns)} runs)`);
+    }
+    notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk, allB, allC, s));
+    notes.push(`${runs.baseRuns} vs ${runs.candRuns} runs: ${runs.method === 'runs-t' ? 'Welch t interval' : 'bootstrap of runs, rounds and batches'} across run figures (ν = ${runs.nu.toFixed(1)})`);
+    return {
+      point: runs.point,
+      lo: runs.lo,
+      hi: runs.hi,
+      intervalAt: runs.intervalAt,
+      method: runs.method,
+      pValue: runs.pValue,
+      test: 'Welch t across runs',
+      minP: 0,
+      index: { replicates: runs.replicates, variance: runs.variance, widening: runs.widening },
+      base: sideSummary(b0, allB),
+      cand: sideSummary(cand[0] as WorkloadOk, allC),
+      notes,
+      degenerate: runs.se > 0 ? null : 'the run figures do not vary at all on either side: the interval has zero width and cannot be trusted',
+      settle: { unit: 'runs', n: 2 / (1 / runs.baseRuns + 1 / runs.candRuns) },
+      lopsided: false,
+      trusted,
+    };
+  }
   if (nB < 2 || nC < 2) {
     const few = [nB < 2 ? `${nB} usable round(s) on base` : '', nC < 2 ? `${nC} usable round(s) on candidate` : ''].filter(Boolean).join(' and ');
     let reason = `${few}: need at least 2 per side to estimate the spread between rounds`;
     if (nB >= 1 && nC >= 1) {
-      const sgn = b.better === 'lower' ? 1 : -1;
-      const d = sgn * (Math.log(medianOf(cc.rounds.map((r) => r.figure))) - Math.log(medianOf(cb.rounds.map((r) => r.figure))));
+      const sgn = b0.better === 'lower' ? 1 : -1;
+      const d = sgn * (Math.log(medianOf(allC.map((r) => r.figure))) - Math.log(medianOf(allB.map((r) => r.figure))));
       reason += ` (point estimate ${formatPct(pct(d))}, no interval)`;
     }
     if (notes.length) reason += `; ${notes.join('; ')}`;
-    return notCompared(b, c, id, reason);
+    return reason;
   }
-  if (stableJson(b.params) !== stableJson(c.params)) notes.push('parameters differ between the two sides: not quite the same measurement');
-
-  const side = (rounds: Round[]): SideInput => ({ figures: rounds.map((r) => r.figure), samples: rounds.map((r) => r.samples) });
-  const boot = bootstrapLogRatio(side(cb.rounds), side(cc.rounds), {
-    better: b.better,
-    resamples: s.resamples,
-    level: s.level,
-    seed: s.seed,
-  });
-  const logRatio = { point: boot.point, lo: boot.lo, hi: boot.hi, level: s.level, method: boot.method };
-  const overheadPct = { point: pct(boot.point), lo: pct(boot.lo), hi: pct(boot.hi), level: s.level, method: boot.method };
-  const mw = mannWhitney(cb.rounds.map((r) => r.figure), cc.rounds.map((r) => r.figure));
-  const verdict = verdictOf(overheadPct, s.noisePct);
-
-  let settle: number | null = null;
-  if (verdict === 'inconclusive') {
-    settle = settleRounds(boot, s.noisePct, nB, nC);
-    if (settle === null) notes.push(`the point estimate sits on the noise threshold: no practical number of rounds (<= ${MAX_SETTLE_ROUNDS}) will settle it`);
-  }
-  const baseSum = sideSummary(b, cb.rounds);
-  const candSum = sideSummary(c, cc.rounds);
-  const tail = b.better === 'lower' ? candSum.p99 / baseSum.p99 : baseSum.p99 / candSum.p99;
-  const tailOf = (x: SideSummary) => (b.better === 'lower' ? x.p99 / x.p50 : x.p50 / x.p99);
-  const row: Compared = {
-    status: 'compared',
-    id,
-    category: b.category,
-    title: b.title,
-    unit: b.unit,
-    better: b.better,
-    base: baseSum,
-    cand: candSum,
-    overheadPct,
-    logRatio,
-    pValue: mw.p,
-    qValue: mw.p, // adjusted across rows below
-    verdict,
-    roundsToSettle: settle,
-    tailRatio: Number.isFinite(tail) && tail > 0 ? tail : null,
-    notes,
-  };
+  const boot = bootstrapLogRatio(side(allB), side(allC), { better: b0.better, resamples: s.resamples, level: s.level, seed: s.seed });
+  const figB = allB.map((r) => r.figure);
+  const figC = allC.map((r) => r.figure);
+  const mw = mannWhitney(figB, figC);
+  const flat = [spreadless(figB) ? `base (all ${nB} rounds read ${String(Number((figB[0] as number).toPrecision(4)))})` : '', spreadless(figC) ? `candidate (all ${nC} rounds read ${String(Number((figC[0] as number).toPrecision(4)))})` : ''].filter(Boolean);
+  const lopsided = Math.max(nB, nC) >= 4 * Math.min(nB, nC);
+  if (lopsided) notes.push(`lopsided: ${nB} vs ${nC} rounds; the interval rests on the smaller side's spread, and slower/faster also needs the rank test at q <= α`);
+  if (Math.min(nB, nC) <= 3) notes.push(`only ${Math.min(nB, nC)} rounds on a side: the spread between rounds is barely estimated`);
+  notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk, allB, allC, s));
   return {
-    row,
-    index: { category: b.category, point: boot.point, replicates: boot.replicates, variance: boot.varBase + boot.varCand, widening: boot.widening },
-    noise: { baseCv: baseSum.cv, candCv: candSum.cv, baseTail: tailOf(baseSum), candTail: tailOf(candSum) },
+    point: boot.point,
+    lo: boot.lo,
+    hi: boot.hi,
+    intervalAt: (level) => bootstrapIntervalAt(boot, level),
+    method: boot.method,
+    mcError: boot.mcError,
+    pValue: mw.p,
+    test: 'Mann-Whitney U',
+    minP: mannWhitneyMinP(nB, nC),
+    index: { replicates: boot.replicates, variance: boot.varBase + boot.varCand, widening: boot.widening },
+    base: sideSummary(b0, allB),
+    cand: sideSummary(cand[0] as WorkloadOk, allC),
+    notes,
+    degenerate: flat.length ? `no spread between rounds on ${flat.join(' and ')}: a zero-width side makes the interval overconfident (a quantised timer?)` : null,
+    settle: { unit: 'rounds', n: 2 / (1 / nB + 1 / nC) },
+    lopsided,
+    trusted,
   };
+};
+
+/**
+ * How many rounds (runs, pairs) per side would likely settle an inconclusive row, from the interval's
+ * width and the level in force, not from the noisy point estimate: the count at which an interval of this
+ * kind would be no wider than the noise band 2δ (so it can fall inside it or clear it, whatever the
+ * truth), n' = n·(W / W_band)² with W the interval's width on the log scale (width shrinks as 1/√n).
+ * Null when δ is 0, when the interval is already that narrow (it straddles a threshold: the overhead may
+ * sit on it), or beyond MAX_SETTLE_ROUNDS.
+ */
+export function settleCount(lo: number, hi: number, n: number, noisePct: number): number | null {
+  const r = settle(lo, hi, n, noisePct);
+  return r.kind === 'count' ? r.n : null;
+}
+
+type Settle = { kind: 'count'; n: number } | { kind: 'narrow' } | { kind: 'too-many' } | { kind: 'unknown' };
+
+function settle(lo: number, hi: number, n: number, noisePct: number): Settle {
+  const band = Math.log1p(noisePct / 100) - Math.log1p(-noisePct / 100);
+  const w = hi - lo;
+  if (!(band > 0) || !(w > 0) || !(n > 0)) return { kind: 'unknown' };
+  const need = Math.ceil(n * (w / band) ** 2);
+  if (need <= n) return { kind: 'narrow' };
+  if (need > MAX_SETTLE_ROUNDS) return { kind: 'too-many' };
+  return { kind: 'count', n: Math.max(2, need) };
+}
+
+function toEstimate(lo: number, hi: number, point: number, level: number, method: Estimate['method'], mcError?: number): { logRatio: Estimate; overheadPct: Estimate } {
+  const logRatio: Estimate = { point, lo, hi, level, method };
+  const overheadPct: Estimate = { point: pct(point), lo: pct(lo), hi: pct(hi), level, method };
+  if (mcError !== undefined && Number.isFinite(mcError)) {
+    logRatio.mcError = mcError;
+    // On the percent scale near the bounds: d(100·e^x)/dx = 100·e^x.
+    overheadPct.mcError = 100 * Math.exp(hi) * mcError;
+  }
+  return { logRatio, overheadPct };
+}
+
+function levelText(level: number): string {
+  return `${(100 * level).toPrecision(4).replace(/\.?0+$/, '')}%`;
 }
 
 const ENV_FIELDS: [string, (f: Fingerprint) => unknown][] = [
@@ -231,27 +337,65 @@ export function envDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
     }
     const bs = bv === null || bv === undefined ? '(none)' : String(bv);
     const cs = cv === null || cv === undefined ? '(none)' : String(cv);
+    // Usable memory moves by a few MiB between boots of the same machine: only a 1% difference is one.
+    if (field === 'memoryBytes' && typeof bv === 'number' && typeof cv === 'number' && Math.abs(bv - cv) <= 0.01 * Math.max(bv, cv)) continue;
     if (bs !== cs) out.push({ field, base: bs, cand: cs });
   }
   return out;
 }
 
-function fileWarnings(base: ResultsFile, cand: ResultsFile, diffs: EnvDiff[]): string[] {
+function fileWarnings(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], diffs: EnvDiff[]): string[] {
   const w: string[] = [];
+  const base = baseRuns[0] as ResultsFile;
+  const cand = candRuns[0] as ResultsFile;
   const model = diffs.find((d) => d.field === 'cpu.model');
   if (model) {
-    w.push(`CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`);
+    // A nested guest (UML, gVisor) hides the hardware's model: say so instead of "two machines".
+    w.push(nestedCpuModelNote(base.host, cand.host) ?? `CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`);
   }
-  if (base.schema !== cand.schema) w.push(`different results schemas (base ${String(base.schema)}, candidate ${String(cand.schema)})`);
-  if (base.id === cand.id) w.push('both files are the same run (same id): nothing independent to compare');
-  for (const [name, f] of [['base', base], ['candidate', cand]] as const) {
-    if (f.finishedAt === null) w.push(`${name} file is partial (finishedAt is null: interrupted or still running); only the rounds it has are compared`);
+  const all = [...baseRuns, ...candRuns];
+  const schemas = new Set(all.map((f) => String(f.schema)));
+  if (schemas.size > 1) w.push(`different results schemas (${[...schemas].join(', ')})`);
+  const baseIds = new Set(baseRuns.map((f) => f.id));
+  if (candRuns.some((f) => baseIds.has(f.id))) w.push('both files are the same run (same id): nothing independent to compare');
+  for (const [name, runs] of [['base', baseRuns], ['candidate', candRuns]] as const) {
+    runs.forEach((f, i) => {
+      if (f.finishedAt === null) w.push(`${name} file${runs.length > 1 ? ` ${i + 1}` : ''} is partial (finishedAt is null: interrupted or still running); only the rounds it has are compared`);
+    });
+    if (new Set(runs.map((f) => f.id)).size < runs.length) w.push(`${name}: the same run is given twice (same id): it counts once per copy, which overstates agreement`);
+    const first = runs[0] as ResultsFile;
+    for (const f of runs.slice(1)) {
+      const inner = envDiffs(first.host, f.host).filter((d) => d.field === 'cpu.model' || d.field === 'hypervisor');
+      if (inner.length) w.push(`${name} runs are not one host class: ${inner.map((d) => `${d.field} "${d.base}" vs "${d.cand}"`).join(', ')}`);
+    }
   }
-  if (base.tool?.version !== cand.tool?.version) w.push(`different virtax versions (base ${base.tool?.version}, candidate ${cand.tool?.version}): workloads may have changed`);
-  if (base.config?.suite !== cand.config?.suite || base.config?.rounds !== cand.config?.rounds) {
+  const versions = new Set(all.map((f) => f.tool?.version));
+  if (versions.size > 1) w.push(`different virtax versions (${[...versions].join(', ')}): workloads may have changed`);
+  if (base.config?.suite !== cand.config?.suite) {
     w.push(`different suites (base ${base.config?.suite}/${base.config?.rounds} rounds, candidate ${cand.config?.suite}/${cand.config?.rounds} rounds): batch and round lengths differ`);
+  } else if (base.config?.rounds !== cand.config?.rounds) {
+    w.push(`different round counts (both ${base.config?.suite}; base ${base.config?.rounds} rounds, candidate ${cand.config?.rounds}): the two sides' intervals are not equally tight`);
   }
   return w;
+}
+
+/** What the intervals cover, as a field and one sentence every reader prints. */
+export function scopeOf(baseRuns: number, candRuns: number): ComparisonScope {
+  if (baseRuns === 1 && candRuns === 1) {
+    return {
+      baseRuns,
+      candRuns,
+      covers: 'these-runs',
+      statement:
+        'one run per side: the intervals and verdicts cover these two runs only; run-to-run variation is not in them (launch several runs per side with `virtax run --runs N` and compare them with --base/--cand to speak about the platforms)',
+    };
+  }
+  return {
+    baseRuns,
+    candRuns,
+    covers: 'platforms',
+    statement: `${baseRuns} vs ${candRuns} runs: the intervals include run-to-run variation${baseRuns === 1 || candRuns === 1 ? ' (the side with one run borrows the other side\'s run-to-run spread)' : ''}`,
+  };
 }
 
 function validOptions(opts: CompareOptions): { noisePct: number; alpha: number; resamples: number; seed: number; level: number } {
@@ -274,51 +418,219 @@ function matches(id: string, only: readonly string[]): boolean {
 
 /** Compare two results files. Pure and seeded. Throws RangeError only for invalid options. */
 export function compareResults(base: ResultsFile, cand: ResultsFile, opts: CompareOptions = {}): Comparison {
+  return compareEngine([base], [cand], independentEstimator, opts);
+}
+
+/**
+ * Compare replicate runs (separate launches) of two platforms: several results files per side. Runs are
+ * the top level (runs.ts); with one file per side this is `compareResults`.
+ */
+export function compareRunSets(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], opts: CompareOptions = {}): Comparison {
+  if (baseRuns.length === 0 || candRuns.length === 0) throw new RangeError('compare needs at least one results file per side');
+  return compareEngine(baseRuns, candRuns, independentEstimator, opts);
+}
+
+/**
+ * The one comparison engine; the estimator is its parameter (independent runs here, paired rounds in
+ * src/duel/compare.ts). Per workload: gather every run's entry, let the estimator make d and its
+ * interval, then, for all rows together, the verdicts:
+ *  1. `verdictOf` on the interval at the level in force (verdict.ts, the single definition);
+ *  2. no verdict but inconclusive where no spread was measured (a zero-width side) or where the row's
+ *     test cannot reach p <= α with these counts (2 vs 2 rounds, fewer than 6 duel pairs), or, for
+ *     lopsided rows, where its BH q is above α;
+ *  3. false-coverage-rate control (Benjamini & Yekutieli 2005): when R of m rows were called slower or
+ *     faster, their intervals are recomputed at level 1 - R·(1 - level)/m and the verdict is taken again
+ *     on the adjusted interval, so the expected share of false directional calls among them stays below
+ *     1 - level. The adjusted interval is the one reported (its `level` says so).
+ */
+export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], estimator: RowEstimator, opts: CompareOptions = {}): Comparison {
   const s = validOptions(opts);
-  const byId = (f: ResultsFile) => new Map((f.workloads ?? []).map((w) => [w.id, w] as const));
-  const bm = byId(base);
-  const cm = byId(cand);
-  let ids = [...new Set([...bm.keys(), ...cm.keys()])];
+  const maps = (runs: readonly ResultsFile[]) => runs.map((f) => new Map((f.workloads ?? []).map((w) => [w.id, w] as const)));
+  const bms = maps(baseRuns);
+  const cms = maps(candRuns);
+  let ids = [...new Set([...bms, ...cms].flatMap((m) => [...m.keys()]))];
   if (opts.onlyIds?.length) ids = ids.filter((id) => matches(id, opts.onlyIds as string[]));
 
   const rows: RowComparison[] = [];
   const works: Work[] = [];
   for (const id of ids) {
-    const r = compareWorkload(id, bm.get(id), cm.get(id), s);
-    if ('row' in r) {
-      rows.push(r.row);
-      works.push(r);
-    } else rows.push(r);
+    const bs = bms.map((m) => m.get(id)).filter((w): w is WorkloadResult => w !== undefined);
+    const cs = cms.map((m) => m.get(id)).filter((w): w is WorkloadResult => w !== undefined);
+    const b = bs[0];
+    const c = cs[0];
+    const many = baseRuns.length > 1 || candRuns.length > 1;
+    if (!b) {
+      rows.push(notCompared(c, undefined, id, `only in the candidate ${many ? 'runs' : 'file'} (not measured on base)`));
+      continue;
+    }
+    if (!c) {
+      rows.push(notCompared(b, undefined, id, `only in the base ${many ? 'runs' : 'file'} (not measured on candidate)`));
+      continue;
+    }
+    const okB = bs.filter((w): w is WorkloadOk => w.status === 'ok');
+    const okC = cs.filter((w): w is WorkloadOk => w.status === 'ok');
+    const firstBad = (ws: WorkloadResult[]) => ws.find((w): w is Exclude<WorkloadResult, WorkloadOk> => w.status !== 'ok');
+    if (okB.length === 0) {
+      const bad = firstBad(bs) as Exclude<WorkloadResult, WorkloadOk>;
+      rows.push(notCompared(b, c, id, `${bad.status} on base: ${bad.reason}`));
+      continue;
+    }
+    if (okC.length === 0) {
+      const bad = firstBad(cs) as Exclude<WorkloadResult, WorkloadOk>;
+      rows.push(notCompared(b, c, id, `${bad.status} on candidate: ${bad.reason}`));
+      continue;
+    }
+    const h = okB[0] as WorkloadOk;
+    const odd = [...okB, ...okC].find((w) => w.unit !== h.unit || w.better !== h.better);
+    if (odd) {
+      rows.push(notCompared(b, c, id, `different units or directions (base ${h.unit}, ${h.better} is better; candidate ${odd.unit}, ${odd.better} is better)`));
+      continue;
+    }
+    const est = estimator({ id, base: okB, cand: okC, settings: s });
+    if (typeof est === 'string') {
+      rows.push(notCompared(b, c, id, est));
+      continue;
+    }
+    const notes = [...est.notes];
+    for (const [name, ok, all] of [['base', okB, bs], ['candidate', okC, cs]] as const) {
+      if (ok.length < all.length) notes.push(`${name}: ${all.length - ok.length} of ${all.length} runs did not measure it (skipped or failed); the others are used`);
+    }
+    if ((baseRuns.length > 1 || candRuns.length > 1) && est.method !== 'runs-t' && est.method !== 'runs-bootstrap') {
+      notes.push('one usable run per side for this workload: its interval covers those two runs only');
+    }
+    if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1) notes.push('parameters differ between the two sides: not quite the same measurement');
+    const { logRatio, overheadPct } = toEstimate(est.lo, est.hi, est.point, s.level, est.method, est.mcError);
+    const tail = h.better === 'lower' ? est.cand.p99 / est.base.p99 : est.base.p99 / est.cand.p99;
+    const tailOf = (x: SideSummary) => (h.better === 'lower' ? x.p99 / x.p50 : x.p50 / x.p99);
+    const row: Compared = {
+      status: 'compared',
+      id,
+      category: h.category,
+      title: h.title,
+      unit: h.unit,
+      better: h.better,
+      base: est.base,
+      cand: est.cand,
+      overheadPct,
+      logRatio,
+      pValue: est.pValue,
+      qValue: est.pValue, // adjusted across rows below
+      verdict: verdictOf(overheadPct, s.noisePct),
+      roundsToSettle: null,
+      tailRatio: Number.isFinite(tail) && tail > 0 ? tail : null,
+      notes,
+    };
+    rows.push(row);
+    works.push({
+      row,
+      est,
+      index: { category: h.category, point: est.point, replicates: est.index.replicates, variance: est.index.variance, widening: est.index.widening },
+      noise: { baseCv: est.base.cv, candCv: est.cand.cv, baseTail: tailOf(est.base), candTail: tailOf(est.cand) },
+      lopsided: est.lopsided,
+    });
   }
+
   const q = benjaminiHochberg(works.map((w) => w.row.pValue));
   works.forEach((w, i) => {
     w.row.qValue = q[i] as number;
-    if ((w.row.verdict === 'slower' || w.row.verdict === 'faster') && w.row.qValue > s.alpha) {
-      w.row.notes.push(`the rank test does not confirm it at a false-discovery rate of ${s.alpha} (q = ${w.row.qValue.toPrecision(2)})`);
-    }
   });
+  // Step 2: rows whose verdict cannot be trusted.
+  for (const w of works) {
+    const r = w.row;
+    if (r.verdict === 'inconclusive') continue;
+    if (w.est.trusted === false) {
+      r.notes.push(`measured mostly on rounds starved by other work: no clean ${r.verdict} verdict (rerun on a quiet host)`);
+      r.verdict = 'inconclusive';
+    } else if (w.est.degenerate) {
+      r.notes.push(`${w.est.degenerate}; no ${r.verdict} verdict`);
+      r.verdict = 'inconclusive';
+    } else if (w.est.minP > s.alpha) {
+      r.notes.push(`the ${w.est.test} test cannot reach p <= ${s.alpha} with these counts (smallest possible p ${w.est.minP.toPrecision(3)}): no ${r.verdict} verdict`);
+      r.verdict = 'inconclusive';
+    } else if (w.lopsided && (r.verdict === 'slower' || r.verdict === 'faster') && r.qValue > s.alpha) {
+      r.notes.push(`lopsided round counts and the ${w.est.test} test does not confirm it (q = ${r.qValue.toPrecision(2)} > ${s.alpha}): no ${r.verdict} verdict`);
+      r.verdict = 'inconclusive';
+    }
+  }
+  // Step 3: false-coverage-rate adjusted intervals for the rows called slower/faster.
+  const selected = works.filter((w) => w.row.verdict === 'slower' || w.row.verdict === 'faster');
+  const m = works.length;
+  const R = selected.length;
+  if (opts.fcr !== false && R > 0 && R < m) {
+    const adjLevel = 1 - (R * (1 - s.level)) / m;
+    for (const w of selected) {
+      const iv = w.est.intervalAt(adjLevel);
+      const lo = Math.min(iv.lo, w.est.point);
+      const hi = Math.max(iv.hi, w.est.point);
+      const e = toEstimate(lo, hi, w.est.point, adjLevel, w.est.method);
+      w.row.logRatio = e.logRatio;
+      w.row.overheadPct = e.overheadPct;
+      const before = w.row.verdict;
+      w.row.verdict = verdictOf(e.overheadPct, s.noisePct);
+      w.row.notes.push(
+        `interval at ${levelText(adjLevel)}: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} rows called slower/faster${w.row.verdict !== before ? `; ${before} does not survive it` : ''}`,
+      );
+    }
+  }
+  for (const w of works) {
+    const r = w.row;
+    if ((r.verdict === 'slower' || r.verdict === 'faster') && r.qValue > s.alpha && !w.lopsided) {
+      r.notes.push(`the ${w.est.test} test does not confirm it at a false-discovery rate of ${s.alpha} (q = ${r.qValue.toPrecision(2)})`);
+    }
+    if (r.verdict !== 'inconclusive') continue;
+    const st = settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
+    const unit = w.est.settle.unit;
+    if (st.kind === 'count') {
+      if (unit === 'runs') r.notes.push(`about ${st.n} runs per side would settle it (more rounds per run do not remove run-to-run variation)`);
+      else r.roundsToSettle = st.n;
+    } else if (st.kind === 'too-many') {
+      r.notes.push(`more than ${MAX_SETTLE_ROUNDS} ${unit} per side would be needed to settle it at this spread`);
+    } else if (st.kind === 'narrow' && !w.est.degenerate) {
+      r.notes.push(`the interval is already narrower than the noise band ±${s.noisePct}% but straddles a threshold: the overhead may sit on it, and more ${unit} settle it only slowly`);
+    }
+  }
 
-  const overall = overallIndex(works.map((w) => w.index), s.level, opts.weights);
-  const steal = (f: ResultsFile, side: 'base' | 'cand') => {
-    const v = f.conditions?.stealPct;
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  const overall = overallIndex(works.filter((w) => w.est.trusted !== false).map((w) => w.index), s.level, opts.weights);
+  const steal = (runs: readonly ResultsFile[], side: 'base' | 'cand') => {
+    const vs = runs.map((f) => f.conditions?.stealPct).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    if (vs.length) return vs.reduce((a, x) => a + x, 0) / vs.length;
     const xs = works.map((w) => w.row[side].stealPct).filter((x): x is number => x !== null);
     return xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : null;
   };
-  const roundSteal = (f: ResultsFile) =>
-    works.flatMap((w) => {
-      const wr = f.workloads.find((x) => x.id === w.row.id);
-      return wr?.status === 'ok' ? wr.rounds.map((r) => r.stealPct).filter((x): x is number => typeof x === 'number' && Number.isFinite(x)) : [];
-    });
+  const roundSteal = (runs: readonly ResultsFile[]) =>
+    runs.flatMap((f) =>
+      works.flatMap((w) => {
+        const wr = f.workloads.find((x) => x.id === w.row.id);
+        return wr?.status === 'ok' ? wr.rounds.map((r) => r.stealPct).filter((x): x is number => typeof x === 'number' && Number.isFinite(x)) : [];
+      }),
+    );
   const noise = compareNoise(
     works.map((w) => w.noise),
-    { base: steal(base, 'base'), cand: steal(cand, 'cand'), baseRounds: roundSteal(base), candRounds: roundSteal(cand) },
+    { base: steal(baseRuns, 'base'), cand: steal(candRuns, 'cand'), baseRounds: roundSteal(baseRuns), candRounds: roundSteal(candRuns) },
     s,
   );
+  const base = baseRuns[0] as ResultsFile;
+  const cand = candRuns[0] as ResultsFile;
   const diffs = envDiffs(base.host, cand.host);
-  const warnings = fileWarnings(base, cand, diffs);
+  const warnings = fileWarnings(baseRuns, candRuns, diffs);
+  const scope = scopeOf(baseRuns.length, candRuns.length);
+  if (scope.covers === 'these-runs') warnings.push(scope.statement);
+  for (const [name, runs] of [['base', baseRuns], ['candidate', candRuns]] as const) {
+    runs.forEach((f, i) => {
+      const cw = contentionWarning(f, `${name} ${f.label}${runs.length > 1 ? ` (run ${i + 1})` : ''}`);
+      if (cw) warnings.push(cw);
+    });
+  }
+  const distrusted = works.filter((w) => w.est.trusted === false).map((w) => w.row.id);
+  if (distrusted.length) warnings.push(`the overall index leaves out ${distrusted.length} workload(s) measured mostly on contended rounds: ${distrusted.join(', ')}`);
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
-  else if (!overall) warnings.push('no overall index: the given weights give no compared category a positive weight');
+  else if (!overall) {
+    if (!opts.weights && works.every((w) => w.row.category === 'user')) {
+      warnings.push('no overall index: only user.* workloads were compared (your own workloads join the index only when a profile weighs them)');
+    } else if (distrusted.length < works.length) {
+      warnings.push('no overall index: the given weights give no compared category a positive weight');
+    }
+  }
 
   return {
     schema: COMPARISON_SCHEMA,
@@ -329,6 +641,7 @@ export function compareResults(base: ResultsFile, cand: ResultsFile, opts: Compa
     overall: overall ? { overheadPct: overall.overheadPct, logRatio: overall.logRatio, workloads: overall.workloads, weights: overall.weights } : null,
     noise,
     envDiffs: diffs,
+    scope,
     warnings,
   };
 }

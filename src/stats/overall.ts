@@ -3,7 +3,8 @@
  * ratios, i.e. exp(Σ w_k d_k) with Σ w_k = 1 (Fleming & Wallace 1986: geometric means are the right
  * summary of normalised benchmark ratios). By default every category present gets the same weight,
  * shared equally by its workloads, so ten syscall workloads do not outvote one CPU workload; a
- * profile may give category weights instead (categories it does not name get 0).
+ * profile may give category weights instead (categories it does not name get 0). The `user` category (a user's
+ * own tinybench tasks) gets 0 by default.
  *
  * Interval: percentile interval of Σ w_k d*_k over the workloads' own bootstrap replicates (the same
  * resample index b across workloads: each workload's sides were resampled independently), widened about
@@ -36,7 +37,9 @@ export function rowWeights(categories: readonly Category[], weights?: Partial<Re
   const perCategory: Partial<Record<Category, number>> = {};
   let total = 0;
   for (const c of count.keys()) {
-    const w = weights ? Math.max(0, weights[c] ?? 0) : 1;
+    // A user's own workloads (category `user`) say nothing about the platform in general: they join the index only
+    // when a profile weighs them.
+    const w = weights ? Math.max(0, weights[c] ?? 0) : c === 'user' ? 0 : 1;
     if (!Number.isFinite(w)) continue;
     perCategory[c] = w;
     total += w;

@@ -14,8 +14,28 @@ export interface Estimate {
   hi: number;
   /** Confidence level, e.g. 0.95. */
   level: number;
-  /** How the interval was made. */
-  method: 'bca' | 'percentile';
+  /**
+   * How the interval was made: `percentile` (two-stage bootstrap over rounds, widened by t/z), `bca`,
+   * `runs-t` (Welch t across run figures, 2-5 runs per side), `runs-bootstrap` (runs, then rounds, then
+   * batches, 6+ runs per side) or `walsh` (distribution-free Walsh-average interval of a paired duel).
+   */
+  method: 'bca' | 'percentile' | 'runs-t' | 'runs-bootstrap' | 'walsh';
+  /** Monte Carlo standard error of the bounds (same scale as the bounds), where a bootstrap made them. */
+  mcError?: number;
+}
+
+/**
+ * What the intervals speak about. With one run per side they cover those two runs only: run-to-run
+ * variation (Kalibera & Jones 2013) is not in them, and neither is it in the verdicts.
+ */
+export interface ComparisonScope {
+  /** Runs (separate launches) per side. */
+  baseRuns: number;
+  candRuns: number;
+  /** `platforms`: run-to-run variation is in the intervals; `these-runs`: one run per side. */
+  covers: 'platforms' | 'these-runs';
+  /** One sentence for every reader. */
+  statement: string;
 }
 
 /** One side's view of a workload in a comparison. */
@@ -105,6 +125,8 @@ export interface Comparison {
   } | null;
   noise: NoiseComparison | null;
   envDiffs: EnvDiff[];
+  /** Runs per side and what the intervals cover (absent in files written before replicate runs). */
+  scope?: ComparisonScope;
   /** Loud warnings: different CPU models, partial files, different schema, ... */
   warnings: string[];
 }
@@ -124,4 +146,10 @@ export interface CompareOptions {
   weights?: Partial<Record<Category, number>>;
   /** Only these workload ids. */
   onlyIds?: string[];
+  /**
+   * Adjust the intervals of the rows called slower/faster for the false-coverage rate (Benjamini &
+   * Yekutieli 2005; default true). The gate turns it off and applies the same adjustment to its own
+   * selection (rows above the max regression).
+   */
+  fcr?: boolean;
 }

@@ -7,11 +7,12 @@ import { syscallWorkloads } from './syscall.js';
 import { processWorkloads } from './process.js';
 import { cryptoWorkloads } from './crypto.js';
 import { storageWorkloads } from './storage.js';
+import { fioWorkloads } from './fio.js';
 import { networkWorkloads } from './network.js';
 import { noisyWorkloads } from './noisy.js';
 
 const families: AnyWorkload[][] = [
-  cpuWorkloads, memoryWorkloads, syscallWorkloads, processWorkloads, cryptoWorkloads, storageWorkloads, networkWorkloads, noisyWorkloads,
+  cpuWorkloads, memoryWorkloads, syscallWorkloads, processWorkloads, cryptoWorkloads, storageWorkloads, fioWorkloads, networkWorkloads, noisyWorkloads,
 ];
 
 export const registry = new WorkloadRegistry(families.flat());

@@ -34,6 +34,32 @@ function transparentHugePages(): string | null {
   return sysfsChoice('/sys/kernel/mm/transparent_hugepage/enabled');
 }
 
+/** Bytes of a sysfs cache size ("32768K", "1M", "512"), null when unreadable. */
+export function parseCacheSize(text: string): number | null {
+  const m = /^(\d+)\s*([KMG]?)$/i.exec(text.trim());
+  if (!m) return null;
+  const mult = { '': 1, K: 1024, M: MiB, G: 1024 * MiB }[(m[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * mult;
+}
+
+/** Size of the last-level cache (the highest `level` among cpu0's data/unified caches), null where sysfs does not say. */
+export function lastLevelCacheBytes(root = '/sys/devices/system/cpu/cpu0/cache'): number | null {
+  let best: { level: number; bytes: number } | null = null;
+  for (let i = 0; i < 16; i++) {
+    const level = Number(readTrimmed(`${root}/index${i}/level`));
+    const type = readTrimmed(`${root}/index${i}/type`);
+    const bytes = parseCacheSize(readTrimmed(`${root}/index${i}/size`) ?? '');
+    if (!Number.isFinite(level) || bytes === null || type === 'Instruction') continue;
+    if (!best || level > best.level || (level === best.level && bytes > best.bytes)) best = { level, bytes };
+  }
+  return best?.bytes ?? null;
+}
+
+/** Pointer-chase working set: at least 8x the last-level cache and at least 256 MiB, in whole MiB. */
+export function chaseBytesFor(llcBytes: number | null): number {
+  return Math.max(256 * MiB, Math.ceil((8 * (llcBytes ?? 0)) / MiB) * MiB);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // mem.bandwidth
 
@@ -144,6 +170,8 @@ export function buildChase(bytes: number, next: () => number): Int32Array {
 
 interface LatencyParams extends Record<string, unknown> {
   bufferBytes: number;
+  /** Last-level cache the size was derived from (null: sysfs did not say, the 256 MiB floor applies). */
+  llcBytes: number | null;
   nodeBytes: number;
   pattern: string;
   transparentHugePages: string | null;
@@ -164,9 +192,11 @@ export const memLatency: Workload<LatencyParams, LatencyState> = {
   stresses: 'DRAM latency plus TLB misses: under EPT/NPT each miss walks two page tables (RandomAccess -14% under KVM)',
   inQuick: true,
   initialOperations: 10_000,
-  params: (suite: Suite) => ({
-    // Far beyond a 32 MiB L3 and any TLB reach with 4 KiB pages.
-    bufferBytes: (suite === 'quick' ? 128 : 256) * MiB,
+  params: () => ({
+    // Far beyond the last-level cache (8x) and any TLB reach with 4 KiB pages. A guest may not report its cache:
+    // compare flags differing params, so both sides of a comparison should show the same size.
+    bufferBytes: chaseBytesFor(lastLevelCacheBytes()),
+    llcBytes: lastLevelCacheBytes(),
     nodeBytes: CACHE_LINE_BYTES,
     pattern: 'Sattolo single random cycle, dependent loads',
     transparentHugePages: transparentHugePages(),
@@ -224,10 +254,15 @@ export function pageFaultCountingProblem(faults: () => number | null = minorFaul
 
 /** `gc()` even when the process was not started with --expose-gc (tests run in-process). */
 function garbageCollector(): () => void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (typeof g === 'function') return g;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
+  type Gc = (o?: { type: 'minor' | 'major' }) => void;
+  let g = (globalThis as { gc?: Gc }).gc;
+  if (typeof g !== 'function') {
+    setFlagsFromString('--expose-gc');
+    g = runInNewContext('gc') as Gc;
+  }
+  const gc = g;
+  // A minor gc (scavenge) frees the just-dropped young ArrayBuffer; a full gc costs milliseconds more per chunk.
+  return () => gc({ type: 'minor' });
 }
 
 interface PageFaultParams extends Record<string, unknown> {
@@ -254,14 +289,15 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
   figure: { kind: 'cost', scale: 1e9 / PAGES_PER_CHUNK },
   stresses: 'anonymous page faults, zeroing and unmapping: a guest fault on a never-backed page also exits to the host (EPT violation)',
   inQuick: true,
+  kernelTime: true,
   initialOperations: 1,
   params: () => ({
     chunkBytes: PAGEFAULT_CHUNK_BYTES,
     pageBytes: PAGE_BYTES,
     measures:
       'per 4 KiB page: share of mmap (calloc of a 40 MiB ArrayBuffer), one write fault per page (kernel zero-fill), ' +
-      'and munmap after a full V8 gc() that frees the buffer on this thread (concurrent array-buffer sweeping ' +
-      'is turned off so the unmap is inside the timed batch; the gc itself, ~0.1 ms on the small heap, is included)',
+      'and munmap after a minor V8 gc (scavenge) that frees the young buffer on this thread (concurrent array-buffer ' +
+      'sweeping is turned off so the unmap is inside the timed batch; the scavenge itself is small beside the munmap)',
     transparentHugePages: transparentHugePages(),
   }),
   available: () => pageFaultCountingProblem(),
@@ -276,7 +312,7 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
       for (let p = 0; p < PAGEFAULT_CHUNK_BYTES; p += PAGE_BYTES) chunk[p] = 1; // a write: a real page, not the zero page
       state.sum += chunk[PAGEFAULT_CHUNK_BYTES - PAGE_BYTES] as number;
       chunk = null;
-      state.gc(); // frees the ArrayBuffer: glibc munmaps an mmapped chunk
+      state.gc(); // minor gc frees the ArrayBuffer: glibc munmaps an mmapped chunk
     }
     state.pagesTouched += operations * PAGES_PER_CHUNK;
   },

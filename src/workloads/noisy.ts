@@ -8,11 +8,13 @@
  * with-neighbour batch's time per operation over the round's alone time per operation.
  * `extra` per round: every phase's victim figure (in the victim's unit), p50/p99 and steal time, and per
  * aggressor kind the slowdown and tail amplification (p99 batch time with / p99 batch time alone, against
- * the alone phase just before it).
+ * the alone phase just before it). Aggressor kinds run in a seeded random order per round (`order`). The
+ * tails are over batch means, and `tail` names what they are (below 100 batches a "p99" is the maximum).
  */
 import { availableParallelism } from 'node:os';
 import { AGGRESSOR_KINDS, startAggressor, type AggressorKind } from '../probes/aggressor.js';
-import { calibrate, hrClock } from '../probes/round.js';
+import { calibrate, hrClock, warmUp } from '../probes/round.js';
+import { createRng, shuffled } from '../stats/random.js';
 import { readCpuTimes, stealPct } from '../probes/steal.js';
 import { quantileSorted, sortedOf } from '../stats/describe.js';
 import type { Suite } from '../types.js';
@@ -62,6 +64,13 @@ async function runPhase(victim: AnyWorkload, state: unknown, ops: number, second
 }
 
 const p99 = (xs: number[]): number => quantileSorted(sortedOf(xs), 0.99);
+/**
+ * What the "p99" of a phase really is: the tails are over batch means (one number per timed batch, not per
+ * operation), and with fewer than 100 batches the 99th percentile is the interpolated maximum. Say so.
+ */
+export function tailName(batches: number): string {
+  return batches >= 100 ? `p99 of ${batches} batch means` : `near-maximum of ${batches} batch means (fewer than 100: not a true p99)`;
+}
 const p50 = (xs: number[]): number => quantileSorted(sortedOf(xs), 0.5);
 
 /** Per-phase and per-kind figures from a round's phases (pure; exported for tests). */
@@ -73,6 +82,7 @@ export function summarizePhases(victim: Pick<AnyWorkload, 'figure' | 'better'>, 
     p50: inUnit(p50(p.perOpSeconds)),
     // p99 of batch time per operation, i.e. the worse tail whichever way the victim's unit points.
     p99: inUnit(p99(p.perOpSeconds)),
+    tail: tailName(p.perOpSeconds.length),
     stealPct: p.stealPct,
     batches: p.perOpSeconds.length,
     seconds: p.seconds,
@@ -105,6 +115,7 @@ export function summarizePhases(victim: Pick<AnyWorkload, 'figure' | 'better'>, 
     withOps,
     withSeconds,
     tailAmplification: p99(allWith) / p99(allAlone),
+    tail: `${tailName(allWith.length)} with a neighbour over ${tailName(allAlone.length)} alone`,
     perPhase,
     byKind,
   };
@@ -137,9 +148,11 @@ function noisy(victim: AnyWorkload, name: string, title: string, needsPeer: bool
       const state = await victim.setup(p.victimParams, ctx);
       try {
         const ops = await calibrate(victim, state, plan.targetBatchSeconds, hrClock);
-        await runPhase(victim, state, ops, Math.min(0.1, p.phaseSeconds), 'alone'); // warm-up, not kept
+        await warmUp(victim, state, ops, plan); // until batch times level off (long for tcp-rtt), not kept
         const phases: Phase[] = [];
-        for (const kind of p.aggressors) {
+        // A seeded random order per round, so the host's drift within a round does not always land on one kind.
+        const order = shuffled(p.aggressors, createRng(ctx.roundSeed ?? 1));
+        for (const kind of order) {
           phases.push(await runPhase(victim, state, ops, p.phaseSeconds, 'alone'));
           // The bound is a safety net: the neighbour is stopped as soon as the phase ends.
           const agg = startAggressor({ kind, seconds: p.phaseSeconds + 60, workers: p.workers });
@@ -165,7 +178,7 @@ function noisy(victim: AnyWorkload, name: string, title: string, needsPeer: bool
             stealPct: steals.length ? steals.reduce((a, b) => a + b, 0) / steals.length : null,
             batchOperations: ops,
           },
-          extra: { tailAmplification: s.tailAmplification, byKind: s.byKind, phases: s.perPhase },
+          extra: { tailAmplification: s.tailAmplification, tail: s.tail, order, byKind: s.byKind, phases: s.perPhase },
         };
       } finally {
         await victim.teardown?.(state);

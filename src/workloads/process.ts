@@ -30,6 +30,8 @@ export const procSpawn: Workload<SpawnParams, SpawnState> = {
   figure: { kind: 'cost', scale: 1e6 },
   stresses: 'fork/clone + exec + exit + wait: page-table copies and teardown, which nested paging makes dearer (clone -28% on a VM)',
   inQuick: true,
+  // Kernel time: the parent's system time (clone, wait) plus the reaped children's (exec, exit).
+  kernelTime: true,
   initialOperations: 1,
   params: () => ({ command: '/bin/true', how: "child_process.spawnSync(command, { stdio: 'ignore' })" }),
   available: (p) => {

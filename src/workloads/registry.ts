@@ -1,4 +1,5 @@
 /** A registry of workloads by id that refuses duplicates (as PerfKit's benchmark registry does). */
+import { idMatches } from '../results/ids.js';
 import type { AnyWorkload } from './types.js';
 
 export class WorkloadRegistry {
@@ -26,7 +27,7 @@ export class WorkloadRegistry {
   }
 
   /**
-   * Resolve user-typed ids: exact ids, or a family prefix (`mem` or `mem.*`) selecting all of a family.
+   * Resolve user-typed ids with the one matcher (src/results/ids.ts): exact ids, families (`mem`, `mem.*`), globs.
    * Throws with the unknown names so the CLI can print one line.
    */
   select(patterns: string[]): AnyWorkload[] {
@@ -35,8 +36,7 @@ export class WorkloadRegistry {
     for (const raw of patterns) {
       const p = raw.trim();
       if (!p) continue;
-      const prefix = p.endsWith('.*') ? p.slice(0, -2) : p;
-      const matches = this.all().filter((w) => w.id === p || w.id.startsWith(`${prefix}.`));
+      const matches = this.all().filter((w) => idMatches(w.id, p));
       if (matches.length === 0) unknown.push(p);
       for (const m of matches) chosen.add(m);
     }

@@ -1,10 +1,11 @@
 /**
  * Storage: the latency of a durable small write. An fdatasync goes through the guest's block layer, the
  * virtual device (virtio-blk, NVMe emulation, a network volume) and the host's cache policy; a container's
- * overlay adds its own layer. On tmpfs it reaches no device at all, which the params say.
+ * overlay adds its own layer. On tmpfs it reaches no device at all: skipped unless --io-dir chose it on purpose.
+ * Params record the filesystem, the block device and its write-cache mode.
  */
-import { accessSync, closeSync, constants, fdatasyncSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, closeSync, constants, fdatasyncSync, openSync, readFileSync, realpathSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Workload } from './types.js';
 
 const BLOCK_BYTES = 4096;
@@ -34,9 +35,55 @@ export function filesystemName(magic: number): string {
   return FS_MAGIC[magic] ?? `0x${magic.toString(16)}`;
 }
 
+/** Major and minor numbers of a Linux dev_t (glibc's encoding). */
+export function devNumbers(dev: bigint): { major: number; minor: number } {
+  const major = Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
+  const minor = Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
+  return { major, minor };
+}
+
+function readTrim(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The block device under `dir` and its write-cache mode (`/sys/block/<dev>/queue/write_cache`: "write back" means
+ * a flush must reach the device's cache policy, "write through" that the device claims none), nulls when unknown
+ * (tmpfs, overlay on a non-block filesystem, no sysfs).
+ */
+export function blockDeviceOf(dir: string, sys = '/sys/dev/block'): { device: string | null; writeCache: string | null } {
+  try {
+    const { major, minor } = devNumbers(statSync(dir, { bigint: true }).dev);
+    const node = realpathSync(`${sys}/${major}:${minor}`);
+    // A partition's queue/ is its parent disk's.
+    const writeCache = readTrim(`${node}/queue/write_cache`) ?? readTrim(`${node}/../queue/write_cache`);
+    return { device: basename(node), writeCache };
+  } catch {
+    return { device: null, writeCache: null };
+  }
+}
+
+/** Why a storage workload must not report a figure for this filesystem (null: go ahead). */
+export function memoryFilesystemReason(filesystem: string | null, dir: string, chosen: boolean): string | null {
+  if ((filesystem === 'tmpfs' || filesystem === 'ramfs') && !chosen) {
+    return `${dir} is on ${filesystem}: a flush reaches no device; pass --io-dir to a disk-backed directory (or to this one on purpose)`;
+  }
+  return null;
+}
+
 interface FsyncParams extends Record<string, unknown> {
   dir: string;
   filesystem: string | null;
+  /** Block device under dir (vda, nvme0n1p1, ...), null when none (tmpfs) or unknown. */
+  blockDevice: string | null;
+  /** Its write-cache mode from sysfs ("write back" / "write through"), null when unknown. */
+  writeCache: string | null;
+  /** True when --io-dir chose the directory (a tmpfs is then measured on purpose). */
+  dirChosen: boolean;
   blockBytes: number;
   fileBytes: number;
   call: string;
@@ -59,6 +106,7 @@ export const ioFsync: Workload<FsyncParams, FsyncState> = {
   figure: { kind: 'cost', scale: 1e6 },
   stresses: 'a write that must reach stable storage: the virtual block device, host cache policy and flush path',
   inQuick: true,
+  kernelTime: true,
   initialOperations: 1,
   params(_suite, ctx) {
     let filesystem: string | null = null;
@@ -70,15 +118,22 @@ export const ioFsync: Workload<FsyncParams, FsyncState> = {
     const p: FsyncParams = {
       dir: ctx.ioDir,
       filesystem,
+      ...(() => {
+        const b = blockDeviceOf(ctx.ioDir);
+        return { blockDevice: b.device, writeCache: b.writeCache };
+      })(),
+      dirChosen: ctx.ioDirChosen === true,
       blockBytes: BLOCK_BYTES,
       fileBytes: BLOCK_BYTES * FILE_BLOCKS,
       call: 'fs.writeSync at rotating 4 KiB offsets of a preallocated file, then fs.fdatasyncSync',
     };
-    if (filesystem === 'tmpfs' || filesystem === 'ramfs') p.note = `${filesystem}: fdatasync reaches no device, this measures memory`;
+    if (filesystem === 'tmpfs' || filesystem === 'ramfs') p.note = `${filesystem} chosen with --io-dir: fdatasync reaches no device, this measures memory`;
     if (filesystem === 'overlay') p.note = 'overlay: the write lands in the container upper layer (its backing filesystem decides the cost)';
     return p;
   },
   available(p) {
+    const why = memoryFilesystemReason(p.filesystem, p.dir, p.dirChosen);
+    if (why) return why;
     try {
       accessSync(p.dir, constants.W_OK);
       return null;

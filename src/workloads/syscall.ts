@@ -27,6 +27,7 @@ export const sysStat: Workload<StatParams, StatState> = {
   figure: { kind: 'cost', scale: 1e9 },
   stresses: 'kernel entry and exit plus a path lookup: privileged transitions cost more with mitigations and under some hypervisors',
   inQuick: true,
+  kernelTime: true,
   initialOperations: 1000,
   // The node binary exists wherever the probe runs; its path is a few components long.
   params: () => ({ path: process.execPath, call: 'fs.statSync (libuv statx/stat)' }),
@@ -66,6 +67,7 @@ export const sysRead: Workload<ReadParams, ReadState> = {
   figure: { kind: 'cost', scale: 1e9 },
   stresses: 'the bare cost of a system call (lmbench lat_syscall read): kernel entry/exit, no I/O',
   inQuick: true,
+  kernelTime: true,
   initialOperations: 1000,
   params: () => ({ device: '/dev/zero', bytesPerRead: 1 }),
   available: (p) => {
@@ -115,9 +117,16 @@ export const sysClock: Workload<ClockParams, ClockState> = {
   figure: { kind: 'cost', scale: 1e9 },
   stresses: 'clock reads: tsc/kvm-clock are read in user space through the vDSO, xen/hpet/acpi_pm trap into the kernel (about 77% slower)',
   inQuick: true,
+  kernelTime: true,
   initialOperations: 1000,
   params: () => ({ clocksource: currentClocksource(), call: 'process.hrtime.bigint() -> clock_gettime(CLOCK_MONOTONIC)' }),
   setup: () => ({ last: 0n }),
+  afterRound(round, params) {
+    const c = round.conditions;
+    if (!c || round.operations <= 0) return null;
+    const v = clockPathOf(c.cpuSystemSeconds, c.cpuUserSeconds + c.cpuSystemSeconds, round.operations, params.clocksource);
+    return { extra: { clockPath: v.path, systemSharePct: v.systemSharePct, systemNsPerRead: v.systemNsPerRead }, ...(v.note ? { notes: [v.note] } : {}) };
+  },
   batch(state, operations) {
     let last = state.last;
     for (let i = 0; i < operations; i++) last = process.hrtime.bigint();
@@ -125,5 +134,28 @@ export const sysClock: Workload<ClockParams, ClockState> = {
   },
 };
 
+
+/** Clocksources whose reads stay in user space through the vDSO (when the kernel trusts them). */
+const VDSO_CLOCKSOURCES = new Set(['tsc', 'kvm-clock', 'hyperv_clocksource_tsc_page', 'arch_sys_counter']);
+/** A round whose system time is above this share of its CPU time made its clock reads in the kernel. */
+export const TRAPPED_SYSTEM_SHARE_PCT = 30;
+
+/**
+ * Which path the clock reads took, from the round's own CPU time (pure): a vDSO read costs no system time, a
+ * trapped one is mostly system time. Checks the fingerprint's clocksource claim against it (kvm-clock without a
+ * stable TSC traps although its name says vDSO).
+ */
+export function clockPathOf(systemSeconds: number, cpuSeconds: number, reads: number, clocksource: string | null): { path: 'vdso' | 'trapped'; systemSharePct: number; systemNsPerRead: number; note: string | null } {
+  const systemSharePct = cpuSeconds > 0 ? (100 * systemSeconds) / cpuSeconds : 0;
+  const path = systemSharePct > TRAPPED_SYSTEM_SHARE_PCT ? 'trapped' : 'vdso';
+  const systemNsPerRead = (1e9 * systemSeconds) / reads;
+  let note: string | null = null;
+  if (clocksource !== null) {
+    const claimsVdso = VDSO_CLOCKSOURCES.has(clocksource);
+    if (claimsVdso && path === 'trapped') note = `clocksource ${clocksource} should be read through the vDSO, but ${systemSharePct.toFixed(0)}% of the round was system time: the reads trapped into the kernel`;
+    if (!claimsVdso && path === 'vdso') note = `clocksource ${clocksource} normally traps, but the round spent only ${systemSharePct.toFixed(0)}% in the kernel: reads stayed in user space`;
+  }
+  return { path, systemSharePct, systemNsPerRead, note };
+}
 
 export const syscallWorkloads = [sysStat, sysRead, sysClock];

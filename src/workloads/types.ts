@@ -2,7 +2,8 @@
  * The one Workload interface (STYLE.md habit 1). A workload is a value; the runner never knows which one it runs.
  *
  * Lifecycle of a round, always in a fresh child process (src/probes/round-child.ts):
- *   available?(ctx) -> setup(params, ctx) -> calibrate batch size -> warm-up batch -> timed batches -> teardown(state)
+ *   available?(ctx) -> setup(params, ctx) -> calibrate batch size -> warm-up until batch times level off -> timed batches
+ *   (with the round's conditions: CPU time, run-queue delay, throttling) -> afterRound?(round) -> teardown(state)
  *
  * Figures: a workload's `figure` says how (operations, seconds) becomes a number in its unit.
  *   - `rate`: operations / seconds * scale (higher is better): ops/s, bytes/s ...
@@ -10,6 +11,7 @@
  * A round's figure is its total operations over its total timed seconds (DESIGN.md: not a median of batches).
  */
 import type { Better, Category, Round, Suite } from '../types.js';
+import type { UserTaskSpec } from './user.js';
 
 export type FigureKind = { kind: 'rate'; scale: number } | { kind: 'cost'; scale: number };
 
@@ -36,6 +38,12 @@ export interface WorkloadContext {
   scratchDir: string;
   /** Directory for storage workloads (defaults to the current directory's filesystem, not tmpfs). */
   ioDir: string;
+  /** True when the user chose ioDir (--io-dir): storage workloads then measure even a tmpfs on purpose. */
+  ioDirChosen?: boolean;
+  /** Seed for this round's own random choices (noisy.*: aggressor order), set by the runner per round. */
+  roundSeed?: number;
+  /** A user's own tinybench tasks (`--workload`), so a round process can build `user.*` workloads (src/workloads/user.ts). */
+  userTasks?: UserTaskSpec[];
 }
 
 /** How long a round runs; chosen by the runner from the suite. */
@@ -48,6 +56,14 @@ export interface RoundPlan {
   minBatches: number;
   /** ... but never more than this many. */
   maxBatches: number;
+}
+
+/** How long a workload warms up: until batch times level off, at least `minOperations`, at most `maxSeconds`. */
+export interface WarmupSpec {
+  /** Operations to run before the levelling-off test may stop the warm-up (default 0). */
+  minOperations?: number;
+  /** Upper bound on warm-up wall time in seconds (default: three times the round's timed phase, 0.3 s at least). */
+  maxSeconds?: number;
 }
 
 /** Full control of a round, for workloads whose round is not "calibrated batches" (noisy-neighbor phases). */
@@ -89,6 +105,18 @@ export interface Workload<P extends Record<string, unknown> = Record<string, unk
    * (BatchMeasure) where one operation per batch keeps per-operation samples (timer.jitter's p99).
    */
   readonly fixedBatchOperations?: number;
+  /**
+   * The workload enters the kernel on every operation (syscalls, page faults, fork, fsync): the round records
+   * system CPU seconds per operation (`kernelSecondsPerOp`) beside the wall-time figure.
+   */
+  readonly kernelTime?: boolean;
+  /** Warm-up bounds where the transient is long (net.*: TCP and undici warm over thousands of operations). */
+  readonly warmup?: WarmupSpec;
+  /**
+   * Judge a finished round from its own figures and conditions (sys.clock: did the clock reads trap?). What it
+   * returns is merged into the workload's `extra` and notes like a custom round's.
+   */
+  afterRound?(round: Round, params: P): { extra?: Record<string, unknown>; notes?: string[] } | null;
   /** Replace the calibrated-batch round entirely (noisy-neighbor phases). */
   customRound?(params: P, ctx: WorkloadContext, plan: RoundPlan): Promise<CustomRoundOutput>;
 }

@@ -8,11 +8,14 @@ import { spawnLoopbackPeer, type PeerProcess } from '../../probes/peer.js';
 import type { PeerAddress } from '../../workloads/types.js';
 import { VERSION } from '../../version.js';
 import type { CliCommand } from '../command.js';
+import { userTasksOf } from './run.js';
 
 interface AgentArgs {
   ioDir?: string;
   roundTimeout: number;
   quiet?: boolean;
+  workload?: string[];
+  workloadTimeout?: number;
 }
 
 export const agentCommand: CliCommand = {
@@ -23,9 +26,12 @@ export const agentCommand: CliCommand = {
       .option('io-dir', { type: 'string', describe: 'Directory for storage workloads (default: current directory)' })
       .option('round-timeout', { type: 'number', default: 600, describe: 'Seconds after which a round process is killed and the round reported failed' })
       .option('quiet', { type: 'boolean', describe: 'No log lines on stderr' })
+      .option('workload', { type: 'string', array: true, describe: 'Your own tinybench module (repeatable): its tasks answer round orders for user.<name> without a userTask (a duel sends the module in each order anyway)' })
+      .option('workload-timeout', { type: 'number', describe: 'Time limit per batch of a --workload task, seconds (default 30)' })
       .example('virtax agent', 'serve orders on stdin; see docs/duel.md for the protocol')
       .example(`echo '{"v":1,"id":1,"op":"hello"}' | virtax agent`, 'say hello and exit at the end of input'),
   run: async (args: AgentArgs) => {
+    const userTasks = await userTasksOf(args.workload ?? [], args.workloadTimeout);
     const scratchDir = mkdtempSync(join(tmpdir(), 'virtax-agent-'));
     const ac = new AbortController();
     const log = (line: string) => {
@@ -56,7 +62,7 @@ export const agentCommand: CliCommand = {
       const how = await serveAgent(process.stdin, process.stdout, {
         executor: new ChildProcessExecutor(Math.max(1, args.roundTimeout) * 1000),
         fingerprint,
-        ctx: { peer: null, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()) },
+        ctx: { peer: null, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ioDirChosen: args.ioDir !== undefined, ...(userTasks.length ? { userTasks } : {}) },
         toolVersion: VERSION,
         log,
         signal: ac.signal,

@@ -21,7 +21,7 @@ export function formatBaseline(dir: string, idx: BaselineIndex, now: Date): stri
   const table = formatTable(['file', 'label', 'suite', 'started', 'age', 'platform', 'cpu', 'kernel', 'workloads'], rows);
   const labels = [...new Set(runs.map((r) => r.label))].join(', ');
   return [
-    `baseline ${dir}: ${runs.length} run${runs.length === 1 ? '' : 's'} (pooled by \`virtax gate --baseline ${dir}\`), label${labels.includes(',') ? 's' : ''} ${labels}`,
+    `baseline ${dir}: ${runs.length} run${runs.length === 1 ? '' : 's'} (replicate runs for \`virtax gate --baseline ${dir}\`), label${labels.includes(',') ? 's' : ''} ${labels}`,
     classes.size === 1 ? `host class: ${[...classes][0]}` : `WARNING: ${classes.size} host classes (the gate refuses to pool them): ${[...classes].join('; ')}`,
     '',
     table,

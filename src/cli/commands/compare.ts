@@ -1,7 +1,11 @@
 import { InputError } from '../../errors.js';
 import { comparisonCsv, comparisonJson, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
-import { loadResults, writeFileAtomic } from '../../results/io.js';
-import { compareResults, DEFAULTS } from '../../stats/compare.js';
+import { colourFor, terminalWidth } from '../../report/format.js';
+import { onlyPatterns, selectIds } from '../../results/ids.js';
+import { loadResults } from '../../results/io.js';
+import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
+import { changedWorkloadModules } from '../../results/workload-modules.js';
+import { compareRunSets, DEFAULTS } from '../../stats/compare.js';
 import type { CompareOptions } from '../../stats/types.js';
 import { withDistinctLabels } from '../../report/build.js';
 import { renderReport } from '../../report/html.js';
@@ -12,8 +16,11 @@ import type { ResultsFile } from '../../types.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
 export interface CompareArgs {
-  base: string;
-  cand: string;
+  /** Positional files: BASE CAND, or several files grouped by label into two sides. */
+  files?: string[];
+  /** Several runs per side (replicate runs). */
+  base?: string[] | string;
+  cand?: string[] | string;
   json?: boolean;
   markdown?: string;
   csv?: string;
@@ -23,6 +30,7 @@ export interface CompareArgs {
   seed: number;
   resamples: number;
   only?: string[];
+  allowChangedWorkloads?: boolean;
 }
 
 /** The two-host HTML report of one comparison (same renderer as `virtax report`). */
@@ -34,6 +42,31 @@ export function comparisonHtml(base: ResultsFile, cand: ResultsFile, c: Comparis
   );
 }
 
+/**
+ * The two sides from argv: `--base F... --cand F...`; or two positional files (base, candidate, whatever
+ * their labels); or more positional files grouped by label, in order of first appearance: files with the
+ * same label are replicate runs of one platform, and there must be exactly two labels.
+ */
+export function sidesOf(args: Pick<CompareArgs, 'files' | 'base' | 'cand'>, load: (p: string) => ResultsFile = loadResults): { base: ResultsFile[]; cand: ResultsFile[] } {
+  const list = (x: string[] | string | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]).flatMap((s) => s.split(',')).filter(Boolean);
+  const base = list(args.base);
+  const cand = list(args.cand);
+  const files = args.files ?? [];
+  if (base.length || cand.length) {
+    if (!base.length || !cand.length) throw new InputError('compare: give both --base and --cand (one or more results files each)');
+    if (files.length) throw new InputError('compare: give the files either as BASE CAND or with --base/--cand, not both');
+    return { base: base.map((p) => load(p)), cand: cand.map((p) => load(p)) };
+  }
+  if (files.length < 2) throw new InputError('compare: expected two results files (BASE CAND) or --base F... --cand F...');
+  const loaded = files.map((p) => load(p));
+  if (loaded.length === 2) return { base: [loaded[0] as ResultsFile], cand: [loaded[1] as ResultsFile] };
+  const labels = [...new Set(loaded.map((f) => f.label))];
+  if (labels.length !== 2) {
+    throw new InputError(`compare: ${files.length} files carry ${labels.length} label(s) (${labels.join(', ')}): files with the same label are runs of one side, so give exactly two labels, or use --base F... --cand F...`);
+  }
+  return { base: loaded.filter((f) => f.label === labels[0]), cand: loaded.filter((f) => f.label === labels[1]) };
+}
+
 /** argv -> options, with one-line errors for bad values. */
 export function compareOptionsOf(args: CompareArgs): CompareOptions {
   const noisePct = parsePercent(args.noise, 'noise');
@@ -43,17 +76,27 @@ export function compareOptionsOf(args: CompareArgs): CompareOptions {
   if (!(Number.isInteger(args.resamples) && args.resamples >= 100 && args.resamples <= 1_000_000)) {
     throw new InputError('--resamples: expected a whole number from 100 to 1000000');
   }
-  const onlyIds = args.only?.flatMap((s) => s.split(',')).filter(Boolean);
-  return { noisePct, alpha: args.alpha, seed: args.seed, resamples: args.resamples, ...(onlyIds?.length ? { onlyIds } : {}) };
+  const onlyIds = onlyPatterns(args.only);
+  return { noisePct, alpha: args.alpha, seed: args.seed, resamples: args.resamples, ...(onlyIds ? { onlyIds } : {}) };
+}
+
+/** `--only` patterns -> the exact ids of either file they select; a pattern that selects nothing is exit 2 (as in gate). */
+export function resolveOnly(patterns: string[], base: readonly ResultsFile[], cand: readonly ResultsFile[]): string[] {
+  const ids = [...new Set([...base, ...cand].flatMap((f) => f.workloads.map((w) => w.id)))];
+  const { selected, unknown } = selectIds(ids, patterns);
+  const labels = [...new Set([...base, ...cand].map((f) => f.label))];
+  if (unknown.length) throw new InputError(`--only: no workload ${unknown.join(', ')} in ${labels.join(' or ')}`);
+  return selected;
 }
 
 export const compareCommand: CliCommand = {
-  command: 'compare <base> <cand>',
-  describe: 'Overhead of CAND relative to BASE, per workload and overall, with intervals and verdicts',
+  command: 'compare [files..]',
+  describe: 'Overhead of CAND relative to BASE, per workload and overall, with intervals and verdicts; several runs per side are resampled as the top level',
   builder: (y) =>
     y
-      .positional('base', { type: 'string', describe: 'Results file of the baseline host (e.g. bare metal)' })
-      .positional('cand', { type: 'string', describe: 'Results file of the candidate host (e.g. the VM)' })
+      .positional('files', { type: 'string', array: true, describe: 'BASE.json CAND.json; or several files, grouped by label into two sides (same label = replicate runs)' })
+      .option('base', { type: 'string', array: true, describe: 'Results files of the baseline platform: one per run (e.g. bare metal)' })
+      .option('cand', { type: 'string', array: true, describe: 'Results files of the candidate platform: one per run (e.g. the VM)' })
       .option('json', { type: 'boolean', describe: 'Print the comparison as JSON (schema/comparison.v1.json) instead of a table' })
       .option('markdown', { type: 'string', describe: 'Also write a Markdown summary to this file' })
       .option('csv', { type: 'string', describe: 'Also write one CSV line per workload to this file' })
@@ -63,18 +106,25 @@ export const compareCommand: CliCommand = {
       .option('seed', { type: 'number', default: DEFAULTS.seed, describe: 'Seed of the bootstrap (same files + seed = same intervals)' })
       .option('resamples', { type: 'number', default: DEFAULTS.resamples, describe: 'Bootstrap resamples' })
       .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families' })
+      .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Compare even when a user.* workload ran from a changed module (run --workload)' })
       .example('virtax compare metal.json vm.json', 'how much slower the VM is, workload by workload')
       .example('virtax compare metal.json vm.json --noise 2% --markdown summary.md', 'coarser threshold, Markdown for a PR')
+      .example('virtax compare --base metal-run1.json metal-run2.json metal-run3.json --cand vm-run1.json vm-run2.json vm-run3.json', 'three runs per side: intervals that include run-to-run variation')
       .example('virtax compare a.json b.json --json > cmp.json', 'machine-readable'),
   run: async (args: CompareArgs) => {
     const opts = compareOptionsOf(args);
-    const base = loadResults(args.base);
-    const cand = loadResults(args.cand);
-    const c = compareResults(base, cand, opts);
-    if (args.markdown) writeFileAtomic(args.markdown, comparisonMarkdown(c));
-    if (args.csv) writeFileAtomic(args.csv, comparisonCsv(c));
-    if (args.html) writeFileAtomic(args.html, comparisonHtml(base, cand, c));
-    process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c));
+    for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
+    const sides = sidesOf(args);
+    const changed = changedWorkloadModules(sides.base, sides.cand);
+    if (changed && !args.allowChangedWorkloads) throw new InputError(changed);
+    if (opts.onlyIds) opts.onlyIds = resolveOnly(opts.onlyIds, sides.base, sides.cand);
+    const c = compareRunSets(sides.base, sides.cand, opts);
+    const outputs: OutputFile[] = [];
+    if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(c), flag: '--markdown' });
+    if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(c), flag: '--csv' });
+    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(sides.base[0] as ResultsFile, sides.cand[0] as ResultsFile, c), flag: '--html' });
+    writeOutputs(outputs);
+    process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) }));
     return 0;
   },
 };

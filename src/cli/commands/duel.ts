@@ -1,12 +1,20 @@
-import { join } from 'node:path';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { selectWorkloads } from '../../probes/runner.js';
 import { SUITES, isSuite } from '../../probes/suites.js';
+import { comparisonCsv, comparisonMarkdown } from '../../report/comparison-exporters.js';
+import { comparisonHtml } from './compare.js';
+import { colourFor, terminalWidth } from '../../report/format.js';
+import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
 import { formatNumber } from '../../report/table.js';
 import { saveResults, writeFileAtomic } from '../../results/io.js';
 import type { Suite } from '../../types.js';
 import { VERSION } from '../../version.js';
 import { registry } from '../../workloads/index.js';
+import { withUserWorkloads } from '../../workloads/user-discover.js';
+import { userTasksOf } from './run.js';
 import type { RoundPlan } from '../../workloads/types.js';
 import { ProcessAgent } from '../../duel/client.js';
 import { runDuel, type AutoRounds, type DuelEvent, type DuelOutcome } from '../../duel/duel.js';
@@ -27,10 +35,18 @@ export interface DuelArgs {
   seed?: number;
   out?: string;
   json?: boolean;
+  /** Also write the paired comparison as Markdown / CSV (the same exporters as compare). */
+  markdown?: string;
+  csv?: string;
+  /** Also write the two sides' HTML report (the same renderer as compare --html). */
+  html?: string;
   timeout: number;
   noise: string | number;
   roundSeconds?: number;
   agentLogs?: boolean;
+  /** A user's tinybench modules (repeatable), run as `user.<name>` on both sides. */
+  workload?: string[];
+  workloadTimeout?: number;
 }
 
 export const FILES = { a: 'a.json', b: 'b.json', comparison: 'comparison.json', duel: 'duel.json' } as const;
@@ -75,6 +91,8 @@ function progress(e: DuelEvent): void {
 /** Library-level duel used by the CLI: start both agents, run, write the four files into `out`. */
 export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOutcome; out: string }> {
   if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
+  for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
+  if (args.out) plannedDirs(args.out, '--out');
   const suite: Suite = args.suite;
   const rounds = roundsOf(args, suite);
   const plan = planOf(suite, args.roundSeconds);
@@ -82,13 +100,16 @@ export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOu
   if (!(args.timeout > 0)) throw new InputError('--timeout: expected a positive number of seconds');
   if (!args.a.trim() || !args.b.trim()) throw new InputError('--a and --b: give the command that starts each agent');
   const only = args.only?.length ? args.only.flatMap((s) => s.split(',')) : null;
-  const workloads = selectWorkloads(registry, suite, only);
+  const userTasks = await userTasksOf(args.workload ?? [], args.workloadTimeout);
+  const workloads = withUserWorkloads((ids) => selectWorkloads(registry, suite, ids), only, userTasks);
   const out = args.out ?? join('results', `duel-${new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);
   const labelA = args.labelA ?? 'A';
   const labelB = args.labelB ?? 'B';
   const logTo = (side: string) => (args.agentLogs ? (line: string) => process.stderr.write(`[${side}] ${line}\n`) : undefined);
-  const a = new ProcessAgent(labelA, args.a, logTo('A'));
-  const b = new ProcessAgent(labelB, args.b, logTo('B'));
+  const shim = virtaxShim();
+  const env = shim ? { ...process.env, PATH: `${shim}${delimiter}${process.env.PATH ?? ''}` } : undefined;
+  const a = new ProcessAgent(labelA, args.a, logTo('A'), env);
+  const b = new ProcessAgent(labelB, args.b, logTo('B'), env);
   const ac = new AbortController();
   const onSignal = () => ac.abort();
   process.once('SIGINT', onSignal);
@@ -98,6 +119,7 @@ export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOu
       a: { label: labelA, command: args.a, link: a },
       b: { label: labelB, command: args.b, link: b },
       workloads,
+      ...(userTasks.length ? { userTasks } : {}),
       suite,
       plan,
       rounds,
@@ -119,7 +141,23 @@ export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOu
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await Promise.all([a.close(), b.close()]);
+    if (shim) rmSync(shim, { recursive: true, force: true });
   }
+}
+
+/**
+ * A directory holding a `virtax` that starts this very CLI, put first on the agents' PATH: `--a 'virtax
+ * agent'` then works as written under `npx virtax duel` (where no `virtax` is on PATH) and both sides run
+ * the same version as the duel. Null when this process is not the virtax CLI (tests call main() in-process).
+ */
+function virtaxShim(): string | null {
+  const script = process.argv[1];
+  if (!script || !/(bin[\\/]virtax(\.js)?|run-cli\.ts)$/.test(script)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'virtax-path-'));
+  const quote = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+  const cmd = [process.execPath, ...process.execArgv, realpathSync(script)].map(quote).join(' ');
+  writeFileSync(join(dir, 'virtax'), `#!/bin/sh\nexec ${cmd} "$@"\n`, { mode: 0o755 });
+  return dir;
 }
 
 export const duelCommand: CliCommand = {
@@ -136,11 +174,16 @@ export const duelCommand: CliCommand = {
       .option('budget', { type: 'number', default: 600, describe: 'auto: seconds after which no new pair starts' })
       .option('max-rounds', { type: 'number', default: 100, describe: 'auto: at most this many pairs per workload' })
       .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families' })
+      .option('workload', { type: 'string', array: true, describe: "Your own tinybench module (repeatable), run on both sides as user.<name>; each agent loads the same path (relative to its own directory) and must find the same content" })
+      .option('workload-timeout', { type: 'number', describe: 'Time limit per batch of a --workload task, seconds (default 30)' })
       .option('suite', { type: 'string', default: 'quick', choices: ['quick', 'standard', 'full'], describe: 'Workloads and round plan' })
       .option('round-seconds', { type: 'number', describe: "Seconds each round measures (default: the suite's)" })
       .option('seed', { type: 'number', describe: 'Seed of the order (default: random, recorded in duel.json)' })
       .option('out', { type: 'string', describe: 'Directory for a.json, b.json, comparison.json, duel.json (default results/duel-<time>)' })
       .option('json', { type: 'boolean', describe: 'Print the comparison as JSON instead of a table' })
+      .option('markdown', { type: 'string', describe: 'Also write the paired comparison as Markdown to this file' })
+      .option('csv', { type: 'string', describe: 'Also write one CSV line per workload to this file' })
+      .option('html', { type: 'string', describe: 'Also write the self-contained HTML report of the two sides to this file' })
       .option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for any one reply before declaring the agent hung' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold of the verdicts' })
       .option('agent-logs', { type: 'boolean', describe: "Show the agents' log lines on stderr" })
@@ -148,7 +191,12 @@ export const duelCommand: CliCommand = {
       .example("virtax duel --a 'virtax agent' --b 'ssh vm1 virtax agent' --suite standard --rounds auto --target 1%", 'host against a VM until every interval is within ±1%'),
   run: async (args: DuelArgs) => {
     const { outcome, out } = await duelCommandImpl(args);
-    process.stdout.write(args.json ? `${JSON.stringify(outcome.comparison, null, 2)}\n` : `${formatDuelTable(outcome.comparison)}\n`);
+    const outputs: OutputFile[] = [];
+    if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(outcome.comparison), flag: '--markdown' });
+    if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(outcome.comparison), flag: '--csv' });
+    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(outcome.a, outcome.b, outcome.comparison), flag: '--html' });
+    writeOutputs(outputs);
+    process.stdout.write(args.json ? `${JSON.stringify(outcome.comparison, null, 2)}\n` : `${formatDuelTable(outcome.comparison, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) })}\n`);
     const secs = outcome.seconds.toFixed(1);
     if (outcome.status !== 'finished') {
       process.stderr.write(`virtax: duel ${outcome.status} after ${secs} s: ${outcome.error}\nmeasured rounds kept in ${out}\n`);

@@ -1,5 +1,5 @@
 /** Every CLI command. Adding a command means adding its file and one line here. */
-import { compareResults } from '../../stats/compare.js';
+import { compareRunSets } from '../../stats/compare.js';
 import type { CliCommand } from '../command.js';
 import { adviseCommand } from './advise.js';
 import { agentCommand } from './agent.js';
@@ -11,6 +11,7 @@ import { fingerprintCommand } from './fingerprint.js';
 import { makeGateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { peerCommand } from './peer.js';
+import { recordCommand } from './record.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
@@ -21,10 +22,11 @@ export const commands: CliCommand[] = [
   fingerprintCommand,
   runCommand,
   compareCommand,
-  makeGateCommand(compareResults),
+  makeGateCommand(compareRunSets),
   baselineCommand,
   reportCommand,
   adviseCommand,
+  recordCommand,
   agentCommand,
   duelCommand,
   peerCommand,

@@ -1,11 +1,12 @@
 /** `virtax report RESULTS... --out report.html`: one self-contained HTML report over any number of hosts. */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../results/io.js';
+import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
+import { InputError } from '../../errors.js';
+import { changedWorkloadModules } from '../../results/workload-modules.js';
 import { compareAgainst, type CompareFn } from '../../report/build.js';
 import { renderReport } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
-import { buildReportModel, type ReportModel } from '../../report/model.js';
+import { buildReportModel, coverageText, type ReportModel } from '../../report/model.js';
 import { renderPngs } from '../../report/png.js';
 import { reportSpecs } from '../../report/specs.js';
 import { formatPct } from '../../advise/advise.js';
@@ -24,12 +25,17 @@ export interface ReportArgs {
   noise: string | number;
   seed?: number;
   resamples?: number;
+  allowChangedWorkloads?: boolean;
 }
 
 /** Everything `virtax report` does short of writing files; `compare` is injectable for tests. */
 export function reportModelFrom(args: ReportArgs, compare: CompareFn, now: Date): ReportModel {
   const set = hostSetFrom(args);
   const { files, base, noisePct } = set;
+  for (const f of files) {
+    const changed = f === base ? null : changedWorkloadModules([base], [f]);
+    if (changed && !args.allowChangedWorkloads) throw new InputError(changed.replace('between the files', `between ${base.label} and ${f.label}`));
+  }
   const comparisons = compareAgainst(files, base, compare, set.opts);
   const advice = args.profile ? adviceForProfile(set, args.profile, compare) : null;
   return buildReportModel({ files, baseline: base.label, comparisons, noisePct, advice, generatedAt: now.toISOString(), toolVersion: VERSION });
@@ -39,9 +45,9 @@ export function reportModelFrom(args: ReportArgs, compare: CompareFn, now: Date)
 export function headlineText(m: ReportModel): string {
   return m.headlines
     .map((h) => {
-      const o = h.overall ? `${formatPct(h.overall.point)} [${formatPct(h.overall.lo)}, ${formatPct(h.overall.hi)}] ${h.overallVerdict}` : 'nothing compared';
+      const o = h.overall ? `${formatPct(h.overall.point)} [${formatPct(h.overall.lo)}, ${formatPct(h.overall.hi)}] ${h.overallVerdict} (${coverageText(h.coverage)})` : h.worst.length ? 'no overall index (no compared workload weighs in it; user.* count only when a profile weighs them)' : 'nothing compared';
       const worst = h.worst.map((w) => `${w.id} ${formatPct(w.overheadPct.point)}`).join(', ');
-      return `${h.label} vs ${h.baseline}: ${o}${worst ? `; worst ${worst}` : ''}`;
+      return `${h.label} vs ${h.baseline}: ${o}${worst ? `; worst ${worst}` : ''}${h.capacity ? `\n  ${h.capacity}` : ''}`;
     })
     .join('\n');
 }
@@ -58,25 +64,25 @@ export const reportCommand: CliCommand = {
       .option('markdown', { type: 'string', describe: 'Also write the report as Markdown (a PR comment)' })
       .option('png', { type: 'string', describe: 'Also write each chart as PNG into this directory' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold δ for verdicts' })
+      .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Report even when a user.* workload ran from a changed module (run --workload)' })
       .option('seed', { type: 'number', describe: 'Bootstrap seed (default 1)' })
-      .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' }),
+      .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' })
+      .example('virtax report metal.json vm.json ctr.json --out report.html', 'one HTML page over three hosts (the first is the baseline)')
+      .example('virtax report results/*.json --out r.html --markdown r.md --png charts/', 'also Markdown for a PR and each chart as PNG (all written or none)')
+      .example('virtax report metal.json vm.json --out r.html --profile examples/profiles/database.json', 'with placement advice and the capacity line'),
   run: async (args: ReportArgs) => {
+    // Every output path is checked before the (slow) model is built, and written all-or-nothing after.
+    checkOutputFile(args.out, '--out');
+    if (args.markdown) checkOutputFile(args.markdown, '--markdown');
+    if (args.png) plannedDirs(args.png, '--png');
     const model = reportModelFrom(args, compareResults, new Date());
     const specs = reportSpecs(model);
     const html = renderReport(model, specs);
-    writeFileAtomic(args.out, html);
-    const written = [`${args.out} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)`];
-    if (args.markdown) {
-      writeFileAtomic(args.markdown, renderMarkdown(model));
-      written.push(args.markdown);
-    }
-    if (args.png) {
-      mkdirSync(args.png, { recursive: true });
-      for (const p of await renderPngs(specs)) {
-        writeFileAtomic(join(args.png, p.file), p.png);
-        written.push(join(args.png, p.file));
-      }
-    }
+    const outputs: OutputFile[] = [{ path: args.out, data: html, flag: '--out' }];
+    if (args.markdown) outputs.push({ path: args.markdown, data: renderMarkdown(model), flag: '--markdown' });
+    if (args.png) for (const p of await renderPngs(specs)) outputs.push({ path: join(args.png, p.file), data: p.png, flag: '--png' });
+    writeOutputs(outputs);
+    const written = outputs.map((o, i) => (i === 0 ? `${o.path} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)` : o.path));
     const text = headlineText(model);
     process.stdout.write(`${text ? `${text}\n` : ''}${model.advice?.recommendation ? `advice (${model.advice.profile.name}): ${model.advice.recommendation.label}\n` : ''}wrote ${written.join(', ')}\n`);
     return 0;

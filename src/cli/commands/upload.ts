@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
-import { parseResults } from '../../results/io.js';
+import { parseResults, readInputText } from '../../results/io.js';
 import { describeUpload, uploadEndpoint, uploadResultsText, type UploadOptions } from '../../upload.js';
 import type { CliCommand } from '../command.js';
 
@@ -46,17 +46,15 @@ export const uploadCommand: CliCommand = {
     checkCollectorUrl(args.to, '--to');
     const settings = retrySettings(args.retries, args.backoffMs);
     const token = args.token ?? process.env.VIRTAX_TOKEN ?? null;
+    // Every input is read and validated before anything is sent: a missing or truncated file is bad input
+    // (exit 2, one line naming it), not a failed upload.
+    const inputs = args.files.map((path) => {
+      const text = readInputText(path);
+      parseResults(text, path);
+      return { path, text };
+    });
     let failed = 0;
-    for (const path of args.files) {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-        parseResults(text, path);
-      } catch (e) {
-        process.stderr.write(`virtax upload: ${e instanceof InputError ? e.message : `${path}: ${(e as Error).message}`}\n`);
-        failed++;
-        continue;
-      }
+    for (const { path, text } of inputs) {
       const outcome = await uploadResultsText(text, {
         url: args.to,
         token,

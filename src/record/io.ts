@@ -1,0 +1,21 @@
+/** Reading application profiles written by `virtax record`: validated against schema/app-profile.v1.json. */
+import { InputError } from '../errors.js';
+import { readInputText, schemaValidator } from '../results/io.js';
+import type { AppProfile } from './types.js';
+
+export function loadAppProfile(path: string): AppProfile {
+  const text = readInputText(path);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const v = schemaValidator('app-profile.v1.json');
+  if (!v(data)) {
+    const err = v.errors?.[0];
+    const what = (data as { schema?: unknown } | null)?.schema === 'virtax.app/v1' ? 'invalid application profile' : 'not a virtax application profile (virtax record writes one)';
+    throw new InputError(`${path}: ${what}: ${err ? `${err.instancePath || '(top level)'} ${err.message ?? 'is invalid'}` : 'does not match the schema'}`);
+  }
+  return data as AppProfile;
+}

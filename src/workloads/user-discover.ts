@@ -1,0 +1,126 @@
+/**
+ * Learning a user module's tasks without loading it into the probe: a child process imports it and answers with
+ * the task names and units (src/workloads/user.ts). A module that throws, exports nothing usable, crashes its
+ * process or hangs past the time limit becomes a placeholder workload that fails with the reason.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../errors.js';
+import { childExecArgv } from '../probes/executor.js';
+import { WorkloadRegistry } from './registry.js';
+import type { ResultsFile } from '../types.js';
+import type { AnyWorkload } from './types.js';
+import { discoverHere, moduleSha256, resolveModule, specsOf, userWorkload, type Discovery, type UserTaskSpec } from './user.js';
+
+const here = fileURLToPath(import.meta.url);
+const STARTUP_MS = 120_000;
+
+/** Load `modulePath` in a fresh process and list its tasks, within `timeoutSeconds`. */
+export function discoverModule(modulePath: string, timeoutSeconds: number): Promise<Discovery> {
+  return new Promise((resolvePromise) => {
+    const child = fork(here, [modulePath], {
+      execArgv: childExecArgv(),
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, VIRTAX_USER_DISCOVER: '1' },
+    });
+    let stderr = '';
+    let settled = false;
+    const finish = (d: Discovery) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      resolvePromise(d);
+    };
+    // The limit counts from when the child is ready to import (its own start-up on a busy host does not count),
+    // with a generous bound on the start-up itself.
+    const limit = (ms: number) => setTimeout(() => finish({ status: 'failed', reason: `did not finish loading within ${timeoutSeconds} s` }), ms);
+    let timer = limit(STARTUP_MS + timeoutSeconds * 1000);
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
+    child.on('message', (m) => {
+      if (m === 'ready') {
+        clearTimeout(timer);
+        timer = limit(timeoutSeconds * 1000);
+      } else finish(m as Discovery);
+    });
+    child.on('error', (e) => finish({ status: 'failed', reason: `could not start a process to load it: ${e.message}` }));
+    child.on('exit', (code, sig) => {
+      const last = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+      finish({ status: 'failed', reason: `does not load: its process exited (${sig ?? `code ${code}`})${last ? `: ${last}` : ''}` });
+    });
+  });
+}
+
+/**
+ * The task specs of every `--workload` module, in the order given. Throws (one line) only for a path that is not a
+ * file; everything else about a module becomes a failing placeholder so the run goes on.
+ */
+export async function prepareUserTasks(modules: readonly string[], batchTimeoutSeconds: number, cwd = process.cwd()): Promise<UserTaskSpec[]> {
+  const taken = new Set<string>();
+  const out: UserTaskSpec[] = [];
+  for (const shown of modules) {
+    let abs: string;
+    try {
+      abs = resolveModule(shown, cwd);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    const sha = moduleSha256(abs);
+    const found = await discoverModule(abs, batchTimeoutSeconds);
+    out.push(...specsOf(shown, abs, sha, found, batchTimeoutSeconds, taken));
+  }
+  return out;
+}
+
+if (process.env.VIRTAX_USER_DISCOVER === '1' && process.send) {
+  process.on('disconnect', () => process.exit(1));
+  const path = process.argv[2] ?? '';
+  process.send('ready');
+  void discoverHere(path).then((d) => {
+    process.send!(d, () => process.exit(0));
+  });
+}
+
+/**
+ * The workloads of a run with user modules: `--workload` tasks always run; `--only` picks the built-ins beside them
+ * (`--only user` for none), and `--only user.<name>` narrows the user tasks too.
+ */
+export function withUserWorkloads(builtins: (only: string[] | null) => AnyWorkload[], only: string[] | null, specs: readonly UserTaskSpec[]): AnyWorkload[] {
+  const user = specs.map(userWorkload);
+  if (user.length === 0) return builtins(only);
+  if (!only) return [...builtins(null), ...user];
+  const isUser = (p: string) => p === 'user' || p.startsWith('user.');
+  const userPatterns = only.filter(isUser);
+  const others = only.filter((p) => !isUser(p) && p.trim() !== '');
+  let chosen = user;
+  if (userPatterns.length) {
+    try {
+      chosen = new WorkloadRegistry(user).select(userPatterns);
+    } catch (e) {
+      throw new InputError(`${(e as Error).message.replace(/ \(see `virtax list`\)$/, '')} among the --workload tasks (${user.map((w) => w.id).join(', ')})`);
+    }
+  }
+  return [...(others.length ? builtins(others) : []), ...chosen];
+}
+
+/** The file with the run's user modules recorded in its config (for `--resume`); unchanged without modules. */
+export function withModules(file: ResultsFile, modules: readonly string[]): ResultsFile {
+  if (modules.length) file.config.workloadModules = [...modules];
+  return file;
+}
+
+/**
+ * A run being resumed must go on with the same module content: the rounds it holds came from the module as it
+ * was. Throws (one line, exit 2) when a task's module hash now differs from the one its rows recorded.
+ */
+export function checkResumable(resume: ResultsFile, specs: readonly UserTaskSpec[]): void {
+  for (const w of resume.workloads) {
+    if (w.status !== 'ok' || w.category !== 'user') continue;
+    const spec = specs.find((s) => s.id === w.id);
+    if (spec && typeof w.params.moduleSha256 === 'string' && w.params.moduleSha256 !== spec.moduleSha256) {
+      throw new InputError(`--resume: ${spec.moduleShown} changed since the interrupted run (${w.id}); start a new run`);
+    }
+  }
+}
