@@ -70,7 +70,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-[ -z "${VIRTAX_UML_KEEP:-}" ] || trap - EXIT
 trap '[ -z "$uml" ] || kill -TERM "$uml" 2>/dev/null; exit 143' TERM INT HUP
 
 q() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }

@@ -28,6 +28,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (o.op === 'hello') return reply({ protocol: opt.protocol ?? 1, tool: { name: 'virtax', version: opt.version, node: process.version }, pid: process.pid });
   if (o.op === 'fingerprint') return reply({ fingerprint: host });
   if (o.op === 'quit') { reply({ bye: true }); process.exit(0); }
+  if (o.workload === opt.skip) return reply({ result: { status: 'skipped', reason: 'cannot measure here' }, loadAvg1: 0 });
   if (rounds === opt.dieAfter) { process.stderr.write('fake agent: dying on purpose\\n'); process.exit(3); }
   if (rounds === opt.hangAfter) return;
   if (rounds === opt.garbageAfter) return void process.stdout.write('this is not json\\n');
@@ -81,6 +82,21 @@ describe('virtax duel with scripted agents', () => {
     const again = await duel(['--a', agent({}), '--b', agent({ factor: 0.5, jitter }), '--only', 'cpu', '--rounds', '6', '--seed', '3', '--out', join(dir, 'ok2'), '--json']);
     expect(json<{ pairs: unknown }>(join(dir, 'ok2', 'duel.json')).pairs).toEqual(d.pairs);
     expect((JSON.parse(again.stdout) as Comparison).rows).toHaveLength(2);
+  });
+
+  it('a workload one side skips is not run on the other, whose file says why (not "the duel ended")', async () => {
+    const out = join(dir, 'skip');
+    // Seed 3 orders cpu.int's first pair BA: B skips it before A would run it.
+    const r = await duel(['--a', agent({}), '--b', agent({ skip: 'cpu.int' }), '--only', 'cpu', '--rounds', '3', '--seed', '3', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ pairs: { order: string; workloadId: string }[] }>(join(out, 'duel.json')).pairs.find((p) => p.workloadId === 'cpu.int')?.order).toBe('BA');
+    const a = loadResults(join(out, 'a.json')).workloads.find((w) => w.id === 'cpu.int');
+    const b = loadResults(join(out, 'b.json')).workloads.find((w) => w.id === 'cpu.int');
+    expect(b).toMatchObject({ status: 'skipped', reason: 'cannot measure here' });
+    expect(a).toMatchObject({ status: 'skipped', reason: 'not run: side B skipped it (cannot measure here)' });
+    const rows = json<Comparison>(join(out, 'comparison.json')).rows;
+    expect(rows.find((row) => row.id === 'cpu.float')?.status).toBe('compared');
+    expect(rows.find((row) => row.id === 'cpu.int')?.status).toBe('not-compared');
   });
 
   it('an agent that dies ends the duel with exit 1 and keeps the measured rounds', async () => {

@@ -45,7 +45,7 @@ describe.skipIf(why !== null)('duel: host against a podman container', () => {
   it('half a CPU (--cpus 0.5) makes integer work slower', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'virtax-duel-podman-cpus-')), 'duel');
     const r = await duel(['--a', HOST_AGENT, '--b', `${LAUNCHER.podman} --cpus 0.5`, '--label-a', 'host', '--label-b', 'podman-0.5cpu',
-      '--only', 'cpu.int', '--rounds', '6', '--round-seconds', '0.4', '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
+      '--only', 'cpu.int', '--rounds', '8', '--round-seconds', '0.4', '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     expect(verdicts(out)('cpu.int')).toBe('slower');

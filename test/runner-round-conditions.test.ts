@@ -38,8 +38,12 @@ describe('parsers of captured /proc and cgroup text', () => {
     const hybrid = '9:name=systemd:/\n2:cpu,cpuacct:/docker/abc\n0::/docker/abc\n';
     expect(cpuStatPaths(hybrid, '/cg')).toEqual([
       '/cg/cpu,cpuacct/docker/abc/cpu.stat', '/cg/cpu/docker/abc/cpu.stat', '/cg/docker/abc/cpu.stat', '/cg/unified/docker/abc/cpu.stat',
+      // then the hierarchy roots, where a container finds its own cgroup mounted
+      '/cg/cpu,cpuacct/cpu.stat', '/cg/cpu/cpu.stat', '/cg/cpu.stat', '/cg/unified/cpu.stat',
     ]);
-    expect(cpuStatPaths('0::/user.slice/x.scope\n', '/cg')).toEqual(['/cg/user.slice/x.scope/cpu.stat', '/cg/unified/user.slice/x.scope/cpu.stat']);
+    expect(cpuStatPaths('0::/user.slice/x.scope\n', '/cg')).toEqual([
+      '/cg/user.slice/x.scope/cpu.stat', '/cg/unified/user.slice/x.scope/cpu.stat', '/cg/cpu.stat', '/cg/unified/cpu.stat',
+    ]);
   });
 
   it('/proc/self/stat: cstime (field 17) in ticks, with a command name holding spaces and parentheses', () => {

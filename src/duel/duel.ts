@@ -200,6 +200,14 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
       if (result.outcome.notes) acc.notes.push(...result.outcome.notes);
     } else {
       acc.ended = { status: result.status, reason: result.reason };
+      // The pair stops here: the other side never runs this workload, and its file says why (a guest that
+      // cannot measure it, e.g. mem.pagefault in gVisor), not that the duel ended early.
+      const otherKey: SideKey = key === 'a' ? 'b' : 'a';
+      const other = sides[otherKey].acc.get(w.id) as Accum;
+      if (!other.ended && other.rounds.length === 0) {
+        other.ended = { status: 'skipped', reason: `not run: side ${key.toUpperCase()} ${result.status === 'skipped' ? 'skipped' : 'failed'} it (${result.reason})` };
+        opts.checkpoint?.(otherKey, sides[otherKey].snapshot());
+      }
     }
     opts.checkpoint?.(key, sides[key].snapshot());
     return result;

@@ -104,7 +104,12 @@ export function cpuStatPaths(procSelfCgroup: string, root = '/sys/fs/cgroup'): s
     if (id === '0' && controllers === '') v2.push(`${root}${rel}/cpu.stat`, `${root}/unified${rel}/cpu.stat`);
     else if (controllers.split(',').includes('cpu')) v1.push(`${root}/${controllers}${rel}/cpu.stat`, `${root}/cpu${rel}/cpu.stat`);
   }
-  return [...new Set([...v1, ...v2])];
+  // Last: the hierarchy roots. A container (podman/runc on cgroup v1) sees its full cgroup path in
+  // /proc/self/cgroup but has its own cgroup mounted at the root of /sys/fs/cgroup/<controller>, so only
+  // the root's cpu.stat holds its quota throttling (without it a throttled container reads as contended).
+  const roots = [...new Set(v1.map((p) => p.slice(0, p.indexOf('/', root.length + 1)) + '/cpu.stat'))];
+  const v2roots = v2.length ? [`${root}/cpu.stat`, `${root}/unified/cpu.stat`] : [];
+  return [...new Set([...v1, ...v2, ...roots, ...v2roots])];
 }
 
 function readOr<T>(path: string, parse: (t: string) => T | null): T | null {
