@@ -20,6 +20,8 @@
 # Options:
 #   --runtime R      runc (default) or runsc (gVisor, ptrace platform, no network device)
 #   --cpus N         CPU limit in CPUs (CFS quota), e.g. 0.5
+#   --cpu-shares N   the container's CPU weight against other work on the host (cgroup cpu.shares; 1024 is one
+#                    ordinary process, 262144 the most): a reference run on a busy host gives it the CPU first
 #   --memory M       memory limit, e.g. 1g
 #   --bind DIR       bind-mount DIR at the same path inside (repeatable; writes there stay)
 #   --outer LAYERS   VIRTAX_OUTER_PLATFORM for the container (default: computed by scripts/outer-platform.sh
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
     --runtime) runtime="${2:?--runtime needs runc or runsc}"; shift 2 ;;
     --cpus) limits+=(--cpus "${2:?--cpus needs a number of CPUs}"); shift 2 ;;
     --memory) limits+=(--memory "${2:?--memory needs a size}"); shift 2 ;;
+    --cpu-shares) limits+=(--cpu-shares "${2:?--cpu-shares needs a weight}"); shift 2 ;;
     --bind) binds+=("${2:?--bind needs a directory}"); shift 2 ;;
     --outer) outer="${2?--outer needs layers such as vm:kvm}"; shift 2 ;;
     -h|--help) sed -n '2,31p' "$0"; exit 0 ;;

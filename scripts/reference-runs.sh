@@ -8,7 +8,8 @@
 # User-Mode Linux starts every round's fresh Node process through hostfs and traps every syscall of its start-up:
 # about 30 s per round here, so the UML run is limited to the workloads that tell its story (--uml-only, 3 rounds).
 #
-# Each run is given the CPU first (nice -n -20) so other work on the host disturbs it less; every round's
+# Each run is given the CPU first (nice -n -20; containers the largest cgroup CPU weight, since a container's
+# cgroup competes as one unit whatever its processes' nice) so other work on the host disturbs it less; every round's
 # conditions (run-queue delay, contention) are still recorded in the files. Needs root, podman, runc, runsc
 # and user-mode-linux (the launchers in scripts/ say what is missing).
 set -euo pipefail
@@ -41,8 +42,8 @@ run() { # LABEL EXTRA-RUN-ARGS LAUNCHER...
   nice -n -20 "$@" run --suite "$suite" $rounds $extra --label "$prefix-$label" --out "$dir/$prefix-$label.json" --no-progress >&2 || true
 }
 run host-vm "" node bin/virtax.js
-run podman-runc "" scripts/podman-agent.sh
-run podman-runc-half-cpu "" scripts/podman-agent.sh --cpus 0.5
-run podman-gvisor "" scripts/podman-agent.sh --runtime runsc
+run podman-runc "" scripts/podman-agent.sh --cpu-shares 262144
+run podman-runc-half-cpu "" scripts/podman-agent.sh --cpu-shares 262144 --cpus 0.5
+run podman-gvisor "" scripts/podman-agent.sh --cpu-shares 262144 --runtime runsc
 run uml "--only $uml_only --rounds 3" scripts/uml-agent.sh
 ls -l "$dir"/*.json >&2
