@@ -49,7 +49,7 @@ describe.skipIf(why !== null)('duel: plain agent against an unshare container', 
   it('a 20% CPU quota comes out as a clear slowdown of about the expected size', async () => {
     const out = join(dir, 'quota');
     const r = await duel(['--a', AGENT_FROM_SOURCE, '--b', containerCommand({ quotaPct: 20 }), '--label-a', 'plain', '--label-b', 'quota-20%',
-      '--only', 'cpu.int', '--rounds', '6', '--round-seconds', '0.4', '--seed', '11', '--noise', '10%', '--timeout', '120', '--out', out]);
+      '--only', 'cpu.int', '--rounds', '8', '--round-seconds', '0.4', '--seed', '11', '--noise', '10%', '--timeout', '120', '--out', out]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     const row = (JSON.parse((await import('node:fs')).readFileSync(join(out, 'comparison.json'), 'utf8')) as Comparison).rows[0];

@@ -94,3 +94,13 @@ export function guestSelfReport(guest: Guest): { outer: string; fingerprint: { p
   const nl = r.stdout.indexOf('\n');
   return { outer: r.stdout.slice(0, nl), fingerprint: JSON.parse(r.stdout.slice(nl + 1)) as never };
 }
+
+/**
+ * A large slowdown, by direction: called `slower`, or withheld only because a contended round pair was
+ * dropped and too few pairs remained for the signed-rank test (`inconclusive`) while the whole interval
+ * still lies above `minPct`. Never a timing: the interval is the comparison's own.
+ */
+export function clearlySlower(row: RowComparison | undefined, minPct = 50): boolean {
+  if (row?.status !== 'compared') return false;
+  return row.verdict === 'slower' || (row.verdict === 'inconclusive' && row.overheadPct.lo > minPct);
+}
