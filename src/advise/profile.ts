@@ -1,7 +1,7 @@
 /** Reading application profiles: validated against schema/profile.v1.json, one-line errors. */
 import type { ErrorObject } from 'ajv';
 import { InputError } from '../errors.js';
-import { readInputText, schemaValidator } from '../results/io.js';
+import { readJsonInput, schemaValidator } from '../results/io.js';
 import type { CompareOptions } from '../stats/types.js';
 import type { Profile } from './types.js';
 
@@ -25,14 +25,7 @@ export function asProfile(data: unknown, name: string): Profile {
 }
 
 export function loadProfile(path: string): Profile {
-  const text = readInputText(path);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return asProfile(data, path);
+  return asProfile(readJsonInput(path), path);
 }
 
 /** The comparison options that make `overall` the profile's weighted overhead. */

@@ -19,6 +19,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { parseJsonInput } from '../results/io.js';
 
 export type Scope = 'read' | 'write';
 
@@ -61,12 +62,7 @@ export function labelAllowed(grant: Grant, label: string): boolean {
 
 /** Parse a token file's text; throws InputError with one line naming the first problem. */
 export function parseTokenFile(text: string, path: string): Entry[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
-  }
+  const data = parseJsonInput(text, path);
   const list = (data as { tokens?: unknown } | null)?.tokens;
   if (!Array.isArray(list)) throw new InputError(`${path}: expected { "tokens": [ ... ] }`);
   return list.map((raw, i) => {

@@ -1,6 +1,6 @@
 /** The gate config file (`--config virtax.gate.json`), validated against schema/gate-config.v1.json. */
 import { InputError } from '../errors.js';
-import { readInputText, schemaValidator } from '../results/io.js';
+import { readJsonInput, schemaValidator } from '../results/io.js';
 import type { GatePolicy } from './types.js';
 
 /** The gate config as written (percentages as numbers or "5%" strings). */
@@ -32,14 +32,7 @@ export function asGateConfig(data: unknown, name: string): GateConfigFile {
 }
 
 export function loadGateConfig(path: string): GateConfigFile {
-  const text = readInputText(path, 'gate config');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: gate config is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return asGateConfig(data, path);
+  return asGateConfig(readJsonInput(path, 'gate config'), path);
 }
 
 /**

@@ -1,16 +1,10 @@
 /** Reading application profiles written by `virtax record`: validated against schema/app-profile.v1.json. */
 import { InputError } from '../errors.js';
-import { readInputText, schemaValidator } from '../results/io.js';
+import { readJsonInput, schemaValidator } from '../results/io.js';
 import type { AppProfile } from './types.js';
 
 export function loadAppProfile(path: string): AppProfile {
-  const text = readInputText(path);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const data = readJsonInput(path);
   const v = schemaValidator('app-profile.v1.json');
   if (!v(data)) {
     const err = v.errors?.[0];

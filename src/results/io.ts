@@ -77,6 +77,20 @@ export function readInputText(path: string, what = ''): string {
   }
 }
 
+/** Parse JSON input; throws InputError naming `name` (and `what` it should be) with the parser's reason. */
+export function parseJsonInput(text: string, name: string, what = ''): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${name}: ${what ? `${what} is ` : ''}not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Read a JSON input file: one-line InputError when it cannot be read or is not JSON. */
+export function readJsonInput(path: string, what = ''): unknown {
+  return parseJsonInput(readInputText(path, what), path, what);
+}
+
 /** Read and validate a results file. */
 export function loadResults(path: string): ResultsFile {
   return parseResults(readInputText(path), path);

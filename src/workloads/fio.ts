@@ -9,9 +9,9 @@
  * memory filesystem (no device; O_DIRECT is refused there anyway) unless --io-dir chose it.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, rmSync, statfsSync } from 'node:fs';
+import { rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import { blockDeviceOf, filesystemName, memoryFilesystemReason } from './storage.js';
+import { blockDeviceOf, filesystemName, storageDirReason } from './storage.js';
 import type { AnyWorkload, BatchMeasure, Workload } from './types.js';
 
 /** One direction of one fio job, as parsed from `--output-format=json`. */
@@ -141,14 +141,7 @@ function fioWorkload(rw: FioParams['rw'], queueDepth: number): Workload<FioParam
     },
     available(p) {
       if (!p.fio) return 'fio is not installed (apt-get install fio): random direct I/O is measured with it';
-      const why = memoryFilesystemReason(p.filesystem, p.dir, p.dirChosen);
-      if (why) return why;
-      try {
-        accessSync(p.dir, constants.W_OK);
-        return null;
-      } catch (e) {
-        return `cannot write to ${p.dir}: ${(e as Error).message}`;
-      }
+      return storageDirReason(p.filesystem, p.dir, p.dirChosen);
     },
     setup(p) {
       const file = join(p.dir, `.virtax-fio-${process.pid}-${Date.now().toString(36)}`);

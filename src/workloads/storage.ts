@@ -67,6 +67,18 @@ export function blockDeviceOf(dir: string, sys = '/sys/dev/block'): { device: st
   }
 }
 
+/** Why a storage workload cannot measure in `dir` (a memory filesystem not chosen on purpose, or not writable); null: go ahead. */
+export function storageDirReason(filesystem: string | null, dir: string, chosen: boolean): string | null {
+  const why = memoryFilesystemReason(filesystem, dir, chosen);
+  if (why) return why;
+  try {
+    accessSync(dir, constants.W_OK);
+    return null;
+  } catch (e) {
+    return `cannot write to ${dir}: ${(e as Error).message}`;
+  }
+}
+
 /** Why a storage workload must not report a figure for this filesystem (null: go ahead). */
 export function memoryFilesystemReason(filesystem: string | null, dir: string, chosen: boolean): string | null {
   if ((filesystem === 'tmpfs' || filesystem === 'ramfs') && !chosen) {
@@ -132,14 +144,7 @@ export const ioFsync: Workload<FsyncParams, FsyncState> = {
     return p;
   },
   available(p) {
-    const why = memoryFilesystemReason(p.filesystem, p.dir, p.dirChosen);
-    if (why) return why;
-    try {
-      accessSync(p.dir, constants.W_OK);
-      return null;
-    } catch (e) {
-      return `cannot write to ${p.dir}: ${(e as Error).message}`;
-    }
+    return storageDirReason(p.filesystem, p.dir, p.dirChosen);
   },
   setup(p) {
     const path = join(p.dir, `.virtax-fsync-${process.pid}-${Date.now().toString(36)}`);
