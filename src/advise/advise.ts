@@ -100,6 +100,11 @@ function security(host: Fingerprint, profile: Profile): SecurityFacts {
   const cryptoMatters = profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0 || (profile.resembles ?? []).some((id) => id.startsWith('crypto.'));
   if (host.platform === 'metal') notes.push('dedicated hardware: no co-tenants on the machine');
   if (host.platform === 'vm' || host.platform === 'container-in-vm') notes.push(`shares hardware with other tenants${host.hypervisor ? ` under ${host.hypervisor}` : ''}: its own kernel, but caches and memory bandwidth are shared (side channels, noisy neighbours)`);
+  if (host.platform === 'sandbox' || host.platform === 'sandbox-in-vm') {
+    notes.push(`sandboxed (${host.container ?? 'application kernel'}): the program's system calls are served by an application kernel, not the host's, so a host-kernel exploit must first get through the sandbox; the price is every syscall, measured here`);
+  }
+  if (host.platform === 'sandbox-in-vm' || host.platform === 'vm-in-vm') notes.push(`runs inside a VM${host.hypervisor && host.hypervisor !== 'uml' ? ` (${host.hypervisor})` : ''}: shares that VM's hardware with its other tenants`);
+  if (host.platform === 'vm-in-vm') notes.push(`a guest kernel of its own${host.hypervisor ? ` (${host.hypervisor})` : ''}, nested in another guest: isolated from the outer guest's kernel, at the cost of every trap measured here`);
   if (sharedKernel) notes.push(`shares the kernel with other containers${host.container ? ` (${host.container})` : ''}: a kernel exploit crosses the boundary`);
   if (host.platform === 'unknown') notes.push('isolation unknown: the fingerprint could not tell metal from virtual');
   if (cryptoMatters) {
