@@ -121,3 +121,19 @@ describe('profiles', () => {
     expect(() => loadProfile('/nonexistent/p.json')).toThrow(/no such file/);
   });
 });
+
+describe('advisor security notes for sandboxes and nested guests', () => {
+  const { files, comparisons } = threeHosts();
+  const withHost = (label: string, host: Partial<(typeof files)[number]['host']>) =>
+    files.map((f) => (f.label === label ? { ...f, host: { ...f.host, ...host } } : f));
+
+  it('a gVisor sandbox in a VM is not called a shared-kernel container; a UML guest has a kernel of its own', () => {
+    const sandboxed = advise({ profile, files: withHost('docker', { platform: 'sandbox-in-vm', container: 'gvisor', hypervisor: 'firecracker' }), baseline: 'metal', comparisons });
+    const sb = sandboxed.hosts.find((h) => h.label === 'docker')!;
+    expect(sb.security.sharedKernel).toBe(false);
+    expect(sb.security.notes.join(' ')).toMatch(/sandboxed \(gvisor\).*application kernel/);
+    expect(sb.security.notes.join(' ')).toMatch(/runs inside a VM \(firecracker\)/);
+    const nested = advise({ profile, files: withHost('kvm-vm', { platform: 'vm-in-vm', hypervisor: 'uml' }), baseline: 'metal', comparisons });
+    expect(nested.hosts.find((h) => h.label === 'kvm-vm')!.security.notes.join(' ')).toMatch(/a guest kernel of its own \(uml\), nested in another guest/);
+  });
+});
