@@ -132,6 +132,23 @@ describe('runProbe with a fake executor', () => {
     return { partial: JSON.parse(JSON.stringify(partial)) as ResultsFile, last };
   }
 
+  it('a round that dies of the same Ctrl-C before our handler aborts is not recorded as a failure', async () => {
+    const ac = new AbortController();
+    // The 4th round "fails" (its process got the SIGINT first); the run's own abort lands a moment later.
+    const ex = new FakeExecutor((_id, n) => 'ok', (_id, k) => {
+      if (k === 4) setTimeout(() => ac.abort(), 5);
+    });
+    const failing: Executor = {
+      runRound: async (req) => {
+        const r = await ex.runRound(req);
+        return ex.calls.length === 4 ? { status: 'failed', reason: 'could not start a round process: write EPIPE' } : r;
+      },
+    };
+    const partial = JSON.parse(JSON.stringify(await runProbe(workloads, options(failing, { signal: ac.signal })))) as ResultsFile;
+    expect(partial.finishedAt).toBeNull();
+    expect(partial.workloads.filter((w) => w.status === 'failed')).toEqual([]);
+  });
+
   it('an abort mid-run leaves a partial file with the finished rounds only', async () => {
     const { partial, last } = await interrupted(6);
     expect(partial.finishedAt).toBeNull();

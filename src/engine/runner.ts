@@ -233,6 +233,12 @@ export async function runProbe(workloads: AnyWorkload[], opts: RunOptions): Prom
     const roundSeed = roundSeedOf(seed, step.id, step.round);
     const reply = await opts.executor.runRound({ workloadId: step.id, suite, ctx: { ...ctx, roundSeed }, plan }, opts.signal);
     if (opts.signal?.aborted) break; // an interrupted round is not a failure of the workload
+    // Ctrl-C reaches the round process (same process group) as early as this one: its death (EPIPE, exit by
+    // SIGINT) can be reported before our own handler has aborted the run. Let that handler run first.
+    if (reply.status === 'failed' && opts.signal) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (opts.signal.aborted) break;
+    }
     if (reply.status === 'ok') {
       a.params = reply.params;
       a.rounds.push({ ...reply.outcome.round, loadAvg1: load });
