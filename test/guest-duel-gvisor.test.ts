@@ -1,8 +1,10 @@
 /**
  * End to end in a real sandbox: a duel of the host against gVisor (scripts/gvisor-agent.sh: `runsc do`, ptrace
  * platform), whose own kernel serves every system call after a ptrace stop, while clock reads stay in the vDSO.
- * Only large effects are asserted, by verdict direction, never by timing: system calls slower, clock reads and
- * integer work not slower beyond 15%, and mem.pagefault skipped with its reason (gVisor counts no minor faults).
+ * Only large effects are asserted, by verdict direction, never by timing: system calls slower; clock reads do not
+ * trap, so they stay within a few times the host's figure (gVisor's own vDSO was measured 1.0-2.1x the host's on
+ * this machine, while a trapped call costs tens of times more); integer work is not slower beyond 15%; and
+ * mem.pagefault is skipped with its reason (gVisor counts no minor faults).
  * Runs in the `guests` vitest project, one file at a time after every other test (vitest.config.ts). Skips,
  * saying why, where runsc is not installed or the tests do not run as root.
  */
@@ -19,7 +21,7 @@ if (why) console.log(`skipping gVisor duel tests: ${why}`);
 describe.skipIf(why !== null)('duel: host against a gVisor sandbox', () => {
   beforeAll(assertBuilt);
 
-  it('syscalls are slower in gVisor; clock reads and integer work are not; page faults are skipped, saying why', async () => {
+  it('syscalls are much slower in gVisor; clock reads stay in the vDSO, nowhere near a syscall; integer work is not slower; page faults are skipped, saying why', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'virtax-duel-gvisor-')), 'duel');
     const r = await duel(['--a', HOST_AGENT, '--b', LAUNCHER.gvisor, '--label-a', 'host', '--label-b', 'gvisor',
       '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '6', '--round-seconds', '0.3',
@@ -32,8 +34,15 @@ describe.skipIf(why !== null)('duel: host against a gVisor sandbox', () => {
       return row?.status === 'compared' ? row.verdict : `not compared: ${row?.reason ?? 'missing'}`;
     };
     expect(clearlySlower(rows.get('sys.stat')), verdict('sys.stat')).toBe(true);
-    expect(verdict('sys.clock')).not.toBe('slower'); // vDSO: no trap
-    expect(verdict('sys.clock')).not.toMatch(/^not compared/);
+    // vDSO: no trap. gVisor's vDSO is its own and may read slower than the host's (CI saw +39%, the reference set
+    // +110% [-0.1, +323]), so the claim is the large one: nowhere near the cost of a system call.
+    const clock = rows.get('sys.clock');
+    const stat = rows.get('sys.stat');
+    expect(clock?.status, verdict('sys.clock')).toBe('compared');
+    if (clock?.status === 'compared' && stat?.status === 'compared') {
+      expect(clock.overheadPct.point, verdict('sys.clock')).toBeLessThan(300);
+      expect(clock.overheadPct.point).toBeLessThan(stat.overheadPct.point / 3);
+    }
     expect(verdict('cpu.int')).not.toBe('slower');
     expect(verdict('cpu.int')).not.toMatch(/^not compared/);
     const pf = loadResults(join(out, 'b.json')).workloads.find((w) => w.id === 'mem.pagefault');
