@@ -68,6 +68,16 @@ describe('virtax compare (CLI)', () => {
     expect(lines).toHaveLength(4);
   });
 
+  it('--junit: one testcase per workload, a failure where the candidate is slower, the others pass', async () => {
+    const junit = join(dir, 'cmp.xml');
+    const r = await cli(['compare', a, b, '--junit', junit, '--resamples', '500']);
+    expect(r.code).toBe(0);
+    const x = readFileSync(junit, 'utf8');
+    expect(x).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="virtax compare: vm vs metal" tests="3" failures="2" errors="0" skipped="0"/);
+    expect(x).toMatch(/<testcase classname="virtax.syscall" name="sys.stat" time="0">\n {6}<failure type="slower" message="\+2\d\.\d% \[/);
+    expect(x).toMatch(/<testcase classname="virtax.cpu" name="cpu.int" time="0">\n {6}<system-out>cpu.int: /);
+  });
+
   it('--base F... --cand F... compares replicate runs (t across runs); files grouped by label do the same', async () => {
     const ws = (shift: number): SyntheticWorkload[] => [{ id: 'sys.stat', category: 'syscall', better: 'lower', figure: 900, shift, rounds: 5, batches: 20, roundSd: 0.01, batchSd: 0.05 }];
     const f = (label: string, seed: number, shift: number) => {

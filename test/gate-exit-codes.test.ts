@@ -1,5 +1,5 @@
 /** Exit codes of `virtax gate` through the CLI's main(): each outcome, bad files, missing workloads, environments. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -128,6 +128,28 @@ describe('virtax gate exit codes', () => {
     expect(m).toMatch(/^### ❌ virtax gate: FAIL/);
     expect(readFileSync(summary, 'utf8')).toBe(`# earlier step\n${m}\n`);
     expect(out).toMatch(/^::error title=virtax gate%3A cpu.int FAIL::cpu.int: overhead/m);
+  });
+
+  it('--csv writes the decision per workload and --html the report of baseline and current run', async () => {
+    const csv = join(dir, 'gate.csv');
+    const html = join(dir, 'gate.html');
+    expect(await gate(base(), file([w('cpu.int', 20), w('cpu.float', 0)]), '--csv', csv, '--html', html)).toBe(1);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('id,category,outcome,overhead_pct,overhead_lo,overhead_hi,level,max_regression_pct,verdict,reason');
+    expect(lines).toHaveLength(3);
+    expect(lines.find((l) => l.startsWith('cpu.int,'))).toMatch(/^cpu\.int,cpu,fail,(\d+\.\d+),/);
+    expect(Number(lines.find((l) => l.startsWith('cpu.int,'))?.split(',')[3])).toBeGreaterThan(10);
+    expect(lines.find((l) => l.startsWith('cpu.float,'))).toMatch(/^cpu\.float,cpu,(pass|inconclusive),/);
+    const h = readFileSync(html, 'utf8');
+    expect(h).toMatch(/^<!doctype html>/i);
+    expect(h).toContain('cpu.int');
+  });
+
+  it('an unwritable --csv or --html exits 2 before gating and leaves no other output behind', async () => {
+    const junit = join(dir, 'never.xml');
+    expect(await gate(base(), file([w('cpu.int', 0), w('cpu.float', 0)]), '--junit', junit, '--html', '/proc/nope/gate.html')).toBe(2);
+    expect(err).toMatch(/--html/);
+    expect(existsSync(junit)).toBe(false);
   });
 
   it('the same files and seed give the same result; JSON output is parseable', async () => {

@@ -2,7 +2,8 @@
  * Gate exporters: terminal table, JUnit XML, Markdown summary and GitHub Actions annotations.
  * Each is `(result: GateResult) => string`; the CLI decides where the string goes (CONTRIBUTING.md).
  */
-import { escapeMarkdown, escapeXml, markdownCode } from '../format/escape.js';
+import { escapeCsv, escapeMarkdown, markdownCode } from '../format/escape.js';
+import { junitXml, type JunitCase } from '../format/junit.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import type { Estimate } from '../stats/types.js';
@@ -113,48 +114,40 @@ export function formatGateTable(g: GateResult, opts: { paint?: Paint; width?: nu
  * in system-out (a failure under --strict).
  */
 export function gateJunit(g: GateResult): string {
-  let failures = 0;
-  let skipped = 0;
-  const cases = g.rows.map((r) => {
+  const cases: JunitCase[] = g.rows.map((r) => {
     const category = isJudged(r) ? r.row.category : r.category;
-    const open = `    <testcase classname="virtax.${escapeXml(category ?? 'unknown')}" name="${escapeXml(r.id)}" time="0"`;
+    const base = { classname: `virtax.${category ?? 'unknown'}`, name: r.id };
     const text = explainRow(r);
-    let body: string;
     if (r.outcome === 'fail' || r.outcome === 'crashed' || (g.strict && (r.outcome === 'inconclusive' || r.outcome === 'missing'))) {
-      failures++;
       const type = r.outcome === 'fail' ? 'regression' : r.outcome;
-      const msg = isJudged(r) ? `${signedPct(r.row.overheadPct.point)} ${interval(r.row.overheadPct)} vs max ${plainPct(r.maxRegressionPct)}` : r.reason;
-      body = `      <failure type="${type}" message="${escapeXml(msg)}">${escapeXml(`${r.id}: ${text}`)}</failure>`;
-    } else if (r.outcome === 'ignored' || r.outcome === 'not-compared' || r.outcome === 'missing') {
-      skipped++;
-      body = `      <skipped message="${escapeXml(`${LABEL[r.outcome]}: ${r.reason}`)}"/>`;
-    } else {
-      body = `      <system-out>${escapeXml(`${LABEL[r.outcome]}: ${text}`)}</system-out>`;
+      const message = isJudged(r) ? `${signedPct(r.row.overheadPct.point)} ${interval(r.row.overheadPct)} vs max ${plainPct(r.maxRegressionPct)}` : r.reason;
+      return { ...base, failure: { type, message, text: `${r.id}: ${text}` } };
     }
-    return `${open}>\n${body}\n    </testcase>`;
+    if (r.outcome === 'ignored' || r.outcome === 'not-compared' || r.outcome === 'missing') return { ...base, skipped: `${LABEL[r.outcome]}: ${r.reason}` };
+    return { ...base, systemOut: `${LABEL[r.outcome]}: ${text}` };
   });
-  const props: [string, string][] = [
+  return junitXml('virtax gate', [
     ['outcome', g.outcome],
     ['baseline', g.baseline.source],
     ['baselineRuns', String(g.baseline.files.length)],
     ['current', g.current.source],
     ['seed', String(g.comparison.settings.seed)],
     ['resamples', String(g.comparison.settings.resamples)],
-  ];
-  const n = g.rows.length;
-  const suiteAttrs = `name="virtax gate" tests="${n}" failures="${failures}" errors="0" skipped="${skipped}" time="0"`;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites ${suiteAttrs}>`,
-    `  <testsuite ${suiteAttrs}>`,
-    '    <properties>',
-    ...props.map(([k, v]) => `      <property name="${escapeXml(k)}" value="${escapeXml(v)}"/>`),
-    '    </properties>',
-    ...cases,
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+  ], cases);
+}
+
+export const GATE_CSV_HEADER = ['id', 'category', 'outcome', 'overhead_pct', 'overhead_lo', 'overhead_hi', 'level', 'max_regression_pct', 'verdict', 'reason'] as const;
+
+/** CSV, one line per workload (RFC 4180 quoting), full precision: what the gate decided and on what interval. */
+export function gateCsv(g: GateResult): string {
+  const lines = [GATE_CSV_HEADER.join(',')];
+  for (const r of g.rows) {
+    const cells: (string | number | null)[] = isJudged(r)
+      ? [r.id, r.row.category, r.outcome, r.row.overheadPct.point, r.row.overheadPct.lo, r.row.overheadPct.hi, r.row.overheadPct.level, r.maxRegressionPct, r.row.verdict, explainRow(r)]
+      : [r.id, r.category, r.outcome, null, null, null, null, null, null, r.reason];
+    lines.push(cells.map(escapeCsv).join(','));
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 

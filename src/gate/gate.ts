@@ -121,6 +121,18 @@ export function judge(
 }
 
 export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
+  return gateWithComparison(opts, compare).result;
+}
+
+/** The gate result plus what it was computed from: the full comparison and the runs (for `gate --html`). */
+export interface GateRun {
+  result: GateResult;
+  comparison: Comparison;
+  baseRuns: ResultsFile[];
+  current: ResultsFile;
+}
+
+export function gateWithComparison(opts: GateOptions, compare: CompareFn): GateRun {
   const policy = policyOf(opts.config ? loadGateConfig(opts.config) : null, opts.maxRegressionPct);
   const sources = Array.isArray(opts.baseline) ? opts.baseline : [opts.baseline];
   if (sources.length === 0) throw new InputError('--baseline: give a results file, a directory, or several results files');
@@ -184,7 +196,7 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
   warnings.push(...busyHostWarnings([...baseline.runs.map((r) => ({ name: r.path, file: r.file })), { name: opts.current, file: current }]));
   for (const w of comparison.warnings) if (!warnings.includes(w)) warnings.push(w);
   if (guarded.length) warnings.push(`gated across environments (--allow-env-change): ${guarded.map((d) => d.field).join(', ')} differ`);
-  return {
+  const result: GateResult = {
     schema: 'virtax.gate/v1',
     outcome,
     exitCode: exitCodeOf(outcome, strict),
@@ -200,4 +212,5 @@ export function runGate(opts: GateOptions, compare: CompareFn): GateResult {
     ...(comparison.scope ? { scope: comparison.scope } : {}),
     comparison: { settings: comparison.settings },
   };
+  return { result, comparison, baseRuns: baseline.runs.map((r) => r.file), current };
 }

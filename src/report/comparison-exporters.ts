@@ -4,6 +4,7 @@
  * computed once by src/stats/verdict.ts.
  */
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
+import { junitXml, type JunitCase } from '../format/junit.js';
 import type { Comparison, Estimate, NoiseComparison, RowComparison } from '../stats/types.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
 import { formatNumber, formatTable } from './table.js';
@@ -168,4 +169,29 @@ export const comparisonCsv: ComparisonExporter = (c) => {
     lines.push(cells.map(escapeCsv).join(','));
   }
   return `${lines.join('\n')}\n`;
+};
+
+
+/**
+ * JUnit XML, one testcase per workload, for CI systems that read test reports: a row the candidate is
+ * `slower` on (beyond the noise threshold, by the comparison's own verdict) is a failure carrying its
+ * numbers; a row not compared is skipped with its reason; every other row passes with its summary in
+ * system-out. A gate with a tolerated maximum is `virtax gate --junit`; this is the plain comparison.
+ */
+export const comparisonJunit: ComparisonExporter = (c) => {
+  const cases: JunitCase[] = c.rows.map((r) => {
+    const base = { classname: `virtax.${r.category ?? 'unknown'}`, name: r.id };
+    if (r.status !== 'compared') return { ...base, skipped: `not compared: ${r.reason}` };
+    const summary = `${formatOverhead(r.overheadPct)} (${r.better} is better; base ${formatNumber(r.base.median)} ${r.unit}, candidate ${formatNumber(r.cand.median)} ${r.unit}), p ${formatP(r.pValue)}: ${verdictText(r, c)}`;
+    if (r.verdict === 'slower') return { ...base, failure: { type: 'slower', message: `${formatOverhead(r.overheadPct)} beyond the ±${c.settings.noisePct}% noise threshold`, text: `${r.id}: ${c.cand.label} vs ${c.base.label}: ${summary}` } };
+    return { ...base, systemOut: `${r.id}: ${summary}` };
+  });
+  return junitXml(`virtax compare: ${c.cand.label} vs ${c.base.label}`, [
+    ['base', c.base.label],
+    ['candidate', c.cand.label],
+    ['noisePct', String(c.settings.noisePct)],
+    ['seed', String(c.settings.seed)],
+    ['resamples', String(c.settings.resamples)],
+    ['overallPct', c.overall ? String(c.overall.overheadPct.point) : 'n/a'],
+  ], cases);
 };

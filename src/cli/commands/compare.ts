@@ -1,6 +1,6 @@
 import { comparisonHtml } from '../../analysis/pipeline.js';
 import { InputError } from '../../errors.js';
-import { comparisonCsv, comparisonJson, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
+import { comparisonCsv, comparisonJson, comparisonJunit, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
 import { colourFor, terminalWidth } from '../../format/text.js';
 import { onlyPatterns, selectIds } from '../../results/ids.js';
 import { loadResults } from '../../results/io.js';
@@ -20,6 +20,7 @@ export interface CompareArgs {
   json?: boolean;
   markdown?: string;
   csv?: string;
+  junit?: string;
   html?: string;
   noise: string;
   alpha: number;
@@ -86,6 +87,7 @@ export const compareCommand: CliCommand = {
       .option('json', { type: 'boolean', describe: 'Print the comparison as JSON (schema/comparison.v1.json) instead of a table' })
       .option('markdown', { type: 'string', describe: 'Also write a Markdown summary to this file' })
       .option('csv', { type: 'string', describe: 'Also write one CSV line per workload to this file' })
+      .option('junit', { type: 'string', describe: 'Also write JUnit XML to this file: one testcase per workload, failed where the candidate is slower' })
       .option('html', { type: 'string', describe: 'Also write the self-contained HTML report of these two hosts to this file' })
       .option('noise', { type: 'string', default: `${DEFAULTS.noisePct}%`, describe: 'Noise threshold: differences inside ±this count as "same"' })
       .option('alpha', { type: 'number', default: DEFAULTS.alpha, describe: 'False-discovery rate for the rank tests (Benjamini-Hochberg)' })
@@ -96,10 +98,11 @@ export const compareCommand: CliCommand = {
       .example('virtax compare metal.json vm.json', 'how much slower the VM is, workload by workload')
       .example('virtax compare metal.json vm.json --noise 2% --markdown summary.md', 'coarser threshold, Markdown for a PR')
       .example('virtax compare --base metal-run1.json metal-run2.json metal-run3.json --cand vm-run1.json vm-run2.json vm-run3.json', 'three runs per side: intervals that include run-to-run variation')
-      .example('virtax compare a.json b.json --json > cmp.json', 'machine-readable'),
+      .example('virtax compare a.json b.json --json > cmp.json', 'machine-readable')
+      .example('virtax compare metal.json vm.json --junit compare.xml --csv compare.csv', 'CI artifacts: a test report and the numbers'),
   run: async (args: CompareArgs) => {
     const opts = compareOptionsOf(args);
-    for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
+    for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--junit', args.junit], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
     const sides = sidesOf(args);
     const changed = changedWorkloadModules(sides.base, sides.cand);
     if (changed && !args.allowChangedWorkloads) throw new InputError(changed);
@@ -108,6 +111,7 @@ export const compareCommand: CliCommand = {
     const outputs: OutputFile[] = [];
     if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(c), flag: '--markdown' });
     if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(c), flag: '--csv' });
+    if (args.junit) outputs.push({ path: args.junit, data: comparisonJunit(c), flag: '--junit' });
     if (args.html) outputs.push({ path: args.html, data: comparisonHtml(sides.base, sides.cand, c), flag: '--html' });
     writeOutputs(outputs);
     process.stdout.write(args.json ? comparisonJson(c) : comparisonTable(c, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) }));

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
-import { formatGateTable, gateAnnotations, gateJunit, gateMarkdown } from '../../gate/exporters.js';
-import { runGate, type CompareFn, type GateOptions } from '../../gate/gate.js';
+import { comparisonHtml } from '../../analysis/pipeline.js';
+import { formatGateTable, gateAnnotations, gateCsv, gateJunit, gateMarkdown } from '../../gate/exporters.js';
+import { gateWithComparison, type CompareFn, type GateOptions } from '../../gate/gate.js';
 import { InputError } from '../../errors.js';
 import { colourFor, terminalWidth } from '../../format/text.js';
 import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
@@ -17,6 +18,8 @@ interface GateArgs {
   allowChangedWorkloads?: boolean;
   junit?: string;
   markdown?: string;
+  csv?: string;
+  html?: string;
   json?: boolean;
   seed: number;
   resamples?: number;
@@ -41,19 +44,22 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Gate even when a user.* workload ran from a changed module (run --workload)' })
         .option('junit', { type: 'string', describe: 'Write JUnit XML here (one testcase per workload)' })
         .option('markdown', { type: 'string', describe: 'Write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set)' })
+        .option('csv', { type: 'string', describe: 'Write one CSV line per workload here (outcome, interval, max regression)' })
+        .option('html', { type: 'string', describe: 'Write the self-contained HTML report of baseline and current run here' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the gate result as JSON instead of the table' })
         .option('seed', { type: 'number', default: 1, describe: 'Bootstrap seed (same files and seed, same intervals)' })
         .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10000)' })
         .option('confidence', { type: 'string', describe: "Confidence level of each workload's interval (default 90%, chosen from the simulated table in docs/gate.md); the intervals of workloads above their max regression are false-coverage-rate adjusted (Benjamini-Yekutieli) before they fail" })
         .option('noise', { type: 'string', describe: "Noise threshold of the comparison's verdict column (default 1%)" })
         .example('virtax gate --baseline baselines/ci-kvm --current current.json', 'gate against earlier runs (replicate runs), 5% max regression')
-        .example('virtax gate --baseline base.json --current cur.json --max-regression 3% --strict --junit junit.xml', 'stricter gate with a JUnit report'),
+        .example('virtax gate --baseline base.json --current cur.json --max-regression 3% --strict --junit junit.xml', 'stricter gate with a JUnit report')
+        .example('virtax gate --baseline baselines/ci-kvm --current cur.json --csv gate.csv --html gate.html', 'keep the numbers and the report as CI artifacts'),
     run: async (args: GateArgs) => {
       if (args.resamples !== undefined && (!Number.isInteger(args.resamples) || args.resamples < 100)) {
         throw new InputError('--resamples: expected a whole number of at least 100');
       }
       if (!Number.isInteger(args.seed)) throw new InputError('--seed: expected a whole number');
-      for (const [flag, path] of [['--junit', args.junit], ['--markdown', args.markdown]] as const) if (path) checkOutputFile(path, flag);
+      for (const [flag, path] of [['--junit', args.junit], ['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
       const opts: GateOptions = {
         baseline: Array.isArray(args.baseline) && args.baseline.length === 1 ? (args.baseline[0] as string) : args.baseline,
         current: args.current,
@@ -70,12 +76,14 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
       if (args.noise !== undefined) opts.noisePct = parsePercent(args.noise, 'noise');
       if (opts.noisePct !== undefined && !(opts.noisePct >= 0 && opts.noisePct < 100)) throw new InputError('--noise: expected a percentage from 0% to below 100%');
       if (args.confidence !== undefined) opts.confidence = parsePercent(args.confidence, 'confidence') / 100;
-      const result = runGate(opts, compare);
+      const { result, comparison, baseRuns, current } = gateWithComparison(opts, compare);
 
       const markdown = gateMarkdown(result);
       const outputs: OutputFile[] = [];
       if (args.junit) outputs.push({ path: args.junit, data: gateJunit(result), flag: '--junit' });
       if (args.markdown) outputs.push({ path: args.markdown, data: markdown, flag: '--markdown' });
+      if (args.csv) outputs.push({ path: args.csv, data: gateCsv(result), flag: '--csv' });
+      if (args.html) outputs.push({ path: args.html, data: comparisonHtml(baseRuns, [current], comparison), flag: '--html' });
       writeOutputs(outputs);
       const summary = process.env.GITHUB_STEP_SUMMARY;
       if (summary) appendFileSync(summary, `${markdown}\n`);
