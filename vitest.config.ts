@@ -35,6 +35,7 @@ const unit = [
   'test/workloads-helpers.test.ts',
   'test/workloads-pointer-chase.test.ts',
   'test/format-escape.test.ts',
+  'test/run-exporters.test.ts',
   'test/record-parsers-and-prediction.test.ts',
 ];
 
