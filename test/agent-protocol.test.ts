@@ -35,6 +35,17 @@ describe('agent protocol v1', () => {
     expect(seen[0]).toMatchObject({ workloadId: 'cpu.int', suite: 'quick', plan, ctx: { suite: 'quick', scratchDir: '/tmp' } });
   });
 
+  it("hands the order's round seed to the round (a noisy.* round's aggressor order); a seed that is not a whole number is refused", async () => {
+    const seen: RoundRequest[] = [];
+    await handleLine(order({ id: 1, op: 'round', workload: 'cpu.int', suite: 'quick', plan, seed: 123456789 }), deps(seen));
+    expect(seen[0]?.ctx.roundSeed).toBe(123456789);
+    await handleLine(order({ id: 2, op: 'round', workload: 'cpu.int', suite: 'quick', plan }), deps(seen));
+    expect(seen[1]?.ctx.roundSeed).toBeUndefined();
+    const bad = await handleLine(order({ id: 3, op: 'round', workload: 'cpu.int', suite: 'quick', plan, seed: 1.5 }), deps(seen));
+    expect(bad.reply).toMatchObject({ id: 3, ok: false, error: 'round: seed must be a whole number' });
+    expect(seen).toHaveLength(2);
+  });
+
   it('asks for the loopback peer only for network workloads and hands it to their rounds', async () => {
     const seen: RoundRequest[] = [];
     let starts = 0;

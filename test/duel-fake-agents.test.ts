@@ -15,7 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'virtax-duel-test-'));
 const fake = join(dir, 'fake-agent.mjs');
 writeFileSync(
   fake,
-  `import { createInterface } from 'node:readline';
+  `import { appendFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 const opt = JSON.parse(process.argv[2]);
 const drift = [100, 60, 140, 80, 120, 90, 110, 70];
 const host = { hostname: 'fake', platform: 'metal', hypervisor: null, container: null, evidence: [], cloud: null,
@@ -28,6 +29,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (o.op === 'hello') return reply({ protocol: opt.protocol ?? 1, tool: { name: 'virtax', version: opt.version, node: process.version }, pid: process.pid });
   if (o.op === 'fingerprint') return reply({ fingerprint: host });
   if (o.op === 'quit') { reply({ bye: true }); process.exit(0); }
+  if (opt.seedLog) appendFileSync(opt.seedLog, JSON.stringify({ workload: o.workload, seed: o.seed ?? null }) + '\\n');
   if (o.workload === opt.skip) return reply({ result: { status: 'skipped', reason: 'cannot measure here' }, loadAvg1: 0 });
   if (rounds === opt.dieAfter) { process.stderr.write('fake agent: dying on purpose\\n'); process.exit(3); }
   if (rounds === opt.hangAfter) return;
@@ -82,6 +84,25 @@ describe('virtax duel with scripted agents', () => {
     const again = await duel(['--a', agent({}), '--b', agent({ factor: 0.5, jitter }), '--only', 'cpu', '--rounds', '6', '--seed', '3', '--out', join(dir, 'ok2'), '--json']);
     expect(json<{ pairs: unknown }>(join(dir, 'ok2', 'duel.json')).pairs).toEqual(d.pairs);
     expect((JSON.parse(again.stdout) as Comparison).rows).toHaveLength(2);
+  });
+
+  it('both rounds of a pair get the same round seed; pairs and workloads get different ones', async () => {
+    const out = join(dir, 'seeds');
+    const logA = join(dir, 'seeds-a.jsonl');
+    const logB = join(dir, 'seeds-b.jsonl');
+    const r = await duel(['--a', agent({ seedLog: logA }), '--b', agent({ seedLog: logB }), '--only', 'cpu.int', 'sys.stat', '--rounds', '3', '--seed', '5', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const read = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { workload: string; seed: number | null });
+    const a = read(logA);
+    const b = read(logB);
+    expect(a).toHaveLength(6);
+    const seedsOf = (xs: typeof a, w: string) => xs.filter((x) => x.workload === w).map((x) => x.seed);
+    for (const w of ['cpu.int', 'sys.stat']) {
+      expect(seedsOf(a, w)).toEqual(seedsOf(b, w));
+      expect(new Set(seedsOf(a, w)).size).toBe(3);
+      for (const s of seedsOf(a, w)) expect(Number.isSafeInteger(s)).toBe(true);
+    }
+    expect(seedsOf(a, 'cpu.int')).not.toEqual(seedsOf(a, 'sys.stat'));
   });
 
   it('a workload one side skips is not run on the other, whose file says why (not "the duel ended")', async () => {

@@ -48,7 +48,7 @@ export async function answer(order: Order, deps: AgentDeps): Promise<Reply> {
         const peer = usesPeer(w) && !deps.ctx.peer && deps.peer ? await deps.peer() : deps.ctx.peer;
         const load = loadAvg1();
         const result = await deps.executor.runRound(
-          { workloadId: order.workload, suite: order.suite, ctx: { ...deps.ctx, peer, suite: order.suite, ...(user ? { userTasks: [user] } : {}) }, plan: order.plan },
+          { workloadId: order.workload, suite: order.suite, ctx: { ...deps.ctx, peer, suite: order.suite, ...(user ? { userTasks: [user] } : {}), ...(order.seed !== undefined ? { roundSeed: order.seed } : {}) }, plan: order.plan },
           deps.signal,
         );
         return { v, id: order.id, ok: true, result, loadAvg1: load };

@@ -15,7 +15,7 @@ import type { Comparison } from '../stats/types.js';
 import { RESULTS_SCHEMA, type Fingerprint, type ResultsFile, type Suite } from '../types.js';
 import type { AnyWorkload, RoundPlan } from '../workloads/types.js';
 import type { RoundReply } from '../engine/executor.js';
-import { workloadResultOf, type WorkloadAccum } from '../engine/runner.js';
+import { roundSeedOf, workloadResultOf, type WorkloadAccum } from '../engine/runner.js';
 import { AgentError, type AgentLink } from './client.js';
 import { compareDuel, pairWorkload } from './compare.js';
 import { PROTOCOL_VERSION, roundReplyProblem } from './protocol.js';
@@ -188,8 +188,10 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
     const spec = opts.userTasks?.find((t) => t.id === id);
     return spec ? { userTask: userTaskOrder(spec) } : {};
   };
-  const runSide = async (key: SideKey, w: AnyWorkload): Promise<RoundReply> => {
-    const reply = await (key === 'a' ? opts.a : opts.b).link.request({ op: 'round', workload: w.id, suite: opts.suite, plan: opts.plan, ...userTaskField(w.id) }, opts.timeoutMs);
+  // Both rounds of a pair get the same round seed (a noisy.* round's aggressor order): the pair differs only in its side.
+  const runSide = async (key: SideKey, w: AnyWorkload, pass: number): Promise<RoundReply> => {
+    const seed = roundSeedOf(opts.seed, w.id, pass);
+    const reply = await (key === 'a' ? opts.a : opts.b).link.request({ op: 'round', workload: w.id, suite: opts.suite, plan: opts.plan, seed, ...userTaskField(w.id) }, opts.timeoutMs);
     const why = roundReplyProblem(reply.result);
     if (why) throw new AgentError(key === 'a' ? opts.a.label : opts.b.label, 'garbage', `side ${key.toUpperCase()}: answered a round with an invalid result: ${why}`);
     const result = reply.result as RoundReply;
@@ -238,8 +240,8 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
         const order = rng.int(0, 1) === 0 ? 'AB' : 'BA';
         const first: SideKey = order === 'AB' ? 'a' : 'b';
         const second: SideKey = order === 'AB' ? 'b' : 'a';
-        const r1 = await runSide(first, w);
-        const r2 = r1.status === 'ok' ? await runSide(second, w) : null;
+        const r1 = await runSide(first, w, pass);
+        const r2 = r1.status === 'ok' ? await runSide(second, w, pass) : null;
         pairs.push({ workloadId: w.id, pair: pass + 1, order });
         opts.onEvent?.({
           type: 'pair',

@@ -35,6 +35,8 @@ export type Order =
       plan: RoundPlan;
       /** For a `user.*` workload (duel --workload): the user's tinybench module and task; absent for built-ins. */
       userTask?: UserTaskOrder;
+      /** The round's seed (WorkloadContext.roundSeed: a noisy.* round's aggressor order); absent from older duels. */
+      seed?: number;
     }
   | { v: 1; id: OrderId; op: 'quit' };
 
@@ -135,6 +137,7 @@ export function parseOrder(line: string): { order: Order } | { error: ErrorReply
         if (typeof u === 'string') return fail(id, `round: userTask: ${u}`);
         userTask = u;
       }
+      if (data.seed !== undefined && !(typeof data.seed === 'number' && Number.isSafeInteger(data.seed))) return fail(id, 'round: seed must be a whole number');
       return {
         order: {
           v: PROTOCOL_VERSION,
@@ -144,6 +147,7 @@ export function parseOrder(line: string): { order: Order } | { error: ErrorReply
           suite: data.suite as Suite,
           plan: { targetBatchSeconds: plan.targetBatchSeconds, roundSeconds: plan.roundSeconds, minBatches: plan.minBatches, maxBatches: plan.maxBatches },
           ...(userTask ? { userTask } : {}),
+          ...(typeof data.seed === 'number' ? { seed: data.seed } : {}),
         },
       };
     }
