@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { roundSeedOf } from '../src/engine/runner.js';
-import { kernelTimeNote, perOpText } from '../src/stats/kernel-time.js';
+import { kernelOverheadText, kernelTimeOf, kernelTimeText, perOpText } from '../src/stats/kernel-time.js';
 import type { Round } from '../src/types.js';
 import { chaseBytesFor, parseCacheSize } from '../src/workloads/memory.js';
 import { loopbackNote } from '../src/workloads/loopback.js';
@@ -93,12 +93,17 @@ describe('kernel time per operation beside the main figure', () => {
   it('doubled kernel time reads as about +100% with an interval, seeded', () => {
     const base = [1e-7, 1.01e-7, 0.99e-7, 1.02e-7].map(r);
     const cand = [2e-7, 2.02e-7, 1.98e-7, 2.01e-7].map(r);
-    const note = kernelTimeNote(base, cand, opts);
-    expect(note).toMatch(/^kernel time per op \(system CPU, median of rounds\): base 101 ns, candidate 201 ns, \+99\.5% \[\+9\d\.\d%, \+10\d\.\d%\]$/);
-    expect(note).toBe(kernelTimeNote(base, cand, opts));
+    const k = kernelTimeOf(base, cand, opts);
+    if (!k) throw new Error('expected a kernel figure');
+    expect(kernelTimeText(k)).toMatch(/^kernel time per op \(system CPU, median of rounds\): base 101 ns, candidate 201 ns, \+99\.5% \[\+9\d\.\d%, \+10\d\.\d%\]$/);
+    expect(k.overheadPct?.lo).toBeGreaterThan(90);
+    expect(kernelTimeOf(base, cand, opts)).toEqual(k);
+    const one = kernelTimeOf(base.slice(0, 1), cand, opts);
+    expect(one?.overheadPct).toBeNull();
+    expect(one && kernelOverheadText(one)).toMatch(/^\+\d+\.\d% \(no interval\)$/);
   });
   it('absent on either side (old files, workloads that do not record it): no note', () => {
-    expect(kernelTimeNote([r(undefined), r(undefined)], [r(1e-6), r(1e-6)], opts)).toBeNull();
+    expect(kernelTimeOf([r(undefined), r(undefined)], [r(1e-6), r(1e-6)], opts)).toBeNull();
   });
   it('per-op text picks a readable unit', () => {
     expect(perOpText(2.5e-3)).toBe('2.50 ms');

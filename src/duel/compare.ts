@@ -9,6 +9,7 @@
  * environment warnings as `compare`.
  */
 import { compareEngine, type RowEstimate, type RowEstimator } from '../stats/compare.js';
+import { kernelTimeOf, secondFigureNotes } from '../stats/kernel-time.js';
 import { summarize } from '../stats/describe.js';
 import { pairedEstimate, pairedLogRatios, signedRankMinP, walshInterval, type PairedEstimate } from '../stats/paired.js';
 import { filterContendedPairs } from '../stats/contention.js';
@@ -78,7 +79,10 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
     notes.push(`with ${n} pairs the widest distribution-free interval [min, max] covers ${(100 * est.achievedLevel).toFixed(2)}%, not ${(100 * s.level).toFixed(0)}%`);
   }
   const spread = d.some((x) => Math.abs(x - (d[0] as number)) > 1e-12 * Math.max(1, Math.abs(d[0] as number)));
+  notes.push(...secondFigureNotes(wa, wb));
   const r: RowEstimate = {
+    // Kernel time per op of the usable pairs' rounds (rounds bootstrapped per side, as in `compare`).
+    kernel: kernelTimeOf(ra, rb, s),
     point: est.logRatio.point,
     lo: est.logRatio.lo,
     hi: est.logRatio.hi,

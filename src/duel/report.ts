@@ -2,13 +2,21 @@
 import { ratioSentence, type TerminalOptions } from '../report/comparison-exporters.js';
 import { noColour, signedPct as pct, verdictStyle } from '../format/text.js';
 import { formatNumber, formatTable } from '../report/table.js';
+import { kernelOverheadText } from '../stats/kernel-time.js';
 import type { Comparison, RowComparison } from '../stats/types.js';
 import type { DuelOutcome } from './duel.js';
 
 /** One row per workload: both medians, B's overhead relative to A with its interval, the verdict. */
 export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): string {
   const paint = opts.paint ?? noColour;
+  // Kernel time per op (system CPU, without Node's user-space share) gets its own column where a row has it.
+  const kernel = c.rows.some((r) => r.status === 'compared' && r.kernel);
   const rows = c.rows.map((r) => {
+    const cells = rowCells(r);
+    if (kernel) cells.splice(6, 0, r.status === 'compared' && r.kernel ? kernelOverheadText(r.kernel) : '');
+    return cells;
+  });
+  function rowCells(r: RowComparison): string[] {
     if (r.status !== 'compared') return [r.id, '', '', '', '', '', 'not compared', '', r.reason];
     const p = r.pValue < 0.001 ? '<0.001' : r.pValue.toFixed(3);
     return [
@@ -22,15 +30,16 @@ export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): stri
       String(r.base.rounds),
       `p=${p}, ${r.better} is better`,
     ];
-  });
+  }
   const level = Math.round(c.settings.level * 100);
-  const table = formatTable(
-    ['workload', 'unit', `A: ${c.base.label}`, `B: ${c.cand.label}`, 'B vs A', `${level}% interval`, 'verdict', 'pairs', ''],
-    rows,
-    ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'left'],
-    { maxWidth: opts.width ?? null, shrink: [8] },
-  );
-  const lines = [table, `positive = B is worse (slower); noise threshold ±${c.settings.noisePct}%; medians of round figures`];
+  const head = ['workload', 'unit', `A: ${c.base.label}`, `B: ${c.cand.label}`, 'B vs A', `${level}% interval`, 'verdict', 'pairs', ''];
+  const align: ('left' | 'right')[] = ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'left'];
+  if (kernel) {
+    head.splice(6, 0, 'kernel/op B vs A');
+    align.splice(6, 0, 'right');
+  }
+  const table = formatTable(head, rows, align, { maxWidth: opts.width ?? null, shrink: [head.length - 1] });
+  const lines = [table, `positive = B is worse (slower); noise threshold ±${c.settings.noisePct}%; medians of round figures${kernel ? '; kernel/op = system CPU time per operation (the platform\'s cost without Node\'s share)' : ''}`];
   const compared = c.rows.filter((r): r is Extract<RowComparison, { status: 'compared' }> => r.status === 'compared');
   for (const r of compared) lines.push(`  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`);
   if (c.overall) lines.push(`overall (geometric mean, equal weight per category): ${pct(c.overall.overheadPct.point)} [${pct(c.overall.overheadPct.lo)}, ${pct(c.overall.overheadPct.hi)}]`);

@@ -7,6 +7,7 @@ import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
 import type { Comparison, Estimate, NoiseComparison, RowComparison } from '../stats/types.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
+import { kernelOverheadText } from '../stats/kernel-time.js';
 import { formatNumber, formatTable } from './table.js';
 
 /** Terminal options of the text exporters: colour painter and the width tables fit into. */
@@ -54,6 +55,8 @@ export function formatP(p: number): string {
   if (p < 0.01) return p.toFixed(4);
   return p.toFixed(3);
 }
+
+const hasKernel = (c: Comparison) => c.rows.some((r) => r.status === 'compared' && r.kernel);
 
 function verdictText(r: Compared, c: Comparison): string {
   if (r.verdict === 'inconclusive') return r.roundsToSettle !== null ? `inconclusive (~${r.roundsToSettle} rounds)` : 'inconclusive';
@@ -104,12 +107,24 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
   out.push(`candidate: ${c.cand.label} (${c.cand.host.platform}${c.cand.host.hypervisor ? `/${c.cand.host.hypervisor}` : ''}, ${c.cand.host.hostname})`);
   out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)}; ${c.settings.resamples} resamples, seed ${c.settings.seed}${mcNote(c)}); noise threshold ±${c.settings.noisePct}%`);
   out.push('');
-  const rows = c.rows.map((r) =>
-    r.status === 'compared'
-      ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(r.verdict, verdictStyle(r.verdict)) + verdictText(r, c).slice(r.verdict.length)]
-      : [r.id, '', '', '', '', '', `not compared: ${r.reason}`],
-  );
-  out.push(formatTable(['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left'], { maxWidth: opts.width ?? null, shrink: [6] }));
+  // Kernel time per op gets its own column where any row has it (sys.*, mem.pagefault, proc.spawn, io.*).
+  const kernel = hasKernel(c);
+  const rows = c.rows.map((r) => {
+    const cells =
+      r.status === 'compared'
+        ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(r.verdict, verdictStyle(r.verdict)) + verdictText(r, c).slice(r.verdict.length)]
+        : [r.id, '', '', '', '', '', `not compared: ${r.reason}`];
+    if (kernel) cells.splice(4, 0, r.status === 'compared' && r.kernel ? kernelOverheadText(r.kernel) : '');
+    return cells;
+  });
+  const head = ['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'];
+  const align: ('left' | 'right')[] = ['left', 'right', 'right', 'right', 'right', 'right', 'left'];
+  if (kernel) {
+    head.splice(4, 0, 'kernel/op %');
+    align.splice(4, 0, 'right');
+  }
+  out.push(formatTable(head, rows, align, { maxWidth: opts.width ?? null, shrink: [head.length - 1] }));
+  if (kernel) out.push('kernel/op % = system CPU time per operation, candidate vs base: the platform\'s cost without Node\'s user-space share');
   const compared = c.rows.filter((r): r is Compared => r.status === 'compared');
   if (compared.length) out.push('', 'summary:', ...compared.map((r) => `  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`));
   const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.map((n) => `  ${r.id}: ${n}`) : []));
@@ -138,12 +153,15 @@ export const comparisonMarkdown: ComparisonExporter = (c) => {
   for (const w of c.warnings) out.push(`> **Warning:** ${escapeMarkdown(w)}`, '');
   if (c.overall) out.push(`**Overall overhead:** ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads, ${Math.round(c.settings.level * 100)}% interval)`, '');
   out.push(`Positive = candidate worse. Noise threshold ±${c.settings.noisePct}%, ${c.settings.resamples} bootstrap resamples, seed ${c.settings.seed}.`, '');
-  out.push('| workload | base median | cand median | overhead % [interval] | p | q | verdict |', '|---|---:|---:|---:|---:|---:|---|');
+  const kernel = hasKernel(c);
+  out.push(`| workload | base median | cand median | overhead % [interval] |${kernel ? ' kernel/op % |' : ''} p | q | verdict |`, `|---|---:|---:|---:|${kernel ? '---:|' : ''}---:|---:|---|`);
   for (const r of c.rows) {
     if (r.status === 'compared') {
-      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} | ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
-    } else out.push(`| ${r.id} |  |  |  |  |  | not compared: ${escapeMarkdown(r.reason)} |`);
+      const k = kernel ? ` ${r.kernel ? kernelOverheadText(r.kernel) : ''} |` : '';
+      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} |${k} ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
+    } else out.push(`| ${r.id} |  |  |  |${kernel ? '  |' : ''}  |  | not compared: ${escapeMarkdown(r.reason)} |`);
   }
+  if (kernel) out.push('', '_kernel/op %: system CPU time per operation, candidate vs base: the platform\'s cost without Node\'s user-space share._');
   if (c.noise) out.push('', '**Noise**', '', ...noiseLines(c.noise).map((l) => `- ${l.trim()}`));
   if (c.envDiffs.length) {
     out.push('', '**Environment differences**', '', '| field | base | candidate |', '|---|---|---|');
@@ -156,6 +174,7 @@ export const comparisonMarkdown: ComparisonExporter = (c) => {
 export const CSV_HEADER = [
   'id', 'category', 'status', 'unit', 'better', 'base_median', 'cand_median', 'base_rounds', 'cand_rounds',
   'overhead_pct', 'overhead_lo', 'overhead_hi', 'method', 'p', 'q', 'verdict', 'rounds_to_settle', 'tail_ratio', 'reason',
+  'kernel_base_s_per_op', 'kernel_cand_s_per_op', 'kernel_pct', 'kernel_lo', 'kernel_hi',
 ] as const;
 
 /** CSV, one line per workload (RFC 4180 quoting), full precision. */
@@ -164,8 +183,9 @@ export const comparisonCsv: ComparisonExporter = (c) => {
   for (const r of c.rows) {
     const cells: (string | number | null)[] =
       r.status === 'compared'
-        ? [r.id, r.category, r.status, r.unit, r.better, r.base.median, r.cand.median, r.base.rounds, r.cand.rounds, r.overheadPct.point, r.overheadPct.lo, r.overheadPct.hi, r.overheadPct.method, r.pValue, r.qValue, r.verdict, r.roundsToSettle, r.tailRatio, r.notes.join('; ')]
-        : [r.id, r.category, r.status, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.reason];
+        ? [r.id, r.category, r.status, r.unit, r.better, r.base.median, r.cand.median, r.base.rounds, r.cand.rounds, r.overheadPct.point, r.overheadPct.lo, r.overheadPct.hi, r.overheadPct.method, r.pValue, r.qValue, r.verdict, r.roundsToSettle, r.tailRatio, r.notes.join('; '),
+          ...(r.kernel ? [r.kernel.baseSecondsPerOp, r.kernel.candSecondsPerOp, r.kernel.pointPct, r.kernel.overheadPct?.lo ?? null, r.kernel.overheadPct?.hi ?? null] : [null, null, null, null, null])]
+        : [r.id, r.category, r.status, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.reason, null, null, null, null, null];
     lines.push(cells.map(escapeCsv).join(','));
   }
   return `${lines.join('\n')}\n`;

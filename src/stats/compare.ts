@@ -21,13 +21,13 @@ import { bootstrapIntervalAt, bootstrapLogRatio, medianOf, type SideInput, type 
 import { summarize } from './describe.js';
 import { contentionNotes, contentionWarning, filterContended } from './contention.js';
 import { benjaminiHochberg } from './fdr.js';
-import { secondFigureNotes } from './kernel-time.js';
+import { kernelTimeOf, secondFigureNotes } from './kernel-time.js';
 import { mannWhitney } from './mann-whitney.js';
 import { compareNoise, type NoiseRow } from './noise.js';
 import { overallIndex, pct, type IndexInput } from './overall.js';
 import { lnGamma } from './distributions.js';
 import { compareRuns } from './runs.js';
-import type { CompareOptions, Comparison, ComparisonScope, EnvDiff, Estimate, RowComparison, SideSummary } from './types.js';
+import type { CompareOptions, Comparison, ComparisonScope, EnvDiff, Estimate, KernelTime, RowComparison, SideSummary } from './types.js';
 import { verdictOf } from './verdict.js';
 
 
@@ -119,6 +119,8 @@ export interface RowEstimate {
   method: Estimate['method'];
   /** Monte Carlo standard error of the bounds on the log scale (bootstrap intervals only). */
   mcError?: number;
+  /** Kernel time per operation of the rounds used, where both sides recorded it (kernel-time.ts). */
+  kernel?: KernelTime | null;
   pValue: number;
   /** The row's test, and the smallest two-sided p-value it can give with these counts. */
   test: string;
@@ -207,9 +209,10 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s, ba
       const one = runs.baseRuns === 1 ? 'base' : 'candidate';
       notes.push(`${one} has one run: its run-to-run spread is taken to be the other side's (${Math.max(runs.baseRuns, runs.candRuns)} runs)`);
     }
-    notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk, allB, allC, s));
+    notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk));
     notes.push(`${runs.baseRuns} vs ${runs.candRuns} runs: ${runs.method === 'runs-t' ? 'Welch t interval' : 'bootstrap of runs, rounds and batches'} across run figures (ν = ${runs.nu.toFixed(1)})`);
     return {
+      kernel: kernelTimeOf(allB, allC, s),
       point: runs.point,
       lo: runs.lo,
       hi: runs.hi,
@@ -247,8 +250,9 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s, ba
   const lopsided = Math.max(nB, nC) >= 4 * Math.min(nB, nC);
   if (lopsided) notes.push(`lopsided: ${nB} vs ${nC} rounds; the interval rests on the smaller side's spread, and slower/faster also needs the rank test at q <= α`);
   if (Math.min(nB, nC) <= 3) notes.push(`only ${Math.min(nB, nC)} rounds on a side: the spread between rounds is barely estimated`);
-  notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk, allB, allC, s));
+  notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk));
   return {
+    kernel: kernelTimeOf(allB, allC, s),
     point: boot.point,
     lo: boot.lo,
     hi: boot.hi,
@@ -566,6 +570,7 @@ function engine(
       verdict: verdictOf(overheadPct, s.noisePct),
       roundsToSettle: null,
       tailRatio: Number.isFinite(tail) && tail > 0 ? tail : null,
+      ...(est.kernel ? { kernel: est.kernel } : {}),
       notes,
     };
     rows.push(row);

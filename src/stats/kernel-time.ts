@@ -8,6 +8,7 @@
  * bootstrap (bootstrap.ts; one value per round, so it resamples rounds) and the same seed.
  */
 import type { Round, WorkloadOk } from '../types.js';
+import type { KernelTime } from './types.js';
 import { bootstrapLogRatio, medianOf } from './bootstrap.js';
 import { pct } from './overall.js';
 
@@ -25,30 +26,38 @@ export function perOpText(seconds: number): string {
   return `${(seconds * 1e9).toPrecision(3)} ns`;
 }
 
-/** "kernel time per op" for two sides' rounds, with an interval when both have two or more rounds; null when absent. */
-export function kernelTimeNote(base: readonly Round[], cand: readonly Round[], opts: { level: number; seed: number; resamples: number }): string | null {
+/** Kernel time per op of two sides' rounds, with an interval when both have two or more rounds; null when absent. */
+export function kernelTimeOf(base: readonly Round[], cand: readonly Round[], opts: { level: number; seed: number; resamples: number }): KernelTime | null {
   const kb = kernelOf(base);
   const kc = kernelOf(cand);
   if (kb.length === 0 || kc.length === 0) return null;
   const mb = medianOf(kb);
   const mc = medianOf(kc);
-  let text = `kernel time per op (system CPU, median of rounds): base ${perOpText(mb)}, candidate ${perOpText(mc)}`;
-  if (kb.length >= 2 && kc.length >= 2) {
-    const b = bootstrapLogRatio(
-      { figures: kb, samples: kb.map((k) => [k]) },
-      { figures: kc, samples: kc.map((k) => [k]) },
-      { better: 'lower', resamples: Math.min(opts.resamples, 2000), level: opts.level, seed: opts.seed },
-    );
-    text += `, ${signed(pct(b.point))} [${signed(pct(b.lo))}, ${signed(pct(b.hi))}]`;
-  } else text += `, ${signed(100 * (mc / mb - 1))} (one round on a side: no interval)`;
-  return text;
+  const pointPct = 100 * (mc / mb - 1);
+  if (kb.length < 2 || kc.length < 2) return { baseSecondsPerOp: mb, candSecondsPerOp: mc, overheadPct: null, pointPct };
+  const level = opts.level;
+  const b = bootstrapLogRatio(
+    { figures: kb, samples: kb.map((k) => [k]) },
+    { figures: kc, samples: kc.map((k) => [k]) },
+    { better: 'lower', resamples: Math.min(opts.resamples, 2000), level, seed: opts.seed },
+  );
+  return { baseSecondsPerOp: mb, candSecondsPerOp: mc, overheadPct: { point: pct(b.point), lo: pct(b.lo), hi: pct(b.hi), level, method: b.method }, pointPct };
 }
 
-/** Notes a compared row carries beside its main figure: kernel time per op, and a loopback network label. */
-export function secondFigureNotes(b: WorkloadOk, c: WorkloadOk, baseRounds: readonly Round[], candRounds: readonly Round[], opts: { level: number; seed: number; resamples: number }): string[] {
+/** "+99.5% [+95.1, +104.0]", or the point alone with one round on a side. */
+export function kernelOverheadText(k: KernelTime): string {
+  return k.overheadPct ? `${signed(k.overheadPct.point)} [${signed(k.overheadPct.lo)}, ${signed(k.overheadPct.hi)}]` : `${signed(k.pointPct)} (no interval)`;
+}
+
+/** The one-line text of a row's kernel time per op (tests, notes of older readers). */
+export function kernelTimeText(k: KernelTime): string {
+  const figure = k.overheadPct ? `${signed(k.overheadPct.point)} [${signed(k.overheadPct.lo)}, ${signed(k.overheadPct.hi)}]` : `${signed(k.pointPct)} (one round on a side: no interval)`;
+  return `kernel time per op (system CPU, median of rounds): base ${perOpText(k.baseSecondsPerOp)}, candidate ${perOpText(k.candSecondsPerOp)}, ${figure}`;
+}
+
+/** Notes a compared row carries beside its main figure: a loopback network label. */
+export function secondFigureNotes(b: WorkloadOk, c: WorkloadOk): string[] {
   const out: string[] = [];
-  const k = kernelTimeNote(baseRounds, candRounds, opts);
-  if (k) out.push(k);
   if (b.params?.link === 'loopback' || c.params?.link === 'loopback') {
     out.push('loopback: the traffic never left the kernel on a side (no NIC, virtual or real); measures the TCP stack and wake-ups, not a NIC');
   }

@@ -38,6 +38,16 @@ export interface ComparisonScope {
   statement: string;
 }
 
+/** Kernel time per operation of a compared row: medians per side, and the overhead with an interval when both sides have 2+ rounds. */
+export interface KernelTime {
+  baseSecondsPerOp: number;
+  candSecondsPerOp: number;
+  /** Percent by which the candidate's kernel time is higher (lower is better), with its interval; null with one round on a side. */
+  overheadPct: Estimate | null;
+  /** The point overhead in percent (the ratio of the medians), also when there is no interval. */
+  pointPct: number;
+}
+
 /** One side's view of a workload in a comparison. */
 export interface SideSummary {
   median: number;
@@ -71,6 +81,12 @@ export type RowComparison =
       roundsToSettle: number | null;
       /** Tail inflation: cand p99 / base p99 in the worse direction (>1 = cand tail is worse). */
       tailRatio: number | null;
+      /**
+       * Kernel time per operation (system CPU seconds per op, median of the rounds used) on both sides and its
+       * overhead: what the platform changes without Node's user-space share (src/stats/kernel-time.ts). Absent
+       * where a side did not record it (workloads that do not enter the kernel per op, older files).
+       */
+      kernel?: KernelTime;
       notes: string[];
     }
   | {
