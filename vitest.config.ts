@@ -36,6 +36,7 @@ const unit = [
   'test/workloads-pointer-chase.test.ts',
   'test/format-escape.test.ts',
   'test/run-exporters.test.ts',
+  'test/compare-kernel-column.test.ts',
   'test/record-parsers-and-prediction.test.ts',
 ];
 

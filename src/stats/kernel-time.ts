@@ -44,9 +44,10 @@ export function kernelTimeOf(base: readonly Round[], cand: readonly Round[], opt
   return { baseSecondsPerOp: mb, candSecondsPerOp: mc, overheadPct: { point: pct(b.point), lo: pct(b.lo), hi: pct(b.hi), level, method: b.method }, pointPct };
 }
 
-/** "+99.5% [+95.1, +104.0]", or the point alone with one round on a side. */
+/** "+99.5% [+95.1, +104.0]" (as the overhead column), or the point alone with one round on a side. */
 export function kernelOverheadText(k: KernelTime): string {
-  return k.overheadPct ? `${signed(k.overheadPct.point)} [${signed(k.overheadPct.lo)}, ${signed(k.overheadPct.hi)}]` : `${signed(k.pointPct)} (no interval)`;
+  const bound = (x: number) => signed(x).slice(0, -1);
+  return k.overheadPct ? `${signed(k.overheadPct.point)} [${bound(k.overheadPct.lo)}, ${bound(k.overheadPct.hi)}]` : `${signed(k.pointPct)} (no interval)`;
 }
 
 /** The one-line text of a row's kernel time per op (tests, notes of older readers). */
