@@ -9,7 +9,10 @@
  * a captive portal) is a `bad-answer`. Text from the server is stripped of control characters before it
  * reaches a terminal.
  */
+import { readFileSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
+import { cleanToken } from './collector/tokens.js';
+import { InputError } from './errors.js';
 
 export interface UploadOptions {
   /** Collector base URL (http://host:7070) or the full endpoint URL. */
@@ -174,5 +177,43 @@ export function describeUpload(path: string, o: UploadOutcome): string {
       return `not uploaded: ${path}: ${o.reason} (is the URL a virtax collector?)`;
     case 'unreachable':
       return `could not upload ${path} after ${o.attempts} attempt(s): ${o.reason}`;
+  }
+}
+
+/** Retry settings shared by `upload` and `run --upload`: flags, else VIRTAX_UPLOAD_RETRIES / VIRTAX_UPLOAD_BACKOFF_MS. */
+export function retrySettings(retries?: number, backoffMs?: number): Pick<UploadOptions, 'retries' | 'baseDelayMs'> {
+  const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+  const r = retries ?? num(process.env.VIRTAX_UPLOAD_RETRIES) ?? 5;
+  const b = backoffMs ?? num(process.env.VIRTAX_UPLOAD_BACKOFF_MS) ?? 500;
+  if (!Number.isInteger(r) || r < 0 || r > 100) throw new InputError('--retries: expected a whole number from 0 to 100');
+  if (!Number.isFinite(b) || b < 0) throw new InputError('--backoff-ms: expected a number of milliseconds');
+  return { retries: r, baseDelayMs: b };
+}
+
+/**
+ * The client's token: `--token-file` or $VIRTAX_TOKEN_FILE, else `--token` (visible in ps), else
+ * $VIRTAX_TOKEN; whitespace around it (a file's trailing newline) removed, and refused with one line when
+ * it cannot travel in a header.
+ */
+export function clientToken(flag?: string, file?: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const path = file ?? (env.VIRTAX_TOKEN_FILE || undefined);
+  if (path) {
+    try {
+      return cleanToken(readFileSync(path, 'utf8'), `token file ${path}`);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError(`token file ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  const raw = flag ?? (env.VIRTAX_TOKEN || undefined);
+  return raw === undefined ? null : cleanToken(raw, flag !== undefined ? '--token' : 'VIRTAX_TOKEN');
+}
+
+/** Check a collector URL early so a typo is a usage error, not a failed upload at the end of a run. */
+export function checkCollectorUrl(url: string, flag: string): void {
+  try {
+    uploadEndpoint(url);
+  } catch (e) {
+    throw new InputError(`${flag}: ${(e as Error).message}`);
   }
 }

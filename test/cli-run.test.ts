@@ -1,6 +1,8 @@
 /**
  * `virtax run` end to end: a real results file, one-line usage errors, and Ctrl-C of a real process
- * leaving its finished rounds in the file for `--resume` to complete.
+ * leaving its finished rounds in the file for `--resume` to complete. What the run's orchestration decides
+ * (replicate runs, resume refusals, the loopback peer, exit status) is tested on fakes in
+ * run-orchestration.test.ts (the library) and cli-run-fakes.test.ts (the command).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,20 +47,6 @@ describe('virtax run', () => {
     }
     expect(r.stdout).toMatch(/cpu\.int/);
     expect(r.stderr).toMatch(new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-  });
-
-  it('run --runs 2 writes two replicate runs (F-run1.json, F-run2.json) with one label; not with --resume', async () => {
-    const out = join(dir, 'rep.json');
-    const r = await cli(['run', '--only', 'sys.clock', '--rounds', '1', '--runs', '2', '--label', 'rep', '--out', out, '--no-progress', '--seed', '5']);
-    expect(r.code).toBe(0);
-    const [a, b] = [loadResults(join(dir, 'rep-run1.json')), loadResults(join(dir, 'rep-run2.json'))];
-    expect([a.label, b.label]).toEqual(['rep', 'rep']);
-    expect(a.id).not.toBe(b.id);
-    expect([a.config.seed, b.config.seed]).toEqual([5, 6]);
-    expect(r.stderr).toMatch(/wrote 2 replicate runs/);
-    const bad = await cli(['run', '--runs', '2', '--resume', out, '--no-progress']);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--runs: cannot be combined with --resume/);
   });
 
   it('run --only nope exits 2 with one line', async () => {

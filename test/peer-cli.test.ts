@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { formatRunSummary } from '../src/cli/commands/run.js';
+import { formatRunSummary } from '../src/run/summary.js';
 import { spawnLoopbackPeer, startPeer } from '../src/peers/peer.js';
 import { PeerConnection } from '../src/workloads/network.js';
 import type { ResultsFile } from '../src/types.js';

@@ -3,48 +3,20 @@
  * a checkpoint after every round, abort leaving a partial file, and resume completing it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Executor, RoundReply, RoundRequest } from '../src/engine/executor.js';
+import type { Executor } from '../src/engine/executor.js';
 import { runProbe, schedule, type RunOptions } from '../src/engine/runner.js';
 import { asResultsFile } from '../src/results/io.js';
-import type { Fingerprint, ResultsFile } from '../src/types.js';
+import type { ResultsFile } from '../src/types.js';
 import type { AnyWorkload } from '../src/workloads/types.js';
+import { FakeExecutor, fakeHost } from './helpers/fake-executor.js';
 
-const host: Fingerprint = {
-  hostname: 'fake', platform: 'vm', hypervisor: 'kvm', container: null, evidence: ['fixture'], cloud: null,
-  cpu: { model: 'fake', cores: 2, threads: 2, mhz: 0, flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false } },
-  clocksource: 'tsc', kernel: '6.1.0', os: 'test', memoryBytes: 1, numaNodes: 1,
-};
+const host = fakeHost;
 
 function workload(id: string): AnyWorkload {
   return {
     id, category: 'cpu', title: id, unit: 'Mops/s', better: 'higher', stresses: 'nothing', figure: { kind: 'rate', scale: 1e-6 },
     params: () => ({ n: 1 }), setup: () => ({}), batch: () => {},
   };
-}
-
-/** Replies from a script: `fate(id, n)` for the n-th call of workload id (1-based); ok rounds have figure = 100*n. */
-class FakeExecutor implements Executor {
-  calls: string[] = [];
-  private readonly perId = new Map<string, number>();
-  constructor(
-    private readonly fate: (id: string, n: number) => RoundReply['status'] = () => 'ok',
-    private readonly onCall?: (id: string, callIndex: number) => void,
-  ) {}
-  async runRound(req: RoundRequest): Promise<RoundReply> {
-    const n = (this.perId.get(req.workloadId) ?? 0) + 1;
-    this.perId.set(req.workloadId, n);
-    this.calls.push(req.workloadId);
-    this.onCall?.(req.workloadId, this.calls.length);
-    const status = this.fate(req.workloadId, n);
-    if (status === 'skipped') return { status, reason: `${req.workloadId} needs /dev/fake` };
-    if (status === 'failed') return { status, reason: `${req.workloadId} crashed in round ${n}` };
-    const ops = 1000 * n;
-    return {
-      status: 'ok',
-      params: { n: 1 },
-      outcome: { round: { figure: 100 * n, operations: ops, seconds: 1e-5, samples: [100 * n, 100 * n], stealPct: 0, batchOperations: ops / 2 } },
-    };
-  }
 }
 
 const ids = ['cpu.a', 'cpu.b', 'cpu.c', 'cpu.d'];

@@ -10,7 +10,7 @@ import { childExecArgv } from '../host/node-child.js';
 import { WorkloadRegistry } from './registry.js';
 import type { ResultsFile } from '../types.js';
 import type { AnyWorkload } from './types.js';
-import { discoverHere, moduleSha256, resolveModule, specsOf, userWorkload, type Discovery, type UserTaskSpec } from './user.js';
+import { DEFAULT_BATCH_TIMEOUT_SECONDS, discoverHere, moduleSha256, resolveModule, specsOf, userWorkload, type Discovery, type UserTaskSpec } from './user.js';
 
 const here = fileURLToPath(import.meta.url);
 const STARTUP_MS = 120_000;
@@ -72,6 +72,14 @@ export async function prepareUserTasks(modules: readonly string[], batchTimeoutS
     out.push(...specsOf(shown, abs, sha, found, batchTimeoutSeconds, taken));
   }
   return out;
+}
+
+/** The tasks of the --workload modules (none without), with the per-batch time limit (--workload-timeout) checked. */
+export async function userTasksOf(modules: readonly string[], timeoutSeconds: number | undefined): Promise<UserTaskSpec[]> {
+  if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
+    throw new InputError('--workload-timeout: expected seconds, more than 0 and at most 3600');
+  }
+  return modules.length ? prepareUserTasks(modules, timeoutSeconds ?? DEFAULT_BATCH_TIMEOUT_SECONDS) : [];
 }
 
 if (process.env.VIRTAX_USER_DISCOVER === '1' && process.send) {

@@ -8,7 +8,7 @@ import { spawnLoopbackPeer, type PeerProcess } from '../../peers/peer.js';
 import type { PeerAddress } from '../../workloads/types.js';
 import { VERSION } from '../../version.js';
 import type { CliCommand } from '../command.js';
-import { userTasksOf } from './run.js';
+import { userTasksOf } from '../../workloads/user-discover.js';
 
 interface AgentArgs {
   ioDir?: string;

@@ -1,24 +1,13 @@
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { InputError } from '../../errors.js';
-import { selectWorkloads } from '../../engine/runner.js';
 import { SUITES, isSuite } from '../../engine/suites.js';
-import { comparisonCsv, comparisonMarkdown } from '../../report/comparison-exporters.js';
-import { comparisonHtml } from '../../analysis/pipeline.js';
 import { colourFor, terminalWidth } from '../../format/text.js';
-import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
+import { checkOutputFile, plannedDirs } from '../../results/output.js';
 import { formatNumber } from '../../report/table.js';
-import { saveResults, writeFileAtomic } from '../../results/io.js';
 import type { Suite } from '../../types.js';
-import { VERSION } from '../../version.js';
-import { registry } from '../../workloads/index.js';
-import { withUserWorkloads } from '../../workloads/user-discover.js';
-import { userTasksOf } from './run.js';
 import type { RoundPlan } from '../../workloads/types.js';
-import { ProcessAgent } from '../../duel/client.js';
-import { runDuel, type AutoRounds, type DuelEvent, type DuelOutcome } from '../../duel/duel.js';
-import { duelRecord, formatDuelTable } from '../../duel/report.js';
+import type { AutoRounds, DuelEvent } from '../../duel/duel.js';
+import { formatDuelTable } from '../../duel/report.js';
+import { FILES, duelSession } from '../../duel/session.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
 export interface DuelArgs {
@@ -48,8 +37,6 @@ export interface DuelArgs {
   workload?: string[];
   workloadTimeout?: number;
 }
-
-export const FILES = { a: 'a.json', b: 'b.json', comparison: 'comparison.json', duel: 'duel.json' } as const;
 
 function roundsOf(args: DuelArgs, suite: Suite): number | AutoRounds {
   const raw = String(args.rounds ?? SUITES[suite].rounds).trim();
@@ -88,78 +75,6 @@ function progress(e: DuelEvent): void {
   }
 }
 
-/** Library-level duel used by the CLI: start both agents, run, write the four files into `out`. */
-export async function duelCommandImpl(args: DuelArgs): Promise<{ outcome: DuelOutcome; out: string }> {
-  if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
-  for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
-  if (args.out) plannedDirs(args.out, '--out');
-  const suite: Suite = args.suite;
-  const rounds = roundsOf(args, suite);
-  const plan = planOf(suite, args.roundSeconds);
-  const noisePct = parsePercent(args.noise, 'noise');
-  if (!(args.timeout > 0)) throw new InputError('--timeout: expected a positive number of seconds');
-  if (!args.a.trim() || !args.b.trim()) throw new InputError('--a and --b: give the command that starts each agent');
-  const only = args.only?.length ? args.only.flatMap((s) => s.split(',')) : null;
-  const userTasks = await userTasksOf(args.workload ?? [], args.workloadTimeout);
-  const workloads = withUserWorkloads((ids) => selectWorkloads(registry, suite, ids), only, userTasks);
-  const out = args.out ?? join('results', `duel-${new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);
-  const labelA = args.labelA ?? 'A';
-  const labelB = args.labelB ?? 'B';
-  const logTo = (side: string) => (args.agentLogs ? (line: string) => process.stderr.write(`[${side}] ${line}\n`) : undefined);
-  const shim = virtaxShim();
-  const env = shim ? { ...process.env, PATH: `${shim}${delimiter}${process.env.PATH ?? ''}` } : undefined;
-  const a = new ProcessAgent(labelA, args.a, logTo('A'), env);
-  const b = new ProcessAgent(labelB, args.b, logTo('B'), env);
-  const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const outcome = await runDuel({
-      a: { label: labelA, command: args.a, link: a },
-      b: { label: labelB, command: args.b, link: b },
-      workloads,
-      ...(userTasks.length ? { userTasks } : {}),
-      suite,
-      plan,
-      rounds,
-      seed: args.seed ?? Math.floor(Math.random() * 2 ** 31),
-      toolVersion: VERSION,
-      timeoutMs: args.timeout * 1000,
-      noisePct,
-      checkpoint: (side, file) => saveResults(join(out, FILES[side]), file),
-      onEvent: progress,
-      signal: ac.signal,
-    });
-    writeFileAtomic(join(out, FILES.comparison), `${JSON.stringify(outcome.comparison, null, 1)}\n`);
-    writeFileAtomic(
-      join(out, FILES.duel),
-      duelRecord(outcome, { commands: { a: args.a, b: args.b }, files: { ...FILES }, rounds: typeof rounds === 'number' ? rounds : { auto: rounds }, plan }),
-    );
-    return { outcome, out };
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await Promise.all([a.close(), b.close()]);
-    if (shim) rmSync(shim, { recursive: true, force: true });
-  }
-}
-
-/**
- * A directory holding a `virtax` that starts this very CLI, put first on the agents' PATH: `--a 'virtax
- * agent'` then works as written under `npx virtax duel` (where no `virtax` is on PATH) and both sides run
- * the same version as the duel. Null when this process is not the virtax CLI (tests call main() in-process).
- */
-function virtaxShim(): string | null {
-  const script = process.argv[1];
-  if (!script || !/(bin[\\/]virtax(\.js)?|run-cli\.ts)$/.test(script)) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'virtax-path-'));
-  const quote = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
-  const cmd = [process.execPath, ...process.execArgv, realpathSync(script)].map(quote).join(' ');
-  writeFileSync(join(dir, 'virtax'), `#!/bin/sh\nexec ${cmd} "$@"\n`, { mode: 0o755 });
-  return dir;
-}
-
 export const duelCommand: CliCommand = {
   command: 'duel',
   describe: 'Interleaved A/B on one machine: rounds on two agents in seeded random order, paired comparison',
@@ -190,12 +105,37 @@ export const duelCommand: CliCommand = {
       .example("virtax duel --a 'virtax agent' --b 'scripts/container-agent.sh --cpu-quota 50 -- virtax agent' --label-b container-50%", 'host against a container with half a CPU')
       .example("virtax duel --a 'virtax agent' --b 'ssh vm1 virtax agent' --suite standard --rounds auto --target 1%", 'host against a VM until every interval is within ±1%'),
   run: async (args: DuelArgs) => {
-    const { outcome, out } = await duelCommandImpl(args);
-    const outputs: OutputFile[] = [];
-    if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(outcome.comparison), flag: '--markdown' });
-    if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(outcome.comparison), flag: '--csv' });
-    if (args.html) outputs.push({ path: args.html, data: comparisonHtml([outcome.a], [outcome.b], outcome.comparison), flag: '--html' });
-    writeOutputs(outputs);
+    if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
+    for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
+    if (args.out) plannedDirs(args.out, '--out');
+    const suite: Suite = args.suite;
+    const rounds = roundsOf(args, suite);
+    const plan = planOf(suite, args.roundSeconds);
+    const noisePct = parsePercent(args.noise, 'noise');
+    if (!(args.timeout > 0)) throw new InputError('--timeout: expected a positive number of seconds');
+    if (!args.a.trim() || !args.b.trim()) throw new InputError('--a and --b: give the command that starts each agent');
+    const { outcome, out } = await duelSession(
+      {
+        a: args.a,
+        b: args.b,
+        ...(args.labelA !== undefined ? { labelA: args.labelA } : {}),
+        ...(args.labelB !== undefined ? { labelB: args.labelB } : {}),
+        suite,
+        rounds,
+        plan,
+        noisePct,
+        timeoutSeconds: args.timeout,
+        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        only: args.only?.length ? args.only.flatMap((s) => s.split(',')) : null,
+        ...(args.workload !== undefined ? { workload: args.workload } : {}),
+        ...(args.workloadTimeout !== undefined ? { workloadTimeout: args.workloadTimeout } : {}),
+        ...(args.out !== undefined ? { out: args.out } : {}),
+        ...(args.markdown ? { markdown: args.markdown } : {}),
+        ...(args.csv ? { csv: args.csv } : {}),
+        ...(args.html ? { html: args.html } : {}),
+      },
+      { onEvent: progress, ...(args.agentLogs ? { onAgentLog: (side: string, line: string) => void process.stderr.write(`[${side}] ${line}\n`) } : {}) },
+    );
     process.stdout.write(args.json ? `${JSON.stringify(outcome.comparison, null, 2)}\n` : `${formatDuelTable(outcome.comparison, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) })}\n`);
     const secs = outcome.seconds.toFixed(1);
     if (outcome.status !== 'finished') {

@@ -1,114 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { InputError } from '../../errors.js';
-import { ChildProcessExecutor } from '../../engine/executor.js';
-import { fingerprint } from '../../host/fingerprint.js';
-import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../../peers/peer.js';
-import { runProbe, selectWorkloads, type RunEvent } from '../../engine/runner.js';
-import { isSuite } from '../../engine/suites.js';
-import { contentionWarning } from '../../stats/contention.js';
+import type { RunEvent } from '../../engine/runner.js';
 import { terminalWidth } from '../../format/text.js';
-import { formatNumber, formatTable } from '../../report/table.js';
-import { onlyPatterns } from '../../results/ids.js';
-import { loadResults, saveResults } from '../../results/io.js';
-import { checkOutputFile, plannedDirs } from '../../results/output.js';
-import type { ResultsFile, Suite } from '../../types.js';
-import { registry } from '../../workloads/index.js';
-import { usesPeer } from '../../workloads/network.js';
-import { DEFAULT_BATCH_TIMEOUT_SECONDS, type UserTaskSpec } from '../../workloads/user.js';
-import { checkResumable, prepareUserTasks, withModules, withUserWorkloads } from '../../workloads/user-discover.js';
-import type { PeerAddress } from '../../workloads/types.js';
+import { runReplicates, type RunCommandRequest, type RunResult } from '../../run/run.js';
+import { formatRunSummary, runSummaryJson } from '../../run/summary.js';
+import { contentionWarning } from '../../stats/contention.js';
+import { DEFAULT_BATCH_TIMEOUT_SECONDS } from '../../workloads/user.js';
 import type { CliCommand } from '../command.js';
-import { checkCollectorUrl, uploadAfterRun } from './upload.js';
 
-export interface RunArgs {
-  /** Default quick; left undefined by the parser so `--resume` can tell whether the user typed it. */
-  suite?: string;
-  only?: string[];
-  label?: string;
-  out?: string;
-  seed?: number;
-  rounds?: number;
-  resume?: string;
-  ioDir?: string;
+/** The flags of `virtax run`: the library's options (src/run/run.ts) plus what only changes the printing. */
+export interface RunArgs extends RunCommandRequest {
   progress?: boolean;
-  /** HOST:PORT of a `virtax peer`; without it, network workloads get a loopback peer in its own process. */
-  peer?: string;
-  upload?: string;
-  token?: string;
-  /** A user's tinybench modules (repeatable): each task runs as `user.<name>`. */
-  workload?: string[];
-  /** Time limit per batch of a user task, seconds. */
-  workloadTimeout?: number;
-  /** Replicate runs: N separate launches, one results file each, one label. */
-  runs?: number;
   /** Print a JSON summary on stdout instead of the table. */
   json?: boolean;
   /** No progress bar, no table, no "wrote" line: errors only (and the JSON with --json). */
   quiet?: boolean;
-}
-
-/** The file of run i of N: `--out x.json` -> x-run1.json ... (N = 1 keeps the name). */
-export function runOutPath(out: string | undefined, i: number, n: number): string | undefined {
-  if (n === 1 || out === undefined) return out;
-  return out.endsWith('.json') ? `${out.slice(0, -5)}-run${i}.json` : `${out}-run${i}`;
-}
-
-/**
- * The table printed at the end of a run (also used by `duel` for each side). `worst 1%` is the batch p99 taken
- * in the metric's worse direction (the slowest 1% of batches: for a rate it lies below the median). A cv
- * needs two rounds: with one (an interrupted run) it is shown as n/a, not 0.0%.
- */
-export function formatRunSummary(file: ResultsFile, opts: { width?: number | null } = {}): string {
-  const rows = file.workloads.map((w) => {
-    if (w.status !== 'ok') return [w.id, '', w.status.toUpperCase(), '', '', '', '', '', w.reason];
-    const s = w.summary;
-    return [
-      w.id,
-      w.unit,
-      formatNumber(s.median),
-      s.rounds < 2 ? 'n/a' : `${(100 * s.cv).toFixed(1)}%`,
-      formatNumber(s.p50),
-      formatNumber(s.p99),
-      s.stealPct === null ? '' : `${s.stealPct.toFixed(2)}%`,
-      String(s.rounds),
-      `${w.better} is better`,
-    ];
-  });
-  return formatTable(['workload', 'unit', 'median', 'cv', 'batch p50', 'worst 1%', 'steal', 'rounds', 'direction / reason'], rows, [
-    'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left',
-  ], { maxWidth: opts.width ?? null, shrink: [8] });
-}
-
-/** `run --json`: what the run wrote and each workload's summary, on stdout. */
-export function runSummaryJson(file: ResultsFile, out: string, interrupted: boolean, seconds: number): string {
-  return `${JSON.stringify(
-    {
-      file: out,
-      id: file.id,
-      label: file.label,
-      finished: file.finishedAt !== null,
-      interrupted,
-      seconds,
-      host: { platform: file.host.platform, hypervisor: file.host.hypervisor, container: file.host.container },
-      stealPct: file.conditions.stealPct,
-      workloads: file.workloads.map((w) =>
-        w.status === 'ok'
-          ? { id: w.id, status: w.status, unit: w.unit, better: w.better, rounds: w.summary.rounds, median: w.summary.median, cv: w.summary.rounds < 2 ? null : w.summary.cv, p50: w.summary.p50, worst1pct: w.summary.p99, stealPct: w.summary.stealPct }
-          : { id: w.id, status: w.status, reason: w.reason },
-      ),
-    },
-    null,
-    2,
-  )}\n`;
-}
-
-function defaultOut(label: string, startedAt: string): string {
-  const stamp = startedAt.replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
-  const safe = label.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'host';
-  return join('results', `${safe}-${stamp}.json`);
 }
 
 function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; stop: () => void } {
@@ -134,108 +39,24 @@ function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; s
   };
 }
 
-/** `--resume F` continues F as it was started: flags that would change it are refused, and so is a finished F. */
-function checkResume(resume: ResultsFile, path: string, args: RunArgs): void {
-  if (resume.finishedAt !== null) {
-    throw new InputError(`--resume ${path}: that run already finished at ${resume.finishedAt}; nothing to resume (start a new run instead)`);
-  }
-  const typed = [
-    ['--suite', args.suite],
-    ['--only', args.only?.length ? args.only : undefined],
-    ['--rounds', args.rounds],
-    ['--seed', args.seed],
-    ['--label', args.label],
-    ['--out', args.out],
-  ].filter(([, v]) => v !== undefined).map(([f]) => f as string);
-  if (typed.length) {
-    throw new InputError(
-      `--resume ${path} continues that run with its own suite (${resume.config.suite}), workloads, rounds (${resume.config.rounds}), seed, label and file: drop ${typed.join(', ')}`,
-    );
-  }
-}
-
-/** The tasks of the --workload modules (none without), with the per-batch time limit checked. */
-export async function userTasksOf(modules: readonly string[], timeoutSeconds: number | undefined): Promise<UserTaskSpec[]> {
-  if (timeoutSeconds !== undefined && !(Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 && timeoutSeconds <= 3600)) {
-    throw new InputError('--workload-timeout: expected seconds, more than 0 and at most 3600');
-  }
-  return modules.length ? prepareUserTasks(modules, timeoutSeconds ?? DEFAULT_BATCH_TIMEOUT_SECONDS) : [];
-}
-
-/** Library-level run used by the CLI: selects workloads, runs, checkpoints to `out`. */
-export async function runCommandImpl(args: RunArgs): Promise<{ file: ResultsFile; out: string; interrupted: boolean }> {
-  const argSuite = args.suite ?? 'quick';
-  if (!isSuite(argSuite)) throw new InputError(`--suite: expected quick, standard or full (got "${argSuite}")`);
-  if (args.rounds !== undefined && (!Number.isInteger(args.rounds) || args.rounds < 1 || args.rounds > 1000)) {
-    throw new InputError('--rounds: expected a whole number from 1 to 1000');
-  }
-  if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new InputError('--seed: expected a whole number');
-  const resume = args.resume ? loadResults(args.resume) : undefined;
-  if (resume && args.resume) checkResume(resume, args.resume, args);
-  const outPath = args.resume ?? args.out;
-  if (outPath) checkOutputFile(outPath, args.resume ? '--resume' : '--out');
-  else plannedDirs('results', '--out (default results/)');
-  const suite: Suite = resume?.config.suite ?? argSuite;
-  const only = resume?.config.onlyIds ?? onlyPatterns(args.only);
-  const modules = args.workload?.length ? args.workload : (resume?.config.workloadModules ?? []);
-  const userTasks = await userTasksOf(modules, args.workloadTimeout);
-  if (resume) checkResumable(resume, userTasks);
-  const workloads = withUserWorkloads((ids) => selectWorkloads(registry, suite, ids), only, userTasks);
-  if (args.peer !== undefined && !workloads.some(usesPeer)) {
-    throw new InputError(`--peer: none of the selected workloads uses the network, so the peer would never be contacted (add --only net)`);
-  }
-
-  let peer: PeerAddress | null = null;
-  if (args.peer !== undefined) {
-    try {
-      peer = { ...parseHostPort(args.peer), kind: 'remote' };
-    } catch (e) {
-      throw new InputError(`--peer: ${(e as Error).message}`);
+/** What one run prints once its file is written (before its upload). */
+function printRun(args: RunArgs, { file, out, interrupted, seconds }: RunResult): void {
+  const secs = seconds.toFixed(1);
+  if (args.json) process.stdout.write(runSummaryJson(file, out, interrupted, seconds));
+  else if (!args.quiet) {
+    if (interrupted) process.stdout.write('interrupted: the figures below cover only the rounds measured so far\n');
+    process.stdout.write(`${formatRunSummary(file, { width: terminalWidth(process.stdout) })}\n`);
+    if (file.conditions.stealPct !== null && file.conditions.stealPct > 0) {
+      process.stdout.write(`steal time during the run: ${file.conditions.stealPct.toFixed(2)}% of CPU time (the hypervisor ran someone else)\n`);
     }
   }
-  const host = await fingerprint();
-  const label = resume?.label ?? args.label ?? `${host.platform}-${host.hostname}`;
-  const scratchDir = mkdtempSync(join(tmpdir(), 'virtax-'));
-  const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let out = args.resume ?? args.out ?? '';
-  const progress = progressReporter(args.progress !== false && !args.quiet);
-  let loopback: PeerProcess | null = null;
-  try {
-    if (!peer && workloads.some(usesPeer)) {
-      loopback = await spawnLoopbackPeer({ quiet: true });
-      peer = { host: loopback.host, port: loopback.port, kind: 'loopback' };
-    }
-    const file = await runProbe(workloads, {
-      suite,
-      ...(args.rounds !== undefined ? { rounds: args.rounds } : {}),
-      seed: resume?.config.seed ?? args.seed ?? Math.floor(Math.random() * 2 ** 31),
-      label,
-      onlyIds: only,
-      host,
-      toolVersion: (await import('../../version.js')).VERSION,
-      executor: new ChildProcessExecutor(),
-      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ioDirChosen: args.ioDir !== undefined, ...(userTasks.length ? { userTasks } : {}) },
-      ...(resume ? { resume } : {}),
-      checkpoint: (f) => {
-        if (!out) out = defaultOut(f.label, f.startedAt);
-        saveResults(out, withModules(f, modules));
-      },
-      onEvent: progress.onEvent,
-      signal: ac.signal,
-    });
-    if (!out) out = defaultOut(file.label, file.startedAt);
-    saveResults(out, withModules(file, modules));
-    return { file, out, interrupted: ac.signal.aborted };
-  } finally {
-    progress.stop();
-    await loopback?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    rmSync(scratchDir, { recursive: true, force: true });
+  if (interrupted) {
+    process.stderr.write(`interrupted after ${secs} s; measured rounds kept in ${out}\ncontinue with: virtax run --resume ${out}\n`);
+    return;
   }
+  const contended = contentionWarning(file, out);
+  if (contended && !args.quiet) process.stderr.write(`WARNING: ${contended}\n`);
+  if (!args.quiet) process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
 }
 
 export const runCommand: CliCommand = {
@@ -270,46 +91,22 @@ export const runCommand: CliCommand = {
 
       .example('virtax run --only cpu --quiet --json | jq .file', 'in a script: just the JSON summary on stdout'),
   run: async (args: RunArgs) => {
-    const n = args.runs ?? 1;
-    if (!Number.isInteger(n) || n < 1 || n > 100) throw new InputError('--runs: expected a whole number from 1 to 100');
-    if (n > 1 && args.resume) throw new InputError('--runs: cannot be combined with --resume (resume one run at a time)');
-    if (args.upload) checkCollectorUrl(args.upload, '--upload');
-    let code = 0;
-    const outs: string[] = [];
-    for (let i = 1; i <= n; i++) {
-      const out = runOutPath(args.out, i, n);
-      if (n > 1 && !args.quiet) process.stderr.write(`virtax run: run ${i} of ${n}\n`);
-      // Each replicate run gets its own workload order: a given --seed is the first run's.
-      const seed = args.seed !== undefined && n > 1 ? { seed: args.seed + i - 1 } : {};
-      const one = await runOnce({ ...args, ...seed, ...(out !== undefined ? { out } : {}) });
-      outs.push(one.out);
-      if (one.code === 130) return 130;
-      code = Math.max(code, one.code);
-    }
-    if (n > 1 && !args.quiet) process.stderr.write(`wrote ${n} replicate runs: ${outs.join(' ')}\ncompare them with: virtax compare --base ${outs.join(' ')} --cand OTHER-RUNS...\n`);
+    let progress: ReturnType<typeof progressReporter> | null = null;
+    const { code, outs } = await runReplicates(args, {
+      onRunStart: (i, n) => {
+        if (n > 1 && !args.quiet) process.stderr.write(`virtax run: run ${i} of ${n}\n`);
+        progress = progressReporter(args.progress !== false && !args.quiet);
+      },
+      onEvent: (e) => progress?.onEvent(e),
+      onRunEnd: (one) => {
+        progress?.stop();
+        progress = null;
+        printRun(args, one);
+      },
+      log: (text) => process.stderr.write(text),
+    }).finally(() => progress?.stop());
+    const n = outs.length;
+    if (code !== 130 && n > 1 && !args.quiet) process.stderr.write(`wrote ${n} replicate runs: ${outs.join(' ')}\ncompare them with: virtax compare --base ${outs.join(' ')} --cand OTHER-RUNS...\n`);
     return code;
   },
 };
-
-async function runOnce(args: RunArgs): Promise<{ code: number; out: string }> {
-  const started = Date.now();
-  const { file, out, interrupted } = await runCommandImpl(args);
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
-  if (args.json) process.stdout.write(runSummaryJson(file, out, interrupted, Number(secs)));
-  else if (!args.quiet) {
-    if (interrupted) process.stdout.write('interrupted: the figures below cover only the rounds measured so far\n');
-    process.stdout.write(`${formatRunSummary(file, { width: terminalWidth(process.stdout) })}\n`);
-    if (file.conditions.stealPct !== null && file.conditions.stealPct > 0) {
-      process.stdout.write(`steal time during the run: ${file.conditions.stealPct.toFixed(2)}% of CPU time (the hypervisor ran someone else)\n`);
-    }
-  }
-  if (interrupted) {
-    process.stderr.write(`interrupted after ${secs} s; measured rounds kept in ${out}\ncontinue with: virtax run --resume ${out}\n`);
-    return { code: 130, out };
-  }
-  const contended = contentionWarning(file, out);
-  if (contended && !args.quiet) process.stderr.write(`WARNING: ${contended}\n`);
-  if (!args.quiet) process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
-  const uploaded = args.upload ? await uploadAfterRun(out, args.upload, args.token) : true;
-  return { code: file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0, out };
-}

@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { cleanToken } from '../../collector/tokens.js';
-import { InputError } from '../../errors.js';
 import { parseResults, readInputText } from '../../results/io.js';
-import { describeUpload, uploadEndpoint, uploadResultsText, type UploadOptions } from '../../upload.js';
+import { checkCollectorUrl, clientToken, describeUpload, retrySettings, uploadResultsText } from '../../upload.js';
 import type { CliCommand } from '../command.js';
 
 interface UploadArgs {
@@ -12,44 +9,6 @@ interface UploadArgs {
   tokenFile?: string;
   retries: number;
   backoffMs: number;
-}
-
-/** Retry settings shared by `upload` and `run --upload`: flags, else VIRTAX_UPLOAD_RETRIES / VIRTAX_UPLOAD_BACKOFF_MS. */
-export function retrySettings(retries?: number, backoffMs?: number): Pick<UploadOptions, 'retries' | 'baseDelayMs'> {
-  const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
-  const r = retries ?? num(process.env.VIRTAX_UPLOAD_RETRIES) ?? 5;
-  const b = backoffMs ?? num(process.env.VIRTAX_UPLOAD_BACKOFF_MS) ?? 500;
-  if (!Number.isInteger(r) || r < 0 || r > 100) throw new InputError('--retries: expected a whole number from 0 to 100');
-  if (!Number.isFinite(b) || b < 0) throw new InputError('--backoff-ms: expected a number of milliseconds');
-  return { retries: r, baseDelayMs: b };
-}
-
-/**
- * The client's token: `--token-file` or $VIRTAX_TOKEN_FILE, else `--token` (visible in ps), else
- * $VIRTAX_TOKEN; whitespace around it (a file's trailing newline) removed, and refused with one line when
- * it cannot travel in a header.
- */
-export function clientToken(flag?: string, file?: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  const path = file ?? (env.VIRTAX_TOKEN_FILE || undefined);
-  if (path) {
-    try {
-      return cleanToken(readFileSync(path, 'utf8'), `token file ${path}`);
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError(`token file ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  const raw = flag ?? (env.VIRTAX_TOKEN || undefined);
-  return raw === undefined ? null : cleanToken(raw, flag !== undefined ? '--token' : 'VIRTAX_TOKEN');
-}
-
-/** Check a collector URL early so a typo is a usage error, not a failed upload at the end of a run. */
-export function checkCollectorUrl(url: string, flag: string): void {
-  try {
-    uploadEndpoint(url);
-  } catch (e) {
-    throw new InputError(`${flag}: ${(e as Error).message}`);
-  }
 }
 
 export const uploadCommand: CliCommand = {
@@ -94,24 +53,3 @@ export const uploadCommand: CliCommand = {
     return failed > 0 ? 1 : 0;
   },
 };
-
-/** `run --upload`: send the file just written; the local file stays whatever happens. True when stored. */
-export async function uploadAfterRun(path: string, url: string, token?: string): Promise<boolean> {
-  let resolved: string | null;
-  try {
-    resolved = clientToken(token);
-  } catch (e) {
-    process.stderr.write(`virtax run: not uploaded: ${(e as Error).message}\nthe results are kept in ${path}; send them later with: virtax upload ${path} --to ${url}\n`);
-    return false;
-  }
-  const outcome = await uploadResultsText(readFileSync(path, 'utf8'), {
-    url,
-    token: resolved,
-    ...retrySettings(),
-    onRetry: (n, ms, why) => process.stderr.write(`virtax run: upload attempt ${n} failed (${why}); retrying in ${ms} ms\n`),
-  });
-  const ok = outcome.status === 'stored' || outcome.status === 'duplicate';
-  process.stderr.write(`${ok ? '' : 'virtax run: '}${describeUpload(path, outcome)}\n`);
-  if (!ok) process.stderr.write(`the results are kept in ${path}; send them later with: virtax upload ${path} --to ${url}\n`);
-  return ok;
-}

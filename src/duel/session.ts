@@ -1,0 +1,155 @@
+/**
+ * `virtax duel` as a library function: start both sides' agents, run the interleaved duel (duel.ts), write
+ * the four files (a.json, b.json, comparison.json, duel.json) into the output directory and the extra
+ * outputs asked for (Markdown, CSV, HTML). The agents, Ctrl-C and the clock are dependencies with the real
+ * ones as default. The CLI (src/cli/commands/duel.ts) parses the flags, prints the table and picks the exit code.
+ */
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { comparisonHtml } from '../analysis/pipeline.js';
+import { processInterrupt, type Interrupt } from '../engine/interrupt.js';
+import { selectWorkloads } from '../engine/runner.js';
+import { comparisonCsv, comparisonMarkdown } from '../report/comparison-exporters.js';
+import { saveResults, writeFileAtomic } from '../results/io.js';
+import { writeOutputs, type OutputFile } from '../results/output.js';
+import type { Suite } from '../types.js';
+import { VERSION } from '../version.js';
+import { registry } from '../workloads/index.js';
+import type { RoundPlan } from '../workloads/types.js';
+import { userTasksOf, withUserWorkloads } from '../workloads/user-discover.js';
+import { ProcessAgent, type AgentLink } from './client.js';
+import { runDuel, type AutoRounds, type DuelEvent, type DuelOutcome } from './duel.js';
+import { duelRecord } from './report.js';
+
+/** The files a duel writes into its output directory. */
+export const FILES = { a: 'a.json', b: 'b.json', comparison: 'comparison.json', duel: 'duel.json' } as const;
+
+/** A duel's options, checked and parsed by the CLI (suite, rounds, plan, noise, timeout, output paths). */
+export interface DuelRequest {
+  /** The commands that start each side's agent (`sh -c`). */
+  a: string;
+  b: string;
+  labelA?: string;
+  labelB?: string;
+  suite: Suite;
+  rounds: number | AutoRounds;
+  plan: RoundPlan;
+  noisePct: number;
+  timeoutSeconds: number;
+  /** Default: random (recorded in duel.json). */
+  seed?: number;
+  only?: string[] | null;
+  /** A user's tinybench modules, run as `user.<name>` on both sides, and their per-batch limit. */
+  workload?: string[];
+  workloadTimeout?: number;
+  /** Output directory (default results/duel-<time>). */
+  out?: string;
+  /** Also write the paired comparison as Markdown / CSV, the two sides' HTML report. */
+  markdown?: string;
+  csv?: string;
+  html?: string;
+}
+
+/** The two sides' agents, started; `close` ends both (and whatever was made to start them). */
+export interface AgentPair {
+  a: AgentLink;
+  b: AgentLink;
+  close(): Promise<void>;
+}
+
+export interface DuelDeps {
+  /** Start the sides' agents (default: each command under `sh -c`, with this CLI first on PATH). */
+  startAgents?: (a: { label: string; command: string }, b: { label: string; command: string }, onLog?: (side: 'A' | 'B', line: string) => void) => AgentPair;
+  /** Ctrl-C (default: this process's SIGINT and SIGTERM, listened to while the duel runs). */
+  interrupt?: () => Interrupt;
+  /** Wall clock for the default output directory's name. */
+  now?: () => Date;
+  /** Pairs, passes and the handshake, as they happen. */
+  onEvent?: (e: DuelEvent) => void;
+  /** The agents' log lines (stderr); not read when absent. */
+  onAgentLog?: (side: 'A' | 'B', line: string) => void;
+}
+
+/** Start both sides as `sh -c <command>` processes, with a `virtax` of this very CLI first on their PATH. */
+export function processAgents(a: { label: string; command: string }, b: { label: string; command: string }, onLog?: (side: 'A' | 'B', line: string) => void): AgentPair {
+  const shim = virtaxShim();
+  const env = shim ? { ...process.env, PATH: `${shim}${delimiter}${process.env.PATH ?? ''}` } : undefined;
+  const logTo = (side: 'A' | 'B') => (onLog ? (line: string) => onLog(side, line) : undefined);
+  const agentA = new ProcessAgent(a.label, a.command, logTo('A'), env);
+  const agentB = new ProcessAgent(b.label, b.command, logTo('B'), env);
+  return {
+    a: agentA,
+    b: agentB,
+    close: async () => {
+      await Promise.all([agentA.close(), agentB.close()]);
+      if (shim) rmSync(shim, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A directory holding a `virtax` that starts this very CLI, put first on the agents' PATH: `--a 'virtax
+ * agent'` then works as written under `npx virtax duel` (where no `virtax` is on PATH) and both sides run
+ * the same version as the duel. Null when this process is not the virtax CLI (tests call main() in-process).
+ */
+function virtaxShim(): string | null {
+  const script = process.argv[1];
+  if (!script || !/(bin[\\/]virtax(\.js)?|run-cli\.ts)$/.test(script)) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'virtax-path-'));
+  const quote = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+  const cmd = [process.execPath, ...process.execArgv, realpathSync(script)].map(quote).join(' ');
+  writeFileSync(join(dir, 'virtax'), `#!/bin/sh\nexec ${cmd} "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
+/**
+ * Run a duel: select the workloads (with the `--workload` tasks), start both agents, duel, checkpoint each
+ * side's file after every round, then write comparison.json and duel.json, and the extra outputs. Whatever
+ * the outcome (finished, failed, interrupted), the files hold what was measured.
+ */
+export async function duelSession(args: DuelRequest, deps: DuelDeps = {}): Promise<{ outcome: DuelOutcome; out: string }> {
+  const userTasks = await userTasksOf(args.workload ?? [], args.workloadTimeout);
+  const workloads = withUserWorkloads((ids) => selectWorkloads(registry, args.suite, ids), args.only ?? null, userTasks);
+  const now = deps.now ?? (() => new Date());
+  const out = args.out ?? join('results', `duel-${now().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);
+  const labelA = args.labelA ?? 'A';
+  const labelB = args.labelB ?? 'B';
+  const agents = (deps.startAgents ?? processAgents)({ label: labelA, command: args.a }, { label: labelB, command: args.b }, deps.onAgentLog);
+  const interrupt = (deps.interrupt ?? processInterrupt)();
+  let result: { outcome: DuelOutcome; out: string };
+  try {
+    const outcome = await runDuel({
+      a: { label: labelA, command: args.a, link: agents.a },
+      b: { label: labelB, command: args.b, link: agents.b },
+      workloads,
+      ...(userTasks.length ? { userTasks } : {}),
+      suite: args.suite,
+      plan: args.plan,
+      rounds: args.rounds,
+      seed: args.seed ?? Math.floor(Math.random() * 2 ** 31),
+      toolVersion: VERSION,
+      timeoutMs: args.timeoutSeconds * 1000,
+      noisePct: args.noisePct,
+      checkpoint: (side, file) => saveResults(join(out, FILES[side]), file),
+      ...(deps.onEvent ? { onEvent: deps.onEvent } : {}),
+      signal: interrupt.signal,
+    });
+    writeFileAtomic(join(out, FILES.comparison), `${JSON.stringify(outcome.comparison, null, 1)}\n`);
+    writeFileAtomic(
+      join(out, FILES.duel),
+      duelRecord(outcome, { commands: { a: args.a, b: args.b }, files: { ...FILES }, rounds: typeof args.rounds === 'number' ? args.rounds : { auto: args.rounds }, plan: args.plan }),
+    );
+    result = { outcome, out };
+  } finally {
+    interrupt.dispose();
+    await agents.close();
+  }
+  const { outcome } = result;
+  const outputs: OutputFile[] = [];
+  if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(outcome.comparison), flag: '--markdown' });
+  if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(outcome.comparison), flag: '--csv' });
+  if (args.html) outputs.push({ path: args.html, data: comparisonHtml([outcome.a], [outcome.b], outcome.comparison), flag: '--html' });
+  writeOutputs(outputs);
+  return result;
+}
