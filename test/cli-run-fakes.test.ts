@@ -3,7 +3,7 @@
  * fingerprint replaced by fakes: what the command prints and returns around the library's orchestration,
  * without measuring anything. The real end to end runs are in cli-run.test.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -74,5 +74,35 @@ describe('virtax run on a fake executor and host', () => {
     const j = JSON.parse(r.stdout) as { file: string; label: string; finished: boolean; interrupted: boolean; workloads: { id: string; rounds: number }[] };
     expect(j).toMatchObject({ file: out, label: 'vm-fake', finished: true, interrupted: false });
     expect(j.workloads).toMatchObject([{ id: 'cpu.int', rounds: 2 }]);
+  });
+
+  it('--markdown, --csv, --junit and --html write the run beside its results file; a failed workload fails in JUnit', async () => {
+    const out = join(dir, 'exp.json');
+    const f = (x: string) => join(dir, x);
+    fate.failing = 'cpu.float';
+    try {
+      const r = await cli(['run', '--only', 'cpu.int', 'cpu.float', '--rounds', '3', '--out', out, '--no-progress', '--seed', '3',
+        '--markdown', f('exp.md'), '--csv', f('exp.csv'), '--junit', f('exp.xml'), '--html', f('exp.html')]);
+      expect(r.code).toBe(1);
+      expect(readFileSync(f('exp.md'), 'utf8')).toMatch(/^## virtax run: vm\\-fake\n[^]*\| cpu\.int \| Mops\/s \|/);
+      expect(readFileSync(f('exp.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
+      expect(readFileSync(f('exp.xml'), 'utf8')).toMatch(/tests="2" failures="1"[^]*name="cpu.float" time="0">\n {6}<failure type="failed"/);
+      expect(readFileSync(f('exp.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+      expect(r.stderr).toContain(`wrote ${f('exp.md')}, ${f('exp.csv')}, ${f('exp.xml')}, ${f('exp.html')}`);
+    } finally {
+      fate.failing = null;
+    }
+  });
+
+  it('with --runs 2 each run gets its own export files (-run1, -run2); an unwritable one is exit 2 before anything runs', async () => {
+    const out = join(dir, 'rx.json');
+    const r = await cli(['run', '--only', 'sys.clock', '--rounds', '1', '--runs', '2', '--out', out, '--no-progress', '--junit', join(dir, 'rx.xml')]);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'rx-run1.xml')) && existsSync(join(dir, 'rx-run2.xml'))).toBe(true);
+    const bad = await cli(['run', '--only', 'sys.clock', '--rounds', '1', '--out', join(dir, 'never.json'), '--no-progress', '--html', '/proc/nope/r.html']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/--html/);
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
   });
 });

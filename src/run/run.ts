@@ -105,7 +105,13 @@ export interface RunCommandResult {
 /** The file of run i of N: `--out x.json` -> x-run1.json ... (N = 1 keeps the name). */
 export function runOutPath(out: string | undefined, i: number, n: number): string | undefined {
   if (n === 1 || out === undefined) return out;
-  return out.endsWith('.json') ? `${out.slice(0, -5)}-run${i}.json` : `${out}-run${i}`;
+  return replicatePath(out, i);
+}
+
+/** Run i's name of a file: `x.json` -> `x-run3.json`, `r.html` -> `r-run3.html`, `x` -> `x-run3`. */
+export function replicatePath(path: string, i: number): string {
+  const m = /^(.*[^/.])(\.[A-Za-z0-9]+)$/.exec(path);
+  return m ? `${m[1]}-run${i}${m[2]}` : `${path}-run${i}`;
 }
 
 function defaultOut(label: string, startedAt: string): string {

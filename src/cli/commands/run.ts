@@ -1,7 +1,11 @@
 import cliProgress from 'cli-progress';
 import type { RunEvent } from '../../engine/runner.js';
 import { terminalWidth } from '../../format/text.js';
-import { runReplicates, type RunCommandRequest, type RunResult } from '../../run/run.js';
+import { runReportHtml } from '../../analysis/run-report.js';
+import { InputError } from '../../errors.js';
+import { runCsv, runJunit, runMarkdown } from '../../report/run-exporters.js';
+import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
+import { replicatePath, runReplicates, type RunCommandRequest, type RunResult } from '../../run/run.js';
 import { formatRunSummary, runSummaryJson } from '../../run/summary.js';
 import { contentionWarning } from '../../stats/contention.js';
 import { DEFAULT_BATCH_TIMEOUT_SECONDS } from '../../workloads/user.js';
@@ -14,6 +18,28 @@ export interface RunArgs extends RunCommandRequest {
   json?: boolean;
   /** No progress bar, no table, no "wrote" line: errors only (and the JSON with --json). */
   quiet?: boolean;
+  /** Also write the run as Markdown / CSV / JUnit XML / the one-host HTML report to these files. */
+  markdown?: string;
+  csv?: string;
+  junit?: string;
+  html?: string;
+}
+
+const EXPORTS = [
+  ['--markdown', 'markdown', runMarkdown],
+  ['--csv', 'csv', runCsv],
+  ['--junit', 'junit', runJunit],
+  ['--html', 'html', (f) => runReportHtml(f)],
+] as const satisfies readonly (readonly [string, keyof RunArgs, (f: RunResult['file']) => string])[];
+
+/** The export files of run i of n (replicate runs get `-runI` before the extension, as the results files do). */
+function exportsOf(args: RunArgs, i: number, n: number): { flag: string; path: string; render: (f: RunResult['file']) => string }[] {
+  return EXPORTS.flatMap(([flag, key, render]) => {
+    const p = args[key];
+    if (p === undefined) return [];
+    if (typeof p !== 'string' || p === '') throw new InputError(`${flag}: expected a file name`);
+    return [{ flag, path: n > 1 ? replicatePath(p, i) : p, render }];
+  });
 }
 
 function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; stop: () => void } {
@@ -81,6 +107,10 @@ export const runCommand: CliCommand = {
       .option('runs', { type: 'number', default: 1, describe: 'Replicate runs: N separate runs one after another, one results file each (same label), for compare --base/--cand' })
       .option('json', { type: 'boolean', describe: 'Print a JSON summary (file written, workloads, medians) on stdout instead of the table' })
       .option('quiet', { type: 'boolean', alias: 'q', describe: 'No progress bar, table or "wrote" line; errors only (combine with --json for just the JSON)' })
+      .option('markdown', { type: 'string', describe: 'Also write the run summary as Markdown to this file' })
+      .option('csv', { type: 'string', describe: 'Also write one CSV line per workload to this file' })
+      .option('junit', { type: 'string', describe: 'Also write JUnit XML to this file (a failed workload fails, a skipped one is skipped)' })
+      .option('html', { type: 'string', describe: 'Also write the self-contained HTML report of this host to this file' })
       .example('virtax run --suite quick', 'smoke run, under 2 minutes')
       .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
       .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
@@ -88,12 +118,17 @@ export const runCommand: CliCommand = {
       .example('virtax run --workload ./my-bench.mjs --only user cpu.int', 'your own tinybench tasks, with cpu.int as a reference')
       .example('virtax run --suite standard --runs 3 --label kvm --out results/kvm.json', 'three replicate runs: results/kvm-run1.json ... kvm-run3.json')
       .example('virtax run --resume results/kvm-2026-11-25T10-00-00Z.json', 'continue after Ctrl-C')
-
+      .example('virtax run --suite quick --junit run.xml --html run.html', 'CI artifacts: a test report and the one-host report')
       .example('virtax run --only cpu --quiet --json | jq .file', 'in a script: just the JSON summary on stdout'),
   run: async (args: RunArgs) => {
+    // Export paths are checked before anything runs (exit 2), and written after each run's results file.
+    const runs = typeof args.runs === 'number' && Number.isInteger(args.runs) && args.runs > 0 ? args.runs : 1;
+    for (let i = 1; i <= runs; i++) for (const e of exportsOf(args, i, runs)) checkOutputFile(e.path, e.flag);
     let progress: ReturnType<typeof progressReporter> | null = null;
+    let current = 1;
     const { code, outs } = await runReplicates(args, {
       onRunStart: (i, n) => {
+        current = i;
         if (n > 1 && !args.quiet) process.stderr.write(`virtax run: run ${i} of ${n}\n`);
         progress = progressReporter(args.progress !== false && !args.quiet);
       },
@@ -102,6 +137,9 @@ export const runCommand: CliCommand = {
         progress?.stop();
         progress = null;
         printRun(args, one);
+        const outputs: OutputFile[] = exportsOf(args, current, runs).map((e) => ({ path: e.path, data: e.render(one.file), flag: e.flag }));
+        writeOutputs(outputs);
+        if (outputs.length && !args.quiet) process.stderr.write(`wrote ${outputs.map((o) => o.path).join(', ')}\n`);
       },
       log: (text) => process.stderr.write(text),
     }).finally(() => progress?.stop());
