@@ -51,14 +51,14 @@ function deps(a: FakeAgent, b: FakeAgent, ac = new AbortController()): DuelDeps 
 }
 
 describe('duelSession with fake agents', () => {
-  it('writes a.json, b.json, comparison.json, duel.json and the Markdown/CSV/HTML asked for; closes both agents', async () => {
+  it('writes a.json, b.json, comparison.json, duel.json and the Markdown/CSV/JUnit/HTML asked for; closes both agents', async () => {
     const out = join(dir, 'ok');
     const a = new FakeAgent('a', 1);
     const b = new FakeAgent('b', 0.5);
     const d = deps(a, b);
     const events: string[] = [];
     const { outcome, out: wrote } = await duelSession(
-      request(out, { markdown: join(dir, 'ok.md'), csv: join(dir, 'ok.csv'), html: join(dir, 'ok.html') }),
+      request(out, { markdown: join(dir, 'ok.md'), csv: join(dir, 'ok.csv'), junit: join(dir, 'ok.xml'), html: join(dir, 'ok.html') }),
       { ...d, onEvent: (e) => events.push(e.type) },
     );
     expect(wrote).toBe(out);
@@ -72,6 +72,7 @@ describe('duelSession with fake agents', () => {
     expect(readFileSync(join(dir, 'ok.md'), 'utf8')).toMatch(/cpu\.int/);
     expect(readFileSync(join(dir, 'ok.csv'), 'utf8')).toMatch(/cpu\.int/);
     expect(existsSync(join(dir, 'ok.html'))).toBe(true);
+    expect(readFileSync(join(dir, 'ok.xml'), 'utf8')).toMatch(/<testsuites name="virtax compare: half vs host" tests="\d+"[^]*<testcase classname="virtax.cpu" name="cpu.int"/);
     expect([a.rounds, b.rounds]).toEqual([4, 4]);
     expect(events[0]).toBe('ready');
     expect(events.filter((t) => t === 'pair')).toHaveLength(4);

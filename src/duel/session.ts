@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import { comparisonHtml } from '../analysis/pipeline.js';
 import { processInterrupt, type Interrupt } from '../engine/interrupt.js';
 import { selectWorkloads } from '../engine/runner.js';
-import { comparisonCsv, comparisonMarkdown } from '../report/comparison-exporters.js';
+import { comparisonCsv, comparisonJunit, comparisonMarkdown } from '../report/comparison-exporters.js';
 import { saveResults, writeFileAtomic } from '../results/io.js';
 import { writeOutputs, type OutputFile } from '../results/output.js';
 import type { Suite } from '../types.js';
@@ -48,6 +48,7 @@ export interface DuelRequest {
   /** Also write the paired comparison as Markdown / CSV, the two sides' HTML report. */
   markdown?: string;
   csv?: string;
+  junit?: string;
   html?: string;
 }
 
@@ -149,6 +150,7 @@ export async function duelSession(args: DuelRequest, deps: DuelDeps = {}): Promi
   const outputs: OutputFile[] = [];
   if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(outcome.comparison), flag: '--markdown' });
   if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(outcome.comparison), flag: '--csv' });
+  if (args.junit) outputs.push({ path: args.junit, data: comparisonJunit(outcome.comparison), flag: '--junit' });
   if (args.html) outputs.push({ path: args.html, data: comparisonHtml([outcome.a], [outcome.b], outcome.comparison), flag: '--html' });
   writeOutputs(outputs);
   return result;

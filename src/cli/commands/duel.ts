@@ -27,6 +27,7 @@ export interface DuelArgs {
   /** Also write the paired comparison as Markdown / CSV (the same exporters as compare). */
   markdown?: string;
   csv?: string;
+  junit?: string;
   /** Also write the two sides' HTML report (the same renderer as compare --html). */
   html?: string;
   timeout: number;
@@ -98,6 +99,7 @@ export const duelCommand: CliCommand = {
       .option('json', { type: 'boolean', describe: 'Print the comparison as JSON instead of a table' })
       .option('markdown', { type: 'string', describe: 'Also write the paired comparison as Markdown to this file' })
       .option('csv', { type: 'string', describe: 'Also write one CSV line per workload to this file' })
+      .option('junit', { type: 'string', describe: 'Also write JUnit XML to this file: one testcase per workload, failed where B is slower' })
       .option('html', { type: 'string', describe: 'Also write the self-contained HTML report of the two sides to this file' })
       .option('timeout', { type: 'number', default: 120, describe: 'Seconds to wait for any one reply before declaring the agent hung' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold of the verdicts' })
@@ -106,7 +108,7 @@ export const duelCommand: CliCommand = {
       .example("virtax duel --a 'virtax agent' --b 'ssh vm1 virtax agent' --suite standard --rounds auto --target 1%", 'host against a VM until every interval is within ±1%'),
   run: async (args: DuelArgs) => {
     if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
-    for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
+    for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--junit', args.junit], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
     if (args.out) plannedDirs(args.out, '--out');
     const suite: Suite = args.suite;
     const rounds = roundsOf(args, suite);
@@ -132,6 +134,7 @@ export const duelCommand: CliCommand = {
         ...(args.out !== undefined ? { out: args.out } : {}),
         ...(args.markdown ? { markdown: args.markdown } : {}),
         ...(args.csv ? { csv: args.csv } : {}),
+        ...(args.junit ? { junit: args.junit } : {}),
         ...(args.html ? { html: args.html } : {}),
       },
       { onEvent: progress, ...(args.agentLogs ? { onAgentLog: (side: string, line: string) => void process.stderr.write(`[${side}] ${line}\n`) } : {}) },
