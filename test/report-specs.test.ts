@@ -84,3 +84,30 @@ describe('chart specs', () => {
     expect(svg).toContain('&lt;img src=x');
   });
 });
+
+describe('host labels on axes', () => {
+  it('drop the prefix every host shares, up to a separator; nothing when a label would be empty or hosts share none', async () => {
+    const { shortHostLabels } = await import('../src/report/specs.js');
+    const m = shortHostLabels(['firecracker-epyc-host-vm', 'firecracker-epyc-podman-runc', 'firecracker-epyc-podman-runc-half-cpu', 'firecracker-epyc-uml']);
+    expect([...m.values()]).toEqual(['host-vm', 'podman-runc', 'podman-runc-half-cpu', 'uml']);
+    expect([...shortHostLabels(['kvm-a', 'kvm-b']).values()]).toEqual(['a', 'b']);
+    expect([...shortHostLabels(['metal', 'metal-vm']).values()]).toEqual(['metal', 'metal-vm']); // "metal" would become empty
+    expect([...shortHostLabels(['kvm1', 'kvm2']).values()]).toEqual(['kvm1', 'kvm2']); // no separator inside the prefix
+    expect([...shortHostLabels(['only-one']).values()]).toEqual(['only-one']);
+  });
+});
+
+describe('host labels in the drawn charts', () => {
+  it('axes show the short labels, the legend the full ones (rendered SVG)', async () => {
+    const m = structuredClone(model);
+    const rename = (l: string) => `fleet-eu-west-${l}`;
+    for (const h of m.hosts) h.label = rename(h.label);
+    for (const r of m.rounds) r.host = rename(r.host);
+    const svg = await specToSvg(distributionSpec(m));
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((x) => x[1]);
+    for (const h of model.hosts) {
+      expect(texts, h.label).toContain(h.label);
+      expect(texts, h.label).toContain(rename(h.label));
+    }
+  });
+});

@@ -40,7 +40,34 @@ export function hostScale(model: ReportModel): { domain: string[]; range: string
   return { domain: hosts, range: hosts.map((_, i) => HOST_PALETTE[i % HOST_PALETTE.length] as string) };
 }
 function hostColour(model: ReportModel, legend = true): object {
-  return { field: 'host', type: 'nominal', scale: hostScale(model), title: 'host', legend: legend && model.hosts.length <= 20 ? { orient: 'top' } : null };
+  const n = model.hosts.length;
+  // Full labels in the legend (hosts of one fleet often share a long prefix, and a truncated legend names none).
+  return { field: 'host', type: 'nominal', scale: hostScale(model), title: 'host', legend: legend && n <= 20 ? { orient: 'top', labelLimit: 420, columns: Math.min(n, 3) } : null };
+}
+
+/**
+ * Short axis labels for hosts: the prefix every label shares, up to a separator, is dropped, so
+ * `firecracker-epyc-host-vm` and `firecracker-epyc-uml` read `host-vm` and `uml` on an axis where the full
+ * labels would all be cut to the same `firecracker-…`. The legend and tooltips keep the full labels. Nothing is
+ * dropped when a label would become empty or there is only one host.
+ */
+export function shortHostLabels(hosts: readonly string[]): Map<string, string> {
+  const out = new Map(hosts.map((h) => [h, h]));
+  if (hosts.length < 2) return out;
+  let prefix = hosts[0] as string;
+  for (const h of hosts) while (!h.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  const cut = Math.max(...['-', '_', '.', ' ', '/'].map((sep) => prefix.lastIndexOf(sep))) + 1;
+  if (cut <= 0 || hosts.some((h) => h.length <= cut)) return out;
+  for (const h of hosts) out.set(h, h.slice(cut));
+  return out;
+}
+
+/** A Vega label expression mapping each host to its short label (shortHostLabels). */
+function hostLabelExpr(model: ReportModel): string | undefined {
+  const short = shortHostLabels(hostOrder(model));
+  const changed = [...short].filter(([full, s]) => full !== s);
+  if (!changed.length) return undefined;
+  return `${changed.map(([full, s]) => `datum.value === ${JSON.stringify(full)} ? ${JSON.stringify(s)} : `).join('')}datum.value`;
 }
 
 /** Verdict as a shape (colour is the host's): worse points right, better left, same a circle, unsettled a diamond. */
@@ -211,7 +238,8 @@ export function distributionSpec(model: ReportModel): VegaLiteSpec {
   const values = model.rounds.map((p) => ({ host: p.host, id: p.id, round: p.round, figure: r6(p.figure) }));
   const workloads = model.workloads.map((w) => ({ id: w.id, panel: panelName(w) }));
   const hosts = hostOrder(model);
-  const x = { field: 'host', type: 'nominal', sort: hosts, title: null, axis: { labelAngle: -40, labelLimit: 110 } };
+  const labelExpr = hostLabelExpr(model);
+  const x = { field: 'host', type: 'nominal', sort: hosts, title: null, axis: { labelAngle: -40, labelLimit: 180, ...(labelExpr ? { labelExpr } : {}) } };
   const y = { field: 'figure', type: 'quantitative', scale: { zero: false }, title: null };
   const color = hostColour(model);
   return {
@@ -240,7 +268,8 @@ export function distributionSpec(model: ReportModel): VegaLiteSpec {
 export function noiseSpec(model: ReportModel): VegaLiteSpec {
   const values = model.noise.map((n) => ({ host: n.host, id: n.id, cv: r6(n.cvPct), tail: r6(n.tail) }));
   const hosts = hostOrder(model);
-  const y = { field: 'host', type: 'nominal', sort: hosts, title: null, axis: { labelLimit: 160 } };
+  const labelExpr = hostLabelExpr(model);
+  const y = { field: 'host', type: 'nominal', sort: hosts, title: null, axis: { labelLimit: 200, ...(labelExpr ? { labelExpr } : {}) } };
   const panel = (field: 'cv' | 'tail', title: string, scaleType: 'symlog' | 'log') => ({
     width: 300,
     height: { step: 18 },
