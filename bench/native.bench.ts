@@ -127,7 +127,7 @@ const PAIRS: Pair[] = [
   { id: 'net.tcp-rtt', cMode: null, cIterations: 0, toSeconds: (f) => f / 1e6, reference: 'sockperf --full-rtt mean' },
 ];
 
-function buildC(dir: string): string {
+export function buildC(dir: string): string {
   const src = join(dir, 'native.c');
   const bin = join(dir, 'native');
   writeFileSync(src, C_SOURCE);
