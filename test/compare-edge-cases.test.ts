@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonCsv, comparisonMarkdown, comparisonTable } from '../src/report/comparison-exporters.js';
-import { compareResults } from '../src/stats/compare.js';
+import { compareResults, compareRunSets, countForTest } from '../src/stats/compare.js';
+import { syntheticResults } from '../src/stats/synthetic.js';
 import type { Comparison } from '../src/stats/types.js';
 import { tinyFile, tinyWorkload } from './compare-fixtures.js';
 
@@ -94,5 +95,21 @@ describe('compare: edge cases give a clear line, never a crash or NaN', () => {
     const f = tinyFile('b', [ok('mem.latency'), ok('mem.bandwidth'), ok('cpu.int')]);
     const g = tinyFile('c', [ok('mem.latency'), ok('mem.bandwidth'), ok('cpu.int')]);
     expect(compareResults(f, g, { resamples: 200, onlyIds: ['mem'] }).rows.map((r) => r.id)).toEqual(['mem.latency', 'mem.bandwidth']);
+  });
+
+  it('a clear effect withheld because the rank test cannot reach alpha with 2 or 3 rounds: settled by 4 rounds per side, not hundreds', () => {
+    const f = (label: string, seed: number, shift: number, rounds: number) =>
+      syntheticResults({ label, seed, workloads: [{ id: 'sys.stat', category: 'syscall', better: 'lower', figure: 2000, shift, rounds, batches: 20, roundSd: 0.01, batchSd: 0.05 }] });
+    for (const n of [2, 3]) {
+      const r = compareRunSets([f('a', 1, 0, n)], [f('b', 2, 0.5, n)], { resamples: 2000 }).rows[0];
+      if (r?.status !== 'compared') throw new Error('fixture');
+      expect(r.overheadPct.lo).toBeGreaterThan(20); // the interval clears the noise band
+      expect(r.verdict).toBe('inconclusive');
+      expect(r.roundsToSettle, `${n} rounds`).toBe(4);
+    }
+    expect(countForTest('rounds', 0.05)).toBe(4); // 2 / C(8, 4) = 0.029
+    expect(countForTest('pairs', 0.05)).toBe(6); // 2 / 2^6 = 0.031
+    expect(countForTest('rounds', 0.01)).toBe(5); // 2 / C(10, 5) = 0.0079
+    expect(countForTest('runs', 0.05)).toBeNull();
   });
 });

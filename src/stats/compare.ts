@@ -27,6 +27,7 @@ import { compareNoise, type NoiseRow } from './noise.js';
 import { overallIndex, pct, type IndexInput } from './overall.js';
 import { lnGamma } from './distributions.js';
 import { compareRuns } from './runs.js';
+import { signedRankMinP } from './paired.js';
 import type { CompareOptions, Comparison, ComparisonScope, EnvDiff, Estimate, KernelTime, RowComparison, SideSummary } from './types.js';
 import { verdictOf } from './verdict.js';
 
@@ -284,6 +285,17 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s, ba
 export function settleCount(lo: number, hi: number, n: number, noisePct: number): number | null {
   const r = settle(lo, hi, n, noisePct);
   return r.kind === 'count' ? r.n : null;
+}
+
+/**
+ * The smallest count per side at which the row's test can reach p <= α at all: Mann-Whitney with n vs n
+ * rounds (`2 / C(2n, n)`: 4 per side at α = 0.05) or the signed-rank test with n pairs (2 / 2^n: 6 pairs);
+ * null for runs (Welch's t can always reach it).
+ */
+export function countForTest(unit: 'rounds' | 'runs' | 'pairs', alpha: number): number | null {
+  if (unit === 'runs') return null;
+  for (let n = 2; n <= MAX_SETTLE_ROUNDS; n++) if ((unit === 'rounds' ? mannWhitneyMinP(n, n) : signedRankMinP(n)) <= alpha) return n;
+  return null;
 }
 
 type Settle = { kind: 'count'; n: number } | { kind: 'narrow' } | { kind: 'too-many' } | { kind: 'unknown' };
@@ -588,6 +600,7 @@ function engine(
     w.row.qValue = q[i] as number;
   });
   // Step 2: rows whose verdict cannot be trusted.
+  const tooFew = new Set<(typeof works)[number]>();
   for (const w of works) {
     const r = w.row;
     if (r.verdict === 'inconclusive') continue;
@@ -600,6 +613,7 @@ function engine(
     } else if (w.est.minP > s.alpha) {
       r.notes.push(`the ${w.est.test} test cannot reach p <= ${s.alpha} with these counts (smallest possible p ${w.est.minP.toPrecision(3)}): no ${r.verdict} verdict`);
       r.verdict = 'inconclusive';
+      tooFew.add(w);
     } else if (w.lopsided && (r.verdict === 'slower' || r.verdict === 'faster') && r.qValue > s.alpha) {
       r.notes.push(`lopsided round counts and the ${w.est.test} test does not confirm it (q = ${r.qValue.toPrecision(2)} > ${s.alpha}): no ${r.verdict} verdict`);
       r.verdict = 'inconclusive';
@@ -631,8 +645,15 @@ function engine(
       r.notes.push(`the ${w.est.test} test does not confirm it at a false-discovery rate of ${s.alpha} (q = ${r.qValue.toPrecision(2)})`);
     }
     if (r.verdict !== 'inconclusive') continue;
-    const st = settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
     const unit = w.est.settle.unit;
+    // An interval that already clears the noise band, withheld only because the rank test cannot reach α with
+    // so few rounds: what settles it is the count at which the test can, not a narrower interval.
+    const testCount = tooFew.has(w) ? countForTest(unit, s.alpha) : null;
+    if (testCount !== null) {
+      r.roundsToSettle = Math.max(testCount, Math.ceil(w.est.settle.n) + 1);
+      continue;
+    }
+    const st = settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
     if (st.kind === 'count') {
       if (unit === 'runs') r.notes.push(`about ${st.n} runs per side would settle it (more rounds per run do not remove run-to-run variation)`);
       else r.roundsToSettle = st.n;
