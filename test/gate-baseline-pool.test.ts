@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { guardedDiffs, loadBaseline, poolRuns } from '../src/gate/baseline.js';
+import { guardedDiffs, loadBaseline, poolRuns } from '../src/baseline/read.js';
 import { asResultsFile, saveResults } from '../src/results/io.js';
 import { syntheticResults } from './helpers/synthetic.js';
 

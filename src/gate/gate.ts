@@ -22,7 +22,7 @@ import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { distrusted } from '../stats/contention.js';
 import { envDiffs } from '../stats/compare.js';
-import { guardedDiffs, loadBaseline, poolRuns } from './baseline.js';
+import { guardedDiffs, loadBaseline, poolRuns } from '../baseline/read.js';
 import { loadGateConfig, policyOf } from './config.js';
 import { countRows, decideRows, exitCodeOf, idMatches, overallOutcome, thresholdOutcome, workloadSides, type DecideInput } from './decide.js';
 import { isJudged, type GateFcr, type GatePolicy, type GateResult, type GateRow } from './types.js';
