@@ -72,7 +72,6 @@ export function busyHostWarnings(files: { name: string; file: ResultsFile }[]): 
   return out;
 }
 
-/** A comparison of replicate runs (stats/compare.ts `compareRunSets`). */
 /**
  * The gate's per-workload level: 90%, from the simulated table in docs/gate.md (scripts/sim-gate.ts):
  * against replicate baseline runs it failed no A/A gate at 90% or 95%, and 90% detected a +10%
@@ -80,6 +79,7 @@ export function busyHostWarnings(files: { name: string; file: ResultsFile }[]): 
  */
 export const GATE_LEVEL = 0.9;
 
+/** A comparison of replicate runs (stats/compare.ts `compareRunSets`); the one CompareFn, injected by the CLI and tests. */
 export type CompareFn = (base: readonly ResultsFile[], cand: readonly ResultsFile[], opts: CompareOptions) => Comparison;
 
 export interface Judgement {
