@@ -1,7 +1,7 @@
 /** Tiny hand-made results files for the compare tests. */
 import type { Better, Category, ResultsFile, WorkloadResult } from '../src/types.js';
 import { summarize } from '../src/stats/describe.js';
-import { syntheticResults } from '../src/stats/synthetic.js';
+import { SYNTHETIC_METAL_HOST, syntheticResults } from '../src/stats/synthetic.js';
 
 export interface TinyWorkload {
   id: string;
@@ -19,6 +19,6 @@ export function tinyWorkload(w: TinyWorkload): WorkloadResult {
 }
 
 export function tinyFile(label: string, workloads: WorkloadResult[], id?: string): ResultsFile {
-  const f = syntheticResults({ label, seed: label.length * 7919 + (id ? 1 : 0), workloads: [], ...(id ? { id } : {}) });
+  const f = syntheticResults({ label, seed: label.length * 7919 + (id ? 1 : 0), workloads: [], host: SYNTHETIC_METAL_HOST, ...(id ? { id } : {}) });
   return { ...f, workloads };
 }
