@@ -7,7 +7,7 @@
  * inverting Φ on seeded uniforms (no Math.random). Also hand-built compared rows and comparisons for
  * decision and exporter tests.
  */
-import { RESULTS_SCHEMA, type Better, type Category, type Fingerprint, type ResultsFile, type Round, type Suite, type WorkloadResult } from '../types.js';
+import { RESULTS_SCHEMA, type Better, type Category, type Fingerprint, type ResultsFile, type Round, type Suite, type WorkloadOk, type WorkloadResult } from '../types.js';
 import { summarize } from './describe.js';
 import { normQuantile } from './distributions.js';
 import { createRng, type Rng } from './random.js';
@@ -144,30 +144,66 @@ export function syntheticResults(o: SyntheticOptions): ResultsFile {
     const better = w.better ?? 'lower';
     const rounds = syntheticRounds({ ...w, rounds: w.rounds ?? o.rounds ?? 10, batches: w.batches ?? o.batches ?? 20 }, rng);
     maxRounds = Math.max(maxRounds, rounds.length);
-    return {
-      id: w.id,
-      category,
-      title: `synthetic ${w.id}`,
-      unit: w.unit ?? (better === 'lower' ? 'ns/op' : 'Mops/s'),
-      better,
-      status: 'ok',
-      params: {},
-      summary: summarize(rounds, better),
-      rounds,
-    };
+    return measuredWorkload({ id: w.id, category, better, unit: w.unit ?? (better === 'lower' ? 'ns/op' : 'Mops/s'), rounds });
   });
   const startedAt = o.startedAt ?? '2026-11-20T10:00:00.000Z';
-  return {
-    schema: RESULTS_SCHEMA,
+  return resultsFileOf({
     id: o.id ?? `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
     label: o.label ?? 'synthetic',
     startedAt,
     finishedAt: o.unfinished ? null : new Date(Date.parse(startedAt) + 60_000).toISOString(),
-    tool: { name: 'virtax', version: '0.1.0', node: 'v20.20.2' },
     host: syntheticHost(o.host),
-    config: { suite: o.suite ?? 'quick', rounds: o.rounds ?? maxRounds, seed: o.seed, onlyIds: null },
-    conditions: { stealPct: null, loadAvg1Start: 0.5, loadAvg1End: 0.5, notes: [] },
+    ...(o.suite ? { suite: o.suite } : {}),
+    rounds: o.rounds ?? maxRounds,
+    seed: o.seed,
     workloads,
+  });
+}
+
+/** A measured workload from its rounds, with the summary the runner computes (hand-built files use it too). */
+export function measuredWorkload(w: { id: string; category: Category; better: Better; unit: string; title?: string; rounds: Round[]; extra?: Record<string, unknown> }): WorkloadOk {
+  return {
+    id: w.id,
+    category: w.category,
+    title: w.title ?? `synthetic ${w.id}`,
+    unit: w.unit,
+    better: w.better,
+    status: 'ok',
+    params: {},
+    summary: summarize(w.rounds, w.better),
+    rounds: w.rounds,
+    ...(w.extra ? { extra: w.extra } : {}),
+  };
+}
+
+export interface FileEnvelope {
+  id: string;
+  label: string;
+  startedAt: string;
+  finishedAt: string | null;
+  host: Fingerprint;
+  /** Default quick. */
+  suite?: Suite;
+  rounds: number;
+  seed: number;
+  /** Over the default: no steal recorded, load average 0.5 at both ends, no notes. */
+  conditions?: Partial<ResultsFile['conditions']>;
+  workloads: WorkloadResult[];
+}
+
+/** The results file around the given workloads: the one envelope of every factory (this one, and tests' hand-built files). */
+export function resultsFileOf(o: FileEnvelope): ResultsFile {
+  return {
+    schema: RESULTS_SCHEMA,
+    id: o.id,
+    label: o.label,
+    startedAt: o.startedAt,
+    finishedAt: o.finishedAt,
+    tool: { name: 'virtax', version: '0.1.0', node: 'v20.20.2' },
+    host: o.host,
+    config: { suite: o.suite ?? 'quick', rounds: o.rounds, seed: o.seed, onlyIds: null },
+    conditions: { stealPct: null, loadAvg1Start: 0.5, loadAvg1End: 0.5, notes: [], ...o.conditions },
+    workloads: o.workloads,
   };
 }
 
