@@ -11,7 +11,7 @@ import { idMatches } from '../src/results/ids.js';
 import { saveResults } from '../src/results/io.js';
 import { writeOutputs } from '../src/results/output.js';
 import { runCli } from './helpers/cli.js';
-import { syntheticResults, type SyntheticWorkload, shiftOf } from '../src/stats/synthetic.js';
+import { shiftOf, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-hygiene-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

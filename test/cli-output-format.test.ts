@@ -15,7 +15,7 @@ import { formatTable } from '../src/report/table.js';
 import { saveResults } from '../src/results/io.js';
 import { compareResults, envDiffs } from '../src/stats/compare.js';
 import { runCli } from './helpers/cli.js';
-import { comparedRow, syntheticHost, syntheticResults, shiftOf } from '../src/stats/synthetic.js';
+import { comparedRow, shiftOf, syntheticHost, syntheticResults } from '../src/stats/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

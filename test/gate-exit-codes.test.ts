@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { saveResults } from '../src/results/io.js';
-import { syntheticResults, type SyntheticOptions, type SyntheticWorkload, shiftOf } from '../src/stats/synthetic.js';
+import { shiftOf, syntheticResults, type SyntheticOptions, type SyntheticWorkload } from '../src/stats/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-gate-exit-'));
 let n = 0;

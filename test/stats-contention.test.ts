@@ -12,7 +12,7 @@ import { asResultsFile } from '../src/results/io.js';
 import { compareResults, compareRunSets } from '../src/stats/compare.js';
 import { contentionWarning, filterContended, filterContendedPairs, MIN_CLEAN_ROUNDS } from '../src/stats/contention.js';
 import type { ResultsFile, Round } from '../src/types.js';
-import { syntheticResults, shiftOf } from '../src/stats/synthetic.js';
+import { shiftOf, syntheticResults } from '../src/stats/synthetic.js';
 
 const cond = (contended: boolean, pct: number) => ({
   wallSeconds: 1, cpuUserSeconds: 1 - pct / 100, cpuSystemSeconds: 0, runDelaySeconds: pct / 100, involuntarySwitches: 3,
