@@ -13,15 +13,13 @@ import { request } from 'undici';
 import { makeResults } from '../test/collector-fixtures.js';
 import { spawnServe, waitExit } from '../test/collector-helpers.js';
 import { startPostgres } from '../test/collector-pg-helpers.js';
+import { quantileSorted, sortedOf } from '../src/stats/describe.js';
 
 const TOKEN = 'bench-token';
 const ID_SLOT = '00000000-0000-4000-8000-000000000000';
 
-function quantile(sorted: number[], q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  return (sorted[lo] as number) + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] as number) - (sorted[lo] as number));
-}
+/** Type-7 quantile (src/stats/describe.ts, the one definition). */
+const quantile = (xs: readonly number[], q: number): number => quantileSorted(sortedOf(xs), q);
 
 /** Insert `n` small results in one statement (seeding, not the measured path). */
 async function seed(url: string, n: number, offset: number): Promise<void> {

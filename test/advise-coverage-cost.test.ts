@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { costFor, coverageOf } from '../src/advise/advise.js';
 import type { Profile } from '../src/advise/types.js';
-import { syntheticHost } from './helpers/synthetic.js';
+import { syntheticHost } from '../src/stats/synthetic.js';
 
 const profile: Profile = { name: 'db', weights: { memory: 4, storage: 3, network: 2, syscall: 1, cpu: 1 }, latencySensitive: true, sensitiveData: true, fleetSize: 12 };
 

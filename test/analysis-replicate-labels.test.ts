@@ -14,7 +14,7 @@ import { loadProfile } from '../src/advise/profile.js';
 import { reportModelFrom } from '../src/cli/commands/report.js';
 import { renderComparisonReport } from '../src/collector/report.js';
 import { compareRunSets } from '../src/stats/compare.js';
-import { syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
+import { SYNTHETIC_METAL_HOST, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
 import type { ResultsFile } from '../src/types.js';
 import { runCli as cli } from './helpers/cli.js';
 
@@ -23,7 +23,7 @@ const ws = (shift: number): SyntheticWorkload[] => [
   { id: 'mem.latency', category: 'memory', better: 'lower', figure: 90, shift, rounds: 5, batches: 12, roundSd: 0.01, batchSd: 0.05 },
   { id: 'sys.stat', category: 'syscall', better: 'lower', figure: 900, shift: shift / 2, rounds: 5, batches: 12, roundSd: 0.01, batchSd: 0.05 },
 ];
-const run = (label: string, seed: number, shift: number, host = {}) => syntheticResults({ label, seed, workloads: ws(shift), host });
+const run = (label: string, seed: number, shift: number, host = {}) => syntheticResults({ label, seed, workloads: ws(shift), host: { ...SYNTHETIC_METAL_HOST, ...host } });
 const files: ResultsFile[] = [
   run('metal', 1, 0),
   run('metal', 2, 0.003),

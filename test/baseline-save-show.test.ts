@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ageOf, describeBaseline, saveBaseline } from '../src/baseline/store.js';
 import { main } from '../src/cli/main.js';
 import { saveResults } from '../src/results/io.js';
-import { syntheticResults } from './helpers/synthetic.js';
+import { syntheticResults } from '../src/stats/synthetic.js';
 
 const run = (seed: number, over: Partial<Parameters<typeof syntheticResults>[0]> = {}) =>
-  syntheticResults({ seed, rounds: 3, batches: 4, label: 'ci-kvm', startedAt: `2026-11-2${seed}T08:00:00.000Z`, workloads: [{ id: 'cpu.int', value: 10 }], ...over });
+  syntheticResults({ seed, rounds: 3, batches: 4, label: 'ci-kvm', startedAt: `2026-11-2${seed}T08:00:00.000Z`, workloads: [{ id: 'cpu.int', figure: 10 }], ...over });
 
 function files(...seeds: number[]): { dir: string; paths: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'virtax-bl-'));

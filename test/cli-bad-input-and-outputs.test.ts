@@ -11,7 +11,7 @@ import { idMatches } from '../src/results/ids.js';
 import { saveResults } from '../src/results/io.js';
 import { writeOutputs } from '../src/results/output.js';
 import { runCli } from './helpers/cli.js';
-import { syntheticResults, type SyntheticWorkload } from './helpers/synthetic.js';
+import { shiftOf, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-hygiene-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,12 +20,12 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const w = (id: string, effectPct: number, category: SyntheticWorkload['category'] = 'cpu'): SyntheticWorkload => ({ id, value: 100, effectPct, category });
+const w = (id: string, effectPct: number, category: SyntheticWorkload['category'] = 'cpu'): SyntheticWorkload => ({ id, figure: 100, shift: shiftOf(effectPct), category });
 const WS = [w('cpu.int', 0), w('mem.latency', 5, 'memory'), w('mem.bandwidth', 5, 'memory')];
 const paths = { base: join(dir, 'base.json'), cand: join(dir, 'cand.json'), bl: join(dir, 'bl') };
 
 beforeAll(() => {
-  saveResults(paths.base, syntheticResults({ seed: 1, rounds: 6, batches: 8, label: 'base', workloads: WS.map((x) => ({ ...x, effectPct: 0 })) }));
+  saveResults(paths.base, syntheticResults({ seed: 1, rounds: 6, batches: 8, label: 'base', workloads: WS.map((x) => ({ ...x, shift: 0 })) }));
   saveResults(paths.cand, syntheticResults({ seed: 2, rounds: 6, batches: 8, label: 'cand', workloads: WS }));
 });
 
@@ -128,7 +128,7 @@ describe('conflicting flags and inputs', () => {
 
   it('gate --baseline DIR --current C notices that C is already in DIR', async () => {
     const other = join(dir, 'other.json');
-    saveResults(other, syntheticResults({ seed: 9, rounds: 6, batches: 8, label: 'base', workloads: WS.map((x) => ({ ...x, effectPct: 0 })) }));
+    saveResults(other, syntheticResults({ seed: 9, rounds: 6, batches: 8, label: 'base', workloads: WS.map((x) => ({ ...x, shift: 0 })) }));
     expect((await runCli(['baseline', 'save', paths.base, other, '--dir', paths.bl])).code).toBe(0);
     oneLine(await runCli(['gate', '--baseline', paths.bl, '--current', other, '--resamples', '200']), /is run .*, already in baseline .*bl/);
   });

@@ -15,7 +15,7 @@ import { formatTable } from '../src/report/table.js';
 import { saveResults } from '../src/results/io.js';
 import { compareResults, envDiffs } from '../src/stats/compare.js';
 import { runCli } from './helpers/cli.js';
-import { comparedRow, syntheticHost, syntheticResults } from './helpers/synthetic.js';
+import { comparedRow, shiftOf, syntheticHost, syntheticResults } from '../src/stats/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,7 +67,7 @@ describe('format kit', () => {
 
 describe('run output', () => {
   it('summary: every column has a header, worst 1%, and one round is cv n/a, not 0.0%', () => {
-    const f = syntheticResults({ seed: 3, rounds: 1, batches: 5, workloads: [{ id: 'cpu.int', value: 100, better: 'higher' }] });
+    const f = syntheticResults({ seed: 3, rounds: 1, batches: 5, workloads: [{ id: 'cpu.int', figure: 100, better: 'higher' }] });
     const t = formatRunSummary(f);
     const [head, , row] = t.split('\n');
     expect(head).toMatch(/workload\s+unit\s+median\s+cv\s+batch p50\s+worst 1%\s+steal\s+rounds\s+direction \/ reason/);
@@ -106,7 +106,7 @@ describe('help and widths', () => {
 });
 
 describe('compare wording', () => {
-  const ws = [{ id: 'cpu.int', value: 100 }];
+  const ws = [{ id: 'cpu.int', figure: 100 }];
   it('same suite, different rounds: says rounds, not suites; 0.002% memory is not a difference', () => {
     const a = syntheticResults({ seed: 1, rounds: 5, workloads: ws });
     const b = syntheticResults({ seed: 2, rounds: 3, workloads: ws });
@@ -121,8 +121,8 @@ describe('compare wording', () => {
   it('compare colours verdicts with FORCE_COLOR, and not with NO_COLOR; prints the ratio lines', async () => {
     const base = join(dir, 'b.json');
     const cand = join(dir, 'c.json');
-    saveResults(base, syntheticResults({ seed: 1, label: 'base', workloads: [{ id: 'cpu.int', value: 100 }] }));
-    saveResults(cand, syntheticResults({ seed: 2, label: 'cand', workloads: [{ id: 'cpu.int', value: 100, effectPct: 20 }] }));
+    saveResults(base, syntheticResults({ seed: 1, label: 'base', workloads: [{ id: 'cpu.int', figure: 100 }] }));
+    saveResults(cand, syntheticResults({ seed: 2, label: 'cand', workloads: [{ id: 'cpu.int', figure: 100, shift: shiftOf(20) }] }));
     vi.stubEnv('FORCE_COLOR', '1');
     const coloured = await runCli(['compare', base, cand, '--resamples', '200']);
     expect(coloured.out).toContain('\u001b[31mslower\u001b[39m');

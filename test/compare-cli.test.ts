@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaPath } from '../src/results/io.js';
-import { syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
+import { SYNTHETIC_METAL_HOST, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
 import { runCli as cli } from './helpers/cli.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
@@ -23,8 +23,8 @@ beforeAll(() => {
   ];
   a = join(dir, 'metal.json');
   b = join(dir, 'vm.json');
-  writeFileSync(a, JSON.stringify(syntheticResults({ label: 'metal', seed: 11, workloads: ws(0) })));
-  writeFileSync(b, JSON.stringify(syntheticResults({ label: 'vm', seed: 12, workloads: ws(0.2), host: { platform: 'vm', hypervisor: 'kvm' } })));
+  writeFileSync(a, JSON.stringify(syntheticResults({ label: 'metal', seed: 11, workloads: ws(0), host: SYNTHETIC_METAL_HOST })));
+  writeFileSync(b, JSON.stringify(syntheticResults({ label: 'vm', seed: 12, workloads: ws(0.2), host: { ...SYNTHETIC_METAL_HOST, platform: 'vm', hypervisor: 'kvm' } })));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { guardedDiffs } from '../src/gate/baseline.js';
+import { guardedDiffs } from '../src/baseline/read.js';
 import { detectFingerprint, hostSources } from '../src/host/fingerprint.js';
 import { buildReportModel } from '../src/report/model.js';
 import { cpuModelHiddenBy, nestedCpuModelNote } from '../src/results/host.js';

@@ -3,7 +3,7 @@ import { escapeCsv, escapeHtml, escapeMarkdown, escapeXml } from '../src/format/
 import { gateJunit, gateMarkdown } from '../src/gate/exporters.js';
 import { comparisonMarkdown } from '../src/report/comparison-exporters.js';
 import type { GateResult } from '../src/gate/types.js';
-import { comparedRow, comparisonOf, syntheticHost } from './helpers/synthetic.js';
+import { comparedRow, comparisonOf, syntheticHost } from '../src/stats/synthetic.js';
 import { countRows, decideRows, exitCodeOf, overallOutcome } from '../src/gate/decide.js';
 
 const HOSTILE = 'ci ![x](https://evil.example/p.png) [click](javascript:alert(1)) <img src=x onerror=alert(1)>\n## owned\u2028- item | cell';

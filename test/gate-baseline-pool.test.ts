@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { guardedDiffs, loadBaseline, poolRuns } from '../src/gate/baseline.js';
+import { guardedDiffs, loadBaseline, poolRuns } from '../src/baseline/read.js';
 import { asResultsFile, saveResults } from '../src/results/io.js';
-import { syntheticResults } from './helpers/synthetic.js';
+import { syntheticResults } from '../src/stats/synthetic.js';
 
 const run = (seed: number, over: Partial<Parameters<typeof syntheticResults>[0]> = {}) =>
-  syntheticResults({ seed, rounds: 4, batches: 5, workloads: [{ id: 'cpu.int', value: 10 }, { id: 'sys.stat', value: 500, category: 'syscall' }], ...over });
+  syntheticResults({ seed, rounds: 4, batches: 5, workloads: [{ id: 'cpu.int', figure: 10 }, { id: 'sys.stat', figure: 500, category: 'syscall' }], ...over });
 
 function dirWith(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'virtax-baseline-'));
@@ -42,7 +42,7 @@ describe('gate baselines: one file or pooled runs of a directory', () => {
 
   it('pools only the runs that measured a workload', () => {
     const a = run(1);
-    const b = run(2, { workloads: [{ id: 'cpu.int', value: 10, status: 'skipped' }, { id: 'sys.stat', value: 500, category: 'syscall' }] });
+    const b = run(2, { workloads: [{ id: 'cpu.int', figure: 10, status: 'skipped' }, { id: 'sys.stat', figure: 500, category: 'syscall' }] });
     const p = poolRuns([{ path: 'a', file: a }, { path: 'b', file: b }]);
     expect(p.runsPerWorkload.get('cpu.int')).toBe(1);
     expect(p.runsPerWorkload.get('sys.stat')).toBe(2);
@@ -74,7 +74,7 @@ describe('gate baselines: one file or pooled runs of a directory', () => {
 
   it('refuses to pool a workload measured in different units', () => {
     const a = run(1);
-    const b = run(2, { workloads: [{ id: 'cpu.int', value: 10, better: 'higher' }, { id: 'sys.stat', value: 500, category: 'syscall' }] });
+    const b = run(2, { workloads: [{ id: 'cpu.int', figure: 10, better: 'higher', unit: 'ops/s' }, { id: 'sys.stat', figure: 500, category: 'syscall' }] });
     expect(() => poolRuns([{ path: 'a', file: a }, { path: 'b', file: b }])).toThrow(/b: workload cpu.int is in ops\/s .* cannot pool/);
   });
 

@@ -4,7 +4,7 @@ import { countRows, decideRows, exitCodeOf, idMatches, maxRegressionFor, overall
 import type { GatePolicy } from '../src/gate/types.js';
 import { verdictOf } from '../src/stats/verdict.js';
 import type { SideStatus } from '../src/gate/types.js';
-import { comparedRow, comparisonOf, syntheticResults } from './helpers/synthetic.js';
+import { comparedRow, comparisonOf, syntheticResults } from '../src/stats/synthetic.js';
 
 const policy = (over: Partial<GatePolicy> = {}): GatePolicy => ({ defaultMaxRegressionPct: 5, perWorkload: {}, ignore: [], ...over });
 const sidesOf = (entries: [string, SideStatus, SideStatus, string?][]) =>
@@ -126,8 +126,8 @@ describe('gate rows and the run outcome from a hand-built comparison', () => {
   });
 
   it('workloadSides reads each file\'s statuses', () => {
-    const base = syntheticResults({ seed: 1, rounds: 2, batches: 3, workloads: [{ id: 'cpu.int', value: 10 }, { id: 'cpu.float', value: 10, status: 'skipped' }] });
-    const cur = syntheticResults({ seed: 2, rounds: 2, batches: 3, workloads: [{ id: 'cpu.int', value: 10, status: 'failed' }] });
+    const base = syntheticResults({ seed: 1, rounds: 2, batches: 3, workloads: [{ id: 'cpu.int', figure: 10 }, { id: 'cpu.float', figure: 10, status: 'skipped' }] });
+    const cur = syntheticResults({ seed: 2, rounds: 2, batches: 3, workloads: [{ id: 'cpu.int', figure: 10, status: 'failed' }] });
     const s = workloadSides(base, cur);
     expect(s.get('cpu.int')).toEqual({ base: 'ok', cur: 'failed', reason: 'synthetic failed' });
     expect(s.get('cpu.float')).toEqual({ base: 'skipped', cur: 'absent', reason: null });

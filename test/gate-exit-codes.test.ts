@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { saveResults } from '../src/results/io.js';
-import { syntheticResults, type SyntheticOptions, type SyntheticWorkload } from './helpers/synthetic.js';
+import { shiftOf, syntheticResults, type SyntheticOptions, type SyntheticWorkload } from '../src/stats/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-gate-exit-'));
 let n = 0;
@@ -15,7 +15,7 @@ function file(workloads: SyntheticWorkload[], over: Partial<SyntheticOptions> = 
   saveResults(p, syntheticResults({ seed: 1000 + n, rounds: 8, batches: 10, workloads, ...over }));
   return p;
 }
-const w = (id: string, effectPct: number, extra: Partial<SyntheticWorkload> = {}): SyntheticWorkload => ({ id, value: 100, effectPct, ...extra });
+const w = (id: string, effectPct: number, extra: Partial<SyntheticWorkload> = {}): SyntheticWorkload => ({ id, figure: 100, shift: shiftOf(effectPct), ...extra });
 const base = () => file([w('cpu.int', 0), w('cpu.float', 0)]);
 
 let out = '';

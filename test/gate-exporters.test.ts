@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countRows, decideRows, exitCodeOf, overallOutcome } from '../src/gate/decide.js';
 import { escapeAnnotation, formatGateTable, gateAnnotations, gateJunit, gateMarkdown, signedPct } from '../src/gate/exporters.js';
 import type { GateResult } from '../src/gate/types.js';
-import { comparedRow, comparisonOf, syntheticHost } from './helpers/synthetic.js';
+import { comparedRow, comparisonOf, syntheticHost } from '../src/stats/synthetic.js';
 
 function result(strict: boolean, envDiff = false): GateResult {
   const comparison = comparisonOf([

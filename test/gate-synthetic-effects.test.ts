@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { busyHostWarnings, GATE_LEVEL, judge, perWorkloadLevel, runGate } from '../src/gate/gate.js';
 import { createRng } from '../src/stats/random.js';
-import { gaussian, syntheticResults as synth } from '../src/stats/synthetic.js';
 import { saveResults } from '../src/results/io.js';
 import { compareRunSets } from '../src/stats/compare.js';
-import { syntheticResults, type SyntheticWorkload } from './helpers/synthetic.js';
+import { gaussian, shiftOf, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-gate-effects-'));
 
@@ -21,8 +20,8 @@ function write(name: string, seed: number, workloads: SyntheticWorkload[], round
   return p;
 }
 
-const cost = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({ id: 'cpu.int', better: 'lower', value: 120, effectPct, roundSd });
-const rate = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({ id: 'crypto.sha256', category: 'crypto', better: 'higher', value: 4e5, effectPct, roundSd });
+const cost = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({ id: 'cpu.int', better: 'lower', figure: 120, shift: shiftOf(effectPct), roundSd });
+const rate = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({ id: 'crypto.sha256', category: 'crypto', better: 'higher', figure: 4e5, shift: shiftOf(effectPct), roundSd });
 
 function gate(base: string, cur: string) {
   return runGate({ baseline: base, current: cur, maxRegressionPct: 5, seed: 3, resamples: 2000 }, compareRunSets);
@@ -112,7 +111,7 @@ describe('gate on synthetic data with a known effect, 5% max regression', () => 
     const sides = new Map(ids.map((id) => [id, { base: 'ok' as const, cur: 'ok' as const, reason: null }]));
     const policy = { defaultMaxRegressionPct: 5, perWorkload: {}, ignore: [] };
     const runFile = () =>
-      synth({
+      syntheticResults({
         label: 'aa',
         seed: rng.int(0, 2 ** 30),
         workloads: ids.map((id) => ({ id, category: 'cpu' as const, better: 'lower' as const, figure: 100, shift: 0.02 * gaussian(rng), rounds: 5, batches: 10, roundSd: 0.01, batchSd: 0.03 })),

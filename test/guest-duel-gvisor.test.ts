@@ -8,12 +8,10 @@
  * Runs in the `guests` vitest project, one file at a time after every other test (vitest.config.ts). Skips,
  * saying why, where runsc is not installed or the tests do not run as root.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadResults } from '../src/results/io.js';
-import { assertBuilt, clearlySlower, duel, guestSelfReport, guestSupport, HOST_AGENT, LAUNCHER, outerLayers, rowsByWorkload } from './helpers/guests.js';
+import { assertBuilt, clearlySlower, duelHostAgainst, duelRows, guestSupport, LAUNCHER, outerLayers, selfReportOnce } from './helpers/guests.js';
 
 const why = guestSupport('gvisor');
 if (why) console.log(`skipping gVisor duel tests: ${why}`);
@@ -22,17 +20,9 @@ describe.skipIf(why !== null)('duel: host against a gVisor sandbox', () => {
   beforeAll(assertBuilt);
 
   it('syscalls are much slower in gVisor; clock reads stay in the vDSO, nowhere near a syscall; integer work is not slower; page faults are skipped, saying why', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'virtax-duel-gvisor-')), 'duel');
-    const r = await duel(['--a', HOST_AGENT, '--b', LAUNCHER.gvisor, '--label-a', 'host', '--label-b', 'gvisor',
-      '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '6', '--round-seconds', '0.3',
-      '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
-    console.log(r.stdout);
+    const r = await duelHostAgainst({ b: LAUNCHER.gvisor, label: 'gvisor' });
     expect(r.code, r.stderr).toBe(0);
-    const rows = rowsByWorkload(out);
-    const verdict = (id: string) => {
-      const row = rows.get(id);
-      return row?.status === 'compared' ? row.verdict : `not compared: ${row?.reason ?? 'missing'}`;
-    };
+    const { rows, verdict } = duelRows(r.out);
     expect(clearlySlower(rows.get('sys.stat')), verdict('sys.stat')).toBe(true);
     // vDSO: no trap. gVisor's vDSO is its own and may read slower than the host's (CI saw +39%, the reference set
     // +110% [-0.1, +323]), so the claim is the large one: nowhere near the cost of a system call.
@@ -45,13 +35,12 @@ describe.skipIf(why !== null)('duel: host against a gVisor sandbox', () => {
     }
     expect(verdict('cpu.int')).not.toBe('slower');
     expect(verdict('cpu.int')).not.toMatch(/^not compared/);
-    const pf = loadResults(join(out, 'b.json')).workloads.find((w) => w.id === 'mem.pagefault');
+    const pf = loadResults(join(r.out, 'b.json')).workloads.find((w) => w.id === 'mem.pagefault');
     expect(pf?.status).toBe('skipped');
     if (pf?.status === 'skipped') expect(pf.reason).toMatch(/counts no minor page faults/);
   }, 600_000);
 
-  let report: ReturnType<typeof guestSelfReport> | undefined;
-  const self = () => (report ??= guestSelfReport('gvisor'));
+  const self = selfReportOnce('gvisor');
 
   it('the sandbox is told what it is nested in (VIRTAX_OUTER_PLATFORM from the host fingerprint)', () => {
     expect(self().outer).toBe(outerLayers());

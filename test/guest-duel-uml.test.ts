@@ -5,11 +5,8 @@
  * page faults slower, integer work not slower beyond 15%. Runs in the `guests` vitest project, one file at a
  * time after every other test (vitest.config.ts). Skips, saying why, where UML is not installed.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, clearlySlower, duel, guestSelfReport, guestSupport, HOST_AGENT, LAUNCHER, outerLayers, rowsByWorkload } from './helpers/guests.js';
+import { assertBuilt, clearlySlower, duelHostAgainst, duelRows, guestSupport, LAUNCHER, outerLayers, selfReportOnce } from './helpers/guests.js';
 
 const why = guestSupport('uml');
 if (why) console.log(`skipping User-Mode Linux duel tests: ${why}`);
@@ -18,17 +15,9 @@ describe.skipIf(why !== null)('duel: host against a User-Mode Linux guest', () =
   beforeAll(assertBuilt);
 
   it('syscalls, clock reads and page faults are slower in UML; integer work is not', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'virtax-duel-uml-')), 'duel');
-    const r = await duel(['--a', HOST_AGENT, '--b', LAUNCHER.uml, '--label-a', 'host', '--label-b', 'uml',
-      '--only', 'cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault', '--rounds', '6', '--round-seconds', '0.3',
-      '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
-    console.log(r.stdout);
+    const r = await duelHostAgainst({ b: LAUNCHER.uml, label: 'uml' });
     expect(r.code, r.stderr).toBe(0);
-    const rows = rowsByWorkload(out);
-    const verdict = (id: string) => {
-      const row = rows.get(id);
-      return row?.status === 'compared' ? row.verdict : `not compared: ${row?.reason ?? 'missing'}`;
-    };
+    const { rows, verdict } = duelRows(r.out);
     expect(clearlySlower(rows.get('sys.stat')), verdict('sys.stat')).toBe(true);
     expect(clearlySlower(rows.get('sys.clock')), verdict('sys.clock')).toBe(true);
     expect(clearlySlower(rows.get('mem.pagefault')), verdict('mem.pagefault')).toBe(true);
@@ -36,8 +25,7 @@ describe.skipIf(why !== null)('duel: host against a User-Mode Linux guest', () =
     expect(verdict('cpu.int')).not.toMatch(/^not compared/);
   }, 600_000);
 
-  let report: ReturnType<typeof guestSelfReport> | undefined;
-  const self = () => (report ??= guestSelfReport('uml'));
+  const self = selfReportOnce('uml');
 
   it('the guest is told what it is nested in (VIRTAX_OUTER_PLATFORM from the host fingerprint)', () => {
     expect(self().outer).toBe(outerLayers());

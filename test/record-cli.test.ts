@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
+import { SYNTHETIC_METAL_HOST, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
 import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-record-'));
@@ -23,8 +23,8 @@ function hostFiles(): { base: string; trapped: string } {
     w('sys.read', 'syscall', 'ns/call', 700, shift),
     w('mem.pagefault', 'memory', 'ns/page', 3000, 0),
   ];
-  writeFileSync(base, JSON.stringify(syntheticResults({ label: 'host', seed: 3, workloads: set(0) })));
-  writeFileSync(trapped, JSON.stringify(syntheticResults({ label: 'trapping-guest', seed: 4, workloads: set(Math.log(20)), host: { platform: 'vm-in-vm', hypervisor: 'uml' } })));
+  writeFileSync(base, JSON.stringify(syntheticResults({ label: 'host', seed: 3, workloads: set(0), host: SYNTHETIC_METAL_HOST })));
+  writeFileSync(trapped, JSON.stringify(syntheticResults({ label: 'trapping-guest', seed: 4, workloads: set(Math.log(20)), host: { ...SYNTHETIC_METAL_HOST, platform: 'vm-in-vm', hypervisor: 'uml' } })));
   return { base, trapped };
 }
 

@@ -4,7 +4,7 @@ import { predictApp, secondsPerOp } from '../src/advise/app.js';
 import { parseIo, parseSchedstat, parseStat, parseStatusSwitches } from '../src/record/procfs.js';
 import { classifySyscalls, parseStraceSummary } from '../src/record/strace.js';
 import { APP_SCHEMA, OPERATION_CLASSES, type AppProfile, type OperationClass } from '../src/record/types.js';
-import { comparedRow, comparisonOf } from './helpers/synthetic.js';
+import { comparedRow, comparisonOf } from '../src/stats/synthetic.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/record/${name}`, import.meta.url), 'utf8');
 

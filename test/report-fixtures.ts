@@ -4,7 +4,7 @@
  */
 import type { Comparison, Estimate, RowComparison } from '../src/stats/types.js';
 import { verdictOf } from '../src/stats/verdict.js';
-import { summarize } from '../src/stats/describe.js';
+import { measuredWorkload, resultsFileOf } from '../src/stats/synthetic.js';
 import type { Better, Category, Fingerprint, ResultsFile, WorkloadResult } from '../src/types.js';
 
 export interface WorkloadSpec {
@@ -37,16 +37,16 @@ export function fingerprintOf(over: Partial<Fingerprint> & { cpuModel?: string; 
 }
 
 export function resultsOf(label: string, host: Fingerprint, workloads: (WorkloadSpec | WorkloadResult)[], seed = 1): ResultsFile {
-  return {
-    schema: 'virtax.results/v1',
+  return resultsFileOf({
     id: `00000000-0000-4000-8000-${String(Math.abs(hash(label))).padStart(12, '0').slice(0, 12)}`,
     label,
     startedAt: '2026-11-25T10:00:00.000Z',
     finishedAt: '2026-11-25T10:10:00.000Z',
-    tool: { name: 'virtax', version: '0.1.0', node: 'v20.20.2' },
     host,
-    config: { suite: 'standard', rounds: 5, seed, onlyIds: null },
-    conditions: { stealPct: host.platform === 'metal' ? 0 : 0.4, loadAvg1Start: 0.1, loadAvg1End: 0.2, notes: [] },
+    suite: 'standard',
+    rounds: 5,
+    seed,
+    conditions: { stealPct: host.platform === 'metal' ? 0 : 0.4, loadAvg1Start: 0.1, loadAvg1End: 0.2 },
     workloads: workloads.map((w) => {
       if ('status' in w) return w;
       const rounds = w.figures.map((f, i) => ({
@@ -56,20 +56,9 @@ export function resultsOf(label: string, host: Fingerprint, workloads: (Workload
         samples: [f * 0.98, f, f * 1.01, f * (w.better === 'lower' ? 1.2 : 0.85)],
         stealPct: i % 2 ? 0.1 : 0,
       }));
-      return {
-        id: w.id,
-        category: w.category,
-        title: `${w.id} title`,
-        unit: w.unit,
-        better: w.better,
-        status: 'ok' as const,
-        params: {},
-        summary: summarize(rounds, w.better),
-        rounds,
-        ...(w.extra ? { extra: w.extra } : {}),
-      };
+      return measuredWorkload({ ...w, title: `${w.id} title`, rounds });
     }),
-  };
+  });
 }
 
 function hash(s: string): number {

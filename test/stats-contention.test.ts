@@ -12,7 +12,7 @@ import { asResultsFile } from '../src/results/io.js';
 import { compareResults, compareRunSets } from '../src/stats/compare.js';
 import { contentionWarning, filterContended, filterContendedPairs, MIN_CLEAN_ROUNDS } from '../src/stats/contention.js';
 import type { ResultsFile, Round } from '../src/types.js';
-import { syntheticResults } from './helpers/synthetic.js';
+import { shiftOf, syntheticResults } from '../src/stats/synthetic.js';
 
 const cond = (contended: boolean, pct: number) => ({
   wallSeconds: 1, cpuUserSeconds: 1 - pct / 100, cpuSystemSeconds: 0, runDelaySeconds: pct / 100, involuntarySwitches: 3,
@@ -66,7 +66,7 @@ describe('filterContended', () => {
 });
 
 describe('compare acts on contended rounds', () => {
-  const wl = [{ id: 'cpu.int', value: 100, roundSd: 0.005 }, { id: 'sys.read', category: 'syscall' as const, better: 'lower' as const, value: 200, roundSd: 0.005 }];
+  const wl = [{ id: 'cpu.int', figure: 100, roundSd: 0.005 }, { id: 'sys.read', category: 'syscall' as const, better: 'lower' as const, figure: 200, roundSd: 0.005 }];
   const base = syntheticResults({ seed: 1, label: 'quiet', rounds: 8, workloads: wl });
   const candQuiet = syntheticResults({ seed: 2, label: 'same-host', rounds: 8, workloads: wl });
 
@@ -115,9 +115,9 @@ describe('gate acts on contended rounds', () => {
   it('a regression measured mostly on contended rounds is inconclusive, not a failure', () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtax-gate-contended-'));
     try {
-      const wl = [{ id: 'cpu.int', value: 100, roundSd: 0.005 }];
+      const wl = [{ id: 'cpu.int', figure: 100, roundSd: 0.005 }];
       const base = syntheticResults({ seed: 3, label: 'base', rounds: 8, workloads: wl });
-      const slow = syntheticResults({ seed: 4, label: 'slow', rounds: 8, workloads: [{ ...wl[0]!, effectPct: 40 }] });
+      const slow = syntheticResults({ seed: 4, label: 'slow', rounds: 8, workloads: [{ ...wl[0]!, shift: shiftOf(40) }] });
       writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
       writeFileSync(join(dir, 'slow.json'), JSON.stringify(slow));
       writeFileSync(join(dir, 'slow-contended.json'), JSON.stringify(contend(slow, 6)));

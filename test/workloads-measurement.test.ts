@@ -10,7 +10,7 @@ import type { Round } from '../src/types.js';
 import { chaseBytesFor, parseCacheSize } from '../src/workloads/memory.js';
 import { loopbackNote } from '../src/workloads/loopback.js';
 import { linkOf } from '../src/workloads/network.js';
-import { syntheticResults } from './helpers/synthetic.js';
+import { syntheticResults } from '../src/stats/synthetic.js';
 import { tailName } from '../src/workloads/noisy.js';
 import { devNumbers, memoryFilesystemReason } from '../src/workloads/storage.js';
 import { clockPathOf, TRAPPED_SYSTEM_SHARE_PCT } from '../src/workloads/syscall.js';
@@ -69,7 +69,7 @@ describe('labels and seeds', () => {
     expect(linkOf({ host: '10.0.0.2', port: 7878, kind: 'remote' })).toBe('network');
   });
   it('readers name the hosts whose network figures are loopback', () => {
-    const f = syntheticResults({ seed: 1, label: 'kvm', rounds: 2, workloads: [{ id: 'net.tcp-rtt', category: 'network', better: 'lower', value: 50 }] });
+    const f = syntheticResults({ seed: 1, label: 'kvm', rounds: 2, workloads: [{ id: 'net.tcp-rtt', category: 'network', better: 'lower', figure: 50 }] });
     expect(loopbackNote([f])).toBeNull();
     const w = f.workloads[0]!;
     if (w.status === 'ok') w.params = { link: 'loopback' };

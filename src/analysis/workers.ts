@@ -10,9 +10,8 @@
  * terminates the workers when every host is done.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../host/worker-thread.js';
 import type { Reweighting } from '../stats/compare.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
@@ -33,17 +32,8 @@ export type FromWorker =
   | { kind: 'compared'; index: number; comparison: Comparison; reweighted: Comparison['overall'] }
   | { kind: 'failed'; index: number; message: string; range: boolean };
 
-/**
- * Start compare-worker next to this module: compare-worker.js from dist/; from source (tsx, vitest) a small
- * bootstrap registers tsx inside the worker first, since loader hooks do not reach worker threads on Node 20.
- */
-function startWorker(setup: WorkerSetup): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./compare-worker.js', import.meta.url), { workerData: setup });
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = new URL('./compare-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: setup });
-}
+/** compare-worker beside this module (src/host/worker-thread.ts: dist JS, or TypeScript through tsx). */
+const startWorker = (setup: WorkerSetup): Worker => startModuleWorker('compare-worker', import.meta.url, { workerData: setup });
 
 export interface ParallelOptions {
   /** Worker threads (default: one per CPU, at most one per host). */

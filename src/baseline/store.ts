@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../errors.js';
-import { BASELINE_INDEX, baselineFilesIn, guardedDiffs } from '../gate/baseline.js';
+import { BASELINE_INDEX, baselineFilesIn, guardedDiffs } from './read.js';
 import { parseResults, readInputText, writeFileAtomic } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
 

@@ -6,10 +6,8 @@
  * a small cache keyed by the page kind and the exact ids it covers: stored results never change (the same id
 with other content is refused), so a page for the same ids is the same page.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../host/worker-thread.js';
 import type { DocumentSource } from './store.js';
 
 /** One page to build from stored results (files the worker reads, or their texts). */
@@ -46,18 +44,8 @@ interface Pending {
   reject: (e: RenderError) => void;
 }
 
-/**
- * Start the worker module next to this one: render-worker.js from dist/; from source (tsx, vitest) a small
- * bootstrap registers tsx inside the worker first, since loader hooks do not reach worker threads on Node 20.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./render-worker.js', import.meta.url));
-  // The ESM entry of tsx's API, found through the CommonJS one (require.resolve takes the require condition).
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = new URL('./render-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true });
-}
+/** The render worker beside this module (src/host/worker-thread.ts: dist JS, or TypeScript through tsx). */
+const startWorker = (): Worker => startModuleWorker('render-worker', import.meta.url);
 
 export class PageRenderer {
   private worker: Worker | null = null;

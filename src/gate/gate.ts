@@ -22,7 +22,7 @@ import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { distrusted } from '../stats/contention.js';
 import { envDiffs } from '../stats/compare.js';
-import { guardedDiffs, loadBaseline, poolRuns } from './baseline.js';
+import { guardedDiffs, loadBaseline, poolRuns } from '../baseline/read.js';
 import { loadGateConfig, policyOf } from './config.js';
 import { countRows, decideRows, exitCodeOf, idMatches, overallOutcome, thresholdOutcome, workloadSides, type DecideInput } from './decide.js';
 import { isJudged, type GateFcr, type GatePolicy, type GateResult, type GateRow } from './types.js';
@@ -72,7 +72,6 @@ export function busyHostWarnings(files: { name: string; file: ResultsFile }[]): 
   return out;
 }
 
-/** A comparison of replicate runs (stats/compare.ts `compareRunSets`). */
 /**
  * The gate's per-workload level: 90%, from the simulated table in docs/gate.md (scripts/sim-gate.ts):
  * against replicate baseline runs it failed no A/A gate at 90% or 95%, and 90% detected a +10%
@@ -80,6 +79,7 @@ export function busyHostWarnings(files: { name: string; file: ResultsFile }[]): 
  */
 export const GATE_LEVEL = 0.9;
 
+/** A comparison of replicate runs (stats/compare.ts `compareRunSets`); the one CompareFn, injected by the CLI and tests. */
 export type CompareFn = (base: readonly ResultsFile[], cand: readonly ResultsFile[], opts: CompareOptions) => Comparison;
 
 export interface Judgement {

@@ -17,6 +17,7 @@
  */
 import type { Category, Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
 import { nestedCpuModelNote } from '../results/host.js';
+import { signedPct } from '../format/text.js';
 import { bootstrapIntervalAt, bootstrapLogRatio, medianOf, type SideInput, type SideMemo } from './bootstrap.js';
 import { summarize } from './describe.js';
 import { contentionNotes, contentionWarning, filterContended } from './contention.js';
@@ -83,10 +84,6 @@ function stableJson(x: unknown): string {
       .join(',')}}`;
   }
   return JSON.stringify(x) ?? 'null';
-}
-
-function formatPct(x: number): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
 }
 
 interface Work {
@@ -238,7 +235,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s, ba
     if (nB >= 1 && nC >= 1) {
       const sgn = b0.better === 'lower' ? 1 : -1;
       const d = sgn * (Math.log(medianOf(allC.map((r) => r.figure))) - Math.log(medianOf(allB.map((r) => r.figure))));
-      reason += ` (point estimate ${formatPct(pct(d))}, no interval)`;
+      reason += ` (point estimate ${signedPct(pct(d))}, no interval)`;
     }
     if (notes.length) reason += `; ${notes.join('; ')}`;
     return reason;

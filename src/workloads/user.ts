@@ -28,16 +28,11 @@ import { Worker } from 'node:worker_threads';
 import type { Better } from '../types.js';
 import type { AnyWorkload, FigureKind, WorkloadContext } from './types.js';
 
-/** How one task of a user module runs; plain data, carried to round processes in WorkloadContext.userTasks. */
-export interface UserTaskSpec {
-  /** Workload id, `user.<slug of the task name>`. */
-  id: string;
-  /** Absolute path of the module (what the round process imports). */
-  modulePath: string;
-  /** The path as the user gave it (what the results file records). */
-  moduleShown: string;
-  /** `sha256:<hex>` of the module's content when the run started. */
-  moduleSha256: string;
+/**
+ * How one task of a user module runs, wherever it runs: declared once here, shared by the spec a run carries
+ * (UserTaskSpec) and the order a duel sends an agent (UserTaskOrder, the protocol's `userTask`).
+ */
+export interface UserTaskRun {
   /** The task's name in the module; null when the module did not load or exported no task. */
   task: string | null;
   /** Why the module gave no task (did not load, exports nothing usable); null when `task` is set. */
@@ -47,6 +42,18 @@ export interface UserTaskSpec {
   scale: number;
   /** Longest a batch (or loading the module) may take before the round fails. */
   batchTimeoutSeconds: number;
+}
+
+/** One task of a user module; plain data, carried to round processes in WorkloadContext.userTasks. */
+export interface UserTaskSpec extends UserTaskRun {
+  /** Workload id, `user.<slug of the task name>`. */
+  id: string;
+  /** Absolute path of the module (what the round process imports). */
+  modulePath: string;
+  /** The path as the user gave it (what the results file records). */
+  moduleShown: string;
+  /** `sha256:<hex>` of the module's content when the run started. */
+  moduleSha256: string;
 }
 
 /** What a round process may call: the task function with its hooks. */
@@ -411,29 +418,15 @@ export function userWorkload(spec: UserTaskSpec): AnyWorkload {
 }
 
 /** How a duel tells an agent about a user task (src/duel/protocol.ts): the module path as given and its hash. */
-export interface UserTaskOrder {
+export interface UserTaskOrder extends UserTaskRun {
   module: string;
   sha256: string;
-  task: string | null;
-  problem: string | null;
-  unit: string;
-  better: Better;
-  scale: number;
-  batchTimeoutSeconds: number;
 }
 
 /** The order for a spec (duel side). */
 export function userTaskOrder(spec: UserTaskSpec): UserTaskOrder {
-  return {
-    module: spec.moduleShown,
-    sha256: spec.moduleSha256,
-    task: spec.task,
-    problem: spec.problem,
-    unit: spec.unit,
-    better: spec.better,
-    scale: spec.scale,
-    batchTimeoutSeconds: spec.batchTimeoutSeconds,
-  };
+  const { id: _id, modulePath: _path, moduleShown, moduleSha256, ...run } = spec;
+  return { module: moduleShown, sha256: moduleSha256, ...run };
 }
 
 /**
@@ -441,22 +434,12 @@ export function userTaskOrder(spec: UserTaskSpec): UserTaskOrder {
  * must have the same content as the duel's copy; otherwise the reason the round fails.
  */
 export function specOfOrder(id: string, order: UserTaskOrder, cwd = process.cwd()): UserTaskSpec | string {
-  const modulePath = resolve(cwd, order.module);
-  if (!existsSync(modulePath)) return `${order.module}: no such file on this side`;
+  const { module, sha256, ...run } = order;
+  const modulePath = resolve(cwd, module);
+  if (!existsSync(modulePath)) return `${module}: no such file on this side`;
   const sha = moduleSha256(modulePath);
-  if (sha !== order.sha256) return `${order.module} differs on this side (sha256 ${sha.slice(7, 19)}, the duel's ${order.sha256.slice(7, 19)})`;
-  return {
-    id,
-    modulePath,
-    moduleShown: order.module,
-    moduleSha256: order.sha256,
-    task: order.task,
-    problem: order.problem,
-    unit: order.unit,
-    better: order.better,
-    scale: order.scale,
-    batchTimeoutSeconds: order.batchTimeoutSeconds,
-  };
+  if (sha !== sha256) return `${module} differs on this side (sha256 ${sha.slice(7, 19)}, the duel's ${sha256.slice(7, 19)})`;
+  return { id, modulePath, moduleShown: module, moduleSha256: sha256, ...run };
 }
 
 /** The workload for `id` from the user tasks the run carries in its context (round processes), or undefined. */

@@ -5,7 +5,8 @@
  * The tests skip, saying why, only where a guest cannot be started (its tool missing, not root).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Comparison, RowComparison } from '../../src/stats/types.js';
 import { containerSupport, cpuGroup } from './container.js';
@@ -79,6 +80,43 @@ export function rowsByWorkload(outDir: string): Map<string, RowComparison> {
   return new Map(c.rows.map((r) => [r.id, r]));
 }
 
+/** The workloads every guest duel measures unless told otherwise. */
+export const GUEST_DUEL_WORKLOADS = ['cpu.int', 'sys.stat', 'sys.clock', 'mem.pagefault'];
+
+export interface GuestDuel {
+  /** Side b: a launcher (LAUNCHER[guest], with its options). */
+  b: string;
+  /** Side b's label; also names the temporary directory. */
+  label: string;
+  only?: string[];
+  rounds?: number;
+  roundSeconds?: number;
+}
+
+/**
+ * The guest duels' one setup: `virtax duel` of the host's agent (side a, label host) against `o.b` into a fresh
+ * temporary directory, seed 11, --noise 15% (so "not slower" means not slower beyond 15%), 180 s agent timeout;
+ * prints the table. The caller asserts the exit code before reading rows with `duelRows(out)`.
+ */
+export async function duelHostAgainst(o: GuestDuel): Promise<{ code: number | null; stdout: string; stderr: string; out: string }> {
+  const out = join(mkdtempSync(join(tmpdir(), `virtax-duel-${o.label}-`)), 'duel');
+  const r = await duel(['--a', HOST_AGENT, '--b', o.b, '--label-a', 'host', '--label-b', o.label,
+    '--only', ...(o.only ?? GUEST_DUEL_WORKLOADS), '--rounds', String(o.rounds ?? 6), '--round-seconds', String(o.roundSeconds ?? 0.3),
+    '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
+  console.log(r.stdout);
+  return { ...r, out };
+}
+
+/** A duel's rows by workload id, and each row's verdict (or `not compared: <reason>`). */
+export function duelRows(outDir: string): { rows: Map<string, RowComparison>; verdict: (id: string) => string } {
+  const rows = rowsByWorkload(outDir);
+  const verdict = (id: string) => {
+    const row = rows.get(id);
+    return row?.status === 'compared' ? row.verdict : `not compared: ${row?.reason ?? 'missing'}`;
+  };
+  return { rows, verdict };
+}
+
 /** The layers outer-platform.sh computes here (what the launchers pass as VIRTAX_OUTER_PLATFORM). */
 export function outerLayers(): string {
   return spawnSync(join(ROOT, 'scripts/outer-platform.sh'), { encoding: 'utf8' }).stdout;
@@ -93,6 +131,12 @@ export function guestSelfReport(guest: Guest): { outer: string; fingerprint: { p
   if (r.status !== 0) throw new Error(`${guest}: exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   const nl = r.stdout.indexOf('\n');
   return { outer: r.stdout.slice(0, nl), fingerprint: JSON.parse(r.stdout.slice(nl + 1)) as never };
+}
+
+/** guestSelfReport, started once, on the first call (the tests that read it share one boot). */
+export function selfReportOnce(guest: Guest): () => ReturnType<typeof guestSelfReport> {
+  let report: ReturnType<typeof guestSelfReport> | undefined;
+  return () => (report ??= guestSelfReport(guest));
 }
 
 /**

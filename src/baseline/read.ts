@@ -1,5 +1,5 @@
 /**
- * Gate baselines: one results file, or a directory (or list) of earlier runs of the same host class. The
+ * Baselines (read by the gate): one results file, or a directory (or list) of earlier runs of the same host class. The
  * gate compares the runs themselves as replicate runs (runs as the top level, stats/runs.ts), so their
  * run-to-run variation widens the interval instead of being hidden by pooling their rounds; the pooled
  * file built here only describes the baseline (statuses per workload, medians over all rounds, label and
