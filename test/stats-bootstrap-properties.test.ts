@@ -36,13 +36,22 @@ describe('hierarchical bootstrap of the log ratio: invariants', () => {
         fc.pre(hashSide(b) !== hashSide(c)); // identical data patterns get two distinct streams instead
         const r = bootstrapLogRatio(b, c, opts(better, seed));
         const s = bootstrapLogRatio(c, b, opts(better, seed));
-        expect(s.point).toBe(-r.point);
-        expect(s.lo).toBe(-r.hi);
-        expect(s.hi).toBe(-r.lo);
+        // === (not Object.is): equal medians give d = 0 on both sides, and -0 is that same zero.
+        expect(s.point === -r.point, `${s.point} vs ${-r.point}`).toBe(true);
+        expect(s.lo === -r.hi, `${s.lo} vs ${-r.hi}`).toBe(true);
+        expect(s.hi === -r.lo, `${s.hi} vs ${-r.lo}`).toBe(true);
         expect(s.method).toBe(r.method);
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('equal medians on both sides: d is zero either way round (a rare draw that once failed CI-style runs on -0)', () => {
+    const b: SideInput = { figures: [0.5, 0.5], samples: [[], []] };
+    const c: SideInput = { figures: [0.5, 0.5, 0.5], samples: [[], [], []] };
+    const r = bootstrapLogRatio(b, c, opts('lower', 1));
+    const s = bootstrapLogRatio(c, b, opts('lower', 1));
+    expect(r.point === 0 && s.point === -r.point && s.lo === -r.hi && s.hi === -r.lo).toBe(true);
   });
 
   it('scaling every sample and figure by a constant leaves the overhead and its interval unchanged', () => {
