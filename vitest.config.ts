@@ -49,6 +49,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // 2-core CI machine: keep parallelism modest so timing-based workloads in integration tests are not starved.
     maxWorkers: 2,
+    // fast-check with a fixed seed (FC_SEED=random to explore): test/helpers/fast-check-seed.ts.
+    setupFiles: ['test/helpers/fast-check-seed.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: unit } },
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...unit, GUESTS] } },
