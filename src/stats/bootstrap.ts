@@ -163,6 +163,7 @@ export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples
   const k = poolSize(maxBatches, resamples);
   const pool = new Float64Array(n * k);
   const costs = new Float64Array(maxBatches);
+  const draws = new Int32Array(k * maxBatches);
   for (let r = 0; r < n; r++) {
     const fig = side.figures[r] as number;
     const s = side.samples[r] ?? [];
@@ -180,9 +181,10 @@ export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples
     }
     const fromSamples = better === 'higher' ? m / total : total / m;
     const scale = fig / fromSamples;
-    for (let j = 0; j < k; j++) {
+    rng.fillBelow(draws, m, 0, k * m); // k·m draws of below(m), in order
+    for (let j = 0, at = 0; j < k; j++) {
       let sum = 0;
-      for (let i = 0; i < m; i++) sum += costs[rng.below(m)] as number;
+      for (let i = 0; i < m; i++) sum += costs[draws[at++] as number] as number;
       pool[r * k + j] = (better === 'higher' ? m / sum : sum / m) * scale;
     }
   }
@@ -221,15 +223,23 @@ function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number, m
   const reps = new Float64Array(opts.resamples);
   const buf = new Float64Array(n);
   const total = n * k;
+  // The draws of many resamples at once (the same stream as one below(total) per draw, fillBelow).
+  const per = Math.max(1, Math.floor(4096 / n));
+  const idx = new Int32Array(per * n);
   let mean = 0;
   let m2 = 0;
-  for (let b = 0; b < opts.resamples; b++) {
-    for (let i = 0; i < n; i++) buf[i] = pool[rng.below(total)] as number;
-    const v = Math.log(medianInPlace(buf, n));
-    reps[b] = v;
-    const delta = v - mean; // Welford
-    mean += delta / (b + 1);
-    m2 += delta * (v - mean);
+  for (let b0 = 0; b0 < opts.resamples; b0 += per) {
+    const end = Math.min(opts.resamples, b0 + per);
+    rng.fillBelow(idx, total, 0, (end - b0) * n);
+    let at = 0;
+    for (let b = b0; b < end; b++) {
+      for (let i = 0; i < n; i++) buf[i] = pool[idx[at++] as number] as number;
+      const v = Math.log(medianInPlace(buf, n));
+      reps[b] = v;
+      const delta = v - mean; // Welford
+      mean += delta / (b + 1);
+      m2 += delta * (v - mean);
+    }
   }
   return { reps, variance: opts.resamples > 1 ? m2 / (opts.resamples - 1) : 0 };
 }

@@ -26,10 +26,12 @@ function ratioEstimate(base: number[], cand: number[], resamples: number, level:
   const reps = new Float64Array(resamples);
   const bb = new Float64Array(n);
   const cb = new Float64Array(n);
+  const draws = new Int32Array(n);
   let k = 0;
   for (let b = 0; b < resamples; b++) {
+    rng.fillBelow(draws, n); // n draws of below(n), in order
     for (let i = 0; i < n; i++) {
-      const j = rng.below(n);
+      const j = draws[i] as number;
       bb[i] = base[j] as number;
       cb[i] = cand[j] as number;
     }
@@ -49,11 +51,16 @@ export function stealDifference(base: readonly number[], cand: readonly number[]
   const point = mean(cand) - mean(base);
   const rng = createRng(seed);
   const reps = new Float64Array(resamples);
+  // Each resample draws base.length indices below base.length, then cand.length below cand.length.
+  const db = new Int32Array(base.length);
+  const dc = new Int32Array(cand.length);
   for (let b = 0; b < resamples; b++) {
+    rng.fillBelow(db, base.length);
     let sb = 0;
-    for (let i = 0; i < base.length; i++) sb += base[rng.below(base.length)] as number;
+    for (let i = 0; i < base.length; i++) sb += base[db[i] as number] as number;
+    rng.fillBelow(dc, cand.length);
     let sc = 0;
-    for (let i = 0; i < cand.length; i++) sc += cand[rng.below(cand.length)] as number;
+    for (let i = 0; i < cand.length; i++) sc += cand[dc[i] as number] as number;
     reps[b] = sc / cand.length - sb / base.length;
   }
   const iv = percentileInterval(reps, level);
