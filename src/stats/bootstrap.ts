@@ -191,6 +191,78 @@ export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples
   return { pool, k };
 }
 
+/**
+ * Median of the 10 pool values at idx[at..at+10), by a sorting network (Waksman's 29 comparators, Knuth
+ * TAOCP vol. 3 §5.3.4) on locals: the values a full sort puts at positions 4 and 5, so the same number as
+ * medianInPlace; about a fifth faster than the insertion sort in the bootstrap's inner loop. No NaN (a
+ * comparison with NaN does not order): the caller checks the pool.
+ */
+export function median10(pool: Float64Array, idx: Int32Array, at: number): number {
+  let x0 = pool[idx[at + 0] as number] as number;
+  let x1 = pool[idx[at + 1] as number] as number;
+  let x2 = pool[idx[at + 2] as number] as number;
+  let x3 = pool[idx[at + 3] as number] as number;
+  let x4 = pool[idx[at + 4] as number] as number;
+  let x5 = pool[idx[at + 5] as number] as number;
+  let x6 = pool[idx[at + 6] as number] as number;
+  let x7 = pool[idx[at + 7] as number] as number;
+  let x8 = pool[idx[at + 8] as number] as number;
+  let x9 = pool[idx[at + 9] as number] as number;
+  let c: number;
+  let d: number;
+  c = x0; d = x8; x0 = d < c ? d : c; x8 = d < c ? c : d;
+  c = x1; d = x9; x1 = d < c ? d : c; x9 = d < c ? c : d;
+  c = x2; d = x7; x2 = d < c ? d : c; x7 = d < c ? c : d;
+  c = x3; d = x5; x3 = d < c ? d : c; x5 = d < c ? c : d;
+  c = x4; d = x6; x4 = d < c ? d : c; x6 = d < c ? c : d;
+  c = x0; d = x2; x0 = d < c ? d : c; x2 = d < c ? c : d;
+  c = x1; d = x4; x1 = d < c ? d : c; x4 = d < c ? c : d;
+  c = x5; d = x8; x5 = d < c ? d : c; x8 = d < c ? c : d;
+  c = x7; d = x9; x7 = d < c ? d : c; x9 = d < c ? c : d;
+  c = x0; d = x3; x0 = d < c ? d : c; x3 = d < c ? c : d;
+  c = x2; d = x4; x2 = d < c ? d : c; x4 = d < c ? c : d;
+  c = x5; d = x7; x5 = d < c ? d : c; x7 = d < c ? c : d;
+  c = x6; d = x9; x6 = d < c ? d : c; x9 = d < c ? c : d;
+  c = x0; d = x1; x0 = d < c ? d : c; x1 = d < c ? c : d;
+  c = x3; d = x6; x3 = d < c ? d : c; x6 = d < c ? c : d;
+  c = x8; d = x9; x8 = d < c ? d : c; x9 = d < c ? c : d;
+  c = x1; d = x5; x1 = d < c ? d : c; x5 = d < c ? c : d;
+  c = x2; d = x3; x2 = d < c ? d : c; x3 = d < c ? c : d;
+  c = x4; d = x8; x4 = d < c ? d : c; x8 = d < c ? c : d;
+  c = x6; d = x7; x6 = d < c ? d : c; x7 = d < c ? c : d;
+  c = x1; d = x2; x1 = d < c ? d : c; x2 = d < c ? c : d;
+  c = x3; d = x5; x3 = d < c ? d : c; x5 = d < c ? c : d;
+  c = x4; d = x6; x4 = d < c ? d : c; x6 = d < c ? c : d;
+  c = x7; d = x8; x7 = d < c ? d : c; x8 = d < c ? c : d;
+  c = x2; d = x3; x2 = d < c ? d : c; x3 = d < c ? c : d;
+  c = x4; d = x5; x4 = d < c ? d : c; x5 = d < c ? c : d;
+  c = x6; d = x7; x6 = d < c ? d : c; x7 = d < c ? c : d;
+  c = x3; d = x4; x3 = d < c ? d : c; x4 = d < c ? c : d;
+  c = x5; d = x6; x5 = d < c ? d : c; x6 = d < c ? c : d;
+  return (x4 + x5) / 2;
+}
+
+/** Median of the 5 pool values at idx[at..at+5), by a 9-comparator sorting network (as median10). */
+export function median5(pool: Float64Array, idx: Int32Array, at: number): number {
+  let x0 = pool[idx[at + 0] as number] as number;
+  let x1 = pool[idx[at + 1] as number] as number;
+  let x2 = pool[idx[at + 2] as number] as number;
+  let x3 = pool[idx[at + 3] as number] as number;
+  let x4 = pool[idx[at + 4] as number] as number;
+  let c: number;
+  let d: number;
+  c = x0; d = x3; x0 = d < c ? d : c; x3 = d < c ? c : d;
+  c = x1; d = x4; x1 = d < c ? d : c; x4 = d < c ? c : d;
+  c = x0; d = x2; x0 = d < c ? d : c; x2 = d < c ? c : d;
+  c = x1; d = x3; x1 = d < c ? d : c; x3 = d < c ? c : d;
+  c = x0; d = x1; x0 = d < c ? d : c; x1 = d < c ? c : d;
+  c = x2; d = x4; x2 = d < c ? d : c; x4 = d < c ? c : d;
+  c = x1; d = x2; x1 = d < c ? d : c; x2 = d < c ? c : d;
+  c = x3; d = x4; x3 = d < c ? d : c; x4 = d < c ? c : d;
+  c = x2; d = x3; x2 = d < c ? d : c; x3 = d < c ? c : d;
+  return x2;
+}
+
 /** Replicates of ln median of one side, plus their variance. */
 export interface SideReplicates {
   reps: Float64Array;
@@ -226,6 +298,9 @@ function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number, m
   // The draws of many resamples at once (the same stream as one below(total) per draw, fillBelow).
   const per = Math.max(1, Math.floor(4096 / n));
   const idx = new Int32Array(per * n);
+  // The common round counts (quick: 5, standard: 10) take a sorting network; NaN in the pool (overflowed
+  // sums) keeps the insertion sort, whose order with NaN the network would not reproduce.
+  const network = (n === 10 || n === 5) && !pool.some((x) => Number.isNaN(x)) ? n : 0;
   let mean = 0;
   let m2 = 0;
   for (let b0 = 0; b0 < opts.resamples; b0 += per) {
@@ -233,8 +308,15 @@ function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number, m
     rng.fillBelow(idx, total, 0, (end - b0) * n);
     let at = 0;
     for (let b = b0; b < end; b++) {
-      for (let i = 0; i < n; i++) buf[i] = pool[idx[at++] as number] as number;
-      const v = Math.log(medianInPlace(buf, n));
+      let med: number;
+      if (network === 10) med = median10(pool, idx, at);
+      else if (network === 5) med = median5(pool, idx, at);
+      else {
+        for (let i = 0; i < n; i++) buf[i] = pool[idx[at + i] as number] as number;
+        med = medianInPlace(buf, n);
+      }
+      at += n;
+      const v = Math.log(med);
       reps[b] = v;
       const delta = v - mean; // Welford
       mean += delta / (b + 1);
@@ -386,8 +468,11 @@ function orderStatSpan(B: number, p: number): number {
 
 /**
  * The order statistics at indices ks of xs (0-based, ascending order), by successive selection on one
- * copy: after selecting k, everything from k on is >= its value, so the next larger index is selected
- * there. An order statistic has one value, so these equal a full sort's. With a NaN, a full sort.
+ * copy: after selecting k, everything before k is <= its value and everything after it >=, so a later
+ * index is selected only between the nearest indices already selected. The indices come in clusters (a
+ * bound and the two ends of its Monte Carlo span): the top of each cluster is selected first, so the
+ * rest of the cluster is selected within a few hundred values, not the whole copy. An order statistic
+ * has one value, so these equal a full sort's. With a NaN, a full sort.
  */
 export function orderStatistics(xs: Float64Array, ks: readonly number[]): Map<number, number> {
   const work = Float64Array.from(xs);
@@ -398,10 +483,29 @@ export function orderStatistics(xs: Float64Array, ks: readonly number[]): Map<nu
     for (const k of want) out.set(k, work[k] as number);
     return out;
   }
-  let left = 0;
-  for (const k of want) {
-    out.set(k, selectInPlace(work, k, left, work.length - 1));
-    left = k;
+  // Clusters: indices closer than an eighth of the copy to the previous one.
+  const order: number[] = [];
+  const gap = Math.max(1, work.length >> 3);
+  for (let i = 0; i < want.length; ) {
+    let j = i;
+    while (j + 1 < want.length && (want[j + 1] as number) - (want[j] as number) < gap) j++;
+    order.push(want[j] as number, ...want.slice(i, j));
+    i = j + 1;
+  }
+  const done: number[] = []; // selected indices, ascending
+  for (const k of order) {
+    let left = 0;
+    let right = work.length - 1;
+    for (const d of done) {
+      if (d < k) left = d + 1;
+      else if (d > k) {
+        right = d - 1;
+        break;
+      }
+    }
+    out.set(k, selectInPlace(work, k, left, right));
+    done.push(k);
+    done.sort((a, b) => a - b);
   }
   return out;
 }
