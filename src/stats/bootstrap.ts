@@ -88,6 +88,12 @@ export interface BootstrapResult {
   mcError: number;
 }
 
+/** Whether any entry is NaN (a plain loop: the bootstrap asks it of every replicate array). */
+function hasNaN(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) if (Number.isNaN(xs[i])) return true;
+  return false;
+}
+
 /** Median of the first n entries of buf (sorts them in place). */
 export function medianInPlace(buf: Float64Array, n: number): number {
   if (n <= 32) {
@@ -300,7 +306,7 @@ function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number, m
   const idx = new Int32Array(per * n);
   // The common round counts (quick: 5, standard: 10) take a sorting network; NaN in the pool (overflowed
   // sums) keeps the insertion sort, whose order with NaN the network would not reproduce.
-  const network = (n === 10 || n === 5) && !pool.some((x) => Number.isNaN(x)) ? n : 0;
+  const network = (n === 10 || n === 5) && !hasNaN(pool) ? n : 0;
   let mean = 0;
   let m2 = 0;
   for (let b0 = 0; b0 < opts.resamples; b0 += per) {
@@ -443,7 +449,7 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
     widening,
     nu,
     get sorted(): Float64Array {
-      sorted ??= Float64Array.from(reps).sort();
+      sorted ??= reps.slice().sort(); // slice: a typed copy without the iterator of Float64Array.from
       return sorted;
     },
     mcError,
@@ -475,10 +481,10 @@ function orderStatSpan(B: number, p: number): number {
  * has one value, so these equal a full sort's. With a NaN, a full sort.
  */
 export function orderStatistics(xs: Float64Array, ks: readonly number[]): Map<number, number> {
-  const work = Float64Array.from(xs);
+  const work = xs.slice(); // a typed copy (Float64Array.from would go through the iterator)
   const out = new Map<number, number>();
   const want = [...new Set(ks)].sort((a, b) => a - b);
-  if (work.some((x) => Number.isNaN(x))) {
+  if (hasNaN(work)) {
     work.sort();
     for (const k of want) out.set(k, work[k] as number);
     return out;

@@ -28,6 +28,8 @@ export interface Rng {
   fillBelow(out: Int32Array, n: number, from?: number, to?: number): void;
 }
 
+const TWO_POW_MINUS_32 = 2 ** -32;
+
 /** xoroshiro128+ on four 32-bit halves, step for step as pure-rand 8's XoroShiro128Plus. */
 class Xoroshiro128Plus {
   constructor(
@@ -74,7 +76,9 @@ class Xoroshiro128Plus {
       s01 = (t01 << 24) ^ (t00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
       s10 = (a1 << 5) ^ (a0 >>> 27);
       s11 = (a0 << 5) ^ (a1 >>> 27);
-      out[i] = Math.floor(((x >>> 0) * n) / 4294967296);
+      // = Math.floor(((x >>> 0) * n) / 2^32): the product is exact below 2^53, scaling by 2^-32 is exact,
+      // and truncation is floor for a non-negative value below 2^31.
+      out[i] = ((x >>> 0) * n * TWO_POW_MINUS_32) | 0;
     }
     this.s00 = s00;
     this.s01 = s01;
