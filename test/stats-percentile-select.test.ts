@@ -1,6 +1,6 @@
 /** The percentile interval selects its two order statistics (quickselect) and must equal sorting for them. */
 import { describe, expect, it } from 'vitest';
-import { median10, median5, medianInPlace, orderStatistics, percentileInterval } from '../src/stats/bootstrap.js';
+import { median10, median5, medianInPlace, orderStatistics, percentileInterval, rankedPool } from '../src/stats/bootstrap.js';
 import { createRng } from '../src/stats/random.js';
 
 it('percentileInterval by selection equals the order statistics of a full sort (ties, tiny and odd sizes)', () => {
@@ -27,15 +27,17 @@ describe('median networks of the bootstrap (median10, median5)', () => {
       const idx = Int32Array.from({ length: n }, (_, i) => i);
       for (let bits = 0; bits < 1 << n; bits++) {
         const xs = Array.from({ length: n }, (_, i) => (bits >> i) & 1);
-        expect(f(Float64Array.from(xs), idx, 0)).toBe(viaSort(xs));
+        const r = rankedPool(Float64Array.from(xs));
+        expect(f(r.sorted, r.rank, idx, 0)).toBe(viaSort(xs));
       }
       const rng = createRng(n);
       const pool = Float64Array.from({ length: 64 }, () => 1 + rng.int(0, 20) / 7);
+      const r = rankedPool(pool);
       const draws = new Int32Array(n * 2000);
       rng.fillBelow(draws, pool.length);
       for (let at = 0; at < draws.length; at += n) {
         const xs = Array.from(draws.subarray(at, at + n), (j) => pool[j] as number);
-        expect(f(pool, draws, at)).toBe(viaSort(xs));
+        expect(f(r.sorted, r.rank, draws, at)).toBe(viaSort(xs));
       }
     }
   });
