@@ -169,7 +169,7 @@ export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples
   const k = poolSize(maxBatches, resamples);
   const pool = new Float64Array(n * k);
   const costs = new Float64Array(maxBatches);
-  const draws = new Int32Array(k * maxBatches);
+  const draws = new Int32Array(maxBatches);
   for (let r = 0; r < n; r++) {
     const fig = side.figures[r] as number;
     const s = side.samples[r] ?? [];
@@ -187,10 +187,10 @@ export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples
     }
     const fromSamples = better === 'higher' ? m / total : total / m;
     const scale = fig / fromSamples;
-    rng.fillBelow(draws, m, 0, k * m); // k·m draws of below(m), in order
-    for (let j = 0, at = 0; j < k; j++) {
+    for (let j = 0; j < k; j++) {
+      rng.fillBelow(draws, m, 0, m); // m draws of below(m), in order
       let sum = 0;
-      for (let i = 0; i < m; i++) sum += costs[draws[at++] as number] as number;
+      for (let i = 0; i < m; i++) sum += costs[draws[i] as number] as number;
       pool[r * k + j] = (better === 'higher' ? m / sum : sum / m) * scale;
     }
   }
