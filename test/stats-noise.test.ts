@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareNoise, stealDifference } from '../src/stats/noise.js';
+import { percentileInterval } from '../src/stats/bootstrap.js';
+import { createRng } from '../src/stats/random.js';
 
 const opts = { resamples: 500, level: 0.95, seed: 3 };
 
@@ -36,5 +38,34 @@ describe('noise comparison of two hosts', () => {
     expect(d?.lo).toBeLessThan(0);
     expect(d?.hi).toBeGreaterThan(0);
     expect(stealDifference([1], [1, 2], 200, 0.95, 1)).toBeNull();
+  });
+});
+
+describe('stealDifference draws (kept between calls)', () => {
+  /** The plain loop: one below() per draw, base then candidate in each resample. */
+  function reference(base: number[], cand: number[], resamples: number, level: number, seed: number) {
+    const rng = createRng(seed);
+    const reps = new Float64Array(resamples);
+    for (let b = 0; b < resamples; b++) {
+      let sb = 0;
+      for (let i = 0; i < base.length; i++) sb += base[rng.below(base.length)] as number;
+      let sc = 0;
+      for (let i = 0; i < cand.length; i++) sc += cand[rng.below(cand.length)] as number;
+      reps[b] = sc / cand.length - sb / base.length;
+    }
+    return percentileInterval(reps, level);
+  }
+  it('gives the interval of drawing every index afresh, for repeated and different shapes', () => {
+    const rng = createRng(5);
+    const readings = (n: number) => Array.from({ length: n }, () => (rng.float() < 0.5 ? 0 : rng.float() * 3));
+    for (const [nb, nc, seed] of [[250, 250, 1], [250, 250, 1], [250, 240, 1], [7, 9, 3], [250, 250, 1], [30, 30, 1 ^ 0x1b873593]] as const) {
+      const base = readings(nb);
+      const cand = readings(nc);
+      const got = stealDifference(base, cand, 500, 0.95, seed);
+      const ref = reference(base, cand, 500, 0.95, seed);
+      const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+      const point = mean(cand) - mean(base);
+      expect(got).toEqual({ point, lo: Math.min(point, ref.lo), hi: Math.max(point, ref.hi), level: 0.95, method: 'percentile' });
+    }
   });
 });

@@ -1,11 +1,13 @@
 /**
  * virtax command line: argv -> options -> library call -> exporter -> exit code (CONTRIBUTING.md).
- * Each command lives in src/cli/commands/<name>.ts and is listed in commands/index.ts.
+ * Each command lives in src/cli/commands/<name>.ts and is listed in commands/index.ts; commands/lazy.ts
+ * loads the one a command line names on its own (start-up time).
  */
 import yargs from 'yargs';
 import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { commands } from './commands/index.js';
+import type { CliCommand } from './command.js';
+import { commandLoaders } from './commands/lazy.js';
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. Never calls process.exit. */
 export async function main(argv: string[]): Promise<number> {
@@ -25,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
       // yargs validation problems are usage errors: one line, exit 2.
       throw err ?? new InputError(msg);
     });
-  for (const c of commands) {
+  for (const c of await commandsFor(given)) {
     parser.command({
       command: c.command,
       describe: c.describe,
@@ -43,6 +45,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`virtax: ${msg.replace(/\s*\n\s*/g, ' ').trim()}\n`);
     return e instanceof InputError ? e.exitCode : 2;
   }
+}
+
+/**
+ * The command definitions this command line needs: when its first word names a command, that command
+ * alone (its module and dependencies only: commands/lazy.ts); otherwise every command (help, a typo).
+ */
+async function commandsFor(argv: readonly string[]): Promise<CliCommand[]> {
+  const first = argv[0];
+  const load = first !== undefined && Object.hasOwn(commandLoaders, first) ? commandLoaders[first] : undefined;
+  if (load) return [await load()];
+  return (await import('./commands/index.js')).commands;
 }
 
 /**

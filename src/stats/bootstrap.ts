@@ -88,6 +88,12 @@ export interface BootstrapResult {
   mcError: number;
 }
 
+/** Whether any entry is NaN (a plain loop: the bootstrap asks it of every replicate array). */
+function hasNaN(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) if (Number.isNaN(xs[i])) return true;
+  return false;
+}
+
 /** Median of the first n entries of buf (sorts them in place). */
 export function medianInPlace(buf: Float64Array, n: number): number {
   if (n <= 32) {
@@ -163,6 +169,7 @@ export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples
   const k = poolSize(maxBatches, resamples);
   const pool = new Float64Array(n * k);
   const costs = new Float64Array(maxBatches);
+  const draws = new Int32Array(maxBatches);
   for (let r = 0; r < n; r++) {
     const fig = side.figures[r] as number;
     const s = side.samples[r] ?? [];
@@ -181,12 +188,110 @@ export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples
     const fromSamples = better === 'higher' ? m / total : total / m;
     const scale = fig / fromSamples;
     for (let j = 0; j < k; j++) {
+      rng.fillBelow(draws, m, 0, m); // m draws of below(m), in order
       let sum = 0;
-      for (let i = 0; i < m; i++) sum += costs[rng.below(m)] as number;
+      for (let i = 0; i < m; i++) sum += costs[draws[i] as number] as number;
       pool[r * k + j] = (better === 'higher' ? m / sum : sum / m) * scale;
     }
   }
   return { pool, k };
+}
+
+/**
+ * A pool ready for the sorting networks: its values sorted, and each entry's rank (the index of its value's
+ * first occurrence in `sorted`, so equal values share a rank). Ranks order as the values do, so the
+ * order statistics of drawn ranks name the order statistics of the drawn values.
+ */
+export function rankedPool(pool: Float64Array): { sorted: Float64Array; rank: Int32Array } {
+  const sorted = pool.slice().sort();
+  const rank = new Int32Array(pool.length);
+  for (let j = 0; j < pool.length; j++) {
+    const v = pool[j] as number;
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as number) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    rank[j] = lo;
+  }
+  return { sorted, rank };
+}
+
+/**
+ * Median of the 10 pool values drawn at idx[at..at+10) (pool entries, ranked by rankedPool), by a sorting
+ * network on their ranks (Waksman's 29 comparators, Knuth TAOCP vol. 3 §5.3.4) with branch-free integer
+ * compare-exchanges: the values a full sort puts at positions 4 and 5, so the same number as
+ * medianInPlace on the values, in about half the time of the insertion sort in the bootstrap's inner loop.
+ * Ranks are below 2^21, so d - c cannot overflow.
+ */
+export function median10(sorted: Float64Array, rank: Int32Array, idx: Int32Array, at: number): number {
+  let x0 = rank[idx[at + 0] as number] as number;
+  let x1 = rank[idx[at + 1] as number] as number;
+  let x2 = rank[idx[at + 2] as number] as number;
+  let x3 = rank[idx[at + 3] as number] as number;
+  let x4 = rank[idx[at + 4] as number] as number;
+  let x5 = rank[idx[at + 5] as number] as number;
+  let x6 = rank[idx[at + 6] as number] as number;
+  let x7 = rank[idx[at + 7] as number] as number;
+  let x8 = rank[idx[at + 8] as number] as number;
+  let x9 = rank[idx[at + 9] as number] as number;
+  let c: number;
+  let d: number;
+  let m: number;
+  c = x0; d = x8; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x8 = d ^ m;
+  c = x1; d = x9; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x9 = d ^ m;
+  c = x2; d = x7; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x7 = d ^ m;
+  c = x3; d = x5; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x5 = d ^ m;
+  c = x4; d = x6; m = (c ^ d) & ((d - c) >> 31); x4 = c ^ m; x6 = d ^ m;
+  c = x0; d = x2; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x2 = d ^ m;
+  c = x1; d = x4; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x4 = d ^ m;
+  c = x5; d = x8; m = (c ^ d) & ((d - c) >> 31); x5 = c ^ m; x8 = d ^ m;
+  c = x7; d = x9; m = (c ^ d) & ((d - c) >> 31); x7 = c ^ m; x9 = d ^ m;
+  c = x0; d = x3; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x3 = d ^ m;
+  c = x2; d = x4; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x4 = d ^ m;
+  c = x5; d = x7; m = (c ^ d) & ((d - c) >> 31); x5 = c ^ m; x7 = d ^ m;
+  c = x6; d = x9; m = (c ^ d) & ((d - c) >> 31); x6 = c ^ m; x9 = d ^ m;
+  c = x0; d = x1; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x1 = d ^ m;
+  c = x3; d = x6; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x6 = d ^ m;
+  c = x8; d = x9; m = (c ^ d) & ((d - c) >> 31); x8 = c ^ m; x9 = d ^ m;
+  c = x1; d = x5; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x5 = d ^ m;
+  c = x2; d = x3; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x3 = d ^ m;
+  c = x4; d = x8; m = (c ^ d) & ((d - c) >> 31); x4 = c ^ m; x8 = d ^ m;
+  c = x6; d = x7; m = (c ^ d) & ((d - c) >> 31); x6 = c ^ m; x7 = d ^ m;
+  c = x1; d = x2; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x2 = d ^ m;
+  c = x3; d = x5; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x5 = d ^ m;
+  c = x4; d = x6; m = (c ^ d) & ((d - c) >> 31); x4 = c ^ m; x6 = d ^ m;
+  c = x7; d = x8; m = (c ^ d) & ((d - c) >> 31); x7 = c ^ m; x8 = d ^ m;
+  c = x2; d = x3; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x3 = d ^ m;
+  c = x4; d = x5; m = (c ^ d) & ((d - c) >> 31); x4 = c ^ m; x5 = d ^ m;
+  c = x6; d = x7; m = (c ^ d) & ((d - c) >> 31); x6 = c ^ m; x7 = d ^ m;
+  c = x3; d = x4; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x4 = d ^ m;
+  c = x5; d = x6; m = (c ^ d) & ((d - c) >> 31); x5 = c ^ m; x6 = d ^ m;
+  return ((sorted[x4] as number) + (sorted[x5] as number)) / 2;
+}
+
+/** Median of the 5 pool values drawn at idx[at..at+5), by a 9-comparator sorting network (as median10). */
+export function median5(sorted: Float64Array, rank: Int32Array, idx: Int32Array, at: number): number {
+  let x0 = rank[idx[at + 0] as number] as number;
+  let x1 = rank[idx[at + 1] as number] as number;
+  let x2 = rank[idx[at + 2] as number] as number;
+  let x3 = rank[idx[at + 3] as number] as number;
+  let x4 = rank[idx[at + 4] as number] as number;
+  let c: number;
+  let d: number;
+  let m: number;
+  c = x0; d = x3; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x3 = d ^ m;
+  c = x1; d = x4; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x4 = d ^ m;
+  c = x0; d = x2; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x2 = d ^ m;
+  c = x1; d = x3; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x3 = d ^ m;
+  c = x0; d = x1; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x1 = d ^ m;
+  c = x2; d = x4; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x4 = d ^ m;
+  c = x1; d = x2; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x2 = d ^ m;
+  c = x3; d = x4; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x4 = d ^ m;
+  c = x2; d = x3; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x3 = d ^ m;
+  return sorted[x2] as number;
 }
 
 /** Replicates of ln median of one side, plus their variance. */
@@ -221,15 +326,34 @@ function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number, m
   const reps = new Float64Array(opts.resamples);
   const buf = new Float64Array(n);
   const total = n * k;
+  // The draws of many resamples at once (the same stream as one below(total) per draw, fillBelow).
+  const per = Math.max(1, Math.floor(4096 / n));
+  const idx = new Int32Array(per * n);
+  // The common round counts (quick: 5, standard: 10) take a sorting network; NaN in the pool (overflowed
+  // sums) keeps the insertion sort, whose order with NaN the network would not reproduce.
+  const network = (n === 10 || n === 5) && !hasNaN(pool) ? n : 0;
+  const { sorted, rank } = network ? rankedPool(pool) : { sorted: pool, rank: idx };
   let mean = 0;
   let m2 = 0;
-  for (let b = 0; b < opts.resamples; b++) {
-    for (let i = 0; i < n; i++) buf[i] = pool[rng.below(total)] as number;
-    const v = Math.log(medianInPlace(buf, n));
-    reps[b] = v;
-    const delta = v - mean; // Welford
-    mean += delta / (b + 1);
-    m2 += delta * (v - mean);
+  for (let b0 = 0; b0 < opts.resamples; b0 += per) {
+    const end = Math.min(opts.resamples, b0 + per);
+    rng.fillBelow(idx, total, 0, (end - b0) * n);
+    let at = 0;
+    for (let b = b0; b < end; b++) {
+      let med: number;
+      if (network === 10) med = median10(sorted, rank, idx, at);
+      else if (network === 5) med = median5(sorted, rank, idx, at);
+      else {
+        for (let i = 0; i < n; i++) buf[i] = pool[idx[at + i] as number] as number;
+        med = medianInPlace(buf, n);
+      }
+      at += n;
+      const v = Math.log(med);
+      reps[b] = v;
+      const delta = v - mean; // Welford
+      mean += delta / (b + 1);
+      m2 += delta * (v - mean);
+    }
   }
   return { reps, variance: opts.resamples > 1 ? m2 / (opts.resamples - 1) : 0 };
 }
@@ -351,7 +475,7 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
     widening,
     nu,
     get sorted(): Float64Array {
-      sorted ??= Float64Array.from(reps).sort();
+      sorted ??= reps.slice().sort(); // slice: a typed copy without the iterator of Float64Array.from
       return sorted;
     },
     mcError,
@@ -376,22 +500,44 @@ function orderStatSpan(B: number, p: number): number {
 
 /**
  * The order statistics at indices ks of xs (0-based, ascending order), by successive selection on one
- * copy: after selecting k, everything from k on is >= its value, so the next larger index is selected
- * there. An order statistic has one value, so these equal a full sort's. With a NaN, a full sort.
+ * copy: after selecting k, everything before k is <= its value and everything after it >=, so a later
+ * index is selected only between the nearest indices already selected. The indices come in clusters (a
+ * bound and the two ends of its Monte Carlo span): the top of each cluster is selected first, so the
+ * rest of the cluster is selected within a few hundred values, not the whole copy. An order statistic
+ * has one value, so these equal a full sort's. With a NaN, a full sort.
  */
 export function orderStatistics(xs: Float64Array, ks: readonly number[]): Map<number, number> {
-  const work = Float64Array.from(xs);
+  const work = xs.slice(); // a typed copy (Float64Array.from would go through the iterator)
   const out = new Map<number, number>();
   const want = [...new Set(ks)].sort((a, b) => a - b);
-  if (work.some((x) => Number.isNaN(x))) {
+  if (hasNaN(work)) {
     work.sort();
     for (const k of want) out.set(k, work[k] as number);
     return out;
   }
-  let left = 0;
-  for (const k of want) {
-    out.set(k, selectInPlace(work, k, left, work.length - 1));
-    left = k;
+  // Clusters: indices closer than an eighth of the copy to the previous one.
+  const order: number[] = [];
+  const gap = Math.max(1, work.length >> 3);
+  for (let i = 0; i < want.length; ) {
+    let j = i;
+    while (j + 1 < want.length && (want[j + 1] as number) - (want[j] as number) < gap) j++;
+    order.push(want[j] as number, ...want.slice(i, j));
+    i = j + 1;
+  }
+  const done: number[] = []; // selected indices, ascending
+  for (const k of order) {
+    let left = 0;
+    let right = work.length - 1;
+    for (const d of done) {
+      if (d < k) left = d + 1;
+      else if (d > k) {
+        right = d - 1;
+        break;
+      }
+    }
+    out.set(k, selectInPlace(work, k, left, right));
+    done.push(k);
+    done.sort((a, b) => a - b);
   }
   return out;
 }

@@ -26,10 +26,12 @@ function ratioEstimate(base: number[], cand: number[], resamples: number, level:
   const reps = new Float64Array(resamples);
   const bb = new Float64Array(n);
   const cb = new Float64Array(n);
+  const draws = new Int32Array(n);
   let k = 0;
   for (let b = 0; b < resamples; b++) {
+    rng.fillBelow(draws, n); // n draws of below(n), in order
     for (let i = 0; i < n; i++) {
-      const j = rng.below(n);
+      const j = draws[i] as number;
       bb[i] = base[j] as number;
       cb[i] = cand[j] as number;
     }
@@ -42,19 +44,50 @@ function ratioEstimate(base: number[], cand: number[], resamples: number, level:
   return { point, lo: Math.min(point, iv.lo), hi: Math.max(point, iv.hi), level, method: 'percentile' };
 }
 
+/**
+ * The indices stealDifference draws depend only on its seed, the number of resamples and the two sides'
+ * lengths, not on the readings: one report compares every host with the same seed and, mostly, the same
+ * lengths, so the draws are made once and kept (a few recent ones, each at most 2^21 indices; a cache
+ * only: the same indices as drawing them again).
+ */
+const stealDraws = new Map<string, { db: Int32Array; dc: Int32Array }>();
+const STEAL_DRAWS_KEPT = 2;
+const STEAL_DRAWS_MAX = 1 << 21;
+
+function stealIndices(nb: number, nc: number, resamples: number, seed: number): { db: Int32Array; dc: Int32Array } {
+  const key = `${seed}|${resamples}|${nb}|${nc}`;
+  const hit = stealDraws.get(key);
+  if (hit) return hit;
+  const rng = createRng(seed);
+  // Each resample draws nb indices below nb, then nc below nc.
+  const db = new Int32Array(resamples * nb);
+  const dc = new Int32Array(resamples * nc);
+  for (let b = 0; b < resamples; b++) {
+    rng.fillBelow(db, nb, b * nb, (b + 1) * nb);
+    rng.fillBelow(dc, nc, b * nc, (b + 1) * nc);
+  }
+  if ((nb + nc) * resamples <= STEAL_DRAWS_MAX) {
+    if (stealDraws.size >= STEAL_DRAWS_KEPT) stealDraws.delete(stealDraws.keys().next().value as string);
+    stealDraws.set(key, { db, dc });
+  }
+  return { db, dc };
+}
+
 /** cand - base mean of per-round steal readings, with a percentile interval (each side resampled alone). */
 export function stealDifference(base: readonly number[], cand: readonly number[], resamples: number, level: number, seed: number): Estimate | null {
   if (base.length < 2 || cand.length < 2) return null;
   const mean = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
   const point = mean(cand) - mean(base);
-  const rng = createRng(seed);
+  const nb = base.length;
+  const nc = cand.length;
+  const { db, dc } = stealIndices(nb, nc, resamples, seed);
   const reps = new Float64Array(resamples);
   for (let b = 0; b < resamples; b++) {
     let sb = 0;
-    for (let i = 0; i < base.length; i++) sb += base[rng.below(base.length)] as number;
+    for (let i = b * nb, end = i + nb; i < end; i++) sb += base[db[i] as number] as number;
     let sc = 0;
-    for (let i = 0; i < cand.length; i++) sc += cand[rng.below(cand.length)] as number;
-    reps[b] = sc / cand.length - sb / base.length;
+    for (let i = b * nc, end = i + nc; i < end; i++) sc += cand[dc[i] as number] as number;
+    reps[b] = sc / nc - sb / nb;
   }
   const iv = percentileInterval(reps, level);
   return { point, lo: Math.min(point, iv.lo), hi: Math.max(point, iv.hi), level, method: 'percentile' };

@@ -1,4 +1,7 @@
-/** Every CLI command. Adding a command means adding its file and one line here. */
+/**
+ * Every CLI command. Adding a command means adding its file, one line here and its loader in lazy.ts (what
+ * `virtax <command>` loads alone; test/cli-lazy-commands.test.ts checks the two lists agree).
+ */
 import { compareRunSets } from '../../stats/compare.js';
 import type { CliCommand } from '../command.js';
 import { adviseCommand } from './advise.js';

@@ -10,7 +10,6 @@ import { changedWorkloadModules } from '../../results/workload-modules.js';
 import { renderReport } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { coverageText, type ReportModel } from '../../report/model.js';
-import { renderPngs } from '../../report/png.js';
 import { reportSpecs } from '../../report/specs.js';
 import { signedPct } from '../../format/text.js';
 import { hostSetOptionsOf, type CliCommand } from '../command.js';
@@ -82,7 +81,11 @@ export const reportCommand: CliCommand = {
     const html = renderReport(model, specs);
     const outputs: OutputFile[] = [{ path: args.out, data: html, flag: '--out' }];
     if (args.markdown) outputs.push({ path: args.markdown, data: renderMarkdown(model), flag: '--markdown' });
-    if (args.png) for (const p of await renderPngs(specs)) outputs.push({ path: join(args.png, p.file), data: p.png, flag: '--png' });
+    if (args.png) {
+      // vega, vega-lite and resvg take a few hundred ms to load: only when PNGs are asked for.
+      const { renderPngs } = await import('../../report/png.js');
+      for (const p of await renderPngs(specs)) outputs.push({ path: join(args.png, p.file), data: p.png, flag: '--png' });
+    }
     writeOutputs(outputs);
     const written = outputs.map((o, i) => (i === 0 ? `${o.path} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)` : o.path));
     const text = headlineText(model);
