@@ -11,7 +11,7 @@ import { hostSetOf } from '../src/analysis/hostset.js';
 import { compareHosts, memoisedCompare, reweightingFor, type CompareHostFn } from '../src/analysis/pipeline.js';
 import { compareHostsInWorkers } from '../src/analysis/workers.js';
 import { loadProfile } from '../src/advise/profile.js';
-import { reportModelFrom } from '../src/cli/commands/report.js';
+import { reportModelFrom } from '../src/analysis/report.js';
 import { renderComparisonReport } from '../src/collector/report.js';
 import { compareRunSets } from '../src/stats/compare.js';
 import { SYNTHETIC_METAL_HOST, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
@@ -56,7 +56,7 @@ describe('same label = replicate runs, everywhere', () => {
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('2 replicate runs');
     expect(html).not.toContain('metal @ ');
-    const model = await reportModelFrom({ results: paths, out, noise: '1%', resamples: 300 }, new Date(0), { workers: 1 });
+    const model = await reportModelFrom({ results: paths, hostSet: { noisePct: 1, resamples: 300 } }, new Date(0), { workers: 1 });
     expect(model.hosts.map((h) => [h.label, h.runs])).toEqual([['metal', 2], ['kvm', 2], ['docker', 2]]);
     expect(model.forest.every((f) => f.method === 'runs-t')).toBe(true);
   });
@@ -96,7 +96,7 @@ describe('each host compared once', () => {
       calls.push(c[0]?.label ?? '?');
       return real(b, c, o, rw);
     };
-    const model = await reportModelFrom({ results: paths, out: join(dir, 'x.html'), noise: '1%', resamples: 300, profile: 'examples/profiles/database.json' }, new Date(0), { compare: counting });
+    const model = await reportModelFrom({ results: paths, hostSet: { noisePct: 1, resamples: 300 }, profile: 'examples/profiles/database.json' }, new Date(0), { compare: counting });
     expect(calls).toEqual(['kvm', 'docker']);
     expect(model.advice?.hosts.map((h) => h.label)).toEqual(['metal', 'kvm', 'docker']);
   });

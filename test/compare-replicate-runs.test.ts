@@ -5,7 +5,7 @@
  * overconfident verdict (no spread, 2 vs 2 rounds, 3 vs 60 rounds).
  */
 import { describe, expect, it } from 'vitest';
-import { sidesOf } from '../src/cli/commands/compare.js';
+import { sidesOf } from '../src/analysis/sides.js';
 import { comparisonJson, comparisonMarkdown, comparisonTable } from '../src/report/comparison-exporters.js';
 import { compareResults, compareRunSets, mannWhitneyMinP } from '../src/stats/compare.js';
 import { syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';

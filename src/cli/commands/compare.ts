@@ -2,13 +2,12 @@ import { comparisonHtml } from '../../analysis/pipeline.js';
 import { InputError } from '../../errors.js';
 import { comparisonCsv, comparisonJson, comparisonJunit, comparisonMarkdown, comparisonTable } from '../../report/comparison-exporters.js';
 import { colourFor, terminalWidth } from '../../format/text.js';
-import { onlyPatterns, selectIds } from '../../results/ids.js';
-import { loadResults } from '../../results/io.js';
+import { onlyPatterns } from '../../results/ids.js';
+import { resolveOnly, sidesOf } from '../../analysis/sides.js';
 import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
 import { changedWorkloadModules } from '../../results/workload-modules.js';
 import { compareRunSets, DEFAULTS } from '../../stats/compare.js';
 import type { CompareOptions } from '../../stats/types.js';
-import type { ResultsFile } from '../../types.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
 export interface CompareArgs {
@@ -30,31 +29,6 @@ export interface CompareArgs {
   allowChangedWorkloads?: boolean;
 }
 
-/**
- * The two sides from argv: `--base F... --cand F...`; or two positional files (base, candidate, whatever
- * their labels); or more positional files grouped by label, in order of first appearance: files with the
- * same label are replicate runs of one platform, and there must be exactly two labels.
- */
-export function sidesOf(args: Pick<CompareArgs, 'files' | 'base' | 'cand'>, load: (p: string) => ResultsFile = loadResults): { base: ResultsFile[]; cand: ResultsFile[] } {
-  const list = (x: string[] | string | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]).flatMap((s) => s.split(',')).filter(Boolean);
-  const base = list(args.base);
-  const cand = list(args.cand);
-  const files = args.files ?? [];
-  if (base.length || cand.length) {
-    if (!base.length || !cand.length) throw new InputError('compare: give both --base and --cand (one or more results files each)');
-    if (files.length) throw new InputError('compare: give the files either as BASE CAND or with --base/--cand, not both');
-    return { base: base.map((p) => load(p)), cand: cand.map((p) => load(p)) };
-  }
-  if (files.length < 2) throw new InputError('compare: expected two results files (BASE CAND) or --base F... --cand F...');
-  const loaded = files.map((p) => load(p));
-  if (loaded.length === 2) return { base: [loaded[0] as ResultsFile], cand: [loaded[1] as ResultsFile] };
-  const labels = [...new Set(loaded.map((f) => f.label))];
-  if (labels.length !== 2) {
-    throw new InputError(`compare: ${files.length} files carry ${labels.length} label(s) (${labels.join(', ')}): files with the same label are runs of one side, so give exactly two labels, or use --base F... --cand F...`);
-  }
-  return { base: loaded.filter((f) => f.label === labels[0]), cand: loaded.filter((f) => f.label === labels[1]) };
-}
-
 /** argv -> options, with one-line errors for bad values. */
 export function compareOptionsOf(args: CompareArgs): CompareOptions {
   const noisePct = parsePercent(args.noise, 'noise');
@@ -66,14 +40,6 @@ export function compareOptionsOf(args: CompareArgs): CompareOptions {
   }
   const onlyIds = onlyPatterns(args.only);
   return { noisePct, alpha: args.alpha, seed: args.seed, resamples: args.resamples, ...(onlyIds ? { onlyIds } : {}) };
-}
-
-/** `--only` patterns -> the exact ids of any compared file they select; a pattern that selects nothing is exit 2 (as in gate). */
-export function resolveOnly(patterns: string[], files: readonly ResultsFile[]): string[] {
-  const ids = [...new Set(files.flatMap((f) => f.workloads.map((w) => w.id)))];
-  const { selected, unknown } = selectIds(ids, patterns);
-  if (unknown.length) throw new InputError(`--only: no workload ${unknown.join(', ')} in the compared files`);
-  return selected;
 }
 
 export const compareCommand: CliCommand = {

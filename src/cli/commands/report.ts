@@ -1,17 +1,10 @@
 /** `virtax report RESULTS... --out report.html`: one self-contained HTML report over any number of hosts. */
 import { join } from 'node:path';
-import { loadHostSet } from '../../analysis/hostset.js';
-import { analyseInWorkers, type ParallelOptions } from '../../analysis/workers.js';
-import { loadProfile } from '../../advise/profile.js';
+import { headlineText, reportModelFrom } from '../../analysis/report.js';
 import { checkOutputFile, plannedDirs, writeOutputs, type OutputFile } from '../../results/output.js';
-import { InputError } from '../../errors.js';
-import type { ResultsFile } from '../../types.js';
-import { changedWorkloadModules } from '../../results/workload-modules.js';
 import { renderReport } from '../../report/html.js';
 import { renderMarkdown } from '../../report/markdown.js';
-import { coverageText, type ReportModel } from '../../report/model.js';
 import { reportSpecs } from '../../report/specs.js';
-import { signedPct } from '../../format/text.js';
 import { hostSetOptionsOf, type CliCommand } from '../command.js';
 
 export interface ReportArgs {
@@ -25,32 +18,6 @@ export interface ReportArgs {
   seed?: number;
   resamples?: number;
   allowChangedWorkloads?: boolean;
-}
-
-/**
- * Everything `virtax report` does short of writing files: the analysis pipeline (src/analysis) with the
- * hosts compared across worker threads; `o.compare` runs them in this thread instead (tests).
- */
-export async function reportModelFrom(args: ReportArgs, now: Date, o: ParallelOptions = {}): Promise<ReportModel> {
-  const set = loadHostSet(args.results, hostSetOptionsOf(args));
-  for (const f of set.files) {
-    const base = set.base.runs[0] as ResultsFile;
-    const changed = set.base.runs.includes(f) ? null : changedWorkloadModules(set.base.runs, [f]);
-    if (changed && !args.allowChangedWorkloads) throw new InputError(changed.replace('between the files', `between ${base.label} and ${f.label}`));
-  }
-  const profile = args.profile ? loadProfile(args.profile) : null;
-  return (await analyseInWorkers(set, { profile, now, ...o })).model;
-}
-
-/** The headline in a few terminal lines. */
-export function headlineText(m: ReportModel): string {
-  return m.headlines
-    .map((h) => {
-      const o = h.overall ? `${signedPct(h.overall.point)} [${signedPct(h.overall.lo)}, ${signedPct(h.overall.hi)}] ${h.overallVerdict} (${coverageText(h.coverage)})` : h.worst.length ? 'no overall index (no compared workload weighs in it; user.* count only when a profile weighs them)' : 'nothing compared';
-      const worst = h.worst.map((w) => `${w.id} ${signedPct(w.overheadPct.point)}`).join(', ');
-      return `${h.label} vs ${h.baseline}: ${o}${worst ? `; worst ${worst}` : ''}${h.capacity ? `\n  ${h.capacity}` : ''}`;
-    })
-    .join('\n');
 }
 
 export const reportCommand: CliCommand = {
@@ -76,7 +43,10 @@ export const reportCommand: CliCommand = {
     checkOutputFile(args.out, '--out');
     if (args.markdown) checkOutputFile(args.markdown, '--markdown');
     if (args.png) plannedDirs(args.png, '--png');
-    const model = await reportModelFrom(args, new Date());
+    const model = await reportModelFrom(
+      { results: args.results, hostSet: hostSetOptionsOf(args), ...(args.profile ? { profile: args.profile } : {}), ...(args.allowChangedWorkloads ? { allowChangedWorkloads: true } : {}) },
+      new Date(),
+    );
     const specs = reportSpecs(model);
     const html = renderReport(model, specs);
     const outputs: OutputFile[] = [{ path: args.out, data: html, flag: '--out' }];
