@@ -40,6 +40,7 @@ const unit = [
   'test/format-escape.test.ts',
   'test/run-exporters.test.ts',
   'test/compare-kernel-column.test.ts',
+  'test/agent-session.test.ts',
   'test/record-parsers-and-prediction.test.ts',
 ];
 

@@ -1,11 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { serveAgent } from '../../duel/agent.js';
-import { ChildProcessExecutor } from '../../engine/executor.js';
-import { fingerprint } from '../../host/fingerprint.js';
-import { spawnLoopbackPeer, type PeerProcess } from '../../peers/peer.js';
-import type { PeerAddress } from '../../workloads/types.js';
+import { agentSession } from '../../duel/agent-session.js';
 import { VERSION } from '../../version.js';
 import type { CliCommand } from '../command.js';
 import { userTasksOf } from '../../workloads/user-discover.js';
@@ -32,7 +25,6 @@ export const agentCommand: CliCommand = {
       .example(`echo '{"v":1,"id":1,"op":"hello"}' | virtax agent`, 'say hello and exit at the end of input'),
   run: async (args: AgentArgs) => {
     const userTasks = await userTasksOf(args.workload ?? [], args.workloadTimeout);
-    const scratchDir = mkdtempSync(join(tmpdir(), 'virtax-agent-'));
     const ac = new AbortController();
     const log = (line: string) => {
       if (!args.quiet) process.stderr.write(`virtax agent[${process.pid}]: ${line}\n`);
@@ -51,31 +43,14 @@ export const agentCommand: CliCommand = {
     process.once('SIGINT', onInt);
     process.stdout.on('error', onPipe);
     log(`virtax ${VERSION} agent ready (protocol v1)`);
-    // Network workloads get a loopback peer in its own process, started on first use (as `virtax run` does).
-    const started: { peer: Promise<PeerProcess> | null } = { peer: null };
-    const peer = async (): Promise<PeerAddress> => {
-      started.peer ??= spawnLoopbackPeer({ quiet: true });
-      const p = await started.peer;
-      return { host: p.host, port: p.port, kind: 'loopback' };
-    };
     try {
-      const how = await serveAgent(process.stdin, process.stdout, {
-        executor: new ChildProcessExecutor(Math.max(1, args.roundTimeout) * 1000),
-        fingerprint,
-        ctx: { peer: null, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ioDirChosen: args.ioDir !== undefined, ...(userTasks.length ? { userTasks } : {}) },
-        toolVersion: VERSION,
-        log,
-        signal: ac.signal,
-        peer,
-      });
+      const how = await agentSession(process.stdin, process.stdout, { ...(args.ioDir !== undefined ? { ioDir: args.ioDir } : {}), roundTimeoutMs: Math.max(1, args.roundTimeout) * 1000, userTasks }, { log, signal: ac.signal });
       log(how === 'quit' ? 'quit' : 'end of input');
       return 0;
     } finally {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
       process.stdout.off('error', onPipe);
-      rmSync(scratchDir, { recursive: true, force: true });
-      if (started.peer) await (await started.peer.catch(() => null))?.stop();
     }
   },
 };
