@@ -156,4 +156,37 @@ export async function run(): Promise<void> {
   console.log(`net.tcp-rtt client timed per round trip: median ${median(lean).toFixed(1)} us`);
   console.log(`ratio net.tcp-rtt median / sockperf median: ${(mo / ms).toFixed(2)}x (round figures are means, tail included)`);
   console.log(`like for like: per-trip medians ${(median(lean) / ms).toFixed(2)}x; means ${(mo / median(sockAvg)).toFixed(2)}x (sockperf avg ${median(sockAvg).toFixed(1)} us)`);
+  await httpSteadyState(3, 'quick');
+  await httpSteadyState(3, 'standard');
+}
+
+/**
+ * net.http's quick-suite round against its own steady state (target: within 1.3x): a quick round (0.2 s timed,
+ * after the warm-up) alternating with a long one (8 s timed) whose last half of batches is the steady state.
+ * A ratio well above 1 would mean a quick round still times undici's and the JIT's warm-up.
+ */
+export async function httpSteadyState(passes = 3, suite: 'quick' | 'standard' = 'quick'): Promise<void> {
+  const peer = await spawnLoopbackPeer({ quiet: true });
+  const executor = new ChildProcessExecutor();
+  const ctx = { suite, peer: { host: peer.host, port: peer.port, kind: 'loopback' as const }, scratchDir: '/tmp', ioDir: '/tmp' };
+  const quick: number[] = [];
+  const quickBatch: number[] = [];
+  const steady: number[] = [];
+  try {
+    for (let pass = 0; pass < passes; pass++) {
+      const q = await executor.runRound({ workloadId: 'net.http', suite, ctx, plan: SUITES[suite].plan });
+      const l = await executor.runRound({ workloadId: 'net.http', suite, ctx, plan: { ...SUITES[suite].plan, roundSeconds: 8, maxBatches: 100_000 } });
+      if (q.status !== 'ok' || l.status !== 'ok') throw new Error(`net.http: ${q.status === 'ok' ? '' : q.reason} ${l.status === 'ok' ? '' : l.reason}`);
+      const tail = l.outcome.round.samples.slice(Math.floor(l.outcome.round.samples.length / 2));
+      quick.push(q.outcome.round.figure);
+      steady.push(median(tail));
+      quickBatch.push(median(q.outcome.round.samples));
+      const wu = q.outcome.round.warmup;
+      console.log(`net.http pass ${pass + 1}: ${suite} round ${q.outcome.round.figure.toFixed(1)} us (batch median ${quickBatch.at(-1)!.toFixed(1)}; warm-up ${wu ? `${wu.batches} batches, ${wu.seconds.toFixed(2)} s, ${wu.settled ? 'settled' : 'bounded'}` : 'not recorded'}), steady state (last half of an 8 s round, batch median) ${steady.at(-1)!.toFixed(1)} us`);
+    }
+  } finally {
+    await peer.stop();
+  }
+  const r = median(quick) / median(steady);
+  console.log(`net.http ${suite} round / its steady state: ${r.toFixed(2)}x (target <= 1.3x: ${r <= 1.3 ? 'met' : 'not met'}); batch medians like for like: ${(median(quickBatch) / median(steady)).toFixed(2)}x`);
 }
