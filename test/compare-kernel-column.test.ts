@@ -69,4 +69,13 @@ describe('kernel time per op: its own figure and column', () => {
     expect(comparisonTable(plain)).not.toMatch(/kernel\/op/);
     expect(comparisonMarkdown(plain)).not.toMatch(/kernel\/op/);
   });
+
+  it('inside a guest whose calls trap through ptrace (UML, gVisor) the row says kernel time leaves out the trap', () => {
+    const g = file('uml', 2, 3e-6);
+    g.host = { ...g.host, hypervisor: 'uml', platform: 'vm-in-vm' };
+    const row = compareRunSets([file('host', 1, 1e-6)], [g], { resamples: 500 }).rows.find((r) => r.id === 'sys.stat');
+    expect(row?.status === 'compared' && row.notes.some((n) => /User-Mode Linux leaves out the trap/.test(n))).toBe(true);
+    const plain = stat?.status === 'compared' ? stat.notes : [];
+    expect(plain.some((n) => /leaves out the trap/.test(n))).toBe(false);
+  });
 });

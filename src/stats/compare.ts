@@ -692,6 +692,13 @@ function engine(
       if (cw) warnings.push(cw);
     });
   }
+  // Kernel time as a guest that traps through ptrace accounts it does not contain the trap (bench guest).
+  const trapGuest = [base.host, cand.host].find((h) => h.hypervisor === 'uml' || h.container === 'gvisor');
+  if (trapGuest) {
+    for (const w of works) {
+      if (w.row.kernel) w.row.notes.push(`kernel time per op under ${trapGuest.hypervisor === 'uml' ? 'User-Mode Linux' : 'gVisor'} leaves out the trap (the guest books it outside its own system time): read the wall-time figure`);
+    }
+  }
   const distrusted = works.filter((w) => w.est.trusted === false).map((w) => w.row.id);
   if (distrusted.length) warnings.push(`the overall index leaves out ${distrusted.length} workload(s) measured mostly on contended rounds: ${distrusted.join(', ')}`);
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
