@@ -78,4 +78,11 @@ describe('kernel time per op: its own figure and column', () => {
     const plain = stat?.status === 'compared' ? stat.notes : [];
     expect(plain.some((n) => /leaves out the trap/.test(n))).toBe(false);
   });
+
+  it('a figure below 5 ns per op on both sides (clock reads through the vDSO) is no kernel time: no column entry', () => {
+    const k = compareRunSets([file('host', 1, 4e-11)], [file('guest', 2, 2e-9)], { resamples: 500 }).rows.find((r) => r.id === 'sys.stat');
+    expect(k?.status === 'compared' && k.kernel === undefined).toBe(true);
+    const trapped = compareRunSets([file('host', 1, 4e-11)], [file('guest', 2, 2e-6)], { resamples: 500 }).rows.find((r) => r.id === 'sys.stat');
+    expect(trapped?.status === 'compared' && trapped.kernel !== undefined && trapped.kernel.pointPct > 1000).toBe(true);
+  });
 });

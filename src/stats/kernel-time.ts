@@ -26,13 +26,22 @@ export function perOpText(seconds: number): string {
   return `${(seconds * 1e9).toPrecision(3)} ns`;
 }
 
-/** Kernel time per op of two sides' rounds, with an interval when both have two or more rounds; null when absent. */
+/**
+ * Below this many seconds per operation on both sides no operation entered the kernel (a clock read through the
+ * vDSO reads about 0.04 ns: timer ticks spread over millions of reads); the ratio of two such figures is noise
+ * (a duel printed +4297% [-38, +39200] for sys.clock), so there is nothing to compare. A system call costs 100 ns
+ * or more.
+ */
+export const KERNEL_FLOOR_SECONDS = 5e-9;
+
+/** Kernel time per op of two sides' rounds, with an interval when both have two or more rounds; null when absent or negligible on both sides. */
 export function kernelTimeOf(base: readonly Round[], cand: readonly Round[], opts: { level: number; seed: number; resamples: number }): KernelTime | null {
   const kb = kernelOf(base);
   const kc = kernelOf(cand);
   if (kb.length === 0 || kc.length === 0) return null;
   const mb = medianOf(kb);
   const mc = medianOf(kc);
+  if (mb < KERNEL_FLOOR_SECONDS && mc < KERNEL_FLOOR_SECONDS) return null;
   const pointPct = 100 * (mc / mb - 1);
   if (kb.length < 2 || kc.length < 2) return { baseSecondsPerOp: mb, candSecondsPerOp: mc, overheadPct: null, pointPct };
   const level = opts.level;
