@@ -104,5 +104,9 @@ describe('virtax run on a fake executor and host', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/--html/);
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
+    // an out-of-range --runs is refused before the export paths of every run are worked out (it used to hang)
+    const many = await cli(['run', '--only', 'sys.clock', '--runs', '1e9', '--junit', join(dir, 'many.xml'), '--no-progress']);
+    expect(many.code).toBe(2);
+    expect(many.stderr.trim()).toMatch(/--runs: expected a whole number from 1 to 100/);
   });
 });

@@ -108,6 +108,13 @@ export function runOutPath(out: string | undefined, i: number, n: number): strin
   return replicatePath(out, i);
 }
 
+/** `--runs`: how many replicate runs, 1 (the default) to 100; anything else is bad input. */
+export function replicateCount(runs: number | undefined): number {
+  const n = runs ?? 1;
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InputError('--runs: expected a whole number from 1 to 100');
+  return n;
+}
+
 /** Run i's name of a file: `x.json` -> `x-run3.json`, `r.html` -> `r-run3.html`, `x` -> `x-run3`. */
 export function replicatePath(path: string, i: number): string {
   const m = /^(.*[^/.])(\.[A-Za-z0-9]+)$/.exec(path);
@@ -222,8 +229,7 @@ export async function runOnce(args: RunRequest, deps: RunDeps = {}): Promise<Omi
  * is set. Stops at the first interrupted run (code 130).
  */
 export async function runReplicates(args: RunCommandRequest, deps: RunDeps & RunReporting = {}): Promise<RunCommandResult> {
-  const n = args.runs ?? 1;
-  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InputError('--runs: expected a whole number from 1 to 100');
+  const n = replicateCount(args.runs);
   if (n > 1 && args.resume) throw new InputError('--runs: cannot be combined with --resume (resume one run at a time)');
   if (args.upload) checkCollectorUrl(args.upload, '--upload');
   const log = deps.log ?? ((text: string) => void process.stderr.write(text));

@@ -5,7 +5,7 @@ import { runReportHtml } from '../../analysis/run-report.js';
 import { InputError } from '../../errors.js';
 import { runCsv, runJunit, runMarkdown } from '../../report/run-exporters.js';
 import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
-import { replicatePath, runReplicates, type RunCommandRequest, type RunResult } from '../../run/run.js';
+import { replicateCount, replicatePath, runReplicates, type RunCommandRequest, type RunResult } from '../../run/run.js';
 import { formatRunSummary, runSummaryJson } from '../../run/summary.js';
 import { contentionWarning } from '../../stats/contention.js';
 import { DEFAULT_BATCH_TIMEOUT_SECONDS } from '../../workloads/user.js';
@@ -122,7 +122,7 @@ export const runCommand: CliCommand = {
       .example('virtax run --only cpu --quiet --json | jq .file', 'in a script: just the JSON summary on stdout'),
   run: async (args: RunArgs) => {
     // Export paths are checked before anything runs (exit 2), and written after each run's results file.
-    const runs = typeof args.runs === 'number' && Number.isInteger(args.runs) && args.runs > 0 ? args.runs : 1;
+    const runs = replicateCount(args.runs);
     for (let i = 1; i <= runs; i++) for (const e of exportsOf(args, i, runs)) checkOutputFile(e.path, e.flag);
     let progress: ReturnType<typeof progressReporter> | null = null;
     let current = 1;
