@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { roundSeedOf } from '../src/engine/runner.js';
-import { kernelOverheadText, kernelTimeOf, kernelTimeText, perOpText } from '../src/stats/kernel-time.js';
+import { formatKernelOverhead } from '../src/report/comparison-exporters.js';
+import { kernelTimeOf } from '../src/stats/kernel-time.js';
 import type { Round } from '../src/types.js';
 import { chaseBytesFor, parseCacheSize } from '../src/workloads/memory.js';
 import { loopbackNote } from '../src/workloads/loopback.js';
@@ -95,19 +96,16 @@ describe('kernel time per operation beside the main figure', () => {
     const cand = [2e-7, 2.02e-7, 1.98e-7, 2.01e-7].map(r);
     const k = kernelTimeOf(base, cand, opts);
     if (!k) throw new Error('expected a kernel figure');
-    expect(kernelTimeText(k)).toMatch(/^kernel time per op \(system CPU, median of rounds\): base 101 ns, candidate 201 ns, \+99\.5% \[\+9\d\.\d%, \+10\d\.\d%\]$/);
+    expect(k.baseSecondsPerOp).toBeCloseTo(1.005e-7, 12); // "101 ns"
+    expect(k.candSecondsPerOp).toBeCloseTo(2.005e-7, 12); // "201 ns"
+    expect(formatKernelOverhead(k)).toMatch(/^\+99\.5% \[\+9\d\.\d, \+10\d\.\d\]$/);
     expect(k.overheadPct?.lo).toBeGreaterThan(90);
     expect(kernelTimeOf(base, cand, opts)).toEqual(k);
     const one = kernelTimeOf(base.slice(0, 1), cand, opts);
     expect(one?.overheadPct).toBeNull();
-    expect(one && kernelOverheadText(one)).toMatch(/^\+\d+\.\d% \(no interval\)$/);
+    expect(one && formatKernelOverhead(one)).toMatch(/^\+\d+\.\d% \(no interval\)$/);
   });
   it('absent on either side (old files, workloads that do not record it): no note', () => {
     expect(kernelTimeOf([r(undefined), r(undefined)], [r(1e-6), r(1e-6)], opts)).toBeNull();
-  });
-  it('per-op text picks a readable unit', () => {
-    expect(perOpText(2.5e-3)).toBe('2.50 ms');
-    expect(perOpText(4.2e-6)).toBe('4.20 us');
-    expect(perOpText(3e-8)).toBe('30.0 ns');
   });
 });

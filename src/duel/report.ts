@@ -1,8 +1,7 @@
 /** The duel's terminal table and its record file. Return strings; the caller decides where they go. */
-import { ratioSentence, type TerminalOptions } from '../report/comparison-exporters.js';
+import { formatKernelOverhead, hasKernel, ratioSentence, type TerminalOptions } from '../report/comparison-exporters.js';
 import { noColour, signedPct as pct, verdictStyle } from '../format/text.js';
 import { formatNumber, formatTable } from '../report/table.js';
-import { kernelOverheadText } from '../stats/kernel-time.js';
 import type { Comparison, RowComparison } from '../stats/types.js';
 import type { DuelOutcome } from './duel.js';
 
@@ -10,10 +9,10 @@ import type { DuelOutcome } from './duel.js';
 export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): string {
   const paint = opts.paint ?? noColour;
   // Kernel time per op (system CPU, without Node's user-space share) gets its own column where a row has it.
-  const kernel = c.rows.some((r) => r.status === 'compared' && r.kernel);
+  const kernel = hasKernel(c);
   const rows = c.rows.map((r) => {
     const cells = rowCells(r);
-    if (kernel) cells.splice(6, 0, r.status === 'compared' && r.kernel ? kernelOverheadText(r.kernel) : '');
+    if (kernel) cells.splice(6, 0, r.status === 'compared' && r.kernel ? formatKernelOverhead(r.kernel) : '');
     return cells;
   });
   function rowCells(r: RowComparison): string[] {

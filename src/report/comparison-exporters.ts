@@ -5,9 +5,8 @@
  */
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
-import type { Comparison, Estimate, NoiseComparison, RowComparison } from '../stats/types.js';
+import type { Comparison, Estimate, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
-import { kernelOverheadText } from '../stats/kernel-time.js';
 import { formatNumber, formatTable } from './table.js';
 
 /** Terminal options of the text exporters: colour painter and the width tables fit into. */
@@ -28,6 +27,14 @@ function signed(x: number, digits = 1): string {
 export function formatOverhead(e: Estimate): string {
   return `${signedPct(e.point)} [${signed(e.lo)}, ${signed(e.hi)}]`;
 }
+
+/** A row's kernel time per op, formatted as the overhead column; the point alone with one round on a side. */
+export function formatKernelOverhead(k: KernelTime): string {
+  return k.overheadPct ? formatOverhead(k.overheadPct) : `${signedPct(k.pointPct)} (no interval)`;
+}
+
+/** Whether any compared row carries kernel time per op (the tables then give it a column). */
+export const hasKernel = (c: Comparison): boolean => c.rows.some((r) => r.status === 'compared' && r.kernel);
 
 /**
  * hyperfine's one-line summary of a compared row: "cand is 1.052 ± 0.011 times slower than base". The ratio
@@ -55,8 +62,6 @@ export function formatP(p: number): string {
   if (p < 0.01) return p.toFixed(4);
   return p.toFixed(3);
 }
-
-const hasKernel = (c: Comparison) => c.rows.some((r) => r.status === 'compared' && r.kernel);
 
 function verdictText(r: Compared, c: Comparison): string {
   if (r.verdict === 'inconclusive') return r.roundsToSettle !== null ? `inconclusive (~${r.roundsToSettle} rounds)` : 'inconclusive';
@@ -114,7 +119,7 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
       r.status === 'compared'
         ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(r.verdict, verdictStyle(r.verdict)) + verdictText(r, c).slice(r.verdict.length)]
         : [r.id, '', '', '', '', '', `not compared: ${r.reason}`];
-    if (kernel) cells.splice(4, 0, r.status === 'compared' && r.kernel ? kernelOverheadText(r.kernel) : '');
+    if (kernel) cells.splice(4, 0, r.status === 'compared' && r.kernel ? formatKernelOverhead(r.kernel) : '');
     return cells;
   });
   const head = ['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'];
@@ -157,7 +162,7 @@ export const comparisonMarkdown: ComparisonExporter = (c) => {
   out.push(`| workload | base median | cand median | overhead % [interval] |${kernel ? ' kernel/op % |' : ''} p | q | verdict |`, `|---|---:|---:|---:|${kernel ? '---:|' : ''}---:|---:|---|`);
   for (const r of c.rows) {
     if (r.status === 'compared') {
-      const k = kernel ? ` ${r.kernel ? kernelOverheadText(r.kernel) : ''} |` : '';
+      const k = kernel ? ` ${r.kernel ? formatKernelOverhead(r.kernel) : ''} |` : '';
       out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} |${k} ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
     } else out.push(`| ${r.id} |  |  |  |${kernel ? '  |' : ''}  |  | not compared: ${escapeMarkdown(r.reason)} |`);
   }

@@ -5,7 +5,8 @@
  * operations) is what the platform changes without Node's own user-space share: a doubled syscall cost reads
  * as +35-45% on the wall-time figure of sys.read but as about +100% here. Compared like the main figure: the
  * log ratio of the medians of the round values (candidate over base, lower is better) with the same hierarchical
- * bootstrap (bootstrap.ts; one value per round, so it resamples rounds) and the same seed.
+ * bootstrap (bootstrap.ts; one value per round, so it resamples rounds) and the same seed. The exporters format
+ * it like the overhead column (src/report/comparison-exporters.ts, formatKernelOverhead).
  */
 import type { Round, WorkloadOk } from '../types.js';
 import type { KernelTime } from './types.js';
@@ -14,17 +15,6 @@ import { pct } from './overall.js';
 
 const kernelOf = (rounds: readonly Round[]): number[] =>
   rounds.map((r) => r.kernelSecondsPerOp).filter((x): x is number => typeof x === 'number' && Number.isFinite(x) && x > 0);
-
-function signed(x: number): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
-}
-
-/** Seconds per operation in a readable unit. */
-export function perOpText(seconds: number): string {
-  if (seconds >= 1e-3) return `${(seconds * 1e3).toPrecision(3)} ms`;
-  if (seconds >= 1e-6) return `${(seconds * 1e6).toPrecision(3)} us`;
-  return `${(seconds * 1e9).toPrecision(3)} ns`;
-}
 
 /**
  * Below this many seconds per operation on both sides no operation entered the kernel (a clock read through the
@@ -51,18 +41,6 @@ export function kernelTimeOf(base: readonly Round[], cand: readonly Round[], opt
     { better: 'lower', resamples: Math.min(opts.resamples, 2000), level, seed: opts.seed },
   );
   return { baseSecondsPerOp: mb, candSecondsPerOp: mc, overheadPct: { point: pct(b.point), lo: pct(b.lo), hi: pct(b.hi), level, method: b.method }, pointPct };
-}
-
-/** "+99.5% [+95.1, +104.0]" (as the overhead column), or the point alone with one round on a side. */
-export function kernelOverheadText(k: KernelTime): string {
-  const bound = (x: number) => signed(x).slice(0, -1);
-  return k.overheadPct ? `${signed(k.overheadPct.point)} [${bound(k.overheadPct.lo)}, ${bound(k.overheadPct.hi)}]` : `${signed(k.pointPct)} (no interval)`;
-}
-
-/** The one-line text of a row's kernel time per op (tests, notes of older readers). */
-export function kernelTimeText(k: KernelTime): string {
-  const figure = k.overheadPct ? `${signed(k.overheadPct.point)} [${signed(k.overheadPct.lo)}, ${signed(k.overheadPct.hi)}]` : `${signed(k.pointPct)} (one round on a side: no interval)`;
-  return `kernel time per op (system CPU, median of rounds): base ${perOpText(k.baseSecondsPerOp)}, candidate ${perOpText(k.candSecondsPerOp)}, ${figure}`;
 }
 
 /** Notes a compared row carries beside its main figure: a loopback network label. */
