@@ -23,8 +23,8 @@ const repo = resolve(new URL('..', import.meta.url).pathname);
 
 interface Guest {
   name: string;
-  /** The command prefix that runs what follows inside the guest (host: none). */
-  prefix: string[];
+  /** scripts/<guest>-agent.sh: `LAUNCHER -- CMD` runs CMD inside the guest, `LAUNCHER run ...` runs virtax there. */
+  launcher: string;
   /** Why it cannot run here, or null. */
   missing: string | null;
 }
@@ -34,9 +34,9 @@ const root = process.getuid?.() === 0;
 
 function guests(): Guest[] {
   const out: Guest[] = [
-    { name: 'gvisor', prefix: [join(repo, 'scripts/gvisor-agent.sh'), '--'], missing: !root ? 'needs root' : have('runsc') ? null : 'runsc not installed (apt-get install -y runsc)' },
+    { name: 'gvisor', launcher: join(repo, 'scripts/gvisor-agent.sh'), missing: !root ? 'needs root' : have('runsc') ? null : 'runsc not installed (apt-get install -y runsc)' },
   ];
-  if (process.env.VIRTAX_BENCH_UML === '1') out.push({ name: 'uml', prefix: [join(repo, 'scripts/uml-agent.sh'), '--'], missing: have('linux') ? null : 'linux not installed (apt-get install -y user-mode-linux)' });
+  if (process.env.VIRTAX_BENCH_UML === '1') out.push({ name: 'uml', launcher: join(repo, 'scripts/uml-agent.sh'), missing: have('linux') ? null : 'linux not installed (apt-get install -y user-mode-linux)' });
   return out;
 }
 
@@ -45,27 +45,30 @@ const LOOPS = [
   { id: 'sys.read', mode: 'read', hostN: 1_000_000, guestN: 30_000 },
 ] as const;
 
-/** Seconds per call of a C loop (wall and system CPU), run under `prefix` (a guest launcher) or directly. */
-function cLoop(prefix: string[], bin: string, mode: string, n: number): { wall: number; sys: number } | null {
-  const cmd = [...prefix, bin, mode, String(n), process.execPath];
+/** Seconds per call of a C loop (wall and system CPU), on the host or inside a guest (`LAUNCHER -- CMD`). */
+function cLoop(launcher: string | null, bin: string, mode: string, n: number): { wall: number; sys: number } | null {
+  const cmd = [...(launcher ? [launcher, '--'] : []), bin, mode, String(n), process.execPath];
   const r = spawnSync(cmd[0] as string, cmd.slice(1), { encoding: 'utf8', timeout: 300_000 });
   const line = r.stdout.trim().split(/\r?\n/).map((l) => l.trim()).find((l) => /^[\d.e+-]+ [\d.e+-]+ -?\d+$/.test(l));
   if (r.status !== 0 || !line) {
-    console.log(`  C ${mode} under ${prefix.length ? prefix[0] : 'the host'}: failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+    console.log(`  C ${mode} under ${launcher ?? 'the host'}: failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
     return null;
   }
   const [wall, sys] = line.split(' ').map(Number);
   return { wall: wall as number, sys: sys as number };
 }
 
-/** virtax's sys.stat and sys.read medians (seconds per call: wall, and kernel time where recorded) from one `virtax run` under `prefix`. */
-function virtaxRun(prefix: string[], out: string): Map<string, { wall: number; sys: number | null }> {
+/**
+ * virtax's sys.stat and sys.read medians (seconds per call: wall, and kernel time where recorded) from one
+ * `virtax run` on the host, or inside a guest through its launcher (`scripts/<guest>-agent.sh run ...`).
+ */
+function virtaxRun(launcher: string | null, out: string): Map<string, { wall: number; sys: number | null }> {
   const run = ['run', '--only', ...LOOPS.map((l) => l.id), '--suite', 'quick', '--rounds', '3', '--out', out, '--quiet', '--seed', '1'];
-  const cmd = prefix.length ? [(prefix[0] as string), ...run] : [process.execPath, join(repo, 'bin/virtax.js'), ...run];
+  const cmd = launcher ? [launcher, ...run] : [process.execPath, join(repo, 'bin/virtax.js'), ...run];
   const r = spawnSync(cmd[0] as string, cmd.slice(1), { encoding: 'utf8', timeout: 600_000, cwd: repo });
   const figures = new Map<string, { wall: number; sys: number | null }>();
   if (r.status !== 0) {
-    console.log(`  virtax run under ${prefix.length ? prefix[0] : 'the host'}: exit ${r.status}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+    console.log(`  virtax run under ${launcher ?? 'the host'}: exit ${r.status}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
     return figures;
   }
   const f = JSON.parse(readFileSync(out, 'utf8')) as ResultsFile;
@@ -86,8 +89,8 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
       for (let pass = 0; pass < passes; pass++) {
         for (const l of LOOPS) {
           const a = acc.get(l.id)!;
-          const h = cLoop([], bin, l.mode, l.hostN);
-          const gu = cLoop(g.prefix, bin, l.mode, l.guestN);
+          const h = cLoop(null, bin, l.mode, l.hostN);
+          const gu = cLoop(g.launcher, bin, l.mode, l.guestN);
           if (h !== null) {
             a.cHost.push(h.wall);
             a.cHostK.push(h.sys);
@@ -97,9 +100,8 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
             a.cGuestK.push(gu.sys);
           }
         }
-        // virtax's own launcher form: `scripts/<guest>-agent.sh run ...` runs `node bin/virtax.js run ...` inside.
-        const vh = virtaxRun([], join(dir, `host-${pass}.json`));
-        const vg = virtaxRun([g.prefix[0] as string], join(dir, `${g.name}-${pass}.json`));
+        const vh = virtaxRun(null, join(dir, `host-${pass}.json`));
+        const vg = virtaxRun(g.launcher, join(dir, `${g.name}-${pass}.json`));
         for (const l of LOOPS) {
           const a = acc.get(l.id)!;
           const h = vh.get(l.id);
