@@ -18,6 +18,19 @@ function hostLine(f: ResultsFile): string {
 
 const cv = (w: WorkloadOk) => (w.summary.rounds < 2 ? 'n/a' : `${(100 * w.summary.cv).toFixed(1)}%`);
 
+/**
+ * The columns of the run summary, the same in the terminal table (src/run/summary.ts) and in Markdown. `worst 1%`
+ * is the batch p99 taken in the metric's worse direction (for a rate it lies below the median). A cv needs two
+ * rounds: with one (an interrupted run) it is n/a, not 0.0%.
+ */
+export const RUN_SUMMARY_HEAD = ['workload', 'unit', 'median', 'cv', 'batch p50', 'worst 1%', 'steal', 'rounds', 'direction / reason'] as const;
+
+/** One measured workload's cells under RUN_SUMMARY_HEAD (not escaped). */
+export function runSummaryCells(w: WorkloadOk): string[] {
+  const s = w.summary;
+  return [w.id, w.unit, formatNumber(s.median), cv(w), formatNumber(s.p50), formatNumber(s.p99), s.stealPct === null ? '' : `${s.stealPct.toFixed(2)}%`, String(s.rounds), `${w.better} is better`];
+}
+
 /** Markdown: what ran where, then one table row per workload (failed and skipped rows carry their reason). */
 export const runMarkdown: RunExporter = (f) => {
   const out = [
@@ -25,7 +38,7 @@ export const runMarkdown: RunExporter = (f) => {
     '',
     `Host ${escapeMarkdown(hostLine(f))}, ${escapeMarkdown(f.host.cpu.model)}; suite ${escapeMarkdown(f.config.suite)}; started ${escapeMarkdown(f.startedAt)}${f.finishedAt === null ? ' (unfinished: a checkpoint)' : ''}.`,
     '',
-    '| workload | unit | median | cv | batch p50 | worst 1% | steal | rounds | direction / reason |',
+    `| ${RUN_SUMMARY_HEAD.join(' | ')} |`,
     '|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const w of f.workloads) {
@@ -33,8 +46,8 @@ export const runMarkdown: RunExporter = (f) => {
       out.push(`| ${escapeMarkdown(w.id)} |  | **${w.status}** |  |  |  |  |  | ${escapeMarkdown(w.reason)} |`);
       continue;
     }
-    const s = w.summary;
-    out.push(`| ${escapeMarkdown(w.id)} | ${escapeMarkdown(w.unit)} | ${formatNumber(s.median)} | ${cv(w)} | ${formatNumber(s.p50)} | ${formatNumber(s.p99)} | ${s.stealPct === null ? '' : `${s.stealPct.toFixed(2)}%`} | ${s.rounds} | ${w.better} is better |`);
+    // id and unit are text; the figures are numbers and fixed words, as in the terminal table.
+    out.push(`| ${runSummaryCells(w).map((x, i) => (i < 2 ? escapeMarkdown(x) : x)).join(' | ')} |`);
   }
   if (f.conditions.stealPct !== null) out.push('', `Steal time during the run: ${f.conditions.stealPct.toFixed(2)}% of CPU time.`);
   return `${out.join('\n')}\n`;
