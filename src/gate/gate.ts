@@ -17,6 +17,7 @@
  */
 import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
+import { onlyPatterns, selectIds } from '../results/ids.js';
 import { changedWorkloadModules } from '../results/workload-modules.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
@@ -156,14 +157,12 @@ export function gateWithComparison(opts: GateOptions, compare: CompareFn): GateR
   }
 
   const sides = workloadSides(base, current);
-  const only = opts.only?.length ? opts.only.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) : null;
-  if (only) {
-    const unknown = only.filter((p) => ![...sides.keys()].some((id) => idMatches(id, p)));
-    if (unknown.length) throw new InputError(`--only: no workload ${unknown.join(', ')} in the baseline or the current run`);
-  }
+  const only = onlyPatterns(opts.only);
+  const selected = only ? selectIds([...sides.keys()], only) : null;
+  if (selected?.unknown.length) throw new InputError(`--only: no workload ${selected.unknown.join(', ')} in the baseline or the current run`);
   const toCompare = [...sides.entries()]
     .filter(([, s]) => s.base === 'ok' && s.cur === 'ok')
-    .filter(([id]) => !only || only.some((p) => idMatches(id, p)))
+    .filter(([id]) => !selected || selected.selected.includes(id))
     .filter(([id]) => !policy.ignore.some((p) => idMatches(id, p)))
     .map(([id]) => id);
   if (toCompare.length === 0) {
