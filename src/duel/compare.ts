@@ -94,7 +94,7 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
     pValue: est.pValue,
     test: 'Wilcoxon signed-rank',
     minP: signedRankMinP(n),
-    index: { replicates: est.replicates, variance: est.replicateVariance, widening: 1 },
+    index: { kind: 'replicates', replicates: est.replicates, variance: est.replicateVariance, widening: 1 },
     base: side(ra, wa),
     cand: side(rb, wb),
     notes,

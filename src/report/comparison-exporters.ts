@@ -84,17 +84,19 @@ function noiseLines(n: NoiseComparison): string[] {
 }
 
 const METHOD_NAMES: Record<Estimate['method'], string> = {
-  percentile: 'percentile bootstrap',
+  percentile: 'percentile bootstrap over rounds',
   bca: 'BCa bootstrap',
   'runs-t': 't across runs',
-  'runs-bootstrap': 'bootstrap of runs, rounds and batches',
+  'runs-bootstrap': 'bootstrap of runs, rounds and batches (files from before issue 22)',
   walsh: 'Walsh-average',
 };
 
 /** The largest Monte Carlo error of the bootstrap bounds, when there is one to state. */
 function mcNote(c: Comparison): string {
   const mc = c.rows.flatMap((r) => (r.status === 'compared' && r.overheadPct.mcError !== undefined ? [r.overheadPct.mcError] : []));
-  return mc.length ? `, Monte Carlo error of the bounds <= ${Math.max(...mc).toFixed(2)} points` : '';
+  if (!mc.length) return '';
+  const worst = Math.max(...mc);
+  return worst === 0 ? ', exact bootstrap distribution: no Monte Carlo error in the bounds' : `, Monte Carlo error of the bounds <= ${worst.toFixed(2)} points`;
 }
 
 function methodsUsed(c: Comparison): string {

@@ -84,8 +84,10 @@ export interface BootstrapResult {
   nu: number;
   /** The replicates, sorted ascending (for intervals at other levels: `bootstrapIntervalAt`). */
   sorted: Float64Array;
-  /** Monte Carlo standard error of the bounds on the log scale (the larger of the two). */
+  /** Monte Carlo standard error of the bounds on the log scale (the larger of the two); 0 when `exact`. */
   mcError: number;
+  /** The exact bootstrap distribution of d, when it was small enough to build (the bounds come from it). */
+  exact?: Atoms;
 }
 
 /** Whether any entry is NaN (a plain loop: the bootstrap asks it of every replicate array). */
@@ -154,47 +156,15 @@ export function hashSide(side: SideInput): number {
 }
 
 /**
- * Within-round replicates per round: K = 128 (fewer for few resamples or very long rounds, never below
- * 16). The outer stage then draws from rounds x K values, far more distinct values than it draws.
+ * The resampling units of one side: its recorded round figures. Rounds are independent by design (each a fresh
+ * process); the batches inside a round are not (a CFS quota or a steal burst stalls a run of consecutive
+ * batches), so they are never resampled: a round's figure is its total work over its total time, taken as
+ * recorded. (The earlier second stage, which resampled batches as independent draws, let a half-speed round
+ * under a CPU quota resample anywhere between a tenth and all of full speed: an interval for another quantity
+ * than the point, issue 22 and docs/compare.md.)
  */
-function poolSize(batches: number, resamples: number): number {
-  if (batches <= 1) return 1;
-  return Math.max(16, Math.min(128, Math.ceil(resamples / 8), Math.floor(65536 / batches)));
-}
-
-/** Stage 2 precomputed: K resampled figures per round, row-major (round r at r*K .. r*K+K-1). */
-export function buildPool(side: SideInput, better: 'lower' | 'higher', resamples: number, rng: Rng): { pool: Float64Array; k: number } {
-  const n = side.figures.length;
-  const maxBatches = side.samples.reduce((m, s) => Math.max(m, s.length), 0);
-  const k = poolSize(maxBatches, resamples);
-  const pool = new Float64Array(n * k);
-  const costs = new Float64Array(maxBatches);
-  const draws = new Int32Array(maxBatches);
-  for (let r = 0; r < n; r++) {
-    const fig = side.figures[r] as number;
-    const s = side.samples[r] ?? [];
-    const m = s.length;
-    if (m < 2) {
-      pool.fill(fig, r * k, r * k + k);
-      continue;
-    }
-    // Work in costs (time per unit of work): a round's cost is the mean of its batch costs.
-    let total = 0;
-    for (let i = 0; i < m; i++) {
-      const c = better === 'higher' ? 1 / (s[i] as number) : (s[i] as number);
-      costs[i] = c;
-      total += c;
-    }
-    const fromSamples = better === 'higher' ? m / total : total / m;
-    const scale = fig / fromSamples;
-    for (let j = 0; j < k; j++) {
-      rng.fillBelow(draws, m, 0, m); // m draws of below(m), in order
-      let sum = 0;
-      for (let i = 0; i < m; i++) sum += costs[draws[i] as number] as number;
-      pool[r * k + j] = (better === 'higher' ? m / sum : sum / m) * scale;
-    }
-  }
-  return { pool, k };
+export function buildPool(side: SideInput): { pool: Float64Array; k: number } {
+  return { pool: Float64Array.from(side.figures), k: 1 };
 }
 
 /**
@@ -322,7 +292,7 @@ function sideReplicates(side: SideInput, opts: BootstrapOptions, seed: number, m
   }
   const rng = createRng(seed);
   const n = side.figures.length;
-  const { pool, k } = buildPool(side, opts.better, opts.resamples, rng);
+  const { pool, k } = buildPool(side);
   const reps = new Float64Array(opts.resamples);
   const buf = new Float64Array(n);
   const total = n * k;
@@ -389,7 +359,157 @@ function tailIndex(p: number, b: number): number {
   return Math.min(b - 1, Math.max(0, Math.floor((b + 1) * p) - 1));
 }
 
-/** The hierarchical bootstrap of d with a BCa (or percentile) interval and the small-sample widening. */
+/** A discrete distribution: atoms sorted ascending with their probabilities (summing to 1). */
+export interface Atoms {
+  values: Float64Array;
+  probs: Float64Array;
+}
+
+/** ln C(n, k) + k ln p + (n-k) ln(1-p), the binomial log-pmf (p in (0, 1)). */
+function binomLogPmf(n: number, k: number, p: number): number {
+  return lnChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+}
+
+function lnChoose(n: number, k: number): number {
+  let s = 0;
+  for (let i = 1; i <= k; i++) s += Math.log((n - k + i) / i);
+  return s;
+}
+
+/** P(Bin(n, p) >= k). */
+function binomUpper(n: number, k: number, p: number): number {
+  if (k <= 0) return 1;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  let t = 0;
+  for (let j = k; j <= n; j++) t += Math.exp(binomLogPmf(n, j, p));
+  return Math.min(1, t);
+}
+
+/** Atoms with equal values merged, sorted ascending. */
+function mergeAtoms(vals: number[], probs: number[]): Atoms {
+  const order = vals.map((_, i) => i).sort((a, b) => (vals[a] as number) - (vals[b] as number));
+  const v: number[] = [];
+  const p: number[] = [];
+  for (const i of order) {
+    const x = vals[i] as number;
+    const q = probs[i] as number;
+    if (!(q > 0)) continue;
+    if (v.length && Math.abs(x - (v[v.length - 1] as number)) <= 1e-12 * Math.max(1, Math.abs(x))) p[p.length - 1] = (p[p.length - 1] as number) + q;
+    else {
+      v.push(x);
+      p.push(q);
+    }
+  }
+  const total = p.reduce((a, x) => a + x, 0);
+  return { values: Float64Array.from(v), probs: Float64Array.from(p, (x) => x / total) };
+}
+
+/**
+ * The exact bootstrap distribution of ln median of n values resampled with replacement (Maritz & Jarrett
+ * 1978): with the values sorted v_1..v_n, the resample's k-th order statistic is at most v_i with probability
+ * P(Bin(n, i/n) >= k). Odd n: the median is the ((n+1)/2)-th order statistic. Even n = 2m: the median is the
+ * mean of the m-th and (m+1)-th, whose joint law follows from P(X_(m) <= v_i, X_(m+1) >= v_j) =
+ * C(n, m)·(i/n)^m·((n-j+1)/n)^m for i < j. Positions, not values, are resampled, so tied values are fine.
+ */
+export function exactLogMedianDistribution(figures: readonly number[]): Atoms {
+  const v = Float64Array.from(figures).sort();
+  const n = v.length;
+  const F = (k: number, i: number) => (i <= 0 ? 0 : i >= n ? 1 : binomUpper(n, k, i / n)); // P(X_(k) <= v_i)
+  const vals: number[] = [];
+  const probs: number[] = [];
+  if (n % 2 === 1) {
+    const k = (n + 1) / 2;
+    for (let i = 1; i <= n; i++) {
+      vals.push(Math.log(v[i - 1] as number));
+      probs.push(F(k, i) - F(k, i - 1));
+    }
+    return mergeAtoms(vals, probs);
+  }
+  const m = n / 2;
+  const lnC = lnChoose(n, m);
+  // G(i, j) = P(X_(m) <= v_i, X_(m+1) >= v_j), i < j (1-based; 0 and n+1 are the empty ends).
+  const G = (i: number, j: number) => (i <= 0 || j > n ? 0 : Math.exp(lnC + m * Math.log(i / n) + m * Math.log((n - j + 1) / n)));
+  for (let i = 1; i <= n; i++) {
+    let off = 0;
+    for (let j = i + 1; j <= n; j++) {
+      const q = G(i, j) - G(i - 1, j) - G(i, j + 1) + G(i - 1, j + 1);
+      off += q;
+      vals.push(Math.log(((v[i - 1] as number) + (v[j - 1] as number)) / 2));
+      probs.push(q);
+    }
+    vals.push(Math.log(v[i - 1] as number));
+    probs.push(F(m, i) - F(m, i - 1) - off); // X_(m) = X_(m+1) = v_i
+  }
+  return mergeAtoms(vals, probs);
+}
+
+/** Largest number of atom pairs for which the exact distribution of d is built (beyond it: Monte Carlo). */
+export const EXACT_PAIRS_LIMIT = 250_000;
+
+/** The exact distribution of d = s·(C - B) for independent discrete C and B. */
+function differenceAtoms(b: Atoms, c: Atoms, s: number): Atoms {
+  const vals: number[] = [];
+  const probs: number[] = [];
+  for (let i = 0; i < c.values.length; i++) {
+    for (let j = 0; j < b.values.length; j++) {
+      vals.push(s * ((c.values[i] as number) - (b.values[j] as number)));
+      probs.push((c.probs[i] as number) * (b.probs[j] as number));
+    }
+  }
+  return mergeAtoms(vals, probs);
+}
+
+function atomsVariance(a: Atoms): number {
+  let m = 0;
+  for (let i = 0; i < a.values.length; i++) m += (a.values[i] as number) * (a.probs[i] as number);
+  let v = 0;
+  for (let i = 0; i < a.values.length; i++) v += ((a.values[i] as number) - m) ** 2 * (a.probs[i] as number);
+  return v;
+}
+
+/**
+ * The lower and upper p-quantiles of a discrete distribution: lo is the smallest atom with P(X <= lo) >= p,
+ * hi the largest with P(X >= hi) >= p, so negating the distribution maps [lo, hi] to [-hi, -lo]. A relative
+ * 1e-12 of slack absorbs rounding in the cumulative sums.
+ */
+export function atomsQuantiles(a: Atoms, p: number): { lo: number; hi: number } {
+  const k = a.values.length;
+  let cum = 0;
+  let lo = a.values[k - 1] as number;
+  for (let i = 0; i < k; i++) {
+    cum += a.probs[i] as number;
+    if (cum >= p * (1 - 1e-12)) {
+      lo = a.values[i] as number;
+      break;
+    }
+  }
+  cum = 0;
+  let hi = a.values[0] as number;
+  for (let i = k - 1; i >= 0; i--) {
+    cum += a.probs[i] as number;
+    if (cum >= p * (1 - 1e-12)) {
+      hi = a.values[i] as number;
+      break;
+    }
+  }
+  return { lo, hi };
+}
+
+/** Atoms of the exact distribution of ln median for n values: n (odd) or n(n+1)/2 (even), at most. */
+function atomCount(n: number): number {
+  return n % 2 === 1 ? n : (n * (n + 1)) / 2;
+}
+
+/** The exact bootstrap distribution of d and of each side's ln median variance, or null beyond EXACT_PAIRS_LIMIT. */
+function exactDifference(base: readonly number[], cand: readonly number[], s: number): { d: Atoms; vB: number; vC: number } | null {
+  if (atomCount(base.length) * atomCount(cand.length) > EXACT_PAIRS_LIMIT) return null;
+  const b = exactLogMedianDistribution(base);
+  const c = exactLogMedianDistribution(cand);
+  return { d: differenceAtoms(b, c, s), vB: atomsVariance(b), vC: atomsVariance(c) };
+}
+
+/** The bootstrap of d over rounds with a percentile (exact where small enough) or BCa interval and the small-sample widening. */
 export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: BootstrapOptions, baseMemo?: SideMemo): BootstrapResult {
   const nB = base.figures.length;
   const nC = cand.figures.length;
@@ -441,6 +561,38 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
       }
     }
   }
+  const vB = rb.variance;
+  const vC = rc.variance;
+  // The exact bootstrap distribution where it is small enough (quick and standard rounds): no Monte Carlo
+  // error in the bounds, and no bound that jumps between two atoms with the seed. The replicates above still
+  // serve the overall index.
+  const exact = method === 'percentile' ? exactDifference(base.figures, cand.figures, s) : null;
+  if (exact) {
+    const q = atomsQuantiles(exact.d, alpha / 2);
+    const v = exact.vB + exact.vC;
+    const nu = v > 0 ? (v * v) / ((exact.vB * exact.vB) / (nB - 1) + (exact.vC * exact.vC) / (nC - 1)) : Number.POSITIVE_INFINITY;
+    const widening = opts.smallSampleCorrection === false ? 1 : wideningAt(opts.level, nu);
+    const lo = Math.min(point, point - widening * (point - q.lo));
+    const hi = Math.max(point, point + widening * (q.hi - point));
+    let sortedReps: Float64Array | null = null;
+    return {
+      point,
+      lo,
+      hi,
+      method,
+      replicates: reps,
+      varBase: exact.vB,
+      varCand: exact.vC,
+      widening,
+      nu,
+      get sorted(): Float64Array {
+        sortedReps ??= reps.slice().sort();
+        return sortedReps;
+      },
+      exact: exact.d,
+      mcError: 0,
+    };
+  }
   // Only six order statistics are needed here (the bounds and their Monte Carlo spans): selected, not
   // sorted for; the full sort is made only if an interval at another level is asked for (`sorted`).
   const kLo = tailIndex(pLo, B);
@@ -452,8 +604,6 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
   let lo = os(kLo);
   let hi = os(kHi);
 
-  const vB = rb.variance;
-  const vC = rc.variance;
   const v = vB + vC;
   const nu = v > 0 ? (v * v) / ((vB * vB) / (nB - 1) + (vC * vC) / (nC - 1)) : Number.POSITIVE_INFINITY;
   const widening = opts.smallSampleCorrection === false ? 1 : wideningAt(opts.level, nu);
@@ -546,12 +696,19 @@ export function orderStatistics(xs: Float64Array, ks: readonly number[]): Map<nu
  * The widened percentile interval of a bootstrap result at another confidence level (for false-coverage-
  * rate adjusted intervals): the same replicates, the level's order statistics and widening.
  */
-export function bootstrapIntervalAt(r: Pick<BootstrapResult, 'point' | 'sorted' | 'nu'>, level: number, smallSampleCorrection = true): { lo: number; hi: number } {
-  const B = r.sorted.length;
+export function bootstrapIntervalAt(r: Pick<BootstrapResult, 'point' | 'sorted' | 'nu' | 'exact'>, level: number, smallSampleCorrection = true): { lo: number; hi: number } {
   const p = (1 - level) / 2;
   const c = smallSampleCorrection ? wideningAt(level, r.nu) : 1;
-  const lo = r.point - c * (r.point - (r.sorted[tailIndex(p, B)] as number));
-  const hi = r.point + c * ((r.sorted[B - 1 - tailIndex(p, B)] as number) - r.point);
+  let qLo: number;
+  let qHi: number;
+  if (r.exact) ({ lo: qLo, hi: qHi } = atomsQuantiles(r.exact, p));
+  else {
+    const B = r.sorted.length;
+    qLo = r.sorted[tailIndex(p, B)] as number;
+    qHi = r.sorted[B - 1 - tailIndex(p, B)] as number;
+  }
+  const lo = r.point - c * (r.point - qLo);
+  const hi = r.point + c * (qHi - r.point);
   return { lo: Math.min(lo, r.point), hi: Math.max(hi, r.point) };
 }
 

@@ -123,7 +123,8 @@ export interface RowEstimate {
   /** The row's test, and the smallest two-sided p-value it can give with these counts. */
   test: string;
   minP: number;
-  index: { replicates: Float64Array; variance: number; widening: number };
+  /** The row's part of the overall index (overall.ts): bootstrap replicates, or signed run figures by run position. */
+  index: RowIndex;
   base: SideSummary;
   cand: SideSummary;
   notes: string[];
@@ -140,11 +141,19 @@ export interface RowEstimate {
   trusted?: boolean;
 }
 
+/** A row's part of the overall index: an IndexInput (overall.ts) without the category and point the engine adds. */
+export type RowIndex = { kind: 'replicates'; replicates: Float64Array; variance: number; widening: number } | { kind: 'runs'; base: number[]; cand: number[] };
+
 /** One workload of every run of both sides (ok entries only; at least one per side). */
 export interface EstimatorInput {
   id: string;
   base: WorkloadOk[];
   cand: WorkloadOk[];
+  /** Position of each entry's run among the side's files (aligned with base/cand), and the number of files per side. */
+  basePos: number[];
+  candPos: number[];
+  baseFiles: number;
+  candFiles: number;
   settings: Settings;
   /** Replicates of base sides already resampled (one baseline against many hosts); a cache only. */
   baseMemo?: SideMemo;
@@ -171,7 +180,7 @@ export function mannWhitneyMinP(n: number, m: number): number {
  * batches (bootstrap.ts) and the Mann-Whitney test on the round figures; with several runs on a side,
  * runs as the top level (runs.ts) and Welch's t test across run figures.
  */
-export const independentEstimator: RowEstimator = ({ base, cand, settings: s, baseMemo }) => {
+export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPos, baseFiles, candFiles, settings: s, baseMemo }) => {
   const b0 = base[0] as WorkloadOk;
   const notes: string[] = [];
   // Contended rounds first (contention.ts): dropped when enough clean ones remain, else kept and the row distrusted.
@@ -186,29 +195,40 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s, ba
       notes.push(...(side === 'base' ? contentionNotes(f, none) : contentionNotes(none, f)));
     }
   }
-  const clean = (side: 'base' | 'candidate', ws: WorkloadOk[]) =>
-    ws.map((w) => {
-      const cr = cleanRounds(kept.get(w) ?? w.rounds);
-      const run = ws.length > 1 ? ` (run ${ws.indexOf(w) + 1})` : '';
-      if (cr.droppedRounds) notes.push(`${side}${run}: ${cr.droppedRounds} round(s) dropped (zero, negative or non-finite figure)`);
-      if (cr.droppedSamples) notes.push(`${side}${run}: ${cr.droppedSamples} batch sample(s) dropped (zero, negative or non-finite)`);
-      return cr.rounds;
-    }).filter((r) => r.length > 0);
-  const rb = clean('base', base);
-  const rc = clean('candidate', cand);
-  const allB = rb.flat();
-  const allC = rc.flat();
+  // Each run's usable rounds with its position among the side's files (runs with none are left out).
+  const clean = (side: 'base' | 'candidate', ws: WorkloadOk[], pos: number[]) =>
+    ws
+      .map((w, i) => {
+        const cr = cleanRounds(kept.get(w) ?? w.rounds);
+        const run = ws.length > 1 ? ` (run ${i + 1})` : '';
+        if (cr.droppedRounds) notes.push(`${side}${run}: ${cr.droppedRounds} round(s) dropped (zero, negative or non-finite figure)`);
+        if (cr.droppedSamples) notes.push(`${side}${run}: ${cr.droppedSamples} batch sample(s) dropped (zero, negative or non-finite)`);
+        return { rounds: cr.rounds, pos: pos[i] as number };
+      })
+      .filter((r) => r.rounds.length > 0);
+  const rb = clean('base', base, basePos);
+  const rc = clean('candidate', cand, candPos);
+  const allB = rb.flatMap((r) => r.rounds);
+  const allC = rc.flatMap((r) => r.rounds);
   const nB = allB.length;
   const nC = allC.length;
   const side = (rounds: Round[]): SideInput => ({ figures: rounds.map((r) => r.figure), samples: rounds.map((r) => r.samples) });
   if (rb.length >= 1 && rc.length >= 1 && rb.length + rc.length >= 3) {
-    const runs = compareRuns(rb.map(side), rc.map(side), { better: b0.better, resamples: s.resamples, level: s.level, seed: s.seed });
+    const runs = compareRuns(rb.map((r) => side(r.rounds)), rc.map((r) => side(r.rounds)), { better: b0.better, level: s.level });
     if (runs.sharedSpread) {
       const one = runs.baseRuns === 1 ? 'base' : 'candidate';
       notes.push(`${one} has one run: its run-to-run spread is taken to be the other side's (${Math.max(runs.baseRuns, runs.candRuns)} runs)`);
     }
     notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk));
-    notes.push(`${runs.baseRuns} vs ${runs.candRuns} runs: ${runs.method === 'runs-t' ? 'Welch t interval' : 'bootstrap of runs, rounds and batches'} across run figures (ν = ${runs.nu.toFixed(1)})`);
+    notes.push(`${runs.baseRuns} vs ${runs.candRuns} runs: Welch t interval across run figures (ν = ${runs.nu.toFixed(1)})`);
+    const sgn = b0.better === 'lower' ? 1 : -1;
+    const slots = (n: number, runsOf: { pos: number }[], figs: number[]) => {
+      const out = new Array<number>(n).fill(Number.NaN);
+      runsOf.forEach((r, i) => {
+        out[r.pos] = sgn * (figs[i] as number);
+      });
+      return out;
+    };
     return {
       kernel: kernelTimeOf(allB, allC, s),
       point: runs.point,
@@ -219,7 +239,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s, ba
       pValue: runs.pValue,
       test: 'Welch t across runs',
       minP: 0,
-      index: { replicates: runs.replicates, variance: runs.variance, widening: runs.widening },
+      index: { kind: 'runs', base: slots(baseFiles, rb, runs.baseFigures), cand: slots(candFiles, rc, runs.candFigures) },
       base: sideSummary(b0, allB),
       cand: sideSummary(cand[0] as WorkloadOk, allC),
       notes,
@@ -260,7 +280,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, settings: s, ba
     pValue: mw.p,
     test: 'Mann-Whitney U',
     minP: mannWhitneyMinP(nB, nC),
-    index: { replicates: boot.replicates, variance: boot.varBase + boot.varCand, widening: boot.widening },
+    index: { kind: 'replicates', replicates: boot.replicates, variance: boot.varBase + boot.varCand, widening: boot.widening },
     base: sideSummary(b0, allB),
     cand: sideSummary(cand[0] as WorkloadOk, allC),
     notes,
@@ -517,6 +537,7 @@ function engine(
   for (const id of ids) {
     const bs = bms.map((m) => m.get(id)).filter((w): w is WorkloadResult => w !== undefined);
     const cs = cms.map((m) => m.get(id)).filter((w): w is WorkloadResult => w !== undefined);
+    const okPos = (ms: Map<string, WorkloadResult>[]) => ms.flatMap((m, i) => (m.get(id)?.status === 'ok' ? [i] : []));
     const b = bs[0];
     const c = cs[0];
     const many = baseRuns.length > 1 || candRuns.length > 1;
@@ -547,7 +568,7 @@ function engine(
       rows.push(notCompared(b, c, id, `different units or directions (base ${h.unit}, ${h.better} is better; candidate ${odd.unit}, ${odd.better} is better)`));
       continue;
     }
-    const est = estimator({ id, base: okB, cand: okC, settings: s, ...(baseMemo ? { baseMemo } : {}) });
+    const est = estimator({ id, base: okB, cand: okC, basePos: okPos(bms), candPos: okPos(cms), baseFiles: baseRuns.length, candFiles: candRuns.length, settings: s, ...(baseMemo ? { baseMemo } : {}) });
     if (typeof est === 'string') {
       rows.push(notCompared(b, c, id, est));
       continue;
@@ -556,7 +577,7 @@ function engine(
     for (const [name, ok, all] of [['base', okB, bs], ['candidate', okC, cs]] as const) {
       if (ok.length < all.length) notes.push(`${name}: ${all.length - ok.length} of ${all.length} runs did not measure it (skipped or failed); the others are used`);
     }
-    if ((baseRuns.length > 1 || candRuns.length > 1) && est.method !== 'runs-t' && est.method !== 'runs-bootstrap') {
+    if ((baseRuns.length > 1 || candRuns.length > 1) && est.method !== 'runs-t') {
       notes.push('one usable run per side for this workload: its interval covers those two runs only');
     }
     if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1) notes.push('parameters differ between the two sides: not quite the same measurement');
@@ -586,7 +607,7 @@ function engine(
     works.push({
       row,
       est,
-      index: { category: h.category, point: est.point, replicates: est.index.replicates, variance: est.index.variance, widening: est.index.widening },
+      index: { ...est.index, category: h.category, point: est.point },
       noise: { baseCv: est.base.cv, candCv: est.cand.cv, baseTail: tailOf(est.base), candTail: tailOf(est.cand) },
       lopsided: est.lopsided,
     });
