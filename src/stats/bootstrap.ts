@@ -1,20 +1,20 @@
 /**
- * Hierarchical (two-stage) bootstrap of the overhead of one workload: d = s·(ln median(cand round figures)
+ * Bootstrap over rounds of the overhead of one workload: d = s·(ln median(cand round figures)
  * - ln median(base round figures)), s = +1 for lower-is-better (costs), -1 for higher-is-better (rates),
  * so d > 0 always means the candidate is worse (docs/compare.md).
  *
- * Method (Davison & Hinkley 1997, §3.8, "resampling at both stages"; each side independently):
- *  1. resample the rounds of a side with replacement;
- *  2. within each drawn round, resample its batch samples with replacement and recompute the round's
- *     figure as total work over total time: with equal operations per batch that is the arithmetic mean
- *     of batch costs, i.e. the harmonic mean of batch rates. The resampled figures are rescaled by the
- *     round's recorded figure over the figure of all its batches, so they centre on the recorded figure
- *     even when batches were not exactly equal in size;
- *  3. take the median of the resampled round figures, and d* from the two sides.
- * Speed: stage 2 is drawn from K precomputed within-round replicates per round (a Monte Carlo
- * approximation of the same scheme: K ≤ 128, fewer for very long rounds), so 10,000 resamples cost
- * 10,000 × rounds draws per side instead of 10,000 × rounds × batches. Typed arrays, no allocation
- * per resample.
+ * Method: resample the rounds of each side with replacement (rounds are independent by design: each is a
+ * fresh process), take the median of the resampled round figures, and d* from the two sides. A round's figure
+ * is its total work over its total time, as recorded; its batches are never resampled, because they are not
+ * independent draws (a CFS quota or a steal burst stalls a run of consecutive batches; resampling them as
+ * independent let a half-speed round under a quota resample anywhere between a tenth and all of full speed,
+ * so the interval described another quantity than the point: issue 22).
+ * Exact distribution: the bootstrap distribution of a median of n resampled values is known in closed form
+ * (Maritz & Jarrett 1978; `exactLogMedianDistribution`), and the distribution of d is the convolution of the
+ * two sides' distributions. Where that has at most EXACT_PAIRS_LIMIT atom pairs (any round count up to ~25 per
+ * side) the bounds come from it: no Monte Carlo error, no bound that moves with the seed. Beyond it, and
+ * always for the replicates the overall index sums, 10,000 Monte Carlo resamples (typed arrays, sorting
+ * networks for the common 5 and 10 rounds, no allocation per resample).
  *
  * Interval: percentile (Efron & Tibshirani 1993, ch. 13) by default. BCa (Efron 1987) is available
  * (`bca: true`) but no longer the default: its acceleration comes from a jackknife over rounds, and the

@@ -15,9 +15,9 @@ export interface Estimate {
   /** Confidence level, e.g. 0.95. */
   level: number;
   /**
-   * How the interval was made: `percentile` (two-stage bootstrap over rounds, widened by t/z), `bca`,
-   * `runs-t` (Welch t across run figures, 2-5 runs per side), `runs-bootstrap` (runs, then rounds, then
-   * batches, 6+ runs per side) or `walsh` (distribution-free Walsh-average interval of a paired duel).
+   * How the interval was made: `percentile` (bootstrap over rounds, exact distribution where small enough,
+   * widened by t/z), `bca`, `runs-t` (Welch t across run figures, any number of runs per side), `walsh`
+   * (a duel's paired Walsh-average interval); `runs-bootstrap` only in comparisons saved before issue 22.
    */
   method: 'bca' | 'percentile' | 'runs-t' | 'runs-bootstrap' | 'walsh';
   /** Monte Carlo standard error of the bounds (same scale as the bounds), where a bootstrap made them. */

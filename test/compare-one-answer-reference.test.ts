@@ -1,0 +1,39 @@
+/**
+ * One answer on the committed reference files (issue 22): a 50% CPU quota halves every round of cpu.int
+ * (297-312 Mops/s against 580-597), so `compare`, `report` and `gate` must all call it slower / regressed, and
+ * `compare` and `report` must give the same point, interval and verdict for the same pair.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadHostSet } from '../src/analysis/hostset.js';
+import { analyse } from '../src/analysis/pipeline.js';
+import { runCli as cli } from './helpers/cli.js';
+
+const VM = 'results/reference/firecracker-epyc-host-vm.json';
+const HALF = 'results/reference/firecracker-epyc-podman-runc-half-cpu.json';
+const dir = mkdtempSync(join(tmpdir(), 'virtax-one-answer-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('one answer on the reference files', () => {
+  it('the half-CPU container reads slower in compare, in the report (same numbers) and regressed in gate', async () => {
+    const r = await cli(['compare', VM, HALF, '--json']);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.out) as { rows: { id: string; status: string; verdict: string; overheadPct: { point: number; lo: number; hi: number } }[] };
+    const row = c.rows.find((x) => x.id === 'cpu.int');
+    expect(row?.verdict).toBe('slower');
+    expect(row?.overheadPct.lo).toBeGreaterThan(50);
+
+    const set = loadHostSet([VM, HALF], { noisePct: 1 });
+    const model = analyse(set, { now: new Date('2026-12-03T00:00:00Z') }).model;
+    const f = model.forest.find((x) => x.id === 'cpu.int' && x.host === 'firecracker-epyc-podman-runc-half-cpu');
+    expect(f?.verdict).toBe('slower');
+    for (const k of ['point', 'lo', 'hi'] as const) expect(f?.[k]).toBeCloseTo(row?.overheadPct[k] as number, 9);
+
+    const junit = join(dir, 'gate.xml');
+    const g = await cli(['gate', '--baseline', VM, '--current', HALF, '--only', 'cpu.int', '--junit', junit]);
+    expect(g.code).toBe(1);
+    expect(readFileSync(junit, 'utf8')).toMatch(/<failure/);
+  });
+});
