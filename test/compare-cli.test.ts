@@ -32,7 +32,7 @@ describe('virtax compare (CLI)', () => {
   it('prints the table with overhead, p, q, verdict, overall, noise and env diffs; exit 0', async () => {
     const r = await cli(['compare', a, b, '--resamples', '2000']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/workload\s+base median\s+cand median\s+overhead % \[interval\]\s+p\s+q\s+verdict/);
+    expect(r.out).toMatch(/workload\s+base median\s+cand median\s+overhead % \[interval\]\s+added per op \[interval\]\s+p\s+q\s+verdict/);
     expect(r.out).toMatch(/sys\.stat .*\+2\d\.\d% \[\+.*slower/); // true: exp(0.2) = +22.1%
     expect(r.out).toMatch(/^overall: \+/m);
     expect(r.out).toMatch(/round-to-round CV/);

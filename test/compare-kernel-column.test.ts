@@ -53,10 +53,10 @@ describe('kernel time per op: its own figure and column', () => {
 
   it('table, duel table and Markdown get a kernel/op column; CSV kernel columns', () => {
     const t = comparisonTable(c);
-    expect(t).toMatch(/workload\s+base median\s+cand median\s+overhead % \[interval\]\s+kernel\/op %\s+p\s+q\s+verdict/);
+    expect(t).toMatch(/workload\s+base median\s+cand median\s+overhead % \[interval\]\s+added per op \[interval\]\s+kernel\/op %\s+p\s+q\s+verdict/);
     expect(t).toMatch(/^sys\.stat .* \+200\.0% \[\+19\d\.\d, \+20\d\.\d\] /m);
     expect(formatDuelTable(c)).toMatch(/kernel\/op B vs A/);
-    expect(comparisonMarkdown(c)).toMatch(/\| overhead % \[interval\] \| kernel\/op % \| p \|/);
+    expect(comparisonMarkdown(c)).toMatch(/\| overhead % \[interval\] \| added per op \[interval\] \| kernel\/op % \| p \|/);
     const lines = comparisonCsv(c).trim().split('\n');
     expect(lines[0]).toMatch(/,reason,kernel_base_s_per_op,kernel_cand_s_per_op,kernel_pct,kernel_lo,kernel_hi$/);
     const statLine = lines.find((l) => l.startsWith('sys.stat,')) ?? '';

@@ -10,6 +10,7 @@
  */
 import { compareEngine, type RowEstimate, type RowEstimator } from '../stats/compare.js';
 import { kernelTimeOf, secondFigureNotes } from '../stats/kernel-time.js';
+import { addedCostOfPairs, isTimePerOperation } from '../stats/added-cost.js';
 import { summarize } from '../stats/describe.js';
 import { pairedEstimate, pairedLogRatios, signedRankMinP, walshInterval, type PairedEstimate } from '../stats/paired.js';
 import { filterContendedPairs } from '../stats/contention.js';
@@ -83,6 +84,7 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
   const r: RowEstimate = {
     // Kernel time per op of the usable pairs' rounds (rounds bootstrapped per side, as in `compare`).
     kernel: kernelTimeOf(ra, rb, s),
+    addedPerOp: isTimePerOperation(wa.unit, wa.better) ? addedCostOfPairs(ra.map((r) => r.figure), rb.map((r) => r.figure), wa.unit, s.level) : null,
     point: est.logRatio.point,
     lo: est.logRatio.lo,
     hi: est.logRatio.hi,

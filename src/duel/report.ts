@@ -1,5 +1,5 @@
 /** The duel's terminal table and its record file. Return strings; the caller decides where they go. */
-import { formatKernelOverhead, hasKernel, ratioSentence, type TerminalOptions } from '../report/comparison-exporters.js';
+import { ADDED_NOTE, formatAddedPerOp, formatKernelOverhead, hasAddedPerOp, hasKernel, ratioSentence, type TerminalOptions } from '../report/comparison-exporters.js';
 import { noColour, signedPct as pct, verdictStyle } from '../format/text.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import type { Comparison, RowComparison } from '../stats/types.js';
@@ -10,9 +10,11 @@ export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): stri
   const paint = opts.paint ?? noColour;
   // Kernel time per op (system CPU, without Node's user-space share) gets its own column where a row has it.
   const kernel = hasKernel(c);
+  const added = hasAddedPerOp(c);
   const rows = c.rows.map((r) => {
     const cells = rowCells(r);
     if (kernel) cells.splice(6, 0, r.status === 'compared' && r.kernel ? formatKernelOverhead(r.kernel) : '');
+    if (added) cells.splice(6, 0, r.status === 'compared' && r.addedPerOp ? formatAddedPerOp(r.addedPerOp) : '');
     return cells;
   });
   function rowCells(r: RowComparison): string[] {
@@ -37,8 +39,13 @@ export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): stri
     head.splice(6, 0, 'kernel/op B vs A');
     align.splice(6, 0, 'right');
   }
+  if (added) {
+    head.splice(6, 0, 'added per op B - A');
+    align.splice(6, 0, 'right');
+  }
   const table = formatTable(head, rows, align, { maxWidth: opts.width ?? null, shrink: [head.length - 1] });
   const lines = [table, `positive = B is worse (slower); noise threshold ±${c.settings.noisePct}%; medians of round figures${kernel ? '; kernel/op = system CPU time per operation (the platform\'s cost without Node\'s share)' : ''}`];
+  if (added) lines.push(ADDED_NOTE);
   const compared = c.rows.filter((r): r is Extract<RowComparison, { status: 'compared' }> => r.status === 'compared');
   for (const r of compared) lines.push(`  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`);
   if (c.overall) lines.push(`overall (geometric mean, equal weight per category): ${pct(c.overall.overheadPct.point)} [${pct(c.overall.overheadPct.lo)}, ${pct(c.overall.overheadPct.hi)}]`);

@@ -5,7 +5,7 @@
  */
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
-import type { Comparison, Estimate, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
+import type { AddedCost, Comparison, Estimate, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
 import { formatNumber, formatTable } from './table.js';
 
@@ -35,6 +35,33 @@ export function formatKernelOverhead(k: KernelTime): string {
 
 /** Whether any compared row carries kernel time per op (the tables then give it a column). */
 export const hasKernel = (c: Comparison): boolean => c.rows.some((r) => r.status === 'compared' && r.kernel);
+
+/** Whether any compared row carries an added time per operation (the tables then give it a column). */
+export const hasAddedPerOp = (c: Comparison): boolean => c.rows.some((r) => r.status === 'compared' && r.addedPerOp);
+
+const TIME_SCALES: [string, number][] = [
+  ['ns', 1e-9],
+  ['us', 1e-6],
+  ['µs', 1e-6],
+  ['ms', 1e-3],
+];
+
+/**
+ * An added time per operation in the largest time unit that keeps it above 1: "+75.3 us/call [+70.1, +80.2]"
+ * (the workload's unit is `ns/call`; the interval in the same unit as the point).
+ */
+export function formatAddedPerOp(a: AddedCost): string {
+  const m = /^(ns|us|µs|ms)(\/.+)?$/.exec(a.unit);
+  if (!m) return `${signed(a.point, 1)} ${a.unit} [${signed(a.lo, 1)}, ${signed(a.hi, 1)}]`;
+  const seconds = (TIME_SCALES.find(([u]) => u === m[1]) as [string, number])[1];
+  const per = m[2] ?? '';
+  // The point's own scale (the interval follows it), so a small added cost is not printed as +0.0 ms.
+  const big = (a.point !== 0 ? Math.abs(a.point) : Math.max(Math.abs(a.lo), Math.abs(a.hi))) * seconds;
+  const [name, scale] = big >= 1e-3 ? ['ms', 1e-3] : big >= 1e-6 ? ['us', 1e-6] : ['ns', 1e-9];
+  const f = seconds / scale;
+  const digits = (x: number) => (Math.abs(x * f) >= 100 ? 0 : Math.abs(x * f) >= 10 ? 1 : 2);
+  return `${signed(a.point * f, digits(a.point))} ${name}${per} [${signed(a.lo * f, digits(a.lo))}, ${signed(a.hi * f, digits(a.hi))}]`;
+}
 
 /**
  * hyperfine's one-line summary of a compared row: "cand is 1.052 ± 0.011 times slower than base". The ratio
@@ -116,12 +143,14 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
   out.push('');
   // Kernel time per op gets its own column where any row has it (sys.*, mem.pagefault, proc.spawn, io.*).
   const kernel = hasKernel(c);
+  const added = hasAddedPerOp(c);
   const rows = c.rows.map((r) => {
     const cells =
       r.status === 'compared'
         ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(r.verdict, verdictStyle(r.verdict)) + verdictText(r, c).slice(r.verdict.length)]
         : [r.id, '', '', '', '', '', `not compared: ${r.reason}`];
     if (kernel) cells.splice(4, 0, r.status === 'compared' && r.kernel ? formatKernelOverhead(r.kernel) : '');
+    if (added) cells.splice(4, 0, r.status === 'compared' && r.addedPerOp ? formatAddedPerOp(r.addedPerOp) : '');
     return cells;
   });
   const head = ['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'];
@@ -130,7 +159,12 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
     head.splice(4, 0, 'kernel/op %');
     align.splice(4, 0, 'right');
   }
+  if (added) {
+    head.splice(4, 0, 'added per op [interval]');
+    align.splice(4, 0, 'right');
+  }
   out.push(formatTable(head, rows, align, { maxWidth: opts.width ?? null, shrink: [head.length - 1] }));
+  if (added) out.push(ADDED_NOTE);
   if (kernel) out.push('kernel/op % = system CPU time per operation, candidate vs base: the platform\'s cost without Node\'s user-space share');
   const compared = c.rows.filter((r): r is Compared => r.status === 'compared');
   if (compared.length) out.push('', 'summary:', ...compared.map((r) => `  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`));
@@ -161,13 +195,16 @@ export const comparisonMarkdown: ComparisonExporter = (c) => {
   if (c.overall) out.push(`**Overall overhead:** ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads, ${Math.round(c.settings.level * 100)}% interval)`, '');
   out.push(`Positive = candidate worse. Noise threshold ±${c.settings.noisePct}%, ${c.settings.resamples} bootstrap resamples, seed ${c.settings.seed}.`, '');
   const kernel = hasKernel(c);
-  out.push(`| workload | base median | cand median | overhead % [interval] |${kernel ? ' kernel/op % |' : ''} p | q | verdict |`, `|---|---:|---:|---:|${kernel ? '---:|' : ''}---:|---:|---|`);
+  const added = hasAddedPerOp(c);
+  out.push(`| workload | base median | cand median | overhead % [interval] |${added ? ' added per op [interval] |' : ''}${kernel ? ' kernel/op % |' : ''} p | q | verdict |`, `|---|---:|---:|---:|${added ? '---:|' : ''}${kernel ? '---:|' : ''}---:|---:|---|`);
   for (const r of c.rows) {
     if (r.status === 'compared') {
+      const a = added ? ` ${r.addedPerOp ? escapeMarkdown(formatAddedPerOp(r.addedPerOp)) : ''} |` : '';
       const k = kernel ? ` ${r.kernel ? formatKernelOverhead(r.kernel) : ''} |` : '';
-      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} |${k} ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
-    } else out.push(`| ${r.id} |  |  |  |${kernel ? '  |' : ''}  |  | not compared: ${escapeMarkdown(r.reason)} |`);
+      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} |${a}${k} ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
+    } else out.push(`| ${r.id} |  |  |  |${added ? '  |' : ''}${kernel ? '  |' : ''}  |  | not compared: ${escapeMarkdown(r.reason)} |`);
   }
+  if (added) out.push('', `_${ADDED_NOTE}_`);
   if (kernel) out.push('', '_kernel/op %: system CPU time per operation, candidate vs base: the platform\'s cost without Node\'s user-space share._');
   if (c.noise) out.push('', '**Noise**', '', ...noiseLines(c.noise).map((l) => `- ${l.trim()}`));
   if (c.envDiffs.length) {
@@ -182,7 +219,11 @@ export const CSV_HEADER = [
   'id', 'category', 'status', 'unit', 'better', 'base_median', 'cand_median', 'base_rounds', 'cand_rounds',
   'overhead_pct', 'overhead_lo', 'overhead_hi', 'method', 'p', 'q', 'verdict', 'rounds_to_settle', 'tail_ratio', 'reason',
   'kernel_base_s_per_op', 'kernel_cand_s_per_op', 'kernel_pct', 'kernel_lo', 'kernel_hi',
+  'added_per_op', 'added_lo', 'added_hi', 'added_unit',
 ] as const;
+
+/** What the added-per-op column is, said under every table that has it. */
+export const ADDED_NOTE = 'added per op = candidate minus base time per operation: the platform\'s own cost per call, which the caller\'s own share (Node\'s) does not dilute';
 
 /** CSV, one line per workload (RFC 4180 quoting), full precision. */
 export const comparisonCsv: ComparisonExporter = (c) => {
@@ -191,8 +232,9 @@ export const comparisonCsv: ComparisonExporter = (c) => {
     const cells: (string | number | null)[] =
       r.status === 'compared'
         ? [r.id, r.category, r.status, r.unit, r.better, r.base.median, r.cand.median, r.base.rounds, r.cand.rounds, r.overheadPct.point, r.overheadPct.lo, r.overheadPct.hi, r.overheadPct.method, r.pValue, r.qValue, r.verdict, r.roundsToSettle, r.tailRatio, r.notes.join('; '),
-          ...(r.kernel ? [r.kernel.baseSecondsPerOp, r.kernel.candSecondsPerOp, r.kernel.pointPct, r.kernel.overheadPct?.lo ?? null, r.kernel.overheadPct?.hi ?? null] : [null, null, null, null, null])]
-        : [r.id, r.category, r.status, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.reason, null, null, null, null, null];
+          ...(r.kernel ? [r.kernel.baseSecondsPerOp, r.kernel.candSecondsPerOp, r.kernel.pointPct, r.kernel.overheadPct?.lo ?? null, r.kernel.overheadPct?.hi ?? null] : [null, null, null, null, null]),
+          ...(r.addedPerOp ? [r.addedPerOp.point, r.addedPerOp.lo, r.addedPerOp.hi, r.addedPerOp.unit] : [null, null, null, null])]
+        : [r.id, r.category, r.status, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.reason, null, null, null, null, null, null, null, null, null];
     lines.push(cells.map(escapeCsv).join(','));
   }
   return `${lines.join('\n')}\n`;

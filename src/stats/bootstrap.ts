@@ -413,6 +413,12 @@ function mergeAtoms(vals: number[], probs: number[]): Atoms {
  * C(n, m)·(i/n)^m·((n-j+1)/n)^m for i < j. Positions, not values, are resampled, so tied values are fine.
  */
 export function exactLogMedianDistribution(figures: readonly number[]): Atoms {
+  return exactMedianDistribution(figures, true);
+}
+
+/** The exact bootstrap distribution of the median (ln of it when `log`), as `exactLogMedianDistribution`. */
+export function exactMedianDistribution(figures: readonly number[], log: boolean): Atoms {
+  const f = log ? Math.log : (x: number) => x;
   const v = Float64Array.from(figures).sort();
   const n = v.length;
   const F = (k: number, i: number) => (i <= 0 ? 0 : i >= n ? 1 : binomUpper(n, k, i / n)); // P(X_(k) <= v_i)
@@ -421,7 +427,7 @@ export function exactLogMedianDistribution(figures: readonly number[]): Atoms {
   if (n % 2 === 1) {
     const k = (n + 1) / 2;
     for (let i = 1; i <= n; i++) {
-      vals.push(Math.log(v[i - 1] as number));
+      vals.push(f(v[i - 1] as number));
       probs.push(F(k, i) - F(k, i - 1));
     }
     return mergeAtoms(vals, probs);
@@ -435,10 +441,10 @@ export function exactLogMedianDistribution(figures: readonly number[]): Atoms {
     for (let j = i + 1; j <= n; j++) {
       const q = G(i, j) - G(i - 1, j) - G(i, j + 1) + G(i - 1, j + 1);
       off += q;
-      vals.push(Math.log(((v[i - 1] as number) + (v[j - 1] as number)) / 2));
+      vals.push(f(((v[i - 1] as number) + (v[j - 1] as number)) / 2));
       probs.push(q);
     }
-    vals.push(Math.log(v[i - 1] as number));
+    vals.push(f(v[i - 1] as number));
     probs.push(F(m, i) - F(m, i - 1) - off); // X_(m) = X_(m+1) = v_i
   }
   return mergeAtoms(vals, probs);

@@ -29,7 +29,8 @@ import { overallIndex, pct, type IndexInput } from './overall.js';
 import { lnGamma } from './distributions.js';
 import { compareRuns } from './runs.js';
 import { signedRankMinP } from './paired.js';
-import type { CompareOptions, Comparison, ComparisonScope, EnvDiff, Estimate, KernelTime, RowComparison, SideSummary } from './types.js';
+import type { AddedCost, CompareOptions, Comparison, ComparisonScope, EnvDiff, Estimate, KernelTime, RowComparison, SideSummary } from './types.js';
+import { addedCostOfRounds, addedCostOfRuns, isTimePerOperation } from './added-cost.js';
 import { verdictOf } from './verdict.js';
 
 
@@ -119,6 +120,8 @@ export interface RowEstimate {
   mcError?: number;
   /** Kernel time per operation of the rounds used, where both sides recorded it (kernel-time.ts). */
   kernel?: KernelTime | null;
+  /** Added time per operation, for workloads measured in time per operation (added-cost.ts). */
+  addedPerOp?: AddedCost | null;
   pValue: number;
   /** The row's test, and the smallest two-sided p-value it can give with these counts. */
   test: string;
@@ -229,8 +232,10 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
       });
       return out;
     };
+    const runMedians = (rs: { rounds: Round[] }[]) => rs.map((r) => medianOf(r.rounds.map((x) => x.figure)));
     return {
       kernel: kernelTimeOf(allB, allC, s),
+      addedPerOp: isTimePerOperation(b0.unit, b0.better) ? addedCostOfRuns(runMedians(rb), runMedians(rc), b0.unit, s.level) : null,
       point: runs.point,
       lo: runs.lo,
       hi: runs.hi,
@@ -271,6 +276,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
   notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk));
   return {
     kernel: kernelTimeOf(allB, allC, s),
+    addedPerOp: isTimePerOperation(b0.unit, b0.better) ? addedCostOfRounds(figB, figC, b0.unit, s) : null,
     point: boot.point,
     lo: boot.lo,
     hi: boot.hi,
@@ -601,6 +607,7 @@ function engine(
       roundsToSettle: null,
       tailRatio: Number.isFinite(tail) && tail > 0 ? tail : null,
       ...(est.kernel ? { kernel: est.kernel } : {}),
+      ...(est.addedPerOp ? { addedPerOp: est.addedPerOp } : {}),
       notes,
     };
     rows.push(row);

@@ -48,6 +48,20 @@ export interface KernelTime {
   pointPct: number;
 }
 
+/**
+ * Added time per operation (src/stats/added-cost.ts): candidate minus base, in the workload's unit (e.g. ns/call),
+ * for workloads whose figure is a time per operation; the interval made as the row's own.
+ */
+export interface AddedCost {
+  point: number;
+  lo: number;
+  hi: number;
+  level: number;
+  /** The workload's unit: the difference is in it (ns/call, us/spawn, ...). */
+  unit: string;
+  method: 'percentile' | 'runs-t' | 'walsh';
+}
+
 /** One side's view of a workload in a comparison. */
 export interface SideSummary {
   median: number;
@@ -87,6 +101,8 @@ export type RowComparison =
        * where a side did not record it (workloads that do not enter the kernel per op, older files).
        */
       kernel?: KernelTime;
+      /** Added time per operation, for workloads measured in time per operation. */
+      addedPerOp?: AddedCost;
       notes: string[];
     }
   | {
