@@ -58,10 +58,10 @@ describe('kernel time per op: its own figure and column', () => {
     expect(formatDuelTable(c)).toMatch(/kernel\/op B vs A/);
     expect(comparisonMarkdown(c)).toMatch(/\| overhead % \[interval\] \| added per op \[interval\] \| kernel\/op % \| p \|/);
     const lines = comparisonCsv(c).trim().split('\n');
-    expect(lines[0]).toMatch(/,reason,kernel_base_s_per_op,kernel_cand_s_per_op,kernel_pct,kernel_lo,kernel_hi$/);
+    expect(lines[0]).toMatch(/,reason,kernel_base_s_per_op,kernel_cand_s_per_op,kernel_pct,kernel_lo,kernel_hi,added_per_op,added_lo,added_hi,added_unit$/);
     const statLine = lines.find((l) => l.startsWith('sys.stat,')) ?? '';
-    expect(Number(statLine.split(',').at(-3))).toBeCloseTo(200, 6);
-    expect(lines.find((l) => l.startsWith('cpu.int,'))).toMatch(/,,,,,$/);
+    expect(Number(statLine.split(',').at(-7))).toBeCloseTo(200, 6);
+    expect(lines.find((l) => l.startsWith('cpu.int,'))).toMatch(/,,,,,,,,,$/);
   });
 
   it('without any kernel figure the table keeps its columns', () => {
