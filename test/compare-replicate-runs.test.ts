@@ -80,6 +80,20 @@ describe('several runs per side', () => {
     expect(() => sidesOf({ base: ['m1'] }, load)).toThrow(/both --base and --cand/);
   });
 
+  it('--base/--cand with two labels or two suites on one side is bad input unless --allow-mixed', () => {
+    const files = new Map<string, ResultsFile>([
+      ['a', run('metal', 1, [w('x')])],
+      ['b', run('kvm', 2, [w('x')])],
+      ['c', run('vm', 3, [w('x')])],
+      ['s', syntheticResults({ label: 'vm', seed: 4, suite: 'standard', workloads: [w('x')] })],
+    ]);
+    const load = (p: string) => files.get(p) as ResultsFile;
+    expect(() => sidesOf({ base: ['a', 'b'], cand: ['c'] }, load)).toThrow(/compare --base: .*2 labels \(metal, kvm\); pass --allow-mixed/);
+    expect(() => sidesOf({ base: ['a'], cand: ['c', 's'] }, load)).toThrow(/compare --cand: .*2 suites \(quick, standard\)/);
+    expect(() => sidesOf({ files: ['a', 'c', 's'] }, load)).toThrow(/2 suites/);
+    expect(sidesOf({ base: ['a', 'b'], cand: ['c'], allowMixed: true }, load).base).toHaveLength(2);
+  });
+
   it('a workload measured in one run per side only, among several runs: its row says it covers those two runs only', () => {
     const c = compareRunSets([run('b', 1, [w('x'), w('y')]), run('b', 2, [w('x')])], [run('c', 3, [w('x'), w('y')]), run('c', 4, [w('x')])], { resamples: 300 });
     expect(row(c, 'x').overheadPct.method).toBe('runs-t');

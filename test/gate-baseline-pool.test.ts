@@ -40,6 +40,14 @@ describe('gate baselines: one file or pooled runs of a directory', () => {
     expect(b.pooled).toEqual(run(7));
   });
 
+  it('runs of two labels or two suites are not one baseline: exit-2 error unless --allow-mixed', () => {
+    const a = run(1, { label: 'kvm' });
+    expect(() => poolRuns([{ path: 'a', file: a }, { path: 'b', file: run(2, { label: 'metal' }) }])).toThrow(/baseline: .*2 labels \(kvm, metal\); pass --allow-mixed/);
+    expect(() => poolRuns([{ path: 'a', file: a }, { path: 'b', file: run(2, { label: 'kvm', suite: 'standard' }) }])).toThrow(/2 suites \(quick, standard\)/);
+    const p = poolRuns([{ path: 'a', file: a }, { path: 'b', file: run(2, { label: 'metal' }) }], true);
+    expect(p.warnings.join(' ')).toMatch(/2 labels .*pooled \(--allow-mixed\)/);
+  });
+
   it('pools only the runs that measured a workload', () => {
     const a = run(1);
     const b = run(2, { workloads: [{ id: 'cpu.int', figure: 10, status: 'skipped' }, { id: 'sys.stat', figure: 500, category: 'syscall' }] });

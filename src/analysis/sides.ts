@@ -6,6 +6,7 @@
 import { InputError } from '../errors.js';
 import { selectIds } from '../results/ids.js';
 import { loadResults } from '../results/io.js';
+import { mixedRunsReason } from '../results/replicates.js';
 import type { ResultsFile } from '../types.js';
 
 /** Where the files of each side come from. */
@@ -15,6 +16,8 @@ export interface SideFiles {
   /** Several runs per side (replicate runs), each list possibly comma-separated. */
   base?: string[] | string;
   cand?: string[] | string;
+  /** Pool runs of different labels or suites on one side (otherwise bad input: src/results/replicates.ts). */
+  allowMixed?: boolean;
 }
 
 /**
@@ -30,7 +33,7 @@ export function sidesOf(args: SideFiles, load: (p: string) => ResultsFile = load
   if (base.length || cand.length) {
     if (!base.length || !cand.length) throw new InputError('compare: give both --base and --cand (one or more results files each)');
     if (files.length) throw new InputError('compare: give the files either as BASE CAND or with --base/--cand, not both');
-    return { base: base.map((p) => load(p)), cand: cand.map((p) => load(p)) };
+    return checked({ base: base.map((p) => load(p)), cand: cand.map((p) => load(p)) }, args.allowMixed === true);
   }
   if (files.length < 2) throw new InputError('compare: expected two results files (BASE CAND) or --base F... --cand F...');
   const loaded = files.map((p) => load(p));
@@ -39,7 +42,18 @@ export function sidesOf(args: SideFiles, load: (p: string) => ResultsFile = load
   if (labels.length !== 2) {
     throw new InputError(`compare: ${files.length} files carry ${labels.length} label(s) (${labels.join(', ')}): files with the same label are runs of one side, so give exactly two labels, or use --base F... --cand F...`);
   }
-  return { base: loaded.filter((f) => f.label === labels[0]), cand: loaded.filter((f) => f.label === labels[1]) };
+  return checked({ base: loaded.filter((f) => f.label === labels[0]), cand: loaded.filter((f) => f.label === labels[1]) }, args.allowMixed === true);
+}
+
+/** Each side's runs must be replicates of one platform measured one way, unless mixing is allowed. */
+function checked(s: { base: ResultsFile[]; cand: ResultsFile[] }, allowMixed: boolean): { base: ResultsFile[]; cand: ResultsFile[] } {
+  if (!allowMixed) {
+    for (const [name, runs] of [['--base', s.base], ['--cand', s.cand]] as const) {
+      const why = mixedRunsReason(runs, `compare ${name}`);
+      if (why) throw new InputError(why);
+    }
+  }
+  return s;
 }
 
 /** `--only` patterns -> the exact ids of any compared file they select; a pattern that selects nothing is exit 2 (as in gate). */

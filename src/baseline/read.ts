@@ -9,6 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
+import { mixedRunsReason } from '../results/replicates.js';
 import { nestedCpuModelNote } from '../results/host.js';
 import { envDiffs } from '../stats/compare.js';
 import { summarize } from '../stats/describe.js';
@@ -48,7 +49,7 @@ export function baselineFilesIn(dir: string): string[] {
 }
 
 /** Load a baseline from a results file or a directory of them; throws InputError naming any bad file. */
-export function loadBaseline(path: string): Baseline {
+export function loadBaseline(path: string, allowMixed = false): Baseline {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
@@ -56,10 +57,10 @@ export function loadBaseline(path: string): Baseline {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(`${path}: cannot read baseline (${code === 'ENOENT' ? 'no such file or directory' : code ?? String(e)})`);
   }
-  if (!isDir) return poolRuns([{ path, file: loadResults(path) }]);
+  if (!isDir) return poolRuns([{ path, file: loadResults(path) }], allowMixed);
   const files = baselineFilesIn(path);
   if (files.length === 0) throw new InputError(`${path}: baseline directory holds no results files (*.json); save some with \`virtax baseline save\``);
-  return poolRuns(files.map((p) => ({ path: p, file: loadResults(p) })));
+  return poolRuns(files.map((p) => ({ path: p, file: loadResults(p) })), allowMixed);
 }
 
 /** Fingerprint fields on which the gate refuses to compare unless told to (docs/compare.md, environment). */
@@ -84,10 +85,13 @@ function sameStrings(xs: readonly string[]): boolean {
  * recomputed. Throws InputError when runs disagree on a workload's unit or direction, or on the host's
  * CPU model or hypervisor (not one host class).
  */
-export function poolRuns(runs: LoadedRun[]): Baseline {
+export function poolRuns(runs: LoadedRun[], allowMixed = false): Baseline {
   const first = runs[0];
   if (!first) throw new InputError('baseline: no runs to pool');
   const warnings: string[] = [];
+  // Runs of two labels or two suites are not replicates of one baseline (src/results/replicates.ts).
+  const mixed = mixedRunsReason(runs.map((r) => r.file), 'baseline');
+  if (mixed && !allowMixed) throw new InputError(mixed);
   for (const r of runs.slice(1)) {
     const diffs = guardedDiffs(first.file.host, r.file.host);
     if (diffs.length) {
@@ -130,8 +134,7 @@ export function poolRuns(runs: LoadedRun[]): Baseline {
     workloads.push({ ...head.w, rounds, summary: summarize(rounds, head.w.better), notes: [...(head.w.notes ?? []), `pooled from ${oks.length} baseline runs`] });
   }
   const files = runs.map((r) => r.file);
-  if (!sameStrings(files.map((f) => f.config.suite))) warnings.push(`baseline runs used different suites (${[...new Set(files.map((f) => f.config.suite))].join(', ')})`);
-  if (!sameStrings(files.map((f) => f.label))) warnings.push(`baseline runs carry different labels (${[...new Set(files.map((f) => f.label))].join(', ')})`);
+  if (mixed) warnings.push(`${mixed.replace('; pass --allow-mixed to pool them anyway', '')}: pooled (--allow-mixed)`);
   const steals = files.map((f) => f.conditions.stealPct).filter((x): x is number => x !== null);
   const started = files.map((f) => f.startedAt).sort();
   const finished = files.map((f) => f.finishedAt);

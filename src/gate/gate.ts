@@ -41,6 +41,8 @@ export interface GateOptions {
   strict?: boolean;
   /** Compare across different CPU models or hypervisors. */
   allowEnvChange?: boolean;
+  /** Pool baseline runs of different labels or suites (otherwise bad input). */
+  allowMixed?: boolean;
   /** Gate even when a user workload's module (`user.*`, run --workload) changed between baseline and current. */
   allowChangedWorkloads?: boolean;
   seed?: number;
@@ -137,7 +139,7 @@ export function gateWithComparison(opts: GateOptions, compare: CompareFn): GateR
   const policy = policyOf(opts.config ? loadGateConfig(opts.config) : null, opts.maxRegressionPct);
   const sources = Array.isArray(opts.baseline) ? opts.baseline : [opts.baseline];
   if (sources.length === 0) throw new InputError('--baseline: give a results file, a directory, or several results files');
-  const baseline = sources.length === 1 ? loadBaseline(sources[0] as string) : poolRuns(sources.map((p) => ({ path: p, file: loadResults(p) })));
+  const baseline = sources.length === 1 ? loadBaseline(sources[0] as string, opts.allowMixed === true) : poolRuns(sources.map((p) => ({ path: p, file: loadResults(p) })), opts.allowMixed === true);
   const source = sources.join(' ');
   const current = loadResults(opts.current);
   const base = baseline.pooled;

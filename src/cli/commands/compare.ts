@@ -27,6 +27,7 @@ export interface CompareArgs {
   resamples: number;
   only?: string[];
   allowChangedWorkloads?: boolean;
+  allowMixed?: boolean;
 }
 
 /** argv -> options, with one-line errors for bad values. */
@@ -61,6 +62,7 @@ export const compareCommand: CliCommand = {
       .option('resamples', { type: 'number', default: DEFAULTS.resamples, describe: 'Bootstrap resamples' })
       .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families' })
       .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Compare even when a user.* workload ran from a changed module (run --workload)' })
+      .option('allow-mixed', { type: 'boolean', default: false, describe: 'Pool runs of different labels or suites on one side (refused otherwise: they are not replicates of one platform)' })
       .example('virtax compare metal.json vm.json', 'how much slower the VM is, workload by workload')
       .example('virtax compare metal.json vm.json --noise 2% --markdown summary.md', 'coarser threshold, Markdown for a PR')
       .example('virtax compare --base metal-run1.json metal-run2.json metal-run3.json --cand vm-run1.json vm-run2.json vm-run3.json', 'three runs per side: intervals that include run-to-run variation')

@@ -15,6 +15,7 @@ interface GateArgs {
   only?: string[];
   strict?: boolean;
   allowEnvChange?: boolean;
+  allowMixed?: boolean;
   allowChangedWorkloads?: boolean;
   junit?: string;
   markdown?: string;
@@ -41,6 +42,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families (comma or space separated)' })
         .option('strict', { type: 'boolean', default: false, describe: 'Exit 3 when the result is inconclusive (default: exit 0 with a warning)' })
         .option('allow-env-change', { type: 'boolean', default: false, describe: 'Gate even when the CPU model or hypervisor differ from the baseline' })
+        .option('allow-mixed', { type: 'boolean', default: false, describe: 'Pool baseline runs of different labels or suites (refused otherwise: they are not replicates of one platform)' })
         .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Gate even when a user.* workload ran from a changed module (run --workload)' })
         .option('junit', { type: 'string', describe: 'Write JUnit XML here (one testcase per workload)' })
         .option('markdown', { type: 'string', describe: 'Write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set)' })
@@ -65,6 +67,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         current: args.current,
         strict: args.strict ?? false,
         allowEnvChange: args.allowEnvChange ?? false,
+        allowMixed: args.allowMixed ?? false,
         allowChangedWorkloads: args.allowChangedWorkloads ?? false,
         seed: args.seed,
       };
