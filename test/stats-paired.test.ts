@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareDuel } from '../src/duel/compare.js';
-import { hodgesLehmann, pairedEstimate, pairedLogRatios, signedRankPValue } from '../src/stats/paired.js';
+import { hodgesLehmann, pairedEstimate, pairedLogRatios, signedRankPValue, walshInterval } from '../src/stats/paired.js';
 import { createRng } from '../src/stats/random.js';
+import { syntheticResults } from '../src/stats/synthetic.js';
 import type { Fingerprint, ResultsFile, Round } from '../src/types.js';
 
 describe('Hodges-Lehmann on Walsh averages', () => {
@@ -32,6 +33,31 @@ describe('Wilcoxon signed-rank p-value', () => {
     // ties -> normal approximation with tie and continuity correction (scipy: correction=True, method='approx')
     expect(signedRankPValue([0.5, -0.2, 1.1, 0.3, 0.3, 0.9, -0.4, 0.7, 1.2, 0.3, 0.05, 0.6])).toBeCloseTo(0.01656124365281427, 5);
     expect(signedRankPValue([0, 0])).toBe(1);
+  });
+
+  it('is exact up to 50 untied pairs, as scipy.stats.wilcoxon (method exact)', () => {
+    const d = (n: number) => Array.from({ length: n }, (_, i) => (i + 1) * ((i + 1) % 3 === 0 ? -1 : 1));
+    expect(signedRankPValue(d(40))).toBeCloseTo(0.06616061626664305, 12);
+    expect(signedRankPValue(d(45))).toBeCloseTo(0.07623135838770168, 12);
+  });
+});
+
+describe('Walsh-average interval beyond 60 pairs', () => {
+  it('takes the exact order statistic (70 pairs: C = 908, as the exact signed-rank null gives; the normal rule said 907)', () => {
+    const d = Array.from({ length: 70 }, (_, k) => (((k + 1) * 37) % 101) / 10 - 2);
+    const w = walshInterval(d, 0.95);
+    expect(w.lo).toBeCloseTo(2.4, 12);
+    expect(w.hi).toBeCloseTo(3.8, 12);
+  });
+
+  it('a duel of 5 pairs states the level its interval achieves (93.75%) in the comparison', () => {
+    const w = (shift: number) => [{ id: 'sys.stat', category: 'syscall' as const, figure: 900, shift, rounds: 5 }];
+    const c = compareDuel(syntheticResults({ label: 'a', seed: 1, workloads: w(0) }), syntheticResults({ label: 'b', seed: 2, workloads: w(0.3) }));
+    const r = c.rows[0];
+    if (r?.status !== 'compared') throw new Error('not compared');
+    expect(r.overheadPct.level).toBe(0.95);
+    expect(r.overheadPct.achievedLevel).toBeCloseTo(0.9375, 12);
+    expect(r.logRatio.achievedLevel).toBeCloseTo(0.9375, 12);
   });
 });
 

@@ -93,6 +93,7 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
       return { lo: Math.min(w.lo, est.logRatio.point), hi: Math.max(w.hi, est.logRatio.point) };
     },
     method: 'walsh',
+    achievedLevel: est.achievedLevel,
     pValue: est.pValue,
     test: 'Wilcoxon signed-rank',
     minP: signedRankMinP(n),

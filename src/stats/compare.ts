@@ -118,6 +118,8 @@ export interface RowEstimate {
   method: Estimate['method'];
   /** Monte Carlo standard error of the bounds on the log scale (bootstrap intervals only). */
   mcError?: number;
+  /** The coverage the interval really has, where it is below the level in force (few duel pairs). */
+  achievedLevel?: number;
   /** Kernel time per operation of the rounds used, where both sides recorded it (kernel-time.ts). */
   kernel?: KernelTime | null;
   /** Added time per operation, for workloads measured in time per operation (added-cost.ts). */
@@ -588,6 +590,10 @@ function engine(
     }
     if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1) notes.push('parameters differ between the two sides: not quite the same measurement');
     const { logRatio, overheadPct } = toEstimate(est.lo, est.hi, est.point, s.level, est.method, est.mcError);
+    if (est.achievedLevel !== undefined && est.achievedLevel < s.level - 1e-9) {
+      logRatio.achievedLevel = est.achievedLevel;
+      overheadPct.achievedLevel = est.achievedLevel;
+    }
     const tail = h.better === 'lower' ? est.cand.p99 / est.base.p99 : est.base.p99 / est.cand.p99;
     const tailOf = (x: SideSummary) => (h.better === 'lower' ? x.p99 / x.p50 : x.p50 / x.p99);
     const row: Compared = {

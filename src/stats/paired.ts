@@ -14,12 +14,12 @@
  *   pseudo-median with probability 1 - 2·P(T+ <= C - 1) >= 1 - α for any continuous symmetric
  *   distribution of d. When even [min, max] (C = 1) is below the level (n <= 5 at 95%), the widest
  *   interval is used and its real coverage 1 - 2/2^n (93.75% at n = 5) is stated in `achievedLevel`.
- *   Exact counts up to n = 60, the normal approximation of C beyond. The percentile bootstrap over pairs
+ *   Exact up to n = WALSH_EXACT_PAIRS (400), the normal approximation of C with continuity correction beyond. The percentile bootstrap over pairs
  *   used before covered only 88-89% at 5 pairs (an outside audit's simulation).
  * - Replicates: a percentile bootstrap over pairs (Efron & Tibshirani 1993, ch. 13) still supplies
  *   replicates for the overall index (seeded through createRng).
  * - p-value: Wilcoxon signed-rank test, two-sided (Wilcoxon 1945), zeros dropped; exact distribution for
- *   n <= 30 without ties, otherwise the normal approximation with tie correction and continuity correction.
+ *   n <= 50 without ties (as scipy.stats.wilcoxon), otherwise the normal approximation with tie correction and continuity correction.
  * Multiplicity (Benjamini-Hochberg) and the overall index come from fdr.ts and overall.ts, as in compare.
  */
 import type { Better } from '../types.js';
@@ -55,14 +55,27 @@ export function hodgesLehmann(d: readonly number[], idx?: ArrayLike<number>): nu
   return m % 2 === 1 ? (walsh[(m - 1) / 2] as number) : ((walsh[m / 2 - 1] as number) + (walsh[m / 2] as number)) / 2;
 }
 
-/** Exact null distribution of the signed-rank statistic T+ for n untied nonzero differences: counts by value. */
-function signedRankCounts(n: number): Float64Array {
+/**
+ * Exact null distribution of the signed-rank statistic T+ for n untied nonzero differences: P(T+ = s) for
+ * s = 0..n(n+1)/2. Built as probabilities (each rank halves in or out), so it neither overflows nor loses
+ * precision for large n, as counts of 2^n subsets would.
+ */
+function signedRankPmf(n: number): Float64Array {
   const max = (n * (n + 1)) / 2;
-  const counts = new Float64Array(max + 1);
-  counts[0] = 1;
-  for (let r = 1; r <= n; r++) for (let s = max; s >= r; s--) counts[s] = (counts[s] as number) + (counts[s - r] as number);
-  return counts;
+  const p = new Float64Array(max + 1);
+  p[0] = 1;
+  for (let r = 1; r <= n; r++) {
+    const top = (r * (r + 1)) / 2;
+    for (let s = top; s >= 0; s--) p[s] = ((p[s] as number) + (s >= r ? (p[s - r] as number) : 0)) / 2;
+  }
+  return p;
 }
+
+/** Up to this many pairs the Walsh interval's order statistic comes from the exact distribution (O(n³) work). */
+export const WALSH_EXACT_PAIRS = 400;
+
+/** Up to this many untied pairs the signed-rank p is exact (as scipy.stats.wilcoxon's default). */
+export const SIGNED_RANK_EXACT_PAIRS = 50;
 
 /** The smallest two-sided p-value the exact signed-rank test can give with n pairs: 2/2^n. */
 export function signedRankMinP(n: number): number {
@@ -83,23 +96,23 @@ export function walshInterval(d: readonly number[], level: number): { lo: number
   const half = (1 - level) / 2;
   let c = 1;
   let achieved: number;
-  if (n <= 60) {
-    const counts = signedRankCounts(n);
-    const total = 2 ** n;
+  if (n <= WALSH_EXACT_PAIRS) {
+    const pmf = signedRankPmf(n);
     let cdf = 0; // P(T+ <= c - 1)
     let cdfAtC = 0;
     for (let k = 1; k <= Math.floor(N / 2); k++) {
-      const next = cdf + (counts[k - 1] as number) / total;
-      if (next > half) break;
+      const next = cdf + (pmf[k - 1] as number);
+      if (next > half * (1 + 1e-12)) break;
       cdf = next;
       c = k;
       cdfAtC = cdf;
     }
-    if (cdfAtC === 0) cdfAtC = (counts[0] as number) / total; // c = 1 and even that is below the level
+    if (cdfAtC === 0) cdfAtC = pmf[0] as number; // c = 1 and even that is below the level
     achieved = 1 - 2 * cdfAtC;
   } else {
+    // Normal approximation with continuity correction: the largest c with P(T+ <= c - 1) <= half.
     const z = normQuantile(1 - half);
-    c = Math.max(1, Math.floor(N / 2 - z * Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24)));
+    c = Math.max(1, Math.floor(N / 2 + 0.5 - z * Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24)));
     achieved = level;
   }
   return { lo: walsh[c - 1] as number, hi: walsh[N - c] as number, achievedLevel: achieved };
@@ -129,16 +142,15 @@ export function signedRankPValue(d: readonly number[]): number {
   order.forEach((o, k) => {
     if (o.pos) wPlus += ranks[k] as number;
   });
-  if (!ties && n <= 30) {
-    // Exact null distribution: counts of subsets of {1..n} by rank sum.
+  if (!ties && n <= SIGNED_RANK_EXACT_PAIRS) {
+    // Exact null distribution of the rank sum of the positive differences.
     const max = (n * (n + 1)) / 2;
-    const counts = signedRankCounts(n);
-    const total = 2 ** n;
+    const pmf = signedRankPmf(n);
     let lower = 0;
-    for (let s = 0; s <= wPlus; s++) lower += counts[s] as number;
+    for (let s = 0; s <= wPlus; s++) lower += pmf[s] as number;
     let upper = 0;
-    for (let s = wPlus; s <= max; s++) upper += counts[s] as number;
-    return Math.min(1, (2 * Math.min(lower, upper)) / total);
+    for (let s = wPlus; s <= max; s++) upper += pmf[s] as number;
+    return Math.min(1, 2 * Math.min(lower, upper));
   }
   const mean = (n * (n + 1)) / 4;
   const variance = (n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48;

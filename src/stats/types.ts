@@ -22,6 +22,8 @@ export interface Estimate {
   method: 'bca' | 'percentile' | 'runs-t' | 'runs-bootstrap' | 'walsh';
   /** Monte Carlo standard error of the bounds (same scale as the bounds), where a bootstrap made them. */
   mcError?: number;
+  /** The coverage the interval really has, where it is below `level` (a duel of 5 or fewer pairs: 1 - 2/2^n). */
+  achievedLevel?: number;
 }
 
 /**
