@@ -36,4 +36,19 @@ describe('one answer on the reference files', () => {
     expect(g.code).toBe(1);
     expect(readFileSync(junit, 'utf8')).toMatch(/<failure/);
   });
+
+  it('the report counts, noise and reasons come from the comparison itself (UML: the overall rests on 7 workloads in both)', () => {
+    const files = ['host-vm', 'podman-runc', 'uml'].map((n) => `results/reference/firecracker-epyc-${n}.json`);
+    const { model, compared } = analyse(loadHostSet(files, { noisePct: 1 }), { now: new Date('2026-12-03T00:00:00Z') });
+    const uml = compared.find((h) => h.comparison.cand.label === 'firecracker-epyc-uml')?.comparison;
+    const runc = compared.find((h) => h.comparison.cand.label === 'firecracker-epyc-podman-runc')?.comparison;
+    const head = model.headlines.find((h) => h.label === 'firecracker-epyc-uml');
+    expect(head?.coverage.workloads).toBe(uml?.overall?.workloads);
+    expect(head?.coverage.workloads).toBe(7);
+    // Every workload compared against runc: the baseline's noise in the table is compare's base noise.
+    const vmNoise = model.hostNoise.find((n) => n.host === 'firecracker-epyc-host-vm');
+    expect(vmNoise?.medianCvPct).toBeCloseTo(100 * (runc?.noise?.baseCv as number), 9);
+    for (const c of [uml, runc]) for (const r of c?.rows ?? []) if (r.status === 'compared' && r.verdict === 'inconclusive') expect(r.inconclusive, r.id).toBeDefined();
+    for (const f of model.forest) if (f.verdict === 'inconclusive') expect(f.inconclusive, `${f.host} ${f.id}`).not.toBeNull();
+  });
 });

@@ -80,6 +80,12 @@ describe('several runs per side', () => {
     expect(() => sidesOf({ base: ['m1'] }, load)).toThrow(/both --base and --cand/);
   });
 
+  it('the medians beside a runs row are the ones the estimate compares: cand/base is the point (geometric mean of run medians)', () => {
+    const c = compareRunSets([1, 2, 3].map((s) => run('m', 80 + s, [w('x', 0.02 * s)])), [4, 5, 6].map((s) => run('v', 80 + s, [w('x', 0.03 * s)])), { resamples: 300 });
+    const r = row(c, 'x');
+    expect(100 * (r.cand.median / r.base.median - 1)).toBeCloseTo(r.overheadPct.point, 9);
+  });
+
   it('--base/--cand with two labels or two suites on one side is bad input unless --allow-mixed', () => {
     const files = new Map<string, ResultsFile>([
       ['a', run('metal', 1, [w('x')])],

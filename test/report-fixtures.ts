@@ -94,6 +94,12 @@ export function rowOf(id: string, category: Category, e: Estimate, noisePct = 1,
   };
 }
 
+/** Equal weight per category of the compared rows, as the engine gives (src/stats/overall.ts). */
+function equalWeights(rows: RowComparison[]): Partial<Record<Category, number>> {
+  const cats = [...new Set(rows.flatMap((r) => (r.status === 'compared' ? [r.category] : [])))];
+  return Object.fromEntries(cats.map((c) => [c, 1 / cats.length]));
+}
+
 export function comparisonOf(base: ResultsFile, cand: ResultsFile, rows: RowComparison[], overall: Estimate | null, warnings: string[] = []): Comparison {
   return {
     schema: 'virtax.comparison/v1',
@@ -101,7 +107,7 @@ export function comparisonOf(base: ResultsFile, cand: ResultsFile, rows: RowComp
     cand: { id: cand.id, label: cand.label, host: cand.host },
     settings: { noisePct: 1, alpha: 0.05, level: 0.95, resamples: 10000, seed: 1 },
     rows,
-    overall: overall ? { overheadPct: overall, logRatio: { ...overall, point: Math.log1p(overall.point / 100), lo: Math.log1p(overall.lo / 100), hi: Math.log1p(overall.hi / 100) }, workloads: rows.filter((r) => r.status === 'compared').length, weights: {} } : null,
+    overall: overall ? { overheadPct: overall, logRatio: { ...overall, point: Math.log1p(overall.point / 100), lo: Math.log1p(overall.lo / 100), hi: Math.log1p(overall.hi / 100) }, workloads: rows.filter((r) => r.status === 'compared').length, weights: equalWeights(rows) } : null,
     noise: { baseCv: 0.01, candCv: 0.02, cvRatio: estimate(2, 1.2, 3.1), baseTail: 1.1, candTail: 1.3, tailRatio: estimate(1.18, 1.05, 1.3), baseStealPct: 0, candStealPct: 0.4, stealDiffPct: estimate(0.4, 0.1, 0.7) },
     envDiffs: base.host.cpu.model === cand.host.cpu.model ? [] : [{ field: 'cpu.model', base: base.host.cpu.model, cand: cand.host.cpu.model }],
     warnings,

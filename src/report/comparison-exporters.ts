@@ -5,7 +5,7 @@
  */
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
-import type { AddedCost, Comparison, Estimate, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
+import type { AddedCost, Comparison, Estimate, InconclusiveReason, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
 import { formatNumber, formatTable } from './table.js';
 
@@ -90,8 +90,30 @@ export function formatP(p: number): string {
   return p.toFixed(3);
 }
 
+/** Why a row is inconclusive, in a few words (the one place the codes become words). */
+export function inconclusiveText(why: InconclusiveReason): string {
+  switch (why.code) {
+    case 'contended':
+      return 'rounds starved by other work';
+    case 'no-spread':
+      return 'no spread measured on a side';
+    case 'test-cannot-reach':
+      return `the ${why.test} test cannot reach p <= ${why.alpha} with so few`;
+    case 'lopsided':
+      return `lopsided counts; the rank test does not confirm it (q = ${why.q.toPrecision(2)})`;
+    case 'fcr':
+      return `does not survive the false-coverage-rate adjustment (${(100 * why.level).toFixed(1)}%)`;
+    case 'needs-more':
+      return `~${why.n} ${why.unit} per side would settle it`;
+    case 'too-wide':
+      return `too noisy: more than ${why.max} ${why.unit} per side needed`;
+    case 'on-threshold':
+      return `sits on the ±${why.noisePct}% threshold`;
+  }
+}
+
 function verdictText(r: Compared, c: Comparison): string {
-  if (r.verdict === 'inconclusive') return r.roundsToSettle !== null ? `inconclusive (~${r.roundsToSettle} rounds)` : 'inconclusive';
+  if (r.verdict === 'inconclusive') return r.inconclusive ? `inconclusive (${inconclusiveText(r.inconclusive)})` : r.roundsToSettle !== null ? `inconclusive (~${r.roundsToSettle} rounds)` : 'inconclusive';
   // With one run per side a verdict speaks about those two runs, not the platforms (Comparison.scope).
   return c.scope?.covers === 'these-runs' ? `${r.verdict} (these 2 runs)` : r.verdict;
 }

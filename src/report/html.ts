@@ -11,6 +11,7 @@ import { signedPct } from '../format/text.js';
 import type { Advice } from '../advise/types.js';
 import type { Estimate } from '../stats/types.js';
 import { coverageText, type HostCard, type ReportModel } from './model.js';
+import { formatAddedPerOp, inconclusiveText } from './comparison-exporters.js';
 import { hostScale, reportSpecs, type NamedSpec } from './specs.js';
 
 export { escapeHtml } from '../format/escape.js';
@@ -110,10 +111,10 @@ function comparisonTables(m: ReportModel): string {
     .map((h) => {
       const rows = m.forest
         .filter((r) => r.host === h.label)
-        .map((r) => `<tr><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.category)}</td><td class="n">${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })}</td><td>${verdictTag(r.verdict)}</td><td class="n">${num(r.qValue, 3)}</td><td class="n">${r.tailRatio === null ? '–' : `×${num(r.tailRatio)}`}</td><td class="n">${r.roundsToSettle ?? ''}</td></tr>`)
+        .map((r) => `<tr><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.category)}</td><td class="n">${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })}</td><td class="n">${r.addedPerOp ? escapeHtml(formatAddedPerOp(r.addedPerOp)) : ''}</td><td>${verdictTag(r.verdict)}${r.inconclusive ? ` <span class="muted">${escapeHtml(inconclusiveText(r.inconclusive))}</span>` : ''}</td><td class="n">${num(r.qValue, 3)}</td><td class="n">${r.tailRatio === null ? '–' : `×${num(r.tailRatio)}`}</td><td class="n">${r.roundsToSettle ?? ''}</td></tr>`)
         .join('');
       const skipped = h.notCompared.map((n) => `<tr><td><code>${escapeHtml(n.id)}</code></td><td colspan="6" class="muted">not compared: ${escapeHtml(n.reason)}</td></tr>`).join('');
-      return `<details><summary>${escapeHtml(h.label)} against ${escapeHtml(h.baseline)}</summary><table class="grid"><thead><tr><th>workload</th><th>category</th><th>overhead [interval]</th><th>verdict</th><th>q</th><th>p99 ratio</th><th>rounds to settle</th></tr></thead><tbody>${rows}${skipped}</tbody></table></details>`;
+      return `<details><summary>${escapeHtml(h.label)} against ${escapeHtml(h.baseline)}</summary><table class="grid"><thead><tr><th>workload</th><th>category</th><th>overhead [interval]</th><th>added per op [interval]</th><th>verdict</th><th>q</th><th>p99 ratio</th><th>rounds to settle</th></tr></thead><tbody>${rows}${skipped}</tbody></table></details>`;
     })
     .join('\n');
 }

@@ -7,6 +7,7 @@ import { signedPct } from '../format/text.js';
 import type { Estimate } from '../stats/types.js';
 import { escapeHtml } from './html.js';
 import { coverageText, type ReportModel } from './model.js';
+import { formatAddedPerOp, inconclusiveText } from './comparison-exporters.js';
 
 export { escapeMarkdown } from '../format/escape.js';
 import { escapeMarkdown } from '../format/escape.js';
@@ -30,9 +31,10 @@ export function renderMarkdown(m: ReportModel): string {
   }
   for (const h of m.headlines) {
     out.push(`<details><summary>${escapeHtml(h.label)}: ${h.counts.slower} slower, ${h.counts.faster} faster, ${h.counts.same} same, ${h.counts.inconclusive} inconclusive</summary>`, '');
-    out.push('| workload | overhead [interval] | verdict | q |', '|---|---|---|---|');
+    out.push('| workload | overhead [interval] | added per op [interval] | verdict | q |', '|---|---|---|---|---|');
     for (const r of m.forest.filter((x) => x.host === h.label)) {
-      out.push(`| ${e(r.id)} | ${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })} | ${r.verdict} | ${r.qValue.toPrecision(2)} |`);
+      const why = r.inconclusive ? ` (${e(inconclusiveText(r.inconclusive))})` : '';
+      out.push(`| ${e(r.id)} | ${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })} | ${r.addedPerOp ? e(formatAddedPerOp(r.addedPerOp)) : ''} | ${r.verdict}${why} | ${r.qValue.toPrecision(2)} |`);
     }
     for (const n of h.notCompared) out.push(`| ${e(n.id)} | not compared: ${e(n.reason)} | | |`);
     for (const w of h.warnings) out.push('', `> ${e(w)}`);

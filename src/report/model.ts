@@ -6,10 +6,10 @@
  */
 import type { Advice } from '../advise/types.js';
 import { cpuModelHiddenBy, nestedCpuModelNote } from '../results/host.js';
-import { contentionWarning } from '../stats/contention.js';
+import { contentionWarning, filterContended } from '../stats/contention.js';
 import { loopbackNote } from '../workloads/loopback.js';
-import { median } from '../stats/describe.js';
-import type { Comparison, Estimate, Verdict } from '../stats/types.js';
+import { median, summarize } from '../stats/describe.js';
+import type { AddedCost, Comparison, Estimate, InconclusiveReason, Verdict } from '../stats/types.js';
 import { verdictOf } from '../stats/verdict.js';
 import type { Category, Fingerprint, ResultsFile, WorkloadOk } from '../types.js';
 import { CATEGORIES } from '../types.js';
@@ -108,6 +108,10 @@ export interface ForestRow {
   qValue: number;
   roundsToSettle: number | null;
   tailRatio: number | null;
+  /** Why an inconclusive row is (words: inconclusiveText in src/report/comparison-exporters.ts). */
+  inconclusive: InconclusiveReason | null;
+  /** Added time per operation, where the workload is measured in time per operation. */
+  addedPerOp: AddedCost | null;
 }
 
 /** One round's figure, for the distribution charts. */
@@ -214,12 +218,6 @@ export interface ReportInput {
 
 const VERDICTS: Verdict[] = ['slower', 'faster', 'same', 'inconclusive'];
 
-function tailOf(w: WorkloadOk): number {
-  const { p50, p99 } = w.summary;
-  if (!(p50 > 0) || !(p99 > 0)) return Number.NaN;
-  return w.better === 'lower' ? p99 / p50 : p50 / p99;
-}
-
 function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, comparison: Comparison | undefined): HostCard {
   const f = runs[0] as ResultsFile;
   const h = f.host;
@@ -299,10 +297,11 @@ function headline(c: Comparison, noisePct: number, all: { workloads: number; cat
     counts,
     notCompared: c.rows.flatMap((r) => (r.status === 'not-compared' ? [{ id: r.id, reason: r.reason }] : [])),
     warnings: [...c.warnings, ...c.envDiffs.map((d) => `${d.field} differs: ${d.base} (baseline) vs ${d.cand}`)],
+    // What the headline's figure (the overall index) rests on: its own workloads and categories, not every compared row.
     coverage: {
-      workloads: compared.length,
+      workloads: c.overall?.workloads ?? compared.length,
       ofWorkloads: all.workloads,
-      categories: CATEGORIES.filter((cat) => compared.some((r) => r.category === cat)),
+      categories: c.overall ? CATEGORIES.filter((cat) => (c.overall?.weights[cat] ?? 0) > 0) : CATEGORIES.filter((cat) => compared.some((r) => r.category === cat)),
       ofCategories: all.categories,
     },
     capacity: capacityLine(c.cand.label, advice),
@@ -397,8 +396,18 @@ export function buildReportModel(input: ReportInput): ReportModel {
       if (w.status !== 'ok') continue;
       if (!workloads.has(w.id)) workloads.set(w.id, { id: w.id, title: w.title, category: w.category, unit: w.unit, better: w.better });
       w.rounds.forEach((r, i) => rounds.push({ host: f.label, id: w.id, round: i + 1, figure: r.figure, stealPct: r.stealPct }));
-      const tail = tailOf(w);
-      if (Number.isFinite(tail)) noise.push({ host: f.label, id: w.id, category: w.category, cvPct: w.summary.cv * 100, tail, stealPct: w.summary.stealPct });
+    }
+  }
+  // Noise per host and workload from the rounds a comparison uses (every run, contended rounds dropped as compare
+  // drops them), so the table and compare's noise lines are one computation.
+  for (const [label, runs] of runsOf) {
+    const ids = [...new Set(runs.flatMap((f) => f.workloads.filter((w) => w.status === 'ok').map((w) => w.id)))];
+    for (const id of ids) {
+      const ws = runs.flatMap((f) => f.workloads.filter((w): w is WorkloadOk => w.id === id && w.status === 'ok'));
+      const head = ws[0] as WorkloadOk;
+      const s = summarize(ws.flatMap((w) => filterContended(w.rounds).rounds), head.better);
+      const tail = s.p50 > 0 && s.p99 > 0 ? (head.better === 'lower' ? s.p99 / s.p50 : s.p50 / s.p99) : Number.NaN;
+      if (Number.isFinite(tail) && Number.isFinite(s.cv)) noise.push({ host: label, id, category: head.category, cvPct: s.cv * 100, tail, stealPct: s.stealPct });
     }
   }
   const catIndex = (c: Category) => CATEGORIES.indexOf(c);
@@ -424,6 +433,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
         qValue: r.qValue,
         roundsToSettle: r.roundsToSettle,
         tailRatio: r.tailRatio,
+        inconclusive: r.inconclusive ?? null,
+        addedPerOp: r.addedPerOp ?? null,
       });
     }
   }

@@ -247,8 +247,9 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
       test: 'Welch t across runs',
       minP: 0,
       index: { kind: 'runs', base: slots(baseFiles, rb, runs.baseFigures), cand: slots(candFiles, rc, runs.candFigures) },
-      base: sideSummary(b0, allB),
-      cand: sideSummary(cand[0] as WorkloadOk, allC),
+      // The medians shown are the ones the estimate compares: the geometric mean of the run medians, so their ratio is the point.
+      base: { ...sideSummary(b0, allB), median: Math.exp(runs.baseFigures.reduce((a, x) => a + x, 0) / runs.baseRuns) },
+      cand: { ...sideSummary(cand[0] as WorkloadOk, allC), median: Math.exp(runs.candFigures.reduce((a, x) => a + x, 0) / runs.candRuns) },
       notes,
       degenerate: runs.se > 0 ? null : 'the run figures do not vary at all on either side: the interval has zero width and cannot be trusted',
       settle: { unit: 'runs', n: 2 / (1 / runs.baseRuns + 1 / runs.candRuns) },
@@ -638,16 +639,20 @@ function engine(
     if (w.est.trusted === false) {
       r.notes.push(`measured mostly on rounds starved by other work: no clean ${r.verdict} verdict (rerun on a quiet host)`);
       r.verdict = 'inconclusive';
+      r.inconclusive = { code: 'contended' };
     } else if (w.est.degenerate) {
       r.notes.push(`${w.est.degenerate}; no ${r.verdict} verdict`);
       r.verdict = 'inconclusive';
+      r.inconclusive = { code: 'no-spread' };
     } else if (w.est.minP > s.alpha) {
       r.notes.push(`the ${w.est.test} test cannot reach p <= ${s.alpha} with these counts (smallest possible p ${w.est.minP.toPrecision(3)}): no ${r.verdict} verdict`);
       r.verdict = 'inconclusive';
+      r.inconclusive = { code: 'test-cannot-reach', test: w.est.test, minP: w.est.minP, alpha: s.alpha };
       tooFew.add(w);
     } else if (w.lopsided && (r.verdict === 'slower' || r.verdict === 'faster') && r.qValue > s.alpha) {
       r.notes.push(`lopsided round counts and the ${w.est.test} test does not confirm it (q = ${r.qValue.toPrecision(2)} > ${s.alpha}): no ${r.verdict} verdict`);
       r.verdict = 'inconclusive';
+      r.inconclusive = { code: 'lopsided', q: r.qValue, alpha: s.alpha };
     }
   }
   // Step 3: false-coverage-rate adjusted intervals for the rows called slower/faster.
@@ -665,6 +670,7 @@ function engine(
       w.row.overheadPct = e.overheadPct;
       const before = w.row.verdict;
       w.row.verdict = verdictOf(e.overheadPct, s.noisePct);
+      if (w.row.verdict === 'inconclusive') w.row.inconclusive = { code: 'fcr', level: adjLevel };
       w.row.notes.push(
         `interval at ${levelText(adjLevel)}: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} rows called slower/faster${w.row.verdict !== before ? `; ${before} does not survive it` : ''}`,
       );
@@ -677,6 +683,7 @@ function engine(
     }
     if (r.verdict !== 'inconclusive') continue;
     const unit = w.est.settle.unit;
+    const why = r.inconclusive;
     // An interval that already clears the noise band, withheld only because the rank test cannot reach α with
     // so few rounds: what settles it is the count at which the test can, not a narrower interval.
     const testCount = tooFew.has(w) ? countForTest(unit, s.alpha) : null;
@@ -688,11 +695,15 @@ function engine(
     if (st.kind === 'count') {
       if (unit === 'runs') r.notes.push(`about ${st.n} runs per side would settle it (more rounds per run do not remove run-to-run variation)`);
       else r.roundsToSettle = st.n;
+      r.inconclusive = why ?? { code: 'needs-more', unit, n: st.n };
     } else if (st.kind === 'too-many') {
       r.notes.push(`more than ${MAX_SETTLE_ROUNDS} ${unit} per side would be needed to settle it at this spread`);
+      r.inconclusive = why ?? { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
     } else if (st.kind === 'narrow' && !w.est.degenerate) {
       r.notes.push(`the interval is already narrower than the noise band ±${s.noisePct}% but straddles a threshold: the overhead may sit on it, and more ${unit} settle it only slowly`);
+      r.inconclusive = why ?? { code: 'on-threshold', noisePct: s.noisePct };
     }
+    r.inconclusive ??= w.est.degenerate ? { code: 'no-spread' } : { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
   }
 
   const overall = overallIndex(works.filter((w) => w.est.trusted !== false).map((w) => w.index), s.level, opts.weights);

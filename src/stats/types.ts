@@ -64,8 +64,34 @@ export interface AddedCost {
   method: 'percentile' | 'runs-t' | 'walsh';
 }
 
+/**
+ * Why a compared row is inconclusive, as a code with its numbers (words are made in one place:
+ * `inconclusiveText` in src/report/comparison-exporters.ts). Every inconclusive row carries one.
+ */
+export type InconclusiveReason =
+  /** Measured mostly on rounds starved by other work (src/stats/contention.ts). */
+  | { code: 'contended' }
+  /** No spread between rounds (or runs, pairs) on a side: a zero-width interval would be overconfident. */
+  | { code: 'no-spread' }
+  /** The row's test cannot reach p <= alpha with so few rounds or pairs, whatever the data. */
+  | { code: 'test-cannot-reach'; test: string; minP: number; alpha: number }
+  /** Lopsided counts and the rank test does not confirm the interval. */
+  | { code: 'lopsided'; q: number; alpha: number }
+  /** The verdict did not survive the false-coverage-rate adjustment. */
+  | { code: 'fcr'; level: number }
+  /** The interval is wider than the noise band: about n per side would settle it. */
+  | { code: 'needs-more'; unit: 'rounds' | 'runs' | 'pairs'; n: number }
+  /** Wider than any count up to the limit could narrow to the noise band. */
+  | { code: 'too-wide'; unit: 'rounds' | 'runs' | 'pairs'; max: number }
+  /** As narrow as the noise band but across a threshold: the overhead may sit on it. */
+  | { code: 'on-threshold'; noisePct: number };
+
 /** One side's view of a workload in a comparison. */
 export interface SideSummary {
+  /**
+   * The median the estimate compares: the median of the round figures (one run per side, a duel's pairs), or the
+   * geometric mean of the runs' medians (replicate runs), so cand/base is the point estimate.
+   */
   median: number;
   rounds: number;
   cv: number;
@@ -105,6 +131,8 @@ export type RowComparison =
       kernel?: KernelTime;
       /** Added time per operation, for workloads measured in time per operation. */
       addedPerOp?: AddedCost;
+      /** Why the verdict is inconclusive (present on every inconclusive row). */
+      inconclusive?: InconclusiveReason;
       notes: string[];
     }
   | {
