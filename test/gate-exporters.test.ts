@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countRows, decideRows, exitCodeOf, overallOutcome } from '../src/gate/decide.js';
-import { escapeAnnotation, formatGateTable, gateAnnotations, gateJunit, gateMarkdown, signedPct } from '../src/gate/exporters.js';
+import { escapeAnnotation, formatGateTable, gateAnnotations, gateHtmlSection, gateJunit, gateMarkdown, signedPct } from '../src/gate/exporters.js';
 import type { GateResult } from '../src/gate/types.js';
 import { comparedRow, comparisonOf, syntheticHost } from '../src/stats/synthetic.js';
 
@@ -60,7 +60,7 @@ describe('gate exporters', () => {
     const m = gateMarkdown(result(false, true));
     expect(m.split('\n')[0]).toBe('### ❌ virtax gate: FAIL: 1 of 4 workloads regressed beyond their max');
     expect(m).toContain('3 replicate runs from baselines/ci');
-    expect(m).toContain('| `cpu.int` | 100.0 ns/op | 110.2 ns/op | +10.2% | [+8.1%, +12.3%] | 5% | ❌ **FAIL** |');
+    expect(m).toContain('| `cpu.int` | 100.0 ns/op | 110.2 ns/op | +10.2% | [+8.1%, +12.3%] | 5% | ❌ **FAIL**: regressed beyond 5% |');
     expect(m).toContain('- environment differs: kernel `6.1` → `6.6`');
     expect(m.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(6);
   });
@@ -83,5 +83,12 @@ describe('gate exporters', () => {
     expect(signedPct(10.24)).toBe('+10.2%');
     expect(signedPct(-0.04)).toBe('0.0%');
     expect(signedPct(-3.25)).toBe('-3.3%');
+  });
+
+  it('gate --html leads with the gate\'s own outcome and words (regressed beyond / within the max), never compare\'s slower', () => {
+    const h = gateHtmlSection(result(false));
+    expect(h).toMatch(/^<section id="gate"><h2>Gate: <span class="verdict v-slower">FAIL: /);
+    expect(h).toContain('regressed beyond 5%');
+    expect(h).not.toMatch(/>slower</);
   });
 });

@@ -120,7 +120,8 @@ export function comparisonModel(baseRuns: readonly ResultsFile[], candRuns: read
   return modelOf(set, [{ label: candLabel, comparison: relabelled, reweighted: null }], null, { now });
 }
 
-/** The self-contained HTML of one comparison (same renderer as `virtax report`). */
-export function comparisonHtml(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], c: Comparison, now: Date = new Date()): string {
-  return renderReport(comparisonModel(baseRuns, candRuns, c, now));
+/** The self-contained HTML of one comparison (same renderer as `virtax report`); `lead` goes first (gate --html). */
+export function comparisonHtml(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], c: Comparison, now: Date = new Date(), lead = ''): string {
+  const model = comparisonModel(baseRuns, candRuns, c, now);
+  return renderReport(model, undefined, lead);
 }

@@ -2,7 +2,7 @@
  * Gate exporters: terminal table, JUnit XML, Markdown summary and GitHub Actions annotations.
  * Each is `(result: GateResult) => string`; the CLI decides where the string goes (CONTRIBUTING.md).
  */
-import { escapeCsv, escapeMarkdown, markdownCode } from '../format/escape.js';
+import { escapeCsv, escapeHtml, escapeMarkdown, markdownCode } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
 import { formatNumber, formatTable } from '../report/table.js';
@@ -34,6 +34,18 @@ const LABEL: Record<GateRow['outcome'], string> = {
   ignored: 'ignored',
   'not-compared': 'not compared',
 };
+
+/**
+ * The gate's own words for a judged row: it asks whether the regression is beyond the row's max at the gate's
+ * level, not compare's slower/faster, so it never says "slower" ("regressed beyond 5%", "within 5%").
+ */
+export function gateWords(r: GateRow): string {
+  if (!isJudged(r)) return LABEL[r.outcome];
+  const max = plainPct(r.maxRegressionPct);
+  if (r.outcome === 'fail') return `regressed beyond ${max}`;
+  if (r.outcome === 'pass') return `within ${max}`;
+  return `interval contains ${max}`;
+}
 
 /** One line saying why a row got its outcome, with the numbers. */
 export function explainRow(r: GateRow): string {
@@ -87,7 +99,7 @@ export function formatGateTable(g: GateResult, opts: { paint?: Paint; width?: nu
   const rows = g.rows.map((r) => {
     if (isJudged(r)) {
       const x = r.row;
-      return [r.id, formatNumber(x.base.median), formatNumber(x.cand.median), x.unit, paint(signedPct(x.overheadPct.point), verdictStyle(r.outcome)), interval(x.overheadPct), plainPct(r.maxRegressionPct), paint(LABEL[r.outcome], verdictStyle(r.outcome))];
+      return [r.id, formatNumber(x.base.median), formatNumber(x.cand.median), x.unit, paint(signedPct(x.overheadPct.point), verdictStyle(r.outcome)), interval(x.overheadPct), plainPct(r.maxRegressionPct), paint(`${LABEL[r.outcome]}: ${gateWords(r)}`, verdictStyle(r.outcome))];
     }
     return [r.id, '', '', '', '', '', '', `${paint(LABEL[r.outcome], verdictStyle(r.outcome))}: ${r.reason}`];
   });
@@ -176,7 +188,7 @@ export function gateMarkdown(g: GateResult): string {
     if (isJudged(r)) {
       const x = r.row;
       lines.push(
-        `| ${markdownCode(r.id)} | ${formatNumber(x.base.median)} ${escapeMarkdown(x.unit)} | ${formatNumber(x.cand.median)} ${escapeMarkdown(x.unit)} | ${signedPct(x.overheadPct.point)} | ${interval(x.overheadPct)} | ${plainPct(r.maxRegressionPct)} | ${MD_MARK[r.outcome]} |`,
+        `| ${markdownCode(r.id)} | ${formatNumber(x.base.median)} ${escapeMarkdown(x.unit)} | ${formatNumber(x.cand.median)} ${escapeMarkdown(x.unit)} | ${signedPct(x.overheadPct.point)} | ${interval(x.overheadPct)} | ${plainPct(r.maxRegressionPct)} | ${MD_MARK[r.outcome]}: ${gateWords(r)} |`,
       );
     } else {
       lines.push(`| ${markdownCode(r.id)} | | | | | | ${MD_MARK[r.outcome]}: ${escapeMarkdown(r.reason)} |`);
@@ -189,6 +201,24 @@ export function gateMarkdown(g: GateResult): string {
   if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * The gate's section at the top of `gate --html`: its outcome and its own rows (regressed beyond / within the
+ * max, at the gate's level), before the report of the comparison as `virtax compare` reads it.
+ */
+export function gateHtmlSection(g: GateResult): string {
+  const cls = g.outcome === 'fail' ? 'v-slower' : g.outcome === 'inconclusive' ? 'v-inconclusive' : 'v-faster';
+  const rows = g.rows
+    .map((r) => {
+      if (!isJudged(r)) return `<tr><td><code>${escapeHtml(r.id)}</code></td><td colspan="3"></td><td>${escapeHtml(LABEL[r.outcome])}: ${escapeHtml(r.reason)}</td></tr>`;
+      const e = r.row.overheadPct;
+      return `<tr><td><code>${escapeHtml(r.id)}</code></td><td class="n">${escapeHtml(signedPct(e.point))}</td><td class="n">${escapeHtml(interval(e))} at ${escapeHtml(levelPct(e.level))}</td><td class="n">${escapeHtml(plainPct(r.maxRegressionPct))}</td><td>${escapeHtml(`${LABEL[r.outcome]}: ${gateWords(r)}`)}</td></tr>`;
+    })
+    .join('');
+  return `<section id="gate"><h2>Gate: <span class="verdict ${cls}">${escapeHtml(headline(g))}</span></h2>
+<p class="muted">${escapeHtml(baselineLine(g))} vs current ${escapeHtml(g.current.label)}. The gate asks one question per workload: does the regression lie beyond its max? ${escapeHtml(methodsNote(g))}. The report below is the comparison as <code>virtax compare</code> reads the same files (its own 95% intervals and verdicts).</p>
+<table class="grid"><thead><tr><th>workload</th><th>overhead</th><th>interval</th><th>max</th><th>gate</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /** Escape a GitHub workflow command's message (and, with `property`, a property value). */

@@ -216,7 +216,8 @@ const BOOT = `(function(){
 })();`;
 
 /** Render the report as one self-contained HTML document. */
-export function renderReport(model: ReportModel, specs: NamedSpec[] = reportSpecs(model)): string {
+/** The report page; `lead` is HTML placed first under the title (the gate's outcome on `gate --html`). */
+export function renderReport(model: ReportModel, specs: NamedSpec[] = reportSpecs(model), lead = ''): string {
   const chartData = specs.map((s) => ({ name: s.name, spec: s.spec }));
   const warnings = model.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');
   return `<!doctype html>
@@ -229,6 +230,7 @@ export function renderReport(model: ReportModel, specs: NamedSpec[] = reportSpec
 </head><body>
 <h1>${escapeHtml(model.title)}</h1>
 <p class="muted">Generated ${escapeHtml(model.generatedAt)} by virtax ${escapeHtml(model.toolVersion)}. Baseline: <b>${escapeHtml(model.baseline)}</b>. Positive overhead means slower than the baseline.</p>
+${lead}
 ${warnings ? `<ul>${warnings}</ul>` : ''}
 <h2 id="headline">Headline</h2>
 ${headlines(model)}

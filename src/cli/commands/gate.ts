@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { comparisonHtml } from '../../analysis/pipeline.js';
-import { formatGateTable, gateAnnotations, gateCsv, gateJunit, gateMarkdown } from '../../gate/exporters.js';
+import { formatGateTable, gateAnnotations, gateCsv, gateHtmlSection, gateJunit, gateMarkdown } from '../../gate/exporters.js';
 import { gateWithComparison, type CompareFn, type GateOptions } from '../../gate/gate.js';
 import { InputError } from '../../errors.js';
 import { colourFor, terminalWidth } from '../../format/text.js';
@@ -86,7 +86,13 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
       if (args.junit) outputs.push({ path: args.junit, data: gateJunit(result), flag: '--junit' });
       if (args.markdown) outputs.push({ path: args.markdown, data: markdown, flag: '--markdown' });
       if (args.csv) outputs.push({ path: args.csv, data: gateCsv(result), flag: '--csv' });
-      if (args.html) outputs.push({ path: args.html, data: comparisonHtml(baseRuns, [current], comparison), flag: '--html' });
+      if (args.html) {
+        // The page leads with the gate's own answer; the report under it is the comparison as `virtax compare` reads
+        // the same files (its default level and verdicts), so no page shows a compare-style verdict at the gate's level.
+        const { noisePct, alpha, resamples, seed } = comparison.settings;
+        const asCompare = compare(baseRuns, [current], { noisePct, alpha, resamples, seed, onlyIds: comparison.rows.map((r) => r.id) });
+        outputs.push({ path: args.html, data: comparisonHtml(baseRuns, [current], asCompare, new Date(), gateHtmlSection(result)), flag: '--html' });
+      }
       writeOutputs(outputs);
       const summary = process.env.GITHUB_STEP_SUMMARY;
       if (summary) appendFileSync(summary, `${markdown}\n`);
