@@ -7,8 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { sidesOf } from '../src/analysis/sides.js';
 import { comparisonJson, comparisonMarkdown, comparisonTable } from '../src/report/comparison-exporters.js';
+import { createRng } from '../src/stats/random.js';
 import { compareResults, compareRunSets, mannWhitneyMinP } from '../src/stats/compare.js';
-import { syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
+import { gaussian, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
 import type { ResultsFile } from '../src/types.js';
 import { tinyFile, tinyWorkload } from './compare-fixtures.js';
 
@@ -84,6 +85,27 @@ describe('several runs per side', () => {
     const c = compareRunSets([1, 2, 3].map((s) => run('m', 80 + s, [w('x', 0.02 * s)])), [4, 5, 6].map((s) => run('v', 80 + s, [w('x', 0.03 * s)])), { resamples: 300 });
     const r = row(c, 'x');
     expect(100 * (r.cand.median / r.base.median - 1)).toBeCloseTo(r.overheadPct.point, 9);
+  });
+
+  it('"about N runs would settle it" is centred on the truth and gives the range its 3-run spread allows', () => {
+    // Truth +1.5%, run SD 2%, noise band ±1%: 2·1.96·sqrt(2·0.02²/n) <= 0.02 needs about 31 runs per side.
+    const rng = createRng(9);
+    const counts: number[] = [];
+    let covered = 0;
+    for (let k = 0; k < 120; k++) {
+      const side = (label: string, shift: number) => Array.from({ length: 3 }, () => syntheticResults({ label, seed: rng.int(0, 2 ** 30), workloads: [{ id: 'w', figure: 100, shift: shift + 0.02 * gaussian(rng), rounds: 10, roundSd: 0.01 }] }));
+      const r = row(compareRunSets(side('b', 0), side('c', 0.015), { resamples: 200 }), 'w');
+      const m = /about (\d+) runs per side would settle it \((\d+)-(\d+) at 80% confidence/.exec(r.notes.join(' '));
+      if (!m) continue;
+      counts.push(Number(m[1]));
+      if (Number(m[2]) <= 31 && 31 <= Number(m[3])) covered++;
+    }
+    counts.sort((a, b) => a - b);
+    const median = counts[Math.floor(counts.length / 2)] as number;
+    console.log(`settle counts: median ${median} of ${counts.length}; 80% ranges cover the truth in ${covered}`);
+    expect(median).toBeGreaterThan(31 / 1.5);
+    expect(median).toBeLessThan(31 * 1.5);
+    expect(covered / counts.length).toBeGreaterThan(0.7);
   });
 
   it('--base/--cand with two labels or two suites on one side is bad input unless --allow-mixed', () => {

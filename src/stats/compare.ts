@@ -26,7 +26,7 @@ import { kernelTimeOf, secondFigureNotes } from './kernel-time.js';
 import { mannWhitney } from './mann-whitney.js';
 import { compareNoise, type NoiseRow } from './noise.js';
 import { overallIndex, pct, type IndexInput } from './overall.js';
-import { lnGamma } from './distributions.js';
+import { lnGamma, normQuantile } from './distributions.js';
 import { compareRuns } from './runs.js';
 import { signedRankMinP } from './paired.js';
 import type { AddedCost, CompareOptions, Comparison, ComparisonScope, EnvDiff, Estimate, KernelTime, RowComparison, SideSummary } from './types.js';
@@ -136,7 +136,17 @@ export interface RowEstimate {
   /** Why no verdict can be trusted (no spread on a side, ...), or null. */
   degenerate: string | null;
   /** What more of would settle an inconclusive row, and how many there are per side now. */
-  settle: { unit: 'rounds' | 'runs' | 'pairs'; n: number };
+  settle: {
+    unit: 'rounds' | 'runs' | 'pairs';
+    n: number;
+    /**
+     * Runs only: the standard error of d and its degrees of freedom. The count then comes from z·se, not from the
+     * t interval's width (whose t_ν at 2-4 degrees of freedom swung the count 8-fold between data sets of one
+     * truth), with the range the spread's own uncertainty allows.
+     */
+    se?: number;
+    nu?: number;
+  };
   /** Very different counts per side (3 vs 60 rounds). */
   lopsided: boolean;
   /**
@@ -252,7 +262,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
       cand: { ...sideSummary(cand[0] as WorkloadOk, allC), median: Math.exp(runs.candFigures.reduce((a, x) => a + x, 0) / runs.candRuns) },
       notes,
       degenerate: runs.se > 0 ? null : 'the run figures do not vary at all on either side: the interval has zero width and cannot be trusted',
-      settle: { unit: 'runs', n: 2 / (1 / runs.baseRuns + 1 / runs.candRuns) },
+      settle: { unit: 'runs', n: 2 / (1 / runs.baseRuns + 1 / runs.candRuns), se: runs.se, nu: runs.nu },
       lopsided: false,
       trusted,
     };
@@ -325,6 +335,19 @@ export function countForTest(unit: 'rounds' | 'runs' | 'pairs', alpha: number): 
 }
 
 type Settle = { kind: 'count'; n: number } | { kind: 'narrow' } | { kind: 'too-many' } | { kind: 'unknown' };
+
+/**
+ * The range of a count proportional to a variance estimated with ν degrees of freedom, at 80% confidence:
+ * σ² lies in [ν·s²/χ²_0.9, ν·s²/χ²_0.1] (chi-square quantiles by Wilson & Hilferty 1931).
+ */
+export function spreadRange(n: number, nu: number): { lo: number; hi: number } {
+  const chi2 = (p: number) => {
+    const z = normQuantile(p);
+    const a = 2 / (9 * nu);
+    return nu * Math.max(1e-9, 1 - a + z * Math.sqrt(a)) ** 3;
+  };
+  return { lo: Math.max(2, Math.ceil((n * nu) / chi2(0.9))), hi: Math.ceil((n * nu) / chi2(0.1)) };
+}
 
 function settle(lo: number, hi: number, n: number, noisePct: number): Settle {
   const band = Math.log1p(noisePct / 100) - Math.log1p(-noisePct / 100);
@@ -691,10 +714,14 @@ function engine(
       r.roundsToSettle = Math.max(testCount, Math.ceil(w.est.settle.n) + 1);
       continue;
     }
-    const st = settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
+    const { se, nu } = w.est.settle;
+    const zWidth = se !== undefined ? 2 * normQuantile(1 - (1 - r.logRatio.level) / 2) * se : null;
+    const st = zWidth !== null ? settle(r.logRatio.point - zWidth / 2, r.logRatio.point + zWidth / 2, w.est.settle.n, s.noisePct) : settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
     if (st.kind === 'count') {
-      if (unit === 'runs') r.notes.push(`about ${st.n} runs per side would settle it (more rounds per run do not remove run-to-run variation)`);
-      else r.roundsToSettle = st.n;
+      if (unit === 'runs') {
+        const range = nu !== undefined && Number.isFinite(nu) && nu > 0 ? spreadRange(st.n, nu) : null;
+        r.notes.push(`about ${st.n} runs per side would settle it${range ? ` (${range.lo}-${range.hi} at 80% confidence in the run-to-run spread, estimated with ${nu?.toFixed(1)} degrees of freedom)` : ''} (more rounds per run do not remove run-to-run variation)`);
+      } else r.roundsToSettle = st.n;
       r.inconclusive = why ?? { code: 'needs-more', unit, n: st.n };
     } else if (st.kind === 'too-many') {
       r.notes.push(`more than ${MAX_SETTLE_ROUNDS} ${unit} per side would be needed to settle it at this spread`);
