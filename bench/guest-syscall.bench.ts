@@ -15,6 +15,9 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatTable } from '../src/report/table.js';
+import { formatAddedPerOp } from '../src/report/comparison-exporters.js';
+import { loadResults } from '../src/results/io.js';
+import { compareRunSets } from '../src/stats/compare.js';
 import { median } from '../src/stats/describe.js';
 import type { ResultsFile } from '../src/types.js';
 import { buildC } from './native.bench.js';
@@ -86,6 +89,8 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
         continue;
       }
       const acc = new Map(LOOPS.map((l) => [l.id, { cHost: [] as number[], cGuest: [] as number[], vHost: [] as number[], vGuest: [] as number[], cHostK: [] as number[], cGuestK: [] as number[], vHostK: [] as number[], vGuestK: [] as number[] }]));
+      const hostFiles: string[] = [];
+      const guestFiles: string[] = [];
       for (let pass = 0; pass < passes; pass++) {
         for (const l of LOOPS) {
           const a = acc.get(l.id)!;
@@ -102,6 +107,8 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
         }
         const vh = virtaxRun(null, join(dir, `host-${pass}.json`));
         const vg = virtaxRun(g.launcher, join(dir, `${g.name}-${pass}.json`));
+        if (vh.size) hostFiles.push(join(dir, `host-${pass}.json`));
+        if (vg.size) guestFiles.push(join(dir, `${g.name}-${pass}.json`));
         for (const l of LOOPS) {
           const a = acc.get(l.id)!;
           const h = vh.get(l.id);
@@ -128,6 +135,20 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
       });
       console.log(formatTable(['workload', 'C host', `C ${g.name}`, 'C ratio', 'virtax host', `virtax ${g.name}`, 'virtax ratio', 'virtax/C ratio', 'within 30%', 'C kernel ratio', 'virtax kernel ratio'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right']));
       console.log(`medians of ${passes} alternating passes (C: ${LOOPS.map((l) => `${l.id} ${l.hostN} calls on the host, ${l.guestN} in the guest`).join('; ')}; virtax: quick suite, 3 rounds)`);
+      // Added time per call (src/stats/added-cost.ts): the comparison's own estimate from virtax's files (the passes as
+      // replicate runs) against the C loop's guest - host; the issue's target: within 20%.
+      if (hostFiles.length && guestFiles.length) {
+        const c = compareRunSets(hostFiles.map((p) => loadResults(p)), guestFiles.map((p) => loadResults(p)));
+        const added = LOOPS.map((l) => {
+          const a = acc.get(l.id)!;
+          const cAdded = med(a.cGuest) !== null && med(a.cHost) !== null ? (med(a.cGuest) as number) - (med(a.cHost) as number) : null;
+          const r = c.rows.find((x) => x.id === l.id);
+          const v = r?.status === 'compared' ? r.addedPerOp : undefined;
+          const ratio = v && cAdded ? (v.point * 1e-9) / cAdded : null;
+          return [l.id, us(cAdded), v ? formatAddedPerOp(v) : '-', ratio === null ? '-' : ratio.toFixed(2), ratio === null ? '-' : Math.abs(ratio - 1) <= 0.2 ? 'met' : 'not met'];
+        });
+        console.log(formatTable(['workload', `C added per call (${g.name} - host)`, 'virtax added per op [interval]', 'virtax/C', 'within 20%'], added, ['left', 'right', 'right', 'right', 'left']));
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
