@@ -13,7 +13,7 @@
  * - replicate runs: Welch's t interval across the runs' median figures (runs.ts);
  * - paired duel rounds: Hodges-Lehmann on per-pair differences with the Walsh-average interval (paired.ts).
  */
-import { atomsQuantiles, EXACT_PAIRS_LIMIT, exactMedianDistribution, medianOf, wideningAt, type Atoms } from './bootstrap.js';
+import { atomsQuantiles, atomsVariance, differenceAtoms, EXACT_PAIRS_LIMIT, exactMedianDistribution, medianOf, welchSatterthwaite, wideningAt } from './bootstrap.js';
 import { hodgesLehmann, walshInterval } from './paired.js';
 import { createRng } from './random.js';
 import { tInterval, welch } from './runs.js';
@@ -22,14 +22,6 @@ import type { AddedCost } from './types.js';
 /** Whether a workload's figure is a time per operation (so that a difference of figures is an added time per operation). */
 export function isTimePerOperation(unit: string, better: 'lower' | 'higher'): boolean {
   return better === 'lower' && /^(ns|us|µs|ms)(\/[A-Za-z-]+)?$/.test(unit);
-}
-
-function atomsMoments(a: Atoms): { mean: number; variance: number } {
-  let m = 0;
-  for (let i = 0; i < a.values.length; i++) m += (a.values[i] as number) * (a.probs[i] as number);
-  let v = 0;
-  for (let i = 0; i < a.values.length; i++) v += ((a.values[i] as number) - m) ** 2 * (a.probs[i] as number);
-  return { mean: m, variance: v };
 }
 
 /** Added time per operation from one run per side (each side's round figures, two or more each). */
@@ -44,16 +36,9 @@ export function addedCostOfRounds(base: readonly number[], cand: readonly number
   if (atoms(base.length) * atoms(cand.length) <= EXACT_PAIRS_LIMIT) {
     const b = exactMedianDistribution(base, false);
     const c = exactMedianDistribution(cand, false);
-    vB = atomsMoments(b).variance;
-    vC = atomsMoments(c).variance;
-    const vals: number[] = [];
-    const probs: number[] = [];
-    for (let i = 0; i < c.values.length; i++) for (let j = 0; j < b.values.length; j++) {
-      vals.push((c.values[i] as number) - (b.values[j] as number));
-      probs.push((c.probs[i] as number) * (b.probs[j] as number));
-    }
-    const order = vals.map((_, i) => i).sort((x, y) => (vals[x] as number) - (vals[y] as number));
-    ({ lo: qLo, hi: qHi } = atomsQuantiles({ values: Float64Array.from(order, (i) => vals[i] as number), probs: Float64Array.from(order, (i) => probs[i] as number) }, p));
+    vB = atomsVariance(b);
+    vC = atomsVariance(c);
+    ({ lo: qLo, hi: qHi } = atomsQuantiles(differenceAtoms(b, c, 1), p));
   } else {
     const rng = createRng(o.seed);
     const draw = (xs: readonly number[]) => {
@@ -82,9 +67,7 @@ export function addedCostOfRounds(base: readonly number[], cand: readonly number
     vB = variance(mb);
     vC = variance(mc);
   }
-  const v = vB + vC;
-  const nu = v > 0 ? (v * v) / ((vB * vB) / (base.length - 1) + (vC * vC) / (cand.length - 1)) : Number.POSITIVE_INFINITY;
-  const c = wideningAt(o.level, nu);
+  const c = wideningAt(o.level, welchSatterthwaite(vB, vC, base.length, cand.length));
   return { point, lo: Math.min(point, point - c * (point - qLo)), hi: Math.max(point, point + c * (qHi - point)), level: o.level, unit, method: 'percentile' };
 }
 

@@ -454,7 +454,7 @@ export function exactMedianDistribution(figures: readonly number[], log: boolean
 export const EXACT_PAIRS_LIMIT = 250_000;
 
 /** The exact distribution of d = s·(C - B) for independent discrete C and B. */
-function differenceAtoms(b: Atoms, c: Atoms, s: number): Atoms {
+export function differenceAtoms(b: Atoms, c: Atoms, s: number): Atoms {
   const vals: number[] = [];
   const probs: number[] = [];
   for (let i = 0; i < c.values.length; i++) {
@@ -466,7 +466,7 @@ function differenceAtoms(b: Atoms, c: Atoms, s: number): Atoms {
   return mergeAtoms(vals, probs);
 }
 
-function atomsVariance(a: Atoms): number {
+export function atomsVariance(a: Atoms): number {
   let m = 0;
   for (let i = 0; i < a.values.length; i++) m += (a.values[i] as number) * (a.probs[i] as number);
   let v = 0;
@@ -567,58 +567,37 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
       }
     }
   }
-  const vB = rb.variance;
-  const vC = rc.variance;
   // The exact bootstrap distribution where it is small enough (quick and standard rounds): no Monte Carlo
   // error in the bounds, and no bound that jumps between two atoms with the seed. The replicates above still
   // serve the overall index.
   const exact = method === 'percentile' ? exactDifference(base.figures, cand.figures, s) : null;
+  let qLo: number;
+  let qHi: number;
+  let vB = rb.variance;
+  let vC = rc.variance;
+  let mcSpan = 0;
   if (exact) {
-    const q = atomsQuantiles(exact.d, alpha / 2);
-    const v = exact.vB + exact.vC;
-    const nu = v > 0 ? (v * v) / ((exact.vB * exact.vB) / (nB - 1) + (exact.vC * exact.vC) / (nC - 1)) : Number.POSITIVE_INFINITY;
-    const widening = opts.smallSampleCorrection === false ? 1 : wideningAt(opts.level, nu);
-    const lo = Math.min(point, point - widening * (point - q.lo));
-    const hi = Math.max(point, point + widening * (q.hi - point));
-    let sortedReps: Float64Array | null = null;
-    return {
-      point,
-      lo,
-      hi,
-      method,
-      replicates: reps,
-      varBase: exact.vB,
-      varCand: exact.vC,
-      widening,
-      nu,
-      get sorted(): Float64Array {
-        sortedReps ??= reps.slice().sort();
-        return sortedReps;
-      },
-      exact: exact.d,
-      mcError: 0,
-    };
+    ({ lo: qLo, hi: qHi } = atomsQuantiles(exact.d, alpha / 2));
+    vB = exact.vB;
+    vC = exact.vC;
+  } else {
+    // Only six order statistics are needed here (the bounds and their Monte Carlo spans): selected, not
+    // sorted for; the full sort is made only if an interval at another level is asked for (`sorted`).
+    const kLo = tailIndex(pLo, B);
+    const kHi = B - 1 - tailIndex(pHi, B);
+    const jLo = orderStatSpan(B, pLo);
+    const jHi = orderStatSpan(B, pHi);
+    const at = orderStatistics(reps, [kLo, kHi, Math.max(0, kLo - jLo), Math.min(B - 1, kLo + jLo), Math.max(0, kHi - jHi), Math.min(B - 1, kHi + jHi)]);
+    const os = (k: number) => at.get(k) as number;
+    qLo = os(kLo);
+    qHi = os(kHi);
+    mcSpan = Math.max((os(Math.min(B - 1, kLo + jLo)) - os(Math.max(0, kLo - jLo))) / 2, (os(Math.min(B - 1, kHi + jHi)) - os(Math.max(0, kHi - jHi))) / 2);
   }
-  // Only six order statistics are needed here (the bounds and their Monte Carlo spans): selected, not
-  // sorted for; the full sort is made only if an interval at another level is asked for (`sorted`).
-  const kLo = tailIndex(pLo, B);
-  const kHi = B - 1 - tailIndex(pHi, B);
-  const jLo = orderStatSpan(B, pLo);
-  const jHi = orderStatSpan(B, pHi);
-  const at = orderStatistics(reps, [kLo, kHi, Math.max(0, kLo - jLo), Math.min(B - 1, kLo + jLo), Math.max(0, kHi - jHi), Math.min(B - 1, kHi + jHi)]);
-  const os = (k: number) => at.get(k) as number;
-  let lo = os(kLo);
-  let hi = os(kHi);
-
-  const v = vB + vC;
-  const nu = v > 0 ? (v * v) / ((vB * vB) / (nB - 1) + (vC * vC) / (nC - 1)) : Number.POSITIVE_INFINITY;
+  const nu = welchSatterthwaite(vB, vC, nB, nC);
   const widening = opts.smallSampleCorrection === false ? 1 : wideningAt(opts.level, nu);
-  const mcError = widening * Math.max((os(Math.min(B - 1, kLo + jLo)) - os(Math.max(0, kLo - jLo))) / 2, (os(Math.min(B - 1, kHi + jHi)) - os(Math.max(0, kHi - jHi))) / 2);
-  lo = point - widening * (point - lo);
-  hi = point + widening * (hi - point);
   // The interval always contains its point estimate (a strongly biased bootstrap could otherwise miss it).
-  if (lo > point) lo = point;
-  if (hi < point) hi = point;
+  const lo = Math.min(point, point - widening * (point - qLo));
+  const hi = Math.max(point, point + widening * (qHi - point));
   let sorted: Float64Array | null = null;
   return {
     point,
@@ -626,16 +605,23 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
     hi,
     method,
     replicates: reps,
-    varBase: rb.variance,
-    varCand: rc.variance,
+    varBase: vB,
+    varCand: vC,
     widening,
     nu,
     get sorted(): Float64Array {
       sorted ??= reps.slice().sort(); // slice: a typed copy without the iterator of Float64Array.from
       return sorted;
     },
-    mcError,
+    ...(exact ? { exact: exact.d } : {}),
+    mcError: widening * mcSpan,
   };
+}
+
+/** Welch-Satterthwaite degrees of freedom of a sum of two variances estimated from nB and nC values (Infinity without spread). */
+export function welchSatterthwaite(vB: number, vC: number, nB: number, nC: number): number {
+  const v = vB + vC;
+  return v > 0 ? (v * v) / ((vB * vB) / (nB - 1) + (vC * vC) / (nC - 1)) : Number.POSITIVE_INFINITY;
 }
 
 /** The small-sample widening t_ν(1-α/2) / z(1-α/2) at a confidence level (1 when ν is infinite or unknown). */

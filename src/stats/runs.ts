@@ -19,7 +19,7 @@
  * The overall index over runs (overall.ts) uses `welch` below on per-run composite figures, so an offset that
  * hits every workload of one run is counted once, not as independent noise per workload.
  */
-import { medianOf, type SideInput } from './bootstrap.js';
+import { medianOf, welchSatterthwaite, type SideInput } from './bootstrap.js';
 import { normQuantile, tCdf, tQuantile } from './distributions.js';
 
 export interface RunsOptions {
@@ -68,11 +68,7 @@ export function welch(b: readonly number[], c: readonly number[]): WelchSe {
   const vB = sampleVariance(b);
   const vC = sampleVariance(c);
   if (mB >= 2 && mC >= 2) {
-    const x = vB / mB;
-    const y = vC / mC;
-    const se = Math.sqrt(x + y);
-    const nu = x + y > 0 ? (x + y) ** 2 / ((x * x) / (mB - 1) + (y * y) / (mC - 1)) : Number.POSITIVE_INFINITY;
-    return { se, nu, sharedSpread: false };
+    return { se: Math.sqrt(vB / mB + vC / mC), nu: welchSatterthwaite(vB / mB, vC / mC, mB, mC), sharedSpread: false };
   }
   const v = mB >= 2 ? vB : vC;
   return { se: Math.sqrt(v * (1 / mB + 1 / mC)), nu: Math.max(mB, mC) - 1, sharedSpread: true };
