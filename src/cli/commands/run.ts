@@ -102,6 +102,7 @@ export const runCommand: CliCommand = {
       .option('peer', { type: 'string', describe: 'HOST:PORT of a `virtax peer` for network workloads (default: a loopback peer started for the run)' })
       .option('upload', { type: 'string', describe: 'Collector URL to upload the results to at the end (the local file is kept)' })
       .option('token', { type: 'string', describe: 'Bearer token for --upload (default: $VIRTAX_TOKEN)' })
+      .option('attempt-timeout', { type: 'number', describe: 'With --upload: longest one upload attempt may take, seconds (default 60; $VIRTAX_UPLOAD_ATTEMPT_TIMEOUT)' })
       .option('workload', { type: 'string', array: true, describe: 'Your own tinybench module (repeatable): each task runs as user.<name> beside the built-ins (docs/workloads.md)' })
       .option('workload-timeout', { type: 'number', describe: `Time limit per batch of a --workload task, seconds (default ${DEFAULT_BATCH_TIMEOUT_SECONDS})` })
       .option('runs', { type: 'number', default: 1, describe: 'Replicate runs: N separate runs one after another, one results file each (same label), for compare --base/--cand' })
