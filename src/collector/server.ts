@@ -506,7 +506,7 @@ export class Collector {
       if (v === null) continue;
       // Strict: Date.parse would read `since=1` as the year 2001.
       const t = /^\d{4}-\d{2}-\d{2}$/.test(v) ? parseStrictIsoTime(`${v}T00:00:00Z`) : parseStrictIsoTime(v);
-      if (t === null) throw new HttpError(400, `${key}: expected an ISO time like 2026-11-25T10:00:00Z or a date like 2026-11-25 (got ${JSON.stringify(v.slice(0, 40))})`);
+      if (t === null) throw new HttpError(400, `${key}: expected an ISO time like 2026-11-25T10:00:00Z or a date like 2026-11-25, in the years 1970-9999 (got ${JSON.stringify(v.slice(0, 40))})`);
       q[key] = new Date(t).toISOString();
     }
     const int = (key: string, dflt: number, lo: number, hi: number): number => {

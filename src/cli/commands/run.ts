@@ -114,6 +114,7 @@ export const runCommand: CliCommand = {
       .option('html', { type: 'string', describe: 'Also write the self-contained HTML report of this host to this file' })
       .example('virtax run --suite quick', 'smoke run, under 2 minutes')
       .example('virtax run --suite standard --label kvm-m5.large', 'a real measurement of a VM class')
+      .example('virtax run --suite full --upload https://collector:7070 --attempt-timeout 300', 'upload at the end over a slow link: up to 5 minutes per attempt')
       .example('virtax run --only mem.latency sys --rounds 20', 'memory latency and every syscall workload, 20 rounds')
       .example('virtax run --only net --peer 10.0.0.2:7878', 'network workloads against a peer on another host')
       .example('virtax run --workload ./my-bench.mjs --only user cpu.int', 'your own tinybench tasks, with cpu.int as a reference')
