@@ -7,6 +7,7 @@ import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector, type ListeningCollector } from '../src/collector/server.js';
 import { ResultStore } from '../src/collector/store.js';
+import { sortedJson } from '../src/collector/upload-check.js';
 import { makeResults } from './collector-fixtures.js';
 
 // Issue 27: no single body or connection flood stalls the collector. Items 1 (count limits, checks off the
@@ -181,5 +182,17 @@ describe('the index rebuild applies the upload checks (items 1, 5, 6)', () => {
       expect(existsSync(join(data, 'rejected', `${f.id}.json`))).toBe(true);
       expect(JSON.parse(readFileSync(join(data, 'rejected', `${f.id}.json`), 'utf8'))).toEqual(f);
     }
+  });
+});
+
+describe('content hashes stay comparable with stored ones', () => {
+  it('the hand-written sorted JSON is the text of JSON.stringify with a key-sorting replacer (what stored sha256 values hash)', () => {
+    const replacer = (_k: string, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v;
+    const docs: unknown[] = [
+      makeResults({ label: 'é\u{1F600}', hostname: 'h"\\\n' }),
+      JSON.parse('{"__proto__":{"b":1,"a":[1,2,{"z":null,"y":"\\ud800"}]},"x":[[],[{}],[1,"a"],[-0,1e21,1.5e-7]],"":0,"10":1,"2":2,"4294967295":3,"-1":5,"01":6}'),
+    ];
+    for (const d of docs) expect(sortedJson(d)).toBe(JSON.stringify(d, replacer));
   });
 });

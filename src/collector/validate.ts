@@ -69,6 +69,8 @@ type Role = 'root' | 'workloads' | 'workload' | 'rounds' | 'round' | 'samples' |
 interface Frame {
   array: boolean;
   role: Role;
+  /** Most elements (or keys) it may hold. */
+  limit: number;
   /** Separators seen at this level: elements (or keys) so far are count + 1 once one has started. */
   count: number;
   /** Objects: the next string is a key. */
@@ -106,55 +108,67 @@ export class JsonShapeScanner {
   push(chunk: Uint8Array): ShapeProblem | null {
     if (this.problem) return this.problem;
     const stack = this.stack;
-    for (let i = 0; i < chunk.length; i++) {
+    // State in locals for the byte loop (this is the one pass over every byte of an upload).
+    let inString = this.inString;
+    let escaped = this.escaped;
+    let top = stack[stack.length - 1];
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
       const c = chunk[i] as number;
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === BACKSLASH) escaped = true;
         else if (c === QUOTE) {
-          this.inString = false;
-          if (this.keyBytes) this.endKey();
+          inString = false;
+          if (this.keyBytes) this.endKey(top);
           continue;
         }
         if (this.keyBytes) {
           if (this.keyBytes.length < 64) this.keyBytes.push(c);
           else this.keyBytes = null;
         }
-        continue;
-      }
-      if (c === QUOTE) {
-        this.inString = true;
-        const top = stack[stack.length - 1];
-        if (top && !top.array && top.expectKey) {
+      } else if (c === COMMA) {
+        if (!top) continue;
+        if (++top.count >= top.limit) {
+          this.inString = inString;
+          this.escaped = escaped;
+          return (this.problem = this.countProblem(top));
+        }
+        if (!top.array) top.expectKey = true;
+      } else if (c === QUOTE) {
+        inString = true;
+        if (top && top.expectKey) {
           top.expectKey = false;
           this.keyBytes = [];
         }
       } else if (c === OPEN_SQUARE || c === OPEN_CURLY) {
         if (stack.length >= this.limits.maxDepth) {
+          this.inString = inString;
+          this.escaped = escaped;
           return (this.problem = { kind: 'depth', message: `JSON nested deeper than ${this.limits.maxDepth} levels` });
         }
-        const parent = stack[stack.length - 1];
         const array = c === OPEN_SQUARE;
-        stack.push({ array, role: roleOf(parent, array), count: 0, expectKey: !array, key: '', at: parent ? (parent.array ? String(parent.count) : parent.key) : '' });
+        const role = roleOf(top, array);
+        top = { array, role, limit: this.limitOf(array, role), count: 0, expectKey: !array, key: '', at: top ? (top.array ? String(top.count) : top.key) : '' };
+        stack.push(top);
       } else if (c === CLOSE_SQUARE || c === CLOSE_CURLY) {
         stack.pop();
-      } else if (c === COMMA) {
-        const top = stack[stack.length - 1];
-        if (!top) continue;
-        top.count++;
-        if (!top.array) top.expectKey = true;
-        const limit = this.limitOf(top);
-        if (top.count + 1 > limit) {
-          const what = top.array ? 'elements' : 'keys';
-          const path = stack.map((f) => f.at).join('/') || '(top level)';
-          return (this.problem = { kind: 'count', message: `${path} holds more than ${limit.toLocaleString('en-US')} ${what} (the limit for ${describeRole(top)}; see docs/collector.md)` });
-        }
+        top = stack[stack.length - 1];
       }
     }
+    this.inString = inString;
+    this.escaped = escaped;
     return null;
   }
 
-  private endKey(): void {
+  /** A container reached its limit at a separator: one more element (or key) is starting. */
+  private countProblem(top: Frame): ShapeProblem {
+    const what = top.array ? 'elements' : 'keys';
+    const path = this.stack.map((f) => f.at).join('/') || '(top level)';
+    return { kind: 'count', message: `${path} holds more than ${top.limit.toLocaleString('en-US')} ${what} (the limit for ${describeRole(top)}; see docs/collector.md)` };
+  }
+
+  private endKey(top: Frame | undefined): void {
     const raw = Buffer.from(this.keyBytes as number[]).toString('utf8');
     this.keyBytes = null;
     let key = raw;
@@ -165,13 +179,12 @@ export class JsonShapeScanner {
         key = '';
       }
     }
-    const top = this.stack[this.stack.length - 1];
     if (top) top.key = key;
   }
 
-  private limitOf(f: Frame): number {
-    if (!f.array) return this.limits.maxKeys;
-    switch (f.role) {
+  private limitOf(array: boolean, role: Role): number {
+    if (!array) return this.limits.maxKeys;
+    switch (role) {
       case 'workloads':
         return this.limits.maxWorkloads;
       case 'rounds':
