@@ -8,6 +8,11 @@
  * the uploaded file, with status `created` (201) or `duplicate` (200). Anything else (a proxy's welcome page,
  * a captive portal) is a `bad-answer`. Text from the server is stripped of control characters before it
  * reaches a terminal.
+ *
+ * Each attempt has one overall deadline (`attemptTimeoutMs`, `--attempt-timeout`, default 60 s) covering
+ * connecting, sending the file and reading the whole answer, on top of the 10 s silence limits: a server
+ * that trickles its answer a byte at a time cannot hold the client. Answers are read up to 64 KiB
+ * (MAX_ANSWER_BYTES) and the rest dropped with the connection: a collector's answers are a few hundred bytes.
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -23,8 +28,10 @@ export interface UploadOptions {
   /** First backoff in ms (default 500); doubles each retry up to `maxDelayMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** Per-attempt timeout in ms for connecting, the answer's headers and its body (default 10 s). */
+  /** Per-attempt silence limit in ms for connecting, the answer's headers and each part of its body (default 10 s). */
   timeoutMs?: number;
+  /** Overall deadline of one attempt in ms, from connecting to the answer's last byte (default 60 s). */
+  attemptTimeoutMs?: number;
   /** Longest wait a Retry-After header can impose (default 120 s). */
   maxRetryAfterMs?: number;
   /** Extra CA certificates (PEM) for an https collector with a private CA; NODE_EXTRA_CA_CERTS works too. */
@@ -61,6 +68,32 @@ function retryable(status: number): boolean {
 
 /** Per-attempt limit for connecting, the answer's headers and its body: a silent server costs this much. */
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
+/** Overall deadline of one attempt: a 16 MiB file at 1 MiB/s, plus the collector's checks, fits. */
+export const DEFAULT_ATTEMPT_DEADLINE_MS = 60_000;
+/** Most of an answer read; the rest is dropped with the connection. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
+/** The first `max` bytes of an answer's body as text; `cut` when there was more (the rest is not read). */
+async function readAnswer(body: AsyncIterable<Buffer | Uint8Array> & { destroy(): unknown }, max = MAX_ANSWER_BYTES): Promise<{ text: string; cut: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let cut = false;
+  for await (const c of body) {
+    const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    if (size + b.length > max) {
+      chunks.push(b.subarray(0, max - size));
+      cut = true;
+      break;
+    }
+    chunks.push(b);
+    size += b.length;
+  }
+  if (cut) body.destroy();
+  return { text: Buffer.concat(chunks).toString('utf8'), cut };
+}
+
+/** The attempt's deadline passed (aborts the request and the reading of its answer). */
+class AttemptDeadline extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -119,7 +152,8 @@ export async function uploadResultsText(text: string, options: UploadOptions): P
   const max = options.maxDelayMs ?? 30_000;
   const maxRetryAfter = options.maxRetryAfterMs ?? 120_000;
   const random = options.random ?? Math.random;
-  const timeout = options.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+  const deadline = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_DEADLINE_MS;
+  const timeout = Math.min(options.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS, deadline);
   const expectedId = idOf(text);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const token = options.token?.trim();
@@ -129,12 +163,14 @@ export async function uploadResultsText(text: string, options: UploadOptions): P
   try {
     for (let attempt = 1; attempt <= retries + 1; attempt++) {
       let waitAtLeast = 0;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new AttemptDeadline()), deadline);
       try {
-        const res = await request(endpoint, { method: 'POST', headers, body: text, dispatcher });
-        // A collector's answers are small: read at most 64 KiB of whatever came back.
-        const raw = (await res.body.text()).slice(0, 65_536);
+        const res = await request(endpoint, { method: 'POST', headers, body: text, dispatcher, signal: abort.signal });
+        // A collector's answers are small: read at most 64 KiB of whatever came back, drop the rest.
+        const { text: raw, cut } = await readAnswer(res.body);
         if (res.statusCode === 200 || res.statusCode === 201) {
-          const ok = checkAnswer(res.statusCode, String(res.headers['content-type'] ?? ''), raw, expectedId);
+          const ok = cut ? `answered ${res.statusCode} with more than ${MAX_ANSWER_BYTES / 1024} KiB (the rest was dropped), not a collector's answer` : checkAnswer(res.statusCode, String(res.headers['content-type'] ?? ''), raw, expectedId);
           if (typeof ok === 'string') return { status: 'bad-answer', httpStatus: res.statusCode, reason: `${endpoint.host} ${ok}`, attempts: attempt };
           return { status: res.statusCode === 201 ? 'stored' : 'duplicate', id: ok.id, url: new URL(ok.url, endpoint).toString(), attempts: attempt };
         }
@@ -142,7 +178,7 @@ export async function uploadResultsText(text: string, options: UploadOptions): P
         try {
           error = (JSON.parse(raw) as { error?: unknown }).error;
         } catch {
-          // not JSON: the first line of the text is the reason
+          // not JSON (or cut at 64 KiB): the first line of the text is the reason
         }
         const reason = sanitizeServerText(typeof error === 'string' ? error : raw.split('\n')[0] ?? '') || `HTTP ${res.statusCode}`;
         if (!retryable(res.statusCode)) return { status: 'rejected', httpStatus: res.statusCode, reason, attempts: attempt };
@@ -150,7 +186,11 @@ export async function uploadResultsText(text: string, options: UploadOptions): P
         waitAtLeast = Math.min(maxRetryAfter, retryAfterMs(res.headers['retry-after']) ?? 0);
       } catch (e) {
         const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
-        lastWhy = sanitizeServerText(err.cause?.code ?? err.code ?? err.message);
+        lastWhy = abort.signal.aborted
+          ? `no complete answer within ${deadline / 1000} s (the deadline of one attempt, --attempt-timeout)`
+          : sanitizeServerText(err.cause?.code ?? err.code ?? err.message);
+      } finally {
+        clearTimeout(timer);
       }
       if (attempt <= retries) {
         const delay = Math.max(waitAtLeast, Math.round(random() * Math.min(max, base * 2 ** (attempt - 1))));
@@ -180,14 +220,19 @@ export function describeUpload(path: string, o: UploadOutcome): string {
   }
 }
 
-/** Retry settings shared by `upload` and `run --upload`: flags, else VIRTAX_UPLOAD_RETRIES / VIRTAX_UPLOAD_BACKOFF_MS. */
-export function retrySettings(retries?: number, backoffMs?: number): Pick<UploadOptions, 'retries' | 'baseDelayMs'> {
+/**
+ * Retry settings shared by `upload` and `run --upload`: flags, else VIRTAX_UPLOAD_RETRIES /
+ * VIRTAX_UPLOAD_BACKOFF_MS / VIRTAX_UPLOAD_ATTEMPT_TIMEOUT (seconds).
+ */
+export function retrySettings(retries?: number, backoffMs?: number, attemptTimeoutS?: number): Pick<UploadOptions, 'retries' | 'baseDelayMs' | 'attemptTimeoutMs'> {
   const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
   const r = retries ?? num(process.env.VIRTAX_UPLOAD_RETRIES) ?? 5;
   const b = backoffMs ?? num(process.env.VIRTAX_UPLOAD_BACKOFF_MS) ?? 500;
+  const t = attemptTimeoutS ?? num(process.env.VIRTAX_UPLOAD_ATTEMPT_TIMEOUT) ?? DEFAULT_ATTEMPT_DEADLINE_MS / 1000;
   if (!Number.isInteger(r) || r < 0 || r > 100) throw new InputError('--retries: expected a whole number from 0 to 100');
   if (!Number.isFinite(b) || b < 0) throw new InputError('--backoff-ms: expected a number of milliseconds');
-  return { retries: r, baseDelayMs: b };
+  if (!Number.isFinite(t) || t <= 0 || t > 3600) throw new InputError(`--attempt-timeout: expected a number of seconds above 0, at most 3600 (got ${attemptTimeoutS ?? process.env.VIRTAX_UPLOAD_ATTEMPT_TIMEOUT})`);
+  return { retries: r, baseDelayMs: b, attemptTimeoutMs: Math.round(t * 1000) };
 }
 
 /**

@@ -100,22 +100,54 @@ describe('413 reaches the client (item 8)', () => {
 });
 
 describe('connections are bounded (item 9)', () => {
-  it('a connection that never finishes its headers or body is closed; connections past the cap are refused', async () => {
-    const c = await startCollector({ dataDir: join(dir, 'slow'), token: TOKEN, port: 0, headersTimeoutMs: 500, requestTimeoutMs: 1000, maxConnections: 3 });
+  for (const token of [TOKEN, null]) {
+    it(`a connection that never finishes its headers or body is closed (${token ? 'with' : 'without'} a token)`, async () => {
+      const c = await startCollector({ dataDir: join(dir, `slow-${token ? 't' : 'n'}`), token, port: 0, headersTimeoutMs: 500, requestTimeoutMs: 1000 });
+      try {
+        const slowHeaders = await openSocket(c.url);
+        slowHeaders.write('POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        const slowBody = await openSocket(c.url);
+        slowBody.write(`POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":`);
+        const idle = await openSocket(c.url);
+        // Generous bound: each is closed within a few seconds of its timeout, not after minutes.
+        const closed = await Promise.all([closedWithin(slowHeaders, 15_000), closedWithin(slowBody, 15_000), closedWithin(idle, 15_000)]);
+        expect(closed).toEqual([true, true, true]);
+        expect(readdirSync(join(dir, `slow-${token ? 't' : 'n'}`, 'results'))).toEqual([]);
+        expect((await request(`${c.url}/healthz`)).statusCode).toBe(200);
+      } finally {
+        await c.close();
+      }
+    });
+  }
+
+  it('past the cap, a new connection takes the place of the longest-waiting one without a request, then of the oldest slow body (issue 27)', async () => {
+    const c = await startCollector({ dataDir: join(dir, 'cap'), token: null, port: 0, maxConnections: 3, drainTimeoutMs: 100 });
     try {
-      const slowHeaders = await openSocket(c.url);
-      slowHeaders.write('POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-      const slowBody = await openSocket(c.url);
-      slowBody.write(`POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":`);
+      const body = (s: Socket) => s.write('POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":');
+      const slow1 = await openSocket(c.url);
+      body(slow1);
+      await new Promise((r) => setTimeout(r, 100));
       const idle = await openSocket(c.url);
-      // A fourth connection is over the cap of 3: closed at once.
-      const extra = await openSocket(c.url);
-      expect(await closedWithin(extra, 5_000)).toBe(true);
-      // Generous bound: each is closed within a few seconds of its timeout, not after minutes.
-      const closed = await Promise.all([closedWithin(slowHeaders, 15_000), closedWithin(slowBody, 15_000), closedWithin(idle, 15_000)]);
-      expect(closed).toEqual([true, true, true]);
-      // The server still answers afterwards.
-      expect((await request(`${c.url}/healthz`)).statusCode).toBe(200);
+      const slow2 = await openSocket(c.url);
+      body(slow2);
+      await new Promise((r) => setTimeout(r, 100));
+      // A fourth connection: the idle one goes (not a slow body, not the newcomer), and the newcomer is answered.
+      const probe = await request(`${c.url}/healthz`, { reset: true });
+      expect(probe.statusCode).toBe(200);
+      await probe.body.text();
+      expect(await closedWithin(idle, 5_000)).toBe(true);
+      expect([slow1.destroyed, slow2.destroyed]).toEqual([false, false]);
+      // Once the probe's connection has closed, only slow bodies are left: the oldest one goes next.
+      for (let i = 0; i < 100 && c.connections.size > 2; i++) await new Promise((r) => setTimeout(r, 50));
+      const slow3 = await openSocket(c.url);
+      body(slow3);
+      await new Promise((r) => setTimeout(r, 200));
+      const again = await request(`${c.url}/healthz`, { reset: true });
+      expect(again.statusCode).toBe(200);
+      await again.body.text();
+      expect(await closedWithin(slow1, 5_000)).toBe(true);
+      expect(slow3.destroyed).toBe(false);
+      expect(c.connections.evicted).toBeGreaterThanOrEqual(2);
     } finally {
       await c.close();
     }

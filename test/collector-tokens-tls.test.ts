@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, type Socket } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../src/collector/server.js';
@@ -86,6 +87,24 @@ describe('TLS', () => {
       expect(res.statusCode).toBe(200);
       await res.body.text();
       await agent.close();
+      // 300 connections that never start their TLS handshake do not lock out /healthz (issue 27).
+      const { hostname, port } = new URL(c.url);
+      const raw = await Promise.all(Array.from({ length: 300 }, () => new Promise<Socket>((resolve) => {
+        const s = connect(Number(port), hostname, () => resolve(s));
+        s.on('error', () => {});
+      })));
+      try {
+        for (let i = 0; i < 3; i++) {
+          const probe = new Agent({ connect: { ca: readFileSync(cert) } });
+          const h = await request(`${c.url}/healthz`, { dispatcher: probe });
+          expect(h.statusCode).toBe(200);
+          await h.body.text();
+          await probe.close();
+        }
+        expect(c.connections.size).toBeLessThanOrEqual(256);
+      } finally {
+        for (const s of raw) s.destroy();
+      }
     } finally {
       await c.close();
     }

@@ -54,6 +54,18 @@ describe('hostile uploads are 4xx with nothing written', () => {
     // item 13: U+2028 in a label broke every chart
     ['a line separator in the label', () => text(makeResults({ label: 'a\u2028b' })), 422, /\/label contains a control character or line separator/],
     ['an escape character in the label', () => text(makeResults({ label: 'a\u001b[31mred' })), 422, /\/label contains a control character/],
+    // issue 27 item 5: an offset pushed the year to +010000 (stored as the oldest result, missed by since=)
+    ['a startedAt past the year 9999 in UTC', () => text(makeResults({ startedAt: '9999-12-31T23:59:59-23:59' })), 422, /\/startedAt must be .* in the years 1970-9999/],
+    ['a startedAt before 1970', () => text(makeResults({ startedAt: '1969-12-31T23:59:59Z' })), 422, /\/startedAt must be .* in the years 1970-9999/],
+    // issue 27 item 6: a lone surrogate could never be queried back; bidi and zero-width characters spoof listings
+    ['a lone surrogate in the label', () => text(makeResults({ label: 'kvm-\ud800' })), 422, /\/label is not well-formed Unicode/],
+    ['a right-to-left override in the label', () => text(makeResults({ label: 'kvm-\u202egpj.exe' })), 422, /\/label contains an invisible or text-direction character/],
+    ['a zero-width space in the label', () => text(makeResults({ label: 'kvm\u200b-a' })), 422, /\/label contains an invisible/],
+    ['a BOM in the label', () => text(makeResults({ label: '\ufeffkvm' })), 422, /\/label contains an invisible/],
+    ['an empty label', () => text(makeResults({ label: '' })), 422, /\/label is empty/],
+    ['a blank label', () => text(makeResults({ label: '   ' })), 422, /\/label is empty/],
+    ['a bidi isolate in the host name', () => text(makeResults({ hostname: 'db\u2067-1' })), 422, /\/host\/hostname contains an invisible/],
+    ['an empty host name', () => text(makeResults({ hostname: '' })), 422, /\/host\/hostname is empty/],
   ];
   for (const [name, body, status, reason] of cases) {
     it(`${name}: ${status}`, async () => {
@@ -68,6 +80,12 @@ describe('hostile uploads are 4xx with nothing written', () => {
     expect(parseStrictIsoTime('2026-11-25T10:00:00Z')).toBe(Date.UTC(2026, 10, 25, 10));
     expect(parseStrictIsoTime('2026-11-25T10:00:00.123+01:00')).toBe(Date.UTC(2026, 10, 25, 9, 0, 0, 123));
     for (const bad of ['2016-12-31T23:59:60Z', '2026-11-25T24:00:00Z', '1', '2026', '2026-11-25', '2026-11-25T10:00:00', '2026-11-25T10:00:00+25:00', '2025-02-29T00:00:00Z']) {
+      expect(parseStrictIsoTime(bad), bad).toBeNull();
+    }
+    // Years 1970-9999 once normalised to UTC (issue 27 item 5).
+    expect(parseStrictIsoTime('9999-12-31T23:59:59Z')).toBe(Date.UTC(9999, 11, 31, 23, 59, 59));
+    expect(parseStrictIsoTime('1970-01-01T00:00:00Z')).toBe(0);
+    for (const bad of ['9999-12-31T23:59:59-23:59', '9999-12-31T23:00:00-01:00', '1970-01-01T00:00:00+00:01', '1969-12-31T23:59:59Z', '0000-01-01T00:00:00Z']) {
       expect(parseStrictIsoTime(bad), bad).toBeNull();
     }
   });

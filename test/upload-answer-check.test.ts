@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ATTEMPT_TIMEOUT_MS, retryAfterMs, sanitizeServerText, uploadResultsText } from '../src/upload.js';
+import { DEFAULT_ATTEMPT_TIMEOUT_MS, MAX_ANSWER_BYTES, retryAfterMs, sanitizeServerText, uploadResultsText } from '../src/upload.js';
 import { makeResults } from './collector-fixtures.js';
 import { runCli } from './helpers/cli.js';
 
@@ -105,6 +105,68 @@ describe('retries', () => {
       expect(o.status === 'unreachable' && o.reason).toMatch(/HEADERS_TIMEOUT|Timeout/i);
     } finally {
       await s.stop();
+    }
+  });
+});
+
+describe('a slow or huge answer cannot hold the client (issue 27 items 3, 4)', () => {
+  it('headers, then a byte every 200 ms: the attempt ends at its overall deadline, with a message saying so, and is retried', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const s = await fake((_n, _q, res) => {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      timers.push(setInterval(() => res.write(' '), 200));
+    });
+    try {
+      // Never silent for the 10 s silence limit; only the deadline of the attempt ends it.
+      const o = await uploadResultsText(text, { url: s.url, retries: 1, baseDelayMs: 1, attemptTimeoutMs: 1000 });
+      expect(o).toMatchObject({ status: 'unreachable', attempts: 2 });
+      expect(o.status === 'unreachable' && o.reason).toMatch(/no complete answer within 1 s \(the deadline of one attempt, --attempt-timeout\)/);
+      expect(s.calls.length).toBe(2);
+    } finally {
+      for (const t of timers) clearInterval(t);
+      await s.stop();
+    }
+  });
+
+  it('an endless 201 answer is read up to 64 KiB, then dropped: a bad answer; an endless error answer gives its first line', async () => {
+    let written = 0;
+    const s = await fake((n, _q, res) => {
+      res.writeHead(n === 1 ? 201 : 500, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, n === 1 ? '{' : 'x');
+      const more = () => {
+        // Stops once the client has gone (the write fails or the socket closes).
+        while (!res.destroyed && written < 1024 * 1024 * 1024) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+      };
+      more();
+    });
+    try {
+      const o = await uploadResultsText(text, { url: s.url, retries: 0 });
+      expect(o).toMatchObject({ status: 'bad-answer', httpStatus: 201, reason: expect.stringMatching(/answered 201 with more than 64 KiB \(the rest was dropped\), not a collector's answer/) });
+      // Far less than the gigabyte on offer was sent before the client hung up.
+      expect(written).toBeLessThan(256 * 1024 * 1024);
+      const e = await uploadResultsText(text, { url: s.url, retries: 0 });
+      expect(e).toMatchObject({ status: 'unreachable' });
+      expect(e.status === 'unreachable' && e.reason).toMatch(/^HTTP 500: x{100,200}$/);
+      expect(MAX_ANSWER_BYTES).toBe(65_536);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('--attempt-timeout is checked (exit 2); run --label refuses the labels a collector would refuse (exit 2, before running)', async () => {
+    const file = join(dir, 'c.json');
+    writeFileSync(file, text);
+    const bad = await runCli(['upload', file, '--to', 'http://127.0.0.1:9', '--attempt-timeout', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--attempt-timeout: expected a number of seconds above 0/);
+    for (const [label, why] of [['kvm-\u202eevil', /invisible or text-direction/], ['', /is empty/], ['kvm-\ud800', /not well-formed Unicode/]] as const) {
+      const r = await runCli(['run', '--label', label, '--only', 'cpu.int', '--out', join(dir, 'never.json'), '--no-progress']);
+      expect(r.code, label).toBe(2);
+      expect(r.err).toMatch(why);
+      expect(r.err).toMatch(/--label .* a collector would refuse it/);
     }
   });
 });

@@ -7,9 +7,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import { asResultsFile } from '../results/io.js';
 import type { ResultsStore } from './store.js';
-import { checkResultFields, DEFAULT_SHAPE_LIMITS, findUnsafeValue, jsonDepthExceeds } from './validate.js';
+import { checkUpload } from './upload-check.js';
 
 export interface ImportReport {
   created: number;
@@ -44,24 +43,12 @@ export async function importResults(store: ResultsStore, dir: string): Promise<I
     if (report.problems.length < 5) report.problems.push(`${path}: ${why}`);
   };
   for (const path of resultsFilesIn(dir)) {
-    const bytes = readFileSync(path);
-    if (jsonDepthExceeds(bytes, DEFAULT_SHAPE_LIMITS.maxDepth)) {
-      bad(path, 'nested too deep');
+    const check = checkUpload(readFileSync(path));
+    if (!check.ok) {
+      bad(path, check.message.replace(/^upload: invalid results file: /, ''));
       continue;
     }
-    let file;
-    try {
-      const data: unknown = JSON.parse(bytes.toString('utf8'));
-      const unsafe = findUnsafeValue(data);
-      if (unsafe) throw new InputError(unsafe);
-      file = asResultsFile(data, 'file');
-      const fields = checkResultFields(file);
-      if (fields) throw new InputError(fields);
-    } catch (e) {
-      bad(path, (e as Error).message.split('\n')[0] ?? 'invalid');
-      continue;
-    }
-    const outcome = await store.put(file);
+    const outcome = await store.put(check.result);
     report[outcome.status]++;
     if (outcome.status === 'conflict' && report.problems.length < 5) report.problems.push(`${path}: ${outcome.reason}`);
   }

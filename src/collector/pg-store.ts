@@ -10,7 +10,8 @@
  */
 import pg from 'pg';
 import type { ResultsFile } from '../types.js';
-import { contentHash, StoreUnavailableError, type DocumentSource, type ListQuery, type OpenReport, type PutOutcome, type ResultsStore, type ResultSummary } from './store.js';
+import { asPrepared } from './upload-check.js';
+import { StoreUnavailableError, type PreparedResult, type DocumentSource, type ListQuery, type OpenReport, type PutOutcome, type ResultsStore, type ResultSummary } from './store.js';
 
 /** Numbered migrations; append only. */
 const MIGRATIONS: string[] = [
@@ -107,16 +108,15 @@ export class PgStore implements ResultsStore {
     await this.pool.end();
   }
 
-  async put(uploaded: ResultsFile): Promise<PutOutcome> {
-    const id = uploaded.id.toLowerCase();
-    const file = uploaded.id === id ? uploaded : { ...uploaded, id };
-    const text = `${JSON.stringify(file)}\n`;
-    const hash = contentHash(file);
+  async put(x: ResultsFile | PreparedResult): Promise<PutOutcome> {
+    const p = asPrepared(x);
+    const id = p.id;
+    const hash = p.sha256;
+    const text = Buffer.from(p.text.buffer, p.text.byteOffset, p.text.byteLength).toString('utf8');
     const inserted = await this.query(
       `INSERT INTO virtax_results (id, label, platform, hypervisor, host, started_at, finished_at, received_at, workloads, bytes, sha256, doc)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [id, file.label, file.host.platform, file.host.hypervisor, file.host.hostname, new Date(file.startedAt).toISOString(), file.finishedAt,
-        new Date().toISOString(), file.workloads.length, Buffer.byteLength(text), hash, text],
+      [id, p.label, p.platform, p.hypervisor, p.host, p.startedAt, p.finishedAt, new Date().toISOString(), p.workloads, p.text.byteLength, hash, text],
     );
     if (inserted.rowCount === 1) return { status: 'created', id };
     const existing = (await this.query<{ sha256: string }>('SELECT sha256 FROM virtax_results WHERE id = $1', [id])).rows[0]?.sha256;

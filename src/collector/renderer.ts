@@ -5,6 +5,8 @@
  * `timeoutMs` has its worker terminated (a fresh one starts for the next page). Finished pages are kept in
  * a small cache keyed by the page kind and the exact ids it covers: stored results never change (the same id
 with other content is refused), so a page for the same ids is the same page.
+ *
+ * The queue itself (WorkerQueue) also runs the checks of large uploads (upload-worker.ts), in a second worker.
  */
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../host/worker-thread.js';
@@ -17,7 +19,7 @@ export type RenderJob =
   | { kind: 'history-json'; label: string; docs: DocumentSource };
 
 /** `refused`: the inputs cannot be compared as asked (a 409 for the client), not a failure of the worker. */
-export type RenderReply = { seq: number; ok: true; text: string } | { seq: number; ok: false; error: string; refused?: boolean };
+export type RenderReply<T = string> = { seq: number; ok: true; text: T } | { seq: number; ok: false; error: string; refused?: boolean };
 
 /** Why a page was not built, tagged by `status`. */
 export type RenderFailure = { status: 'busy' } | { status: 'timeout' } | { status: 'failed'; error: string } | { status: 'refused'; error: string };
@@ -37,46 +39,52 @@ export interface RendererOptions {
   cacheEntries?: number;
 }
 
-interface Pending {
+interface Pending<J, T> {
   seq: number;
-  job: RenderJob;
-  resolve: (text: string) => void;
+  job: J;
+  transfer: ArrayBuffer[];
+  resolve: (text: T) => void;
   reject: (e: RenderError) => void;
 }
 
-/** The render worker beside this module (src/host/worker-thread.ts: dist JS, or TypeScript through tsx). */
-const startWorker = (): Worker => startModuleWorker('render-worker', import.meta.url);
-
-export class PageRenderer {
+/**
+ * Jobs for one worker thread running module `module` (beside this one; src/host/worker-thread.ts: dist JS,
+ * or TypeScript through tsx), one at a time, with a bounded queue, a deadline per job and a small cache.
+ */
+export class WorkerQueue<J, T> {
   private worker: Worker | null = null;
-  private readonly queue: Pending[] = [];
-  private running: Pending | null = null;
+  private readonly queue: Array<Pending<J, T>> = [];
+  private running: Pending<J, T> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private seq = 0;
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new Map<string, T>();
   private readonly maxQueue: number;
   private readonly timeoutMs: number;
   private readonly cacheEntries: number;
 
-  constructor(o: RendererOptions = {}) {
+  constructor(private readonly module: string, o: RendererOptions = {}) {
     this.maxQueue = o.maxQueue ?? 4;
     this.timeoutMs = o.timeoutMs ?? 60_000;
     this.cacheEntries = o.cacheEntries ?? 32;
   }
 
-  /** Build a page, or take it from the cache. `key` must change whenever the page's inputs change. */
-  render(key: string, job: RenderJob): Promise<string> {
-    const hit = this.cache.get(key);
-    if (hit !== undefined) {
+  /**
+   * Run a job, or take its answer from the cache when `key` is not null (`key` must change whenever the job's
+   * inputs change). `transfer`: buffers of the job moved to the worker, not copied.
+   */
+  run(key: string | null, job: J, transfer: ArrayBuffer[] = []): Promise<T> {
+    const hit = key === null ? undefined : this.cache.get(key);
+    if (key !== null && hit !== undefined) {
       this.cache.delete(key);
       this.cache.set(key, hit);
       return Promise.resolve(hit);
     }
     if (this.queue.length + (this.running ? 1 : 0) >= this.maxQueue) return Promise.reject(new RenderError({ status: 'busy' }));
-    return new Promise<string>((resolve, reject) => {
-      this.queue.push({ seq: ++this.seq, job, resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ seq: ++this.seq, job, transfer, resolve, reject });
       this.next();
     }).then((text) => {
+      if (key === null || this.cacheEntries === 0) return text;
       this.cache.set(key, text);
       while (this.cache.size > this.cacheEntries) this.cache.delete(this.cache.keys().next().value as string);
       return text;
@@ -84,9 +92,9 @@ export class PageRenderer {
   }
 
   private spawn(): Worker {
-    const w = startWorker();
+    const w = startModuleWorker(this.module, import.meta.url);
     w.unref();
-    w.on('message', (reply: RenderReply) => {
+    w.on('message', (reply: RenderReply<T>) => {
       const p = this.running;
       if (!p || p.seq !== reply.seq) return;
       this.finish();
@@ -125,7 +133,7 @@ export class PageRenderer {
       this.finish();
       p.reject(new RenderError({ status: 'timeout' }));
     }, this.timeoutMs);
-    w.postMessage({ seq: p.seq, job: p.job });
+    w.postMessage({ seq: p.seq, job: p.job }, p.transfer);
   }
 
   /** Stop the worker; queued pages fail as busy. */
@@ -137,5 +145,17 @@ export class PageRenderer {
     if (this.running) this.running.reject(new RenderError({ status: 'busy' }));
     this.running = null;
     if (w) await w.terminate();
+  }
+}
+
+/** The page builder: comparison reports and histories, built by render-worker.ts. */
+export class PageRenderer extends WorkerQueue<RenderJob, string> {
+  constructor(o: RendererOptions = {}) {
+    super('render-worker', o);
+  }
+
+  /** Build a page, or take it from the cache. `key` must change whenever the page's inputs change. */
+  render(key: string, job: RenderJob): Promise<string> {
+    return this.run(key, job);
   }
 }

@@ -2,9 +2,10 @@
  * `virtax serve`: the HTTP collector. Probes POST results files; people and tools list and read them.
  *
  *   POST /api/v1/results        bearer token with the write scope (and the label allowed), Content-Type
- *                               application/json, size/depth/string limits, JSON Schema, finite numbers,
- *                               real dates; 201 stored, 200 already stored (same content), 409 same id
- *                               with other content; 400/401/403/413/415/422 with one line, nothing written
+ *                               application/json, size/depth/count/string limits, JSON Schema, finite
+ *                               numbers, real dates, clean labels (validate.ts); 201 stored, 200 already
+ *                               stored (same content), 409 same id with other content;
+ *                               400/401/403/408/413/415/422 with one line, nothing written
  *   GET  /api/v1/results        ?label&platform&hypervisor&host&since&until&limit&offset  (newest first)
  *   GET  /api/v1/results/:id    the stored file
  *   GET  /api/v1/history?label  per-workload trend and change-point verdict of one label
@@ -14,6 +15,13 @@
  * Reads need a token with the read scope when reads are protected (the default off loopback). Pages that
  * take long to build are built in a worker thread (renderer.ts), so `/healthz` and uploads keep answering;
  * when its queue is full the answer is 503 with Retry-After.
+ *
+ * No single request can stall the event loop: an upload's depth and counts are scanned as its bytes arrive
+ * (refused at the first element over a limit, before it is read whole), and a body larger than
+ * INLINE_CHECK_BYTES is parsed, validated and turned into its stored form in a worker thread with a deadline
+ * (upload-check.ts, upload-worker.ts), which hands back bytes. The connection cap evicts connections that
+ * have no request in progress, then slow bodies, before it turns anyone away (connections.ts), so probes get
+ * through a flood of slow or idle connections.
  *
  * Browsers: a request whose Host is not one this collector answers to is 421 (DNS rebinding); a request
  * whose Origin is another site is 403; without any token (loopback only) a browser-shaped write (Origin,
@@ -27,13 +35,14 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type AddressInfo } from 'node:net';
 import { InputError } from '../errors.js';
-import { asResultsFile } from '../results/io.js';
 import { changedWorkloadModules } from '../results/workload-modules.js';
-import type { ResultsFile } from '../types.js';
-import { PageRenderer, RenderError, type RenderJob } from './renderer.js';
+import { ConnectionGuard } from './connections.js';
+import { PageRenderer, RenderError, WorkerQueue, type RenderJob } from './renderer.js';
 import { EmbeddedStore, isResultId, StoreReadError, StoreUnavailableError, type DocumentSource, type ListQuery, type OpenReport, type ResultsStore } from './store.js';
 import { labelAllowed, TokenTable, type Grant, type Scope } from './tokens.js';
-import { checkResultFields, DEFAULT_SHAPE_LIMITS, findUnsafeValue, jsonDepthExceeds, parseStrictIsoTime, type ShapeLimits } from './validate.js';
+import { checkUpload, type UploadCheck } from './upload-check.js';
+import type { UploadJob } from './upload-worker.js';
+import { DEFAULT_SHAPE_LIMITS, JsonShapeScanner, parseStrictIsoTime, type ShapeLimits } from './validate.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_PORT = 7070;
@@ -42,6 +51,8 @@ export const DEFAULT_BIND = '127.0.0.1';
 export const MAX_REPORT_IDS = 20;
 /** Most results of one label a history page or history JSON covers (the newest). */
 export const MAX_HISTORY_RESULTS = 500;
+/** Bodies up to this size are checked on the event loop (a few milliseconds); larger ones in the upload worker. */
+export const INLINE_CHECK_BYTES = 256 * 1024;
 
 export interface CollectorOptions {
   /** Data directory of the embedded store (files + SQLite); ignored when `store` is given. */
@@ -66,6 +77,14 @@ export interface CollectorOptions {
   renderTimeoutMs?: number;
   renderQueue?: number;
   shapeLimits?: ShapeLimits;
+  /** Largest body checked on the event loop (default INLINE_CHECK_BYTES; 0: every body in the worker). */
+  inlineCheckBytes?: number;
+  /** Longest the upload worker may take over one body before the upload is answered 503 (default 30 s). */
+  uploadCheckTimeoutMs?: number;
+  /** Large uploads waiting for or in the upload worker, at most (default 16; more are answered 503). */
+  uploadCheckQueue?: number;
+  /** Longest a refused request's body is read and discarded before the connection is cut (default 10 s). */
+  drainBodyMs?: number;
 }
 
 /** Reasons an upload is rejected; each is a label of virtax_upload_rejections_total. */
@@ -145,6 +164,9 @@ export class Collector {
   private readonly loopbackOnly: boolean;
   private readonly limits: ShapeLimits;
   private readonly renderer: PageRenderer;
+  private readonly checker: WorkerQueue<UploadJob, UploadCheck>;
+  private readonly inlineCheckBytes: number;
+  private readonly drainBodyMs: number;
   private readonly uploads = { created: 0, duplicate: 0 };
   private readonly rejections = new Map<RejectReason, number>();
   /** Requests being handled now (drained on shutdown). */
@@ -161,6 +183,9 @@ export class Collector {
     this.loopbackOnly = options.loopbackOnly ?? false;
     this.limits = options.shapeLimits ?? DEFAULT_SHAPE_LIMITS;
     this.renderer = new PageRenderer({ timeoutMs: options.renderTimeoutMs, maxQueue: options.renderQueue });
+    this.checker = new WorkerQueue<UploadJob, UploadCheck>('upload-worker', { timeoutMs: options.uploadCheckTimeoutMs ?? 30_000, maxQueue: options.uploadCheckQueue ?? 16, cacheEntries: 0 });
+    this.inlineCheckBytes = options.inlineCheckBytes ?? INLINE_CHECK_BYTES;
+    this.drainBodyMs = options.drainBodyMs ?? 10_000;
   }
 
   /** Open the store (the embedded one takes the data directory's lock) and make the handler. */
@@ -183,6 +208,7 @@ export class Collector {
   /** Close the store and the page worker (the embedded store releases the data directory). */
   async close(): Promise<void> {
     await this.renderer.close();
+    await this.checker.close();
     await this.store.close();
   }
 
@@ -244,7 +270,7 @@ export class Collector {
     const socket = req.socket;
     const cap = Math.min(64 * 1024 * 1024, Math.max(4 * this.maxBodyBytes, 1024 * 1024));
     let seen = 0;
-    const timer = setTimeout(() => socket.destroy(), 10_000);
+    const timer = setTimeout(() => socket.destroy(), this.drainBodyMs);
     timer.unref();
     req.on('data', (c: Buffer) => {
       seen += c.length;
@@ -377,12 +403,17 @@ export class Collector {
     }
   }
 
-  /** Read the body with the size limit; a 413 is thrown as soon as the limit is passed (see drainThenClose). */
+  /**
+   * Read the body with the size limit, scanning its depth and counts as it arrives: a 413 (or a 400 for
+   * depth) is thrown at the first byte over a limit, and the rest is drained (see drainRequest). The body
+   * comes back in one buffer of its own (so it can be moved to the upload worker).
+   */
   private readBody(req: IncomingMessage): Promise<Buffer> {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.maxBodyBytes) {
       return Promise.reject(new HttpError(413, `body of ${declared} bytes exceeds the limit of ${this.maxBodyBytes} bytes`, 'too_large'));
     }
+    const scanner = new JsonShapeScanner(this.limits);
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -393,11 +424,20 @@ export class Collector {
           reject(new HttpError(413, `body exceeds the limit of ${this.maxBodyBytes} bytes`, 'too_large'));
           return;
         }
+        const problem = scanner.push(chunk);
+        if (problem) {
+          cleanup();
+          reject(problem.kind === 'depth' ? new HttpError(400, problem.message, 'malformed_json') : new HttpError(413, `upload: ${problem.message}`, 'too_large'));
+          return;
+        }
         chunks.push(chunk);
       };
       const onEnd = () => {
         cleanup();
-        resolve(Buffer.concat(chunks));
+        const body = Buffer.allocUnsafeSlow(size);
+        let at = 0;
+        for (const c of chunks) at += c.copy(body, at);
+        resolve(body);
       };
       const onError = (e: Error) => {
         cleanup();
@@ -414,6 +454,25 @@ export class Collector {
     });
   }
 
+  /** Every check of an upload's bytes (upload-check.ts): here for small bodies, in the upload worker (with a deadline) for large ones. */
+  private async checkBody(body: Buffer): Promise<UploadCheck> {
+    if (body.length <= this.inlineCheckBytes) return checkUpload(body, this.limits, true);
+    try {
+      // The body's own buffer (allocUnsafeSlow in readBody) moves to the worker; it is unusable here after.
+      return await this.checker.run(null, { body, limits: this.limits }, [body.buffer as ArrayBuffer]);
+    } catch (e) {
+      if (!(e instanceof RenderError)) throw e;
+      switch (e.failure.status) {
+        case 'busy':
+          throw new HttpError(503, 'busy checking other large uploads; try again shortly', undefined, 5);
+        case 'timeout':
+          throw new HttpError(503, 'the upload took too long to check; try again later or send a smaller file', undefined, 30);
+        default:
+          throw new Error(`upload check: ${e.message}`);
+      }
+    }
+  }
+
   private async upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Refused before the body is read: the body is then drained (bounded), see drainRequest.
     this.checkOrigin(req, true);
@@ -422,31 +481,9 @@ export class Collector {
     if (type !== 'application/json') {
       throw new HttpError(415, `Content-Type must be application/json (got ${JSON.stringify(oneLine(type ?? '').slice(0, 60))})`, 'unsupported_type');
     }
-    const body = await this.readBody(req);
-    if (jsonDepthExceeds(body, this.limits.maxDepth)) {
-      throw new HttpError(400, `JSON nested deeper than ${this.limits.maxDepth} levels`, 'malformed_json');
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(body.toString('utf8'));
-    } catch (e) {
-      throw new HttpError(400, `malformed JSON: ${oneLine((e as Error).message)}`, 'malformed_json');
-    }
-    const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined;
-    if (typeof id !== 'string' || !isResultId(id)) {
-      throw new HttpError(400, `id must be a UUID (got ${JSON.stringify(typeof id === 'string' ? id.slice(0, 60) : id ?? null)})`, 'bad_id');
-    }
-    const unsafe = findUnsafeValue(data, this.limits);
-    if (unsafe) throw new HttpError(422, `upload: invalid results file: ${unsafe}`, 'schema_invalid');
-    let file: ResultsFile;
-    try {
-      file = asResultsFile(data, 'upload');
-    } catch (e) {
-      if (e instanceof InputError) throw new HttpError(422, e.message, 'schema_invalid');
-      throw e;
-    }
-    const bad = checkResultFields(file, this.limits);
-    if (bad) throw new HttpError(422, `upload: invalid results file: ${bad}`, 'schema_invalid');
+    const check = await this.checkBody(await this.readBody(req));
+    if (!check.ok) throw new HttpError(check.status, check.message, check.reason);
+    const file = check.result;
     if (grant && !labelAllowed(grant, file.label)) {
       throw new HttpError(403, `token ${grant.name} may not post results labelled ${JSON.stringify(file.label)}`, 'forbidden');
     }
@@ -469,7 +506,7 @@ export class Collector {
       if (v === null) continue;
       // Strict: Date.parse would read `since=1` as the year 2001.
       const t = /^\d{4}-\d{2}-\d{2}$/.test(v) ? parseStrictIsoTime(`${v}T00:00:00Z`) : parseStrictIsoTime(v);
-      if (t === null) throw new HttpError(400, `${key}: expected an ISO time like 2026-11-25T10:00:00Z or a date like 2026-11-25 (got ${JSON.stringify(v.slice(0, 40))})`);
+      if (t === null) throw new HttpError(400, `${key}: expected an ISO time like 2026-11-25T10:00:00Z or a date like 2026-11-25, in the years 1970-9999 (got ${JSON.stringify(v.slice(0, 40))})`);
       q[key] = new Date(t).toISOString();
     }
     const int = (key: string, dflt: number, lo: number, hi: number): number => {
@@ -537,7 +574,11 @@ export interface ServerLimits {
   headersTimeoutMs?: number;
   /** Idle kept-alive connection (default 5 s). */
   keepAliveTimeoutMs?: number;
-  /** Open connections at most; more are closed at once (default 256). */
+  /**
+   * Open connections at most (default 256). A connection over the cap takes the place of the one that has
+   * waited longest without a request, else of the oldest slow body (connections.ts); it is closed only when
+   * every open connection has a request being answered.
+   */
   maxConnections?: number;
   /** Longest a shutdown waits for requests in flight (default 25 s). */
   drainTimeoutMs?: number;
@@ -554,6 +595,7 @@ export interface StartOptions extends CollectorOptions, ServerLimits {
 export interface ListeningCollector {
   collector: Collector;
   server: Server;
+  connections: ConnectionGuard;
   /** Base URL, e.g. http://127.0.0.1:7070 */
   url: string;
   /** Stop accepting, let requests in flight finish (bounded), then close the store. */
@@ -589,14 +631,20 @@ export async function startCollector(options: StartOptions): Promise<ListeningCo
     // How often the request and headers timeouts are checked (Node's default is 30 s).
     connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs ?? 1_000),
   };
+  const connections = new ConnectionGuard(options.maxConnections ?? 256);
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    connections.request(req, res);
+    collector.handle(req, res);
+  };
   let server: Server;
   try {
-    server = tls ? (createHttpsServer({ ...serverOptions, ...tls }, collector.handle) as unknown as Server) : createHttpServer(serverOptions, collector.handle);
+    server = tls ? (createHttpsServer({ ...serverOptions, ...tls }, handler) as unknown as Server) : createHttpServer(serverOptions, handler);
   } catch (e) {
     await collector.close();
     throw new InputError(`cannot start the server: ${oneLine((e as Error).message)}`);
   }
-  server.maxConnections = options.maxConnections ?? 256;
+  // The cap is the guard's (server.maxConnections would close every new connection at the cap).
+  connections.attach(server);
   // Node closes a connection whose request (or first request) has not arrived within the headers and
   // request timeouts, checked every connectionsCheckingInterval; idle kept-alive ones after keepAliveTimeout.
   await new Promise<void>((resolvePromise, reject) => {
@@ -615,6 +663,7 @@ export async function startCollector(options: StartOptions): Promise<ListeningCo
   return {
     collector,
     server,
+    connections,
     url: `${tls ? 'https' : 'http'}://${host}:${addr.port}`,
     close: () =>
       (closing ??= (async () => {

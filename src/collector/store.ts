@@ -2,17 +2,21 @@
  * The collector's storage: one JSON file per result under <data>/results/<id>.json, written atomically
  * (temp + fsync + rename) before it is indexed and acknowledged, and a SQLite index (<data>/index.sqlite)
  * that answers listings. The files are the truth: the index is rebuilt from them when it is missing or
- * corrupt, and files not yet indexed (a crash between rename and index) are picked up on open.
+ * corrupt, and files not yet indexed (a crash between rename and index) are picked up on open. A file that
+ * fails the checks an upload gets now (upload-check.ts; the rules tighten over releases) is never deleted:
+ * it is moved to <data>/rejected/ with a note beside it saying why.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { InputError } from '../errors.js';
-import { asResultsFile } from '../results/io.js';
 import type { ResultsFile } from '../types.js';
+import { asPrepared, checkUpload, contentHash, type PreparedResult } from './upload-check.js';
+
+export { contentHash, type PreparedResult };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -61,7 +65,7 @@ export interface OpenReport {
   indexed: number;
   /** Files found on disk that were not in the index. */
   recovered: number;
-  /** Files that failed validation and were moved aside to <data>/rejected/. */
+  /** Files that failed validation and were moved aside to <data>/rejected/ (with `<id>.json.why` beside). */
   quarantined: number;
   /** Temp files of interrupted writes that were removed. */
   tempRemoved: number;
@@ -73,7 +77,7 @@ export interface OpenReport {
  * rename itself survives a power cut. Async so concurrent uploads fsync in parallel instead of one by one
  * on the event loop (the sync version capped the collector at about one upload per fsync).
  */
-export async function writeFileAtomicAsync(path: string, text: string): Promise<void> {
+export async function writeFileAtomicAsync(path: string, text: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   const tmp = `${dir}/.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -95,27 +99,6 @@ export async function writeFileAtomicAsync(path: string, text: string): Promise<
   } finally {
     await dh.close();
   }
-}
-
-function canonical(file: ResultsFile): string {
-  return `${JSON.stringify(file)}\n`;
-}
-
-/** JSON with object keys sorted at every level: the same result in any key order gives the same text. */
-function sortedJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]))
-      : v,
-  );
-}
-
-/**
- * Hash of a result's content, independent of key order and of the id's letter case (ids are stored lower
- * case), so re-sending the same result reformatted is a duplicate, not a conflict.
- */
-export function contentHash(file: ResultsFile): string {
-  return sha256(sortedJson({ ...file, id: file.id.toLowerCase() }));
 }
 
 /** Held while a collector has a data directory open: <data>/lock holds `pid host` of the holder. */
@@ -165,10 +148,6 @@ function processAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The store cannot be reached now (a database that is away): the server answers 503 with Retry-After. */
@@ -262,17 +241,26 @@ export class ResultStore {
       for (const id of onDisk) {
         if (indexed.has(id)) continue;
         const path = join(this.resultsDir, `${id}.json`);
+        let why: string;
         try {
-          const text = readFileSync(path, 'utf8');
-          const file = asResultsFile(JSON.parse(text), path);
-          if (file.id.toLowerCase() !== id) throw new InputError(`${path}: id inside is ${file.id}`);
-          insert.run(this.row(file, text, new Date().toISOString()));
-          recovered++;
-        } catch {
-          mkdirSync(join(this.dir, 'rejected'), { recursive: true });
-          renameSync(path, join(this.dir, 'rejected', `${id}.json`));
-          quarantined++;
+          const bytes = readFileSync(path);
+          const check = checkUpload(bytes);
+          if (check.ok && check.result.id === id) {
+            insert.run(this.row(check.result, bytes.length, new Date().toISOString()));
+            recovered++;
+            continue;
+          }
+          why = check.ok ? `the id inside is ${check.result.id}` : check.message;
+        } catch (e) {
+          why = `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0]})`;
         }
+        // The same checks as an upload: a file stored under older rules that breaks the current ones is
+        // moved aside with a note, never deleted (put it back once fixed; it is indexed at the next start).
+        const rejected = join(this.dir, 'rejected');
+        mkdirSync(rejected, { recursive: true });
+        renameSync(path, join(rejected, `${id}.json`));
+        writeFileSync(join(rejected, `${id}.json.why`), `${new Date().toISOString()} moved here from results/ at index rebuild: ${why}\n`);
+        quarantined++;
       }
       const drop = this.db.prepare('DELETE FROM results WHERE id = ?');
       for (const id of indexed) if (!onDisk.has(id)) drop.run(id);
@@ -288,21 +276,21 @@ export class ResultStore {
       VALUES (@id, @label, @platform, @hypervisor, @host, @startedAt, @finishedAt, @receivedAt, @workloads, @bytes, @sha256)`);
   }
 
-  private row(file: ResultsFile, text: string, receivedAt: string): Record<string, unknown> {
+  private row(p: PreparedResult, bytes: number, receivedAt: string): Record<string, unknown> {
     return {
-      id: file.id.toLowerCase(),
-      label: file.label,
-      platform: file.host.platform,
-      hypervisor: file.host.hypervisor,
-      host: file.host.hostname,
+      id: p.id,
+      label: p.label,
+      platform: p.platform,
+      hypervisor: p.hypervisor,
+      host: p.host,
       // Normalised to UTC 'Z' form so since/until compare as strings even if a file used an offset.
-      startedAt: new Date(file.startedAt).toISOString(),
-      finishedAt: file.finishedAt,
+      startedAt: p.startedAt,
+      finishedAt: p.finishedAt,
       receivedAt,
-      workloads: file.workloads.length,
-      bytes: Buffer.byteLength(text),
+      workloads: p.workloads,
+      bytes,
       // Hash of the content whatever its formatting, key order or id case (see contentHash).
-      sha256: contentHash(file),
+      sha256: p.sha256,
     };
   }
 
@@ -315,11 +303,13 @@ export class ResultStore {
   }
 
   /**
-   * Store a validated results file. Same id and same content: duplicate (nothing written).
-   * Same id, different content: conflict. The file is on disk (fsynced, renamed) before the index row.
+   * Store a validated results file (or its prepared form, upload-check.ts). Same id and same content:
+   * duplicate (nothing written). Same id, different content: conflict. The file is on disk (fsynced,
+   * renamed) before the index row.
    */
-  async put(file: ResultsFile): Promise<PutOutcome> {
-    const id = file.id.toLowerCase();
+  async put(x: ResultsFile | PreparedResult): Promise<PutOutcome> {
+    const file = asPrepared(x);
+    const id = file.id;
     // One write per id at a time: a second upload of the same id waits, then sees the first one's file.
     for (let busy = this.inflight.get(id); busy; busy = this.inflight.get(id)) await busy.catch(() => {});
     const p = this.putNow(file);
@@ -331,12 +321,11 @@ export class ResultStore {
     }
   }
 
-  private async putNow(uploaded: ResultsFile): Promise<PutOutcome> {
-    const path = this.pathOf(uploaded.id);
-    const id = uploaded.id.toLowerCase();
-    const file = uploaded.id === id ? uploaded : { ...uploaded, id };
-    const text = canonical(file);
-    const hash = contentHash(file);
+  private async putNow(file: PreparedResult): Promise<PutOutcome> {
+    const path = this.pathOf(file.id);
+    const id = file.id;
+    const text = file.text;
+    const hash = file.sha256;
     const known = this.db.prepare('SELECT sha256 FROM results WHERE id = ?').pluck().get(id) as string | undefined;
     const onDisk = () => (existsSync(path) ? contentHash(JSON.parse(readFileSync(path, 'utf8')) as ResultsFile) : undefined);
     let existing = known ?? onDisk();
@@ -344,11 +333,11 @@ export class ResultStore {
     if (existing !== undefined && existing !== hash && known !== undefined) existing = onDisk() ?? existing;
     if (existing !== undefined) {
       if (existing !== hash) return { status: 'conflict', id, reason: `result ${id} already stored with different content` };
-      if (known === undefined) this.insertStatement().run(this.row(file, text, new Date().toISOString()));
+      if (known === undefined) this.insertStatement().run(this.row(file, text.byteLength, new Date().toISOString()));
       return { status: 'duplicate', id };
     }
     await writeFileAtomicAsync(path, text);
-    this.insertStatement().run(this.row(file, text, new Date().toISOString()));
+    this.insertStatement().run(this.row(file, text.byteLength, new Date().toISOString()));
     // Keep the planner's statistics current: without them SQLite may filter on the least selective index
     // (five times slower listings at 10,000 results). ANALYZE takes milliseconds at this size.
     if (++this.insertsSinceAnalyze >= 1000) {
@@ -449,8 +438,8 @@ export interface ResultsStore {
   /** Open (or create, migrate, rebuild) the store. */
   open(): Promise<OpenReport>;
   close(): Promise<void>;
-  /** Store a validated file; acknowledged (resolved) only once it is durable. */
-  put(file: ResultsFile): Promise<PutOutcome>;
+  /** Store a validated file (or its prepared form); acknowledged (resolved) only once it is durable. */
+  put(file: ResultsFile | PreparedResult): Promise<PutOutcome>;
   /** The stored text of a result, or null. */
   getText(id: string): Promise<string | null>;
   count(): Promise<number>;
@@ -494,7 +483,7 @@ export class EmbeddedStore implements ResultsStore {
     this.lock = null;
   }
 
-  put(file: ResultsFile): Promise<PutOutcome> {
+  put(file: ResultsFile | PreparedResult): Promise<PutOutcome> {
     return this.files.put(file);
   }
 

@@ -28,6 +28,7 @@ import { registry } from '../workloads/index.js';
 import { usesPeer } from '../workloads/network.js';
 import type { PeerAddress, RoundPlan } from '../workloads/types.js';
 import { checkResumable, userTasksOf, withModules, withUserWorkloads } from '../workloads/user-discover.js';
+import { nameProblem } from '../collector/validate.js';
 
 /** One run's options, as the flags of `virtax run` give them (undefined: not typed). */
 export interface RunRequest {
@@ -55,6 +56,8 @@ export interface RunCommandRequest extends RunRequest {
   /** Collector URL to send each file to once written. */
   upload?: string;
   token?: string;
+  /** Overall deadline of one upload attempt, seconds (default 60, or $VIRTAX_UPLOAD_ATTEMPT_TIMEOUT). */
+  attemptTimeout?: number;
 }
 
 /** What a run needs from the machine; each defaults to the real thing. */
@@ -159,6 +162,9 @@ export async function runOnce(args: RunRequest, deps: RunDeps = {}): Promise<Omi
     throw new InputError('--rounds: expected a whole number from 1 to 1000');
   }
   if (args.seed !== undefined && !Number.isInteger(args.seed)) throw new InputError('--seed: expected a whole number');
+  // The collector's rule (src/collector/validate.ts): a label it would refuse fails here, before the run.
+  const labelWhy = args.label === undefined ? null : nameProblem(args.label);
+  if (labelWhy) throw new InputError(`--label ${labelWhy} (got ${JSON.stringify(args.label)}); a collector would refuse it`);
   const resume = args.resume ? loadResults(args.resume) : undefined;
   if (resume && args.resume) checkResume(resume, args.resume, args);
   const outPath = args.resume ?? args.out;
@@ -232,6 +238,8 @@ export async function runReplicates(args: RunCommandRequest, deps: RunDeps & Run
   const n = replicateCount(args.runs);
   if (n > 1 && args.resume) throw new InputError('--runs: cannot be combined with --resume (resume one run at a time)');
   if (args.upload) checkCollectorUrl(args.upload, '--upload');
+  // Upload settings are checked before the run, not after it.
+  const uploadSettings = args.upload ? retrySettings(undefined, undefined, args.attemptTimeout) : null;
   const log = deps.log ?? ((text: string) => void process.stderr.write(text));
   const now = deps.now ?? (() => new Date());
   let code = 0;
@@ -247,14 +255,14 @@ export async function runReplicates(args: RunCommandRequest, deps: RunDeps & Run
     outs.push(one.out);
     deps.onRunEnd?.(one);
     if (one.interrupted) return { code: 130, outs };
-    const uploaded = args.upload ? await uploadAfterRun(one.out, args.upload, args.token, log) : true;
+    const uploaded = args.upload ? await uploadAfterRun(one.out, args.upload, args.token, log, uploadSettings ?? undefined) : true;
     code = Math.max(code, one.file.workloads.some((w) => w.status === 'failed') || !uploaded ? 1 : 0);
   }
   return { code, outs };
 }
 
 /** `run --upload`: send the file just written; the local file stays whatever happens. True when stored. */
-export async function uploadAfterRun(path: string, url: string, token: string | undefined, log: (text: string) => void): Promise<boolean> {
+export async function uploadAfterRun(path: string, url: string, token: string | undefined, log: (text: string) => void, settings = retrySettings()): Promise<boolean> {
   let resolved: string | null;
   try {
     resolved = clientToken(token);
@@ -265,7 +273,7 @@ export async function uploadAfterRun(path: string, url: string, token: string | 
   const outcome = await uploadResultsText(readFileSync(path, 'utf8'), {
     url,
     token: resolved,
-    ...retrySettings(),
+    ...settings,
     onRetry: (n, ms, why) => log(`virtax run: upload attempt ${n} failed (${why}); retrying in ${ms} ms\n`),
   });
   const ok = outcome.status === 'stored' || outcome.status === 'duplicate';

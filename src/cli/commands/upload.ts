@@ -9,6 +9,7 @@ interface UploadArgs {
   tokenFile?: string;
   retries: number;
   backoffMs: number;
+  attemptTimeout?: number;
 }
 
 export const uploadCommand: CliCommand = {
@@ -22,10 +23,12 @@ export const uploadCommand: CliCommand = {
       .option('token', { type: 'string', describe: 'Bearer token (visible in ps: prefer --token-file or $VIRTAX_TOKEN)' })
       .option('retries', { type: 'number', describe: 'Retries per file when the collector is down or busy (default 5)' })
       .option('backoff-ms', { type: 'number', describe: 'First retry delay in ms, doubling each retry (default 500)' })
-      .example('virtax upload results/*.json --to http://collector:7070', 'send every local result'),
+      .option('attempt-timeout', { type: 'number', describe: 'Longest one attempt may take, from connecting to the last byte of the answer, seconds (default 60; $VIRTAX_UPLOAD_ATTEMPT_TIMEOUT)' })
+      .example('virtax upload results/*.json --to http://collector:7070', 'send every local result')
+      .example('virtax upload big.json --to http://collector:7070 --attempt-timeout 300', 'a slow link: allow 5 minutes per attempt'),
   run: async (args: UploadArgs) => {
     checkCollectorUrl(args.to, '--to');
-    const settings = retrySettings(args.retries, args.backoffMs);
+    const settings = retrySettings(args.retries, args.backoffMs, args.attemptTimeout);
     const token = clientToken(args.token, args.tokenFile);
     // Every input is read and validated before anything is sent: a missing or truncated file is bad input
     // (exit 2, one line naming it), not a failed upload.
