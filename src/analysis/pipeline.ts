@@ -11,6 +11,7 @@
  * tests) or across worker threads (workers.ts, `compareHostsInWorkers`); both give the same comparisons,
  * since each is pure and seeded with the same seed.
  */
+import { idMatches } from '../results/ids.js';
 import { advise } from '../advise/advise.js';
 import { compareOptionsFor } from '../advise/profile.js';
 import type { Advice, Profile } from '../advise/types.js';
@@ -45,8 +46,9 @@ export function compareHosts(set: HostSet, reweighting: Reweighting | null, comp
 }
 
 /** Only these ids (prefix match, as compareRunSets' onlyIds). */
+/** Whether `id` is selected by any of the user's patterns (results/ids.ts: exact ids, families and globs). */
 function matches(id: string, only: readonly string[]): boolean {
-  return only.some((o) => id === o || id.startsWith(`${o}.`));
+  return only.some((o) => idMatches(id, o));
 }
 
 /**

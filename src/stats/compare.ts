@@ -15,6 +15,7 @@
  * cannot be compared becomes a `not-compared` row or a warning with one line of reason, never an
  * exception or a NaN.
  */
+import { idMatches } from '../results/ids.js';
 import type { Category, Fingerprint, ResultsFile, Round, WorkloadOk, WorkloadResult } from '../types.js';
 import { nestedCpuModelNote } from '../results/host.js';
 import { signedPct } from '../format/text.js';
@@ -479,8 +480,9 @@ function validOptions(opts: CompareOptions): { noisePct: number; alpha: number; 
   return { noisePct, alpha, resamples, seed, level };
 }
 
+/** Whether `id` is selected by any of the user's patterns (results/ids.ts: exact ids, families and globs). */
 function matches(id: string, only: readonly string[]): boolean {
-  return only.some((o) => id === o || id.startsWith(`${o}.`));
+  return only.some((o) => idMatches(id, o));
 }
 
 /** Compare two results files. Pure and seeded. Throws RangeError only for invalid options. */

@@ -10,7 +10,6 @@
  * capped-container duels keep their verdicts. Pure: no clock, no file system.
  */
 import type { ResultsFile, Round } from '../types.js';
-import type { Verdict } from './types.js';
 
 /** Clean rounds a side needs for its contended rounds to be dropped rather than the row distrusted. */
 export const MIN_CLEAN_ROUNDS = 3;
@@ -60,11 +59,6 @@ export function contentionNotes(base: ContentionFilter, cand: ContentionFilter):
     );
   }
   return out;
-}
-
-/** The verdict a row may show: `inconclusive` when either side had to keep contended rounds. */
-export function trustedVerdict(verdict: Verdict, base: ContentionFilter, cand: ContentionFilter): Verdict {
-  return base.trustworthy && cand.trustworthy ? verdict : 'inconclusive';
 }
 
 /** Contended rounds per workload of a results file (only workloads with at least one). */
