@@ -33,6 +33,7 @@ const unit = [
   'test/cli-run-fakes.test.ts',
   'test/duel-session.test.ts',
   'test/advise-capacity.test.ts',
+  'test/advise-decides.test.ts',
   'test/fingerprint-fixtures.test.ts',
   'test/net-sockperf-parse.test.ts',
   'test/workloads-openssl-speed-parse.test.ts',
