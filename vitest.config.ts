@@ -26,6 +26,7 @@ const unit = [
   'test/report-specs.test.ts',
   'test/report-html-escaping.test.ts',
   'test/report-first-screen.test.ts',
+  'test/compare-table-width.test.ts',
   'test/results-schema.test.ts',
   'test/calibrate-fake-clock.test.ts',
   'test/runner-fake-executor.test.ts',
