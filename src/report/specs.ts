@@ -196,11 +196,14 @@ export function overallSpec(model: ReportModel): VegaLiteSpec {
  */
 export function forestSpec(model: ReportModel): VegaLiteSpec {
   const axis = logAxis(model.forest, model.noisePct);
+  const short = shortHostLabels(hostOrder(model));
   const [dlo, dhi] = axis.domain;
   const values = model.forest.map((r) => {
     const [l, p, h] = [lnr(r.lo), lnr(r.point), lnr(r.hi)];
     return {
       host: r.host,
+      // Every row names its host: "sys.clock · uml" (the shared prefix of the labels dropped).
+      row: `${r.id} · ${short.get(r.host) ?? r.host}`,
       id: r.id,
       title: r.title,
       category: r.category,
@@ -220,10 +223,9 @@ export function forestSpec(model: ReportModel): VegaLiteSpec {
     };
   });
   const candidates = model.headlines.map((h) => h.label);
-  // With yOffset the step is per host within a workload's band ('offset'), so bands grow with the hosts.
-  const step = candidates.length <= 5 ? 11 : 7;
-  const y = { field: 'id', type: 'nominal', title: null, axis: { labelLimit: 160 } };
-  const yOffset = { field: 'host', type: 'nominal', sort: candidates };
+  // One row per workload and host, grouped by workload, hosts in report order within it.
+  const rowOrder = [...new Set(model.workloads.flatMap((w) => candidates.map((h) => `${w.id} · ${short.get(h) ?? h}`)))];
+  const y = { field: 'row', type: 'nominal', title: null, sort: rowOrder, axis: { labelLimit: 320, labelFontSize: 10 } };
   const categories = CATEGORIES.filter((c) => values.some((v) => v.category === c));
   const x = (field: string) => ({
     field,
@@ -249,19 +251,19 @@ export function forestSpec(model: ReportModel): VegaLiteSpec {
     facet: { row: { field: 'category', type: 'nominal', sort: categories, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
     spec: {
       width: 560,
-      height: { step, for: 'offset' },
+      height: { step: 12 },
       layer: [
         ...noiseBandLayers(model.noisePct, true),
-        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, yOffset, x: x('xl'), x2: { field: 'xh' }, color, tooltip } },
+        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, x: x('xl'), x2: { field: 'xh' }, color, tooltip } },
         {
           mark: { type: 'point', filled: true, size: 45 },
-          encoding: { y, yOffset, x: x('xp'), color, shape: { field: 'verdict', type: 'nominal', scale: verdictShapes, title: 'verdict', legend: { orient: 'top' } }, tooltip },
+          encoding: { y, x: x('xp'), color, shape: { field: 'verdict', type: 'nominal', scale: verdictShapes, title: 'verdict', legend: { orient: 'top' } }, tooltip },
         },
-        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'point', shape: 'triangle-right', filled: true, size: 60 }, encoding: { y, yOffset, x: x('xh'), color, tooltip } },
-        { transform: [{ filter: 'datum.clipLo' }], mark: { type: 'point', shape: 'triangle-left', filled: true, size: 60 }, encoding: { y, yOffset, x: x('xl'), color, tooltip } },
+        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'point', shape: 'triangle-right', filled: true, size: 60 }, encoding: { y, x: x('xh'), color, tooltip } },
+        { transform: [{ filter: 'datum.clipLo' }], mark: { type: 'point', shape: 'triangle-left', filled: true, size: 60 }, encoding: { y, x: x('xl'), color, tooltip } },
         // The numbers of what runs off the axis, in the host's colour, beside its arrow.
-        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'text', align: 'left', dx: 7, fontSize: 10, fontWeight: 'bold' }, encoding: { y, yOffset, x: x('xh'), text: { field: 'beyond' }, color, tooltip } },
-        { transform: [{ filter: 'datum.clipLo && !datum.clipHi' }], mark: { type: 'text', align: 'right', dx: -7, fontSize: 10, fontWeight: 'bold' }, encoding: { y, yOffset, x: x('xl'), text: { field: 'beyond' }, color, tooltip } },
+        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'text', align: 'left', dx: 7, fontSize: 10, fontWeight: 'bold' }, encoding: { y, x: x('xh'), text: { field: 'beyond' }, color, tooltip } },
+        { transform: [{ filter: 'datum.clipLo && !datum.clipHi' }], mark: { type: 'text', align: 'right', dx: -7, fontSize: 10, fontWeight: 'bold' }, encoding: { y, x: x('xl'), text: { field: 'beyond' }, color, tooltip } },
       ],
     },
     resolve: { scale: { y: 'independent' } },
