@@ -84,7 +84,7 @@ describe('same label = replicate runs, everywhere', () => {
     const page = renderComparisonReport(files, new Date(0));
     expect(page).toContain('2 replicate runs');
     expect(page).not.toContain('kvm @ ');
-    expect(page).toContain('virtax report: 3 hosts against metal');
+    expect(page).toContain('virtax report: 2 hosts compared with metal');
   });
 });
 

@@ -70,6 +70,9 @@ describe('HTML report in headless chromium', () => {
         expect(c.marks, c.name ?? '').toBeGreaterThan(0);
       }
       expect(dialogs).toEqual([]);
+      // The first screen: the hosts x categories table lies wholly inside the first 900 pixels.
+      const table = await page.locator('table.cost').boundingBox();
+      expect(table && table.y + table.height).toBeLessThan(900);
       // The hostile label is on screen as text, and hovering its point shows a tooltip without running it.
       expect(await page.locator('h3', { hasText: evil }).count()).toBe(1);
       await page.hover('#chart-overall svg .mark-symbol path');

@@ -58,14 +58,24 @@ describe('chart specs', () => {
 
   it('overall: each host with its coverage beside the figure, in the host colour', () => {
     const spec = overallSpec(model) as unknown as { data: { values: { host: string; row: string }[] } };
-    expect(spec.data.values.map((v) => v.row)).toEqual(model.headlines.map((h) => `${h.label} (5/6 workloads, 5/6 categories)`));
+    // Short labels (the shared prefix dropped) and the coverage, with no label limit: nothing is cut.
+    expect(spec.data.values.map((v) => v.row)).toEqual(model.headlines.map((h) => `${h.label} (5/6 workloads)`));
   });
 
-  it('distributions: every round is a point, faceted per workload with its unit', () => {
-    const spec = distributionSpec(model) as unknown as { data: { values: unknown[] }; facet: { sort: string[] }; spec: { layer: { mark: { type: string } }[] } };
+  it('distributions: every round is a point, one panel per workload with its unit, each naming its hosts', () => {
+    const spec = distributionSpec(model) as unknown as { data: { values: unknown[] }; concat: { title: { text: string }; layer: { mark: { type: string }; encoding: { x: { scale: { domain: string[] } }; y: { scale: { zero: boolean }; title: string | null } } }[] }[] };
     expect(spec.data.values).toHaveLength(model.rounds.length);
-    expect(spec.facet.sort[0]).toBe('cpu.int (ops/s, higher is better)');
-    expect(spec.spec.layer.map((l) => l.mark.type)).toEqual(['boxplot', 'point']);
+    expect(spec.concat[0]!.title.text).toBe('cpu.int (ops/s, higher is better)');
+    expect(spec.concat).toHaveLength(model.workloads.length);
+    for (const p of spec.concat) {
+      expect(p.layer.map((l) => l.mark.type)).toEqual(['boxplot', 'point']);
+      // Every panel's own x axis lists every host (the same order everywhere), so no panel depends on the bottom row's labels.
+      expect(p.layer[0]!.encoding.x.scale.domain).toEqual(model.hosts.map((h) => h.label));
+      // An axis that does not start at zero says so.
+      const y = p.layer[0]!.encoding.y;
+      expect(y.title === 'axis not from 0').toBe(!y.scale.zero);
+    }
+    expect(() => compiles(distributionSpec(model))).not.toThrow();
   });
 
   it('overall and noisy charts are left out when there is nothing to draw', () => {

@@ -127,6 +127,19 @@ function costText(x: number, unit: string | undefined): string {
   return unit ? `${n} ${unit}` : n;
 }
 
+/**
+ * Why the best alternative cannot be told apart from the baseline, or null when it can: ranked by cost, its
+ * fleet cost interval holds the baseline's fleet cost; ranked by overhead, its overhead interval holds 0.
+ */
+function indistinguishable(best: HostAdvice, base: HostAdvice, byCost: boolean, unit: string | undefined): string | null {
+  if (byCost && best.fleetCost && base.fleetCost) {
+    const b = base.fleetCost.point;
+    return best.fleetCost.lo <= b && b <= best.fleetCost.hi ? `costs ${costText(best.fleetCost.lo, undefined)} to ${costText(best.fleetCost.hi, unit)} against ${costText(b, unit)} today` : null;
+  }
+  const o = best.overheadPct;
+  return o && o.lo <= 0 && 0 <= o.hi ? `at ${formatInterval(o)}` : null;
+}
+
 export interface AdviseInput {
   profile: Profile;
   files: ResultsFile[];
@@ -197,8 +210,15 @@ export function advise(input: AdviseInput): Advice {
   const ranked = [...hosts].sort(
     (a, b) => Number(a.disqualified.length > 0) - Number(b.disqualified.length > 0) || key(a) - key(b) || overheadOf(a) - overheadOf(b) || a.label.localeCompare(b.label),
   );
-  const best = ranked[0];
+  let best = ranked[0];
   let recommendation: Advice['recommendation'] = null;
+  const baseHost = hosts.find((h) => h.isBaseline);
+  const undecided = best && baseHost && !best.isBaseline && baseHost.disqualified.length === 0 ? indistinguishable(best, baseHost, byCost, profile.costUnit) : null;
+  if (undecided && baseHost && best) {
+    // The best alternative's interval holds the baseline: nothing measured says moving pays.
+    recommendation = { label: baseHost.label, reasons: [`keep ${baseHost.label}: the alternatives cannot be told apart from it (the best, ${best.label}, ${undecided})`, 'more runs (virtax run --runs N) or rounds would narrow the interval'] };
+    best = undefined;
+  }
   if (best && best.disqualified.length === 0) {
     const reasons: string[] = [];
     const runnerUp = ranked.slice(1).find((h) => h.disqualified.length === 0);
@@ -232,7 +252,7 @@ export function advise(input: AdviseInput): Advice {
     const cryptoGaps = [!best.security.aes && 'AES', !best.security.sha && 'SHA', !best.security.rdrand && 'RDRAND'].filter(Boolean);
     if ((profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0) && cryptoGaps.length) reasons.push(`caveat: ${cryptoGaps.join(', ')} not exposed on this host`);
     recommendation = { label: best.label, reasons };
-  } else {
+  } else if (!recommendation) {
     notes.push('no host meets the profile\'s constraints: see each option\'s reasons');
   }
   return { schema: 'virtax.advice/v1', profile, baseline: base.label, ranking: ranked.map((h) => h.label), hosts, recommendation, notes };

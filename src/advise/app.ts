@@ -84,6 +84,10 @@ export interface AppPrediction {
   baseline: string;
   fleet: number | null;
   hosts: AppHostPrediction[];
+  /** Hosts in order of preference (labels): by fleet cost when every host has one, else by predicted slowdown. */
+  ranking: string[];
+  /** One choice: the best alternative, or the baseline when none is shown to be better (decideApp). */
+  recommendation: { label: string; reason: string };
   notes: string[];
 }
 
@@ -149,11 +153,13 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
     const sum = (k: 'point' | 'lo' | 'hi') => contributions.reduce((s, x) => s + x.addedPct[k], 0);
     const level = contributions[0]?.addedPct.level ?? c.settings.level;
     const slowdownPct: Estimate = { point: sum('point'), lo: sum('lo'), hi: sum('hi'), level, method: 'percentile' };
-    for (const x of contributions) x.sharePct = slowdownPct.point !== 0 ? (100 * x.addedPct.point) / slowdownPct.point : null;
+    // Shares of a prediction only where it is told apart from zero (else "146% of -2.1%" says nothing).
+    const distinct = slowdownPct.lo > 0 || slowdownPct.hi < 0;
+    for (const x of contributions) x.sharePct = distinct ? (100 * x.addedPct.point) / slowdownPct.point : null;
     const top = [...contributions].sort((a, b) => Math.abs(b.addedPct.point) - Math.abs(a.addedPct.point))[0];
     const dominant =
-      top && top.sharePct !== null && Math.abs(slowdownPct.point) >= 1
-        ? `${Math.round(top.sharePct)}% of the predicted ${slowdownPct.point >= 0 ? '+' : ''}${slowdownPct.point.toFixed(1)}% is ${WHY[top.operationClass] ?? top.operationClass}`
+      top && top.sharePct !== null && top.sharePct > 0 && Math.abs(slowdownPct.point) >= 1
+        ? `${Math.round(top.sharePct)}% of the predicted ${slowdownPct.point >= 0 ? '+' : ''}${slowdownPct.point.toFixed(1)}% is ${top.addedPct.point >= 0 ? (WHY[top.operationClass] ?? top.operationClass) : `${top.operationClass}: cheaper here (x${top.costRatio.point.toFixed(2)})`}`
         : null;
     return {
       label: c.cand.label,
@@ -177,15 +183,42 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
     if (missing.length) notes.push(`no cost given for ${missing.join(', ')}`);
   }
   if (baselineCost !== null) notes.push(`today: ${fleet} ${baseline} hosts = ${baselineCost.toLocaleString('en-US')}${costs?.unit ? ` ${costs.unit}` : ''}`);
-  return { schema: 'virtax.app-prediction/v1', app: { name: app.name, wallSeconds: app.wallSeconds, ownSeconds: app.ownSeconds, syscalls: app.method.syscalls, notes: app.method.notes }, baseline, fleet, hosts, notes };
+  const decision = decideApp(hosts, baseline, baselineCost);
+  return { schema: 'virtax.app-prediction/v1', app: { name: app.name, wallSeconds: app.wallSeconds, ownSeconds: app.ownSeconds, syscalls: app.method.syscalls, notes: app.method.notes }, baseline, fleet, hosts, ...decision, notes };
+}
+
+/**
+ * Rank the hosts and name one: by fleet cost when the baseline and every host have one, else by predicted
+ * slowdown (the baseline at 0). The best alternative is recommended only when its interval excludes the
+ * baseline (cost below today's, or a slowdown below 0); otherwise keep the baseline and say why.
+ */
+export function decideApp(hosts: readonly AppHostPrediction[], baseline: string, baselineCost: number | null): Pick<AppPrediction, 'ranking' | 'recommendation'> {
+  const byCost = baselineCost !== null && hosts.every((h) => h.fleetCost !== null);
+  const key = (h: AppHostPrediction) => (byCost ? (h.fleetCost?.point ?? Infinity) : h.slowdownPct.point);
+  const sorted = [...hosts].sort((a, b) => key(a) - key(b) || a.slowdownPct.point - b.slowdownPct.point || a.label.localeCompare(b.label));
+  const best = sorted[0];
+  const baseKey = byCost ? (baselineCost as number) : 0;
+  const ranking = [...sorted.filter((h) => key(h) < baseKey).map((h) => h.label), baseline, ...sorted.filter((h) => key(h) >= baseKey).map((h) => h.label)];
+  if (!best) return { ranking, recommendation: { label: baseline, reason: `keep ${baseline}: no alternative was predicted` } };
+  const lo = byCost ? (best.fleetCost?.lo ?? Infinity) : best.slowdownPct.lo;
+  const hi = byCost ? (best.fleetCost?.hi ?? Infinity) : best.slowdownPct.hi;
+  const what = byCost ? `its fleet costs ${best.fleetCost?.lo.toLocaleString('en-US')} to ${best.fleetCost?.hi.toLocaleString('en-US')} against ${baselineCost?.toLocaleString('en-US')} today` : `predicted ${signedPct(best.slowdownPct.point)} (${signedPct(lo)} to ${signedPct(hi)})`;
+  if (hi < baseKey) return { ranking, recommendation: { label: best.label, reason: `${best.label}: ${what}, ${byCost ? 'cheaper' : 'faster'} than ${baseline} over the whole interval` } };
+  if (lo > baseKey) return { ranking, recommendation: { label: baseline, reason: `keep ${baseline}: every alternative is ${byCost ? 'dearer' : 'slower'} (the best, ${best.label}, ${what})` } };
+  return { ranking, recommendation: { label: baseline, reason: `keep ${baseline}: the alternatives cannot be told apart (the best, ${best.label}, ${what})` } };
 }
 
 
 /** The prediction as plain text. */
 export function formatAppPrediction(p: AppPrediction): string {
   const lines = [`Predicted slowdown of "${p.app.name}" (recorded for ${p.app.wallSeconds.toFixed(1)} s, ${p.app.ownSeconds.toFixed(1)} s its own) against ${p.baseline}`, ''];
-  for (const h of p.hosts) {
-    lines.push(`${h.label}  [${h.platform}]`);
+  for (const [i, label] of p.ranking.entries()) {
+    const h = p.hosts.find((x) => x.label === label);
+    if (!h) {
+      lines.push(`${i + 1}. ${label}  (baseline: the reference, 0%)`, '');
+      continue;
+    }
+    lines.push(`${i + 1}. ${h.label}  [${h.platform}]`);
     lines.push(`  slowdown     ${signedPct(h.slowdownPct.point)} (${Math.round(h.slowdownPct.level * 100)}% interval ${signedPct(h.slowdownPct.lo)} to ${signedPct(h.slowdownPct.hi)})`);
     if (h.dominant) lines.push(`  mostly       ${h.dominant}`);
     for (const x of [...h.contributions].sort((a, b) => Math.abs(b.addedPct.point) - Math.abs(a.addedPct.point))) {
@@ -200,6 +233,7 @@ export function formatAppPrediction(p: AppPrediction): string {
     }
     lines.push('');
   }
+  lines.push(`Recommendation: ${p.recommendation.label}`, `  - ${p.recommendation.reason}`);
   for (const n of p.notes) lines.push(`Note: ${n}`);
   return lines.join('\n');
 }

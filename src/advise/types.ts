@@ -24,7 +24,8 @@ export interface Profile {
   fleetSize: number;
   /**
    * Cost per host of each option (any unit: per month, per hour...). Keys, first match wins: a results label,
-   * a label pattern with `*` (`kvm-*`), a platform (`metal`, `vm`, `container`, `container-in-vm`), or a
+   * a label pattern with `*` (`kvm-*`), a platform (`metal`, `vm`, `vm-in-vm`, `container`, `container-in-vm`, `sandbox`,
+   * `sandbox-in-vm`), or a
    * hypervisor or container runtime (`kvm`, `docker`).
    */
   costPerHost?: Record<string, number>;

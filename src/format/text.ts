@@ -17,6 +17,20 @@ export function pctInterval(e: { lo: number; hi: number }, digits = 1): string {
   return `[${signedPct(e.lo, digits)}, ${signedPct(e.hi, digits)}]`;
 }
 
+/**
+ * A cost factor (candidate over baseline; 1 = the same cost): `x1.04` below 10, `x32` from 10, `x1,524` from
+ * 1,000, so a planner reads small and huge factors in one column.
+ */
+export function formatFactor(f: number): string {
+  if (!Number.isFinite(f)) return `x${f}`;
+  return `x${f < 9.995 ? f.toFixed(2) : Math.round(f).toLocaleString('en-US')}`;
+}
+
+/** "x32 [x26, x50]"; the point alone when lo = hi (the baseline's x1.00). */
+export function factorInterval(e: { point: number; lo: number; hi: number }): string {
+  return e.lo === e.hi && e.lo === e.point ? formatFactor(e.point) : `${formatFactor(e.point)} [${formatFactor(e.lo)}, ${formatFactor(e.hi)}]`;
+}
+
 /** ANSI styles the CLI uses. */
 export type Style = 'red' | 'green' | 'yellow' | 'dim' | 'bold';
 const CODES: Record<Style, [number, number]> = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22], bold: [1, 22] };

@@ -6,7 +6,7 @@
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
 import type { AddedCost, Comparison, Estimate, InconclusiveReason, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
-import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
+import { noColour, signedPct, verdictStyle, visibleLength, type Paint } from '../format/text.js';
 import { formatNumber, formatTable } from './table.js';
 
 /** Terminal options of the text exporters: colour painter and the width tables fit into. */
@@ -164,29 +164,66 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
   out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)}; ${c.settings.resamples} resamples, seed ${c.settings.seed}${mcNote(c)}); noise threshold ±${c.settings.noisePct}%`);
   out.push('');
   // Kernel time per op gets its own column where any row has it (sys.*, mem.pagefault, proc.spawn, io.*).
-  const kernel = hasKernel(c);
-  const added = hasAddedPerOp(c);
-  const rows = c.rows.map((r) => {
-    const cells =
-      r.status === 'compared'
-        ? [r.id, `${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`, paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), formatP(r.pValue), formatP(r.qValue), paint(r.verdict, verdictStyle(r.verdict)) + verdictText(r, c).slice(r.verdict.length)]
-        : [r.id, '', '', '', '', '', `not compared: ${r.reason}`];
-    if (kernel) cells.splice(4, 0, r.status === 'compared' && r.kernel ? formatKernelOverhead(r.kernel) : '');
-    if (added) cells.splice(4, 0, r.status === 'compared' && r.addedPerOp ? formatAddedPerOp(r.addedPerOp) : '');
-    return cells;
-  });
-  const head = ['workload', 'base median', 'cand median', 'overhead % [interval]', 'p', 'q', 'verdict'];
-  const align: ('left' | 'right')[] = ['left', 'right', 'right', 'right', 'right', 'right', 'left'];
-  if (kernel) {
-    head.splice(4, 0, 'kernel/op %');
-    align.splice(4, 0, 'right');
-  }
-  if (added) {
-    head.splice(4, 0, 'added per op [interval]');
-    align.splice(4, 0, 'right');
-  }
-  out.push(formatTable(head, rows, align, { maxWidth: opts.width ?? null, shrink: [head.length - 1] }));
-  if (added) out.push(ADDED_NOTE);
+  const hasKernelColumn = hasKernel(c);
+  /**
+   * The table in one of four shapes, widest first: everything; verdicts as one word with their notes under the
+   * table; without p (q stays); without kernel/op. The first that fits the terminal is printed, so a narrow
+   * terminal loses whole columns and says so rather than cutting verdicts mid-word (cells are cut only if even
+   * the narrowest shape does not fit).
+   */
+  const shape = (short: boolean, withP: boolean, kernel: boolean, added: boolean, medians: boolean, maxWidth: number | null): { table: string; below: string[] } => {
+    const below: string[] = [];
+    const rows = c.rows.map((r) => {
+      let verdict: string;
+      if (r.status !== 'compared') {
+        verdict = short ? 'not compared' : `not compared: ${r.reason}`;
+        if (short) below.push(`  ${r.id}: not compared: ${r.reason}`);
+      } else {
+        const full = verdictText(r, c);
+        verdict = paint(r.verdict, verdictStyle(r.verdict)) + (short ? '' : full.slice(r.verdict.length));
+        if (short && r.verdict === 'inconclusive' && r.inconclusive) below.push(`  ${r.id}: inconclusive: ${inconclusiveText(r.inconclusive)}`);
+      }
+      const cells =
+        r.status === 'compared'
+          ? [r.id, ...(medians ? [`${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`] : []), paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), ...(withP ? [formatP(r.pValue)] : []), formatP(r.qValue), verdict]
+          : [r.id, ...(medians ? ['', ''] : []), '', ...(withP ? [''] : []), '', verdict];
+      if (kernel) cells.splice(medians ? 4 : 2, 0, r.status === 'compared' && r.kernel ? formatKernelOverhead(r.kernel) : '');
+      if (added) cells.splice(medians ? 4 : 2, 0, r.status === 'compared' && r.addedPerOp ? formatAddedPerOp(r.addedPerOp) : '');
+      return cells;
+    });
+    if (short && c.scope?.covers === 'these-runs' && c.rows.some((r) => r.status === 'compared' && r.verdict !== 'inconclusive')) below.unshift('  verdicts speak about these 2 runs only (one run per side)');
+    const head = ['workload', ...(medians ? ['base median', 'cand median'] : []), 'overhead % [interval]', ...(withP ? ['p'] : []), 'q', 'verdict'];
+    const align: ('left' | 'right')[] = ['left', ...(medians ? ['right' as const, 'right' as const] : []), 'right', ...(withP ? ['right' as const] : []), 'right', 'left'];
+    if (kernel) {
+      head.splice(medians ? 4 : 2, 0, 'kernel/op %');
+      align.splice(medians ? 4 : 2, 0, 'right');
+    }
+    if (added) {
+      head.splice(medians ? 4 : 2, 0, 'added per op [interval]');
+      align.splice(medians ? 4 : 2, 0, 'right');
+    }
+    return { table: formatTable(head, rows, align, { maxWidth, shrink: [head.length - 1] }), below };
+  };
+  const widest = (t: string) => Math.max(...t.split('\n').map(visibleLength));
+  const hasAdded = hasAddedPerOp(c);
+  // [short verdicts, p, kernel/op, added per op, medians]
+  const shapes: [boolean, boolean, boolean, boolean, boolean][] = [
+    [false, true, hasKernelColumn, hasAdded, true],
+    [true, true, hasKernelColumn, hasAdded, true],
+    [true, false, hasKernelColumn, hasAdded, true],
+    [true, false, false, hasAdded, true],
+    [true, false, false, false, true],
+    [true, false, false, false, false],
+  ];
+  const width = opts.width ?? null;
+  const used = width === null ? shapes[0]! : (shapes.find((sh) => widest(shape(...sh, null).table) <= width) ?? shapes[shapes.length - 1]!);
+  const chosen = shape(...used, width);
+  const kernel = used[2];
+  out.push(chosen.table);
+  if (chosen.below.length) out.push('verdict notes:', ...chosen.below);
+  if (used[3]) out.push(ADDED_NOTE);
+  const left = [!used[4] && 'the medians', hasAdded && !used[3] && 'added per op', hasKernelColumn && !kernel && 'kernel/op %', !used[1] && 'p'].filter((x): x is string => typeof x === 'string');
+  if (left.length) out.push(`left out to fit ${width} columns: ${left.join(', ')} (COLUMNS= or --markdown shows them)`);
   if (kernel) out.push('kernel/op % = system CPU time per operation, candidate vs base: the platform\'s cost without Node\'s user-space share');
   const compared = c.rows.filter((r): r is Compared => r.status === 'compared');
   if (compared.length) out.push('', 'summary:', ...compared.map((r) => `  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`));

@@ -10,9 +10,11 @@ import { readFileSync } from 'node:fs';
 import { signedPct } from '../format/text.js';
 import type { Advice } from '../advise/types.js';
 import type { Estimate } from '../stats/types.js';
-import { coverageText, type HostCard, type ReportModel } from './model.js';
+import { factorInterval, formatFactor } from '../format/text.js';
+import { coverageText, factorBand, noticeCounts, type CostCell, type HostCard, type ReportModel } from './model.js';
+import { platformClassWords, trapNote } from './platform-class.js';
+import { hostScale, reportSpecs, shortHostLabels, type NamedSpec } from './specs.js';
 import { formatAddedPerOp, inconclusiveText } from './comparison-exporters.js';
-import { hostScale, reportSpecs, type NamedSpec } from './specs.js';
 
 export { escapeHtml } from '../format/escape.js';
 import { escapeHtml } from '../format/escape.js';
@@ -51,6 +53,46 @@ function swatch(m: ReportModel, label: string): string {
   return `<span class="swatch" style="background:${c}" title="colour of ${escapeHtml(label)} in the charts"></span>`;
 }
 
+/** A cost cell: the factor with its interval, coloured by its size (factorBand). */
+function costCellHtml(c: CostCell | null | undefined, title: string): string {
+  if (!c) return '<td class="n muted" title="not measured">–</td>';
+  const text = c.lo === 1 && c.hi === 1 && c.factor === 1 ? formatFactor(1) : `${formatFactor(c.factor)}<br><span class="ci">[${formatFactor(c.lo)}, ${formatFactor(c.hi)}]</span>`;
+  return `<td class="n f-${factorBand(c)}" title="${escapeHtml(`${title}: ${factorInterval({ point: c.factor, lo: c.lo, hi: c.hi })}, ${c.workloads} workload${c.workloads === 1 ? '' : 's'}, ${c.verdict}`)}">${text}</td>`;
+}
+
+/**
+ * The first screen: what each platform costs each kind of work, one row per host with its platform class,
+ * a note under the table for every host whose system calls trap (not hardware virtualization), and the
+ * noisy-neighbour amplification apart (it is measured within a host, not against the baseline).
+ */
+function firstScreen(m: ReportModel): string {
+  const t = m.costTable;
+  const short = shortHostLabels(t.rows.map((r) => r.host));
+  const head = `<tr><th>host</th>${t.categories.map((c) => `<th class="n">${escapeHtml(c)}</th>`).join('')}<th class="n">overall</th></tr>`;
+  const rows = t.rows
+    .map((r) => `<tr><td class="who" title="${escapeHtml(r.host)}">${swatch(m, r.host)}<b>${escapeHtml(short.get(r.host) ?? r.host)}</b>${r.isBaseline ? ' <small>(baseline)</small>' : ''}<br><span class="class">${escapeHtml(platformClassWords(r.platformClass))}</span></td>${t.categories.map((c) => costCellHtml(r.cells[c], `${r.host}, ${c}`)).join('')}${r.isBaseline ? '<td class="n f-same">x1.00</td>' : costCellHtml(r.overall, `${r.host}, overall`)}</tr>`)
+    .join('');
+  const notes = t.rows.flatMap((r) => {
+    const n = trapNote(r.platformClass);
+    return n ? [`<li>${swatch(m, r.host)}<b>${escapeHtml(r.host)}</b>: ${escapeHtml(n)}</li>`] : [];
+  });
+  const amp = [...new Set(m.noisy.map((n) => n.host))].flatMap((host) => {
+    const worst = m.noisy.filter((n) => n.host === host && n.metric === 'tail amplification').sort((a, b) => b.value - a.value)[0];
+    return worst ? [`${swatch(m, host)}${escapeHtml(host)} ${formatFactor(worst.value)} <span class="muted">(<code>${escapeHtml(worst.victim)}</code> p99 with ${escapeHtml(worst.against)})</span>`] : [];
+  });
+  return `<table class="grid cost"><thead>${head}</thead><tbody>${rows}</tbody></table>
+<p class="muted">Each cell: what that kind of work costs on the host as a factor of its cost on <b>${escapeHtml(m.baseline)}</b> (x1.00 = the same, x2.00 = twice), with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads (its interval the mean of their bounds: conservative). Colour by size: grey = not shown to differ, green = cheaper, yellow to dark red = up to x1.1, x1.5, x3, x10 and beyond. – = not measured.</p>
+${notes.length ? `<ul class="traps">${notes.join('')}</ul>` : ''}
+${amp.length ? `<p>Noisy neighbour, worst p99 amplification within each host (with a neighbour against alone; not a factor against the baseline): ${amp.join('; ')}.</p>` : ''}`;
+}
+
+/** Every warning once, collapsed into one line with counts. */
+function noticesHtml(m: ReportModel): string {
+  if (m.notices.length === 0) return '';
+  const items = m.notices.map((n) => `<li>${escapeHtml(n.text)}${n.hosts.length ? ` <span class="muted">(${n.hosts.map(escapeHtml).join(', ')})</span>` : ''}</li>`).join('');
+  return `<details class="notices"><summary>⚠ ${escapeHtml(noticeCounts(m.notices))}</summary><ul>${items}</ul></details>`;
+}
+
 function headlines(m: ReportModel): string {
   if (m.headlines.length === 0) return '<p>Only the baseline was given: nothing to compare.</p>';
   return m.headlines
@@ -68,8 +110,7 @@ function headlines(m: ReportModel): string {
         : '';
       const same = h.same.length ? `The same (within ±${m.noisePct}%): ${h.same.map((w) => `<code>${escapeHtml(w.id)}</code>`).join(', ')}.` : `No workload is demonstrably the same.`;
       const counts = `${h.counts.slower} slower, ${h.counts.faster} faster, ${h.counts.same} same, ${h.counts.inconclusive} inconclusive${h.notCompared.length ? `, ${h.notCompared.length} not compared` : ''}.`;
-      const warn = h.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');
-      return `<div class="headline"><p>${overall}</p>${capacity}<p>${worst} ${same}</p><p class="muted">${counts}</p>${warn ? `<ul>${warn}</ul>` : ''}</div>`;
+      return `<div class="headline"><p>${overall}</p>${capacity}<p>${worst} ${same}</p><p class="muted">${counts}</p></div>`;
     })
     .join('\n');
 }
@@ -82,7 +123,7 @@ function flags(h: HostCard): string {
 function hostCards(m: ReportModel): string {
   return m.hosts
     .map((h) => {
-      const kind = [h.platform, h.hypervisor && `hypervisor ${h.hypervisor}`, h.container && `container ${h.container}`, h.cloud && `cloud ${h.cloud}`].filter(Boolean).join(' · ');
+      const kind = [platformClassWords(h.platformClass), h.platform, h.hypervisor && `hypervisor ${h.hypervisor}`, h.container && `container ${h.container}`, h.cloud && `cloud ${h.cloud}`].filter(Boolean).join(' · ');
       const rows: [string, string][] = [
         ['host', escapeHtml(h.hostname)],
         ['platform', escapeHtml(kind)],
@@ -95,7 +136,7 @@ function hostCards(m: ReportModel): string {
         [h.runs > 1 ? 'runs' : 'run', `${h.runs > 1 ? `${h.runs} replicate runs (the first: ` : ''}${escapeHtml(h.suite)}, ${h.rounds} rounds, seed ${h.seed}, ${h.workloadsOk} workloads ok${h.runs > 1 ? ')' : ''}`],
       ];
       const notOk = h.notOk.map((w) => `<li>${escapeHtml(w.id)} ${escapeHtml(w.status)}: ${escapeHtml(w.reason)}</li>`).join('');
-      const warn = h.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');
+      const warn = h.warnings.length ? `<li class="muted">${h.warnings.length} warning${h.warnings.length === 1 ? '' : 's'}: see <a href="#top-warnings">the warnings</a></li>` : '';
       const evidence = h.evidence.length ? `<details><summary>evidence</summary><ul>${h.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></details>` : '';
       return `<div class="card${h.isBaseline ? ' baseline' : ''}"><h3>${swatch(m, h.label)}${escapeHtml(h.label)}${h.isBaseline ? ' <small>(baseline)</small>' : ''}</h3><table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>${warn ? `<ul>${warn}</ul>` : ''}${notOk ? `<details><summary>${h.notOk.length} not run</summary><ul>${notOk}</ul></details>` : ''}${evidence}</div>`;
     })
@@ -198,7 +239,12 @@ h1{font-size:1.5rem}h2{border-bottom:1px solid #d5d8dc;padding-bottom:.2rem;marg
 table.grid{border-collapse:collapse;margin:.5rem 0}table.grid th,table.grid td{border-bottom:1px solid #eaeded;padding:.2rem .5rem;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.out{opacity:.6}table.grid ul{margin:0;padding-left:1rem}
 figure{margin:1rem 0}figcaption{font-weight:bold;margin-bottom:.3rem}.chart{overflow-x:auto}
-.rec{font-size:1.1rem}`;
+.rec{font-size:1.1rem}
+table.cost{width:100%}table.cost td,table.cost th{padding:.25rem .45rem}table.cost .class{font-size:.82em;color:#566573}table.cost td.n{font-weight:600;text-align:center}table.cost th.n{text-align:center}table.cost td.who{min-width:15rem}
+table.cost .ci{font-weight:normal;font-size:.82em}
+.f-same{background:#f2f3f4}.f-better{background:#d5f5e3}.f-worse-1{background:#fef9e7}.f-worse-2{background:#fdebd0}.f-worse-3{background:#f8c471}.f-worse-4{background:#e67e22;color:#fff}.f-worse-5{background:#922b21;color:#fff}
+.f-worse-4 .ci,.f-worse-5 .ci{color:#fdfefe}
+.notices summary{cursor:pointer;color:#a04000}.notices ul{font-size:.9em}.traps{font-size:.92em;padding-left:1.1rem}.traps li{margin:.2rem 0}`;
 
 const BOOT = `(function(){
   var charts = JSON.parse(document.getElementById('virtax-charts').textContent);
@@ -219,7 +265,6 @@ const BOOT = `(function(){
 /** The report page; `lead` is HTML placed first under the title (the gate's outcome on `gate --html`). */
 export function renderReport(model: ReportModel, specs: NamedSpec[] = reportSpecs(model), lead = ''): string {
   const chartData = specs.map((s) => ({ name: s.name, spec: s.spec }));
-  const warnings = model.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:">
@@ -231,7 +276,9 @@ export function renderReport(model: ReportModel, specs: NamedSpec[] = reportSpec
 <h1>${escapeHtml(model.title)}</h1>
 <p class="muted">Generated ${escapeHtml(model.generatedAt)} by virtax ${escapeHtml(model.toolVersion)}. Baseline: <b>${escapeHtml(model.baseline)}</b>. Positive overhead means slower than the baseline.</p>
 ${lead}
-${warnings ? `<ul>${warnings}</ul>` : ''}
+<div id="top-warnings">${noticesHtml(model)}</div>
+<h2 id="cost">What each platform costs each kind of work</h2>
+${firstScreen(model)}
 <h2 id="headline">Headline</h2>
 ${headlines(model)}
 ${model.advice ? `<h2 id="advice">Placement advice</h2>\n${adviceHtml(model.advice)}` : ''}

@@ -3,10 +3,11 @@
  * Strings from results files are data: Markdown and HTML metacharacters are escaped so a label cannot
  * inject links, images or markup into the page that renders the comment.
  */
-import { signedPct } from '../format/text.js';
+import { factorInterval, formatFactor, signedPct } from '../format/text.js';
 import type { Estimate } from '../stats/types.js';
 import { escapeHtml } from './html.js';
-import { coverageText, type ReportModel } from './model.js';
+import { coverageText, factorBand, noticeCounts, type CostCell, type ReportModel } from './model.js';
+import { platformClassWords, trapNote } from './platform-class.js';
 import { formatAddedPerOp, inconclusiveText } from './comparison-exporters.js';
 
 export { escapeMarkdown } from '../format/escape.js';
@@ -17,7 +18,12 @@ const interval = (x: Estimate) => `${signedPct(x.point)} [${signedPct(x.lo)}, ${
 
 export function renderMarkdown(m: ReportModel): string {
   const out: string[] = [`## ${e(m.title)}`, '', `Baseline **${e(m.baseline)}**; noise threshold ±${m.noisePct}%; positive overhead = slower than the baseline.`, ''];
-  for (const w of m.warnings) out.push(`> **Warning:** ${e(w)}`, '');
+  out.push(...costTableMarkdown(m));
+  if (m.notices.length) {
+    out.push(`<details><summary>⚠ ${escapeHtml(noticeCounts(m.notices))}</summary>`, '');
+    for (const n of m.notices) out.push(`- ${e(n.text)}${n.hosts.length ? ` (${n.hosts.map(e).join(', ')})` : ''}`);
+    out.push('', '</details>', '');
+  }
   if (m.headlines.length) {
     out.push('| host | overall overhead [interval] | verdict | measured on | worst three | the same |', '|---|---|---|---|---|---|');
     for (const h of m.headlines) {
@@ -37,14 +43,7 @@ export function renderMarkdown(m: ReportModel): string {
       out.push(`| ${e(r.id)} | ${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })} | ${r.addedPerOp ? e(formatAddedPerOp(r.addedPerOp)) : ''} | ${r.verdict}${why} | ${r.qValue.toPrecision(2)} |`);
     }
     for (const n of h.notCompared) out.push(`| ${e(n.id)} | not compared: ${e(n.reason)} | | |`);
-    for (const w of h.warnings) out.push('', `> ${e(w)}`);
     out.push('', '</details>', '');
-  }
-  const hostWarnings = m.hosts.filter((h) => h.warnings.length);
-  if (hostWarnings.length) {
-    out.push('**Host warnings**', '');
-    for (const h of hostWarnings) for (const w of h.warnings) out.push(`- ${e(h.label)}: ${e(w)}`);
-    out.push('');
   }
   const a = m.advice;
   if (a) {
@@ -68,4 +67,35 @@ export function renderMarkdown(m: ReportModel): string {
     '',
   );
   return out.join('\n');
+}
+
+/** Marks for a cell's size in Markdown, where there is no colour: none when not shown to differ, then ↓ and ▲ to ▲▲▲▲▲. */
+const MARK: Record<ReturnType<typeof factorBand>, string> = { same: '', better: ' ↓', 'worse-1': ' ▲', 'worse-2': ' ▲▲', 'worse-3': ' ▲▲▲', 'worse-4': ' ▲▲▲▲', 'worse-5': ' ▲▲▲▲▲' };
+
+function cellMarkdown(c: CostCell | null | undefined): string {
+  if (!c) return '–';
+  if (c.factor === 1 && c.lo === 1 && c.hi === 1) return formatFactor(1);
+  const text = factorInterval({ point: c.factor, lo: c.lo, hi: c.hi });
+  return c.factor >= 3 && factorBand(c) !== 'same' ? `**${text}**${MARK[factorBand(c)]}` : `${text}${MARK[factorBand(c)]}`;
+}
+
+/** The first screen as Markdown: hosts x categories, the trap notes and the noisy-neighbour amplification apart. */
+export function costTableMarkdown(m: ReportModel): string[] {
+  const t = m.costTable;
+  const out = [`| host | platform | ${t.categories.join(' | ')} | overall |`, `|---|---|${t.categories.map(() => '---:').join('|')}|---:|`];
+  for (const r of t.rows) {
+    out.push(`| ${e(r.host)}${r.isBaseline ? ' (baseline)' : ''} | ${e(platformClassWords(r.platformClass))} | ${t.categories.map((c) => cellMarkdown(r.cells[c])).join(' | ')} | ${r.isBaseline ? 'x1.00' : cellMarkdown(r.overall)} |`);
+  }
+  out.push('', `_Cost factor against ${e(m.baseline)} (x1.00 = the same) with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads (bounds likewise: conservative); ↓ cheaper, ▲ to ▲▲▲▲▲ up to x1.1, x1.5, x3, x10 and beyond; no mark: not shown to differ; – not measured._`, '');
+  for (const r of t.rows) {
+    const n = trapNote(r.platformClass);
+    if (n) out.push(`- **${e(r.host)}**: ${e(n)}`);
+  }
+  const amp = [...new Set(m.noisy.map((n) => n.host))].flatMap((host) => {
+    const worst = m.noisy.filter((n) => n.host === host && n.metric === 'tail amplification').sort((a, b) => b.value - a.value)[0];
+    return worst ? [`${e(host)} ${formatFactor(worst.value)} (${e(worst.victim)} p99 with ${e(worst.against)})`] : [];
+  });
+  if (amp.length) out.push(`- Noisy neighbour, worst p99 amplification within each host (not a factor against the baseline): ${amp.join('; ')}`);
+  if (out[out.length - 1] !== '') out.push('');
+  return out;
 }

@@ -13,6 +13,7 @@ import type { AddedCost, Comparison, Estimate, InconclusiveReason, Verdict } fro
 import { verdictOf } from '../stats/verdict.js';
 import type { Category, Fingerprint, ResultsFile, WorkloadOk } from '../types.js';
 import { CATEGORIES } from '../types.js';
+import { platformClassOf, type PlatformClass } from './platform-class.js';
 
 export const REPORT_MODEL_SCHEMA = 'virtax.report-model/v1' as const;
 
@@ -28,6 +29,8 @@ export interface HostCard {
   runs: number;
   isBaseline: boolean;
   hostname: string;
+  /** What kind of platform this is in a planner's words (src/report/platform-class.ts). */
+  platformClass: PlatformClass;
   platform: Fingerprint['platform'];
   hypervisor: string | null;
   container: string | null;
@@ -168,6 +171,73 @@ export interface NoisyRow {
   source: 'extra' | 'victim p99';
 }
 
+/**
+ * One cell of the first screen: what a kind of work costs on a host, as a factor of the baseline's cost
+ * (1 = the same; 32 = thirty-two times), with its interval. A category's factor is the geometric mean of its
+ * compared workloads' factors and its bounds the geometric means of theirs: for one workload exactly its
+ * row, for several an interval at least as wide as if their errors all moved together (conservative).
+ */
+export interface CostCell {
+  factor: number;
+  lo: number;
+  hi: number;
+  /** Compared workloads behind the cell. */
+  workloads: number;
+  verdict: Verdict;
+}
+
+/** One host's row of the first screen; the baseline's cells are x1.00 for every category it measured. */
+export interface CostRow {
+  host: string;
+  isBaseline: boolean;
+  platformClass: PlatformClass;
+  cells: Partial<Record<Category, CostCell>>;
+  /** The comparison's overall index as a factor (null for the baseline and without an overall). */
+  overall: CostCell | null;
+}
+
+/**
+ * The first screen: hosts x categories. Noisy-neighbour figures are amplification within a host (with a
+ * neighbour against alone), not a factor against the baseline: they are not a column here (ReportModel.noisy).
+ */
+export interface CostTable {
+  categories: Category[];
+  rows: CostRow[];
+}
+
+/**
+ * How loud a cell is, by the size of its factor: `same` when its verdict is same or its interval holds 1
+ * (nothing shown to differ), `better` below 1, then bands of worse: up to x1.10, x1.50, x3, x10, beyond.
+ */
+export type FactorBand = 'same' | 'better' | 'worse-1' | 'worse-2' | 'worse-3' | 'worse-4' | 'worse-5';
+
+export function factorBand(c: Pick<CostCell, 'factor' | 'lo' | 'hi' | 'verdict'>): FactorBand {
+  if (c.verdict === 'same' || (c.lo <= 1 && c.hi >= 1)) return 'same';
+  if (c.factor < 1) return 'better';
+  return c.factor < 1.1 ? 'worse-1' : c.factor < 1.5 ? 'worse-2' : c.factor < 3 ? 'worse-3' : c.factor < 10 ? 'worse-4' : 'worse-5';
+}
+
+/** "9 warnings: 5 contended rounds, 1 loopback, 3 other" (kinds in a fixed order, the most first within none). */
+export function noticeCounts(notices: readonly Notice[]): string {
+  const words: Record<NoticeKind, string> = { 'contended-rounds': 'contended rounds', scope: 'one run per side', loopback: 'loopback network', hardware: 'hardware', environment: 'environment differences', other: 'other' };
+  const order: NoticeKind[] = ['contended-rounds', 'scope', 'loopback', 'hardware', 'environment', 'other'];
+  const parts = order.flatMap((k) => {
+    const n = notices.filter((x) => x.kind === k).length;
+    return n ? [`${n} ${words[k]}`] : [];
+  });
+  return `${notices.length} warning${notices.length === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/** Where a warning came from (so a renderer can count them without reading their words). */
+export type NoticeKind = 'contended-rounds' | 'scope' | 'loopback' | 'hardware' | 'environment' | 'other';
+
+/** A warning stated once, with the hosts it concerns (empty: the whole report). */
+export interface Notice {
+  kind: NoticeKind;
+  text: string;
+  hosts: string[];
+}
+
 export interface Methodology {
   noisePct: number;
   alpha: number | null;
@@ -198,6 +268,10 @@ export interface ReportModel {
   advice: Advice | null;
   methodology: Methodology;
   warnings: string[];
+  /** The first screen: what each platform costs each kind of work. */
+  costTable: CostTable;
+  /** Every warning of the report (report-wide, host cards, headlines) once, with the hosts it concerns. */
+  notices: Notice[];
 }
 
 export interface ReportInput {
@@ -235,6 +309,7 @@ function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, compariso
     runs: runs.length,
     isBaseline: f === baseline,
     hostname: h.hostname,
+    platformClass: platformClassOf(h),
     platform: h.platform,
     hypervisor: h.hypervisor,
     container: h.container,
@@ -377,6 +452,77 @@ function noisyRows(f: ResultsFile): NoisyRow[] {
   return rows;
 }
 
+const ln1p = (pct: number) => Math.log1p(pct / 100);
+
+/** Geometric mean of the rows' factors and of their bounds (CostCell). */
+function costCell(rows: readonly ForestRow[], noisePct: number): CostCell | null {
+  if (rows.length === 0) return null;
+  const mean = (f: (r: ForestRow) => number) => Math.exp(rows.reduce((s, r) => s + ln1p(f(r)), 0) / rows.length);
+  const factor = mean((r) => r.point);
+  const lo = mean((r) => r.lo);
+  const hi = mean((r) => r.hi);
+  const verdict = verdictOf({ lo: 100 * (lo - 1), hi: 100 * (hi - 1) }, noisePct);
+  return { factor, lo, hi, workloads: rows.length, verdict };
+}
+
+/** The first screen's table from the forest rows and the comparisons' overall indices. */
+export function costTableOf(hosts: readonly HostCard[], forest: readonly ForestRow[], comparisons: readonly Comparison[], baselineWorkloads: readonly { category: Category }[], noisePct: number): CostTable {
+  const shown = (c: Category) => c !== 'noisy-neighbor' && (c !== 'user' || forest.some((r) => r.category === 'user'));
+  const categories = CATEGORIES.filter(shown);
+  const rows = hosts.map((h): CostRow => {
+    const cells: Partial<Record<Category, CostCell>> = {};
+    if (h.isBaseline) {
+      for (const cat of categories) {
+        const n = baselineWorkloads.filter((w) => w.category === cat).length;
+        if (n) cells[cat] = { factor: 1, lo: 1, hi: 1, workloads: n, verdict: 'same' };
+      }
+      return { host: h.label, isBaseline: true, platformClass: h.platformClass, cells, overall: null };
+    }
+    for (const cat of categories) {
+      const cell = costCell(forest.filter((r) => r.host === h.label && r.category === cat), noisePct);
+      if (cell) cells[cat] = cell;
+    }
+    const o = comparisons.find((c) => c.cand.label === h.label)?.overall?.overheadPct ?? null;
+    const overall = o ? { factor: 1 + o.point / 100, lo: 1 + o.lo / 100, hi: 1 + o.hi / 100, workloads: comparisons.find((c) => c.cand.label === h.label)?.overall?.workloads ?? 0, verdict: verdictOf(o, noisePct) } : null;
+    return { host: h.label, isBaseline: false, platformClass: h.platformClass, cells, overall };
+  });
+  return { categories, rows };
+}
+
+/**
+ * Every warning once. Kinds come from where each was made (the contention rule, the loopback note, the
+ * comparison's scope statement and environment differences), never from its words.
+ */
+function noticesOf(reportWarnings: { kind: NoticeKind; text: string }[], cards: readonly HostCard[], comparisons: readonly Comparison[], runsOf: ReadonlyMap<string, readonly ResultsFile[]>): Notice[] {
+  const out = new Map<string, Notice>();
+  const add = (kind: NoticeKind, text: string, host: string | null) => {
+    const n = out.get(text) ?? { kind, text, hosts: [] };
+    if (host !== null && !n.hosts.includes(host)) n.hosts.push(host);
+    out.set(text, n);
+  };
+  for (const w of reportWarnings) add(w.kind, w.text, null);
+  // A comparison restates each side's contended rounds ("in base X", "in candidate Y"); the report states each file's once.
+  const restated = new Set<string>();
+  for (const c of comparisons) {
+    for (const [role, label] of [['base', c.base.label], ['candidate', c.cand.label]] as const) {
+      const runs = runsOf.get(label) ?? [];
+      runs.forEach((f, i) => {
+        const w = contentionWarning(f, `${role} ${f.label}${runs.length > 1 ? ` (run ${i + 1})` : ''}`);
+        if (w) restated.add(w);
+      });
+    }
+  }
+  for (const card of cards) {
+    const c = comparisons.find((x) => x.cand.label === card.label);
+    for (const w of card.warnings) {
+      if (restated.has(w)) continue;
+      add(c?.scope && w === c.scope.statement ? 'scope' : 'other', w, card.label);
+    }
+    for (const d of c?.envDiffs ?? []) add('environment', `${d.field} differs: ${d.base} (baseline) vs ${d.cand}`, card.label);
+  }
+  return [...out.values()];
+}
+
 /** Build the report model. Throws Error when the baseline label is not among the files. */
 export function buildReportModel(input: ReportInput): ReportModel {
   const { files, comparisons, noisePct } = input;
@@ -455,25 +601,31 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const first = comparisons[0]?.settings;
   const methods: Partial<Record<Estimate['method'], number>> = {};
   for (const r of forest) methods[r.method] = (methods[r.method] ?? 0) + 1;
-  const warnings: string[] = [];
+  const reportWarnings: { kind: NoticeKind; text: string }[] = [];
   // Nested guests (UML, gVisor) hide the hardware's model: they are not counted as other machines.
   const models = new Set(files.filter((f) => cpuModelHiddenBy(f.host) === null).map((f) => f.host.cpu.model));
-  if (models.size > 1) warnings.push(`The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.`);
-  for (const f of files) warnings.push(...[contentionWarning(f)].filter((x): x is string => x !== null));
-  const loopback = loopbackNote(files);
-  if (loopback) warnings.push(loopback);
-  for (const c of comparisons) {
-    if (c.base.label !== baseline.label) warnings.push(`comparison for ${c.cand.label} used ${c.base.label} as baseline, not ${baseline.label}`);
+  if (models.size > 1) reportWarnings.push({ kind: 'hardware', text: `The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.` });
+  for (const f of files) {
+    const w = contentionWarning(f);
+    if (w) reportWarnings.push({ kind: 'contended-rounds', text: w });
   }
+  const loopback = loopbackNote(files);
+  if (loopback) reportWarnings.push({ kind: 'loopback', text: loopback });
+  for (const c of comparisons) {
+    if (c.base.label !== baseline.label) reportWarnings.push({ kind: 'other', text: `comparison for ${c.cand.label} used ${c.base.label} as baseline, not ${baseline.label}` });
+  }
+  const warnings = reportWarnings.map((w) => w.text);
+  const cards = hosts.map((f) => hostCard(runsOf.get(f.label) ?? [f], baseline, cmpByLabel.get(f.label)));
+  const compared = hosts.length - 1;
 
   return {
     schema: REPORT_MODEL_SCHEMA,
-    title: input.title ?? `virtax report: ${hosts.length} host${hosts.length === 1 ? '' : 's'} against ${baseline.label}`,
+    title: input.title ?? (compared === 0 ? `virtax report: ${baseline.label} alone` : `virtax report: ${compared} host${compared === 1 ? '' : 's'} compared with ${baseline.label}`),
     generatedAt: input.generatedAt,
     toolVersion: input.toolVersion,
     baseline: baseline.label,
     noisePct,
-    hosts: hosts.map((f) => hostCard(runsOf.get(f.label) ?? [f], baseline, cmpByLabel.get(f.label))),
+    hosts: cards,
     headlines: hosts.flatMap((f) => {
       const c = cmpByLabel.get(f.label);
       const all = { workloads: workloadList.length, categories: new Set(workloadList.map((w) => w.category)).size };
@@ -514,6 +666,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       })),
     },
     warnings,
+    costTable: costTableOf(cards, forest, comparisons, baseline.workloads.filter((w) => w.status === 'ok'), noisePct),
+    notices: noticesOf(reportWarnings, cards, comparisons, runsOf),
   };
 }
 

@@ -3,6 +3,7 @@
  * No I/O and no randomness, so a spec is testable as JSON and the same model always draws the same chart.
  * Data goes inline (`data.values`): the report works offline and from file://.
  */
+import { factorInterval, formatFactor } from '../format/text.js';
 import { CATEGORIES } from '../types.js';
 import type { ReportModel } from './model.js';
 import { VERDICT_ORDER } from './model.js';
@@ -33,11 +34,44 @@ function hostOrder(model: ReportModel): string[] {
   return model.hosts.map((h) => h.label);
 }
 
-/** One colour per host, the same in every chart (Tableau 10, then greys); the legend names them. */
-const HOST_PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#e45756', '#72b7b2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
+/**
+ * Host colours: twelve mid-tone hues that read on white as thin lines and apart from each other (Tableau 10
+ * without its grey and light yellow, a darker mustard, cyan, indigo and olive); a label's colour follows from
+ * the label, not its position among the hosts.
+ */
+export const HOST_PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#e45756', '#72b7b2', '#b79a20', '#9d755d', '#d67195', '#17becf', '#393b79', '#637939'];
+
+/** FNV-1a of the label: its preferred palette slot. */
+function slotOf(label: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
+  return h % HOST_PALETTE.length;
+}
+
+/**
+ * One colour per host, keyed by its label: a host has the same colour on every page made from it (report,
+ * compare --html, gate --html, run --html), whichever other hosts share the page and in whatever order. Two
+ * labels that want one slot: the one first in (slot, label) order keeps it, the other takes the next free one
+ * (so a collision, and only a collision, can move a colour between pages with different hosts).
+ */
+export function hostColours(labels: readonly string[]): Map<string, string> {
+  const unique = [...new Set(labels)];
+  const order = [...unique].sort((a, b) => slotOf(a) - slotOf(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const taken = new Set<number>();
+  const out = new Map<string, string>();
+  for (const l of order) {
+    let slot = slotOf(l);
+    for (let k = 0; k < HOST_PALETTE.length && taken.has(slot); k++) slot = (slot + 1) % HOST_PALETTE.length;
+    taken.add(slot);
+    out.set(l, HOST_PALETTE[slot] as string);
+  }
+  return out;
+}
+
 export function hostScale(model: ReportModel): { domain: string[]; range: string[] } {
   const hosts = hostOrder(model);
-  return { domain: hosts, range: hosts.map((_, i) => HOST_PALETTE[i % HOST_PALETTE.length] as string) };
+  const colours = hostColours(hosts);
+  return { domain: hosts, range: hosts.map((h) => colours.get(h) as string) };
 }
 function hostColour(model: ReportModel, legend = true): object {
   const n = model.hosts.length;
@@ -118,11 +152,12 @@ function noiseBandLayers(noisePct: number, log = false): object[] {
 
 /** Overall overhead of each host against the baseline, with its interval, coloured by verdict. */
 export function overallSpec(model: ReportModel): VegaLiteSpec {
-  const row = (h: ReportModel['headlines'][number]) => `${h.label} (${h.coverage.workloads}/${h.coverage.ofWorkloads} workloads, ${h.coverage.categories.length}/${h.coverage.ofCategories} categories)`;
+  const short = shortHostLabels(hostOrder(model));
+  const row = (h: ReportModel['headlines'][number]) => `${short.get(h.label) ?? h.label} (${h.coverage.workloads}/${h.coverage.ofWorkloads} workloads)`;
   const values = model.headlines.flatMap((h) =>
     h.overall ? [{ host: h.label, row: row(h), point: r6(h.overall.point), lo: r6(h.overall.lo), hi: r6(h.overall.hi), verdict: h.overallVerdict, workloads: h.workloads, categories: h.coverage.categories.join(', ') }] : [],
   );
-  const y = { field: 'row', type: 'nominal', sort: model.headlines.map(row), title: null, axis: { labelLimit: 320 } };
+  const y = { field: 'row', type: 'nominal', sort: model.headlines.map(row), title: null, axis: { labelLimit: 0 } };
   const color = hostColour(model, false);
   return {
     $schema: SCHEMA,
@@ -161,11 +196,14 @@ export function overallSpec(model: ReportModel): VegaLiteSpec {
  */
 export function forestSpec(model: ReportModel): VegaLiteSpec {
   const axis = logAxis(model.forest, model.noisePct);
+  const short = shortHostLabels(hostOrder(model));
   const [dlo, dhi] = axis.domain;
   const values = model.forest.map((r) => {
     const [l, p, h] = [lnr(r.lo), lnr(r.point), lnr(r.hi)];
     return {
       host: r.host,
+      // Every row names its host: "sys.clock · uml" (the shared prefix of the labels dropped).
+      row: `${r.id} · ${short.get(r.host) ?? r.host}`,
       id: r.id,
       title: r.title,
       category: r.category,
@@ -178,20 +216,21 @@ export function forestSpec(model: ReportModel): VegaLiteSpec {
       xh: r6(Math.max(dlo, Math.min(dhi, h))),
       clipLo: l < dlo,
       clipHi: h > dhi,
+      // What runs off the axis, in numbers: the factor, and its interval's far end.
+      beyond: h > dhi ? (p > dhi ? factorInterval({ point: 1 + r.point / 100, lo: 1 + r.lo / 100, hi: 1 + r.hi / 100 }) : `to ${formatFactor(1 + r.hi / 100)}`) : l < dlo ? (p < dlo ? factorInterval({ point: 1 + r.point / 100, lo: 1 + r.lo / 100, hi: 1 + r.hi / 100 }) : `to ${formatFactor(1 + r.lo / 100)}`) : null,
       verdict: r.verdict,
       q: r6(r.qValue),
     };
   });
   const candidates = model.headlines.map((h) => h.label);
-  // With yOffset the step is per host within a workload's band ('offset'), so bands grow with the hosts.
-  const step = candidates.length <= 3 ? 11 : 7;
-  const y = { field: 'id', type: 'nominal', title: null, axis: { labelLimit: 160 } };
-  const yOffset = { field: 'host', type: 'nominal', sort: candidates };
+  // One row per workload and host, grouped by workload, hosts in report order within it.
+  const rowOrder = [...new Set(model.workloads.flatMap((w) => candidates.map((h) => `${w.id} · ${short.get(h) ?? h}`)))];
+  const y = { field: 'row', type: 'nominal', title: null, sort: rowOrder, axis: { labelLimit: 320, labelFontSize: 10 } };
   const categories = CATEGORIES.filter((c) => values.some((v) => v.category === c));
   const x = (field: string) => ({
     field,
     type: 'quantitative',
-    title: `overhead vs ${model.baseline} (%, log-ratio scale, positive = slower; ▶ ◀ interval clipped)`,
+    title: `overhead vs ${model.baseline} (%, log-ratio scale, positive = slower; ▶ ◀ runs off the axis: its factor is written beside it)`,
     scale: { domain: axis.domain, nice: false, zero: false },
     axis: { values: axis.ticks, labelExpr: PCT_LABEL, grid: true },
   });
@@ -212,16 +251,19 @@ export function forestSpec(model: ReportModel): VegaLiteSpec {
     facet: { row: { field: 'category', type: 'nominal', sort: categories, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
     spec: {
       width: 560,
-      height: { step, for: 'offset' },
+      height: { step: 12 },
       layer: [
         ...noiseBandLayers(model.noisePct, true),
-        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, yOffset, x: x('xl'), x2: { field: 'xh' }, color, tooltip } },
+        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, x: x('xl'), x2: { field: 'xh' }, color, tooltip } },
         {
           mark: { type: 'point', filled: true, size: 45 },
-          encoding: { y, yOffset, x: x('xp'), color, shape: { field: 'verdict', type: 'nominal', scale: verdictShapes, title: 'verdict', legend: { orient: 'top' } }, tooltip },
+          encoding: { y, x: x('xp'), color, shape: { field: 'verdict', type: 'nominal', scale: verdictShapes, title: 'verdict', legend: { orient: 'top' } }, tooltip },
         },
-        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'point', shape: 'triangle-right', filled: true, size: 60, color: '#2c3e50' }, encoding: { y, yOffset, x: x('xh'), tooltip } },
-        { transform: [{ filter: 'datum.clipLo' }], mark: { type: 'point', shape: 'triangle-left', filled: true, size: 60, color: '#2c3e50' }, encoding: { y, yOffset, x: x('xl'), tooltip } },
+        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'point', shape: 'triangle-right', filled: true, size: 60 }, encoding: { y, x: x('xh'), color, tooltip } },
+        { transform: [{ filter: 'datum.clipLo' }], mark: { type: 'point', shape: 'triangle-left', filled: true, size: 60 }, encoding: { y, x: x('xl'), color, tooltip } },
+        // The numbers of what runs off the axis, in the host's colour, beside its arrow.
+        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'text', align: 'left', dx: 7, fontSize: 10, fontWeight: 'bold' }, encoding: { y, x: x('xh'), text: { field: 'beyond' }, color, tooltip } },
+        { transform: [{ filter: 'datum.clipLo && !datum.clipHi' }], mark: { type: 'text', align: 'right', dx: -7, fontSize: 10, fontWeight: 'bold' }, encoding: { y, x: x('xl'), text: { field: 'beyond' }, color, tooltip } },
       ],
     },
     resolve: { scale: { y: 'independent' } },
@@ -233,34 +275,56 @@ export function panelName(w: { id: string; unit: string; better: 'lower' | 'high
   return `${w.id} (${w.unit}, ${w.better} is better)`;
 }
 
-/** Distributions per workload: a box of the round figures per host with every round drawn as a point. */
+/**
+ * Whether a panel's value axis starts at zero: it does when the figures reach down to half their maximum or
+ * lower (the box then reads as a size); otherwise it fits the figures and its title says it does not start at 0.
+ */
+export function startsAtZero(figures: readonly number[]): boolean {
+  if (figures.length === 0) return true;
+  const lo = Math.min(...figures);
+  const hi = Math.max(...figures);
+  return lo <= 0 || lo <= hi / 2;
+}
+
+/**
+ * Distributions per workload: one panel per workload that has rounds (no empty panel), a box of the round
+ * figures per host with every round drawn as a point. Each panel has its own axes, so every panel names its
+ * hosts and says when its value axis does not start at zero.
+ */
 export function distributionSpec(model: ReportModel): VegaLiteSpec {
   const values = model.rounds.map((p) => ({ host: p.host, id: p.id, round: p.round, figure: r6(p.figure) }));
-  const workloads = model.workloads.map((w) => ({ id: w.id, panel: panelName(w) }));
   const hosts = hostOrder(model);
   const labelExpr = hostLabelExpr(model);
-  const x = { field: 'host', type: 'nominal', sort: hosts, title: null, axis: { labelAngle: -40, labelLimit: 180, ...(labelExpr ? { labelExpr } : {}) } };
-  const y = { field: 'figure', type: 'quantitative', scale: { zero: false }, title: null };
+  const x = { field: 'host', type: 'nominal', sort: hosts, title: null, scale: { domain: hosts }, axis: { labelAngle: -40, labelLimit: 180, ...(labelExpr ? { labelExpr } : {}) } };
   const color = hostColour(model);
+  const panels = model.workloads.flatMap((w) => {
+    const figures = model.rounds.filter((p) => p.id === w.id).map((p) => p.figure);
+    if (figures.length === 0) return [];
+    const zero = startsAtZero(figures);
+    const y = { field: 'figure', type: 'quantitative', scale: { zero }, title: zero ? null : 'axis not from 0', axis: { titleFontWeight: 'normal', titleColor: '#a04000' } };
+    return [
+      {
+        title: { text: panelName(w), fontSize: 11, limit: 400 },
+        transform: [{ filter: { field: 'id', equal: w.id } }],
+        width: Math.max(180, hosts.length * 16),
+        height: 150,
+        layer: [
+          { mark: { type: 'boxplot', extent: 'min-max', opacity: 0.35, size: 12 }, encoding: { x, y, color } },
+          {
+            mark: { type: 'point', filled: true, size: 16, opacity: 0.85 },
+            encoding: { x, y, color, tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field: 'round' }, { field: 'figure', format: '.4~g' }] },
+          },
+        ],
+      },
+    ];
+  });
   return {
     $schema: SCHEMA,
     description: 'Round figures per workload and host (box: quartiles and range; points: rounds)',
     data: { values },
-    transform: [{ lookup: 'id', from: { data: { values: workloads }, key: 'id', fields: ['panel'] } }],
-    facet: { field: 'panel', type: 'nominal', sort: workloads.map((w) => w.panel), title: null, header: { labelFontWeight: 'bold', labelLimit: 400 } },
     columns: hosts.length > 12 ? 1 : hosts.length > 4 ? 2 : 3,
-    spec: {
-      width: Math.max(180, hosts.length * 16),
-      height: 150,
-      layer: [
-        { mark: { type: 'boxplot', extent: 'min-max', opacity: 0.35, size: 12 }, encoding: { x, y, color } },
-        {
-          mark: { type: 'point', filled: true, size: 16, opacity: 0.85 },
-          encoding: { x, y, color, tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field: 'round' }, { field: 'figure', format: '.4~g' }] },
-        },
-      ],
-    },
-    resolve: { scale: { y: 'independent' } },
+    concat: panels,
+    resolve: { scale: { y: 'independent', color: 'shared' } },
   };
 }
 
