@@ -26,7 +26,7 @@ const unit = [
   'test/report-specs.test.ts',
   'test/report-html-escaping.test.ts',
   'test/results-schema.test.ts',
-  'test/calibrate-fake-clock.test.ts',
+  'test/batch-sizing-fake-clock.test.ts',
   'test/runner-fake-executor.test.ts',
   'test/run-orchestration.test.ts',
   'test/cli-run-fakes.test.ts',
