@@ -27,6 +27,7 @@ const unit = [
   'test/report-html-escaping.test.ts',
   'test/results-schema.test.ts',
   'test/batch-sizing-fake-clock.test.ts',
+  'test/calibrate-session.test.ts',
   'test/runner-fake-executor.test.ts',
   'test/run-orchestration.test.ts',
   'test/cli-run-fakes.test.ts',
