@@ -32,6 +32,7 @@ const unit = [
   'test/run-orchestration.test.ts',
   'test/cli-run-fakes.test.ts',
   'test/duel-session.test.ts',
+  'test/duel-duet-fakes.test.ts',
   'test/advise-capacity.test.ts',
   'test/fingerprint-fixtures.test.ts',
   'test/net-sockperf-parse.test.ts',
