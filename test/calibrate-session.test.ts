@@ -4,7 +4,7 @@
  * schema/calibration.v1.json), the gate config, and bad input refused with one line before anything runs.
  * Starts no process.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,23 @@ describe('virtax calibrate on results files', () => {
     expect(validCalibration(file)).toBeNull();
     expect(file.workloads.map((w: { id: string }) => w.id)).toEqual(['sys.stat']);
     expect(file.runs[0].file).toBe('../aa-0.json');
+  });
+
+  it('--duel DIR: an A/A duel\'s measured pairs give the duel\'s figures, named by its mode', async () => {
+    const duelDir = join(d, 'duet-aa');
+    saveResults(join(duelDir, 'a.json'), syntheticResults({ seed: 60, rounds: 8, workloads: [{ id: 'cpu.int', figure: 5e6, better: 'higher' }, { id: 'sys.stat', figure: 1e-5 }] }));
+    saveResults(join(duelDir, 'b.json'), syntheticResults({ seed: 61, rounds: 8, workloads: [{ id: 'cpu.int', figure: 5e6, better: 'higher' }, { id: 'sys.stat', figure: 1e-5 }] }));
+    writeFileSync(join(duelDir, 'duel.json'), JSON.stringify({ mode: 'duet' }));
+    const r = await runCli(['calibrate', ...files, '--duel', duelDir, '--json', '--out', join(d, 'with-duel'), '--seed', '5']);
+    expect(r.code, r.err).toBe(0);
+    const file = JSON.parse(r.out);
+    expect(validCalibration(file)).toBeNull();
+    expect(file.duelPairs).toMatchObject({ dir: '../duet-aa', mode: 'duet' });
+    expect(Object.keys(file.duelPairs.sdPct).sort()).toEqual(['cpu.int', 'sys.stat']);
+    expect(file.notes.join('\n')).toMatch(/pair SD measured by the A\/A duet duel/);
+    const t = await runCli(['calibrate', ...files, '--duel', duelDir, '--out', join(d, 'with-duel'), '--seed', '5']);
+    expect(t.out).toMatch(/duet 10 min/);
+    expect((await runCli(['calibrate', ...files, '--duel', join(d, 'nope')])).code).toBe(2);
   });
 
   it('exits 2 with one line on bad input', async () => {

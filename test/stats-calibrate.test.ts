@@ -12,6 +12,7 @@ import {
   duelSe,
   gateConfigOf,
   normalMultiplier,
+  pairSdOf,
   pooledSd,
   runsSe,
   type CalibrationResult,
@@ -19,7 +20,8 @@ import {
 } from '../src/stats/calibrate.js';
 import { pairedEstimate } from '../src/stats/paired.js';
 import { createRng } from '../src/stats/random.js';
-import { gaussian, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
+import { gaussian, measuredWorkload, syntheticResults, type SyntheticWorkload } from '../src/stats/synthetic.js';
+import { stddev } from '../src/stats/describe.js';
 import { verdictOf } from '../src/stats/verdict.js';
 
 /**
@@ -164,5 +166,24 @@ describe('calibrationOf on synthetic A/A runs', () => {
 
   it('the same runs and seed give the same calibration', () => {
     expect(calibrationOf(runs, { budgetMinutes: 10, seed: 1, resamples: 1000 })).toEqual(cal);
+  });
+});
+
+describe('pairSdOf (an A/A duel\'s pairs)', () => {
+  it('is the SD of the per-pair log ratios, in the worse direction, per workload with 3 or more pairs', () => {
+    const [a] = aaRuns(1, 9, [{ id: 'r', figure: 5e6, better: 'higher', runSd: 0 }, { id: 'c', figure: 1e-5, runSd: 0 }], 6);
+    const b = structuredClone(a!);
+    const d = [0.01, -0.02, 0.03, 0, 0.015, -0.005];
+    for (const w of b.workloads) {
+      if (w.status !== 'ok') continue;
+      // B worse by exp(d_i) in pair i: a cost is multiplied, a rate divided.
+      w.rounds = w.rounds.map((r, i) => ({ ...r, figure: w.better === 'lower' ? r.figure * Math.exp(d[i]!) : r.figure / Math.exp(d[i]!) }));
+    }
+    const sd = pairSdOf(a!, b);
+    expect(sd.r).toBeCloseTo(stddev(d), 12);
+    expect(sd.c).toBeCloseTo(stddev(d), 12);
+    const short = structuredClone(a!);
+    short.workloads = short.workloads.map((w) => (w.status === 'ok' ? measuredWorkload({ ...w, rounds: w.rounds.slice(0, 2) }) : w));
+    expect(pairSdOf(short, b)).toEqual({});
   });
 });

@@ -23,7 +23,7 @@ import { RESULTS_SCHEMA, type Fingerprint, type ResultsFile, type Suite } from '
 import type { AnyWorkload, RoundPlan } from '../workloads/types.js';
 import type { RoundReply } from '../engine/executor.js';
 import { roundSeedOf, workloadResultOf, type WorkloadAccum } from '../engine/runner.js';
-import { AgentError, type AgentLink } from './client.js';
+import { AgentError, type AgentLink, type ReplyFields } from './client.js';
 import { compareDuel, pairWorkload } from './compare.js';
 import { roundReplyProblem } from './protocol.js';
 import { duetConflict } from './duet.js';
@@ -162,12 +162,10 @@ class SideState {
 
 
 /** The protocol versions an agent's hello says it speaks (a v1 agent names only `protocol: 1`). */
-export function helloProtocols(hello: ReplyFieldsLike): number[] {
+export function helloProtocols(hello: ReplyFields): number[] {
   if (Array.isArray(hello.protocols) && hello.protocols.every((x) => Number.isInteger(x))) return hello.protocols as number[];
   return Number.isInteger(hello.protocol) ? [hello.protocol as number] : [];
 }
-type ReplyFieldsLike = Record<string, unknown>;
-
 /** hello + fingerprint; throws InputError when the side cannot take part. */
 async function handshake(side: DuelSide, key: string, opts: DuelOptions): Promise<{ host: Fingerprint; tool: ResultsFile['tool']; protocols: number[] }> {
   try {

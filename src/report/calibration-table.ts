@@ -12,7 +12,7 @@ const minutes = (m: number) => (Number.isInteger(m) ? String(m) : m.toFixed(1));
 /** The table: one row per workload, calibrated or not. */
 export function calibrationTable(f: CalibrationFile, maxWidth: number | null = null): string {
   const b = f.settings.budgetMinutes;
-  const headers = ['workload', 'unit', 'batch', 'round', 'run', 'false verdicts', `duel ${minutes(b)} min`, `runs 1+1, ${minutes(b / 2)} min each`, 'runs for duel', 'gate max'];
+  const headers = ['workload', 'unit', 'batch', 'round', 'run', 'false verdicts', `${f.duelPairs ? f.duelPairs.mode : 'duel'} ${minutes(b)} min`, `runs 1+1, ${minutes(b / 2)} min each`, 'runs for duel', 'gate max'];
   const rows = f.workloads.map((w) => {
     if (w.status !== 'calibrated') return [w.id, '', '', '', '', '', `not calibrated: ${w.reason}`, '', '', ''];
     const d = w.detectable;
@@ -45,7 +45,7 @@ export function calibrationHeadline(f: CalibrationFile): string {
   if (cal.length === 0) return 'no workload could be calibrated (each needs 2 or more runs that measured it)';
   const duel = cal.filter((w) => w.detectable.duel.mdePct !== null).map((w) => `${pct(w.detectable.duel.mdePct)} on ${w.id}`);
   const parts: string[] = [];
-  if (duel.length) parts.push(`a ${b}-minute duel detects ${duel.join(', ')} here`);
+  if (duel.length) parts.push(`a ${b}-minute ${f.duelPairs ? `${f.duelPairs.mode} ` : ''}duel detects ${duel.join(', ')} here`);
   else parts.push(`a ${b}-minute duel runs fewer than 6 pairs of these workloads: no verdict; give it more minutes`);
   const runs = cal
     .filter((w) => w.detectable.duel.mdePct !== null)

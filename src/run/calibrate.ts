@@ -8,12 +8,13 @@
  * dependencies), one file each, `run-1.json` ... in the output directory.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
 import { onlyPatterns, selectIds } from '../results/ids.js';
 import { loadResults, schemaValidator, writeFileAtomic } from '../results/io.js';
 import { checkOutputFile, plannedDirs } from '../results/output.js';
-import { CALIBRATION_SCHEMA, calibrationOf, gateConfigOf, type CalibrationFile } from '../stats/calibrate.js';
+import { CALIBRATION_SCHEMA, calibrationOf, gateConfigOf, pairSdOf, type CalibrationFile } from '../stats/calibrate.js';
 import type { ResultsFile } from '../types.js';
 import { VERSION } from '../version.js';
 import { runOnce, type RunDeps, type RunReporting, type RunResult } from './run.js';
@@ -34,6 +35,8 @@ export interface CalibrateRequest {
   noisePct?: number;
   /** Write a gate config with what the host can detect to this file. */
   writeGateConfig?: string;
+  /** An A/A duel's output directory (a.json, b.json, duel.json): its pairs' spread replaces the bound √2 · σ_round. */
+  duel?: string;
 }
 
 export interface CalibrateResult {
@@ -83,8 +86,29 @@ function checked(file: CalibrationFile): CalibrationFile {
 }
 
 /** The calibration file of runs written at `runFiles` (relative names from `dir`). */
-export function calibrationFileOf(runs: ResultsFile[], runFiles: string[], dir: string, opts: { minutes: number; noisePct: number; seed: number; now: Date }): CalibrationFile {
-  const cal = calibrationOf(runs, { budgetMinutes: opts.minutes, noisePct: opts.noisePct, seed: opts.seed });
+/** The pairs of an A/A duel directory: their SD per workload, the duel's mode and where it is. */
+export function duelPairs(dirPath: string): NonNullable<CalibrationFile['duelPairs']> & { sd: Record<string, number> } {
+  const a = loadResults(join(dirPath, 'a.json'));
+  const b = loadResults(join(dirPath, 'b.json'));
+  let mode = 'interleaved';
+  try {
+    const rec = JSON.parse(readFileSync(join(dirPath, 'duel.json'), 'utf8')) as { mode?: unknown };
+    if (rec.mode === 'duet') mode = 'duet';
+  } catch {
+    /* no duel.json (an older duel): interleaved */
+  }
+  if (a.host.hostname !== b.host.hostname) throw new InputError(`--duel ${dirPath}: its sides ran on ${a.host.hostname} and ${b.host.hostname}: an A/A duel runs both sides on this host`);
+  const sd = pairSdOf(a, b);
+  return { dir: dirPath, mode, sdPct: Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, 100 * v])), sd };
+}
+
+export function calibrationFileOf(
+  runs: ResultsFile[],
+  runFiles: string[],
+  dir: string,
+  opts: { minutes: number; noisePct: number; seed: number; now: Date; duel?: ReturnType<typeof duelPairs> },
+): CalibrationFile {
+  const cal = calibrationOf(runs, { budgetMinutes: opts.minutes, noisePct: opts.noisePct, seed: opts.seed, ...(opts.duel ? { pairSd: opts.duel.sd } : {}) });
   const first = runs[0] as ResultsFile;
   return checked({
     schema: CALIBRATION_SCHEMA,
@@ -103,9 +127,12 @@ export function calibrationFileOf(runs: ResultsFile[], runFiles: string[], dir: 
       loadAvg1End: f.conditions.loadAvg1End,
       stealPct: f.conditions.stealPct,
     })),
+    ...(opts.duel ? { duelPairs: { dir: relative(dir, opts.duel.dir) || '.', mode: opts.duel.mode, sdPct: opts.duel.sdPct } } : {}),
     notes: [
       `A/A: ${runs.length} separate runs of the same probe on ${first.host.hostname}; noise as the SD of ln(figure) in percent (about a coefficient of variation)`,
-      'duel: interleaved pairs assumed to share no noise (pair SD = sqrt(2) x round SD), an upper bound on what a duel can detect; duet pairs that cancel shared noise do better',
+      opts.duel
+        ? `duel: the pair SD measured by the A/A ${opts.duel.mode} duel in ${opts.duel.dir} where it measured the workload (3 pairs or more), else sqrt(2) x round SD`
+        : 'duel: interleaved pairs assumed to share no noise (pair SD = sqrt(2) x round SD), an upper bound on what a duel can detect; duet pairs that cancel shared noise do better (calibrate --duel DIR with an A/A duel measures them)',
       `detectable effect: the true effect a ${opts.minutes}-minute comparison calls slower with 80% power at alpha 0.05, beyond the noise threshold of ${opts.noisePct}%`,
     ],
   });
@@ -121,6 +148,7 @@ export async function calibrateSession(req: CalibrateRequest, deps: RunDeps & Ru
   const now = deps.now ?? (() => new Date());
   if (req.writeGateConfig) checkOutputFile(req.writeGateConfig, '--write-gate-config');
   const seed = req.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const pairs = req.duel !== undefined ? duelPairs(req.duel) : null;
   let runFiles: string[];
   let files: ResultsFile[];
   let dir: string;
@@ -161,7 +189,7 @@ export async function calibrateSession(req: CalibrateRequest, deps: RunDeps & Ru
     }
     if (files.length < 2) throw new InputError(`interrupted after ${files.length} finished run(s): calibration needs 2 or more (the run files are in ${dir})`);
   }
-  const file = calibrationFileOf(files, runFiles, dir, { minutes, noisePct, seed, now: now() });
+  const file = calibrationFileOf(files, runFiles, dir, { minutes, noisePct, seed, now: now(), ...(pairs ? { duel: pairs } : {}) });
   const out = join(dir, 'calibration.json');
   writeFileAtomic(out, `${JSON.stringify(file, null, 1)}\n`);
   if (req.writeGateConfig) writeFileAtomic(req.writeGateConfig, `${JSON.stringify(gateConfigOf(file), null, 2)}\n`);

@@ -32,6 +32,8 @@
  */
 import type { Better, Fingerprint, ResultsFile, Round, WorkloadOk } from '../types.js';
 import { compareResults } from './compare.js';
+import { stddev } from './describe.js';
+import { pairedLogRatios } from './paired.js';
 import { normQuantile, tQuantile } from './distributions.js';
 
 /** A noise level as the SD of ln(figure), reported in percent (100 · SD: about the coefficient of variation). */
@@ -143,6 +145,23 @@ export function noiseLevels(runs: readonly WorkloadOk[]): NoiseLevels {
   const run = betweenSd(roundLogs);
   const p = (sd: number | null) => (sd === null ? null : 100 * sd);
   return { batchPct: p(batch), roundPct: p(round), runPct: p(run) };
+}
+
+/**
+ * SD of the per-pair log ratios of an A/A duel's two files (round i of A with round i of B), per workload measured
+ * on both sides with 3 or more pairs: what a duel's pairs really vary by on this host, in place of √2 · σ_round.
+ */
+export function pairSdOf(a: ResultsFile, b: ResultsFile): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const wa of a.workloads) {
+    const wb = b.workloads.find((w) => w.id === wa.id);
+    if (wa.status !== 'ok' || wb?.status !== 'ok') continue;
+    const n = Math.min(wa.rounds.length, wb.rounds.length);
+    if (n < 3) continue;
+    const d = pairedLogRatios(wa.rounds.slice(0, n).map((r) => r.figure), wb.rounds.slice(0, n).map((r) => r.figure), wa.better).filter(Number.isFinite);
+    if (d.length >= 3) out[wa.id] = stddev(d);
+  }
+  return out;
 }
 
 /** Percent from a log ratio. */
@@ -340,6 +359,8 @@ export interface CalibrationFile extends CalibrationResult {
     loadAvg1End: number | null;
     stealPct: number | null;
   }[];
+  /** The A/A duel whose pairs gave the duel's pair SD (calibrate --duel), per workload in percent. */
+  duelPairs?: { dir: string; mode: string; sdPct: Record<string, number> };
   /** How the numbers were made and what they assume, in words. */
   notes: string[];
 }

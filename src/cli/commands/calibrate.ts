@@ -15,6 +15,7 @@ export interface CalibrateArgs {
   noise: string | number;
   json?: boolean;
   writeGateConfig?: string;
+  duel?: string;
 }
 
 export const calibrateCommand: CliCommand = {
@@ -32,10 +33,12 @@ export const calibrateCommand: CliCommand = {
       .option('seed', { type: 'number', describe: 'Seed of the runs\' order and of the A/A comparisons (default random, recorded)' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold of the verdicts' })
       .option('json', { type: 'boolean', describe: 'Print the calibration (schema/calibration.v1.json) on stdout instead of the table' })
+      .option('duel', { type: 'string', describe: "An A/A duel's directory (duel --a 'virtax agent' --b 'virtax agent', either mode): its pairs' spread gives the duel's detectable effect" })
       .option('write-gate-config', { type: 'string', describe: 'Also write a gate config whose per-workload max regressions are what this host can detect' })
       .example('virtax calibrate --only cpu.int sys.stat --runs 3', 'three quick A/A runs, then what a 10-minute comparison detects here')
       .example('virtax calibrate --suite standard --runs 5 --minutes 30 --write-gate-config virtax.gate.json', 'a CI runner\'s gate thresholds from what it can see')
-      .example('virtax calibrate results/aa-run*.json --minutes 20', 'analyse earlier A/A runs of this host without running'),
+      .example('virtax calibrate results/aa-run*.json --minutes 20', 'analyse earlier A/A runs of this host without running')
+      .example("virtax calibrate results/aa-run*.json --duel results/duel-aa-duet", "with an A/A duet's measured pairs for the duel's figures"),
   run: async (args: CalibrateArgs) => {
     const req: CalibrateRequest = {
       ...(args.results?.length ? { from: args.results } : {}),
@@ -48,6 +51,7 @@ export const calibrateCommand: CliCommand = {
       ...(args.seed !== undefined ? { seed: args.seed } : {}),
       noisePct: parsePercent(args.noise, 'noise'),
       ...(args.writeGateConfig !== undefined ? { writeGateConfig: args.writeGateConfig } : {}),
+      ...(args.duel !== undefined ? { duel: args.duel } : {}),
     };
     const result = await calibrateSession(req, {
       onRunStart: (i, n) => process.stderr.write(`virtax calibrate: A/A run ${i} of ${n}\n`),
