@@ -104,6 +104,8 @@ describe('calibrationOf on synthetic A/A runs', () => {
     expect(q.roundSeconds).toBeCloseTo(1.5, 3);
     expect(q.detectable.duel.pairs).toBe(100);
     expect(q.detectable.runs.roundsPerRun).toBe(100);
+    // In duet both rounds of a pair run at once: a pair costs one round's time.
+    expect(calibrated(calibrationOf(runs, { budgetMinutes: 10, seed: 1, resamples: 1000, duelMode: 'duet' }), 'quiet').detectable.duel.pairs).toBe(200);
     const short = calibrated(calibrationOf(runs, { budgetMinutes: 0.5, seed: 1, resamples: 1000 }), 'quiet');
     expect(short.detectable.duel.pairs).toBe(5);
     expect(short.detectable.duel.mdePct).toBeNull(); // under 6 pairs no verdict is possible

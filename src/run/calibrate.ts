@@ -108,7 +108,7 @@ export function calibrationFileOf(
   dir: string,
   opts: { minutes: number; noisePct: number; seed: number; now: Date; duel?: ReturnType<typeof duelPairs> },
 ): CalibrationFile {
-  const cal = calibrationOf(runs, { budgetMinutes: opts.minutes, noisePct: opts.noisePct, seed: opts.seed, ...(opts.duel ? { pairSd: opts.duel.sd } : {}) });
+  const cal = calibrationOf(runs, { budgetMinutes: opts.minutes, noisePct: opts.noisePct, seed: opts.seed, ...(opts.duel ? { pairSd: opts.duel.sd, duelMode: opts.duel.mode === 'duet' ? 'duet' : 'interleaved' } : {}) });
   const first = runs[0] as ResultsFile;
   return checked({
     schema: CALIBRATION_SCHEMA,

@@ -14,7 +14,8 @@
  * Minimum detectable effect at power 1-β (Cohen 1988, the normal approximation): a verdict is `slower` when the
  * whole two-sided level-(1-α) interval lies above the noise threshold δ (verdict.ts), so the effect the
  * comparison finds with probability 1-β is ln(1 + MDE) = ln(1 + δ) + (q(1-α/2) + q(1-β)) · SE, with per design
- *   duel, n pairs:                    SE = σ_pair · sqrt(π / (3n))  (Hodges-Lehmann: asymptotic efficiency
+ *   duel, n pairs (a pair costs two rounds' time interleaved, one in duet):
+ *                                     SE = σ_pair · sqrt(π / (3n))  (Hodges-Lehmann: asymptotic efficiency
  *                                     3/π of the mean under normal noise; Hollander & Wolfe 1999, §3.2),
  *                                     σ_pair = √2 · σ_round (pairs that share no noise: an upper bound)
  *                                     unless measured pairs give it; no verdict below 6 pairs (the
@@ -91,6 +92,8 @@ export interface CalibrationOptions {
   resamples?: number;
   /** Measured SD of duel pairs' log ratios per workload (an A/A duel), in place of √2 · σ_round. */
   pairSd?: Record<string, number>;
+  /** The duel the MDE is for: interleaved (default; a pair costs two rounds' time) or duet (both rounds at once: one). */
+  duelMode?: 'interleaved' | 'duet';
 }
 
 export interface CalibrationResult {
@@ -268,7 +271,8 @@ export function calibrationOf(runs: readonly ResultsFile[], opts: CalibrationOpt
   const measuredIds = ids.filter((id) => runs.filter((f) => f.workloads.some((w) => w.id === id && w.status === 'ok' && w.rounds.length > 0)).length >= 2);
   const passSeconds = measuredIds.reduce((a, id) => a + (perRound.get(id) ?? 0), 0);
   const budgetSeconds = opts.budgetMinutes * 60;
-  const pairs = passSeconds > 0 ? Math.floor(budgetSeconds / (2 * passSeconds)) : 0;
+  const pairSeconds = (opts.duelMode === 'duet' ? 1 : 2) * passSeconds;
+  const pairs = pairSeconds > 0 ? Math.floor(budgetSeconds / pairSeconds) : 0;
   const roundsHalf = passSeconds > 0 ? Math.floor(budgetSeconds / 2 / passSeconds) : 0;
 
   const workloads = ids.map((id): WorkloadCalibration => {
