@@ -124,7 +124,7 @@ const plan: RoundPlan = { targetBatchSeconds: 0.005, roundSeconds: 0.5, minBatch
 
 /**
  * The runner's round against the same batches timed by hand: the workload's own `batch` called back to back,
- * with the batch size the runner calibrated, one clock read at each end. The difference is what the runner adds
+ * with the batch size the runner sized, one clock read at each end. The difference is what the runner adds
  * per batch (clock reads, an await, bookkeeping). Pairs alternate so drift of this shared machine spreads over both.
  */
 export async function harnessOverhead(w: AnyWorkload, pairs = 7): Promise<{ runner: number; hand: number; overheadPct: number }> {

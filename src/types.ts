@@ -121,7 +121,7 @@ export interface Round {
   samples: number[];
   /** Steal time in percent of CPU time while this round ran (from /proc/stat), null when unknown. */
   stealPct: number | null;
-  /** Operations per batch in this round (set by calibration), so a round's figure can be recomputed from samples. */
+  /** Operations per batch in this round (set by batch sizing), so a round's figure can be recomputed from samples. */
   batchOperations?: number;
   /** One-minute load average when the round started (how busy the host was around it). */
   loadAvg1?: number;

@@ -150,9 +150,13 @@ describe('virtax duel with scripted agents', () => {
     const v = await duel(['--a', agent({}), '--b', agent({ version: '0.0.1' }), '--only', 'cpu.int', '--out', join(dir, 'v')]);
     expect(v.code).toBe(2);
     expect(v.stderr).toMatch(/side B \("B"\) is virtax 0\.0\.1, this duel is virtax/);
-    const p = await duel(['--a', agent({ protocol: 2 }), '--b', agent({}), '--only', 'cpu.int', '--out', join(dir, 'p')]);
+    const p = await duel(['--a', agent({ protocol: 3 }), '--b', agent({}), '--only', 'cpu.int', '--out', join(dir, 'p')]);
     expect(p.code).toBe(2);
-    expect(p.stderr).toMatch(/speaks agent protocol 2/);
+    expect(p.stderr).toMatch(/speaks agent protocol 3/);
+    // A v1 agent is served interleaved (every other test here), but cannot duet.
+    const d = await duel(['--mode', 'duet', '--cpus-a', '0', '--cpus-b', '1', '--a', agent({}), '--b', agent({}), '--only', 'cpu.int', '--out', join(dir, 'd')]);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/side A \("A"\) speaks agent protocol 1 only; a duet needs protocol 2 on both sides/);
     const n = await duel(['--a', 'no-such-command-virtax', '--b', agent({}), '--only', 'cpu.int', '--out', join(dir, 'n')]);
     expect(n.code).toBe(2);
     expect(n.stderr).toMatch(/could not start the duel: side A: agent exited \(code 127\)/);

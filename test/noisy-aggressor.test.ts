@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { AGGRESSOR_KINDS, startAggressor } from '../src/peers/aggressor.js';
+import { AGGRESSOR_KINDS, dutyPhase, startAggressor } from '../src/peers/aggressor.js';
 import { summarizePhases } from '../src/workloads/noisy.js';
 import { registry } from '../src/workloads/index.js';
 
@@ -26,6 +26,27 @@ describe('aggressor', () => {
   it('rejects bad options', () => {
     expect(() => startAggressor({ kind: 'disk' as never, seconds: 1 })).toThrow(/unknown aggressor kind/);
     expect(() => startAggressor({ kind: 'cpu', seconds: 0 })).toThrow(/positive/);
+    expect(() => startAggressor({ kind: 'cpu', seconds: 1, duty: { onSeconds: 0, offSeconds: 1 } })).toThrow(/duty cycle/);
+  });
+
+  it('duty cycle phases: on for on seconds, off for off seconds, from the common start', () => {
+    const duty = { onSeconds: 2, offSeconds: 3 };
+    expect(dutyPhase(0, duty)).toEqual({ on: true, msToSwitch: 2000 });
+    expect(dutyPhase(1999, duty)).toEqual({ on: true, msToSwitch: 1 });
+    expect(dutyPhase(2000, duty)).toEqual({ on: false, msToSwitch: 3000 });
+    expect(dutyPhase(4500, duty)).toEqual({ on: false, msToSwitch: 500 });
+    expect(dutyPhase(5000, duty)).toEqual({ on: true, msToSwitch: 2000 });
+    expect(dutyPhase(12_000, duty)).toEqual({ on: false, msToSwitch: 3000 });
+    expect(dutyPhase(123, null)).toEqual({ on: true, msToSwitch: Number.POSITIVE_INFINITY });
+  });
+
+  it('a duty-cycled worker loads in phases, idles between them and stops at its deadline', async () => {
+    // 0.1 s on, 0.3 s off for 1.5 s: a worker that starts within the first cycles enters 2 or more loading phases.
+    const a = startAggressor({ kind: 'cpu', seconds: 1.5, workers: 1, duty: { onSeconds: 0.1, offSeconds: 0.3 } });
+    await a.ready;
+    const [r] = await a.done;
+    expect(r!.operations).toBeGreaterThan(0);
+    expect(r!.onPhases).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -45,6 +66,13 @@ describe('virtax aggressor (CLI)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('--on/--off: a duty cycle, said at start and end', async () => {
+    const r = await cli(['aggressor', '--kind', 'cpu', '--seconds', '0.6', '--workers', '1', '--on', '100ms', '--off', '0.1s']);
+    expect(r.stderr).toMatch(/for 0.6 s, on 0.1 s \/ off 0.1 s in phase/);
+    expect(r.stderr).toMatch(/stopped after .* operations, \d+ loading phase\(s\)/);
+    expect(r.code).toBe(0);
+  });
+
   it('bad input: one line, exit 2', async () => {
     const lines: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (lines.push(String(s)), true));
@@ -53,6 +81,9 @@ describe('virtax aggressor (CLI)', () => {
       expect(lines.join('').trim().split('\n')).toEqual([expect.stringMatching(/--seconds/)]);
       expect(await main(['aggressor', '--kind', 'disk'])).toBe(2);
       expect(await main(['aggressor', '--kind', 'cpu', '--workers', '0'])).toBe(2);
+      expect(await main(['aggressor', '--kind', 'cpu', '--on', '2s'])).toBe(2);
+      expect(await main(['aggressor', '--kind', 'cpu', '--on', 'two', '--off', '1s'])).toBe(2);
+      expect(await main(['aggressor', '--kind', 'cpu', '--on', '0s', '--off', '1s'])).toBe(2);
     } finally {
       spy.mockRestore();
     }

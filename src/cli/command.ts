@@ -20,6 +20,15 @@ export function parsePercent(value: string | number, flag: string): number {
   return Number(m[1]);
 }
 
+/** Parse a duration flag in seconds: "2s", "500ms", "1.5m" and a bare "2" (seconds). */
+export function parseDuration(value: string | number, flag: string): number {
+  const s = String(value).trim();
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(s);
+  if (!m) throw new InputError(`--${flag}: expected a duration like 2s or 500ms (got "${s}")`);
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+}
+
 /** `--baseline`, `--noise`, `--seed`, `--resamples` (shared by report and advise) as host-set options. */
 export function hostSetOptionsOf(args: { baseline?: string; noise: string | number; seed?: number; resamples?: number }): HostSetOptions {
   return {

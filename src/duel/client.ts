@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { PROTOCOL_VERSION, type Order } from './protocol.js';
+import type { Order, ProtocolVersion } from './protocol.js';
 
 export type AgentFailure = 'died' | 'hung' | 'garbage' | 'refused';
 
@@ -34,6 +34,8 @@ export interface AgentLink {
   request(order: OrderBody, timeoutMs: number): Promise<ReplyFields>;
   /** Ask the agent to quit, then make sure it is gone. Never throws. */
   close(): Promise<void>;
+  /** Speak this protocol version from now on (after hello, which is always v1). Links that omit it speak v1. */
+  useProtocol?(v: ProtocolVersion): void;
 }
 
 interface Pending {
@@ -49,6 +51,7 @@ export class ProcessAgent implements AgentLink {
   #pending: Pending | null = null;
   #fatal: AgentError | null = null;
   #nextId = 1;
+  #version: ProtocolVersion = 1;
   #stderrTail: string[] = [];
   readonly #exited: Promise<void>;
 
@@ -58,8 +61,11 @@ export class ProcessAgent implements AgentLink {
     onLog?: (line: string) => void,
     /** Environment of the agent's shell (default: this process's). */
     env?: NodeJS.ProcessEnv,
+    /** Pin the agent and everything it starts to these CPUs (a kernel CPU list, `taskset -c`): a duet's side. */
+    cpus?: string,
   ) {
-    this.#child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, ...(env ? { env } : {}) });
+    const [file, args] = cpus ? ['taskset', ['-c', cpus, 'sh', '-c', command]] : ['sh', ['-c', command]];
+    this.#child = spawn(file, args as string[], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, ...(env ? { env } : {}) });
     this.#exited = new Promise((resolve) => this.#child.once('close', () => resolve()));
     const out = createInterface({ input: this.#child.stdout!, crlfDelay: Infinity });
     out.on('line', (line) => this.#onLine(line));
@@ -78,6 +84,10 @@ export class ProcessAgent implements AgentLink {
         this.#fail('died', `agent exited (${signal ?? `code ${code}`})${last ? `; its last log line: ${last.trim()}` : ''}`);
       }, 50);
     });
+  }
+
+  useProtocol(v: ProtocolVersion): void {
+    this.#version = v;
   }
 
   /** Last log lines of the agent (stderr), for error messages. */
@@ -110,7 +120,7 @@ export class ProcessAgent implements AgentLink {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return this.#fail('garbage', `answered a non-object: ${shown}`);
     const r = data as Record<string, unknown>;
     const p = this.#pending;
-    if (r.v !== PROTOCOL_VERSION) return this.#fail('garbage', `answered in protocol version ${JSON.stringify(r.v ?? null)}, expected ${PROTOCOL_VERSION}: ${shown}`);
+    if (r.v !== this.#version) return this.#fail('garbage', `answered in protocol version ${JSON.stringify(r.v ?? null)}, expected ${this.#version}: ${shown}`);
     if (!p) return this.#fail('garbage', `sent a reply nobody asked for: ${shown}`);
     if (r.id !== p.id) {
       // An error reply with id null answers an order the agent could not read: our order was garbled.
@@ -134,7 +144,7 @@ export class ProcessAgent implements AgentLink {
         timeoutMs,
       );
       this.#pending = { id, resolve, reject, timer };
-      this.#child.stdin!.write(`${JSON.stringify({ v: PROTOCOL_VERSION, id, ...order })}\n`);
+      this.#child.stdin!.write(`${JSON.stringify({ v: this.#version, id, ...order })}\n`);
     });
   }
 

@@ -1,8 +1,15 @@
 /**
- * The interleaved duel (docs/duel.md): two agents on the same machine, every workload
- * measured in round pairs, the two rounds of a pair back to back in a seeded random order (AB or BA),
- * never both at once. Pass after pass, the still-running workloads are shuffled afresh, so slow drift of
- * the machine spreads over all workloads and, inside a pair, hits both sides alike.
+ * The duel (docs/duel.md): two agents on the same machine, every workload measured in round pairs. Pass after
+ * pass, the still-running workloads are shuffled afresh, so slow drift of the machine spreads over all
+ * workloads and, inside a pair, hits both sides alike.
+ *
+ * Interleaved (the default): the two rounds of a pair run back to back in a seeded random order (AB or BA),
+ * never both at once. Duet (`mode: 'duet'`, Bulej et al. 2020; src/duel/duet.ts): both rounds of a pair run at
+ * the same time, each agent on its own CPUs: both agents prepare their round (protocol v2 `prepare`: set-up,
+ * batch sizing and warm-up), and once both are ready both are started together (`start`), so the pair's two
+ * figures come from the same time window and noise from outside hits both. Workloads whose sides would measure
+ * each other (duetConflict) run interleaved within a duet, with a note. A duet needs protocol v2 on both sides;
+ * an interleaved duel serves v1 agents too.
  *
  * Each side's rounds go into its own ResultsFile, checkpointed after every round, so an agent that dies
  * leaves the rounds already measured on disk. Handshake problems throw InputError (the sides given cannot
@@ -16,9 +23,10 @@ import { RESULTS_SCHEMA, type Fingerprint, type ResultsFile, type Suite } from '
 import type { AnyWorkload, RoundPlan } from '../workloads/types.js';
 import type { RoundReply } from '../engine/executor.js';
 import { roundSeedOf, workloadResultOf, type WorkloadAccum } from '../engine/runner.js';
-import { AgentError, type AgentLink } from './client.js';
+import { AgentError, type AgentLink, type ReplyFields } from './client.js';
 import { compareDuel, pairWorkload } from './compare.js';
-import { PROTOCOL_VERSION, roundReplyProblem } from './protocol.js';
+import { roundReplyProblem } from './protocol.js';
+import { duetConflict } from './duet.js';
 import { userTaskOrder, type UserTaskSpec } from '../workloads/user.js';
 
 export type SideKey = 'a' | 'b';
@@ -42,14 +50,23 @@ export interface AutoRounds {
   maxRounds: number;
 }
 
+/** How a pair ran: A then B, B then A, or both at once (duet). */
+export type PairOrder = 'AB' | 'BA' | 'duet';
+
+export type DuelMode = 'interleaved' | 'duet';
+
 export type DuelEvent =
   | { type: 'ready'; a: Fingerprint; b: Fingerprint }
-  | { type: 'pair'; workloadId: string; pair: number; of: number | null; order: 'AB' | 'BA'; a: RoundReply | null; b: RoundReply | null; pairsDone: number; pairsTotal: number | null }
+  | { type: 'pair'; workloadId: string; pair: number; of: number | null; order: PairOrder; a: RoundReply | null; b: RoundReply | null; pairsDone: number; pairsTotal: number | null }
   | { type: 'check'; pass: number; widths: { id: string; halfWidthPct: number | null; settled: boolean }[] };
 
 export interface DuelOptions {
   a: DuelSide;
   b: DuelSide;
+  /** Interleaved (default) or duet: both rounds of a pair at once, each side on its own CPUs (set up by the caller). */
+  mode?: DuelMode;
+  /** Words for the results files on how the sides were placed (a duet's CPU sets). */
+  placement?: { a: string; b: string };
   /** Workloads to duel (already selected and known to this virtax). */
   workloads: AnyWorkload[];
   /** The user's tinybench tasks among `workloads` (duel --workload): each round order carries its module. */
@@ -77,7 +94,7 @@ export interface DuelOptions {
 export interface PairRecord {
   workloadId: string;
   pair: number;
-  order: 'AB' | 'BA';
+  order: PairOrder;
 }
 
 export interface DuelOutcome {
@@ -91,6 +108,11 @@ export interface DuelOutcome {
   comparison: Comparison;
   pairs: PairRecord[];
   seconds: number;
+  mode: DuelMode;
+  /** Workloads a duet ran interleaved instead, with the reason. */
+  interleavedInDuet: { id: string; reason: string }[];
+  /** The protocol version each side spoke. */
+  protocols: { a: number; b: number };
 }
 
 type Accum = WorkloadAccum;
@@ -121,7 +143,9 @@ class SideState {
         loadAvg1Start: loadAvg1,
         loadAvg1End: null,
         notes: [
-          `duel side ${key.toUpperCase()} ("${side.label}", started as: ${side.command}), interleaved round by round with side ${key === 'a' ? 'B' : 'A'} ("${other.label}", ${other.command})`,
+          opts.mode === 'duet'
+            ? `duel side ${key.toUpperCase()} ("${side.label}", started as: ${side.command}${opts.placement ? `, ${opts.placement[key]}` : ''}), in duet with side ${key === 'a' ? 'B' : 'A'} ("${other.label}", ${other.command}): both rounds of a pair ran at the same time`
+            : `duel side ${key.toUpperCase()} ("${side.label}", started as: ${side.command}), interleaved round by round with side ${key === 'a' ? 'B' : 'A'} ("${other.label}", ${other.command})`,
         ],
       },
       workloads: [],
@@ -137,13 +161,22 @@ class SideState {
 }
 
 
+/** The protocol versions an agent's hello says it speaks (a v1 agent names only `protocol: 1`). */
+export function helloProtocols(hello: ReplyFields): number[] {
+  if (Array.isArray(hello.protocols) && hello.protocols.every((x) => Number.isInteger(x))) return hello.protocols as number[];
+  return Number.isInteger(hello.protocol) ? [hello.protocol as number] : [];
+}
 /** hello + fingerprint; throws InputError when the side cannot take part. */
-async function handshake(side: DuelSide, key: string, opts: DuelOptions): Promise<{ host: Fingerprint; tool: ResultsFile['tool'] }> {
+async function handshake(side: DuelSide, key: string, opts: DuelOptions): Promise<{ host: Fingerprint; tool: ResultsFile['tool']; protocols: number[] }> {
   try {
     const hello = await side.link.request({ op: 'hello' }, opts.timeoutMs);
     const tool = hello.tool as { name?: unknown; version?: unknown; node?: unknown } | undefined;
-    if (hello.protocol !== PROTOCOL_VERSION) {
-      throw new InputError(`side ${key} ("${side.label}") speaks agent protocol ${JSON.stringify(hello.protocol ?? null)}, this duel speaks ${PROTOCOL_VERSION}: run the same virtax version on both sides`);
+    const protocols = helloProtocols(hello);
+    if (!protocols.includes(1) && !protocols.includes(2)) {
+      throw new InputError(`side ${key} ("${side.label}") speaks agent protocol ${JSON.stringify(hello.protocol ?? null)}, this duel speaks 1 and 2: run the same virtax version on both sides`);
+    }
+    if (opts.mode === 'duet' && !protocols.includes(2)) {
+      throw new InputError(`side ${key} ("${side.label}") speaks agent protocol ${protocols.join(', ')} only; a duet needs protocol 2 on both sides (a newer virtax there), or duel it interleaved (--mode interleaved)`);
     }
     if (tool?.name !== 'virtax' || tool.version !== opts.toolVersion) {
       throw new InputError(`side ${key} ("${side.label}") is virtax ${String(tool?.version ?? '?')}, this duel is virtax ${opts.toolVersion}: run the same version on both sides`);
@@ -153,7 +186,7 @@ async function handshake(side: DuelSide, key: string, opts: DuelOptions): Promis
     if (typeof host !== 'object' || host === null || typeof host.platform !== 'string' || typeof host.cpu !== 'object') {
       throw new InputError(`side ${key} ("${side.label}") answered fingerprint without a fingerprint`);
     }
-    return { host, tool: { name: 'virtax', version: opts.toolVersion, node: typeof tool.node === 'string' ? tool.node : 'unknown' } };
+    return { host, tool: { name: 'virtax', version: opts.toolVersion, node: typeof tool.node === 'string' ? tool.node : 'unknown' }, protocols };
   } catch (e) {
     if (e instanceof AgentError) throw new InputError(`could not start the duel: ${e.message}`);
     throw e;
@@ -167,6 +200,12 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
   const startedAt = new Date(t0).toISOString();
   const ha = await handshake(opts.a, 'A', opts);
   const hb = await handshake(opts.b, 'B', opts);
+  // Speak v2 with agents that speak it (a duet needs it; an interleaved duel's `round` is the same in both).
+  const protocols = { a: ha.protocols.includes(2) ? 2 : 1, b: hb.protocols.includes(2) ? 2 : 1 } as const;
+  if (protocols.a === 2) opts.a.link.useProtocol?.(2);
+  if (protocols.b === 2) opts.b.link.useProtocol?.(2);
+  const mode: DuelMode = opts.mode ?? 'interleaved';
+  const interleavedInDuet: { id: string; reason: string }[] = [];
   opts.onEvent?.({ type: 'ready', a: ha.host, b: hb.host });
   const load = (await import('../host/steal.js')).loadAvg1;
   const sides: Record<SideKey, SideState> = {
@@ -189,9 +228,43 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
     return spec ? { userTask: userTaskOrder(spec) } : {};
   };
   // Both rounds of a pair get the same round seed (a noisy.* round's aggressor order): the pair differs only in its side.
+  const roundFields = (w: AnyWorkload, pass: number) => ({ workload: w.id, suite: opts.suite, plan: opts.plan, seed: roundSeedOf(opts.seed, w.id, pass), ...userTaskField(w.id) });
+  const linkOf = (key: SideKey) => (key === 'a' ? opts.a : opts.b).link;
   const runSide = async (key: SideKey, w: AnyWorkload, pass: number): Promise<RoundReply> => {
-    const seed = roundSeedOf(opts.seed, w.id, pass);
-    const reply = await (key === 'a' ? opts.a : opts.b).link.request({ op: 'round', workload: w.id, suite: opts.suite, plan: opts.plan, seed, ...userTaskField(w.id) }, opts.timeoutMs);
+    const reply = await linkOf(key).request({ op: 'round', ...roundFields(w, pass) }, opts.timeoutMs);
+    return record(key, w, reply);
+  };
+  /**
+   * A duet pair: both sides prepare (set-up, batch sizing, warm-up) at once; once both are ready, both are started
+   * together, and both replies are recorded. A side whose round ended before its barrier (skipped, failed) is
+   * recorded as such and the other side's prepared round is dropped.
+   */
+  const runDuetPair = async (w: AnyWorkload, pass: number): Promise<{ a: RoundReply | null; b: RoundReply | null }> => {
+    const fields = roundFields(w, pass);
+    const prepared = await Promise.allSettled([linkOf('a').request({ op: 'prepare', ...fields }, opts.timeoutMs), linkOf('b').request({ op: 'prepare', ...fields }, opts.timeoutMs)]);
+    const [pa, pb] = prepared;
+    const failed = prepared.find((p): p is PromiseRejectedResult => p.status === 'rejected');
+    if (failed) {
+      // Drop what the other side prepared, then report the broken agent.
+      for (const [k, p] of [['a', pa], ['b', pb]] as const) if (p.status === 'fulfilled' && p.value.ready === true) await linkOf(k).request({ op: 'abort' }, opts.timeoutMs).catch(() => {});
+      throw failed.reason;
+    }
+    const ra = (pa as PromiseFulfilledResult<Record<string, unknown>>).value;
+    const rb = (pb as PromiseFulfilledResult<Record<string, unknown>>).value;
+    if (ra.ready === true && rb.ready === true) {
+      // Both at the barrier: the two start orders leave back to back, so both timed phases begin together.
+      const [sa, sb] = await Promise.all([linkOf('a').request({ op: 'start' }, opts.timeoutMs), linkOf('b').request({ op: 'start' }, opts.timeoutMs)]);
+      return { a: record('a', w, sa), b: record('b', w, sb) };
+    }
+    const out: { a: RoundReply | null; b: RoundReply | null } = { a: null, b: null };
+    for (const [k, r] of [['a', ra], ['b', rb]] as const) {
+      if (r.ready === true) await linkOf(k).request({ op: 'abort' }, opts.timeoutMs);
+      else if (r.ready === false) out[k] = record(k, w, r);
+      else throw new AgentError(k === 'a' ? opts.a.label : opts.b.label, 'garbage', `side ${k.toUpperCase()}: answered prepare without ready true or false`);
+    }
+    return out;
+  };
+  const record = (key: SideKey, w: AnyWorkload, reply: Record<string, unknown>): RoundReply => {
     const why = roundReplyProblem(reply.result);
     if (why) throw new AgentError(key === 'a' ? opts.a.label : opts.b.label, 'garbage', `side ${key.toUpperCase()}: answered a round with an invalid result: ${why}`);
     const result = reply.result as RoundReply;
@@ -215,6 +288,15 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
     return result;
   };
 
+  if (mode === 'duet') {
+    for (const w of opts.workloads) {
+      const why = duetConflict(w);
+      if (!why) continue;
+      interleavedInDuet.push({ id: w.id, reason: why });
+      for (const key of ['a', 'b'] as const) (sides[key].acc.get(w.id) as Accum).notes.push(`ran interleaved, not in duet: ${why}`);
+    }
+  }
+
   try {
     for (let pass = 0; ; pass++) {
       const active = opts.workloads.filter((w) => !settled.has(w.id) && !sides.a.acc.get(w.id)?.ended && !sides.b.acc.get(w.id)?.ended);
@@ -237,11 +319,19 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
       for (const w of shuffled(active, rng)) {
         if (opts.signal?.aborted) throw new DOMException('interrupted', 'AbortError');
         if (auto && elapsed() >= auto.budgetSeconds) break;
-        const order = rng.int(0, 1) === 0 ? 'AB' : 'BA';
-        const first: SideKey = order === 'AB' ? 'a' : 'b';
-        const second: SideKey = order === 'AB' ? 'b' : 'a';
-        const r1 = await runSide(first, w, pass);
-        const r2 = r1.status === 'ok' ? await runSide(second, w, pass) : null;
+        // The interleaved order is drawn for every pair in both modes, so a duet's workload order is the same.
+        const drawn: PairOrder = rng.int(0, 1) === 0 ? 'AB' : 'BA';
+        const together = mode === 'duet' && !interleavedInDuet.some((x) => x.id === w.id);
+        let got: { a: RoundReply | null; b: RoundReply | null };
+        if (together) got = await runDuetPair(w, pass);
+        else {
+          const first: SideKey = drawn === 'AB' ? 'a' : 'b';
+          const second: SideKey = drawn === 'AB' ? 'b' : 'a';
+          const r1 = await runSide(first, w, pass);
+          const r2 = r1.status === 'ok' ? await runSide(second, w, pass) : null;
+          got = first === 'a' ? { a: r1, b: r2 } : { a: r2, b: r1 };
+        }
+        const order: PairOrder = together ? 'duet' : drawn;
         pairs.push({ workloadId: w.id, pair: pass + 1, order });
         opts.onEvent?.({
           type: 'pair',
@@ -249,8 +339,8 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
           pair: pass + 1,
           of: fixed,
           order,
-          a: first === 'a' ? r1 : r2,
-          b: first === 'b' ? r1 : r2,
+          a: got.a,
+          b: got.b,
           pairsDone: pairs.length,
           pairsTotal: fixed !== null ? fixed * opts.workloads.length : null,
         });
@@ -297,5 +387,10 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
   }
   const comparison = compareDuel(sides.a.file, sides.b.file, compareOpts);
   if (status !== 'finished') comparison.warnings.push(`duel ${status}: ${error}`);
-  return { status, error, stopped, a: sides.a.file, b: sides.b.file, comparison, pairs, seconds: elapsed() };
+  if (mode === 'duet') {
+    comparison.warnings.push(
+      `duet: both rounds of each pair ran at the same time, each side on its own CPUs${interleavedInDuet.length ? `; ran interleaved instead: ${interleavedInDuet.map((x) => `${x.id} (${x.reason})`).join('; ')}` : ''}`,
+    );
+  }
+  return { status, error, stopped, a: sides.a.file, b: sides.b.file, comparison, pairs, seconds: elapsed(), mode, interleavedInDuet, protocols };
 }

@@ -1,11 +1,17 @@
 /**
- * The duel agent protocol, version 1 (documented in docs/duel.md).
+ * The duel agent protocol, versions 1 and 2 (documented in docs/duel.md).
  *
  * Line-delimited JSON: one order per line on the agent's stdin, one reply per line on its stdout, in order.
  * Logs go to the agent's stderr only, so stdout carries nothing but replies.
  *
- *   order: { "v": 1, "id": <string|number>, "op": "hello" | "fingerprint" | "round" | "quit", ... }
- *   reply: { "v": 1, "id": <same id>, "ok": true, ... } | { "v": 1, "id": <id or null>, "ok": false, "error": "one line" }
+ *   order: { "v": 1|2, "id": <string|number>, "op": "hello" | "fingerprint" | "round" | "quit", ... }
+ *   reply: { "v": <the order's>, "id": <same id>, "ok": true, ... } | { "v", "id": <id or null>, "ok": false, "error": "one line" }
+ *
+ * Version 2 adds the duet's two-step round: `prepare` (the round process sets up, sizes its batches, warms up and
+ * waits; the reply says ready), `start` (its timed batches start; the reply is the round's result, as `round`'s)
+ * and `abort` (drop the prepared round). A v2 agent answers v1 orders as a v1 agent does, so a duel that speaks
+ * v1 (an older duel, or an interleaved one with an older agent on the other side) is still served. The duel
+ * says hello in v1, which every agent reads, and learns from `protocols` in the reply what the agent speaks.
  *
  * Orders and replies are plain data checked field by field here, on both ends: the agent never trusts an
  * order, and the duel never trusts a reply (an agent over ssh or in a container is another program).
@@ -15,50 +21,63 @@ import type { Fingerprint, Suite } from '../types.js';
 import type { RoundPlan } from '../workloads/types.js';
 import type { UserTaskOrder } from '../workloads/user.js';
 
-/** Version of this protocol. Both sides of a duel must speak the same one. */
-export const PROTOCOL_VERSION = 1 as const;
+/** The newest version of this protocol; an agent speaks every version in PROTOCOL_VERSIONS. */
+export const PROTOCOL_VERSION = 2 as const;
+export const PROTOCOL_VERSIONS = [1, 2] as const;
+export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
 
 export type OrderId = string | number;
 
+/** The fields of a round order (`round` in v1 and v2, `prepare` in v2). */
+export interface RoundFields {
+  /** Workload id, e.g. `cpu.int`. */
+  workload: string;
+  /** Suite whose parameters the workload uses. */
+  suite: Suite;
+  /** How long the round measures (the duel decides, so both sides measure alike). */
+  plan: RoundPlan;
+  /** For a `user.*` workload (duel --workload): the user's tinybench module and task; absent for built-ins. */
+  userTask?: UserTaskOrder;
+  /** The round's seed (WorkloadContext.roundSeed: a noisy.* round's aggressor order); absent from older duels. */
+  seed?: number;
+}
+
 export type Order =
-  | { v: 1; id: OrderId; op: 'hello' }
-  | { v: 1; id: OrderId; op: 'fingerprint' }
-  | {
-      v: 1;
-      id: OrderId;
-      op: 'round';
-      /** Workload id, e.g. `cpu.int`. */
-      workload: string;
-      /** Suite whose parameters the workload uses. */
-      suite: Suite;
-      /** How long the round measures (the duel decides, so both sides measure alike). */
-      plan: RoundPlan;
-      /** For a `user.*` workload (duel --workload): the user's tinybench module and task; absent for built-ins. */
-      userTask?: UserTaskOrder;
-      /** The round's seed (WorkloadContext.roundSeed: a noisy.* round's aggressor order); absent from older duels. */
-      seed?: number;
-    }
-  | { v: 1; id: OrderId; op: 'quit' };
+  | { v: ProtocolVersion; id: OrderId; op: 'hello' }
+  | { v: ProtocolVersion; id: OrderId; op: 'fingerprint' }
+  | ({ v: 2; id: OrderId; op: 'prepare' } & RoundFields)
+  | { v: 2; id: OrderId; op: 'start' }
+  | { v: 2; id: OrderId; op: 'abort' }
+  | ({ v: ProtocolVersion; id: OrderId; op: 'round' } & RoundFields)
+  | { v: ProtocolVersion; id: OrderId; op: 'quit' };
 
 export interface HelloReply {
-  v: 1;
+  v: ProtocolVersion;
   id: OrderId;
   ok: true;
+  /** The newest version the agent speaks (1 for agents that speak only v1). */
   protocol: number;
+  /** Every version the agent speaks (absent from v1-only agents). */
+  protocols?: number[];
   tool: { name: string; version: string; node: string };
   /** Process id of the agent as it sees itself (1 inside a fresh PID namespace). */
   pid: number;
+  /** The CPUs the agent may run on, as it sees them (/proc/self/status Cpus_allowed_list); absent from v1 agents. */
+  cpus?: number[];
 }
 
+/** `prepare`'s reply: the round waits at the barrier, or it ended before (skipped, failed) with its result. */
+export type PrepareReply = { v: 2; id: OrderId; ok: true; ready: true } | { v: 2; id: OrderId; ok: true; ready: false; result: RoundReply; loadAvg1: number };
+
 export interface FingerprintReply {
-  v: 1;
+  v: ProtocolVersion;
   id: OrderId;
   ok: true;
   fingerprint: Fingerprint;
 }
 
 export interface RoundOrderReply {
-  v: 1;
+  v: ProtocolVersion;
   id: OrderId;
   ok: true;
   /** What the round process answered (ok with the measured round, skipped or failed with a reason). */
@@ -68,20 +87,27 @@ export interface RoundOrderReply {
 }
 
 export interface QuitReply {
-  v: 1;
+  v: ProtocolVersion;
   id: OrderId;
   ok: true;
   bye: true;
 }
 
+export interface AbortReply {
+  v: 2;
+  id: OrderId;
+  ok: true;
+  aborted: boolean;
+}
+
 export interface ErrorReply {
-  v: 1;
+  v: ProtocolVersion;
   id: OrderId | null;
   ok: false;
   error: string;
 }
 
-export type Reply = HelloReply | FingerprintReply | RoundOrderReply | QuitReply | ErrorReply;
+export type Reply = HelloReply | FingerprintReply | RoundOrderReply | PrepareReply | AbortReply | QuitReply | ErrorReply;
 
 const SUITES: readonly string[] = ['quick', 'standard', 'full'];
 
@@ -109,7 +135,9 @@ function planProblem(p: unknown): string | null {
 
 /** Parse one order line. Returns the order, or an error reply to send back (never throws). */
 export function parseOrder(line: string): { order: Order } | { error: ErrorReply } {
-  const fail = (id: OrderId | null, error: string) => ({ error: { v: PROTOCOL_VERSION, id, ok: false as const, error } });
+  // An error answers in the order's version when it is one we speak, else in v1 (which every duel reads).
+  let ev: ProtocolVersion = 1;
+  const fail = (id: OrderId | null, error: string) => ({ error: { v: ev, id, ok: false as const, error } });
   let data: unknown;
   try {
     data = JSON.parse(line);
@@ -119,40 +147,45 @@ export function parseOrder(line: string): { order: Order } | { error: ErrorReply
   if (!isObject(data)) return fail(null, 'an order must be a JSON object');
   const id = isId(data.id) ? data.id : null;
   if (id === null) return fail(null, 'order has no id (a string or a number)');
-  if (data.v !== PROTOCOL_VERSION) return fail(id, `unsupported protocol version ${JSON.stringify(data.v ?? null)} (this agent speaks v${PROTOCOL_VERSION})`);
+  if (data.v !== 1 && data.v !== 2) return fail(id, `unsupported protocol version ${JSON.stringify(data.v ?? null)} (this agent speaks v${PROTOCOL_VERSIONS.join(' and v')})`);
+  const v: ProtocolVersion = data.v;
+  ev = v;
   switch (data.op) {
     case 'hello':
     case 'fingerprint':
     case 'quit':
-      return { order: { v: PROTOCOL_VERSION, id, op: data.op } };
+      return { order: { v, id, op: data.op } };
+    case 'start':
+    case 'abort':
+      if (v !== 2) return fail(id, `op ${data.op} needs protocol version 2 (a duet round)`);
+      return { order: { v, id, op: data.op } };
+    case 'prepare':
     case 'round': {
-      if (typeof data.workload !== 'string' || data.workload === '') return fail(id, 'round: workload must be a workload id');
-      if (typeof data.suite !== 'string' || !SUITES.includes(data.suite)) return fail(id, 'round: suite must be quick, standard or full');
+      if (data.op === 'prepare' && v !== 2) return fail(id, 'op prepare needs protocol version 2 (a duet round)');
+      const op = data.op;
+      if (typeof data.workload !== 'string' || data.workload === '') return fail(id, `${op}: workload must be a workload id`);
+      if (typeof data.suite !== 'string' || !SUITES.includes(data.suite)) return fail(id, `${op}: suite must be quick, standard or full`);
       const why = planProblem(data.plan);
-      if (why) return fail(id, `round: ${why}`);
+      if (why) return fail(id, `${op}: ${why}`);
       const plan = data.plan as RoundPlan;
       let userTask: UserTaskOrder | undefined;
       if (data.userTask !== undefined) {
         const u = userTaskOrderOf(data.userTask);
-        if (typeof u === 'string') return fail(id, `round: userTask: ${u}`);
+        if (typeof u === 'string') return fail(id, `${op}: userTask: ${u}`);
         userTask = u;
       }
-      if (data.seed !== undefined && !(typeof data.seed === 'number' && Number.isSafeInteger(data.seed))) return fail(id, 'round: seed must be a whole number');
-      return {
-        order: {
-          v: PROTOCOL_VERSION,
-          id,
-          op: 'round',
-          workload: data.workload,
-          suite: data.suite as Suite,
-          plan: { targetBatchSeconds: plan.targetBatchSeconds, roundSeconds: plan.roundSeconds, minBatches: plan.minBatches, maxBatches: plan.maxBatches },
-          ...(userTask ? { userTask } : {}),
-          ...(typeof data.seed === 'number' ? { seed: data.seed } : {}),
-        },
+      if (data.seed !== undefined && !(typeof data.seed === 'number' && Number.isSafeInteger(data.seed))) return fail(id, `${op}: seed must be a whole number`);
+      const fields: RoundFields = {
+        workload: data.workload,
+        suite: data.suite as Suite,
+        plan: { targetBatchSeconds: plan.targetBatchSeconds, roundSeconds: plan.roundSeconds, minBatches: plan.minBatches, maxBatches: plan.maxBatches },
+        ...(userTask ? { userTask } : {}),
+        ...(typeof data.seed === 'number' ? { seed: data.seed } : {}),
       };
+      return { order: op === 'prepare' ? { v: 2, id, op, ...fields } : { v, id, op, ...fields } };
     }
     default:
-      return fail(id, `unknown op ${JSON.stringify(data.op ?? null)} (hello, fingerprint, round, quit)`);
+      return fail(id, `unknown op ${JSON.stringify(data.op ?? null)} (hello, fingerprint, round, quit${v === 2 ? ', prepare, start, abort' : ''})`);
   }
 }
 

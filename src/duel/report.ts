@@ -4,6 +4,7 @@ import { noColour, signedPct as pct, verdictStyle } from '../format/text.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import type { Comparison, RowComparison } from '../stats/types.js';
 import type { DuelOutcome } from './duel.js';
+import type { Isolation } from './duet.js';
 
 /** One row per workload: both medians, B's overhead relative to A with its interval, the verdict. */
 export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): string {
@@ -58,7 +59,7 @@ export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): stri
 }
 
 /** The duel's own record (duel.json): how it ran, in which order, and where the files are. */
-export function duelRecord(o: DuelOutcome, extra: { commands: { a: string; b: string }; files: Record<string, string>; rounds: unknown; plan: unknown }): string {
+export function duelRecord(o: DuelOutcome, extra: { commands: { a: string; b: string }; files: Record<string, string>; rounds: unknown; plan: unknown; isolation?: Isolation | null }): string {
   return `${JSON.stringify(
     {
       schema: 'virtax.duel/v1',
@@ -69,6 +70,9 @@ export function duelRecord(o: DuelOutcome, extra: { commands: { a: string; b: st
       seconds: Math.round(o.seconds * 10) / 10,
       seed: o.a.config.seed,
       suite: o.a.config.suite,
+      mode: o.mode,
+      protocols: o.protocols,
+      ...(o.mode === 'duet' ? { isolation: extra.isolation ?? null, interleavedInDuet: o.interleavedInDuet } : {}),
       rounds: extra.rounds,
       plan: extra.plan,
       sides: {

@@ -18,8 +18,11 @@ import { VERSION } from '../version.js';
 import { registry } from '../workloads/index.js';
 import type { RoundPlan } from '../workloads/types.js';
 import { userTasksOf, withUserWorkloads } from '../workloads/user-discover.js';
+import { InputError } from '../errors.js';
+import { allowedCpus } from './agent.js';
 import { ProcessAgent, type AgentLink } from './client.js';
-import { runDuel, type AutoRounds, type DuelEvent, type DuelOutcome } from './duel.js';
+import { cpuListText, isolationOf, splitCpus, type Isolation } from './duet.js';
+import { runDuel, type AutoRounds, type DuelEvent, type DuelMode, type DuelOutcome } from './duel.js';
 import { duelRecord } from './report.js';
 
 /** The files a duel writes into its output directory. */
@@ -32,6 +35,11 @@ export interface DuelRequest {
   b: string;
   labelA?: string;
   labelB?: string;
+  /** Interleaved (default) or duet: both sides at once, each pinned to its own CPUs. */
+  mode?: DuelMode;
+  /** A duet's CPU lists per side (`0-1`); default: this process's CPUs split in halves. */
+  cpusA?: string;
+  cpusB?: string;
   suite: Suite;
   rounds: number | AutoRounds;
   plan: RoundPlan;
@@ -60,8 +68,10 @@ export interface AgentPair {
 }
 
 export interface DuelDeps {
-  /** Start the sides' agents (default: each command under `sh -c`, with this CLI first on PATH). */
-  startAgents?: (a: { label: string; command: string }, b: { label: string; command: string }, onLog?: (side: 'A' | 'B', line: string) => void) => AgentPair;
+  /** Start the sides' agents (default: each command under `sh -c`, with this CLI first on PATH; pinned to `cpus` in a duet). */
+  startAgents?: (a: AgentStart, b: AgentStart, onLog?: (side: 'A' | 'B', line: string) => void) => AgentPair;
+  /** The CPUs this process may use (default: /proc/self/status), split between a duet's sides. */
+  cpus?: () => number[] | null;
   /** Ctrl-C (default: this process's SIGINT and SIGTERM, listened to while the duel runs). */
   interrupt?: () => Interrupt;
   /** Wall clock for the default output directory's name. */
@@ -72,13 +82,20 @@ export interface DuelDeps {
   onAgentLog?: (side: 'A' | 'B', line: string) => void;
 }
 
+/** How to start one side: its label, command, and in a duet the CPUs it is pinned to (a kernel CPU list). */
+export interface AgentStart {
+  label: string;
+  command: string;
+  cpus?: string;
+}
+
 /** Start both sides as `sh -c <command>` processes, with a `virtax` of this very CLI first on their PATH. */
-export function processAgents(a: { label: string; command: string }, b: { label: string; command: string }, onLog?: (side: 'A' | 'B', line: string) => void): AgentPair {
+export function processAgents(a: AgentStart, b: AgentStart, onLog?: (side: 'A' | 'B', line: string) => void): AgentPair {
   const shim = virtaxShim();
   const env = shim ? { ...process.env, PATH: `${shim}${delimiter}${process.env.PATH ?? ''}` } : undefined;
   const logTo = (side: 'A' | 'B') => (onLog ? (line: string) => onLog(side, line) : undefined);
-  const agentA = new ProcessAgent(a.label, a.command, logTo('A'), env);
-  const agentB = new ProcessAgent(b.label, b.command, logTo('B'), env);
+  const agentA = new ProcessAgent(a.label, a.command, logTo('A'), env, a.cpus);
+  const agentB = new ProcessAgent(b.label, b.command, logTo('B'), env, b.cpus);
   return {
     a: agentA,
     b: agentB,
@@ -116,13 +133,25 @@ export async function duelSession(args: DuelRequest, deps: DuelDeps = {}): Promi
   const out = args.out ?? join('results', `duel-${now().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);
   const labelA = args.labelA ?? 'A';
   const labelB = args.labelB ?? 'B';
-  const agents = (deps.startAgents ?? processAgents)({ label: labelA, command: args.a }, { label: labelB, command: args.b }, deps.onAgentLog);
+  const mode = args.mode ?? 'interleaved';
+  if (mode !== 'duet' && (args.cpusA !== undefined || args.cpusB !== undefined)) throw new InputError('--cpus-a/--cpus-b: only with --mode duet');
+  let isolation: Isolation | null = null;
+  if (mode === 'duet') {
+    const available = (deps.cpus ?? allowedCpus)();
+    if (!available) throw new InputError('duet mode: cannot tell which CPUs this process may use (/proc/self/status): give --cpus-a and --cpus-b');
+    const split = splitCpus(available, args.cpusA, args.cpusB);
+    isolation = isolationOf(split.a, split.b);
+  }
+  const pin = (cpus: number[] | undefined) => (cpus ? { cpus: cpuListText(cpus) } : {});
+  const agents = (deps.startAgents ?? processAgents)({ label: labelA, command: args.a, ...pin(isolation?.cpusA) }, { label: labelB, command: args.b, ...pin(isolation?.cpusB) }, deps.onAgentLog);
   const interrupt = (deps.interrupt ?? processInterrupt)();
   let result: { outcome: DuelOutcome; out: string };
   try {
     const outcome = await runDuel({
       a: { label: labelA, command: args.a, link: agents.a },
       b: { label: labelB, command: args.b, link: agents.b },
+      mode,
+      ...(isolation ? { placement: { a: `pinned to CPU ${cpuListText(isolation.cpusA)}`, b: `pinned to CPU ${cpuListText(isolation.cpusB)}` } } : {}),
       workloads,
       ...(userTasks.length ? { userTasks } : {}),
       suite: args.suite,
@@ -139,7 +168,7 @@ export async function duelSession(args: DuelRequest, deps: DuelDeps = {}): Promi
     writeFileAtomic(join(out, FILES.comparison), `${JSON.stringify(outcome.comparison, null, 1)}\n`);
     writeFileAtomic(
       join(out, FILES.duel),
-      duelRecord(outcome, { commands: { a: args.a, b: args.b }, files: { ...FILES }, rounds: typeof args.rounds === 'number' ? args.rounds : { auto: args.rounds }, plan: args.plan }),
+      duelRecord(outcome, { commands: { a: args.a, b: args.b }, files: { ...FILES }, rounds: typeof args.rounds === 'number' ? args.rounds : { auto: args.rounds }, plan: args.plan, isolation }),
     );
     result = { outcome, out };
   } finally {

@@ -1,6 +1,10 @@
 /**
  * How the runner gets one round measured. The real executor forks a fresh Node process per round
  * (so rounds are independent: fresh JIT, heap, page tables); tests inject a deterministic fake.
+ *
+ * A duet (docs/duel.md) needs a round in two steps: `prepareRound` starts the round process, which sets up,
+ * sizes its batches and warms up, then waits (`ready`); `go()` starts its timed batches. The duel starts both
+ * sides' timed phases together once both are ready.
  */
 import { fork } from 'node:child_process';
 import { childExecArgv, moduleBeside } from '../host/node-child.js';
@@ -20,8 +24,23 @@ export type RoundReply =
   | { status: 'skipped'; reason: string }
   | { status: 'failed'; reason: string };
 
+/** What the round process receives: the request, and whether to wait at the barrier before its timed batches. */
+export type ChildRequest = RoundRequest & { barrier?: boolean };
+
+/** A round started up to its barrier (after the warm-up). */
+export interface PreparedRound {
+  /** Ready at the barrier, or the round's end if it ended before (skipped, failed, timed out). */
+  ready: Promise<{ ready: true } | { ready: false; reply: RoundReply }>;
+  /** Start the timed batches; resolves with the round's reply. */
+  go(): Promise<RoundReply>;
+  /** Stop it without measuring (the other side of the pair could not start). */
+  abort(): void;
+}
+
 export interface Executor {
   runRound(req: RoundRequest, signal?: AbortSignal): Promise<RoundReply>;
+  /** A round held at the barrier after its warm-up (duet); absent in executors that cannot hold one. */
+  prepareRound?(req: RoundRequest, signal?: AbortSignal): PreparedRound;
 }
 
 
@@ -30,46 +49,77 @@ export class ChildProcessExecutor implements Executor {
   constructor(private readonly timeoutMs = 120_000) {}
 
   runRound(req: RoundRequest, signal?: AbortSignal): Promise<RoundReply> {
-    return new Promise((resolve) => {
-      const child = fork(moduleBeside('round-child', import.meta.url), [], {
-        execArgv: childExecArgv(),
-        serialization: 'advanced',
-        // Own process group: a terminal's Ctrl-C signals the whole foreground group, and a round process killed
-        // by it could be reported as a failed workload before the parent saw its own SIGINT. The parent alone
-        // handles the interrupt (abort -> kill this child -> keep the finished rounds).
-        detached: true,
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        env: { ...process.env, VIRTAX_ROUND_CHILD: '1' },
-      });
-      let stderr = '';
-      let settled = false;
-      const finish = (reply: RoundReply) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        resolve(reply);
-      };
-      const onAbort = () => finish({ status: 'failed', reason: 'interrupted' });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(
-        () => finish({ status: 'failed', reason: `round did not finish within ${Math.round(this.timeoutMs / 1000)} s` }),
-        this.timeoutMs,
-      );
-      child.stderr?.on('data', (d: Buffer) => {
-        stderr = (stderr + d.toString()).slice(-2000);
-      });
-      child.on('message', (m) => finish(m as RoundReply));
-      child.on('error', (e) => finish({ status: 'failed', reason: `could not start a round process: ${e.message}` }));
-      child.on('exit', (code, sig) => {
-        const last = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
-        finish({
-          status: 'failed',
-          reason: `round process exited (${sig ?? `code ${code}`}) without a result${last ? `: ${last}` : ''}`,
-        });
-      });
-      child.send(req);
+    return this.#start(req, signal, false).reply;
+  }
+
+  prepareRound(req: RoundRequest, signal?: AbortSignal): PreparedRound {
+    const r = this.#start(req, signal, true);
+    return {
+      ready: r.ready,
+      go: () => {
+        r.send({ type: 'go' });
+        return r.reply;
+      },
+      abort: () => r.kill('aborted: the other side of the pair could not start its round'),
+    };
+  }
+
+  #start(req: RoundRequest, signal: AbortSignal | undefined, barrier: boolean) {
+    const child = fork(moduleBeside('round-child', import.meta.url), [], {
+      execArgv: childExecArgv(),
+      serialization: 'advanced',
+      // Own process group: a terminal's Ctrl-C signals the whole foreground group, and a round process killed
+      // by it could be reported as a failed workload before the parent saw its own SIGINT. The parent alone
+      // handles the interrupt (abort -> kill this child -> keep the finished rounds).
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, VIRTAX_ROUND_CHILD: '1' },
     });
+    let stderr = '';
+    let settled = false;
+    let readyResolve: (r: { ready: true } | { ready: false; reply: RoundReply }) => void = () => {};
+    const ready = new Promise<{ ready: true } | { ready: false; reply: RoundReply }>((res) => (readyResolve = res));
+    let replyResolve: (r: RoundReply) => void = () => {};
+    const reply = new Promise<RoundReply>((res) => (replyResolve = res));
+    const finish = (r: RoundReply) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      readyResolve({ ready: false, reply: r });
+      replyResolve(r);
+    };
+    const onAbort = () => finish({ status: 'failed', reason: 'interrupted' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () => finish({ status: 'failed', reason: `round did not finish within ${Math.round(this.timeoutMs / 1000)} s` }),
+      this.timeoutMs,
+    );
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
+    child.on('message', (m: RoundReply | { type: 'ready' }) => {
+      if ('type' in m && m.type === 'ready') readyResolve({ ready: true });
+      else finish(m as RoundReply);
+    });
+    child.on('error', (e) => finish({ status: 'failed', reason: `could not start a round process: ${e.message}` }));
+    child.on('exit', (code, sig) => {
+      const last = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+      finish({
+        status: 'failed',
+        reason: `round process exited (${sig ?? `code ${code}`}) without a result${last ? `: ${last}` : ''}`,
+      });
+    });
+    const message: ChildRequest = barrier ? { ...req, barrier: true } : req;
+    child.send(message);
+    return {
+      ready,
+      reply,
+      send: (m: { type: 'go' }) => {
+        if (!settled && child.connected) child.send(m);
+      },
+      kill: (reason: string) => finish({ status: 'failed', reason }),
+    };
   }
 }

@@ -9,6 +9,10 @@
  *
  * Every worker stops by itself after its deadline, when its parent goes away, and on SIGTERM/SIGINT,
  * so a neighbour never outlives the measurement that started it.
+ *
+ * A duty cycle (`duty: { onSeconds, offSeconds }`, `virtax aggressor --on 2s --off 3s`) makes the neighbour
+ * intermittent: every worker loads for onSeconds, idles for offSeconds, and so on, all in phase (the cycle is
+ * counted from one start time the parent gives every worker), so on all cores at once.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
@@ -29,6 +33,25 @@ export interface AggressorOptions {
   seconds: number;
   /** Worker processes (default: one per CPU). */
   workers?: number;
+  /** Intermittent load: on for onSeconds, off for offSeconds, repeated, every worker in phase. Default: always on. */
+  duty?: DutyCycle;
+}
+
+export interface DutyCycle {
+  onSeconds: number;
+  offSeconds: number;
+}
+
+/**
+ * Where a duty cycle stands `elapsedMs` after its start: loading or idle, and the milliseconds until that
+ * changes. Without a cycle (null) always loading.
+ */
+export function dutyPhase(elapsedMs: number, duty: DutyCycle | null): { on: boolean; msToSwitch: number } {
+  if (!duty) return { on: true, msToSwitch: Number.POSITIVE_INFINITY };
+  const onMs = duty.onSeconds * 1000;
+  const period = onMs + duty.offSeconds * 1000;
+  const t = ((elapsedMs % period) + period) % period;
+  return t < onMs ? { on: true, msToSwitch: onMs - t } : { on: false, msToSwitch: period - t };
 }
 
 /** What one worker did, reported when it stops. */
@@ -37,6 +60,8 @@ export interface WorkerReport {
   /** Units of work done (loop iterations, bytes, syscalls; per kind). */
   operations: number;
   seconds: number;
+  /** Loading phases the worker entered (1 without a duty cycle). */
+  onPhases: number;
 }
 
 export interface RunningAggressor {
@@ -75,7 +100,14 @@ export function lastLevelCacheBytes(): number {
 export function startAggressor(opts: AggressorOptions): RunningAggressor {
   if (!isAggressorKind(opts.kind)) throw new Error(`unknown aggressor kind "${String(opts.kind)}"`);
   if (!(opts.seconds > 0)) throw new Error('aggressor seconds must be positive');
+  if (opts.duty && !(opts.duty.onSeconds > 0 && opts.duty.offSeconds >= 0 && Number.isFinite(opts.duty.onSeconds + opts.duty.offSeconds))) {
+    throw new Error('aggressor duty cycle: on must be positive and off zero or more');
+  }
   const n = Math.max(1, Math.floor(opts.workers ?? defaultWorkers()));
+  const epoch = Date.now();
+  const dutyEnv = opts.duty
+    ? { VIRTAX_AGGRESSOR_ON: String(opts.duty.onSeconds), VIRTAX_AGGRESSOR_OFF: String(opts.duty.offSeconds), VIRTAX_AGGRESSOR_EPOCH: String(epoch) }
+    : {};
   const children: ChildProcess[] = [];
   const readies: Promise<void>[] = [];
   const dones: Promise<WorkerReport>[] = [];
@@ -83,15 +115,15 @@ export function startAggressor(opts: AggressorOptions): RunningAggressor {
     const child = fork(moduleBeside('aggressor', import.meta.url), [], {
       execArgv: childExecArgv(),
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: { ...process.env, VIRTAX_AGGRESSOR_WORKER: '1', VIRTAX_AGGRESSOR_KIND: opts.kind, VIRTAX_AGGRESSOR_SECONDS: String(opts.seconds) },
+      env: { ...process.env, VIRTAX_AGGRESSOR_WORKER: '1', VIRTAX_AGGRESSOR_KIND: opts.kind, VIRTAX_AGGRESSOR_SECONDS: String(opts.seconds), ...dutyEnv },
     });
     children.push(child);
-    let report: WorkerReport = { kind: opts.kind, operations: 0, seconds: 0 };
+    let report: WorkerReport = { kind: opts.kind, operations: 0, seconds: 0, onPhases: 0 };
     readies.push(
       new Promise((res) => {
         child.on('message', (m: { type: string } & Partial<WorkerReport>) => {
           if (m.type === 'ready') res();
-          if (m.type === 'report') report = { kind: opts.kind, operations: m.operations ?? 0, seconds: m.seconds ?? 0 };
+          if (m.type === 'report') report = { kind: opts.kind, operations: m.operations ?? 0, seconds: m.seconds ?? 0, onPhases: m.onPhases ?? 0 };
         });
         child.once('exit', () => res());
       }),
@@ -173,7 +205,7 @@ function syscallSlice(): Slice {
   };
 }
 
-async function networkLoad(deadline: number, count: (n: number) => void): Promise<void> {
+async function networkLoad(deadline: number, count: (n: number) => void, idle: () => Promise<void>): Promise<void> {
   const server = createServer((s) => s.on('data', (d: Buffer) => count(d.length)));
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
   const { port } = server.address() as AddressInfo;
@@ -182,21 +214,39 @@ async function networkLoad(deadline: number, count: (n: number) => void): Promis
   await new Promise<void>((res, rej) => sock.once('connect', () => res()).once('error', rej));
   process.send?.({ type: 'ready' });
   while (Date.now() < deadline) {
+    await idle();
     if (!sock.write(block)) await new Promise<void>((res) => sock.once('drain', () => res()));
   }
   sock.destroy();
   server.close();
 }
 
-async function workerMain(kind: AggressorKind, seconds: number): Promise<void> {
+async function workerMain(kind: AggressorKind, seconds: number, duty: DutyCycle | null, epoch: number): Promise<void> {
   const started = Date.now();
   const deadline = started + seconds * 1000;
   let operations = 0;
   let stopping = false;
+  let onPhases = 0;
+  let wasOn = false;
+  /** Wait out an idle phase of the duty cycle (never past the deadline); count each loading phase entered. */
+  const idle = async (): Promise<void> => {
+    for (;;) {
+      const p = dutyPhase(Date.now() - epoch, duty);
+      if (p.on) {
+        if (!wasOn) onPhases++;
+        wasOn = true;
+        return;
+      }
+      wasOn = false;
+      const wait = Math.min(p.msToSwitch, deadline - Date.now());
+      if (wait <= 0 || stopping) return;
+      await new Promise((res) => setTimeout(res, wait));
+    }
+  };
   const finish = (): void => {
     if (stopping) return;
     stopping = true;
-    const report = { type: 'report', operations, seconds: (Date.now() - started) / 1000 };
+    const report = { type: 'report', operations, seconds: (Date.now() - started) / 1000, onPhases };
     if (process.connected) process.send!(report, () => process.exit(0));
     else process.exit(0);
   };
@@ -206,22 +256,24 @@ async function workerMain(kind: AggressorKind, seconds: number): Promise<void> {
   // Hard stop even if a slice misbehaves: the deadline timer fires between slices at the latest.
   setTimeout(finish, seconds * 1000 + 50).unref();
   if (kind === 'network') {
-    await networkLoad(deadline, (n) => (operations += n));
+    await networkLoad(deadline, (n) => (operations += n), idle);
     finish();
     return;
   }
   const slice = kind === 'cpu' ? cpuSlice() : kind === 'memory' ? memorySlice() : kind === 'cache' ? cacheSlice() : syscallSlice();
   process.send?.({ type: 'ready' });
-  const loop = (): void => {
+  const loop = async (): Promise<void> => {
     if (stopping) return;
     if (Date.now() >= deadline) {
       finish();
       return;
     }
+    await idle();
+    if (stopping || Date.now() >= deadline) return finish();
     operations += slice();
-    setImmediate(loop);
+    setImmediate(() => void loop());
   };
-  loop();
+  void loop();
 }
 
 if (process.env.VIRTAX_AGGRESSOR_WORKER === '1') {
@@ -231,5 +283,8 @@ if (process.env.VIRTAX_AGGRESSOR_WORKER === '1') {
     process.stderr.write(`aggressor worker: bad kind "${kind}" or seconds "${process.env.VIRTAX_AGGRESSOR_SECONDS}"\n`);
     process.exit(2);
   }
-  void workerMain(kind, seconds);
+  const on = Number(process.env.VIRTAX_AGGRESSOR_ON);
+  const off = Number(process.env.VIRTAX_AGGRESSOR_OFF);
+  const duty = process.env.VIRTAX_AGGRESSOR_ON !== undefined && on > 0 && off >= 0 ? { onSeconds: on, offSeconds: off } : null;
+  void workerMain(kind, seconds, duty, Number(process.env.VIRTAX_AGGRESSOR_EPOCH) || Date.now());
 }

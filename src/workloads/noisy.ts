@@ -13,7 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { AGGRESSOR_KINDS, startAggressor, type AggressorKind } from '../peers/aggressor.js';
-import { calibrate, hrClock, warmUp } from './round.js';
+import { hrClock, sizeBatch, warmUp } from './round.js';
 import { createRng, shuffled } from '../stats/random.js';
 import { readCpuTimes, stealPct } from '../host/steal.js';
 import { quantileSorted, sortedOf } from '../stats/describe.js';
@@ -147,7 +147,7 @@ function noisy(victim: AnyWorkload, name: string, title: string, needsPeer: bool
     async customRound(p, ctx: WorkloadContext, plan: RoundPlan): Promise<CustomRoundOutput> {
       const state = await victim.setup(p.victimParams, ctx);
       try {
-        const ops = await calibrate(victim, state, plan.targetBatchSeconds, hrClock);
+        const ops = await sizeBatch(victim, state, plan.targetBatchSeconds, hrClock);
         await warmUp(victim, state, ops, plan); // until batch times level off (long for tcp-rtt), not kept
         const phases: Phase[] = [];
         // A seeded random order per round, so the host's drift within a round does not always land on one kind.

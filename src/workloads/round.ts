@@ -1,5 +1,5 @@
 /**
- * One round of one workload, in the current process: calibrate, warm up, time batches.
+ * One round of one workload, in the current process: batch sizing, warm-up, timed batches.
  * Run by src/engine/round-child.ts inside a fresh process; the clock and the conditions are injectable so tests are exact.
  */
 import type { Round, RoundWarmup } from '../types.js';
@@ -39,7 +39,7 @@ async function timedBatch(w: AnyWorkload, state: unknown, ops: number, clock: Cl
  * Find the operations per batch whose batch lasts at least `target` seconds.
  * Grows geometrically (x10 while far below, then proportionally), never more than `maxSteps` tries.
  */
-export async function calibrate(
+export async function sizeBatch(
   w: AnyWorkload,
   state: unknown,
   target: number,
@@ -108,7 +108,11 @@ export interface RoundOutcome {
   notes?: string[];
 }
 
-/** Run one round of `w` here: setup, calibration, warm-up until stable, timed batches with their conditions, teardown. */
+/**
+ * Run one round of `w` here: setup, batch sizing, warm-up until stable, timed batches with their conditions, teardown.
+ * `beforeTimed` runs between the warm-up and the first timed batch (a duet's barrier: both sides' rounds start their
+ * timed phase together); for a workload with its own round, before that round.
+ */
 export async function runRound(
   w: AnyWorkload,
   params: Record<string, unknown>,
@@ -117,8 +121,10 @@ export async function runRound(
   clock: Clock = hrClock,
   cpuTimes: () => CpuTimes | null = readCpuTimes,
   conditions: () => ConditionsSnapshot = snapshotConditions,
+  beforeTimed?: () => Promise<void>,
 ): Promise<RoundOutcome> {
   if (w.customRound) {
+    await beforeTimed?.();
     const c0 = conditions();
     const out = await w.customRound(params, ctx, plan);
     const round = withConditions(out.round, w, c0, conditions());
@@ -127,8 +133,9 @@ export async function runRound(
   const state = await w.setup(params, ctx);
   try {
     const target = Math.max(plan.targetBatchSeconds, 1000 * clockResolution(clock, 200));
-    const ops = w.fixedBatchOperations ?? (await calibrate(w, state, target, clock));
+    const ops = w.fixedBatchOperations ?? (await sizeBatch(w, state, target, clock));
     const warmup = await warmUp(w, state, ops, plan, clock); // JIT tiers, caches, first-touch faults, TCP/HTTP warm-up
+    await beforeTimed?.();
     const samples: number[] = [];
     let operations = 0;
     let seconds = 0;

@@ -2,7 +2,7 @@
  * The one Workload interface (CONTRIBUTING.md). A workload is a value; the runner never knows which one it runs.
  *
  * Lifecycle of a round, always in a fresh child process (src/engine/round-child.ts):
- *   available?(ctx) -> setup(params, ctx) -> calibrate batch size -> warm-up until batch times level off -> timed batches
+ *   available?(ctx) -> setup(params, ctx) -> batch sizing -> warm-up until batch times level off -> timed batches
  *   (with the round's conditions: CPU time, run-queue delay, throttling) -> afterRound?(round) -> teardown(state)
  *
  * Figures: a workload's `figure` says how (operations, seconds) becomes a number in its unit.
@@ -66,7 +66,7 @@ export interface WarmupSpec {
   maxSeconds?: number;
 }
 
-/** Full control of a round, for workloads whose round is not "calibrated batches" (noisy-neighbor phases). */
+/** Full control of a round, for workloads whose round is not "sized batches" (noisy-neighbor phases). */
 export interface CustomRoundOutput {
   round: Round;
   /** Merged into the WorkloadResult's `extra` by the runner (per-round lists are appended). */
@@ -98,10 +98,10 @@ export interface Workload<P extends Record<string, unknown> = Record<string, unk
    */
   batch(state: S, operations: number): void | BatchMeasure | Promise<void | BatchMeasure>;
   teardown?(state: S): Promise<void> | void;
-  /** Operations in the first calibration batch (default 1). */
+  /** Operations in the first batch-sizing batch (default 1). */
   readonly initialOperations?: number;
   /**
-   * A fixed number of operations per batch, skipping calibration: for workloads that measure themselves
+   * A fixed number of operations per batch, skipping batch sizing: for workloads that measure themselves
    * (BatchMeasure) where one operation per batch keeps per-operation samples (timer.jitter's p99).
    */
   readonly fixedBatchOperations?: number;
@@ -117,7 +117,7 @@ export interface Workload<P extends Record<string, unknown> = Record<string, unk
    * returns is merged into the workload's `extra` and notes like a custom round's.
    */
   afterRound?(round: Round, params: P): { extra?: Record<string, unknown>; notes?: string[] } | null;
-  /** Replace the calibrated-batch round entirely (noisy-neighbor phases). */
+  /** Replace the sized-batch round entirely (noisy-neighbor phases). */
   customRound?(params: P, ctx: WorkloadContext, plan: RoundPlan): Promise<CustomRoundOutput>;
 }
 

@@ -3,7 +3,7 @@
  *
  * tinybench defines the tasks and their hooks; virtax does not use tinybench's per-call timing (below the timer's
  * resolution for fast tasks). Each task becomes a Workload whose batch calls the task function `operations` times,
- * so the round engine calibrates, warms up and times batches exactly as for the built-ins, in a fresh process.
+ * so the round engine sizes batches, warms up and times them exactly as for the built-ins, in a fresh process.
  *
  * What a module may export (default export first, then a named `bench`, then a named `tasks`):
  *   - a tinybench `Bench` with tasks added (`bench.add(name, fn, { beforeAll, beforeEach, afterEach, afterAll })`,

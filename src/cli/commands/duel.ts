@@ -15,6 +15,9 @@ export interface DuelArgs {
   b: string;
   labelA?: string;
   labelB?: string;
+  mode: string;
+  cpusA?: string;
+  cpusB?: string;
   rounds?: string | number;
   target: string | number;
   budget: number;
@@ -78,13 +81,16 @@ function progress(e: DuelEvent): void {
 
 export const duelCommand: CliCommand = {
   command: 'duel',
-  describe: 'Interleaved A/B on one machine: rounds on two agents in seeded random order, paired comparison',
+  describe: 'A/B on one machine: rounds on two agents interleaved in seeded random order (or at once, --mode duet), paired comparison',
   builder: (y) =>
     y
       .option('a', { type: 'string', demandOption: true, describe: 'Command that starts side A\'s agent (the base), run with sh -c' })
       .option('b', { type: 'string', demandOption: true, describe: 'Command that starts side B\'s agent (the candidate), run with sh -c' })
       .option('label-a', { type: 'string', describe: 'Label of side A (default "A")' })
       .option('label-b', { type: 'string', describe: 'Label of side B (default "B")' })
+      .option('mode', { type: 'string', default: 'interleaved', choices: ['interleaved', 'duet'], describe: 'interleaved: the two rounds of a pair back to back; duet: both at once, each side pinned to its own CPUs, started together after warm-up' })
+      .option('cpus-a', { type: 'string', describe: "duet: CPUs of side A, a kernel CPU list (0-1,4) (default: the lower half of this process's CPUs)" })
+      .option('cpus-b', { type: 'string', describe: 'duet: CPUs of side B (default: the upper half)' })
       .option('rounds', { type: 'string', describe: "Round pairs per workload, or auto (default: the suite's rounds)" })
       .option('target', { type: 'string', default: '2%', describe: 'auto: stop a workload once its interval half-width is below this' })
       .option('budget', { type: 'number', default: 600, describe: 'auto: seconds after which no new pair starts' })
@@ -105,7 +111,9 @@ export const duelCommand: CliCommand = {
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold of the verdicts' })
       .option('agent-logs', { type: 'boolean', describe: "Show the agents' log lines on stderr" })
       .example("virtax duel --a 'virtax agent' --b 'scripts/container-agent.sh --cpu-quota 50 -- virtax agent' --label-b container-50%", 'host against a container with half a CPU')
-      .example("virtax duel --a 'virtax agent' --b 'ssh vm1 virtax agent' --suite standard --rounds auto --target 1%", 'host against a VM until every interval is within ±1%'),
+      .example("virtax duel --a 'virtax agent' --b 'ssh vm1 virtax agent' --suite standard --rounds auto --target 1%", 'host against a VM until every interval is within ±1%')
+      .example("virtax duel --mode duet --a 'virtax agent' --b scripts/gvisor-agent.sh --label-b gvisor --only cpu sys", 'both sides at once, half the CPUs each: noise from outside hits both and cancels')
+      .example("virtax duel --mode duet --cpus-a 0-3 --cpus-b 4-7 --a 'virtax agent' --b 'virtax agent' --only cpu.int", 'an A/A duet on chosen CPUs'),
   run: async (args: DuelArgs) => {
     if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
     for (const [flag, path] of [['--markdown', args.markdown], ['--csv', args.csv], ['--junit', args.junit], ['--html', args.html]] as const) if (path) checkOutputFile(path, flag);
@@ -116,12 +124,16 @@ export const duelCommand: CliCommand = {
     const noisePct = parsePercent(args.noise, 'noise');
     if (!(args.timeout > 0)) throw new InputError('--timeout: expected a positive number of seconds');
     if (!args.a.trim() || !args.b.trim()) throw new InputError('--a and --b: give the command that starts each agent');
+    if (args.mode !== 'interleaved' && args.mode !== 'duet') throw new InputError(`--mode: expected interleaved or duet (got "${args.mode}")`);
     const { outcome, out } = await duelSession(
       {
         a: args.a,
         b: args.b,
         ...(args.labelA !== undefined ? { labelA: args.labelA } : {}),
         ...(args.labelB !== undefined ? { labelB: args.labelB } : {}),
+        mode: args.mode,
+        ...(args.cpusA !== undefined ? { cpusA: args.cpusA } : {}),
+        ...(args.cpusB !== undefined ? { cpusB: args.cpusB } : {}),
         suite,
         rounds,
         plan,

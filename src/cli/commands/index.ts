@@ -8,6 +8,7 @@ import { adviseCommand } from './advise.js';
 import { agentCommand } from './agent.js';
 import { aggressorCommand } from './aggressor.js';
 import { baselineCommand } from './baseline.js';
+import { calibrateCommand } from './calibrate.js';
 import { compareCommand } from './compare.js';
 import { duelCommand } from './duel.js';
 import { fingerprintCommand } from './fingerprint.js';
@@ -32,6 +33,7 @@ export const commands: CliCommand[] = [
   recordCommand,
   agentCommand,
   duelCommand,
+  calibrateCommand,
   peerCommand,
   aggressorCommand,
   serveCommand,

@@ -1,10 +1,10 @@
 /**
- * Calibration and a round's figures with an injected fake clock: a fake workload's batch advances the
+ * Batch sizing and a round's figures with an injected fake clock: a fake workload's batch advances the
  * clock by operations * cost, so every number is exact and nothing depends on this machine's speed.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calibrate, runRound, type Clock } from '../src/workloads/round.js';
+import { sizeBatch, runRound, type Clock } from '../src/workloads/round.js';
 import { figureOf, type AnyWorkload, type FigureKind, type RoundPlan, type WorkloadContext } from '../src/workloads/types.js';
 
 class FakeClock implements Clock {
@@ -31,11 +31,11 @@ function fakeWorkload(clock: FakeClock, costSeconds: (batchIndex: number) => num
 
 const ctx: WorkloadContext = { suite: 'quick', peer: null, scratchDir: '/nonexistent', ioDir: '/nonexistent' };
 
-describe('calibrate', () => {
+describe('sizeBatch (batch sizing)', () => {
   it('returns operations whose batch lasts at least the target', async () => {
     const clock = new FakeClock();
     const w = fakeWorkload(clock, () => 1e-7);
-    const ops = await calibrate(w, {}, 0.005, clock);
+    const ops = await sizeBatch(w, {}, 0.005, clock);
     expect(ops * 1e-7).toBeGreaterThanOrEqual(0.005);
     // ... and not wildly more: the last step grows by target*1.1/wall at most.
     expect(ops * 1e-7).toBeLessThan(0.005 * 1.2);
@@ -49,7 +49,7 @@ describe('calibrate', () => {
         async (cost, target) => {
           const clock = new FakeClock();
           const w = fakeWorkload(clock, () => cost);
-          const ops = await calibrate(w, {}, target, clock);
+          const ops = await sizeBatch(w, {}, target, clock);
           expect(ops * cost).toBeGreaterThanOrEqual(target * (1 - 1e-9));
           expect(Number.isInteger(ops) && ops >= 1).toBe(true);
         },
@@ -61,7 +61,7 @@ describe('calibrate', () => {
   it('starts from the workload\'s initialOperations and grows at most tenfold per step', async () => {
     const clock = new FakeClock();
     const w = fakeWorkload(clock, () => 1e-9);
-    await calibrate(w, {}, 0.01, clock);
+    await sizeBatch(w, {}, 0.01, clock);
     expect(w.batches[0]).toBe(1);
     for (let i = 1; i < w.batches.length; i++) expect(w.batches[i]! / w.batches[i - 1]!).toBeLessThanOrEqual(10);
   });
@@ -150,7 +150,7 @@ describe('a workload that measures itself', () => {
     };
     const plan: RoundPlan = { targetBatchSeconds: 0.005, roundSeconds: 0.1, minBatches: 5, maxBatches: 10_000 };
     const { round } = await runRound(w, {}, ctx, plan, clock, () => null);
-    expect(batches.every((n) => n === 1)).toBe(true); // no calibration: one operation per batch throughout
+    expect(batches.every((n) => n === 1)).toBe(true); // no batch sizing: one operation per batch throughout
     expect(round.batchOperations).toBe(1);
     // 0.1 s of wall time at 1 ms a batch: about 100 batches (2000 if the reported seconds bounded it).
     expect(round.samples.length).toBeGreaterThanOrEqual(99);
