@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadHostSet } from '../src/analysis/hostset.js';
 import { analyse } from '../src/analysis/pipeline.js';
+import { loadResults } from '../src/results/io.js';
+import { compareResults } from '../src/stats/compare.js';
 import { runCli as cli } from './helpers/cli.js';
 
 const VM = 'results/reference/firecracker-epyc-host-vm.json';
@@ -50,5 +52,26 @@ describe('one answer on the reference files', () => {
     expect(vmNoise?.medianCvPct).toBeCloseTo(100 * (runc?.noise?.baseCv as number), 9);
     for (const c of [uml, runc]) for (const r of c?.rows ?? []) if (r.status === 'compared' && r.verdict === 'inconclusive') expect(r.inconclusive, r.id).toBeDefined();
     for (const f of model.forest) if (f.verdict === 'inconclusive') expect(f.inconclusive, `${f.host} ${f.id}`).not.toBeNull();
+  });
+});
+
+describe('one answer: categories and the overall over one workload are that workload', () => {
+  it('compare --only cpu.int: the overall and the cpu category equal the row; the first screen shows the comparison\'s category index', () => {
+    const set = loadHostSet([VM, HALF], { noisePct: 1 });
+    const { compared, model } = analyse(set, { now: new Date('2026-12-03T00:00:00Z') });
+    const c = compared[0]?.comparison;
+    const row = c?.rows.find((r) => r.id === 'cpu.int');
+    if (row?.status !== 'compared' || !c) throw new Error('not compared');
+    const cpu = c.byCategory?.find((b) => b.category === 'cpu');
+    expect(cpu?.workloads).toBe(2); // cpu.int and cpu.float
+    const cell = model.costTable.rows.find((r) => r.host === 'firecracker-epyc-podman-runc-half-cpu')?.cells.cpu;
+    expect(cell?.factor).toBeCloseTo(1 + (cpu?.overheadPct.point as number) / 100, 12);
+    expect(cell?.lo).toBeCloseTo(1 + (cpu?.overheadPct.lo as number) / 100, 12);
+    // One workload: the overall index is the row, interval and all.
+    const one = compareResults(loadResults(VM), loadResults(HALF), { onlyIds: ['cpu.int'] });
+    const r1 = one.rows[0];
+    if (r1?.status !== 'compared') throw new Error('not compared');
+    expect(one.overall?.overheadPct.lo).toBeCloseTo(r1.overheadPct.lo, 9);
+    expect(one.overall?.overheadPct.hi).toBeCloseTo(r1.overheadPct.hi, 9);
   });
 });

@@ -81,7 +81,7 @@ function firstScreen(m: ReportModel): string {
     return worst ? [`${swatch(m, host)}${escapeHtml(host)} ${formatFactor(worst.value)} <span class="muted">(<code>${escapeHtml(worst.victim)}</code> p99 with ${escapeHtml(worst.against)})</span>`] : [];
   });
   return `<table class="grid cost"><thead>${head}</thead><tbody>${rows}</tbody></table>
-<p class="muted">Each cell: what that kind of work costs on the host as a factor of its cost on <b>${escapeHtml(m.baseline)}</b> (x1.00 = the same, x2.00 = twice), with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads (its interval the mean of their bounds: conservative). Colour by size: grey = not shown to differ, green = cheaper, yellow to dark red = up to x1.1, x1.5, x3, x10 and beyond. – = not measured.</p>
+<p class="muted">Each cell: what that kind of work costs on the host as a factor of its cost on <b>${escapeHtml(m.baseline)}</b> (x1.00 = the same, x2.00 = twice), with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads, with its own interval (as the overall index, over that category alone). Colour by size: grey = not shown to differ, green = cheaper, yellow to dark red = up to x1.1, x1.5, x3, x10 and beyond. – = not measured.</p>
 ${notes.length ? `<ul class="traps">${notes.join('')}</ul>` : ''}
 ${amp.length ? `<p>Noisy neighbour, worst p99 amplification within each host (with a neighbour against alone; not a factor against the baseline): ${amp.join('; ')}.</p>` : ''}`;
 }

@@ -86,7 +86,7 @@ export function costTableMarkdown(m: ReportModel): string[] {
   for (const r of t.rows) {
     out.push(`| ${e(r.host)}${r.isBaseline ? ' (baseline)' : ''} | ${e(platformClassWords(r.platformClass))} | ${t.categories.map((c) => cellMarkdown(r.cells[c])).join(' | ')} | ${r.isBaseline ? 'x1.00' : cellMarkdown(r.overall)} |`);
   }
-  out.push('', `_Cost factor against ${e(m.baseline)} (x1.00 = the same) with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads (bounds likewise: conservative); ↓ cheaper, ▲ to ▲▲▲▲▲ up to x1.1, x1.5, x3, x10 and beyond; no mark: not shown to differ; – not measured._`, '');
+  out.push('', `_Cost factor against ${e(m.baseline)} (x1.00 = the same) with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads, with its own interval (as the overall index, over that category alone); ↓ cheaper, ▲ to ▲▲▲▲▲ up to x1.1, x1.5, x3, x10 and beyond; no mark: not shown to differ; – not measured._`, '');
   for (const r of t.rows) {
     const n = trapNote(r.platformClass);
     if (n) out.push(`- **${e(r.host)}**: ${e(n)}`);

@@ -173,9 +173,9 @@ export interface NoisyRow {
 
 /**
  * One cell of the first screen: what a kind of work costs on a host, as a factor of the baseline's cost
- * (1 = the same; 32 = thirty-two times), with its interval. A category's factor is the geometric mean of its
- * compared workloads' factors and its bounds the geometric means of theirs: for one workload exactly its
- * row, for several an interval at least as wide as if their errors all moved together (conservative).
+ * (1 = the same; 32 = thirty-two times), with its interval: the comparison's index over that category's workloads
+ * (Comparison.byCategory, made as the overall index). For comparisons saved without it, the geometric mean of the
+ * workloads' factors and of their bounds (conservative: as wide as if their errors all moved together).
  */
 export interface CostCell {
   factor: number;
@@ -478,8 +478,13 @@ export function costTableOf(hosts: readonly HostCard[], forest: readonly ForestR
       }
       return { host: h.label, isBaseline: true, platformClass: h.platformClass, cells, overall: null };
     }
+    const byCategory = comparisons.find((c) => c.cand.label === h.label)?.byCategory;
     for (const cat of categories) {
-      const cell = costCell(forest.filter((r) => r.host === h.label && r.category === cat), noisePct);
+      // The comparison's own per-category index where it has one; the geometric mean of the rows for older comparisons.
+      const own = byCategory?.find((b) => b.category === cat);
+      const cell = own
+        ? { factor: 1 + own.overheadPct.point / 100, lo: 1 + own.overheadPct.lo / 100, hi: 1 + own.overheadPct.hi / 100, workloads: own.workloads, verdict: verdictOf(own.overheadPct, noisePct) }
+        : costCell(forest.filter((r) => r.host === h.label && r.category === cat), noisePct);
       if (cell) cells[cat] = cell;
     }
     const o = comparisons.find((c) => c.cand.label === h.label)?.overall?.overheadPct ?? null;

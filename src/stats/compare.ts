@@ -646,7 +646,7 @@ function engine(
     works.push({
       row,
       est,
-      index: { ...est.index, category: h.category, point: est.point },
+      index: { ...est.index, category: h.category, point: est.point, interval: { lo: est.lo, hi: est.hi, method: est.method } },
       noise: { baseCv: est.base.cv, candCv: est.cand.cv, baseTail: tailOf(est.base), candTail: tailOf(est.cand) },
       lopsided: est.lopsided,
     });
@@ -735,7 +735,13 @@ function engine(
     r.inconclusive ??= w.est.degenerate ? { code: 'no-spread' } : { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
   }
 
-  const overall = overallIndex(works.filter((w) => w.est.trusted !== false).map((w) => w.index), s.level, opts.weights);
+  const trustedIndex = works.filter((w) => w.est.trusted !== false).map((w) => w.index);
+  const overall = overallIndex(trustedIndex, s.level, opts.weights);
+  // Per category: the same index over the category's own workloads (the report's first screen).
+  const byCategory = [...new Set(trustedIndex.map((r) => r.category))].flatMap((category) => {
+    const o = overallIndex(trustedIndex.filter((r) => r.category === category), s.level, { [category]: 1 });
+    return o ? [{ category, overheadPct: o.overheadPct, logRatio: o.logRatio, workloads: o.workloads }] : [];
+  });
   const steal = (runs: readonly ResultsFile[], side: 'base' | 'cand') => {
     const vs = runs.map((f) => f.conditions?.stealPct).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     if (vs.length) return vs.reduce((a, x) => a + x, 0) / vs.length;
@@ -791,6 +797,7 @@ function engine(
     settings: { noisePct: s.noisePct, alpha: s.alpha, level: s.level, resamples: s.resamples, seed: s.seed },
     rows,
     overall: overall ? { overheadPct: overall.overheadPct, logRatio: overall.logRatio, workloads: overall.workloads, weights: overall.weights } : null,
+    byCategory,
     noise,
     envDiffs: diffs,
     scope,

@@ -25,7 +25,7 @@ import { tInterval, welch } from './runs.js';
 import type { Estimate } from './types.js';
 
 /** One row of the index: its bootstrap replicates (one run per side), or its run figures (replicate runs). */
-export type IndexInput =
+export type IndexInput = (
   | {
       kind: 'replicates';
       category: Category;
@@ -42,7 +42,11 @@ export type IndexInput =
       /** s·ln(run figure) per run of each side, by the run's position among the comparison's files (NaN: not measured in that run). */
       base: readonly number[];
       cand: readonly number[];
-    };
+    }
+) & {
+  /** The row's own interval of d at the level in force: an index over this one row is exactly it. */
+  interval?: { lo: number; hi: number; method: Estimate['method'] };
+};
 
 export interface OverallIndex {
   logRatio: Estimate;
@@ -82,7 +86,11 @@ export function overallIndex(rows: readonly IndexInput[], level: number, weights
   let lo: number;
   let hi: number;
   let method: Estimate['method'];
-  if (runs.length === 0) {
+  const single = weighted.length === 1 ? weighted[0]?.r : undefined;
+  if (single?.interval) {
+    // One workload: the index is that row, with the row's own interval (its exact bootstrap, its Welch).
+    ({ lo, hi, method } = single.interval);
+  } else if (runs.length === 0) {
     ({ lo, hi } = bootstrapPart(boots, point, level));
     method = 'percentile';
   } else {

@@ -185,6 +185,11 @@ export interface Comparison {
     /** Normalised category weights actually used (sum to 1). */
     weights: Partial<Record<Category, number>>;
   } | null;
+  /**
+   * Per category, the same index over that category's workloads alone (geometric mean of their ratios, its
+   * interval made as the overall's: per-run composites over runs, replicates otherwise). Absent in older files.
+   */
+  byCategory?: { category: Category; overheadPct: Estimate; logRatio: Estimate; workloads: number }[];
   noise: NoiseComparison | null;
   envDiffs: EnvDiff[];
   /** Runs per side and what the intervals cover (absent in files written before replicate runs). */
