@@ -18,6 +18,7 @@
  */
 import type { AppProfile, OperationClass, SyscallCount } from '../record/types.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
+import type { ResultsFile } from '../types.js';
 import { signedPct } from '../format/text.js';
 import { hostsFor } from './advise.js';
 import { priceRuleOf, SYSCALL_WORKLOADS, type PriceClass, type PriceRule } from './syscall-classes.js';
@@ -48,18 +49,67 @@ export function secondsPerOp(row: Pick<Compared, 'unit' | 'better'>, median: num
   return f !== undefined && median > 0 ? median * f : null;
 }
 
+/** Per-operation figures of one host with its rounds' CPU waits taken out (`ownTimeFigures`). */
+export interface OwnTimeFigures {
+  /** Workload id -> median over the rounds of the figure without run-queue waits, in the workload's unit. */
+  figures: Map<string, number>;
+  /** Median share of the rounds' wall time spent waiting for a CPU (a CPU quota's throttling, other work), percent. */
+  waitPct: number;
+}
+
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+};
+
+/**
+ * A host's per-operation figures on its own time: each round's figure with the time its main thread waited for a
+ * CPU (run-queue delay, which includes a CPU quota's throttling) taken out, median over the rounds of every run.
+ * The recording's rates are per second of the application's own time (src/record/types.ts), so its prices must
+ * be too: a quota or a busy host then adds no per-operation tax that is not there. Rounds without a run-queue
+ * figure (no schedstat: gVisor) count as not waiting.
+ */
+export function ownTimeFigures(runs: readonly ResultsFile[]): OwnTimeFigures {
+  const byId = new Map<string, number[]>();
+  const waits: number[] = [];
+  for (const f of runs) {
+    for (const w of f.workloads) {
+      if (w.status !== 'ok') continue;
+      for (const r of w.rounds) {
+        const c = r.conditions;
+        const share = c && c.runDelaySeconds !== null && c.wallSeconds > 0 ? Math.min(0.95, Math.max(0, c.runDelaySeconds / c.wallSeconds)) : 0;
+        waits.push(share);
+        const own = w.better === 'lower' ? r.figure * (1 - share) : r.figure / (1 - share);
+        byId.set(w.id, [...(byId.get(w.id) ?? []), own]);
+      }
+    }
+  }
+  return { figures: new Map([...byId].map(([id, xs]) => [id, median(xs)])), waitPct: waits.length ? 100 * median(waits) : 0 };
+}
+
 /**
  * Added seconds per operation on the candidate: the candidate's median time per operation minus the baseline's
- * (round figures, as the results files give them), with an interval from the comparison's overhead interval
- * on the baseline's time. The one place `advise --app` turns a compared row into a price: when the comparison
- * engine carries its own added cost per operation with an interval (issue 20), this function returns that.
+ * (round figures, as the results files give them; or `own`, the same on the sides' own time), with an interval:
+ * the comparison's overhead interval around its point, on the baseline's time. The one place `advise --app` turns
+ * a compared row into a price: when the comparison engine carries its own added cost per operation with an
+ * interval (issue 20), this function returns that.
  */
-export function addedSecondsPerOp(row: Pick<Compared, 'unit' | 'better' | 'base' | 'cand' | 'overheadPct'>): { point: number; lo: number; hi: number } | null {
-  const base = secondsPerOp(row, row.base.median);
-  const cand = secondsPerOp(row, row.cand.median);
+export function addedSecondsPerOp(row: Pick<Compared, 'unit' | 'better' | 'base' | 'cand' | 'overheadPct'>, own?: { base: number; cand: number }): { point: number; lo: number; hi: number } | null {
+  const base = secondsPerOp(row, own?.base ?? row.base.median);
+  const cand = secondsPerOp(row, own?.cand ?? row.cand.median);
   if (base === null || cand === null) return null;
   const point = cand - base;
-  return { point, lo: Math.min(point, (base * row.overheadPct.lo) / 100), hi: Math.max(point, (base * row.overheadPct.hi) / 100) };
+  const o = row.overheadPct;
+  return { point, lo: point + (base * Math.min(0, o.lo - o.point)) / 100, hi: point + (base * Math.max(0, o.hi - o.point)) / 100 };
+}
+
+/** Cost ratio candidate/baseline (1 = the same), with its interval; on the sides' own time when `own` is given. */
+function costRatioOf(row: Compared, own?: { base: number; cand: number }): { point: number; lo: number; hi: number } {
+  const r = (pct: number) => 1 + pct / 100;
+  const o = row.overheadPct;
+  const point = own ? (row.better === 'lower' ? own.cand / own.base : own.base / own.cand) : r(o.point);
+  return { point, lo: point * (r(o.lo) / r(o.point)), hi: point * (r(o.hi) / r(o.point)) };
 }
 
 export interface ClassContribution {
@@ -99,6 +149,11 @@ export interface AppHostPrediction {
    * of a read(2)); null with a mix or where it cannot be estimated.
    */
   unseenPct: number | null;
+  /**
+   * Median share of this host's pricing rounds spent waiting for a CPU (its quota's throttling or other work),
+   * percent; taken out of its per-operation costs (null when the prediction used the round figures as they are).
+   */
+  cpuWaitPct: number | null;
   /** One sentence naming the class that dominates. */
   dominant: string | null;
   /** Hosts needed for the throughput of `fleet` baseline hosts (null without a fleet size). */
@@ -192,30 +247,40 @@ export interface FleetCosts {
 /** A recording without a syscall mix whose unseen syscalls could add more than this (percent of its time, or of the prediction) is told to use --syscalls. */
 export const UNSEEN_WARN_PCT = 10;
 
-export function predictApp(app: AppProfile, comparisons: Comparison[], baseline: string, fleet: number | null, costs: FleetCosts | null = null): AppPrediction {
+/**
+ * Predict. `ownTime` (by results label, from `ownTimeFigures`) prices on each side's own time; without it the
+ * round figures' medians are used as they are.
+ */
+export function predictApp(app: AppProfile, comparisons: Comparison[], baseline: string, fleet: number | null, costs: FleetCosts | null = null, ownTime: Record<string, OwnTimeFigures> | null = null): AppPrediction {
   const notes: string[] = [];
   const { items, notPriced } = itemsOf(app);
   const hosts = comparisons.map((c): AppHostPrediction => {
     const rows = new Map(c.rows.flatMap((r) => (r.status === 'compared' ? [[r.id, r] as const] : [])));
     const byClass = new Map<PriceClass, ClassContribution>();
     const unpriced = new Map<string, AppHostPrediction['unpriced'][number]>();
-    const ratio = (pct: number) => 1 + pct / 100;
+    const baseOwn = ownTime?.[baseline];
+    const candOwn = ownTime?.[c.cand.label];
+    const ownOf = (id: string) => {
+      const b = baseOwn?.figures.get(id);
+      const k = candOwn?.figures.get(id);
+      return b !== undefined && k !== undefined && b > 0 && k > 0 ? { base: b, cand: k } : undefined;
+    };
     for (const it of items) {
       if (!(it.rate > 0)) continue;
       const cls = it.rule.cls;
       const row = rows.get(it.rule.workload);
       const why = !row ? `${it.rule.workload} was not compared on this host` : null;
-      const costRatio = row ? { point: ratio(row.overheadPct.point), lo: ratio(row.overheadPct.lo), hi: ratio(row.overheadPct.hi) } : null;
+      const costRatio = row ? costRatioOf(row, ownOf(row.id)) : null;
       let added: { point: number; lo: number; hi: number } | null = null;
       let reason = why;
       if (row && cls !== 'cpu') {
-        const a = addedSecondsPerOp(row);
+        const a = addedSecondsPerOp(row, ownOf(row.id));
         if (!a) reason = `${it.rule.workload}'s unit (${row.unit}) is not a time per operation`;
         else {
           added = { point: a.point * it.rule.perCall, lo: a.lo * it.rule.perCall, hi: a.hi * it.rule.perCall };
           for (const l of it.rule.less ?? []) {
             const lr = rows.get(l.workload);
-            const la = lr ? addedSecondsPerOp(lr) : null;
+            const la = lr ? addedSecondsPerOp(lr, ownOf(lr.id)) : null;
             if (!la) {
               reason = `${l.workload} (part of ${it.rule.workload}'s operation) was not compared on this host`;
               break;
@@ -274,6 +339,7 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
       unpriced: [...unpriced.values()],
       proxySharePct,
       unseenPct: app.syscalls ? null : unseenSyscallsPct(app, rows),
+      cpuWaitPct: candOwn ? candOwn.waitPct : null,
       dominant,
       hosts: fleet ? { point: hostsFor(fleet, slowdownPct.point), lo: hostsFor(fleet, slowdownPct.lo), hi: hostsFor(fleet, slowdownPct.hi) } : null,
       fleetCost: null,
@@ -358,6 +424,7 @@ export function formatAppPrediction(p: AppPrediction): string {
       lines.push(`  by proxy     ${Math.round(h.proxySharePct)}% of the prediction: ${proxied.map((x) => `${x.operationClass} (${x.syscalls.map((n) => n.name).slice(0, 6).join(', ') || rateText(x.operationClass, x.rate)}${x.syscalls.length > 6 ? ', ...' : ''}; ${x.proxy})`).join('; ')}`);
     }
     for (const u of h.unpriced) lines.push(`  not priced   ${u.operationClass} (${rateText(u.operationClass, u.rate)}): ${u.reason}`);
+    if (h.cpuWaitPct !== null && h.cpuWaitPct >= 10) lines.push(`  CPU waits    its pricing rounds waited ${Math.round(h.cpuWaitPct)}% of their time for a CPU (a quota or other work): left out of the per-operation costs, as the recording leaves its own waits out; a quota slows the application by its waits too, which is not a per-operation tax`);
     if (h.unseenPct !== null) lines.push(`  unseen       syscalls /proc cannot name: up to ${signedPct(h.unseenPct)} more, not in the prediction (record with --syscalls)`);
     if (h.hosts && p.fleet) lines.push(`  hosts        ${h.hosts.point} for the work of ${p.fleet} (${h.hosts.lo}-${h.hosts.hi})`);
     if (h.fleetCost) {
