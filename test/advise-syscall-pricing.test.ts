@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addedSecondsPerOp, APP_WORKLOADS, formatAppPrediction, predictApp, syscallScale } from '../src/advise/app.js';
+import { addedSecondsPerOp, APP_WORKLOADS, formatAppPrediction, ownTimeFigures, predictApp, syscallScale } from '../src/advise/app.js';
 import { priceRuleOf, priceTable } from '../src/advise/syscall-classes.js';
 import { APP_SCHEMA, OPERATION_CLASSES, type AppProfile, type OperationClass, type SyscallCount } from '../src/record/types.js';
-import { comparedRow, comparisonOf } from '../src/stats/synthetic.js';
+import { comparedRow, comparisonOf, SYNTHETIC_METAL_HOST, syntheticResults } from '../src/stats/synthetic.js';
 import { registry } from '../src/workloads/index.js';
 
 /** A compared row whose sides take `baseNs` and `candNs` per operation; the interval is ±10% of the added time. */
@@ -130,5 +130,43 @@ describe('pricing by added time per operation (synthetic, known answers)', () =>
     const quiet = predictApp(app(null, { 'read-write': 1000 }, { cpuSystemSeconds: 0.0004 }), [rows], 'base', null);
     expect(quiet.hosts[0]?.unseenPct).toBe(0);
     expect(quiet.notes.join(' ')).not.toMatch(/record again/);
+  });
+});
+
+describe('prices on each side\'s own time (a CPU quota is not a per-operation tax)', () => {
+  /** A host whose rounds of sys.open take `ns` per op and of cpu.int `mops`, each round waiting `waitShare` of its time for a CPU. */
+  function host(label: string, ns: number, mops: number, waitShare: number) {
+    const f = syntheticResults({
+      label, seed: 7, host: SYNTHETIC_METAL_HOST,
+      workloads: [
+        { id: 'sys.open', category: 'syscall', better: 'lower', unit: 'ns/open', figure: ns, shift: 0, rounds: 5, batches: 10, roundSd: 0, batchSd: 0 },
+        { id: 'cpu.int', category: 'cpu', better: 'higher', unit: 'Mops/s', figure: mops, shift: 0, rounds: 5, batches: 10, roundSd: 0, batchSd: 0 },
+      ],
+    });
+    for (const w of f.workloads) {
+      if (w.status !== 'ok') continue;
+      for (const r of w.rounds) {
+        r.figure = w.better === 'lower' ? ns : mops;
+        r.conditions = { wallSeconds: 1, cpuUserSeconds: 1 - waitShare, cpuSystemSeconds: 0, runDelaySeconds: waitShare, involuntarySwitches: 0, nrThrottled: null, throttledSeconds: null, contentionPct: null, contended: false };
+      }
+    }
+    return f;
+  }
+  it('a quota that halves every figure leaves the per-operation costs and the CPU ratio as they are', () => {
+    const base = ownTimeFigures([host('base', 5000, 500, 0)]);
+    const quota = ownTimeFigures([host('quota', 10000, 250, 0.5)]);
+    expect(quota.figures.get('sys.open')).toBeCloseTo(5000, 9);
+    expect(quota.figures.get('cpu.int')).toBeCloseTo(500, 9);
+    expect(quota.waitPct).toBeCloseTo(50, 9);
+    // The comparison of the raw figures says +100% on both; on own time the application pays nothing per operation.
+    const c = comparisonOf([priced('sys.open', 5000, 10000), comparedRow('cpu.int', { point: 100, lo: 90, hi: 110 })]);
+    c.cand.label = 'quota';
+    const a = app({ openat: 2000, close: 2000 }, { cpu: 0.8 });
+    const raw = predictApp(a, [c], 'base', null).hosts[0];
+    const own = predictApp(a, [c], 'base', null, null, { base, quota }).hosts[0];
+    expect(raw?.slowdownPct.point).toBeGreaterThan(50);
+    expect(own?.slowdownPct.point).toBeCloseTo(0, 9);
+    expect(own?.cpuWaitPct).toBeCloseTo(50, 9);
+    expect(formatAppPrediction(predictApp(a, [c], 'base', null, null, { base, quota }))).toMatch(/CPU waits +its pricing rounds waited 50% of their time/);
   });
 });
