@@ -43,6 +43,10 @@ static void op_ioctl(void) { int n; ioctl(pfd[0], FIONREAD, &n); }
 static void op_sigprocmask(void) { sigset_t s; sigprocmask(SIG_BLOCK, 0, &s); }
 static void op_getrandom(void) { getrandom(buf, 16, 0); }
 static void op_dup(void) { close(dup(zero)); }
+static int lockfd;
+static void op_fcntl_lock(void) { struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1 }; fcntl(lockfd, F_SETLK, &l); l.l_type = F_UNLCK; fcntl(lockfd, F_SETLK, &l); }
+static void op_pwrite(void) { if (pwrite(lockfd, buf, 4096, 8192) != 4096) abort(); }
+static void op_pread(void) { if (pread(lockfd, buf, 4096, 8192) != 4096) abort(); }
 
 struct op { const char *name; void (*f)(void); double perCall; long n; };
 int main(int argc, char **argv) {
@@ -50,6 +54,9 @@ int main(int argc, char **argv) {
   exe = realpath("/proc/self/exe", 0);
   zero = open("/dev/zero", O_RDONLY); fd_file = open(exe, O_RDONLY);
   if (pipe(pfd)) abort();
+  char lockpath[] = "/tmp/syscost-XXXXXX";
+  lockfd = mkstemp(lockpath); unlink(lockpath);
+  if (pwrite(lockfd, buf, 16384, 0) != 16384) abort();
   ep = epoll_create1(0); struct epoll_event e = { .events = EPOLLIN }; epoll_ctl(ep, EPOLL_CTL_ADD, zero, &e);
   region = mmap(0, 65536, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   struct op ops[] = {
@@ -58,6 +65,7 @@ int main(int argc, char **argv) {
     {"mmap+munmap", op_mmap, 1, 5000}, {"mprotect", op_mprotect, 2, 5000}, {"madvise", op_madvise, 1, 10000}, {"brk", op_brk, 2, 5000},
     {"fcntl", op_fcntl, 1, 20000}, {"lseek", op_lseek, 1, 20000}, {"ioctl", op_ioctl, 1, 20000}, {"rt_sigprocmask", op_sigprocmask, 1, 20000},
     {"getrandom", op_getrandom, 1, 20000}, {"dup+close", op_dup, 1, 10000},
+    {"fcntl-setlk", op_fcntl_lock, 2, 10000}, {"pwrite-4k-file", op_pwrite, 1, 10000}, {"pread-4k-file", op_pread, 1, 10000},
   };
   int scale = getenv("SYSCOST_SCALE") ? atoi(getenv("SYSCOST_SCALE")) : 1;
   for (unsigned i = 0; i < sizeof ops / sizeof *ops; i++) {

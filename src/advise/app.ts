@@ -53,8 +53,8 @@ export function secondsPerOp(row: Pick<Compared, 'unit' | 'better'>, median: num
 export interface OwnTimeFigures {
   /** Workload id -> median over the rounds of the figure without run-queue waits, in the workload's unit. */
   figures: Map<string, number>;
-  /** Median share of the rounds' wall time spent waiting for a CPU (a CPU quota's throttling, other work), percent. */
-  waitPct: number;
+  /** Median share of the rounds' wall time spent waiting for a CPU (a CPU quota's throttling, other work), percent; null without schedstat. */
+  waitPct: number | null;
 }
 
 const median = (xs: number[]): number => {
@@ -67,8 +67,9 @@ const median = (xs: number[]): number => {
  * A host's per-operation figures on its own time: each round's figure with the time its main thread waited for a
  * CPU (run-queue delay, which includes a CPU quota's throttling) taken out, median over the rounds of every run.
  * The recording's rates are per second of the application's own time (src/record/types.ts), so its prices must
- * be too: a quota or a busy host then adds no per-operation tax that is not there. Rounds without a run-queue
- * figure (no schedstat: gVisor) count as not waiting.
+ * be too: a quota or a busy host then adds no per-operation tax that is not there. A round without a run-queue
+ * figure (no schedstat: gVisor, whose CPU accounting reads like wall time) counts by the median of its batch
+ * figures instead: a busy host's waits fall on a few stalled batches, which the median leaves out.
  */
 export function ownTimeFigures(runs: readonly ResultsFile[]): OwnTimeFigures {
   const byId = new Map<string, number[]>();
@@ -78,14 +79,18 @@ export function ownTimeFigures(runs: readonly ResultsFile[]): OwnTimeFigures {
       if (w.status !== 'ok') continue;
       for (const r of w.rounds) {
         const c = r.conditions;
-        const share = c && c.runDelaySeconds !== null && c.wallSeconds > 0 ? Math.min(0.95, Math.max(0, c.runDelaySeconds / c.wallSeconds)) : 0;
-        waits.push(share);
-        const own = w.better === 'lower' ? r.figure * (1 - share) : r.figure / (1 - share);
+        let own: number;
+        if (c && c.runDelaySeconds !== null && c.wallSeconds > 0) {
+          const share = Math.min(0.95, Math.max(0, c.runDelaySeconds / c.wallSeconds));
+          waits.push(share);
+          own = w.better === 'lower' ? r.figure * (1 - share) : r.figure / (1 - share);
+        } else if (r.samples.length) own = median(r.samples);
+        else own = r.figure;
         byId.set(w.id, [...(byId.get(w.id) ?? []), own]);
       }
     }
   }
-  return { figures: new Map([...byId].map(([id, xs]) => [id, median(xs)])), waitPct: waits.length ? 100 * median(waits) : 0 };
+  return { figures: new Map([...byId].map(([id, xs]) => [id, median(xs)])), waitPct: waits.length ? 100 * median(waits) : null };
 }
 
 /**
@@ -339,7 +344,7 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
       unpriced: [...unpriced.values()],
       proxySharePct,
       unseenPct: app.syscalls ? null : unseenSyscallsPct(app, rows),
-      cpuWaitPct: candOwn ? candOwn.waitPct : null,
+      cpuWaitPct: candOwn?.waitPct ?? null,
       dominant,
       hosts: fleet ? { point: hostsFor(fleet, slowdownPct.point), lo: hostsFor(fleet, slowdownPct.lo), hi: hostsFor(fleet, slowdownPct.hi) } : null,
       fleetCost: null,
