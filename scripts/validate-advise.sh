@@ -9,7 +9,10 @@
 #   OUT=results/validation/x ROUNDS=5 scripts/validate-advise.sh
 #
 # Environment: PLATFORMS (default: gvisor uml podman-0.5cpu), PROGRAMS (default: walk gzip sqlite http tsc cpu),
-# ROUNDS (pricing rounds per workload, default 5), OUT (default results/validation/<UTC date-time>).
+# ROUNDS (pricing rounds per workload, default 5), OUT (default results/validation/<UTC date-time>), TIME_ONLY=1
+# (keep OUT's recordings and pricing runs, time again).
+# The host is timed again beside every platform (time-host-PLATFORM-PROGRAM.json, just before the platform's own
+# timing): on a shared machine the load moves within minutes, and a ratio of two timings minutes apart measures it.
 # Needs root, runsc, User-Mode Linux, podman+runc and strace (scripts/*-agent.sh say what is missing), and a
 # built dist/ (npm run build). Everything it measured stays in OUT: the results files, the recordings, the
 # predictions (pred-PROGRAM.json), the timings (time-PLATFORM-PROGRAM.json), load averages and the table.
@@ -37,10 +40,25 @@ launcher() {
   esac
 }
 log() { printf '%s  %s  load %s\n' "$(date -u +%H:%M:%S)" "$*" "$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/log.txt" >&2; }
-# One platform's pricing run and its timings, back to back.
+# One platform's pricing run, then each program timed on the host and on the platform, back to back.
 measure() {
   local p=$1 l
   l=$(launcher "$p")
+  [ "${TIME_ONLY:-0}" = 1 ] || price "$p" "$l"
+  [ "$p" != host ] || return 0
+  for prog in $programs; do
+    log "$p: timing $prog (host, then $p)"
+    node "$repo/examples/apps/time-app.mjs" node "$repo/examples/validation/$prog.mjs" > "$out/time-host-$p-$prog.json" 2> "$out/time-host-$p-$prog.err" || rm -f "$out/time-host-$p-$prog.json"
+    # shellcheck disable=SC2086
+    if ! $l -- node "$repo/examples/apps/time-app.mjs" node "$repo/examples/validation/$prog.mjs" > "$out/time-$p-$prog.json" 2> "$out/time-$p-$prog.err"; then
+      log "$p: $prog failed (see $out/time-$p-$prog.err)"
+      rm -f "$out/time-$p-$prog.json"
+    fi
+  done
+}
+# One platform's pricing run.
+price() {
+  local p=$1 l=$2
   log "$p: pricing run ($workloads)"
   if [ -z "$l" ]; then
     virtax run --only "$workloads" --suite quick --rounds "$rounds" --label "$p" --out "$out/$p.json" --no-progress > "$out/run-$p.txt" 2>&1 || log "$p: pricing run failed (see $out/run-$p.txt)"
@@ -48,18 +66,11 @@ measure() {
     # shellcheck disable=SC2086
     $l run --only "$workloads" --suite quick --rounds "$rounds" --label "$p" --out "$out/$p.json" --no-progress > "$out/run-$p.txt" 2>&1 || log "$p: pricing run failed (see $out/run-$p.txt)"
   fi
-  for prog in $programs; do
-    log "$p: timing $prog"
-    # shellcheck disable=SC2086
-    if ! $l $( [ -z "$l" ] || echo -- ) node "$repo/examples/apps/time-app.mjs" node "$repo/examples/validation/$prog.mjs" > "$out/time-$p-$prog.json" 2> "$out/time-$p-$prog.err"; then
-      log "$p: $prog failed (see $out/time-$p-$prog.err)"
-      rm -f "$out/time-$p-$prog.json"
-    fi
-  done
 }
 
 log "start: platforms $platforms; programs $programs"
 for prog in $programs; do
+  [ "${TIME_ONLY:-0}" = 1 ] && break
   log "recording $prog"
   virtax record --syscalls --name "$prog" --out "$out/app-$prog.json" -- node "$repo/examples/validation/$prog.mjs" > /dev/null 2> "$out/record-$prog.err"
 done

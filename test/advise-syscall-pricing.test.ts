@@ -134,8 +134,11 @@ describe('pricing by added time per operation (synthetic, known answers)', () =>
 });
 
 describe('prices on each side\'s own time (a CPU quota is not a per-operation tax)', () => {
-  /** A host whose rounds of sys.open take `ns` per op and of cpu.int `mops`, each round waiting `waitShare` of its time for a CPU. */
-  function host(label: string, ns: number, mops: number, waitShare: number) {
+  /**
+   * A host whose rounds of sys.open take `ns` per op and of cpu.int `mops`, each round waiting `waitShare` of its
+   * time for a CPU; the waits fall on `stalled` of its 10 batches (which then read 20 times slower).
+   */
+  function host(label: string, ns: number, mops: number, waitShare: number, stalled: number) {
     const f = syntheticResults({
       label, seed: 7, host: SYNTHETIC_METAL_HOST,
       workloads: [
@@ -146,15 +149,17 @@ describe('prices on each side\'s own time (a CPU quota is not a per-operation ta
     for (const w of f.workloads) {
       if (w.status !== 'ok') continue;
       for (const r of w.rounds) {
-        r.figure = w.better === 'lower' ? ns : mops;
+        const fast = w.better === 'lower' ? ns : mops;
+        r.samples = Array.from({ length: 10 }, (_, i) => (i < stalled ? (w.better === 'lower' ? fast * 20 : fast / 20) : fast));
+        r.figure = w.better === 'lower' ? ns / (1 - waitShare) : mops * (1 - waitShare);
         r.conditions = { wallSeconds: 1, cpuUserSeconds: 1 - waitShare, cpuSystemSeconds: 0, runDelaySeconds: waitShare, involuntarySwitches: 0, nrThrottled: null, throttledSeconds: null, contentionPct: null, contended: false };
       }
     }
     return f;
   }
-  it('a quota that halves every figure leaves the per-operation costs and the CPU ratio as they are', () => {
-    const base = ownTimeFigures([host('base', 5000, 500, 0)]);
-    const quota = ownTimeFigures([host('quota', 10000, 250, 0.5)]);
+  it('a quota that halves every round figure (its pauses stall a few batches) leaves the per-operation costs and the CPU ratio as they are', () => {
+    const base = ownTimeFigures([host('base', 5000, 500, 0, 0)]);
+    const quota = ownTimeFigures([host('quota', 5000, 500, 0.5, 1)]);
     expect(quota.figures.get('sys.open')).toBeCloseTo(5000, 9);
     expect(quota.figures.get('cpu.int')).toBeCloseTo(500, 9);
     expect(quota.waitPct).toBeCloseTo(50, 9);

@@ -64,12 +64,15 @@ const median = (xs: number[]): number => {
 };
 
 /**
- * A host's per-operation figures on its own time: each round's figure with the time its main thread waited for a
- * CPU (run-queue delay, which includes a CPU quota's throttling) taken out, median over the rounds of every run.
- * The recording's rates are per second of the application's own time (src/record/types.ts), so its prices must
- * be too: a quota or a busy host then adds no per-operation tax that is not there. A round without a run-queue
- * figure (no schedstat: gVisor, whose CPU accounting reads like wall time) counts by the median of its batch
- * figures instead: a busy host's waits fall on a few stalled batches, which the median leaves out.
+ * A host's per-operation figures on its own time: the recording's rates are per second of the application's own
+ * time (src/record/types.ts), so its prices must be too, or a CPU quota or a busy host adds a per-operation tax
+ * that is not there. Two estimates of a round's cost without waits, each blind to some of them, and the cheaper
+ * one counts: the round's figure less the time its main thread waited for a CPU (run-queue delay from schedstat,
+ * which includes a quota's throttling; blind where the platform cannot see the waits: gVisor has no schedstat, a
+ * UML guest sees its own run queue, not the host's), and the median of its batch figures (a quota's pauses and
+ * short waits fall on a few stalled batches; blind when the host is so busy that every batch waits). The figure for
+ * the host is the median over the rounds of every run. `waitPct` is the median share of the rounds' time their
+ * main thread waited for a CPU, where schedstat says.
  */
 export function ownTimeFigures(runs: readonly ResultsFile[]): OwnTimeFigures {
   const byId = new Map<string, number[]>();
@@ -79,13 +82,14 @@ export function ownTimeFigures(runs: readonly ResultsFile[]): OwnTimeFigures {
       if (w.status !== 'ok') continue;
       for (const r of w.rounds) {
         const c = r.conditions;
-        let own: number;
-        if (c && c.runDelaySeconds !== null && c.wallSeconds > 0) {
-          const share = Math.min(0.95, Math.max(0, c.runDelaySeconds / c.wallSeconds));
-          waits.push(share);
-          own = w.better === 'lower' ? r.figure * (1 - share) : r.figure / (1 - share);
-        } else if (r.samples.length) own = median(r.samples);
-        else own = r.figure;
+        const share = c && c.runDelaySeconds !== null && c.wallSeconds > 0 ? Math.min(0.95, Math.max(0, c.runDelaySeconds / c.wallSeconds)) : null;
+        if (share !== null) waits.push(share);
+        const lower = w.better === 'lower';
+        // Two estimates of the round's cost without waits, each blind to some waits: the cheaper one is nearer.
+        const candidates = [r.figure];
+        if (r.samples.length) candidates.push(median(r.samples));
+        if (share !== null) candidates.push(lower ? r.figure * (1 - share) : r.figure / (1 - share));
+        const own = lower ? Math.min(...candidates) : Math.max(...candidates);
         byId.set(w.id, [...(byId.get(w.id) ?? []), own]);
       }
     }
