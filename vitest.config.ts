@@ -47,6 +47,7 @@ const unit = [
   'test/compare-kernel-column.test.ts',
   'test/agent-session.test.ts',
   'test/record-parsers-and-prediction.test.ts',
+  'test/advise-syscall-pricing.test.ts',
 ];
 
 export default defineConfig({

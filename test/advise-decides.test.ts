@@ -28,7 +28,7 @@ function app(rates: Partial<Record<OperationClass, number>>): AppProfile {
 }
 
 const host = (label: string, slowdown: { point: number; lo: number; hi: number }, fleetCost: AppHostPrediction['fleetCost'] = null): AppHostPrediction => ({
-  label, platform: 'vm', slowdownPct: { ...slowdown, level: 0.95, method: 'percentile' }, contributions: [], unpriced: [], dominant: null, hosts: null, fleetCost,
+  label, platform: 'vm', slowdownPct: { ...slowdown, level: 0.95, method: 'percentile' }, contributions: [], unpriced: [], proxySharePct: 0, unseenPct: null, cpuWaitPct: null, dominant: null, hosts: null, fleetCost,
 });
 
 describe('advise --app decides', () => {

@@ -3,7 +3,7 @@ import { loadHostSet } from '../../analysis/hostset.js';
 import { compareHosts } from '../../analysis/pipeline.js';
 import { analyseInWorkers, type ParallelOptions } from '../../analysis/workers.js';
 import { formatAdvice } from '../../advise/advise.js';
-import { APP_WORKLOADS, formatAppPrediction, predictApp, type AppPrediction, type FleetCosts } from '../../advise/app.js';
+import { APP_WORKLOADS, formatAppPrediction, ownTimeFigures, predictApp, type AppPrediction, type FleetCosts } from '../../advise/app.js';
 import { loadAppProfile } from '../../record/io.js';
 import { loadProfile } from '../../advise/profile.js';
 import type { Advice } from '../../advise/types.js';
@@ -60,7 +60,8 @@ export function appPredictionFrom(args: AdviseArgs & { app: string }): AppPredic
   if (set.groups.length < 2) throw new InputError('advise --app needs the baseline and at least one other results file');
   const costs = costsFrom(args.cost, args.costUnit, set.groups.map((g) => g.label), args.fleet);
   const compared = compareHosts({ ...set, opts: { ...set.opts, onlyIds: APP_WORKLOADS } }, null);
-  return predictApp(app, compared.map((h) => h.comparison), set.base.label, args.fleet ?? null, costs);
+  const ownTime = Object.fromEntries(set.groups.map((g) => [g.label, ownTimeFigures(g.runs)]));
+  return predictApp(app, compared.map((h) => h.comparison), set.base.label, args.fleet ?? null, costs, ownTime);
 }
 
 export const adviseCommand: CliCommand = {
