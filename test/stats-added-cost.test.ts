@@ -8,7 +8,8 @@ import { addedCostOfPairs, addedCostOfRounds, addedCostOfRuns, isTimePerOperatio
 import { compareResults, compareRunSets } from '../src/stats/compare.js';
 import { compareDuel } from '../src/duel/compare.js';
 import { formatAddedPerOp } from '../src/report/comparison-exporters.js';
-import { syntheticResults } from '../src/stats/synthetic.js';
+import { comparedRow, syntheticResults } from '../src/stats/synthetic.js';
+import { addedSecondsPerOp } from '../src/advise/app.js';
 
 describe('added time per operation', () => {
   it('only for time-per-operation figures', () => {
@@ -61,5 +62,20 @@ describe('added time per operation', () => {
       expect(stat.addedPerOp?.unit).toBe('ns/call');
       expect(int.addedPerOp).toBeUndefined();
     }
+  });
+
+  it('advise --app prices with the engine\'s added cost (its interval), on own time where given', () => {
+    const row = comparedRow('sys.stat', { point: 9000, lo: 8500, hi: 9600 }, 'syscall');
+    row.unit = 'ns/call';
+    row.base.median = 820;
+    row.cand.median = 75_820;
+    row.addedPerOp = { point: 75_000, lo: 70_000, hi: 80_000, level: 0.95, unit: 'ns/call', method: 'percentile' };
+    const a = addedSecondsPerOp(row);
+    expect(a?.point).toBeCloseTo(75e-6, 12);
+    expect(a?.lo).toBeCloseTo(70e-6, 12);
+    expect(a?.hi).toBeCloseTo(80e-6, 12);
+    const own = addedSecondsPerOp(row, { base: 800, cand: 76_000 });
+    expect(own?.point).toBeCloseTo(75.2e-6, 12);
+    expect((own?.hi as number) - (own?.lo as number)).toBeCloseTo(10e-6, 12);
   });
 });

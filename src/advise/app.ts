@@ -98,16 +98,23 @@ export function ownTimeFigures(runs: readonly ResultsFile[]): OwnTimeFigures {
 }
 
 /**
- * Added seconds per operation on the candidate: the candidate's median time per operation minus the baseline's
- * (round figures, as the results files give them; or `own`, the same on the sides' own time), with an interval:
- * the comparison's overhead interval around its point, on the baseline's time. The one place `advise --app` turns
- * a compared row into a price: when the comparison engine carries its own added cost per operation with an
- * interval (issue 20), this function returns that.
+ * Added seconds per operation on the candidate: the candidate's time per operation minus the baseline's. The
+ * comparison engine's own estimate (`addedPerOp`, src/stats/added-cost.ts: exact bootstrap over rounds, Welch
+ * across runs) where the row has it; on the sides' own time (`own`, CPU waits taken out) the point moves to the
+ * own-time difference and keeps the engine's interval around it. Rows saved without `addedPerOp`: the point
+ * from the medians and the overhead interval around it, on the baseline's time. The one place `advise --app`
+ * turns a compared row into a price.
  */
-export function addedSecondsPerOp(row: Pick<Compared, 'unit' | 'better' | 'base' | 'cand' | 'overheadPct'>, own?: { base: number; cand: number }): { point: number; lo: number; hi: number } | null {
+export function addedSecondsPerOp(row: Pick<Compared, 'unit' | 'better' | 'base' | 'cand' | 'overheadPct' | 'addedPerOp'>, own?: { base: number; cand: number }): { point: number; lo: number; hi: number } | null {
   const base = secondsPerOp(row, own?.base ?? row.base.median);
   const cand = secondsPerOp(row, own?.cand ?? row.cand.median);
   if (base === null || cand === null) return null;
+  const a = row.addedPerOp;
+  const scale = a ? secondsPerOp(row, 1) : null;
+  if (a && scale !== null) {
+    const point = own ? cand - base : a.point * scale;
+    return { point, lo: point + (a.lo - a.point) * scale, hi: point + (a.hi - a.point) * scale };
+  }
   const point = cand - base;
   const o = row.overheadPct;
   return { point, lo: point + (base * Math.min(0, o.lo - o.point)) / 100, hi: point + (base * Math.max(0, o.hi - o.point)) / 100 };
