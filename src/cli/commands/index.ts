@@ -12,6 +12,7 @@ import { compareCommand } from './compare.js';
 import { duelCommand } from './duel.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { makeGateCommand } from './gate.js';
+import { lifecycleCommand } from './lifecycle.js';
 import { listCommand } from './list.js';
 import { peerCommand } from './peer.js';
 import { recordCommand } from './record.js';
@@ -32,6 +33,7 @@ export const commands: CliCommand[] = [
   recordCommand,
   agentCommand,
   duelCommand,
+  lifecycleCommand,
   peerCommand,
   aggressorCommand,
   serveCommand,

@@ -20,6 +20,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<CliCommand>>>
   record: async () => (await import('./record.js')).recordCommand,
   agent: async () => (await import('./agent.js')).agentCommand,
   duel: async () => (await import('./duel.js')).duelCommand,
+  lifecycle: async () => (await import('./lifecycle.js')).lifecycleCommand,
   peer: async () => (await import('./peer.js')).peerCommand,
   aggressor: async () => (await import('./aggressor.js')).aggressorCommand,
   serve: async () => (await import('./serve.js')).serveCommand,
