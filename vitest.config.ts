@@ -42,6 +42,7 @@ const unit = [
   'test/compare-kernel-column.test.ts',
   'test/agent-session.test.ts',
   'test/record-parsers-and-prediction.test.ts',
+  'test/lifecycle-orchestration.test.ts',
 ];
 
 export default defineConfig({
