@@ -139,6 +139,16 @@ describe('lifecycle orchestration on fakes', () => {
     expect(host.alive()).toEqual([]);
   });
 
+  it('an instance that does not stop is a failed stop, and its processes are killed rather than left behind', async () => {
+    const host = new FakeHost();
+    const launchers = [new FakeLauncher(host, { ...(platforms[0] as FakePlatform), name: 'stuck', stopMs: Number.POSITIVE_INFINITY })];
+    const files = await runLifecycle(options(host, launchers, { node: false, rounds: 1, stopTimeoutMs: 1000 }));
+    const stop = (files[0] as ResultsFile).workloads.find((w) => w.id === 'life.stop');
+    expect(stop).toMatchObject({ status: 'failed', reason: expect.stringMatching(/still there 1 s after asking/) });
+    expect(host.killed.length).toBeGreaterThan(0);
+    expect(host.alive()).toEqual([]);
+  });
+
   it('writes one file per platform that compare reads: the slower, hungrier platform is worse on every figure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtax-life-'));
     const host = new FakeHost();

@@ -34,6 +34,8 @@ export interface LifecycleProbe {
   sleep(ms: number): Promise<void>;
   memoryOf(pids: readonly number[]): PssReading;
   isGone(pid: number): boolean;
+  /** SIGKILL a host process left behind by an instance that did not stop (cleanup, never a measurement). */
+  kill(pid: number): void;
   loadAvg1(): number;
   cpuTimes(): CpuTimes | null;
 }
@@ -44,6 +46,13 @@ export const hostProbe: LifecycleProbe = {
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   memoryOf: (pids) => pssOf(pids),
   isGone: (pid) => isGone(pid),
+  kill: (pid) => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  },
   loadAvg1: () => loadAvg1(),
   cpuTimes: () => readCpuTimes(),
 };
@@ -272,6 +281,7 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<ResultsFile[
     const t1 = probe.now();
     await inst.stop();
     const stopMs = await waitGone(probe, pids, t1, stopTimeoutMs, pollMs);
+    if (stopMs === null) killLeft(pids);
     if (stopMs === null) throw new Error(`host processes still there ${Math.round(stopTimeoutMs / 1000)} s after asking the instance to stop`);
     if (pids.length === 0) throw new Error('the launcher listed no host process for the instance');
     if (t === 'node') return [['life.start-node', { figure: startMs, seconds: startMs / 1000 }]];
@@ -322,7 +332,12 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<ResultsFile[
       }
     }
     await Promise.all(instances.map((i) => i.stop().catch(() => undefined)));
-    await waitGone(probe, [...all], probe.now(), stopTimeoutMs, Math.max(pollMs, 10));
+    if ((await waitGone(probe, [...all], probe.now(), stopTimeoutMs, Math.max(pollMs, 10))) === null) killLeft([...all]);
+  }
+
+  /** Nothing is left running: what did not stop when asked is killed. */
+  function killLeft(pids: readonly number[]): void {
+    for (const p of pids) if (!probe.isGone(p)) probe.kill(p);
   }
 }
 

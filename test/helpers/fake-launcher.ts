@@ -20,6 +20,11 @@ export class FakeHost implements LifecycleProbe {
   };
   loadAvg1 = () => 0.5;
   cpuTimes = () => null;
+  killed: number[] = [];
+  kill = (pid: number) => {
+    this.killed.push(pid);
+    this.deathAt.set(pid, this.t);
+  };
   isGone = (pid: number) => this.t >= (this.deathAt.get(pid) ?? -1);
   memoryOf = (pids: readonly number[]): PssReading => {
     let b = 0;
