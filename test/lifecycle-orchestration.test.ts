@@ -14,6 +14,7 @@ import { lifecycleSession, parseInstances } from '../src/lifecycle/session.js';
 import { formatLifecycleSummary, lifecycleRow } from '../src/lifecycle/summary.js';
 import { parseLauncherSpec } from '../src/lifecycle/script.js';
 import { compareRunSets } from '../src/stats/compare.js';
+import { buildReportModel } from '../src/report/model.js';
 import type { ResultsFile, WorkloadOk } from '../src/types.js';
 import { runCli } from './helpers/cli.js';
 import { fakeHost } from './helpers/fake-executor.js';
@@ -180,6 +181,12 @@ describe('lifecycle orchestration on fakes', () => {
       expect(r?.status, id).toBe('compared');
       if (r?.status === 'compared') expect(r.verdict, id).toBe('slower');
     }
+    // The report's host cards carry start time and memory per instance.
+    const m = buildReportModel({ files: [base, cand], baseline: 'ci-process', comparisons: [comparison], noisePct: 1, generatedAt: '2026-12-03T00:00:00.000Z', toolVersion: '0.0.0' });
+    const card = m.hosts.find((h) => h.label === 'ci-sandbox');
+    expect(card?.lifecycle?.startMs).toBe(300);
+    expect(card?.lifecycle?.memoryPerInstanceMiB).toBeCloseTo(20, 9);
+    expect(card?.suite).toBe('lifecycle');
   });
 });
 
