@@ -4,7 +4,7 @@
  * cannot launch is skipped with its reason, a failing start ends only its own figures, every instance is stopped,
  * and the files are ordinary results files that compare reads.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -191,6 +191,16 @@ describe('lifecycle orchestration on fakes', () => {
 });
 
 describe('lifecycle flags', () => {
+  it('virtax run refuses to resume a lifecycle file', async () => {
+    const host = new FakeHost();
+    const [file] = await runLifecycle(options(host, [new FakeLauncher(host, platforms[0] as FakePlatform)], { rounds: 1 }));
+    const path = join(mkdtempSync(join(tmpdir(), 'virtax-life-')), 'p.json');
+    writeFileSync(path, JSON.stringify({ ...file, finishedAt: null }));
+    const r = await runCli(['run', '--resume', path]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/is a virtax lifecycle file, not a run/);
+  });
+
   it('parses instance counts and launcher specs, refusing what cannot be fitted or named', () => {
     expect(parseInstances(undefined)).toEqual([1, 4, 16]);
     expect(parseInstances('4,1,16')).toEqual([1, 4, 16]);
