@@ -95,8 +95,8 @@ describe('lifecycle on the real platforms', () => {
   });
 
   it('records the parameters that dominate the figures', () => {
-    both('uml', 'uml', () => expect(ok('uml', 'life.memory')?.params).toMatchObject({ platform: 'uml', mem: '256M' }));
-    both('podman', 'podman', () => expect(ok('podman', 'life.memory')?.params).toMatchObject({ runtime: 'runc', storageDriver: expect.any(String) }));
-    expect(ok('script', 'life.start')?.params).toMatchObject({ launcher: SCRIPT, runs: 'setsid sh -c PROGRAM' });
+    both('uml', 'uml', () => expect(ok('uml', 'life.memory')?.extra?.platform).toMatchObject({ name: 'uml', mem: '256M' }));
+    both('podman', 'podman', () => expect(ok('podman', 'life.memory')?.extra?.platform).toMatchObject({ runtime: 'runc', storageDriver: expect.any(String) }));
+    expect(ok('script', 'life.start')?.extra?.platform).toMatchObject({ launcher: SCRIPT, runs: 'setsid sh -c PROGRAM' });
   });
 });

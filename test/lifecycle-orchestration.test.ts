@@ -72,7 +72,8 @@ describe('lifecycle orchestration on fakes', () => {
     expect(fit.fixedMiB.point).toBeCloseTo(6, 9);
     expect(fit.perInstanceMiB.point).toBeCloseTo(20, 9);
     expect(fit.points).toBe(9);
-    expect(mem.params).toMatchObject({ platform: 'sandbox', fake: true, mem: '64M', instances: [1, 4, 16] });
+    expect(mem.params).toMatchObject({ instances: [1, 4, 16] });
+    expect(mem.extra?.platform).toEqual({ name: 'sandbox', fake: true, mem: '64M' });
     expect((mem.extra?.points as { instances: number; pssBytes: number }[]).slice(0, 3)).toEqual([
       expect.objectContaining({ instances: 1, pssBytes: 26 * MiB }),
       expect.objectContaining({ instances: 4, pssBytes: 86 * MiB }),

@@ -343,7 +343,9 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<ResultsFile[
 
 function snapshotOf(s: PlatformState, metrics: readonly LifecycleMetric[], opts: LifecycleOptions, finished: boolean): ResultsFile {
   const file = s.file;
-  const common = { platform: s.launcher.name, ...s.params };
+  // params hold how it was measured (the same on every platform, so compare's "parameters differ" note keeps its
+  // meaning); what was launched, and the parameters that dominate its figures, go under extra.platform.
+  const platform = { name: s.launcher.name, ...s.params };
   const workloads: WorkloadResult[] = [];
   for (const id of metrics) {
     const a = s.acc.get(id) as Accum;
@@ -361,9 +363,9 @@ function snapshotOf(s: PlatformState, metrics: readonly LifecycleMetric[], opts:
       workloads.push({ ...base, status: 'failed', reason: `${a.ended.reason} (after ${a.rounds.length} good rounds)` });
       continue;
     }
-    const params: Record<string, unknown> = { ...common };
+    const params: Record<string, unknown> = { payload: id === 'life.start-node' ? 'node -e' : 'printf', measuredFrom: 'host' };
     if (id === 'life.memory' || id === 'life.density') Object.assign(params, { instances: [...opts.instances], settleMs: opts.settleMs ?? 1000, idle: 'sleep infinity after the ready byte', measure: 'PSS (smaps_rollup) over the host processes, each address space once' });
-    const extra: Record<string, unknown> = {};
+    const extra: Record<string, unknown> = { platform };
     if (id === 'life.memory' || id === 'life.density') {
       const fit = memoryFit(s.points);
       if (fit) {

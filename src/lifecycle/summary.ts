@@ -47,7 +47,8 @@ export function lifecycleRow(f: ResultsFile): LifecycleRow {
   const mem = okOf(f, 'life.memory');
   const fit = mem?.extra?.fit as { fixedMiB: FitCoefficientJson; perInstanceMiB: FitCoefficientJson; level: number } | undefined;
   const measured = f.workloads.find((w): w is WorkloadOk => w.status === 'ok');
-  const platform = typeof measured?.params.platform === 'string' ? measured.params.platform : f.label.replace(/-lifecycle$/, '');
+  const named = (measured?.extra?.platform as { name?: unknown } | undefined)?.name;
+  const platform = typeof named === 'string' ? named : f.label.replace(/-lifecycle$/, '');
   const missing: Record<string, string> = {};
   for (const w of f.workloads) if (w.status !== 'ok') missing[w.id] = `${w.status}: ${w.reason}`;
   return {
