@@ -4,10 +4,10 @@
  * cannot launch is skipped with its reason, a failing start ends only its own figures, every instance is stopped,
  * and the files are ordinary results files that compare reads.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { asResultsFile } from '../src/results/io.js';
 import { runLifecycle, type LifecycleEvent, type LifecycleOptions } from '../src/lifecycle/run.js';
 import { lifecycleSession, parseInstances } from '../src/lifecycle/session.js';
@@ -21,6 +21,16 @@ import { fakeHost } from './helpers/fake-executor.js';
 import { FakeHost, FakeLauncher, type FakePlatform } from './helpers/fake-launcher.js';
 
 const MiB = 2 ** 20;
+
+const scratch: string[] = [];
+function scratchDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'virtax-life-'));
+  scratch.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
 
 const platforms: FakePlatform[] = [
   { name: 'process', startMs: 2, stopMs: 2, perInstanceBytes: 0.5 * MiB },
@@ -152,7 +162,7 @@ describe('lifecycle orchestration on fakes', () => {
   });
 
   it('writes one file per platform that compare reads: the slower, hungrier platform is worse on every figure', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'virtax-life-'));
+    const dir = scratchDir();
     const host = new FakeHost();
     const made: FakeLauncher[] = [];
     const res = await lifecycleSession(
@@ -195,7 +205,7 @@ describe('lifecycle flags', () => {
   it('virtax run refuses to resume a lifecycle file', async () => {
     const host = new FakeHost();
     const [file] = await runLifecycle(options(host, [new FakeLauncher(host, platforms[0] as FakePlatform)], { rounds: 1 }));
-    const path = join(mkdtempSync(join(tmpdir(), 'virtax-life-')), 'p.json');
+    const path = join(scratchDir(), 'p.json');
     writeFileSync(path, JSON.stringify({ ...file, finishedAt: null }));
     const r = await runCli(['run', '--resume', path]);
     expect(r.code).toBe(2);
