@@ -48,6 +48,7 @@ const unit = [
   'test/agent-session.test.ts',
   'test/record-parsers-and-prediction.test.ts',
   'test/advise-syscall-pricing.test.ts',
+  'test/lifecycle-orchestration.test.ts',
 ];
 
 export default defineConfig({

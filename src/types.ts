@@ -11,9 +11,10 @@ export type Better = 'lower' | 'higher';
 /**
  * Workload categories: the groups used for equal-weight overall indices and profile weights. `user` holds a user's
  * own tinybench tasks (`virtax run --workload`); it is left out of the default overall index (only a profile that
- * weighs it counts it). Files written before `user` existed use only the others.
+ * weighs it counts it). `lifecycle` holds the start, stop and memory figures of `virtax lifecycle` (measured from
+ * the host, in files of their own). Files written before `user` and `lifecycle` existed use only the others.
  */
-export const CATEGORIES = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network', 'noisy-neighbor', 'user'] as const;
+export const CATEGORIES = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network', 'noisy-neighbor', 'user', 'lifecycle'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** What a host is, from the innermost layer the probe runs in (see {@link Fingerprint.platform}). */
@@ -248,6 +249,9 @@ export type WorkloadResult = WorkloadOk | WorkloadNotOk;
 
 export type Suite = 'quick' | 'standard' | 'full';
 
+/** What a results file was measured with: a `virtax run` suite, or `lifecycle` for a `virtax lifecycle` file. */
+export type FileSuite = Suite | 'lifecycle';
+
 export interface ResultsFile {
   schema: typeof RESULTS_SCHEMA;
   /** UUID of this run. */
@@ -261,7 +265,8 @@ export interface ResultsFile {
   tool: { name: 'virtax'; version: string; node: string };
   host: Fingerprint;
   config: {
-    suite: Suite;
+    /** The run's suite; `lifecycle` for a file written by `virtax lifecycle` (start, stop, memory of one platform). */
+    suite: FileSuite;
     rounds: number;
     seed: number;
     onlyIds: string[] | null;

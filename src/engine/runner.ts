@@ -167,7 +167,9 @@ export function selectWorkloads(registry: WorkloadRegistry, suite: Suite, only: 
 export async function runProbe(workloads: AnyWorkload[], opts: RunOptions): Promise<ResultsFile> {
   const now = opts.now ?? (() => new Date());
   const resume = opts.resume;
-  const suite = resume?.config.suite ?? opts.suite;
+  const resumedSuite = resume?.config.suite;
+  if (resumedSuite === 'lifecycle') throw new InputError('a virtax lifecycle file cannot be resumed as a run (run virtax lifecycle again)');
+  const suite = resumedSuite ?? opts.suite;
   const spec = SUITES[suite];
   const rounds = resume?.config.rounds ?? opts.rounds ?? spec.rounds;
   const seed = resume?.config.seed ?? opts.seed;

@@ -133,6 +133,12 @@ function hostCards(m: ReportModel): string {
         ['kernel', escapeHtml(h.kernel)],
         ['memory', `${h.memoryGiB.toFixed(1)} GiB, ${h.numaNodes} NUMA`],
         ['steal', h.stealPct === null ? 'unknown' : `${h.stealPct.toFixed(2)}%`],
+        ...(h.lifecycle
+          ? ([
+              ['start', h.lifecycle.startMs === null ? 'not measured' : `${h.lifecycle.startMs.toFixed(1)} ms to the first program inside (median)`],
+              ['memory / instance', h.lifecycle.memoryPerInstanceMiB === null ? 'not measured' : `${h.lifecycle.memoryPerInstanceMiB.toFixed(2)} MiB of host memory (PSS) per idle instance (median)`],
+            ] as [string, string][])
+          : []),
         [h.runs > 1 ? 'runs' : 'run', `${h.runs > 1 ? `${h.runs} replicate runs (the first: ` : ''}${escapeHtml(h.suite)}, ${h.rounds} rounds, seed ${h.seed}, ${h.workloadsOk} workloads ok${h.runs > 1 ? ')' : ''}`],
       ];
       const notOk = h.notOk.map((w) => `<li>${escapeHtml(w.id)} ${escapeHtml(w.status)}: ${escapeHtml(w.reason)}</li>`).join('');

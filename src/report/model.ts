@@ -59,6 +59,11 @@ export interface HostCard {
   notOk: { id: string; status: 'skipped' | 'failed'; reason: string }[];
   /** Loud differences from the baseline (CPU model, ...) and comparison warnings. */
   warnings: string[];
+  /**
+   * Agility and density of a `virtax lifecycle` file (medians over its rounds; null where not measured): start to
+   * the first program inside, ms, and host memory per idle instance, MiB. Absent for other runs.
+   */
+  lifecycle?: { startMs: number | null; memoryPerInstanceMiB: number | null };
 }
 
 /** What a planner quotes for one non-baseline host. */
@@ -292,6 +297,12 @@ export interface ReportInput {
 
 const VERDICTS: Verdict[] = ['slower', 'faster', 'same', 'inconclusive'];
 
+/** The median of a lifecycle figure in a file, null when it was not measured. */
+function lifeMedian(f: ResultsFile, id: string): number | null {
+  const w = f.workloads.find((x) => x.id === id);
+  return w?.status === 'ok' ? w.summary.median : null;
+}
+
 function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, comparison: Comparison | undefined): HostCard {
   const f = runs[0] as ResultsFile;
   const h = f.host;
@@ -335,6 +346,7 @@ function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, compariso
     workloadsOk: f.workloads.filter((w) => w.status === 'ok').length,
     notOk: f.workloads.flatMap((w) => (w.status === 'ok' ? [] : [{ id: w.id, status: w.status, reason: w.reason }])),
     warnings,
+    ...(f.config.suite === 'lifecycle' ? { lifecycle: { startMs: lifeMedian(f, 'life.start'), memoryPerInstanceMiB: lifeMedian(f, 'life.memory') } } : {}),
   };
 }
 

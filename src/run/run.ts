@@ -132,6 +132,7 @@ function defaultOut(label: string, startedAt: string): string {
 
 /** `--resume F` continues F as it was started: flags that would change it are refused, and so is a finished F. */
 function checkResume(resume: ResultsFile, path: string, args: RunRequest): void {
+  if (resume.config.suite === 'lifecycle') throw new InputError(`--resume ${path}: that is a virtax lifecycle file, not a run (run virtax lifecycle again)`);
   if (resume.finishedAt !== null) {
     throw new InputError(`--resume ${path}: that run already finished at ${resume.finishedAt}; nothing to resume (start a new run instead)`);
   }
@@ -170,7 +171,7 @@ export async function runOnce(args: RunRequest, deps: RunDeps = {}): Promise<Omi
   const outPath = args.resume ?? args.out;
   if (outPath) checkOutputFile(outPath, args.resume ? '--resume' : '--out');
   else plannedDirs('results', '--out (default results/)');
-  const suite: Suite = resume?.config.suite ?? argSuite;
+  const suite: Suite = resume && resume.config.suite !== 'lifecycle' ? resume.config.suite : argSuite;
   const only = resume?.config.onlyIds ?? onlyPatterns(args.only);
   const modules = args.workload?.length ? args.workload : (resume?.config.workloadModules ?? []);
   const userTasks = await userTasksOf(modules, args.workloadTimeout);

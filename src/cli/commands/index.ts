@@ -13,6 +13,7 @@ import { compareCommand } from './compare.js';
 import { duelCommand } from './duel.js';
 import { fingerprintCommand } from './fingerprint.js';
 import { makeGateCommand } from './gate.js';
+import { lifecycleCommand } from './lifecycle.js';
 import { listCommand } from './list.js';
 import { peerCommand } from './peer.js';
 import { recordCommand } from './record.js';
@@ -34,6 +35,7 @@ export const commands: CliCommand[] = [
   agentCommand,
   duelCommand,
   calibrateCommand,
+  lifecycleCommand,
   peerCommand,
   aggressorCommand,
   serveCommand,

@@ -21,6 +21,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<CliCommand>>>
   agent: async () => (await import('./agent.js')).agentCommand,
   duel: async () => (await import('./duel.js')).duelCommand,
   calibrate: async () => (await import('./calibrate.js')).calibrateCommand,
+  lifecycle: async () => (await import('./lifecycle.js')).lifecycleCommand,
   peer: async () => (await import('./peer.js')).peerCommand,
   aggressor: async () => (await import('./aggressor.js')).aggressorCommand,
   serve: async () => (await import('./serve.js')).serveCommand,
