@@ -49,6 +49,8 @@ const unit = [
   'test/record-parsers-and-prediction.test.ts',
   'test/advise-syscall-pricing.test.ts',
   'test/lifecycle-orchestration.test.ts',
+  'test/architecture-imports.test.ts',
+  'test/compare-one-answer-reference.test.ts',
 ];
 
 export default defineConfig({

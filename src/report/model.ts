@@ -479,7 +479,7 @@ function costCell(rows: readonly ForestRow[], noisePct: number): CostCell | null
 
 /** The first screen's table from the forest rows and the comparisons' overall indices. */
 export function costTableOf(hosts: readonly HostCard[], forest: readonly ForestRow[], comparisons: readonly Comparison[], baselineWorkloads: readonly { category: Category }[], noisePct: number): CostTable {
-  const shown = (c: Category) => c !== 'noisy-neighbor' && (c !== 'user' || forest.some((r) => r.category === 'user'));
+  const shown = (c: Category) => c !== 'noisy-neighbor' && ((c !== 'user' && c !== 'lifecycle') || forest.some((r) => r.category === c));
   const categories = CATEGORIES.filter(shown);
   const rows = hosts.map((h): CostRow => {
     const cells: Partial<Record<Category, CostCell>> = {};
