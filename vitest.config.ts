@@ -3,7 +3,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // Real-guest duels (test/guest-*.test.ts: User-Mode Linux, gVisor, podman) boot kernels and sandboxes and would
 // starve each other and the timing-based tests: they run in their own project, after every other test
 // (groupOrder 1), one file at a time.
-const GUESTS = 'test/guest-*.test.ts';
+// Also one at a time, after the rest: tests whose large effects come from CPU time on this host's two cores (a
+// real duet pins its two sides to CPU 0 and CPU 1; a hog shares CPU 0 with the probe), which a parallel test file
+// would disturb.
+const GUESTS = ['test/guest-*.test.ts', 'test/duel-duet-real.test.ts', 'test/runner-contended-hog.test.ts'];
 
 /**
  * Two tiers. `unit`: pure tests (statistics, models, exporters, parsers, fake executors and clocks) that
@@ -63,8 +66,8 @@ export default defineConfig({
     setupFiles: ['test/helpers/fast-check-seed.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: unit } },
-      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...unit, GUESTS] } },
-      { extends: true, test: { name: 'guests', include: [GUESTS], fileParallelism: false, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...unit, ...GUESTS] } },
+      { extends: true, test: { name: 'guests', include: GUESTS, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });
