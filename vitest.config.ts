@@ -66,7 +66,10 @@ export default defineConfig({
     setupFiles: ['test/helpers/fast-check-seed.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: unit } },
-      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...unit, ...GUESTS] } },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...unit, ...GUESTS] },
+      },
       { extends: true, test: { name: 'guests', include: GUESTS, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },

@@ -108,12 +108,22 @@ export async function run(): Promise<void> {
     const total = JSON.parse(await (await request(`${b.url}/readyz`)).body.text()) as { stored: number };
 
     const ok = rb.errors === 0 && rb.non2xx === 0 && missing === 0;
-    console.log(`collector on PostgreSQL: 2 replicas, ${connections} connections for ${seconds} s (${half} per replica), replica A SIGKILLed at ${seconds / 2} s`);
-    console.log(`  replica B (survived): uploads/s mean ${rb.requests.average.toFixed(0)}, latency p50 ${rb.latency.p50} ms, p99 ${rb.latency.p99} ms, max ${rb.latency.max} ms; errors ${rb.errors}, timeouts ${rb.timeouts}, non-2xx ${rb.non2xx}`);
-    console.log(`  replica A (killed): uploads/s mean ${ra.requests.average.toFixed(0)} over the whole run (0 after the kill), latency p50 ${ra.latency.p50} ms, p99 ${ra.latency.p99} ms; connection errors after the kill ${ra.errors} (autocannon retrying a dead port)`);
+    console.log(
+      `collector on PostgreSQL: 2 replicas, ${connections} connections for ${seconds} s (${half} per replica), replica A SIGKILLed at ${seconds / 2} s`,
+    );
+    console.log(
+      `  replica B (survived): uploads/s mean ${rb.requests.average.toFixed(0)}, latency p50 ${rb.latency.p50} ms, p99 ${rb.latency.p99} ms, max ${rb.latency.max} ms; errors ${rb.errors}, timeouts ${rb.timeouts}, non-2xx ${rb.non2xx}`,
+    );
+    console.log(
+      `  replica A (killed): uploads/s mean ${ra.requests.average.toFixed(0)} over the whole run (0 after the kill), latency p50 ${ra.latency.p50} ms, p99 ${ra.latency.p99} ms; connection errors after the kill ${ra.errors} (autocannon retrying a dead port)`,
+    );
     console.log(`  acknowledged (201) by either: ${acked.size}; stored: ${stored.size}; acknowledged but not stored: ${missing}`);
-    console.log(`  listing at 10,000 seeded, label+platform filter, 100 rows: p50 ${quantile(at10k, 0.5).toFixed(2)} ms, p99 ${quantile(at10k, 0.99).toFixed(2)} ms; newest 100: p50 ${quantile(newest10k, 0.5).toFixed(2)} ms`);
-    console.log(`  listing at ${total.stored} stored, label+platform filter, 100 rows: p50 ${quantile(at100k, 0.5).toFixed(2)} ms, p99 ${quantile(at100k, 0.99).toFixed(2)} ms; newest 100: p50 ${quantile(newest100k, 0.5).toFixed(2)} ms`);
+    console.log(
+      `  listing at 10,000 seeded, label+platform filter, 100 rows: p50 ${quantile(at10k, 0.5).toFixed(2)} ms, p99 ${quantile(at10k, 0.99).toFixed(2)} ms; newest 100: p50 ${quantile(newest10k, 0.5).toFixed(2)} ms`,
+    );
+    console.log(
+      `  listing at ${total.stored} stored, label+platform filter, 100 rows: p50 ${quantile(at100k, 0.5).toFixed(2)} ms, p99 ${quantile(at100k, 0.99).toFixed(2)} ms; newest 100: p50 ${quantile(newest100k, 0.5).toFixed(2)} ms`,
+    );
     console.log(ok ? '  PASS: no errors on the surviving replica, every acknowledged upload stored' : '  FAIL: errors or missing uploads');
     if (!ok) process.exitCode = 1;
   } finally {

@@ -42,7 +42,11 @@ async function load(): Promise<void> {
   const seeded = Number(process.env.BENCH_COLLECTOR_SEED_RESULTS ?? 10_000);
   mkdirSync(join(dir, 'results'));
   for (let i = 0; i < seeded; i++) {
-    const f = makeResults({ label: `seed-${i % 10}`, hostname: `host-${i % 100}`, startedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString() });
+    const f = makeResults({
+      label: `seed-${i % 10}`,
+      hostname: `host-${i % 100}`,
+      startedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    });
     writeFileSync(join(dir, 'results', `${f.id}.json`), JSON.stringify(f));
   }
   const tStart = process.hrtime.bigint();
@@ -103,10 +107,20 @@ async function load(): Promise<void> {
       const f = makeResults({ label: `heavy-${i}`, figure: 1000 + i });
       const w = f.workloads[0]!;
       if (w.status === 'ok') {
-        w.rounds = Array.from({ length: 10 }, (_, r) => ({ figure: 1000 + i + r, operations: 1000, seconds: 1, samples: Array.from({ length: 400 }, (_, k) => 1000 + i + ((k * 7 + r) % 50)), stealPct: 0 }));
+        w.rounds = Array.from({ length: 10 }, (_, r) => ({
+          figure: 1000 + i + r,
+          operations: 1000,
+          seconds: 1,
+          samples: Array.from({ length: 400 }, (_, k) => 1000 + i + ((k * 7 + r) % 50)),
+          stealPct: 0,
+        }));
         w.summary.rounds = 10;
       }
-      const res = await request(`${server.url}/api/v1/results`, { method: 'POST', body: JSON.stringify(f), headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
+      const res = await request(`${server.url}/api/v1/results`, {
+        method: 'POST',
+        body: JSON.stringify(f),
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      });
       await res.body.text();
       heavyIds.push(f.id);
     }
@@ -144,13 +158,25 @@ async function load(): Promise<void> {
     const ok = result.errors === 0 && result.timeouts === 0 && result.non2xx === 0 && missing === 0;
     console.log(`collector start with ${seeded} results on disk and no index: ${startS.toFixed(2)} s (includes tsx start-up)`);
     console.log(`collector load: ${connections} connections for ${seconds} s, ${sent} requests sent, ${acked.size} acknowledged (201)`);
-    console.log(`  uploads/s: mean ${result.requests.average.toFixed(0)}, p50 ${result.requests.p50}, min ${result.requests.min} (per-second samples)`);
-    console.log(`  upload latency (ms, autocannon whole-ms resolution): p50 ${result.latency.p50}, p99 ${result.latency.p99}, max ${result.latency.max}`);
-    console.log(`  errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}; listed afterwards ${listed.size} of total ${listedTotal}; acknowledged but not listed: ${missing}`);
+    console.log(
+      `  uploads/s: mean ${result.requests.average.toFixed(0)}, p50 ${result.requests.p50}, min ${result.requests.min} (per-second samples)`,
+    );
+    console.log(
+      `  upload latency (ms, autocannon whole-ms resolution): p50 ${result.latency.p50}, p99 ${result.latency.p99}, max ${result.latency.max}`,
+    );
+    console.log(
+      `  errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}; listed afterwards ${listed.size} of total ${listedTotal}; acknowledged but not listed: ${missing}`,
+    );
     const stored = rebuilt.indexed;
-    console.log(`  listing with ${stored} stored, label+platform filter, 100 rows: p50 ${quantile(listMs, 0.5).toFixed(2)} ms, p99 ${quantile(listMs, 0.99).toFixed(2)} ms`);
-    console.log(`  listing with ${stored} stored, newest 100: p50 ${quantile(newestMs, 0.5).toFixed(2)} ms, p99 ${quantile(newestMs, 0.99).toFixed(2)} ms`);
-    console.log(`  /healthz during a 20-result report (${reportStatus}, built in ${reportMs.toFixed(0)} ms): ${healthMs.length} probes, p50 ${quantile(healthMs, 0.5).toFixed(2)} ms, p99 ${quantile(healthMs, 0.99).toFixed(2)} ms, max ${(healthMs[healthMs.length - 1] ?? NaN).toFixed(2)} ms`);
+    console.log(
+      `  listing with ${stored} stored, label+platform filter, 100 rows: p50 ${quantile(listMs, 0.5).toFixed(2)} ms, p99 ${quantile(listMs, 0.99).toFixed(2)} ms`,
+    );
+    console.log(
+      `  listing with ${stored} stored, newest 100: p50 ${quantile(newestMs, 0.5).toFixed(2)} ms, p99 ${quantile(newestMs, 0.99).toFixed(2)} ms`,
+    );
+    console.log(
+      `  /healthz during a 20-result report (${reportStatus}, built in ${reportMs.toFixed(0)} ms): ${healthMs.length} probes, p50 ${quantile(healthMs, 0.5).toFixed(2)} ms, p99 ${quantile(healthMs, 0.99).toFixed(2)} ms, max ${(healthMs[healthMs.length - 1] ?? NaN).toFixed(2)} ms`,
+    );
     console.log(`  index rebuild from ${rebuilt.indexed} files: ${rebuildS.toFixed(2)} s`);
     console.log(ok ? '  PASS: no errors, every acknowledged upload listed' : '  FAIL: errors or missing uploads');
     if (!ok) process.exitCode = 1;
@@ -190,8 +216,13 @@ async function hostile(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'virtax-bench-collector-hostile-'));
   const server = await spawnServe(['--port', '0', '--data', dir, '--token', TOKEN]);
   try {
-    const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
-    console.log(`collector under hostile load (load average ${load()}, ${process.env.BENCH_COLLECTOR_ONLY === 'hostile' ? 'hostile part only' : 'after the load above'})`);
+    const load = () =>
+      loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ');
+    console.log(
+      `collector under hostile load (load average ${load()}, ${process.env.BENCH_COLLECTOR_ONLY === 'hostile' ? 'hostile part only' : 'after the load above'})`,
+    );
     // 7.5 million samples, 15 MB, under the 16 MiB limit: all in one round (over the count limits since
     // issue 27), and spread over 150 rounds of 50,000 (within them: parsed and checked in full).
     const oneRound = makeResults({ label: 'hostile' });
@@ -199,14 +230,23 @@ async function hostile(): Promise<void> {
     const spread = makeResults({ label: 'spread' });
     const w = spread.workloads[0]!;
     if (w.status === 'ok') {
-      w.rounds = Array.from({ length: 150 }, () => ({ figure: 1, operations: 1, seconds: 1, samples: new Array<number>(50_000).fill(1), stealPct: 0 }));
+      w.rounds = Array.from({ length: 150 }, () => ({
+        figure: 1,
+        operations: 1,
+        seconds: 1,
+        samples: new Array<number>(50_000).fill(1),
+        stealPct: 0,
+      }));
       w.summary.rounds = 150;
     }
     const spreadText = JSON.stringify(spread);
     const healthUrl = `${server.url}/healthz`;
     const base = await probe(healthUrl, 10_000);
     console.log(`  /healthz before: ${base.status} in ${base.ms.toFixed(1)} ms`);
-    for (const [what, text] of [['7.5M samples in one round', oneRoundText], ['7.5M samples in 150 rounds of 50,000', spreadText]] as const) {
+    for (const [what, text] of [
+      ['7.5M samples in one round', oneRoundText],
+      ['7.5M samples in 150 rounds of 50,000', spreadText],
+    ] as const) {
       const t0 = process.hrtime.bigint();
       let uploadMs = 0;
       const upload = request(`${server.url}/api/v1/results`, {
@@ -215,14 +255,17 @@ async function hostile(): Promise<void> {
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         headersTimeout: 600_000,
         bodyTimeout: 600_000,
-      }).then(async (res) => {
-        const body = await res.body.text();
-        uploadMs = Number(process.hrtime.bigint() - t0) / 1e6;
-        return `${res.statusCode} ${body.trim().slice(0, 110)}`;
-      }, (e: Error) => {
-        uploadMs = Number(process.hrtime.bigint() - t0) / 1e6;
-        return `error ${e.message}`;
-      });
+      }).then(
+        async (res) => {
+          const body = await res.body.text();
+          uploadMs = Number(process.hrtime.bigint() - t0) / 1e6;
+          return `${res.statusCode} ${body.trim().slice(0, 110)}`;
+        },
+        (e: Error) => {
+          uploadMs = Number(process.hrtime.bigint() - t0) / 1e6;
+          return `error ${e.message}`;
+        },
+      );
       // Probes every 50 ms while the upload is in flight (one at a time: a stalled probe counts in full).
       const during: Array<{ status: number | string; ms: number }> = [];
       while (uploadMs === 0) {
@@ -230,7 +273,9 @@ async function hostile(): Promise<void> {
         if (uploadMs === 0) during.push(await probe(healthUrl, 120_000));
       }
       const uploadAnswer = await upload;
-      console.log(`  upload of ${what} (${(text.length / 1e6).toFixed(1)} MB): ${uploadAnswer} after ${uploadMs.toFixed(0)} ms; load average ${load()}`);
+      console.log(
+        `  upload of ${what} (${(text.length / 1e6).toFixed(1)} MB): ${uploadAnswer} after ${uploadMs.toFixed(0)} ms; load average ${load()}`,
+      );
       console.log(probeLine('while it was in flight', during));
     }
 

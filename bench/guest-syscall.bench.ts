@@ -37,9 +37,18 @@ const root = process.getuid?.() === 0;
 
 function guests(): Guest[] {
   const out: Guest[] = [
-    { name: 'gvisor', launcher: join(repo, 'scripts/gvisor-agent.sh'), missing: !root ? 'needs root' : have('runsc') ? null : 'runsc not installed (apt-get install -y runsc)' },
+    {
+      name: 'gvisor',
+      launcher: join(repo, 'scripts/gvisor-agent.sh'),
+      missing: !root ? 'needs root' : have('runsc') ? null : 'runsc not installed (apt-get install -y runsc)',
+    },
   ];
-  if (process.env.VIRTAX_BENCH_UML === '1') out.push({ name: 'uml', launcher: join(repo, 'scripts/uml-agent.sh'), missing: have('linux') ? null : 'linux not installed (apt-get install -y user-mode-linux)' });
+  if (process.env.VIRTAX_BENCH_UML === '1')
+    out.push({
+      name: 'uml',
+      launcher: join(repo, 'scripts/uml-agent.sh'),
+      missing: have('linux') ? null : 'linux not installed (apt-get install -y user-mode-linux)',
+    });
   return out;
 }
 
@@ -52,9 +61,15 @@ const LOOPS = [
 function cLoop(launcher: string | null, bin: string, mode: string, n: number): { wall: number; sys: number } | null {
   const cmd = [...(launcher ? [launcher, '--'] : []), bin, mode, String(n), process.execPath];
   const r = spawnSync(cmd[0] as string, cmd.slice(1), { encoding: 'utf8', timeout: 300_000 });
-  const line = r.stdout.trim().split(/\r?\n/).map((l) => l.trim()).find((l) => /^[\d.e+-]+ [\d.e+-]+ -?\d+$/.test(l));
+  const line = r.stdout
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => /^[\d.e+-]+ [\d.e+-]+ -?\d+$/.test(l));
   if (r.status !== 0 || !line) {
-    console.log(`  C ${mode} under ${launcher ?? 'the host'}: failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+    console.log(
+      `  C ${mode} under ${launcher ?? 'the host'}: failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
+    );
     return null;
   }
   const [wall, sys] = line.split(' ').map(Number);
@@ -75,7 +90,8 @@ function virtaxRun(launcher: string | null, out: string): Map<string, { wall: nu
     return figures;
   }
   const f = JSON.parse(readFileSync(out, 'utf8')) as ResultsFile;
-  for (const w of f.workloads) if (w.status === 'ok') figures.set(w.id, { wall: w.summary.median / 1e9, sys: w.kernel?.medianSecondsPerOp ?? null });
+  for (const w of f.workloads)
+    if (w.status === 'ok') figures.set(w.id, { wall: w.summary.median / 1e9, sys: w.kernel?.medianSecondsPerOp ?? null });
   return figures;
 }
 
@@ -88,7 +104,21 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
         console.log(`${g.name}: skipped: ${g.missing}`);
         continue;
       }
-      const acc = new Map(LOOPS.map((l) => [l.id, { cHost: [] as number[], cGuest: [] as number[], vHost: [] as number[], vGuest: [] as number[], cHostK: [] as number[], cGuestK: [] as number[], vHostK: [] as number[], vGuestK: [] as number[] }]));
+      const acc = new Map(
+        LOOPS.map((l) => [
+          l.id,
+          {
+            cHost: [] as number[],
+            cGuest: [] as number[],
+            vHost: [] as number[],
+            vGuest: [] as number[],
+            cHostK: [] as number[],
+            cGuestK: [] as number[],
+            vHostK: [] as number[],
+            vGuestK: [] as number[],
+          },
+        ]),
+      );
       const hostFiles: string[] = [];
       const guestFiles: string[] = [];
       for (let pass = 0; pass < passes; pass++) {
@@ -131,23 +161,70 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
         const ckr = rat(med(a.cGuestK), med(a.cHostK));
         const vkr = rat(med(a.vGuestK), med(a.vHostK));
         const share = cr && vr ? vr / cr : null;
-        return [l.id, us(med(a.cHost)), us(med(a.cGuest)), x(cr), us(med(a.vHost)), us(med(a.vGuest)), x(vr), share ? share.toFixed(2) : '-', share === null ? '-' : share >= 0.7 ? 'met' : 'not met', x(ckr), x(vkr)];
+        return [
+          l.id,
+          us(med(a.cHost)),
+          us(med(a.cGuest)),
+          x(cr),
+          us(med(a.vHost)),
+          us(med(a.vGuest)),
+          x(vr),
+          share ? share.toFixed(2) : '-',
+          share === null ? '-' : share >= 0.7 ? 'met' : 'not met',
+          x(ckr),
+          x(vkr),
+        ];
       });
-      console.log(formatTable(['workload', 'C host', `C ${g.name}`, 'C ratio', 'virtax host', `virtax ${g.name}`, 'virtax ratio', 'virtax/C ratio', 'within 30%', 'C kernel ratio', 'virtax kernel ratio'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right']));
-      console.log(`medians of ${passes} alternating passes (C: ${LOOPS.map((l) => `${l.id} ${l.hostN} calls on the host, ${l.guestN} in the guest`).join('; ')}; virtax: quick suite, 3 rounds)`);
+      console.log(
+        formatTable(
+          [
+            'workload',
+            'C host',
+            `C ${g.name}`,
+            'C ratio',
+            'virtax host',
+            `virtax ${g.name}`,
+            'virtax ratio',
+            'virtax/C ratio',
+            'within 30%',
+            'C kernel ratio',
+            'virtax kernel ratio',
+          ],
+          rows,
+          ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
+        ),
+      );
+      console.log(
+        `medians of ${passes} alternating passes (C: ${LOOPS.map((l) => `${l.id} ${l.hostN} calls on the host, ${l.guestN} in the guest`).join('; ')}; virtax: quick suite, 3 rounds)`,
+      );
       // Added time per call (src/stats/added-cost.ts): the comparison's own estimate from virtax's files (the passes as
       // replicate runs) against the C loop's guest - host; the issue's target: within 20%.
       if (hostFiles.length && guestFiles.length) {
-        const c = compareRunSets(hostFiles.map((p) => loadResults(p)), guestFiles.map((p) => loadResults(p)));
+        const c = compareRunSets(
+          hostFiles.map((p) => loadResults(p)),
+          guestFiles.map((p) => loadResults(p)),
+        );
         const added = LOOPS.map((l) => {
           const a = acc.get(l.id)!;
           const cAdded = med(a.cGuest) !== null && med(a.cHost) !== null ? (med(a.cGuest) as number) - (med(a.cHost) as number) : null;
           const r = c.rows.find((x) => x.id === l.id);
           const v = r?.status === 'compared' ? r.addedPerOp : undefined;
           const ratio = v && cAdded ? (v.point * 1e-9) / cAdded : null;
-          return [l.id, us(cAdded), v ? formatAddedPerOp(v) : '-', ratio === null ? '-' : ratio.toFixed(2), ratio === null ? '-' : Math.abs(ratio - 1) <= 0.2 ? 'met' : 'not met'];
+          return [
+            l.id,
+            us(cAdded),
+            v ? formatAddedPerOp(v) : '-',
+            ratio === null ? '-' : ratio.toFixed(2),
+            ratio === null ? '-' : Math.abs(ratio - 1) <= 0.2 ? 'met' : 'not met',
+          ];
         });
-        console.log(formatTable(['workload', `C added per call (${g.name} - host)`, 'virtax added per op [interval]', 'virtax/C', 'within 20%'], added, ['left', 'right', 'right', 'right', 'left']));
+        console.log(
+          formatTable(
+            ['workload', `C added per call (${g.name} - host)`, 'virtax added per op [interval]', 'virtax/C', 'within 20%'],
+            added,
+            ['left', 'right', 'right', 'right', 'left'],
+          ),
+        );
       }
     }
   } finally {

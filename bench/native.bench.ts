@@ -121,7 +121,14 @@ const PAIRS: Pair[] = [
   { id: 'sys.stat', cMode: 'stat', cIterations: 300_000, toSeconds: (f) => f / 1e9, reference: 'C stat(2) loop' },
   { id: 'sys.read', cMode: 'read', cIterations: 1_000_000, toSeconds: (f) => f / 1e9, reference: 'C read(2) loop' },
   { id: 'sys.clock', cMode: 'clock', cIterations: 5_000_000, toSeconds: (f) => f / 1e9, reference: 'C clock_gettime loop' },
-  { id: 'mem.pagefault', cMode: 'pagefault', cIterations: 30, toSeconds: (f) => f / 1e9, perOperation: 10_240, reference: 'C mmap/touch/munmap loop (per page)' },
+  {
+    id: 'mem.pagefault',
+    cMode: 'pagefault',
+    cIterations: 30,
+    toSeconds: (f) => f / 1e9,
+    perOperation: 10_240,
+    reference: 'C mmap/touch/munmap loop (per page)',
+  },
   { id: 'proc.spawn', cMode: 'spawn', cIterations: 300, toSeconds: (f) => f / 1e6, reference: 'C fork+execve /bin/true+waitpid' },
   { id: 'io.fsync', cMode: 'fsync', cIterations: 200, cArg: 'ioDir', toSeconds: (f) => f / 1e6, reference: 'C pwrite 4 KiB + fdatasync' },
   { id: 'net.tcp-rtt', cMode: null, cIterations: 0, toSeconds: (f) => f / 1e6, reference: 'sockperf --full-rtt mean' },
@@ -144,10 +151,14 @@ function runC(bin: string, mode: string, n: number, path: string): { wall: numbe
 }
 
 function sockperfMeanSeconds(port: number, seconds: number): number {
-  const r = spawnSync('sockperf', ['ping-pong', '--tcp', '-i', '127.0.0.1', '-p', String(port), '-m', '64', '-t', String(seconds), '--full-rtt'], {
-    encoding: 'utf8',
-    timeout: (seconds + 20) * 1000,
-  });
+  const r = spawnSync(
+    'sockperf',
+    ['ping-pong', '--tcp', '-i', '127.0.0.1', '-p', String(port), '-m', '64', '-t', String(seconds), '--full-rtt'],
+    {
+      encoding: 'utf8',
+      timeout: (seconds + 20) * 1000,
+    },
+  );
   return parseSockperf(`${r.stdout}\n${r.stderr}`).avgUs / 1e6;
 }
 
@@ -172,7 +183,9 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 5))
   const haveSockperf = !spawnSync('sockperf', ['--version']).error;
   if (!haveSockperf) console.log('sockperf not installed (apt-get install -y sockperf): net.tcp-rtt reference skipped');
   const sockPort = 12000 + Math.floor(Math.random() * 1000);
-  const server = haveSockperf ? spawn('sockperf', ['server', '--tcp', '-i', '127.0.0.1', '-p', String(sockPort)], { stdio: 'ignore' }) : null;
+  const server = haveSockperf
+    ? spawn('sockperf', ['server', '--tcp', '-i', '127.0.0.1', '-p', String(sockPort)], { stdio: 'ignore' })
+    : null;
   const peer = await spawnLoopbackPeer({ quiet: true });
   const peerAddr: PeerAddress = { host: peer.host, port: peer.port, kind: 'loopback' };
   await new Promise((r) => setTimeout(r, 500));
@@ -200,7 +213,8 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 5))
           continue;
         }
         a.vWall.push(p.toSeconds(reply.outcome.round.figure));
-        if (reply.outcome.round.kernelSecondsPerOp !== undefined) a.vSys.push(reply.outcome.round.kernelSecondsPerOp / (p.perOperation ?? 1));
+        if (reply.outcome.round.kernelSecondsPerOp !== undefined)
+          a.vSys.push(reply.outcome.round.kernelSecondsPerOp / (p.perOperation ?? 1));
         if (reply.outcome.round.conditions?.contended) a.contended++;
       }
       console.log(`pass ${pass + 1}/${passes} done (load average ${(loadavg()[0] ?? 0).toFixed(1)})`);
@@ -221,10 +235,22 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 5))
   });
   console.log(
     formatTable(
-      ['workload', 'native reference', 'virtax wall/op', 'native wall/op', 'wall ratio', 'virtax kernel/op', 'native kernel/op', 'kernel ratio', 'contended'],
+      [
+        'workload',
+        'native reference',
+        'virtax wall/op',
+        'native wall/op',
+        'wall ratio',
+        'virtax kernel/op',
+        'native kernel/op',
+        'kernel ratio',
+        'contended',
+      ],
       rows,
       ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
   );
-  console.log(`medians of ${passes} alternating passes; load average ${load0.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs (a shared machine reads slower and noisier on both sides)`);
+  console.log(
+    `medians of ${passes} alternating passes; load average ${load0.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end on ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs (a shared machine reads slower and noisier on both sides)`,
+  );
 }

@@ -50,10 +50,14 @@ export function parseSockperf(text: string): SockperfResult {
 }
 
 async function sockperfPass(port: number, seconds: number): Promise<SockperfResult> {
-  const r = spawnSync('sockperf', ['ping-pong', '--tcp', '-i', '127.0.0.1', '-p', String(port), '-m', '64', '-t', String(seconds), '--full-rtt'], {
-    encoding: 'utf8',
-    timeout: (seconds + 20) * 1000,
-  });
+  const r = spawnSync(
+    'sockperf',
+    ['ping-pong', '--tcp', '-i', '127.0.0.1', '-p', String(port), '-m', '64', '-t', String(seconds), '--full-rtt'],
+    {
+      encoding: 'utf8',
+      timeout: (seconds + 20) * 1000,
+    },
+  );
   return parseSockperf(`${r.stdout}\n${r.stderr}`);
 }
 
@@ -151,11 +155,15 @@ export async function run(): Promise<void> {
   const ms = median(sock);
   const mo = median(ours);
   console.log(`sockperf ping-pong --tcp -m 64 --full-rtt: median of pass medians ${ms.toFixed(1)} us`);
-  console.log(`net.tcp-rtt (round figure = mean per round trip): median ${mo.toFixed(1)} us; batch p50 ${median(oursBatchP50).toFixed(1)} us`);
+  console.log(
+    `net.tcp-rtt (round figure = mean per round trip): median ${mo.toFixed(1)} us; batch p50 ${median(oursBatchP50).toFixed(1)} us`,
+  );
   console.log(`plain Node client (data events, promise per trip) vs the same peer: median ${median(plain).toFixed(1)} us`);
   console.log(`net.tcp-rtt client timed per round trip: median ${median(lean).toFixed(1)} us`);
   console.log(`ratio net.tcp-rtt median / sockperf median: ${(mo / ms).toFixed(2)}x (round figures are means, tail included)`);
-  console.log(`like for like: per-trip medians ${(median(lean) / ms).toFixed(2)}x; means ${(mo / median(sockAvg)).toFixed(2)}x (sockperf avg ${median(sockAvg).toFixed(1)} us)`);
+  console.log(
+    `like for like: per-trip medians ${(median(lean) / ms).toFixed(2)}x; means ${(mo / median(sockAvg)).toFixed(2)}x (sockperf avg ${median(sockAvg).toFixed(1)} us)`,
+  );
   await httpSteadyState(3, 'quick');
   await httpSteadyState(3, 'standard');
 }
@@ -175,18 +183,28 @@ export async function httpSteadyState(passes = 3, suite: 'quick' | 'standard' = 
   try {
     for (let pass = 0; pass < passes; pass++) {
       const q = await executor.runRound({ workloadId: 'net.http', suite, ctx, plan: SUITES[suite].plan });
-      const l = await executor.runRound({ workloadId: 'net.http', suite, ctx, plan: { ...SUITES[suite].plan, roundSeconds: 8, maxBatches: 100_000 } });
-      if (q.status !== 'ok' || l.status !== 'ok') throw new Error(`net.http: ${q.status === 'ok' ? '' : q.reason} ${l.status === 'ok' ? '' : l.reason}`);
+      const l = await executor.runRound({
+        workloadId: 'net.http',
+        suite,
+        ctx,
+        plan: { ...SUITES[suite].plan, roundSeconds: 8, maxBatches: 100_000 },
+      });
+      if (q.status !== 'ok' || l.status !== 'ok')
+        throw new Error(`net.http: ${q.status === 'ok' ? '' : q.reason} ${l.status === 'ok' ? '' : l.reason}`);
       const tail = l.outcome.round.samples.slice(Math.floor(l.outcome.round.samples.length / 2));
       quick.push(q.outcome.round.figure);
       steady.push(median(tail));
       quickBatch.push(median(q.outcome.round.samples));
       const wu = q.outcome.round.warmup;
-      console.log(`net.http pass ${pass + 1}: ${suite} round ${q.outcome.round.figure.toFixed(1)} us (batch median ${quickBatch.at(-1)!.toFixed(1)}; warm-up ${wu ? `${wu.batches} batches, ${wu.seconds.toFixed(2)} s, ${wu.settled ? 'settled' : 'bounded'}` : 'not recorded'}), steady state (last half of an 8 s round, batch median) ${steady.at(-1)!.toFixed(1)} us`);
+      console.log(
+        `net.http pass ${pass + 1}: ${suite} round ${q.outcome.round.figure.toFixed(1)} us (batch median ${quickBatch.at(-1)!.toFixed(1)}; warm-up ${wu ? `${wu.batches} batches, ${wu.seconds.toFixed(2)} s, ${wu.settled ? 'settled' : 'bounded'}` : 'not recorded'}), steady state (last half of an 8 s round, batch median) ${steady.at(-1)!.toFixed(1)} us`,
+      );
     }
   } finally {
     await peer.stop();
   }
   const r = median(quick) / median(steady);
-  console.log(`net.http ${suite} round / its steady state: ${r.toFixed(2)}x (target <= 1.3x: ${r <= 1.3 ? 'met' : 'not met'}); batch medians like for like: ${(median(quickBatch) / median(steady)).toFixed(2)}x`);
+  console.log(
+    `net.http ${suite} round / its steady state: ${r.toFixed(2)}x (target <= 1.3x: ${r <= 1.3 ? 'met' : 'not met'}); batch medians like for like: ${(median(quickBatch) / median(steady)).toFixed(2)}x`,
+  );
 }

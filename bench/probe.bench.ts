@@ -39,7 +39,10 @@ export function parseOpensslSpeed(text: string): OpensslSpeedRow[] {
   for (const line of lines.slice(headerAt + 1)) {
     const m = /^(\S+(?:\s\S+)*?)\s{2,}((?:\d+(?:\.\d+)?k\s*)+)$/.exec(line.trimEnd());
     if (!m) continue;
-    const values = (m[2] as string).trim().split(/\s+/).map((v) => Number(v.slice(0, -1)) * 1000);
+    const values = (m[2] as string)
+      .trim()
+      .split(/\s+/)
+      .map((v) => Number(v.slice(0, -1)) * 1000);
     const bytesPerSecond: Record<number, number> = {};
     sizes.forEach((size, i) => {
       const v = values[i];

@@ -31,10 +31,20 @@ export function syntheticFleet(hosts = HOSTS, workloads = WORKLOADS, rounds = RO
     Array.from({ length: workloads }, (_, i) => {
       const category = cats[i % cats.length] as Category;
       const base = 100 * (1 + i);
-      return { id: `${category}.w${i}`, category, better: i % 2 ? 'higher' : 'lower', unit: i % 2 ? 'ops/s' : 'ns/op', figures: Array.from({ length: rounds }, () => base * (1 + slow * (i % 5) / 10) * (1 + (rng.float() - 0.5) * 0.04)) };
+      return {
+        id: `${category}.w${i}`,
+        category,
+        better: i % 2 ? 'higher' : 'lower',
+        unit: i % 2 ? 'ops/s' : 'ns/op',
+        figures: Array.from({ length: rounds }, () => base * (1 + (slow * (i % 5)) / 10) * (1 + (rng.float() - 0.5) * 0.04)),
+      };
     });
   const files: ResultsFile[] = Array.from({ length: hosts }, (_, h) =>
-    resultsOf(h === 0 ? 'metal' : `vm-${String(h).padStart(2, '0')}`, fingerprintOf({ hostname: `host-${h}`, platform: h === 0 ? 'metal' : 'vm', hypervisor: h === 0 ? null : 'kvm' }), specsFor(h === 0 ? 0 : 0.05 + (h % 7) / 50)),
+    resultsOf(
+      h === 0 ? 'metal' : `vm-${String(h).padStart(2, '0')}`,
+      fingerprintOf({ hostname: `host-${h}`, platform: h === 0 ? 'metal' : 'vm', hypervisor: h === 0 ? null : 'kvm' }),
+      specsFor(h === 0 ? 0 : 0.05 + (h % 7) / 50),
+    ),
   );
   const base = files[0] as ResultsFile;
   const comparisons = files.slice(1).map((f) => {
@@ -50,7 +60,14 @@ export function syntheticFleet(hosts = HOSTS, workloads = WORKLOADS, rounds = RO
 export async function run(): Promise<void> {
   const { files, comparisons } = syntheticFleet();
   const t0 = performance.now();
-  const model = buildReportModel({ files, comparisons, baseline: 'metal', noisePct: 1, generatedAt: new Date().toISOString(), toolVersion: 'bench' });
+  const model = buildReportModel({
+    files,
+    comparisons,
+    baseline: 'metal',
+    noisePct: 1,
+    generatedAt: new Date().toISOString(),
+    toolVersion: 'bench',
+  });
   const t1 = performance.now();
   const specs = reportSpecs(model);
   const html = renderReport(model, specs);
@@ -59,9 +76,15 @@ export async function run(): Promise<void> {
   const t3 = performance.now();
   const mb = Buffer.byteLength(html) / 1e6;
   const total = (t2 - t0) / 1000;
-  console.log(`report over ${HOSTS} hosts x ${WORKLOADS} workloads x ${ROUNDS} rounds (${model.forest.length} intervals, ${model.rounds.length} round points)`);
-  console.log(`  model ${(t1 - t0).toFixed(0)} ms, specs + HTML ${(t2 - t1).toFixed(0)} ms, total ${total.toFixed(2)} s (target < 3 s) ${total < 3 ? 'ok' : 'OVER'}`);
-  console.log(`  HTML ${mb.toFixed(2)} MB (target < 3 MB) ${mb < 3 ? 'ok' : 'OVER'}; Markdown ${(Buffer.byteLength(md) / 1e3).toFixed(0)} kB in ${(t3 - t2).toFixed(0)} ms`);
+  console.log(
+    `report over ${HOSTS} hosts x ${WORKLOADS} workloads x ${ROUNDS} rounds (${model.forest.length} intervals, ${model.rounds.length} round points)`,
+  );
+  console.log(
+    `  model ${(t1 - t0).toFixed(0)} ms, specs + HTML ${(t2 - t1).toFixed(0)} ms, total ${total.toFixed(2)} s (target < 3 s) ${total < 3 ? 'ok' : 'OVER'}`,
+  );
+  console.log(
+    `  HTML ${mb.toFixed(2)} MB (target < 3 MB) ${mb < 3 ? 'ok' : 'OVER'}; Markdown ${(Buffer.byteLength(md) / 1e3).toFixed(0)} kB in ${(t3 - t2).toFixed(0)} ms`,
+  );
   await commandTime(files);
   await browserTime(html, specs.length);
 }
@@ -168,14 +191,29 @@ async function browserTime(html: string, charts: number): Promise<void> {
   const path = resolve('test-output/report-bench.html');
   writeFileSync(path, html);
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   try {
     const page = await browser.newPage();
     await page.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));
     const t = performance.now();
     await page.goto(pathToFileURL(path).href);
-    await page.waitForFunction(`document.querySelectorAll('.chart[data-rendered="true"]').length === ${charts}`, undefined, { timeout: 120_000 });
-    console.log(`  browser: all ${charts} charts drawn ${((performance.now() - t) / 1000).toFixed(2)} s after navigation (headless chromium)`);
+    await page.waitForFunction(`document.querySelectorAll('.chart[data-rendered="true"]').length === ${charts}`, undefined, {
+      timeout: 120_000,
+    });
+    console.log(
+      `  browser: all ${charts} charts drawn ${((performance.now() - t) / 1000).toFixed(2)} s after navigation (headless chromium)`,
+    );
   } finally {
     await browser.close();
   }

@@ -14,8 +14,13 @@ import { compareRunSets } from '../src/stats/compare.js';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: npx tsx scripts/aa-runs.ts DIR');
-const files = readdirSync(dir).filter((n) => n.endsWith('.json')).sort().map((n) => loadResults(join(dir, n)));
-console.log(`${files.length} runs; load average (1 min) at start of each run: ${files.map((f) => f.conditions.loadAvg1Start.toFixed(1)).join(' ')}`);
+const files = readdirSync(dir)
+  .filter((n) => n.endsWith('.json'))
+  .sort()
+  .map((n) => loadResults(join(dir, n)));
+console.log(
+  `${files.length} runs; load average (1 min) at start of each run: ${files.map((f) => f.conditions.loadAvg1Start.toFixed(1)).join(' ')}`,
+);
 console.log('| runs per side | comparisons | rows | slower | faster | same | inconclusive | false calls |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const k of [1, 2, 3, 5]) {
@@ -27,11 +32,17 @@ for (const k of [1, 2, 3, 5]) {
       ? [block.slice(0, k), block.slice(k)]
       : [block.filter((_, j) => j % 2 === 0), block.filter((_, j) => j % 2 === 1)];
     const c = compareRunSets(base, cand, {});
-    for (const r of c.rows) if (r.status === 'compared' && (r.verdict === 'slower' || r.verdict === 'faster')) console.error(`  ${k} vs ${k} from run ${i + 1}: ${r.id} ${r.verdict} ${r.overheadPct.point.toFixed(1)}% [${r.overheadPct.lo.toFixed(1)}, ${r.overheadPct.hi.toFixed(1)}] (${r.overheadPct.method})`);
+    for (const r of c.rows)
+      if (r.status === 'compared' && (r.verdict === 'slower' || r.verdict === 'faster'))
+        console.error(
+          `  ${k} vs ${k} from run ${i + 1}: ${r.id} ${r.verdict} ${r.overheadPct.point.toFixed(1)}% [${r.overheadPct.lo.toFixed(1)}, ${r.overheadPct.hi.toFixed(1)}] (${r.overheadPct.method})`,
+        );
     comps++;
     for (const r of c.rows) if (r.status === 'compared') counts[r.verdict]++;
   }
   const rows = counts.slower + counts.faster + counts.same + counts.inconclusive;
   const falseCalls = counts.slower + counts.faster;
-  console.log(`| ${k} | ${comps} | ${rows} | ${counts.slower} | ${counts.faster} | ${counts.same} | ${counts.inconclusive} | ${falseCalls}/${rows} (${((100 * falseCalls) / Math.max(1, rows)).toFixed(1)}%) |`);
+  console.log(
+    `| ${k} | ${comps} | ${rows} | ${counts.slower} | ${counts.faster} | ${counts.same} | ${counts.inconclusive} | ${falseCalls}/${rows} (${((100 * falseCalls) / Math.max(1, rows)).toFixed(1)}%) |`,
+  );
 }

@@ -71,43 +71,93 @@ const cells: Cell[] = values.cells ? (JSON.parse(readFileSync(values.cells, 'utf
 if (!values.cells) await measure();
 
 async function measure(): Promise<void> {
-const aggressor: ChildProcess = spawn(cli[0] as string, [...cli.slice(1), 'aggressor', '--kind', 'cpu', '--on', values.on, '--off', values.off, '--seconds', String(Math.ceil(reps * 4 * (budget + 40)))], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const stop = () => aggressor.kill('SIGTERM');
-process.on('SIGINT', () => (stop(), process.exit(130)));
-let seed = 1;
-try {
-  await new Promise((r) => setTimeout(r, 2000));
-  for (let rep = 1; rep <= reps; rep++) {
-    for (const condition of ['aa', 'effect'] as const) {
-      const modes = (rep + (condition === 'aa' ? 0 : 1)) % 2 ? (['interleaved', 'duet'] as const) : (['duet', 'interleaved'] as const);
-      for (const mode of modes) {
-        const dir = join(out, `${condition}-${mode}-${rep}`);
-        const l0 = loadavg()[0] as number;
-        const r = await run([
-          'duel', '--mode', mode, '--a', container(), '--b', container(condition === 'effect' ? quota : undefined),
-          '--only', ...only, '--rounds', 'auto', '--target', '0.001%', '--budget', String(budget), '--max-rounds', '1000',
-          '--round-seconds', values['round-seconds'], '--seed', String(seed++), '--noise', '1%', '--out', dir,
-        ]);
-        const l1 = loadavg()[0] as number;
-        if (r.code !== 0) {
-          process.stderr.write(`${condition} ${mode} rep ${rep}: exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}\n`);
-          continue;
+  const aggressor: ChildProcess = spawn(
+    cli[0] as string,
+    [
+      ...cli.slice(1),
+      'aggressor',
+      '--kind',
+      'cpu',
+      '--on',
+      values.on,
+      '--off',
+      values.off,
+      '--seconds',
+      String(Math.ceil(reps * 4 * (budget + 40))),
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const stop = () => aggressor.kill('SIGTERM');
+  process.on('SIGINT', () => (stop(), process.exit(130)));
+  let seed = 1;
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    for (let rep = 1; rep <= reps; rep++) {
+      for (const condition of ['aa', 'effect'] as const) {
+        const modes = (rep + (condition === 'aa' ? 0 : 1)) % 2 ? (['interleaved', 'duet'] as const) : (['duet', 'interleaved'] as const);
+        for (const mode of modes) {
+          const dir = join(out, `${condition}-${mode}-${rep}`);
+          const l0 = loadavg()[0] as number;
+          const r = await run([
+            'duel',
+            '--mode',
+            mode,
+            '--a',
+            container(),
+            '--b',
+            container(condition === 'effect' ? quota : undefined),
+            '--only',
+            ...only,
+            '--rounds',
+            'auto',
+            '--target',
+            '0.001%',
+            '--budget',
+            String(budget),
+            '--max-rounds',
+            '1000',
+            '--round-seconds',
+            values['round-seconds'],
+            '--seed',
+            String(seed++),
+            '--noise',
+            '1%',
+            '--out',
+            dir,
+          ]);
+          const l1 = loadavg()[0] as number;
+          if (r.code !== 0) {
+            process.stderr.write(`${condition} ${mode} rep ${rep}: exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')}\n`);
+            continue;
+          }
+          const c = JSON.parse(readFileSync(join(dir, 'comparison.json'), 'utf8')) as Comparison;
+          for (const row of c.rows) {
+            if (row.status !== 'compared') continue;
+            cells.push({
+              rep,
+              condition,
+              mode,
+              id: row.id,
+              pairs: row.base.rounds,
+              point: row.overheadPct.point,
+              lo: row.overheadPct.lo,
+              hi: row.overheadPct.hi,
+              verdict: row.verdict,
+              load: [l0, l1],
+            });
+          }
+          process.stderr.write(
+            `${condition} ${mode} rep ${rep}: ${c.rows.map((x) => (x.status === 'compared' ? `${x.id} ${x.overheadPct.point.toFixed(1)}% ±${((x.overheadPct.hi - x.overheadPct.lo) / 2).toFixed(1)}` : `${x.id} -`)).join(', ')} (load ${l0.toFixed(1)}-${l1.toFixed(1)})\n`,
+          );
+          writeFileSync(join(out, 'cells.json'), `${JSON.stringify(cells, null, 1)}\n`);
         }
-        const c = JSON.parse(readFileSync(join(dir, 'comparison.json'), 'utf8')) as Comparison;
-        for (const row of c.rows) {
-          if (row.status !== 'compared') continue;
-          cells.push({ rep, condition, mode, id: row.id, pairs: row.base.rounds, point: row.overheadPct.point, lo: row.overheadPct.lo, hi: row.overheadPct.hi, verdict: row.verdict, load: [l0, l1] });
-        }
-        process.stderr.write(`${condition} ${mode} rep ${rep}: ${c.rows.map((x) => (x.status === 'compared' ? `${x.id} ${x.overheadPct.point.toFixed(1)}% ±${((x.overheadPct.hi - x.overheadPct.lo) / 2).toFixed(1)}` : `${x.id} -`)).join(', ')} (load ${l0.toFixed(1)}-${l1.toFixed(1)})\n`);
-        writeFileSync(join(out, 'cells.json'), `${JSON.stringify(cells, null, 1)}\n`);
       }
     }
+  } finally {
+    stop();
   }
-} finally {
-  stop();
-}
 }
 
 const median = (xs: number[]) => {
@@ -130,16 +180,34 @@ for (const id of only) {
       const meanHalf = half.reduce((a, b) => a + b, 0) / half.length;
       hw[mode] = median(half);
       const covers = cs.filter((c) => c.lo <= 0 && c.hi >= 0).length;
-      const row = { id, condition, mode, duels: cs.length, pairs: median(cs.map((c) => c.pairs)), halfWidthPct: hw[mode], meanHalfWidthPct: meanHalf, covers0: covers, estimatePct: median(cs.map((c) => c.point)) };
+      const row = {
+        id,
+        condition,
+        mode,
+        duels: cs.length,
+        pairs: median(cs.map((c) => c.pairs)),
+        halfWidthPct: hw[mode],
+        meanHalfWidthPct: meanHalf,
+        covers0: covers,
+        estimatePct: median(cs.map((c) => c.point)),
+      };
       summary.push(row);
       const ratio = mode === 'duet' && hw.interleaved !== undefined ? `${(hw.interleaved / (hw.duet as number)).toFixed(1)}x` : '';
-      lines.push(`| ${id} | ${condition === 'aa' ? 'A/A' : `B at ${quota}% CPU`} | ${mode} | ${cs.length} | ${row.pairs} | ±${row.halfWidthPct.toFixed(1)}% (±${meanHalf.toFixed(1)}%) | ${condition === 'aa' ? `${covers}/${cs.length}` : ''} | ${row.estimatePct >= 0 ? '+' : ''}${row.estimatePct.toFixed(1)}% | ${ratio} |`);
+      lines.push(
+        `| ${id} | ${condition === 'aa' ? 'A/A' : `B at ${quota}% CPU`} | ${mode} | ${cs.length} | ${row.pairs} | ±${row.halfWidthPct.toFixed(1)}% (±${meanHalf.toFixed(1)}%) | ${condition === 'aa' ? `${covers}/${cs.length}` : ''} | ${row.estimatePct >= 0 ? '+' : ''}${row.estimatePct.toFixed(1)}% | ${ratio} |`,
+      );
     }
   }
 }
 const loads = cells.flatMap((c) => c.load);
 const repsDone = new Set(cells.map((c) => c.rep)).size;
-lines.push('', `${repsDone} repetitions per mode and condition, ${budget} s per duel, neighbour: cpu aggressor on all cores, on ${values.on} / off ${values.off}; one-minute load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} around the duels.`);
-writeFileSync(join(out, 'summary.json'), `${JSON.stringify({ reps, budget, quota, only, on: values.on, off: values.off, rows: summary }, null, 1)}\n`);
+lines.push(
+  '',
+  `${repsDone} repetitions per mode and condition, ${budget} s per duel, neighbour: cpu aggressor on all cores, on ${values.on} / off ${values.off}; one-minute load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} around the duels.`,
+);
+writeFileSync(
+  join(out, 'summary.json'),
+  `${JSON.stringify({ reps, budget, quota, only, on: values.on, off: values.off, rows: summary }, null, 1)}\n`,
+);
 writeFileSync(join(out, 'summary.md'), `${lines.join('\n')}\n`);
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -7,13 +7,42 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const repo = new URL('..', import.meta.url).pathname;
-const files = readdirSync(join(repo, 'results/reference')).filter((n) => n.endsWith('.json')).sort().map((n) => join('results/reference', n));
-const virtax = (args) => execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', ...args], { cwd: repo, encoding: 'utf8' });
-process.stdout.write(virtax(['report', ...files, '--out', 'docs/reference/report.html', '--markdown', 'docs/reference/report.md', '--png', 'docs/reference/charts']));
-writeFileSync(join(repo, 'docs/reference/advice-api-gateway.txt'), virtax(['advise', ...files, '--profile', 'examples/profiles/api-gateway.json']));
+const files = readdirSync(join(repo, 'results/reference'))
+  .filter((n) => n.endsWith('.json'))
+  .sort()
+  .map((n) => join('results/reference', n));
+const virtax = (args) =>
+  execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', ...args], { cwd: repo, encoding: 'utf8' });
+process.stdout.write(
+  virtax([
+    'report',
+    ...files,
+    '--out',
+    'docs/reference/report.html',
+    '--markdown',
+    'docs/reference/report.md',
+    '--png',
+    'docs/reference/charts',
+  ]),
+);
+writeFileSync(
+  join(repo, 'docs/reference/advice-api-gateway.txt'),
+  virtax(['advise', ...files, '--profile', 'examples/profiles/api-gateway.json']),
+);
 if (existsSync('/usr/bin/chromium')) {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(`file://${join(repo, 'docs/reference/report.html')}`);
   await page.waitForTimeout(1500);

@@ -21,7 +21,9 @@ import type { ResultsFile } from '../src/types.js';
 const K = 16;
 const ids = Array.from({ length: K }, (_, i) => `w${String(i).padStart(2, '0')}`);
 const policy: GatePolicy = { defaultMaxRegressionPct: 5, perWorkload: {}, ignore: [] };
-const sides = new Map<string, { base: SideStatus; cur: SideStatus; reason: string | null }>(ids.map((id) => [id, { base: 'ok', cur: 'ok', reason: null }]));
+const sides = new Map<string, { base: SideStatus; cur: SideStatus; reason: string | null }>(
+  ids.map((id) => [id, { base: 'ok', cur: 'ok', reason: null }]),
+);
 const REPS = Number(process.env.REPS ?? 30);
 
 function run(rng: ReturnType<typeof createRng>, rounds: number, roundSd: number, regressed: boolean, runSd: number): ResultsFile {
@@ -49,27 +51,42 @@ const shapes = [
 console.log('| baseline | round noise | run offset | rule | false fails (gates) | +10% detected |');
 console.log('|---|---:|---:|---|---:|---:|');
 for (const shape of shapes) {
-  for (const [roundSd, runSd] of [[0.01, 0.01], [0.03, 0.01], [0.01, 0.03]] as const) {
+  for (const [roundSd, runSd] of [
+    [0.01, 0.01],
+    [0.03, 0.01],
+    [0.01, 0.03],
+  ] as const) {
     const rng = createRng(1000 + shape.runs * 10 + shape.rounds + roundSd * 1000 + runSd * 100);
     const tally = { fcr95: [0, 0], fcr90: [0, 0], plain: [0, 0], bonf: [0, 0] };
     for (let rep = 0; rep < REPS; rep++) {
       const base = Array.from({ length: shape.runs }, () => run(rng, shape.rounds, roundSd, false, runSd));
       const cur = [run(rng, shape.rounds, roundSd, true, runSd)];
       const settings = { onlyIds: ids, resamples: 500, seed: rep + 1 };
-      for (const [key, level] of [['fcr95', 0.95], ['fcr90', 0.9]] as const) {
+      for (const [key, level] of [
+        ['fcr95', 0.95],
+        ['fcr90', 0.9],
+      ] as const) {
         const j = judge(base, cur, { ...settings, level }, sides, policy, null, compareRunSets);
         const t = tally[key];
         if (j.rows.some((r) => r.id !== 'w00' && r.outcome === 'fail')) t[0]++;
         if (j.rows.some((r) => r.id === 'w00' && r.outcome === 'fail')) t[1]++;
       }
-      for (const [key, level] of [['plain', 0.95], ['bonf', 1 - 0.05 / K]] as const) {
+      for (const [key, level] of [
+        ['plain', 0.95],
+        ['bonf', 1 - 0.05 / K],
+      ] as const) {
         const c = compareRunSets(base, cur, { ...settings, level, fcr: false });
         const rows = decideRows({ comparison: c, sides, policy, only: null });
         if (rows.some((r) => r.id !== 'w00' && r.outcome === 'fail')) tally[key][0]++;
         if (rows.some((r) => r.id === 'w00' && r.outcome === 'fail')) tally[key][1]++;
       }
     }
-    for (const [key, name] of [['fcr95', 'FCR 95%'], ['fcr90', 'FCR 90%'], ['plain', 'plain 95%'], ['bonf', 'Bonferroni 95%']] as const) {
+    for (const [key, name] of [
+      ['fcr95', 'FCR 95%'],
+      ['fcr90', 'FCR 90%'],
+      ['plain', 'plain 95%'],
+      ['bonf', 'Bonferroni 95%'],
+    ] as const) {
       const t = tally[key];
       console.log(`| ${shape.name} | ${roundSd * 100}% | ${runSd * 100}% | ${name} | ${t[0]}/${REPS} | ${t[1]}/${REPS} |`);
     }

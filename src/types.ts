@@ -14,7 +14,18 @@ export type Better = 'lower' | 'higher';
  * weighs it counts it). `lifecycle` holds the start, stop and memory figures of `virtax lifecycle` (measured from
  * the host, in files of their own). Files written before `user` and `lifecycle` existed use only the others.
  */
-export const CATEGORIES = ['cpu', 'memory', 'syscall', 'process', 'crypto', 'storage', 'network', 'noisy-neighbor', 'user', 'lifecycle'] as const;
+export const CATEGORIES = [
+  'cpu',
+  'memory',
+  'syscall',
+  'process',
+  'crypto',
+  'storage',
+  'network',
+  'noisy-neighbor',
+  'user',
+  'lifecycle',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** What a host is, from the innermost layer the probe runs in (see {@link Fingerprint.platform}). */

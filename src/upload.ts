@@ -74,7 +74,10 @@ export const DEFAULT_ATTEMPT_DEADLINE_MS = 60_000;
 export const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** The first `max` bytes of an answer's body as text; `cut` when there was more (the rest is not read). */
-async function readAnswer(body: AsyncIterable<Buffer | Uint8Array> & { destroy(): unknown }, max = MAX_ANSWER_BYTES): Promise<{ text: string; cut: boolean }> {
+async function readAnswer(
+  body: AsyncIterable<Buffer | Uint8Array> & { destroy(): unknown },
+  max = MAX_ANSWER_BYTES,
+): Promise<{ text: string; cut: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let cut = false;
@@ -128,8 +131,14 @@ function idOf(text: string): string | null {
 }
 
 /** Check a 200/201 answer is a collector's acknowledgement of `expectedId`; the reason it is not, or null. */
-function checkAnswer(statusCode: number, contentType: string, raw: string, expectedId: string | null): { id: string; url: string } | string {
-  if (!/^application\/json\b/i.test(contentType)) return `answered ${statusCode} with ${contentType || 'no content type'}, not a collector's JSON`;
+function checkAnswer(
+  statusCode: number,
+  contentType: string,
+  raw: string,
+  expectedId: string | null,
+): { id: string; url: string } | string {
+  if (!/^application\/json\b/i.test(contentType))
+    return `answered ${statusCode} with ${contentType || 'no content type'}, not a collector's JSON`;
   let body: { id?: unknown; status?: unknown; url?: unknown };
   try {
     body = JSON.parse(raw) as typeof body;
@@ -138,8 +147,10 @@ function checkAnswer(statusCode: number, contentType: string, raw: string, expec
   }
   const want = statusCode === 201 ? 'created' : 'duplicate';
   if (typeof body?.id !== 'string' || !UUID.test(body.id)) return `answered ${statusCode} without the stored id`;
-  if (expectedId !== null && body.id.toLowerCase() !== expectedId) return `answered ${statusCode} naming another id (${body.id.slice(0, 36)})`;
-  if (body.status !== want) return `answered ${statusCode} with status ${JSON.stringify(String(body.status).slice(0, 20))}, expected "${want}"`;
+  if (expectedId !== null && body.id.toLowerCase() !== expectedId)
+    return `answered ${statusCode} naming another id (${body.id.slice(0, 36)})`;
+  if (body.status !== want)
+    return `answered ${statusCode} with status ${JSON.stringify(String(body.status).slice(0, 20))}, expected "${want}"`;
   if (typeof body.url !== 'string') return `answered ${statusCode} without the stored result's url`;
   return { id: body.id.toLowerCase(), url: body.url };
 }
@@ -158,7 +169,11 @@ export async function uploadResultsText(text: string, options: UploadOptions): P
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const token = options.token?.trim();
   if (token) headers.authorization = `Bearer ${token}`;
-  const dispatcher: Dispatcher = new Agent({ connect: { timeout, ...(options.ca ? { ca: options.ca } : {}) }, headersTimeout: timeout, bodyTimeout: timeout });
+  const dispatcher: Dispatcher = new Agent({
+    connect: { timeout, ...(options.ca ? { ca: options.ca } : {}) },
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+  });
   let lastWhy = '';
   try {
     for (let attempt = 1; attempt <= retries + 1; attempt++) {
@@ -170,9 +185,17 @@ export async function uploadResultsText(text: string, options: UploadOptions): P
         // A collector's answers are small: read at most 64 KiB of whatever came back, drop the rest.
         const { text: raw, cut } = await readAnswer(res.body);
         if (res.statusCode === 200 || res.statusCode === 201) {
-          const ok = cut ? `answered ${res.statusCode} with more than ${MAX_ANSWER_BYTES / 1024} KiB (the rest was dropped), not a collector's answer` : checkAnswer(res.statusCode, String(res.headers['content-type'] ?? ''), raw, expectedId);
-          if (typeof ok === 'string') return { status: 'bad-answer', httpStatus: res.statusCode, reason: `${endpoint.host} ${ok}`, attempts: attempt };
-          return { status: res.statusCode === 201 ? 'stored' : 'duplicate', id: ok.id, url: new URL(ok.url, endpoint).toString(), attempts: attempt };
+          const ok = cut
+            ? `answered ${res.statusCode} with more than ${MAX_ANSWER_BYTES / 1024} KiB (the rest was dropped), not a collector's answer`
+            : checkAnswer(res.statusCode, String(res.headers['content-type'] ?? ''), raw, expectedId);
+          if (typeof ok === 'string')
+            return { status: 'bad-answer', httpStatus: res.statusCode, reason: `${endpoint.host} ${ok}`, attempts: attempt };
+          return {
+            status: res.statusCode === 201 ? 'stored' : 'duplicate',
+            id: ok.id,
+            url: new URL(ok.url, endpoint).toString(),
+            attempts: attempt,
+          };
         }
         let error: unknown;
         try {
@@ -180,7 +203,7 @@ export async function uploadResultsText(text: string, options: UploadOptions): P
         } catch {
           // not JSON (or cut at 64 KiB): the first line of the text is the reason
         }
-        const reason = sanitizeServerText(typeof error === 'string' ? error : raw.split('\n')[0] ?? '') || `HTTP ${res.statusCode}`;
+        const reason = sanitizeServerText(typeof error === 'string' ? error : (raw.split('\n')[0] ?? '')) || `HTTP ${res.statusCode}`;
         if (!retryable(res.statusCode)) return { status: 'rejected', httpStatus: res.statusCode, reason, attempts: attempt };
         lastWhy = `HTTP ${res.statusCode}: ${reason}`;
         waitAtLeast = Math.min(maxRetryAfter, retryAfterMs(res.headers['retry-after']) ?? 0);
@@ -224,14 +247,21 @@ export function describeUpload(path: string, o: UploadOutcome): string {
  * Retry settings shared by `upload` and `run --upload`: flags, else VIRTAX_UPLOAD_RETRIES /
  * VIRTAX_UPLOAD_BACKOFF_MS / VIRTAX_UPLOAD_ATTEMPT_TIMEOUT (seconds).
  */
-export function retrySettings(retries?: number, backoffMs?: number, attemptTimeoutS?: number): Pick<UploadOptions, 'retries' | 'baseDelayMs' | 'attemptTimeoutMs'> {
+export function retrySettings(
+  retries?: number,
+  backoffMs?: number,
+  attemptTimeoutS?: number,
+): Pick<UploadOptions, 'retries' | 'baseDelayMs' | 'attemptTimeoutMs'> {
   const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
   const r = retries ?? num(process.env.VIRTAX_UPLOAD_RETRIES) ?? 5;
   const b = backoffMs ?? num(process.env.VIRTAX_UPLOAD_BACKOFF_MS) ?? 500;
   const t = attemptTimeoutS ?? num(process.env.VIRTAX_UPLOAD_ATTEMPT_TIMEOUT) ?? DEFAULT_ATTEMPT_DEADLINE_MS / 1000;
   if (!Number.isInteger(r) || r < 0 || r > 100) throw new InputError('--retries: expected a whole number from 0 to 100');
   if (!Number.isFinite(b) || b < 0) throw new InputError('--backoff-ms: expected a number of milliseconds');
-  if (!Number.isFinite(t) || t <= 0 || t > 3600) throw new InputError(`--attempt-timeout: expected a number of seconds above 0, at most 3600 (got ${attemptTimeoutS ?? process.env.VIRTAX_UPLOAD_ATTEMPT_TIMEOUT})`);
+  if (!Number.isFinite(t) || t <= 0 || t > 3600)
+    throw new InputError(
+      `--attempt-timeout: expected a number of seconds above 0, at most 3600 (got ${attemptTimeoutS ?? process.env.VIRTAX_UPLOAD_ATTEMPT_TIMEOUT})`,
+    );
   return { retries: r, baseDelayMs: b, attemptTimeoutMs: Math.round(t * 1000) };
 }
 

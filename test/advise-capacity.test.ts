@@ -30,7 +30,7 @@ describe('capacity arithmetic', () => {
 describe('advisor', () => {
   const { files, comparisons } = threeHosts();
 
-  it('turns each host\'s weighted overhead into hosts and cost, with the interval', () => {
+  it("turns each host's weighted overhead into hosts and cost, with the interval", () => {
     const a = advise({ profile, files, baseline: 'metal', comparisons });
     const vm = a.hosts.find((h) => h.label === 'kvm-vm')!;
     expect(vm.overheadPct).toMatchObject({ point: 5.2, lo: 3.9, hi: 6.6 });
@@ -63,7 +63,12 @@ describe('advisor', () => {
   });
 
   it('ranks by overhead when costs are missing, and says so', () => {
-    const a = advise({ profile: { ...profile, costPerHost: { metal: 1 }, latencySensitive: false }, files, baseline: 'metal', comparisons });
+    const a = advise({
+      profile: { ...profile, costPerHost: { metal: 1 }, latencySensitive: false },
+      files,
+      baseline: 'metal',
+      comparisons,
+    });
     expect(a.ranking).toEqual(['metal', 'docker', 'kvm-vm']);
     expect(a.notes[0]).toMatch(/no cost given for kvm-vm, docker/);
     expect(a.recommendation!.reasons[0]).toMatch(/baseline/);
@@ -83,7 +88,12 @@ describe('advisor', () => {
   });
 
   it('keeps the baseline when every alternative breaks the p99 budget, and names why', () => {
-    const a = advise({ profile: { ...profile, p99BudgetPct: 0 }, files: files.slice(1), baseline: 'kvm-vm', comparisons: [comparisonOf(files[1]!, files[2]!, comparisons[1]!.rows, estimate(2, 1, 3))] });
+    const a = advise({
+      profile: { ...profile, p99BudgetPct: 0 },
+      files: files.slice(1),
+      baseline: 'kvm-vm',
+      comparisons: [comparisonOf(files[1]!, files[2]!, comparisons[1]!.rows, estimate(2, 1, 3))],
+    });
     expect(a.recommendation!.label).toBe('kvm-vm');
     expect(a.recommendation!.reasons.join('\n')).not.toMatch(/next is docker/);
     expect(a.recommendation!.reasons.join('\n')).toMatch(/docker is ruled out: p99 inflation \+\d+\.\d% is over the 0% budget/);
@@ -100,7 +110,9 @@ describe('advisor', () => {
 describe('profiles', () => {
   const dir = new URL('../examples/profiles/', import.meta.url);
   it('every example profile is valid', () => {
-    const names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    const names = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(names).toEqual(['api-gateway.json', 'batch-job.json', 'crypto-service.json', 'database.json']);
     for (const n of names) expect(loadProfile(new URL(n, dir).pathname).name).toBe(n.replace('.json', ''));
   });
@@ -128,12 +140,24 @@ describe('advisor security notes for sandboxes and nested guests', () => {
     files.map((f) => (f.label === label ? { ...f, host: { ...f.host, ...host } } : f));
 
   it('a gVisor sandbox in a VM is not called a shared-kernel container; a UML guest has a kernel of its own', () => {
-    const sandboxed = advise({ profile, files: withHost('docker', { platform: 'sandbox-in-vm', container: 'gvisor', hypervisor: 'firecracker' }), baseline: 'metal', comparisons });
+    const sandboxed = advise({
+      profile,
+      files: withHost('docker', { platform: 'sandbox-in-vm', container: 'gvisor', hypervisor: 'firecracker' }),
+      baseline: 'metal',
+      comparisons,
+    });
     const sb = sandboxed.hosts.find((h) => h.label === 'docker')!;
     expect(sb.security.sharedKernel).toBe(false);
     expect(sb.security.notes.join(' ')).toMatch(/sandboxed \(gvisor\).*application kernel/);
     expect(sb.security.notes.join(' ')).toMatch(/runs inside a VM \(firecracker\)/);
-    const nested = advise({ profile, files: withHost('kvm-vm', { platform: 'vm-in-vm', hypervisor: 'uml' }), baseline: 'metal', comparisons });
-    expect(nested.hosts.find((h) => h.label === 'kvm-vm')!.security.notes.join(' ')).toMatch(/a guest kernel of its own \(uml\), nested in another guest/);
+    const nested = advise({
+      profile,
+      files: withHost('kvm-vm', { platform: 'vm-in-vm', hypervisor: 'uml' }),
+      baseline: 'metal',
+      comparisons,
+    });
+    expect(nested.hosts.find((h) => h.label === 'kvm-vm')!.security.notes.join(' ')).toMatch(
+      /a guest kernel of its own \(uml\), nested in another guest/,
+    );
   });
 });

@@ -11,17 +11,45 @@ function priced(id: string, baseNs: number, candNs: number, kernelBaseNs?: numbe
   const row = comparedRow(id, { point: pct, lo: pct * 0.9, hi: pct * 1.1 }, 'syscall');
   row.base = { ...row.base, median: baseNs };
   row.cand = { ...row.cand, median: candNs };
-  if (kernelBaseNs !== undefined) row.kernel = { baseSecondsPerOp: kernelBaseNs * 1e-9, candSecondsPerOp: kernelBaseNs * 1e-9, overheadPct: null, pointPct: 0 };
+  if (kernelBaseNs !== undefined)
+    row.kernel = { baseSecondsPerOp: kernelBaseNs * 1e-9, candSecondsPerOp: kernelBaseNs * 1e-9, overheadPct: null, pointPct: 0 };
   return row;
 }
 
-function app(mix: Record<string, number> | null, rates: Partial<Record<OperationClass, number>> = {}, totals: Partial<AppProfile['totals']> = {}): AppProfile {
-  const syscalls = mix ? Object.fromEntries(Object.entries(mix).map(([k, calls]): [string, SyscallCount] => [k, { calls, errors: 0, seconds: 0 }])) : null;
+function app(
+  mix: Record<string, number> | null,
+  rates: Partial<Record<OperationClass, number>> = {},
+  totals: Partial<AppProfile['totals']> = {},
+): AppProfile {
+  const syscalls = mix
+    ? Object.fromEntries(Object.entries(mix).map(([k, calls]): [string, SyscallCount] => [k, { calls, errors: 0, seconds: 0 }]))
+    : null;
   return {
-    schema: APP_SCHEMA, name: 'synthetic', command: ['app'], pid: null, startedAt: '2026-12-03T08:00:00.000Z', wallSeconds: 2, ownSeconds: 2, exitCode: 0,
+    schema: APP_SCHEMA,
+    name: 'synthetic',
+    command: ['app'],
+    pid: null,
+    startedAt: '2026-12-03T08:00:00.000Z',
+    wallSeconds: 2,
+    ownSeconds: 2,
+    exitCode: 0,
     host: { hostname: 'h', kernel: '6.1', platform: 'vm' },
     method: { sampler: 'procfs', intervalMs: 100, syscalls: mix ? 'strace' : null, notes: [] },
-    totals: { cpuUserSeconds: 0, cpuSystemSeconds: 0, minorFaults: 0, majorFaults: 0, voluntarySwitches: 0, involuntarySwitches: 0, readSyscalls: 0, writeSyscalls: 0, readBytes: 0, writeBytes: 0, processes: 0, runDelaySeconds: 0, ...totals },
+    totals: {
+      cpuUserSeconds: 0,
+      cpuSystemSeconds: 0,
+      minorFaults: 0,
+      majorFaults: 0,
+      voluntarySwitches: 0,
+      involuntarySwitches: 0,
+      readSyscalls: 0,
+      writeSyscalls: 0,
+      readBytes: 0,
+      writeBytes: 0,
+      processes: 0,
+      runDelaySeconds: 0,
+      ...totals,
+    },
     syscalls,
     rates: Object.fromEntries(OPERATION_CLASSES.map((c) => [c, rates[c] ?? 0])) as Record<OperationClass, number>,
   };
@@ -31,7 +59,12 @@ describe('syscall -> pricing class', () => {
   it('maps the common calls to the workload that performs them, with the calls per operation', () => {
     expect(priceRuleOf('openat')).toMatchObject({ cls: 'open-close', workload: 'sys.open', perCall: 0.5 });
     expect(priceRuleOf('close')).toMatchObject({ cls: 'open-close', workload: 'sys.open', perCall: 0.5 });
-    expect(priceRuleOf('getdents64')).toMatchObject({ cls: 'readdir', workload: 'sys.readdir', perCall: 0.5, less: [{ workload: 'sys.open' }, { workload: 'sys.fstat' }] });
+    expect(priceRuleOf('getdents64')).toMatchObject({
+      cls: 'readdir',
+      workload: 'sys.readdir',
+      perCall: 0.5,
+      less: [{ workload: 'sys.open' }, { workload: 'sys.fstat' }],
+    });
     expect(priceRuleOf('fstat')).toMatchObject({ cls: 'fstat', workload: 'sys.fstat' });
     expect(priceRuleOf('statx')).toMatchObject({ cls: 'stat', workload: 'sys.stat' });
     expect(priceRuleOf('writev')).toMatchObject({ cls: 'write', workload: 'sys.pipe-write' });
@@ -74,7 +107,12 @@ describe('pricing by added time per operation (synthetic, known answers)', () =>
 
   it('a mix of opens, listings, fstats, mmaps, an unmeasured call and futex waits: golden slowdown and shares', () => {
     // 2 s of own time, untraced = traced (under 100 read/write calls: scale 1).
-    const p = predictApp(app({ openat: 2000, close: 2000, getdents64: 400, fstat: 200, mmap: 100, io_uring_enter: 20, futex: 1000, write: 50 }), [host], 'base', null);
+    const p = predictApp(
+      app({ openat: 2000, close: 2000, getdents64: 400, fstat: 200, mmap: 100, io_uring_enter: 20, futex: 1000, write: 50 }),
+      [host],
+      'base',
+      null,
+    );
     const h = p.hosts[0];
     if (!h) throw new Error('no host');
     const pct = (cls: string) => h.contributions.find((c) => c.operationClass === cls)?.addedPct.point;
@@ -92,7 +130,10 @@ describe('pricing by added time per operation (synthetic, known answers)', () =>
     // Interval: each class at its bounds; the listing's subtracted parts at their opposite bounds.
     expect(h.slowdownPct.lo).toBeLessThan(h.slowdownPct.point);
     expect(h.slowdownPct.hi).toBeGreaterThan(h.slowdownPct.point);
-    expect(h.contributions.find((c) => c.operationClass === 'readdir')?.addedPct.lo).toBeCloseTo(100 * 200 * (0.5 * 360 - 0.5 * 110 - 0.5 * 55) * 1e-6, 9);
+    expect(h.contributions.find((c) => c.operationClass === 'readdir')?.addedPct.lo).toBeCloseTo(
+      100 * 200 * (0.5 * 360 - 0.5 * 110 - 0.5 * 55) * 1e-6,
+      9,
+    );
     const text = formatAppPrediction(p);
     const lines = text.split('\n');
     expect(text).toMatch(/^ {2}slowdown +\+13\.2% \(95% interval/m);
@@ -113,7 +154,7 @@ describe('pricing by added time per operation (synthetic, known answers)', () =>
     const h = predictApp(app({ openat: 200, getdents64: 20, fstat: 10 }), [partial], 'base', null).hosts[0];
     expect(h?.slowdownPct.point).toBeCloseTo(100 * 100 * 0.5 * 100e-6, 9);
     expect(h?.unpriced.map((u) => [u.operationClass, u.reason])).toEqual([
-      ['readdir', 'sys.fstat (part of sys.readdir\'s operation) was not compared on this host'],
+      ['readdir', "sys.fstat (part of sys.readdir's operation) was not compared on this host"],
       ['fstat', 'sys.fstat was not compared on this host'],
     ]);
   });
@@ -133,17 +174,41 @@ describe('pricing by added time per operation (synthetic, known answers)', () =>
   });
 });
 
-describe('prices on each side\'s own time (a CPU quota is not a per-operation tax)', () => {
+describe("prices on each side's own time (a CPU quota is not a per-operation tax)", () => {
   /**
    * A host whose rounds of sys.open take `ns` per op and of cpu.int `mops`, each round waiting `waitShare` of its
    * time for a CPU; the waits fall on `stalled` of its 10 batches (which then read 20 times slower).
    */
   function host(label: string, ns: number, mops: number, waitShare: number, stalled: number) {
     const f = syntheticResults({
-      label, seed: 7, host: SYNTHETIC_METAL_HOST,
+      label,
+      seed: 7,
+      host: SYNTHETIC_METAL_HOST,
       workloads: [
-        { id: 'sys.open', category: 'syscall', better: 'lower', unit: 'ns/open', figure: ns, shift: 0, rounds: 5, batches: 10, roundSd: 0, batchSd: 0 },
-        { id: 'cpu.int', category: 'cpu', better: 'higher', unit: 'Mops/s', figure: mops, shift: 0, rounds: 5, batches: 10, roundSd: 0, batchSd: 0 },
+        {
+          id: 'sys.open',
+          category: 'syscall',
+          better: 'lower',
+          unit: 'ns/open',
+          figure: ns,
+          shift: 0,
+          rounds: 5,
+          batches: 10,
+          roundSd: 0,
+          batchSd: 0,
+        },
+        {
+          id: 'cpu.int',
+          category: 'cpu',
+          better: 'higher',
+          unit: 'Mops/s',
+          figure: mops,
+          shift: 0,
+          rounds: 5,
+          batches: 10,
+          roundSd: 0,
+          batchSd: 0,
+        },
       ],
     });
     for (const w of f.workloads) {
@@ -152,7 +217,17 @@ describe('prices on each side\'s own time (a CPU quota is not a per-operation ta
         const fast = w.better === 'lower' ? ns : mops;
         r.samples = Array.from({ length: 10 }, (_, i) => (i < stalled ? (w.better === 'lower' ? fast * 20 : fast / 20) : fast));
         r.figure = w.better === 'lower' ? ns / (1 - waitShare) : mops * (1 - waitShare);
-        r.conditions = { wallSeconds: 1, cpuUserSeconds: 1 - waitShare, cpuSystemSeconds: 0, runDelaySeconds: waitShare, involuntarySwitches: 0, nrThrottled: null, throttledSeconds: null, contentionPct: null, contended: false };
+        r.conditions = {
+          wallSeconds: 1,
+          cpuUserSeconds: 1 - waitShare,
+          cpuSystemSeconds: 0,
+          runDelaySeconds: waitShare,
+          involuntarySwitches: 0,
+          nrThrottled: null,
+          throttledSeconds: null,
+          contentionPct: null,
+          contended: false,
+        };
       }
     }
     return f;
@@ -172,6 +247,8 @@ describe('prices on each side\'s own time (a CPU quota is not a per-operation ta
     expect(raw?.slowdownPct.point).toBeGreaterThan(50);
     expect(own?.slowdownPct.point).toBeCloseTo(0, 9);
     expect(own?.cpuWaitPct).toBeCloseTo(50, 9);
-    expect(formatAppPrediction(predictApp(a, [c], 'base', null, null, { base, quota }))).toMatch(/CPU waits +its pricing rounds waited 50% of their time/);
+    expect(formatAppPrediction(predictApp(a, [c], 'base', null, null, { base, quota }))).toMatch(
+      /CPU waits +its pricing rounds waited 50% of their time/,
+    );
   });
 });

@@ -12,10 +12,20 @@ function deps(seen: RoundRequest[] = []): AgentDeps {
   const executor: Executor = {
     runRound: async (req) => {
       seen.push(req);
-      return { status: 'ok', params: { n: 1 }, outcome: { round: { figure: 42, operations: 42, seconds: 1, samples: [42], stealPct: null } } };
+      return {
+        status: 'ok',
+        params: { n: 1 },
+        outcome: { round: { figure: 42, operations: 42, seconds: 1, samples: [42], stealPct: null } },
+      };
     },
   };
-  return { executor, fingerprint: async () => fp, ctx: { peer: null, scratchDir: '/tmp', ioDir: '/tmp' }, toolVersion: '9.9.9', log: () => {} };
+  return {
+    executor,
+    fingerprint: async () => fp,
+    ctx: { peer: null, scratchDir: '/tmp', ioDir: '/tmp' },
+    toolVersion: '9.9.9',
+    log: () => {},
+  };
 }
 
 const order = (o: Record<string, unknown>) => JSON.stringify({ v: 1, ...o });
@@ -23,7 +33,14 @@ const order = (o: Record<string, unknown>) => JSON.stringify({ v: 1, ...o });
 describe('agent protocol v1', () => {
   it('answers hello with the protocol and tool version, fingerprint with the host', async () => {
     const hello = await handleLine(order({ id: 1, op: 'hello' }), deps());
-    expect(hello.reply).toMatchObject({ v: 1, id: 1, ok: true, protocol: 2, protocols: [1, 2], tool: { name: 'virtax', version: '9.9.9' } });
+    expect(hello.reply).toMatchObject({
+      v: 1,
+      id: 1,
+      ok: true,
+      protocol: 2,
+      protocols: [1, 2],
+      tool: { name: 'virtax', version: '9.9.9' },
+    });
     const f = await handleLine(order({ id: 'f', op: 'fingerprint' }), deps());
     expect(f.reply).toMatchObject({ id: 'f', ok: true, fingerprint: fp });
   });
@@ -87,7 +104,11 @@ describe('agent protocol v1', () => {
     input.write(`${order({ id: 1, op: 'hello' })}\n\n{oops\n${order({ id: 2, op: 'quit' })}\n${order({ id: 3, op: 'hello' })}\n`);
     expect(await done).toBe('quit');
     const replies = lines.map((l) => JSON.parse(l) as { id: unknown; ok: boolean });
-    expect(replies.map((r) => [r.id, r.ok])).toEqual([[1, true], [null, false], [2, true]]);
+    expect(replies.map((r) => [r.id, r.ok])).toEqual([
+      [1, true],
+      [null, false],
+      [2, true],
+    ]);
   });
 
   it('as `virtax agent`: stdout carries only replies, a real round is measured, logs go to stderr', () => {
@@ -99,7 +120,10 @@ describe('agent protocol v1', () => {
     ].join('\n');
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'agent'], { input, encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(0);
-    const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const replies = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(replies.map((x) => x.ok)).toEqual([true, false, true, true]);
     const round = replies[2] as { result: { status: string; outcome: { round: { figure: number; samples: number[] } } } };
     expect(round.result.status).toBe('ok');
@@ -120,7 +144,9 @@ describe('agent protocol v2: the duet round held at its barrier', () => {
         log.push(`prepare ${req.workloadId} #${k}`);
         const early = endEarly.includes(req.workloadId);
         return {
-          ready: Promise.resolve(early ? { ready: false as const, reply: { status: 'skipped' as const, reason: 'cannot here' } } : { ready: true as const }),
+          ready: Promise.resolve(
+            early ? { ready: false as const, reply: { status: 'skipped' as const, reason: 'cannot here' } } : { ready: true as const },
+          ),
           go: async () => {
             log.push(`go #${k}`);
             return { status: 'ok', params: {}, outcome: { round: { figure: 7, operations: 7, seconds: 1, samples: [7], stealPct: null } } };
@@ -175,8 +201,16 @@ describe('agent protocol v2: the duet round held at its barrier', () => {
     ].join('\n');
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'agent'], { input, encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(0);
-    const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(replies.map((x) => [x.v, x.ok])).toEqual([[1, true], [2, true], [2, true], [2, true]]);
+    const replies = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(replies.map((x) => [x.v, x.ok])).toEqual([
+      [1, true],
+      [2, true],
+      [2, true],
+      [2, true],
+    ]);
     expect(replies[0]!.cpus).toEqual(expect.arrayContaining([0]));
     expect(replies[1]).toMatchObject({ ready: true });
     const round = replies[2] as { result: { status: string; outcome: { round: { figure: number; warmup: { batches: number } } } } };

@@ -27,8 +27,22 @@ describe('agentSession', () => {
     const input = new PassThrough();
     const output = new PassThrough();
     const replies: Record<string, unknown>[] = [];
-    output.on('data', (d: Buffer) => replies.push(...d.toString().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)));
-    const done = agentSession(input, output, { roundTimeoutMs: 1000, ioDir: '/tmp' }, { executor, spawnPeer, fingerprint: async () => ({ platform: 'metal' }) as Fingerprint, log: () => {} });
+    output.on('data', (d: Buffer) =>
+      replies.push(
+        ...d
+          .toString()
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>),
+      ),
+    );
+    const done = agentSession(
+      input,
+      output,
+      { roundTimeoutMs: 1000, ioDir: '/tmp' },
+      { executor, spawnPeer, fingerprint: async () => ({ platform: 'metal' }) as Fingerprint, log: () => {} },
+    );
     const order = (o: object) => input.write(`${JSON.stringify({ v: 1, ...o })}\n`);
     order({ id: 1, op: 'round', workload: 'cpu.int', suite: 'quick', plan });
     order({ id: 2, op: 'round', workload: 'net.tcp-rtt', suite: 'quick', plan });
@@ -36,7 +50,11 @@ describe('agentSession', () => {
     order({ id: 4, op: 'quit' });
     expect(await done).toBe('quit');
     expect(replies.map((r) => r.id)).toEqual([1, 2, 3, 4]);
-    expect(seen.map((r) => r.ctx.peer)).toEqual([null, { host: '127.0.0.1', port: 4242, kind: 'loopback' }, { host: '127.0.0.1', port: 4242, kind: 'loopback' }]);
+    expect(seen.map((r) => r.ctx.peer)).toEqual([
+      null,
+      { host: '127.0.0.1', port: 4242, kind: 'loopback' },
+      { host: '127.0.0.1', port: 4242, kind: 'loopback' },
+    ]);
     expect([spawned, stopped]).toEqual([1, 1]);
     expect(seen[0]?.ctx.ioDir).toBe('/tmp');
     expect(existsSync(seen[0]?.ctx.scratchDir ?? '/')).toBe(false);

@@ -21,9 +21,20 @@ import { runCli as cli } from './helpers/cli.js';
 const ws = (shift: number): SyntheticWorkload[] => [
   { id: 'cpu.int', category: 'cpu', better: 'higher', figure: 400, shift: shift / 4, rounds: 5, batches: 12, roundSd: 0.01, batchSd: 0.05 },
   { id: 'mem.latency', category: 'memory', better: 'lower', figure: 90, shift, rounds: 5, batches: 12, roundSd: 0.01, batchSd: 0.05 },
-  { id: 'sys.stat', category: 'syscall', better: 'lower', figure: 900, shift: shift / 2, rounds: 5, batches: 12, roundSd: 0.01, batchSd: 0.05 },
+  {
+    id: 'sys.stat',
+    category: 'syscall',
+    better: 'lower',
+    figure: 900,
+    shift: shift / 2,
+    rounds: 5,
+    batches: 12,
+    roundSd: 0.01,
+    batchSd: 0.05,
+  },
 ];
-const run = (label: string, seed: number, shift: number, host = {}) => syntheticResults({ label, seed, workloads: ws(shift), host: { ...SYNTHETIC_METAL_HOST, ...host } });
+const run = (label: string, seed: number, shift: number, host = {}) =>
+  syntheticResults({ label, seed, workloads: ws(shift), host: { ...SYNTHETIC_METAL_HOST, ...host } });
 const files: ResultsFile[] = [
   run('metal', 1, 0),
   run('metal', 2, 0.003),
@@ -57,13 +68,29 @@ describe('same label = replicate runs, everywhere', () => {
     expect(html).toContain('2 replicate runs');
     expect(html).not.toContain('metal @ ');
     const model = await reportModelFrom({ results: paths, hostSet: { noisePct: 1, resamples: 300 } }, new Date(0), { workers: 1 });
-    expect(model.hosts.map((h) => [h.label, h.runs])).toEqual([['metal', 2], ['kvm', 2], ['docker', 2]]);
+    expect(model.hosts.map((h) => [h.label, h.runs])).toEqual([
+      ['metal', 2],
+      ['kvm', 2],
+      ['docker', 2],
+    ]);
     expect(model.forest.every((f) => f.method === 'runs-t')).toBe(true);
   });
 
-  it('compare --html: the report of both sides\' runs, one host each', async () => {
+  it("compare --html: the report of both sides' runs, one host each", async () => {
     const html = join(dir, 'cmp.html');
-    const r = await cli(['compare', '--base', paths[0] as string, paths[1] as string, '--cand', paths[2] as string, paths[3] as string, '--html', html, '--resamples', '300']);
+    const r = await cli([
+      'compare',
+      '--base',
+      paths[0] as string,
+      paths[1] as string,
+      '--cand',
+      paths[2] as string,
+      paths[3] as string,
+      '--html',
+      html,
+      '--resamples',
+      '300',
+    ]);
     expect(r.code).toBe(0);
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('2 replicate runs');
@@ -96,12 +123,16 @@ describe('each host compared once', () => {
       calls.push(c[0]?.label ?? '?');
       return real(b, c, o, rw);
     };
-    const model = await reportModelFrom({ results: paths, hostSet: { noisePct: 1, resamples: 300 }, profile: 'examples/profiles/database.json' }, new Date(0), { compare: counting });
+    const model = await reportModelFrom(
+      { results: paths, hostSet: { noisePct: 1, resamples: 300 }, profile: 'examples/profiles/database.json' },
+      new Date(0),
+      { compare: counting },
+    );
     expect(calls).toEqual(['kvm', 'docker']);
     expect(model.advice?.hosts.map((h) => h.label)).toEqual(['metal', 'kvm', 'docker']);
   });
 
-  it('the re-weighted overall equals the overall of a comparison made with the profile\'s options', () => {
+  it("the re-weighted overall equals the overall of a comparison made with the profile's options", () => {
     const set = hostSetOf(files, { noisePct: 1, resamples: 300 });
     for (const name of ['database', 'batch-job']) {
       const profile = loadProfile(`examples/profiles/${name}.json`);

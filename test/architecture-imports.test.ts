@@ -32,7 +32,22 @@ function table(): Map<string, Set<string> | 'all'> {
     const m = /^\| `src\/([^`/]+?)(?:\.ts)?\/?` \|.*\| ([^|]*) \|$/.exec(line);
     if (!m) continue;
     const may = (m[2] as string).trim();
-    rows.set(m[1] as string, /everything/.test(may) ? 'all' : new Set(may.split(',').map((s) => s.trim().replace(/\s*\(.*$/, '').replace(/\/.*$/, '')).filter((s) => s && s !== 'nothing')));
+    rows.set(
+      m[1] as string,
+      /everything/.test(may)
+        ? 'all'
+        : new Set(
+            may
+              .split(',')
+              .map((s) =>
+                s
+                  .trim()
+                  .replace(/\s*\(.*$/, '')
+                  .replace(/\/.*$/, ''),
+              )
+              .filter((s) => s && s !== 'nothing'),
+          ),
+    );
   }
   return rows;
 }

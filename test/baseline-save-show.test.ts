@@ -8,7 +8,15 @@ import { saveResults } from '../src/results/io.js';
 import { syntheticResults } from '../src/stats/synthetic.js';
 
 const run = (seed: number, over: Partial<Parameters<typeof syntheticResults>[0]> = {}) =>
-  syntheticResults({ seed, rounds: 3, batches: 4, label: 'ci-kvm', startedAt: `2026-11-2${seed}T08:00:00.000Z`, workloads: [{ id: 'cpu.int', figure: 10 }], ...over });
+  syntheticResults({
+    seed,
+    rounds: 3,
+    batches: 4,
+    label: 'ci-kvm',
+    startedAt: `2026-11-2${seed}T08:00:00.000Z`,
+    workloads: [{ id: 'cpu.int', figure: 10 }],
+    ...over,
+  });
 
 function files(...seeds: number[]): { dir: string; paths: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'virtax-bl-'));
@@ -41,7 +49,14 @@ describe('baseline save', () => {
     expect(names[0]).toMatch(/^2026-11-21T08-00-00-000Z-[0-9a-f]{8}\.json$/);
     expect(readFileSync(join(target, names[0] as string), 'utf8')).toBe(readFileSync(paths[0] as string, 'utf8'));
     const idx = JSON.parse(readFileSync(join(target, 'index.json'), 'utf8'));
-    expect(idx.runs[0]).toMatchObject({ label: 'ci-kvm', suite: 'quick', savedAt: '2026-11-25T00:00:00.000Z', source: paths[0], host: { hypervisor: 'kvm' }, workloads: { ok: 1, skipped: 0, failed: 0 } });
+    expect(idx.runs[0]).toMatchObject({
+      label: 'ci-kvm',
+      suite: 'quick',
+      savedAt: '2026-11-25T00:00:00.000Z',
+      source: paths[0],
+      host: { hypervisor: 'kvm' },
+      workloads: { ok: 1, skipped: 0, failed: 0 },
+    });
     expect(readdirSync(target).some((n) => n.endsWith('.tmp'))).toBe(false);
   });
 

@@ -14,11 +14,21 @@ class FakeClock implements Clock {
   }
 }
 
-function fakeWorkload(clock: FakeClock, costSeconds: (batchIndex: number) => number, figure: FigureKind = { kind: 'rate', scale: 1e-6 }): AnyWorkload & { batches: number[] } {
+function fakeWorkload(
+  clock: FakeClock,
+  costSeconds: (batchIndex: number) => number,
+  figure: FigureKind = { kind: 'rate', scale: 1e-6 },
+): AnyWorkload & { batches: number[] } {
   const batches: number[] = [];
   return {
-    id: 'fake.work', category: 'cpu', title: 'fake', unit: figure.kind === 'rate' ? 'Mops/s' : 'ns/op',
-    better: figure.kind === 'rate' ? 'higher' : 'lower', stresses: 'nothing', figure, initialOperations: 1,
+    id: 'fake.work',
+    category: 'cpu',
+    title: 'fake',
+    unit: figure.kind === 'rate' ? 'Mops/s' : 'ns/op',
+    better: figure.kind === 'rate' ? 'higher' : 'lower',
+    stresses: 'nothing',
+    figure,
+    initialOperations: 1,
     batches,
     params: () => ({}),
     setup: () => ({}),
@@ -58,7 +68,7 @@ describe('sizeBatch (batch sizing)', () => {
     );
   });
 
-  it('starts from the workload\'s initialOperations and grows at most tenfold per step', async () => {
+  it("starts from the workload's initialOperations and grows at most tenfold per step", async () => {
     const clock = new FakeClock();
     const w = fakeWorkload(clock, () => 1e-9);
     await sizeBatch(w, {}, 0.01, clock);
@@ -117,7 +127,10 @@ describe('runRound with a fake clock', () => {
   it('reports steal from the injected CPU times', async () => {
     const clock = new FakeClock();
     const w = fakeWorkload(clock, () => 1e-7);
-    const times = [{ total: 1000, steal: 10 }, { total: 1200, steal: 20 }];
+    const times = [
+      { total: 1000, steal: 10 },
+      { total: 1200, steal: 20 },
+    ];
     const { round } = await runRound(w, {}, ctx, plan, clock, () => times.shift() ?? null);
     expect(round.stealPct).toBe(5);
   });
@@ -138,8 +151,14 @@ describe('a workload that measures itself', () => {
     const batches: number[] = [];
     // Each operation takes 1 ms of wall time but reports only 50 us (like timer.jitter's oversleep).
     const w: AnyWorkload = {
-      id: 'fake.sleep', category: 'process', title: 'fake sleep', unit: 'us', better: 'lower', stresses: 'nothing',
-      figure: { kind: 'cost', scale: 1e6 }, fixedBatchOperations: 1,
+      id: 'fake.sleep',
+      category: 'process',
+      title: 'fake sleep',
+      unit: 'us',
+      better: 'lower',
+      stresses: 'nothing',
+      figure: { kind: 'cost', scale: 1e6 },
+      fixedBatchOperations: 1,
       params: () => ({}),
       setup: () => ({}),
       batch(_s: unknown, ops: number) {

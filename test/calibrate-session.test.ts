@@ -44,7 +44,10 @@ describe('calibrateSession on fakes', () => {
   it('makes the A/A runs, writes calibration.json beside them and the gate config', async () => {
     const out = fresh();
     const gate = join(out, 'gate.json');
-    const r = await calibrateSession({ only: ['cpu.int', 'sys.stat'], rounds: 4, runs: 3, minutes: 5, seed: 3, out, writeGateConfig: gate }, deps());
+    const r = await calibrateSession(
+      { only: ['cpu.int', 'sys.stat'], rounds: 4, runs: 3, minutes: 5, seed: 3, out, writeGateConfig: gate },
+      deps(),
+    );
     expect(readdirSync(out).sort()).toEqual(['calibration.json', 'gate.json', 'run-1.json', 'run-2.json', 'run-3.json']);
     const file = JSON.parse(readFileSync(r.out, 'utf8'));
     expect(validCalibration(file)).toBeNull();
@@ -78,7 +81,9 @@ describe('calibrateSession on fakes', () => {
       await expect(calibrateSession({ only: ['cpu.int'], out, ...req }, deps(ex))).rejects.toBeInstanceOf(InputError);
     }
     expect(ex.calls).toEqual([]);
-    await expect(calibrateSession({ from: ['a.json', 'b.json'], runs: 3 }, deps(ex))).rejects.toThrow(/drop them when calibrating from results files/);
+    await expect(calibrateSession({ from: ['a.json', 'b.json'], runs: 3 }, deps(ex))).rejects.toThrow(
+      /drop them when calibrating from results files/,
+    );
   });
 });
 
@@ -88,7 +93,17 @@ describe('virtax calibrate on results files', () => {
   // well under the run's minute, so the budget buys pairs.
   const files = [0, 1, 2].map((i) => {
     const p = join(d, `aa-${i}.json`);
-    saveResults(p, syntheticResults({ seed: 40 + i, rounds: 8, workloads: [{ id: 'cpu.int', figure: 5e6, better: 'higher' }, { id: 'sys.stat', figure: 1e-5 }] }));
+    saveResults(
+      p,
+      syntheticResults({
+        seed: 40 + i,
+        rounds: 8,
+        workloads: [
+          { id: 'cpu.int', figure: 5e6, better: 'higher' },
+          { id: 'sys.stat', figure: 1e-5 },
+        ],
+      }),
+    );
     return p;
   });
 
@@ -109,10 +124,30 @@ describe('virtax calibrate on results files', () => {
     expect(file.runs[0].file).toBe('../aa-0.json');
   });
 
-  it('--duel DIR: an A/A duel\'s measured pairs give the duel\'s figures, named by its mode', async () => {
+  it("--duel DIR: an A/A duel's measured pairs give the duel's figures, named by its mode", async () => {
     const duelDir = join(d, 'duet-aa');
-    saveResults(join(duelDir, 'a.json'), syntheticResults({ seed: 60, rounds: 8, workloads: [{ id: 'cpu.int', figure: 5e6, better: 'higher' }, { id: 'sys.stat', figure: 1e-5 }] }));
-    saveResults(join(duelDir, 'b.json'), syntheticResults({ seed: 61, rounds: 8, workloads: [{ id: 'cpu.int', figure: 5e6, better: 'higher' }, { id: 'sys.stat', figure: 1e-5 }] }));
+    saveResults(
+      join(duelDir, 'a.json'),
+      syntheticResults({
+        seed: 60,
+        rounds: 8,
+        workloads: [
+          { id: 'cpu.int', figure: 5e6, better: 'higher' },
+          { id: 'sys.stat', figure: 1e-5 },
+        ],
+      }),
+    );
+    saveResults(
+      join(duelDir, 'b.json'),
+      syntheticResults({
+        seed: 61,
+        rounds: 8,
+        workloads: [
+          { id: 'cpu.int', figure: 5e6, better: 'higher' },
+          { id: 'sys.stat', figure: 1e-5 },
+        ],
+      }),
+    );
     writeFileSync(join(duelDir, 'duel.json'), JSON.stringify({ mode: 'duet' }));
     const r = await runCli(['calibrate', ...files, '--duel', duelDir, '--json', '--out', join(d, 'with-duel'), '--seed', '5']);
     expect(r.code, r.err).toBe(0);
@@ -127,7 +162,12 @@ describe('virtax calibrate on results files', () => {
   });
 
   it('exits 2 with one line on bad input', async () => {
-    for (const argv of [['calibrate', files[0] as string], ['calibrate', ...files, '--only', 'nope'], ['calibrate', ...files, '--runs', '4'], ['calibrate', ...files, '--minutes', 'x']]) {
+    for (const argv of [
+      ['calibrate', files[0] as string],
+      ['calibrate', ...files, '--only', 'nope'],
+      ['calibrate', ...files, '--runs', '4'],
+      ['calibrate', ...files, '--minutes', 'x'],
+    ]) {
       const r = await runCli(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err.trim().split('\n')).toHaveLength(1);

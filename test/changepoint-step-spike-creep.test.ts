@@ -47,12 +47,19 @@ describe('change-point detection tells a step from a spike and a creep', () => {
   });
 
   it('calls pure noise flat', () => {
-    const r = detectChangePoints(noise(50, 1, 6).map((v) => 50 + v), { seed: 1 });
+    const r = detectChangePoints(
+      noise(50, 1, 6).map((v) => 50 + v),
+      { seed: 1 },
+    );
     expect(r.shape).toBe('flat');
   });
 
   it('says too short below two minimum segments', () => {
-    expect(detectChangePoints([1, 2, 3, 4, 5, 6, 7, 8, 9], { seed: 1, minSegment: 5 })).toEqual({ shape: 'too-short', points: 9, needed: 10 });
+    expect(detectChangePoints([1, 2, 3, 4, 5, 6, 7, 8, 9], { seed: 1, minSegment: 5 })).toEqual({
+      shape: 'too-short',
+      points: 9,
+      needed: 10,
+    });
   });
 
   it('is reproducible under a seed', () => {

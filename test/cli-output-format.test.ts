@@ -50,7 +50,10 @@ describe('format kit', () => {
   });
 
   it('only the columns allowed to shrink are cut (numbers and intervals stay whole)', () => {
-    const t = formatTable(['id', 'overhead', 'verdict'], [['cpu.int', '+10.0% [+9.1, +11.0]', `not compared: ${'x'.repeat(100)}`]], [], { maxWidth: 50, shrink: [2] });
+    const t = formatTable(['id', 'overhead', 'verdict'], [['cpu.int', '+10.0% [+9.1, +11.0]', `not compared: ${'x'.repeat(100)}`]], [], {
+      maxWidth: 50,
+      shrink: [2],
+    });
     expect(t).toContain('+10.0% [+9.1, +11.0]');
     for (const line of t.split('\n')) expect(line.length).toBeLessThanOrEqual(50);
   });
@@ -61,7 +64,9 @@ describe('format kit', () => {
     const f = comparedRow('cpu.int', { point: -9.09, lo: -10, hi: -8 });
     expect(ratioSentence({ ...f, verdict: 'faster' }, 'metal', 'vm')).toMatch(/^cpu\.int: vm is 1\.100 ± 0\.01\d times faster than metal$/);
     const wide = comparedRow('sys.stat', { point: 60, lo: -40, hi: 450 });
-    expect(ratioSentence({ ...wide, verdict: 'inconclusive' }, 'metal', 'vm')).toBe('sys.stat: vm is 1.600 [0.600, 5.500] times slower than metal (inconclusive)');
+    expect(ratioSentence({ ...wide, verdict: 'inconclusive' }, 'metal', 'vm')).toBe(
+      'sys.stat: vm is 1.600 [0.600, 5.500] times slower than metal (inconclusive)',
+    );
   });
 });
 
@@ -77,7 +82,20 @@ describe('run output', () => {
 
   it('run --json --quiet prints only the JSON summary', async () => {
     const out = join(dir, 'q.json');
-    const r = await runCli(['run', '--only', 'cpu.int', '--rounds', '2', '--seed', '1', '--out', out, '--json', '--quiet', '--no-progress']);
+    const r = await runCli([
+      'run',
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '2',
+      '--seed',
+      '1',
+      '--out',
+      out,
+      '--json',
+      '--quiet',
+      '--no-progress',
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toBe('');
     const j = JSON.parse(r.out) as { file: string; interrupted: boolean; workloads: { id: string; rounds: number }[] };

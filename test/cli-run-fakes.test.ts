@@ -39,7 +39,22 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 describe('virtax run on a fake executor and host', () => {
   it('run --runs 2 writes two replicate runs (F-run1.json, F-run2.json) with one label; not with --resume', async () => {
     const out = join(dir, 'rep.json');
-    const r = await cli(['run', '--only', 'sys.clock', '--rounds', '1', '--runs', '2', '--label', 'rep', '--out', out, '--no-progress', '--seed', '5']);
+    const r = await cli([
+      'run',
+      '--only',
+      'sys.clock',
+      '--rounds',
+      '1',
+      '--runs',
+      '2',
+      '--label',
+      'rep',
+      '--out',
+      out,
+      '--no-progress',
+      '--seed',
+      '5',
+    ]);
     expect(r.code).toBe(0);
     const [a, b] = [loadResults(join(dir, 'rep-run1.json')), loadResults(join(dir, 'rep-run2.json'))];
     expect([a.label, b.label]).toEqual(['rep', 'rep']);
@@ -71,7 +86,13 @@ describe('virtax run on a fake executor and host', () => {
     const r = await cli(['run', '--only', 'cpu.int', '--rounds', '2', '--out', out, '--quiet', '--json', '--seed', '2']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const j = JSON.parse(r.stdout) as { file: string; label: string; finished: boolean; interrupted: boolean; workloads: { id: string; rounds: number }[] };
+    const j = JSON.parse(r.stdout) as {
+      file: string;
+      label: string;
+      finished: boolean;
+      interrupted: boolean;
+      workloads: { id: string; rounds: number }[];
+    };
     expect(j).toMatchObject({ file: out, label: 'vm-fake', finished: true, interrupted: false });
     expect(j.workloads).toMatchObject([{ id: 'cpu.int', rounds: 2 }]);
   });
@@ -81,12 +102,33 @@ describe('virtax run on a fake executor and host', () => {
     const f = (x: string) => join(dir, x);
     fate.failing = 'cpu.float';
     try {
-      const r = await cli(['run', '--only', 'cpu.int', 'cpu.float', '--rounds', '3', '--out', out, '--no-progress', '--seed', '3',
-        '--markdown', f('exp.md'), '--csv', f('exp.csv'), '--junit', f('exp.xml'), '--html', f('exp.html')]);
+      const r = await cli([
+        'run',
+        '--only',
+        'cpu.int',
+        'cpu.float',
+        '--rounds',
+        '3',
+        '--out',
+        out,
+        '--no-progress',
+        '--seed',
+        '3',
+        '--markdown',
+        f('exp.md'),
+        '--csv',
+        f('exp.csv'),
+        '--junit',
+        f('exp.xml'),
+        '--html',
+        f('exp.html'),
+      ]);
       expect(r.code).toBe(1);
       expect(readFileSync(f('exp.md'), 'utf8')).toMatch(/^## virtax run: vm\\-fake\n[^]*\| cpu\.int \| Mops\/s \|/);
       expect(readFileSync(f('exp.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
-      expect(readFileSync(f('exp.xml'), 'utf8')).toMatch(/tests="2" failures="1"[^]*name="cpu.float" time="0">\n {6}<failure type="failed"/);
+      expect(readFileSync(f('exp.xml'), 'utf8')).toMatch(
+        /tests="2" failures="1"[^]*name="cpu.float" time="0">\n {6}<failure type="failed"/,
+      );
       expect(readFileSync(f('exp.html'), 'utf8')).toMatch(/^<!doctype html>/i);
       expect(r.stderr).toContain(`wrote ${f('exp.md')}, ${f('exp.csv')}, ${f('exp.xml')}, ${f('exp.html')}`);
     } finally {
@@ -96,10 +138,34 @@ describe('virtax run on a fake executor and host', () => {
 
   it('with --runs 2 each run gets its own export files (-run1, -run2); an unwritable one is exit 2 before anything runs', async () => {
     const out = join(dir, 'rx.json');
-    const r = await cli(['run', '--only', 'sys.clock', '--rounds', '1', '--runs', '2', '--out', out, '--no-progress', '--junit', join(dir, 'rx.xml')]);
+    const r = await cli([
+      'run',
+      '--only',
+      'sys.clock',
+      '--rounds',
+      '1',
+      '--runs',
+      '2',
+      '--out',
+      out,
+      '--no-progress',
+      '--junit',
+      join(dir, 'rx.xml'),
+    ]);
     expect(r.code).toBe(0);
     expect(existsSync(join(dir, 'rx-run1.xml')) && existsSync(join(dir, 'rx-run2.xml'))).toBe(true);
-    const bad = await cli(['run', '--only', 'sys.clock', '--rounds', '1', '--out', join(dir, 'never.json'), '--no-progress', '--html', '/proc/nope/r.html']);
+    const bad = await cli([
+      'run',
+      '--only',
+      'sys.clock',
+      '--rounds',
+      '1',
+      '--out',
+      join(dir, 'never.json'),
+      '--no-progress',
+      '--html',
+      '/proc/nope/r.html',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/--html/);

@@ -42,7 +42,7 @@ describe('virtax run', () => {
       expect(w.rounds).toHaveLength(2);
       for (const round of w.rounds) {
         expect(round.figure).toBeGreaterThan(0);
-        expect(round.figure).toBe(round.operations / round.seconds * 1e-6);
+        expect(round.figure).toBe((round.operations / round.seconds) * 1e-6);
       }
     }
     expect(r.stdout).toMatch(/cpu\.int/);
@@ -74,9 +74,30 @@ describe('virtax run', () => {
   it('Ctrl-C of a real `virtax run` keeps the finished rounds; --resume completes them', async () => {
     const out = join(dir, 'interrupted.json');
     // detached: its own process group, so the signal reaches the run and its round process as a terminal's Ctrl-C does.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'run', '--only', 'cpu.int', 'cpu.float', '--rounds', '8', '--seed', '11', '--out', out, '--no-progress'], {
-      cwd: repo, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/run-cli.ts',
+        'run',
+        '--only',
+        'cpu.int',
+        'cpu.float',
+        '--rounds',
+        '8',
+        '--seed',
+        '11',
+        '--out',
+        out,
+        '--no-progress',
+      ],
+      {
+        cwd: repo,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

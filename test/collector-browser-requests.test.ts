@@ -24,7 +24,13 @@ afterAll(async () => {
 });
 
 /** A raw request (node:http lets the test set Host freely). */
-function raw(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: u.hostname, port: u.port, method, path, headers }, (res) => {
@@ -48,14 +54,26 @@ describe('no-token loopback collector refuses what a browser page could send', (
   });
 
   it('a POST with Origin of another site is 403, even as application/json', async () => {
-    const r = await raw(open.url, 'POST', '/api/v1/results', { 'content-type': 'application/json', origin: 'https://evil.example' }, body());
+    const r = await raw(
+      open.url,
+      'POST',
+      '/api/v1/results',
+      { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body(),
+    );
     expect(r.status).toBe(403);
     expect(stored('open')).toEqual([]);
   });
 
   it('a POST with browser fetch metadata is 403 even from the same origin', async () => {
     const host = new URL(open.url).host;
-    const r = await raw(open.url, 'POST', '/api/v1/results', { 'content-type': 'application/json', origin: `http://${host}`, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' }, body());
+    const r = await raw(
+      open.url,
+      'POST',
+      '/api/v1/results',
+      { 'content-type': 'application/json', origin: `http://${host}`, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' },
+      body(),
+    );
     expect(r.status).toBe(403);
     expect(JSON.parse(r.text).error).toMatch(/no token: uploads from a browser are refused/);
   });
@@ -63,7 +81,17 @@ describe('no-token loopback collector refuses what a browser page could send', (
   it('a foreign Host (DNS rebinding) is 421 on reads and writes', async () => {
     const port = new URL(open.url).port;
     expect((await raw(open.url, 'GET', '/api/v1/results', { host: `attacker.example:${port}` })).status).toBe(421);
-    expect((await raw(open.url, 'POST', '/api/v1/results', { host: `127.0.0.1.example.com:${port}`, 'content-type': 'application/json' }, body())).status).toBe(421);
+    expect(
+      (
+        await raw(
+          open.url,
+          'POST',
+          '/api/v1/results',
+          { host: `127.0.0.1.example.com:${port}`, 'content-type': 'application/json' },
+          body(),
+        )
+      ).status,
+    ).toBe(421);
     expect(stored('open')).toEqual([]);
   });
 
@@ -81,9 +109,25 @@ describe('a collector with a token', () => {
   it('requires application/json and refuses other origins before reading the body', async () => {
     const r = await raw(tokened.url, 'POST', '/api/v1/results', { authorization: 'Bearer tok', 'content-type': 'text/plain' }, body());
     expect(r.status).toBe(415);
-    const o = await raw(tokened.url, 'POST', '/api/v1/results', { authorization: 'Bearer tok', 'content-type': 'application/json', origin: 'https://evil.example' }, body());
+    const o = await raw(
+      tokened.url,
+      'POST',
+      '/api/v1/results',
+      { authorization: 'Bearer tok', 'content-type': 'application/json', origin: 'https://evil.example' },
+      body(),
+    );
     expect(o.status).toBe(403);
-    expect((await raw(tokened.url, 'POST', '/api/v1/results', { authorization: 'Bearer tok', 'content-type': 'application/json; charset=utf-8' }, body())).status).toBe(201);
+    expect(
+      (
+        await raw(
+          tokened.url,
+          'POST',
+          '/api/v1/results',
+          { authorization: 'Bearer tok', 'content-type': 'application/json; charset=utf-8' },
+          body(),
+        )
+      ).status,
+    ).toBe(201);
   });
 });
 
@@ -94,6 +138,8 @@ describe('loopback means loopback (item 13)', () => {
   });
 
   it('refuses to bind a name that merely starts with 127. without a token', async () => {
-    await expect(startCollector({ dataDir: join(dir, 'x'), token: null, port: 0, bind: '127.0.0.1.example.com' })).rejects.toThrow(/without a token/);
+    await expect(startCollector({ dataDir: join(dir, 'x'), token: null, port: 0, bind: '127.0.0.1.example.com' })).rejects.toThrow(
+      /without a token/,
+    );
   });
 });

@@ -78,7 +78,9 @@ describe('413 reaches the client (item 8)', () => {
       const ended = new Promise<void>((r) => s.once('close', () => r()));
       let writeError: string | null = null;
       s.on('error', (e: NodeJS.ErrnoException) => (writeError = e.code ?? e.message));
-      s.write(`POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`);
+      s.write(
+        `POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`,
+      );
       const chunk = Buffer.alloc(64 * 1024, 'x');
       for (let sent = 0; sent < size && writeError === null && !s.destroyed; sent += chunk.length) {
         if (!s.write(chunk)) {
@@ -102,12 +104,20 @@ describe('413 reaches the client (item 8)', () => {
 describe('connections are bounded (item 9)', () => {
   for (const token of [TOKEN, null]) {
     it(`a connection that never finishes its headers or body is closed (${token ? 'with' : 'without'} a token)`, async () => {
-      const c = await startCollector({ dataDir: join(dir, `slow-${token ? 't' : 'n'}`), token, port: 0, headersTimeoutMs: 500, requestTimeoutMs: 1000 });
+      const c = await startCollector({
+        dataDir: join(dir, `slow-${token ? 't' : 'n'}`),
+        token,
+        port: 0,
+        headersTimeoutMs: 500,
+        requestTimeoutMs: 1000,
+      });
       try {
         const slowHeaders = await openSocket(c.url);
         slowHeaders.write('POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n');
         const slowBody = await openSocket(c.url);
-        slowBody.write(`POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":`);
+        slowBody.write(
+          `POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":`,
+        );
         const idle = await openSocket(c.url);
         // Generous bound: each is closed within a few seconds of its timeout, not after minutes.
         const closed = await Promise.all([closedWithin(slowHeaders, 15_000), closedWithin(slowBody, 15_000), closedWithin(idle, 15_000)]);
@@ -123,7 +133,10 @@ describe('connections are bounded (item 9)', () => {
   it('past the cap, a new connection takes the place of the longest-waiting one without a request, then of the oldest slow body (issue 27)', async () => {
     const c = await startCollector({ dataDir: join(dir, 'cap'), token: null, port: 0, maxConnections: 3, drainTimeoutMs: 100 });
     try {
-      const body = (s: Socket) => s.write('POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":');
+      const body = (s: Socket) =>
+        s.write(
+          'POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":',
+        );
       const slow1 = await openSocket(c.url);
       body(slow1);
       await new Promise((r) => setTimeout(r, 100));

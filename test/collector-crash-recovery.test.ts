@@ -82,7 +82,9 @@ describe('collector survives SIGKILL during concurrent uploads', () => {
       expect(body.total).toBe(visible.length);
       // Temp files of interrupted writes are gone after the restart.
       expect(readdirSync(join(dir, 'results')).filter((n) => n.startsWith('.'))).toEqual([]);
-      console.log(`crash test: ${ROUNDS} SIGKILL rounds, ${acked.size} acknowledged, ${present} of them present and identical after restart, ${visible.length} visible, ${failedAfterKill} requests cut off; last restart: ${again.stderr().split('\n')[0]}`);
+      console.log(
+        `crash test: ${ROUNDS} SIGKILL rounds, ${acked.size} acknowledged, ${present} of them present and identical after restart, ${visible.length} visible, ${failedAfterKill} requests cut off; last restart: ${again.stderr().split('\n')[0]}`,
+      );
     } finally {
       again.child.kill('SIGTERM');
       await waitExit(again.child);

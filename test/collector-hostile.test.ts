@@ -56,7 +56,9 @@ async function answerToPrefix(url: string, prefix: string, declared: number, tok
     });
     s.once('close', () => resolve(answer));
   });
-  s.write(`POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}Content-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`);
+  s.write(
+    `POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}Content-Type: application/json\r\nContent-Length: ${declared}\r\n\r\n`,
+  );
   s.write(prefix);
   const text = await done;
   s.destroy();
@@ -105,7 +107,11 @@ describe('count limits are enforced as the body arrives (item 1)', () => {
       expect(again.statusCode, await again.body.text()).toBe(200);
       const stored = JSON.parse(await (await request(`${c.url}/api/v1/results/${f.id}`)).body.text());
       expect(stored).toEqual(f);
-      const bad = await request(`${c.url}/api/v1/results`, { method: 'POST', body: JSON.stringify(makeResults({ label: 'kvm\u202e' })), headers: auth });
+      const bad = await request(`${c.url}/api/v1/results`, {
+        method: 'POST',
+        body: JSON.stringify(makeResults({ label: 'kvm\u202e' })),
+        headers: auth,
+      });
       expect(bad.statusCode).toBe(422);
       expect(JSON.parse(await bad.body.text()).error).toMatch(/\/label contains an invisible or text-direction character/);
       expect(results(c)).toEqual([`${f.id}.json`]);
@@ -113,7 +119,13 @@ describe('count limits are enforced as the body arrives (item 1)', () => {
       await c.close();
     }
     // A worker that cannot finish in time: 503 with Retry-After, nothing stored, the server still answers.
-    const slow = await startCollector({ dataDir: join(dir, 'deadline'), token: TOKEN, port: 0, inlineCheckBytes: 0, uploadCheckTimeoutMs: 1 });
+    const slow = await startCollector({
+      dataDir: join(dir, 'deadline'),
+      token: TOKEN,
+      port: 0,
+      inlineCheckBytes: 0,
+      uploadCheckTimeoutMs: 1,
+    });
     try {
       const res = await request(`${slow.url}/api/v1/results`, { method: 'POST', body: JSON.stringify(makeResults()), headers: auth });
       expect(res.statusCode).toBe(503);
@@ -137,14 +149,21 @@ describe('health answers under a connection flood (item 2)', () => {
           const s = await openSocket(c.url);
           sockets.push(s);
           if (i % 3 === 1) s.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a');
-          if (i % 3 === 2) s.write(`POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":`);
+          if (i % 3 === 2)
+            s.write(
+              `POST /api/v1/results HTTP/1.1\r\nHost: 127.0.0.1\r\n${token ? `Authorization: Bearer ${token}\r\n` : ''}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":`,
+            );
         }
         for (let i = 0; i < 5; i++) {
           expect(await probe(`${c.url}/healthz`)).toBe(200);
           expect(await probe(`${c.url}/readyz`)).toBe(200);
         }
         const f = makeResults();
-        const up = await request(`${c.url}/api/v1/results`, { method: 'POST', body: JSON.stringify(f), headers: token ? auth : { 'content-type': 'application/json' } });
+        const up = await request(`${c.url}/api/v1/results`, {
+          method: 'POST',
+          body: JSON.stringify(f),
+          headers: token ? auth : { 'content-type': 'application/json' },
+        });
         expect(up.statusCode, await up.body.text()).toBe(201);
         expect(c.connections.size).toBeLessThanOrEqual(256);
         expect(c.connections.evicted).toBeGreaterThan(0);
@@ -188,10 +207,18 @@ describe('the index rebuild applies the upload checks (items 1, 5, 6)', () => {
 describe('content hashes stay comparable with stored ones', () => {
   it('the hand-written sorted JSON is the text of JSON.stringify with a key-sorting replacer (what stored sha256 values hash)', () => {
     const replacer = (_k: string, v: unknown) =>
-      v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v;
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, (v as Record<string, unknown>)[k]]),
+          )
+        : v;
     const docs: unknown[] = [
       makeResults({ label: 'é\u{1F600}', hostname: 'h"\\\n' }),
-      JSON.parse('{"__proto__":{"b":1,"a":[1,2,{"z":null,"y":"\\ud800"}]},"x":[[],[{}],[1,"a"],[-0,1e21,1.5e-7]],"":0,"10":1,"2":2,"4294967295":3,"-1":5,"01":6}'),
+      JSON.parse(
+        '{"__proto__":{"b":1,"a":[1,2,{"z":null,"y":"\\ud800"}]},"x":[[],[{}],[1,"a"],[-0,1e21,1.5e-7]],"":0,"10":1,"2":2,"4294967295":3,"-1":5,"01":6}',
+      ),
     ];
     for (const d of docs) expect(sortedJson(d)).toBe(JSON.stringify(d, replacer));
   });

@@ -24,7 +24,10 @@ describe('import of an embedded data directory', () => {
     const files = Array.from({ length: 5 }, (_, i) => makeResults({ label: 'imp', startedAt: `2026-03-0${i + 1}T00:00:00Z` }));
     for (const f of files) await source.put(f);
     await source.close();
-    writeFileSync(join(dir, 'source', 'results', '00000000-0000-4000-8000-000000000001.json'), JSON.stringify(makeResults({ startedAt: '2016-12-31T23:59:60Z' })));
+    writeFileSync(
+      join(dir, 'source', 'results', '00000000-0000-4000-8000-000000000001.json'),
+      JSON.stringify(makeResults({ startedAt: '2016-12-31T23:59:60Z' })),
+    );
 
     const target: ResultsStore = 'pg' in started ? new PgStore(started.pg.url) : new EmbeddedStore(join(dir, 'target'));
     await target.open();
@@ -35,7 +38,9 @@ describe('import of an embedded data directory', () => {
       const again = await importResults(target, join(dir, 'source'));
       expect(again).toMatchObject({ created: 0, duplicate: 5, invalid: 1 });
       expect(await target.idsForLabel('imp', 10)).toEqual(files.map((f) => f.id));
-      console.log(`import into ${'pg' in started ? 'PostgreSQL' : `the embedded store (PostgreSQL skipped: ${started.skip})`}: 5 new, then 5 already stored`);
+      console.log(
+        `import into ${'pg' in started ? 'PostgreSQL' : `the embedded store (PostgreSQL skipped: ${started.skip})`}: 5 new, then 5 already stored`,
+      );
     } finally {
       await target.close();
     }

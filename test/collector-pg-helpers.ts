@@ -24,7 +24,9 @@ export interface Postgres {
 function binDir(): string | null {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : null;
 }
 
@@ -47,8 +49,11 @@ export function startPostgres(): { pg: Postgres } | { skip: string } {
   if (asRoot) chownSync(dir, pgUid as number, pgUid as number);
   const data = join(dir, 'data');
   const run = (cmd: string, args: string[]) =>
-    asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' }) : execFileSync(join(bin, cmd), args, { stdio: 'pipe' });
-  const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', `-k ${dir} -c listen_addresses= -c fsync=on`, '-w', '-t', '30', 'start']);
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' })
+      : execFileSync(join(bin, cmd), args, { stdio: 'pipe' });
+  const start = () =>
+    run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', `-k ${dir} -c listen_addresses= -c fsync=on`, '-w', '-t', '30', 'start']);
   try {
     run('initdb', ['-D', data, '-A', 'trust', '-U', 'virtax', '--no-sync', '--locale=C', '-E', 'UTF8']);
     start();

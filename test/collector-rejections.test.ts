@@ -12,7 +12,11 @@ let c: ListeningCollector;
 const TOKEN = 'test-token';
 
 async function post(body: string | Buffer, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) {
-  const res = await request(`${c.url}/api/v1/results`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const res = await request(`${c.url}/api/v1/results`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   const text = await res.body.text();
   return { status: res.statusCode, text, json: JSON.parse(text) as { error?: string; id?: string; status?: string } };
 }
@@ -41,10 +45,28 @@ describe('collector rejects bad uploads with the right status, one line, and wri
   const cases: Array<[string, () => Promise<{ status: number; json: { error?: string } }>, number, RegExp, string]> = [
     ['no token', () => post(JSON.stringify(makeResults()), {}), 401, /missing bearer token/, 'missing_token'],
     ['wrong token', () => post(JSON.stringify(makeResults()), { authorization: 'Bearer nope' }), 401, /not accepted/, 'bad_token'],
-    ['oversized body', () => post(JSON.stringify({ ...makeResults(), pad: 'x'.repeat(20_000) })), 413, /exceeds the limit of 8192 bytes/, 'too_large'],
+    [
+      'oversized body',
+      () => post(JSON.stringify({ ...makeResults(), pad: 'x'.repeat(20_000) })),
+      413,
+      /exceeds the limit of 8192 bytes/,
+      'too_large',
+    ],
     ['malformed JSON', () => post('{"schema": "virtax.results/v1", "id": '), 400, /malformed JSON/, 'malformed_json'],
-    ['schema-invalid JSON', () => post(JSON.stringify({ ...makeResults(), workloads: 'none' })), 422, /invalid results file: \/workloads must be array/, 'schema_invalid'],
-    ['path-like id', () => post(JSON.stringify(makeResults({ id: '../../etc' }))), 400, /id must be a UUID \(got "..\/..\/etc"\)/, 'bad_id'],
+    [
+      'schema-invalid JSON',
+      () => post(JSON.stringify({ ...makeResults(), workloads: 'none' })),
+      422,
+      /invalid results file: \/workloads must be array/,
+      'schema_invalid',
+    ],
+    [
+      'path-like id',
+      () => post(JSON.stringify(makeResults({ id: '../../etc' }))),
+      400,
+      /id must be a UUID \(got "..\/..\/etc"\)/,
+      'bad_id',
+    ],
   ];
   for (const [name, send, status, reason, metric] of cases) {
     it(`${name}: ${status}`, async () => {
@@ -69,7 +91,11 @@ describe('collector rejects bad uploads with the right status, one line, and wri
     async function* chunks() {
       for (let i = 0; i < big.length; i += 4096) yield big.subarray(i, i + 4096);
     }
-    const res = await request(`${c.url}/api/v1/results`, { method: 'POST', body: Readable.from(chunks()), headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } }).catch((e: Error) => e);
+    const res = await request(`${c.url}/api/v1/results`, {
+      method: 'POST',
+      body: Readable.from(chunks()),
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    }).catch((e: Error) => e);
     // The server answers 413 and closes; a client still sending may instead see the connection reset.
     if (!(res instanceof Error)) {
       expect(res.statusCode).toBe(413);

@@ -85,7 +85,11 @@ describe.skipIf(skip !== null)(`collector replicas on one PostgreSQL${skip ? ` (
       expect(JSON.parse(await down.body.text()).error).toMatch(/^not ready: database unreachable/);
       expect((await request(`${b.url}/healthz`)).statusCode).toBe(200);
       // An upload meanwhile is a 503 with Retry-After (the client retries), not a 500.
-      const refused = await request(`${b.url}/api/v1/results`, { method: 'POST', body: JSON.stringify(makeResults({ label: 'replicas' })), headers });
+      const refused = await request(`${b.url}/api/v1/results`, {
+        method: 'POST',
+        body: JSON.stringify(makeResults({ label: 'replicas' })),
+        headers,
+      });
       expect(refused.statusCode).toBe(503);
       expect(refused.headers['retry-after']).toBe('5');
       expect(JSON.parse(await refused.body.text()).error).toMatch(/^storage unavailable: database unreachable/);

@@ -20,7 +20,13 @@ function heavy(i: number): ResultsFile {
   const f = makeResults({ label: `host-${i}`, figure: 1000 + i });
   const w = f.workloads[0]!;
   if (w.status === 'ok') {
-    w.rounds = Array.from({ length: 10 }, (_, r) => ({ figure: 1000 + i + r, operations: 1000, seconds: 1, samples: Array.from({ length: 400 }, (_, k) => 1000 + i + ((k * 7 + r) % 50)), stealPct: 0 }));
+    w.rounds = Array.from({ length: 10 }, (_, r) => ({
+      figure: 1000 + i + r,
+      operations: 1000,
+      seconds: 1,
+      samples: Array.from({ length: 400 }, (_, k) => 1000 + i + ((k * 7 + r) % 50)),
+      stealPct: 0,
+    }));
     w.summary.rounds = 10;
   }
   return f;
@@ -51,7 +57,11 @@ describe('report pages do not stall the collector', () => {
     const server = await spawnServe(['--port', '0', '--data', join(dir, 'spawned')], { VIRTAX_TOKEN: 'worker-token' });
     try {
       for (const f of files) {
-        const res = await request(`${server.url}/api/v1/results`, { method: 'POST', body: JSON.stringify(f), headers: { authorization: 'Bearer worker-token', 'content-type': 'application/json' } });
+        const res = await request(`${server.url}/api/v1/results`, {
+          method: 'POST',
+          body: JSON.stringify(f),
+          headers: { authorization: 'Bearer worker-token', 'content-type': 'application/json' },
+        });
         expect(res.statusCode).toBe(201);
         await res.body.text();
       }
@@ -97,12 +107,16 @@ describe('report pages do not stall the collector', () => {
   it('a full page queue answers 503 with Retry-After instead of queueing without bound', async () => {
     const ids = files.map((f) => f.id);
     // Distinct requests (not cached): each a different pair.
-    const many = Array.from({ length: 12 }, (_, i) => request(`${c.url}/report?ids=${ids[i]},${ids[(i + 5) % ids.length]},${ids[(i + 9) % ids.length]}`));
-    const answers = await Promise.all(many.map(async (p) => {
-      const res = await p;
-      await res.body.text();
-      return { status: res.statusCode, retryAfter: res.headers['retry-after'] };
-    }));
+    const many = Array.from({ length: 12 }, (_, i) =>
+      request(`${c.url}/report?ids=${ids[i]},${ids[(i + 5) % ids.length]},${ids[(i + 9) % ids.length]}`),
+    );
+    const answers = await Promise.all(
+      many.map(async (p) => {
+        const res = await p;
+        await res.body.text();
+        return { status: res.statusCode, retryAfter: res.headers['retry-after'] };
+      }),
+    );
     const busy = answers.filter((a) => a.status === 503);
     expect(busy.length).toBeGreaterThan(0);
     for (const b of busy) expect(b.retryAfter).toBe('5');

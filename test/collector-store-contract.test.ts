@@ -38,7 +38,9 @@ describe.skipIf(pgServer === null)('PostgreSQL migrations', () => {
     expect(reports.every((r) => r.indexed === 0)).toBe(true);
     const check = new pg.Client({ connectionString: url });
     await check.connect();
-    const versions = (await check.query<{ version: number }>('SELECT version FROM virtax_schema ORDER BY version')).rows.map((r) => r.version);
+    const versions = (await check.query<{ version: number }>('SELECT version FROM virtax_schema ORDER BY version')).rows.map(
+      (r) => r.version,
+    );
     await check.end();
     expect(versions).toEqual([1, 2]);
     await Promise.all(replicas.map((r) => r.close()));
@@ -59,7 +61,10 @@ for (const [name, make, skip] of backends) {
     it('created, then duplicate for the same content in any key order or id case, conflict for other content', async () => {
       const f = makeResults({ label: 'c-dup' });
       expect(await store.put(f)).toEqual({ status: 'created', id: f.id });
-      expect(await store.put(JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(f).reverse()))))).toEqual({ status: 'duplicate', id: f.id });
+      expect(await store.put(JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(f).reverse()))))).toEqual({
+        status: 'duplicate',
+        id: f.id,
+      });
       expect(await store.put({ ...f, id: f.id.toUpperCase() })).toEqual({ status: 'duplicate', id: f.id });
       expect((await store.put({ ...f, label: 'other' })).status).toBe('conflict');
       expect(JSON.parse((await store.getText(f.id)) as string)).toEqual(f);
@@ -78,14 +83,27 @@ for (const [name, make, skip] of backends) {
     it('lists newest first with filters, time bounds and pages; counts', async () => {
       const before = await store.count();
       const made = Array.from({ length: 7 }, (_, i) =>
-        makeResults({ label: 'c-list', hostname: `h${i % 2}`, platform: i < 5 ? 'vm' : 'metal', hypervisor: i < 5 ? 'kvm' : null, startedAt: `2026-01-0${i + 1}T10:00:00+01:00` }),
+        makeResults({
+          label: 'c-list',
+          hostname: `h${i % 2}`,
+          platform: i < 5 ? 'vm' : 'metal',
+          hypervisor: i < 5 ? 'kvm' : null,
+          startedAt: `2026-01-0${i + 1}T10:00:00+01:00`,
+        }),
       );
       for (const f of made) await store.put(f);
       expect(await store.count()).toBe(before + 7);
       const all = await store.list({ label: 'c-list', limit: 100, offset: 0 });
       expect(all.total).toBe(7);
       expect(all.items.map((i) => i.id)).toEqual([...made].reverse().map((f) => f.id));
-      expect(all.items[0]).toMatchObject({ label: 'c-list', platform: 'metal', hypervisor: null, host: 'h0', startedAt: '2026-01-07T09:00:00.000Z', workloads: 1 });
+      expect(all.items[0]).toMatchObject({
+        label: 'c-list',
+        platform: 'metal',
+        hypervisor: null,
+        host: 'h0',
+        startedAt: '2026-01-07T09:00:00.000Z',
+        workloads: 1,
+      });
       expect(typeof all.items[0]?.bytes).toBe('number');
       expect((await store.list({ label: 'c-list', platform: 'vm' })).total).toBe(5);
       expect((await store.list({ label: 'c-list', hypervisor: 'kvm', host: 'h1' })).total).toBe(2);
@@ -102,7 +120,9 @@ for (const [name, make, skip] of backends) {
       expect(await store.idsForLabel('nobody', 3)).toEqual([]);
       const docs = await store.documents([made[4]!.id, made[0]!.id]);
       expect('missing' in docs).toBe(false);
-      expect(await store.documents([made[0]!.id, '00000000-0000-4000-8000-000000000000'])).toEqual({ missing: '00000000-0000-4000-8000-000000000000' });
+      expect(await store.documents([made[0]!.id, '00000000-0000-4000-8000-000000000000'])).toEqual({
+        missing: '00000000-0000-4000-8000-000000000000',
+      });
       expect(await store.unready()).toBeNull();
     });
   });

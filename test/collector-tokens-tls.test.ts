@@ -19,9 +19,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 const upload = (url: string, token: string, label: string) =>
-  request(`${url}/api/v1/results`, { method: 'POST', body: JSON.stringify(makeResults({ label })), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }).then(async (r) => ({ status: r.statusCode, text: await r.body.text() }));
+  request(`${url}/api/v1/results`, {
+    method: 'POST',
+    body: JSON.stringify(makeResults({ label })),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  }).then(async (r) => ({ status: r.statusCode, text: await r.body.text() }));
 const list = (url: string, token?: string) =>
-  request(`${url}/api/v1/results`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(async (r) => ({ status: r.statusCode, text: await r.body.text() }));
+  request(`${url}/api/v1/results`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then(async (r) => ({
+    status: r.statusCode,
+    text: await r.body.text(),
+  }));
 
 describe('per-probe tokens', () => {
   it('a write token posts only under its labels and cannot read; a read token cannot write; edits apply without a restart', async () => {
@@ -72,7 +79,29 @@ describe('TLS', () => {
   it('--tls-cert/--tls-key serve HTTPS; the upload client verifies the certificate against a given CA', async () => {
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     const c = await startCollector({ dataDir: join(dir, 'd3'), token: 'tls-token', port: 0, tlsCert: cert, tlsKey: key });
     try {
       expect(c.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
@@ -89,10 +118,16 @@ describe('TLS', () => {
       await agent.close();
       // 300 connections that never start their TLS handshake do not lock out /healthz (issue 27).
       const { hostname, port } = new URL(c.url);
-      const raw = await Promise.all(Array.from({ length: 300 }, () => new Promise<Socket>((resolve) => {
-        const s = connect(Number(port), hostname, () => resolve(s));
-        s.on('error', () => {});
-      })));
+      const raw = await Promise.all(
+        Array.from(
+          { length: 300 },
+          () =>
+            new Promise<Socket>((resolve) => {
+              const s = connect(Number(port), hostname, () => resolve(s));
+              s.on('error', () => {});
+            }),
+        ),
+      );
       try {
         for (let i = 0; i < 3; i++) {
           const probe = new Agent({ connect: { ca: readFileSync(cert) } });

@@ -42,24 +42,54 @@ describe('hostile uploads are 4xx with nothing written', () => {
   const text = (f: object) => JSON.stringify(f);
   const cases: Array<[string, () => string, number, RegExp]> = [
     // item 2: 1e999 parses as Infinity and was stored as null, then broke the label
-    ['a number too big to store', () => text(makeResults()).replace('"median":1000', '"median":1e999'), 422, /\/workloads\/0\/summary\/median must be a finite number/],
+    [
+      'a number too big to store',
+      () => text(makeResults()).replace('"median":1000', '"median":1e999'),
+      422,
+      /\/workloads\/0\/summary\/median must be a finite number/,
+    ],
     // item 3: a leap second passed the schema, was written, then answered 500
     ['a leap-second startedAt', () => text(makeResults({ startedAt: '2016-12-31T23:59:60Z' })), 422, /startedAt must be an ISO 8601 time/],
     ['an impossible calendar date', () => text(makeResults({ startedAt: '2026-02-30T10:00:00Z' })), 422, /startedAt/],
     // item 7: depth and size limits
-    ['5,000-deep params', () => text(makeResults()).replace('"params":{}', `"params":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`), 400, /nested deeper than 32 levels/],
+    [
+      '5,000-deep params',
+      () => text(makeResults()).replace('"params":{}', `"params":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`),
+      400,
+      /nested deeper than 32 levels/,
+    ],
     ['a body of [ only', () => '['.repeat(100_000), 400, /nested deeper/],
     ['a 100 kB hostname', () => text(makeResults({ hostname: 'h'.repeat(100_000) })), 422, /hostname is longer than 4096|longer than 200/],
     ['a long hostname', () => text(makeResults({ hostname: 'h'.repeat(300) })), 422, /\/host\/hostname is longer than 200 characters/],
     // item 13: U+2028 in a label broke every chart
-    ['a line separator in the label', () => text(makeResults({ label: 'a\u2028b' })), 422, /\/label contains a control character or line separator/],
+    [
+      'a line separator in the label',
+      () => text(makeResults({ label: 'a\u2028b' })),
+      422,
+      /\/label contains a control character or line separator/,
+    ],
     ['an escape character in the label', () => text(makeResults({ label: 'a\u001b[31mred' })), 422, /\/label contains a control character/],
     // issue 27 item 5: an offset pushed the year to +010000 (stored as the oldest result, missed by since=)
-    ['a startedAt past the year 9999 in UTC', () => text(makeResults({ startedAt: '9999-12-31T23:59:59-23:59' })), 422, /\/startedAt must be .* in the years 1970-9999/],
-    ['a startedAt before 1970', () => text(makeResults({ startedAt: '1969-12-31T23:59:59Z' })), 422, /\/startedAt must be .* in the years 1970-9999/],
+    [
+      'a startedAt past the year 9999 in UTC',
+      () => text(makeResults({ startedAt: '9999-12-31T23:59:59-23:59' })),
+      422,
+      /\/startedAt must be .* in the years 1970-9999/,
+    ],
+    [
+      'a startedAt before 1970',
+      () => text(makeResults({ startedAt: '1969-12-31T23:59:59Z' })),
+      422,
+      /\/startedAt must be .* in the years 1970-9999/,
+    ],
     // issue 27 item 6: a lone surrogate could never be queried back; bidi and zero-width characters spoof listings
     ['a lone surrogate in the label', () => text(makeResults({ label: 'kvm-\ud800' })), 422, /\/label is not well-formed Unicode/],
-    ['a right-to-left override in the label', () => text(makeResults({ label: 'kvm-\u202egpj.exe' })), 422, /\/label contains an invisible or text-direction character/],
+    [
+      'a right-to-left override in the label',
+      () => text(makeResults({ label: 'kvm-\u202egpj.exe' })),
+      422,
+      /\/label contains an invisible or text-direction character/,
+    ],
     ['a zero-width space in the label', () => text(makeResults({ label: 'kvm\u200b-a' })), 422, /\/label contains an invisible/],
     ['a BOM in the label', () => text(makeResults({ label: '\ufeffkvm' })), 422, /\/label contains an invisible/],
     ['an empty label', () => text(makeResults({ label: '' })), 422, /\/label is empty/],
@@ -79,13 +109,28 @@ describe('hostile uploads are 4xx with nothing written', () => {
   it('strict ISO times: leap seconds, hour 24, bare numbers and offsets out of range are refused', () => {
     expect(parseStrictIsoTime('2026-11-25T10:00:00Z')).toBe(Date.UTC(2026, 10, 25, 10));
     expect(parseStrictIsoTime('2026-11-25T10:00:00.123+01:00')).toBe(Date.UTC(2026, 10, 25, 9, 0, 0, 123));
-    for (const bad of ['2016-12-31T23:59:60Z', '2026-11-25T24:00:00Z', '1', '2026', '2026-11-25', '2026-11-25T10:00:00', '2026-11-25T10:00:00+25:00', '2025-02-29T00:00:00Z']) {
+    for (const bad of [
+      '2016-12-31T23:59:60Z',
+      '2026-11-25T24:00:00Z',
+      '1',
+      '2026',
+      '2026-11-25',
+      '2026-11-25T10:00:00',
+      '2026-11-25T10:00:00+25:00',
+      '2025-02-29T00:00:00Z',
+    ]) {
       expect(parseStrictIsoTime(bad), bad).toBeNull();
     }
     // Years 1970-9999 once normalised to UTC (issue 27 item 5).
     expect(parseStrictIsoTime('9999-12-31T23:59:59Z')).toBe(Date.UTC(9999, 11, 31, 23, 59, 59));
     expect(parseStrictIsoTime('1970-01-01T00:00:00Z')).toBe(0);
-    for (const bad of ['9999-12-31T23:59:59-23:59', '9999-12-31T23:00:00-01:00', '1970-01-01T00:00:00+00:01', '1969-12-31T23:59:59Z', '0000-01-01T00:00:00Z']) {
+    for (const bad of [
+      '9999-12-31T23:59:59-23:59',
+      '9999-12-31T23:00:00-01:00',
+      '1970-01-01T00:00:00+00:01',
+      '1969-12-31T23:59:59Z',
+      '0000-01-01T00:00:00Z',
+    ]) {
       expect(parseStrictIsoTime(bad), bad).toBeNull();
     }
   });
@@ -93,7 +138,8 @@ describe('hostile uploads are 4xx with nothing written', () => {
 
 describe('what is acknowledged stays readable', () => {
   it('an accepted result survives history, report and an index rebuild (no 500, nothing moved to rejected/)', async () => {
-    for (let i = 0; i < 3; i++) expect((await post(JSON.stringify(makeResults({ label: 'L', startedAt: `2026-11-2${i}T10:00:00Z` })))).status).toBe(201);
+    for (let i = 0; i < 3; i++)
+      expect((await post(JSON.stringify(makeResults({ label: 'L', startedAt: `2026-11-2${i}T10:00:00Z` })))).status).toBe(201);
     expect((await get('/api/v1/history?label=L')).status).toBe(200);
     expect((await get('/report?label=L')).status).toBe(200);
     await c.close();

@@ -10,7 +10,6 @@ import { runCli as cli } from './helpers/cli.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv) => Ajv;
 
-
 let dir = '';
 let a = '';
 let b = '';
@@ -19,12 +18,27 @@ beforeAll(() => {
   const ws = (shift: number): SyntheticWorkload[] => [
     { id: 'cpu.int', category: 'cpu', better: 'higher', figure: 400, rounds: 6, batches: 40, roundSd: 0.01, batchSd: 0.05 },
     { id: 'sys.stat', category: 'syscall', better: 'lower', figure: 900, shift, rounds: 6, batches: 40, roundSd: 0.01, batchSd: 0.05 },
-    { id: 'mem.latency', category: 'memory', better: 'lower', figure: 90, shift: shift / 2, rounds: 6, batches: 40, roundSd: 0.01, batchSd: 0.05 },
+    {
+      id: 'mem.latency',
+      category: 'memory',
+      better: 'lower',
+      figure: 90,
+      shift: shift / 2,
+      rounds: 6,
+      batches: 40,
+      roundSd: 0.01,
+      batchSd: 0.05,
+    },
   ];
   a = join(dir, 'metal.json');
   b = join(dir, 'vm.json');
   writeFileSync(a, JSON.stringify(syntheticResults({ label: 'metal', seed: 11, workloads: ws(0), host: SYNTHETIC_METAL_HOST })));
-  writeFileSync(b, JSON.stringify(syntheticResults({ label: 'vm', seed: 12, workloads: ws(0.2), host: { ...SYNTHETIC_METAL_HOST, platform: 'vm', hypervisor: 'kvm' } })));
+  writeFileSync(
+    b,
+    JSON.stringify(
+      syntheticResults({ label: 'vm', seed: 12, workloads: ws(0.2), host: { ...SYNTHETIC_METAL_HOST, platform: 'vm', hypervisor: 'kvm' } }),
+    ),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,13 +87,17 @@ describe('virtax compare (CLI)', () => {
     const r = await cli(['compare', a, b, '--junit', junit, '--resamples', '500']);
     expect(r.code).toBe(0);
     const x = readFileSync(junit, 'utf8');
-    expect(x).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="virtax compare: vm vs metal" tests="3" failures="2" errors="0" skipped="0"/);
+    expect(x).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="virtax compare: vm vs metal" tests="3" failures="2" errors="0" skipped="0"/,
+    );
     expect(x).toMatch(/<testcase classname="virtax.syscall" name="sys.stat" time="0">\n {6}<failure type="slower" message="\+2\d\.\d% \[/);
     expect(x).toMatch(/<testcase classname="virtax.cpu" name="cpu.int" time="0">\n {6}<system-out>cpu.int: /);
   });
 
   it('--base F... --cand F... compares replicate runs (t across runs); files grouped by label do the same', async () => {
-    const ws = (shift: number): SyntheticWorkload[] => [{ id: 'sys.stat', category: 'syscall', better: 'lower', figure: 900, shift, rounds: 5, batches: 20, roundSd: 0.01, batchSd: 0.05 }];
+    const ws = (shift: number): SyntheticWorkload[] => [
+      { id: 'sys.stat', category: 'syscall', better: 'lower', figure: 900, shift, rounds: 5, batches: 20, roundSd: 0.01, batchSd: 0.05 },
+    ];
     const f = (label: string, seed: number, shift: number) => {
       const p = join(dir, `${label}-${seed}.json`);
       writeFileSync(p, JSON.stringify(syntheticResults({ label, seed, workloads: ws(shift) })));
@@ -89,11 +107,25 @@ describe('virtax compare (CLI)', () => {
     const cand = [f('v', 41, 0.2), f('v', 42, 0.205), f('v', 43, 0.195)];
     const r = await cli(['compare', '--base', ...base, '--cand', ...cand, '--json', '--resamples', '500']);
     expect(r.code).toBe(0);
-    const c = JSON.parse(r.out) as { scope: { baseRuns: number; candRuns: number; covers: string }; rows: { overheadPct: { method: string }; verdict: string }[] };
+    const c = JSON.parse(r.out) as {
+      scope: { baseRuns: number; candRuns: number; covers: string };
+      rows: { overheadPct: { method: string }; verdict: string }[];
+    };
     expect(c.scope).toMatchObject({ baseRuns: 3, candRuns: 3, covers: 'platforms' });
     expect(c.rows[0]?.overheadPct.method).toBe('runs-t');
     expect(c.rows[0]?.verdict).toBe('slower');
-    const grouped = await cli(['compare', base[0] as string, cand[0] as string, base[1] as string, cand[1] as string, base[2] as string, cand[2] as string, '--json', '--resamples', '500']);
+    const grouped = await cli([
+      'compare',
+      base[0] as string,
+      cand[0] as string,
+      base[1] as string,
+      cand[1] as string,
+      base[2] as string,
+      cand[2] as string,
+      '--json',
+      '--resamples',
+      '500',
+    ]);
     expect(JSON.parse(grouped.out)).toEqual(c);
     const bad = await cli(['compare', '--base', base[0] as string]);
     expect(bad.code).toBe(2);

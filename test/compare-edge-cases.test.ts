@@ -16,7 +16,8 @@ function reasons(c: Comparison): Record<string, string> {
   return Object.fromEntries(c.rows.map((r) => [r.id, r.status === 'not-compared' ? r.reason : r.verdict]));
 }
 
-const ok = (id: string, figures = [10, 11, 12, 10.5], samples?: number[][]) => tinyWorkload({ id, figures, ...(samples ? { samples } : {}) });
+const ok = (id: string, figures = [10, 11, 12, 10.5], samples?: number[][]) =>
+  tinyWorkload({ id, figures, ...(samples ? { samples } : {}) });
 
 describe('compare: edge cases give a clear line, never a crash or NaN', () => {
   it('missing on one side, skipped, failed, one round, zero and negative values', () => {
@@ -27,7 +28,15 @@ describe('compare: edge cases give a clear line, never a crash or NaN', () => {
       ok('fails-on-cand'),
       ok('one-round', [10]),
       ok('zero-figures', [0, 10, -3, 11]),
-      ok('bad-samples', [10, 11, 12], [[10, 0, 10.2], [11, -1, Number.NaN, 11], [12, 12.1]]),
+      ok(
+        'bad-samples',
+        [10, 11, 12],
+        [
+          [10, 0, 10.2],
+          [11, -1, Number.NaN, 11],
+          [12, 12.1],
+        ],
+      ),
       ok('all-bad', [0, -1]),
     ]);
     const cand = tinyFile('c', [
@@ -68,7 +77,14 @@ describe('compare: edge cases give a clear line, never a crash or NaN', () => {
   it('partial files, different CPU models and other host differences are stated loudly', () => {
     const base = tinyFile('b', [ok('a')]);
     const cand = { ...tinyFile('c', [ok('a')]), finishedAt: null };
-    cand.host = { ...cand.host, cpu: { ...cand.host.cpu, model: 'Other CPU' }, platform: 'vm', hypervisor: 'kvm', clocksource: 'kvm-clock', kernel: '6.8.0' };
+    cand.host = {
+      ...cand.host,
+      cpu: { ...cand.host.cpu, model: 'Other CPU' },
+      platform: 'vm',
+      hypervisor: 'kvm',
+      clocksource: 'kvm-clock',
+      kernel: '6.8.0',
+    };
     const c = compareResults(base, cand, { resamples: 200 });
     expect(c.warnings.some((w) => /^CPU MODELS DIFFER .*compares two machines, not the cost of virtualization/.test(w))).toBe(true);
     expect(c.warnings.some((w) => /candidate file is partial/.test(w))).toBe(true);
@@ -99,7 +115,13 @@ describe('compare: edge cases give a clear line, never a crash or NaN', () => {
 
   it('a clear effect withheld because the rank test cannot reach alpha with 2 or 3 rounds: settled by 4 rounds per side, not hundreds', () => {
     const f = (label: string, seed: number, shift: number, rounds: number) =>
-      syntheticResults({ label, seed, workloads: [{ id: 'sys.stat', category: 'syscall', better: 'lower', figure: 2000, shift, rounds, batches: 20, roundSd: 0.01, batchSd: 0.05 }] });
+      syntheticResults({
+        label,
+        seed,
+        workloads: [
+          { id: 'sys.stat', category: 'syscall', better: 'lower', figure: 2000, shift, rounds, batches: 20, roundSd: 0.01, batchSd: 0.05 },
+        ],
+      });
     for (const n of [2, 3]) {
       const r = compareRunSets([f('a', 1, 0, n)], [f('b', 2, 0.5, n)], { resamples: 2000 }).rows[0];
       if (r?.status !== 'compared') throw new Error('fixture');

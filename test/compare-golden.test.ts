@@ -62,7 +62,10 @@ describe('compareResults: golden values on tiny inputs', () => {
   it('rounds to settle an inconclusive row: from the interval width and the level, n·(W/W_band)², not from the point', () => {
     const bf = [100, 104, 97, 102, 99];
     const cf = [101, 106, 98, 103.5, 100.5];
-    const files = [tinyFile('b', [tinyWorkload({ id: 'x', figures: bf })]), tinyFile('c', [tinyWorkload({ id: 'x', figures: cf })])] as const;
+    const files = [
+      tinyFile('b', [tinyWorkload({ id: 'x', figures: bf })]),
+      tinyFile('c', [tinyWorkload({ id: 'x', figures: cf })]),
+    ] as const;
     const band = (p: number) => Math.log1p(p / 100) - Math.log1p(-p / 100);
     const r = row(compareResults(files[0], files[1], { resamples: 2000 }), 'x');
     expect(r.verdict).toBe('inconclusive');

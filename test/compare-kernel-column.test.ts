@@ -24,7 +24,8 @@ function file(label: string, seed: number, kernel: number): ResultsFile {
       { id: 'sys.stat', category: 'syscall', better: 'lower', figure: 2000, rounds: 6, batches: 20, roundSd: 0.01, batchSd: 0.05 },
     ],
   });
-  for (const w of f.workloads) if (w.status === 'ok' && w.id === 'sys.stat') w.rounds.forEach((r, i) => (r.kernelSecondsPerOp = kernel * (1 + 0.01 * i)));
+  for (const w of f.workloads)
+    if (w.status === 'ok' && w.id === 'sys.stat') w.rounds.forEach((r, i) => (r.kernelSecondsPerOp = kernel * (1 + 0.01 * i)));
   return f;
 }
 
@@ -53,12 +54,16 @@ describe('kernel time per op: its own figure and column', () => {
 
   it('table, duel table and Markdown get a kernel/op column; CSV kernel columns', () => {
     const t = comparisonTable(c);
-    expect(t).toMatch(/workload\s+base median\s+cand median\s+overhead % \[interval\]\s+added per op \[interval\]\s+kernel\/op %\s+p\s+q\s+verdict/);
+    expect(t).toMatch(
+      /workload\s+base median\s+cand median\s+overhead % \[interval\]\s+added per op \[interval\]\s+kernel\/op %\s+p\s+q\s+verdict/,
+    );
     expect(t).toMatch(/^sys\.stat .* \+200\.0% \[\+19\d\.\d, \+20\d\.\d\] /m);
     expect(formatDuelTable(c)).toMatch(/kernel\/op B vs A/);
     expect(comparisonMarkdown(c)).toMatch(/\| overhead % \[interval\] \| added per op \[interval\] \| kernel\/op % \| p \|/);
     const lines = comparisonCsv(c).trim().split('\n');
-    expect(lines[0]).toMatch(/,reason,kernel_base_s_per_op,kernel_cand_s_per_op,kernel_pct,kernel_lo,kernel_hi,added_per_op,added_lo,added_hi,added_unit$/);
+    expect(lines[0]).toMatch(
+      /,reason,kernel_base_s_per_op,kernel_cand_s_per_op,kernel_pct,kernel_lo,kernel_hi,added_per_op,added_lo,added_hi,added_unit$/,
+    );
     const statLine = lines.find((l) => l.startsWith('sys.stat,')) ?? '';
     expect(Number(statLine.split(',').at(-7))).toBeCloseTo(200, 6);
     expect(lines.find((l) => l.startsWith('cpu.int,'))).toMatch(/,,,,,,,,,$/);
@@ -82,7 +87,9 @@ describe('kernel time per op: its own figure and column', () => {
   it('a figure below 5 ns per op on both sides (clock reads through the vDSO) is no kernel time: no column entry', () => {
     const k = compareRunSets([file('host', 1, 4e-11)], [file('guest', 2, 2e-9)], { resamples: 500 }).rows.find((r) => r.id === 'sys.stat');
     expect(k?.status === 'compared' && k.kernel === undefined).toBe(true);
-    const trapped = compareRunSets([file('host', 1, 4e-11)], [file('guest', 2, 2e-6)], { resamples: 500 }).rows.find((r) => r.id === 'sys.stat');
+    const trapped = compareRunSets([file('host', 1, 4e-11)], [file('guest', 2, 2e-6)], { resamples: 500 }).rows.find(
+      (r) => r.id === 'sys.stat',
+    );
     expect(trapped?.status === 'compared' && trapped.kernel !== undefined && trapped.kernel.pointPct > 1000).toBe(true);
   });
 });

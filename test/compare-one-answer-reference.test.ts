@@ -22,7 +22,9 @@ describe('one answer on the reference files', () => {
   it('the half-CPU container reads slower in compare, in the report (same numbers) and regressed in gate', async () => {
     const r = await cli(['compare', VM, HALF, '--json']);
     expect(r.code).toBe(0);
-    const c = JSON.parse(r.out) as { rows: { id: string; status: string; verdict: string; overheadPct: { point: number; lo: number; hi: number } }[] };
+    const c = JSON.parse(r.out) as {
+      rows: { id: string; status: string; verdict: string; overheadPct: { point: number; lo: number; hi: number } }[];
+    };
     const row = c.rows.find((x) => x.id === 'cpu.int');
     expect(row?.verdict).toBe('slower');
     expect(row?.overheadPct.lo).toBeGreaterThan(50);
@@ -50,13 +52,15 @@ describe('one answer on the reference files', () => {
     // Every workload compared against runc: the baseline's noise in the table is compare's base noise.
     const vmNoise = model.hostNoise.find((n) => n.host === 'firecracker-epyc-host-vm');
     expect(vmNoise?.medianCvPct).toBeCloseTo(100 * (runc?.noise?.baseCv as number), 9);
-    for (const c of [uml, runc]) for (const r of c?.rows ?? []) if (r.status === 'compared' && r.verdict === 'inconclusive') expect(r.inconclusive, r.id).toBeDefined();
+    for (const c of [uml, runc])
+      for (const r of c?.rows ?? [])
+        if (r.status === 'compared' && r.verdict === 'inconclusive') expect(r.inconclusive, r.id).toBeDefined();
     for (const f of model.forest) if (f.verdict === 'inconclusive') expect(f.inconclusive, `${f.host} ${f.id}`).not.toBeNull();
   });
 });
 
 describe('one answer: categories and the overall over one workload are that workload', () => {
-  it('compare --only cpu.int: the overall and the cpu category equal the row; the first screen shows the comparison\'s category index', () => {
+  it("compare --only cpu.int: the overall and the cpu category equal the row; the first screen shows the comparison's category index", () => {
     const set = loadHostSet([VM, HALF], { noisePct: 1 });
     const { compared, model } = analyse(set, { now: new Date('2026-12-03T00:00:00Z') });
     const c = compared[0]?.comparison;

@@ -13,7 +13,17 @@ import { gaussian, syntheticResults, type SyntheticWorkload } from '../src/stats
 import type { ResultsFile } from '../src/types.js';
 import { tinyFile, tinyWorkload } from './compare-fixtures.js';
 
-const w = (id: string, shift = 0, rounds = 8): SyntheticWorkload => ({ id, category: 'cpu', better: 'lower', figure: 100, shift, rounds, batches: 10, roundSd: 0.01, batchSd: 0.03 });
+const w = (id: string, shift = 0, rounds = 8): SyntheticWorkload => ({
+  id,
+  category: 'cpu',
+  better: 'lower',
+  figure: 100,
+  shift,
+  rounds,
+  batches: 10,
+  roundSd: 0.01,
+  batchSd: 0.03,
+});
 const run = (label: string, seed: number, ws: SyntheticWorkload[]) => syntheticResults({ label, seed, workloads: ws });
 const row = (c: ReturnType<typeof compareResults>, id: string) => {
   const r = c.rows.find((x) => x.id === id);
@@ -54,7 +64,11 @@ describe('several runs per side', () => {
   });
 
   it('6 vs 6 runs: the same Welch t interval as 2-5 runs (one method for any number of runs), covers the truth', () => {
-    const c = compareRunSets([1, 2, 3, 4, 5, 6].map((s) => run('m', 60 + s, [w('x')])), [1, 2, 3, 4, 5, 6].map((s) => run('v', 70 + s, [w('x', 0.1)])), { resamples: 1000 });
+    const c = compareRunSets(
+      [1, 2, 3, 4, 5, 6].map((s) => run('m', 60 + s, [w('x')])),
+      [1, 2, 3, 4, 5, 6].map((s) => run('v', 70 + s, [w('x', 0.1)])),
+      { resamples: 1000 },
+    );
     const r = row(c, 'x');
     expect(r.overheadPct.method).toBe('runs-t');
     expect(r.logRatio.lo).toBeLessThan(0.1);
@@ -82,7 +96,11 @@ describe('several runs per side', () => {
   });
 
   it('the medians beside a runs row are the ones the estimate compares: cand/base is the point (geometric mean of run medians)', () => {
-    const c = compareRunSets([1, 2, 3].map((s) => run('m', 80 + s, [w('x', 0.02 * s)])), [4, 5, 6].map((s) => run('v', 80 + s, [w('x', 0.03 * s)])), { resamples: 300 });
+    const c = compareRunSets(
+      [1, 2, 3].map((s) => run('m', 80 + s, [w('x', 0.02 * s)])),
+      [4, 5, 6].map((s) => run('v', 80 + s, [w('x', 0.03 * s)])),
+      { resamples: 300 },
+    );
     const r = row(c, 'x');
     expect(100 * (r.cand.median / r.base.median - 1)).toBeCloseTo(r.overheadPct.point, 9);
   });
@@ -93,7 +111,14 @@ describe('several runs per side', () => {
     const counts: number[] = [];
     let covered = 0;
     for (let k = 0; k < 120; k++) {
-      const side = (label: string, shift: number) => Array.from({ length: 3 }, () => syntheticResults({ label, seed: rng.int(0, 2 ** 30), workloads: [{ id: 'w', figure: 100, shift: shift + 0.02 * gaussian(rng), rounds: 10, roundSd: 0.01 }] }));
+      const side = (label: string, shift: number) =>
+        Array.from({ length: 3 }, () =>
+          syntheticResults({
+            label,
+            seed: rng.int(0, 2 ** 30),
+            workloads: [{ id: 'w', figure: 100, shift: shift + 0.02 * gaussian(rng), rounds: 10, roundSd: 0.01 }],
+          }),
+        );
       const r = row(compareRunSets(side('b', 0), side('c', 0.015), { resamples: 200 }), 'w');
       const m = /about (\d+) runs per side would settle it \((\d+)-(\d+) at 80% confidence/.exec(r.notes.join(' '));
       if (!m) continue;
@@ -123,14 +148,22 @@ describe('several runs per side', () => {
   });
 
   it('a workload measured in one run per side only, among several runs: its row says it covers those two runs only', () => {
-    const c = compareRunSets([run('b', 1, [w('x'), w('y')]), run('b', 2, [w('x')])], [run('c', 3, [w('x'), w('y')]), run('c', 4, [w('x')])], { resamples: 300 });
+    const c = compareRunSets(
+      [run('b', 1, [w('x'), w('y')]), run('b', 2, [w('x')])],
+      [run('c', 3, [w('x'), w('y')]), run('c', 4, [w('x')])],
+      { resamples: 300 },
+    );
     expect(row(c, 'x').overheadPct.method).toBe('runs-t');
     expect(row(c, 'y').overheadPct.method).toBe('percentile');
     expect(row(c, 'y').notes.join(' ')).toMatch(/covers those two runs only/);
   });
 
   it('3 baseline runs against 1: the single run borrows the baseline run-to-run spread (said in a note)', () => {
-    const c = compareRunSets([1, 2, 3].map((s) => run('b', s, [w('x')])), [run('c', 9, [w('x', 0.1)])], { resamples: 300 });
+    const c = compareRunSets(
+      [1, 2, 3].map((s) => run('b', s, [w('x')])),
+      [run('c', 9, [w('x', 0.1)])],
+      { resamples: 300 },
+    );
     const r = row(c, 'x');
     expect(r.notes.join(' ')).toMatch(/candidate has one run: its run-to-run spread is taken to be the other side's \(3 runs\)/);
     expect(c.scope?.covers).toBe('platforms');
@@ -140,7 +173,19 @@ describe('several runs per side', () => {
 describe('verdicts: false-coverage-rate control and no overconfident calls', () => {
   it('one real effect among 9 null rows: its interval is FCR-adjusted to 1 - 1·5%/10 = 99.5% and says so', () => {
     const ids = Array.from({ length: 10 }, (_, i) => `w${i}`);
-    const c = compareResults(run('a', 1, ids.map((id) => w(id, 0, 10))), run('b', 2, ids.map((id, i) => w(id, i === 0 ? 0.15 : 0, 10))), { resamples: 2000 });
+    const c = compareResults(
+      run(
+        'a',
+        1,
+        ids.map((id) => w(id, 0, 10)),
+      ),
+      run(
+        'b',
+        2,
+        ids.map((id, i) => w(id, i === 0 ? 0.15 : 0, 10)),
+      ),
+      { resamples: 2000 },
+    );
     const r = row(c, 'w0');
     const called = c.rows.filter((x) => x.status === 'compared' && (x.verdict === 'slower' || x.verdict === 'faster'));
     expect(r.verdict).toBe('slower');
@@ -148,13 +193,32 @@ describe('verdicts: false-coverage-rate control and no overconfident calls', () 
     expect(r.overheadPct.level).toBeCloseTo(1 - (R * 0.05) / 10, 12);
     expect(r.notes.join(' ')).toMatch(/false-coverage-rate adjusted \(Benjamini-Yekutieli\)/);
     // The adjusted interval contains the unadjusted one.
-    const raw = row(compareResults(run('a', 1, ids.map((id) => w(id, 0, 10))), run('b', 2, ids.map((id, i) => w(id, i === 0 ? 0.15 : 0, 10))), { resamples: 2000, fcr: false }), 'w0');
+    const raw = row(
+      compareResults(
+        run(
+          'a',
+          1,
+          ids.map((id) => w(id, 0, 10)),
+        ),
+        run(
+          'b',
+          2,
+          ids.map((id, i) => w(id, i === 0 ? 0.15 : 0, 10)),
+        ),
+        { resamples: 2000, fcr: false },
+      ),
+      'w0',
+    );
     expect(r.overheadPct.lo).toBeLessThanOrEqual(raw.overheadPct.lo);
     expect(r.overheadPct.hi).toBeGreaterThanOrEqual(raw.overheadPct.hi);
   });
 
   it('zero spread (500 vs 490 every round): a note and no slower verdict', () => {
-    const c = compareResults(tinyFile('b', [tinyWorkload({ id: 'x', figures: [490, 490, 490, 490, 490] })]), tinyFile('c', [tinyWorkload({ id: 'x', figures: [500, 500, 500, 500, 500] })]), { resamples: 500 });
+    const c = compareResults(
+      tinyFile('b', [tinyWorkload({ id: 'x', figures: [490, 490, 490, 490, 490] })]),
+      tinyFile('c', [tinyWorkload({ id: 'x', figures: [500, 500, 500, 500, 500] })]),
+      { resamples: 500 },
+    );
     const r = row(c, 'x');
     expect(r.overheadPct.point).toBeCloseTo(100 * (500 / 490 - 1), 9);
     expect(r.verdict).toBe('inconclusive');
@@ -164,7 +228,11 @@ describe('verdicts: false-coverage-rate control and no overconfident calls', () 
   it('2 vs 2 rounds: the rank test cannot reach alpha (smallest p 1/3): no verdict, said why', () => {
     expect(mannWhitneyMinP(2, 2)).toBeCloseTo(1 / 3, 12);
     expect(mannWhitneyMinP(5, 5)).toBeCloseTo(2 / 252, 12);
-    const c = compareResults(tinyFile('b', [tinyWorkload({ id: 'x', figures: [100, 101] })]), tinyFile('c', [tinyWorkload({ id: 'x', figures: [150, 152] })]), { resamples: 500 });
+    const c = compareResults(
+      tinyFile('b', [tinyWorkload({ id: 'x', figures: [100, 101] })]),
+      tinyFile('c', [tinyWorkload({ id: 'x', figures: [150, 152] })]),
+      { resamples: 500 },
+    );
     const r = row(c, 'x');
     expect(r.verdict).toBe('inconclusive');
     expect(r.notes.join(' ')).toMatch(/Mann-Whitney U test cannot reach p <= 0\.05 with these counts \(smallest possible p 0\.333\)/);
@@ -185,7 +253,11 @@ describe('verdicts: false-coverage-rate control and no overconfident calls', () 
   });
 
   it('a non-finite round figure is dropped with a note, never a NaN', () => {
-    const c = compareResults(tinyFile('b', [tinyWorkload({ id: 'x', figures: [100, 101, 99, Number.POSITIVE_INFINITY, 100] })]), tinyFile('c', [tinyWorkload({ id: 'x', figures: [110, 111, 109, 110, 112] })]), { resamples: 500 });
+    const c = compareResults(
+      tinyFile('b', [tinyWorkload({ id: 'x', figures: [100, 101, 99, Number.POSITIVE_INFINITY, 100] })]),
+      tinyFile('c', [tinyWorkload({ id: 'x', figures: [110, 111, 109, 110, 112] })]),
+      { resamples: 500 },
+    );
     const r = row(c, 'x');
     expect(r.notes.join(' ')).toMatch(/base: 1 round\(s\) dropped/);
     expect(Number.isFinite(r.overheadPct.lo) && Number.isFinite(r.overheadPct.hi)).toBe(true);

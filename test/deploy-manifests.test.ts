@@ -13,7 +13,12 @@ function filesUnder(dir: string): string[] {
 
 /** Parse argv against the real CLI definitions (strict: unknown commands, flags or choices throw). */
 function checkArgv(argv: string[]): void {
-  const parser = yargs(argv).scriptName('virtax').strict().exitProcess(false).help(false).version(false)
+  const parser = yargs(argv)
+    .scriptName('virtax')
+    .strict()
+    .exitProcess(false)
+    .help(false)
+    .version(false)
     .fail((msg, err) => {
       throw err ?? new Error(msg);
     });
@@ -57,7 +62,10 @@ function virtaxCommandsInScript(script: string, vars: Record<string, string>): s
   return found;
 }
 
-interface Container { command?: string[]; args?: string[] }
+interface Container {
+  command?: string[];
+  args?: string[];
+}
 
 function k8sCommands(doc: unknown): string[][] {
   const spec = (doc as { spec?: { template?: { spec?: { containers?: Container[] } } } }).spec?.template?.spec;
@@ -83,7 +91,16 @@ const yamlFiles = filesUnder(deployDir).filter((f) => /\.ya?ml$/.test(f));
 describe('deploy/ manifests', () => {
   it('ship Kubernetes manifests, an Ansible playbook, an ssh loop and the image', () => {
     const names = filesUnder(deployDir).map((f) => f.slice(deployDir.length));
-    expect(names).toEqual(expect.arrayContaining(['kubernetes/probe-jobs.yaml', 'kubernetes/probe-daemonset.yaml', 'kubernetes/collector.yaml', 'ansible/probe.yml', 'ssh/fleet.sh', 'Dockerfile']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'kubernetes/probe-jobs.yaml',
+        'kubernetes/probe-daemonset.yaml',
+        'kubernetes/collector.yaml',
+        'ansible/probe.yml',
+        'ssh/fleet.sh',
+        'Dockerfile',
+      ]),
+    );
   });
 
   for (const file of yamlFiles) {
@@ -101,13 +118,20 @@ describe('deploy/ manifests', () => {
   it('probe jobs and daemonsets select the metal and the VM pool by node label', () => {
     for (const f of ['kubernetes/probe-jobs.yaml', 'kubernetes/probe-daemonset.yaml']) {
       const docs = parseAllDocuments(readFileSync(join(deployDir, f), 'utf8')) as Array<{ toJS(): unknown }>;
-      const pools = docs.map((d) => (d.toJS() as { spec: { template: { spec: { nodeSelector: Record<string, string> } } } }).spec.template.spec.nodeSelector['virtax.dev/pool']);
+      const pools = docs.map(
+        (d) =>
+          (d.toJS() as { spec: { template: { spec: { nodeSelector: Record<string, string> } } } }).spec.template.spec.nodeSelector[
+            'virtax.dev/pool'
+          ],
+      );
       expect(pools, f).toEqual(['metal', 'vm']);
     }
   });
 
   it('the ssh loop runs real virtax commands', () => {
-    const argvs = virtaxCommandsInScript(readFileSync(join(deployDir, 'ssh/fleet.sh'), 'utf8'), { suite: 'standard' }).filter((a) => a[0] === 'run');
+    const argvs = virtaxCommandsInScript(readFileSync(join(deployDir, 'ssh/fleet.sh'), 'utf8'), { suite: 'standard' }).filter(
+      (a) => a[0] === 'run',
+    );
     expect(argvs.length).toBe(1);
     for (const argv of argvs) expect(() => checkArgv(argv), argv.join(' ')).not.toThrow();
   });
@@ -115,7 +139,10 @@ describe('deploy/ manifests', () => {
   // Issue 16 item 6: the deployment examples follow docs/collector.md's threat model.
   it('the collector serves TLS with per-probe tokens, reads protected, and probes on HTTPS', () => {
     const docs = parseAllDocuments(readFileSync(join(deployDir, 'kubernetes/collector.yaml'), 'utf8')) as Array<{ toJS(): unknown }>;
-    const serve = docs.map((d) => d.toJS()).flatMap(k8sCommands).find((a) => a[0] === 'serve');
+    const serve = docs
+      .map((d) => d.toJS())
+      .flatMap(k8sCommands)
+      .find((a) => a[0] === 'serve');
     expect(serve).toBeDefined();
     for (const flag of ['--tls-cert', '--tls-key', '--tokens']) expect(serve).toContain(flag);
     expect(serve).not.toContain('--no-protect-reads');
@@ -124,8 +151,27 @@ describe('deploy/ manifests', () => {
   });
 
   it('the replicated collector reads its database from a secret and is ready only when the database answers', () => {
-    const docs = parseAllDocuments(readFileSync(join(deployDir, 'kubernetes/collector-replicated.yaml'), 'utf8')) as Array<{ toJS(): unknown }>;
-    const values = docs.map((d) => d.toJS() as { kind: string; spec: { replicas?: number; template?: { spec: { containers: Array<{ args: string[]; env: Array<{ name: string; valueFrom?: unknown }>; readinessProbe: { httpGet: { path: string } } }> } } } });
+    const docs = parseAllDocuments(readFileSync(join(deployDir, 'kubernetes/collector-replicated.yaml'), 'utf8')) as Array<{
+      toJS(): unknown;
+    }>;
+    const values = docs.map(
+      (d) =>
+        d.toJS() as {
+          kind: string;
+          spec: {
+            replicas?: number;
+            template?: {
+              spec: {
+                containers: Array<{
+                  args: string[];
+                  env: Array<{ name: string; valueFrom?: unknown }>;
+                  readinessProbe: { httpGet: { path: string } };
+                }>;
+              };
+            };
+          };
+        },
+    );
     const deployment = values.find((v) => v.kind === 'Deployment')!;
     expect(deployment.spec.replicas).toBeGreaterThan(1);
     const c = deployment.spec.template!.spec.containers[0]!;

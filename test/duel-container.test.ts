@@ -37,7 +37,18 @@ function duel(args: string[]): Promise<{ code: number | null; stdout: string; st
 describe.skipIf(why !== null)('duel: plain agent against an unshare container', () => {
   it('the launcher makes fresh namespaces, applies the quota and removes its cgroup', () => {
     const name = `virtax-test-${process.pid}`;
-    const r = spawnSync('sh', ['-c', containerCommand({ quotaPct: 50, name, command: `sh -c 'echo $$; cat /sys/fs/cgroup/cpu/${name}/cpu.cfs_quota_us; hostname; ip -o link 2>/dev/null | wc -l'` })], { encoding: 'utf8' });
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        containerCommand({
+          quotaPct: 50,
+          name,
+          command: `sh -c 'echo $$; cat /sys/fs/cgroup/cpu/${name}/cpu.cfs_quota_us; hostname; ip -o link 2>/dev/null | wc -l'`,
+        }),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const [pid, quota] = r.stdout.trim().split('\n');
@@ -48,8 +59,30 @@ describe.skipIf(why !== null)('duel: plain agent against an unshare container', 
 
   it('a 20% CPU quota comes out as a clear slowdown of about the expected size', async () => {
     const out = join(dir, 'quota');
-    const r = await duel(['--a', AGENT_FROM_SOURCE, '--b', containerCommand({ quotaPct: 20 }), '--label-a', 'plain', '--label-b', 'quota-20%',
-      '--only', 'cpu.int', '--rounds', '8', '--round-seconds', '0.4', '--seed', '11', '--noise', '10%', '--timeout', '120', '--out', out]);
+    const r = await duel([
+      '--a',
+      AGENT_FROM_SOURCE,
+      '--b',
+      containerCommand({ quotaPct: 20 }),
+      '--label-a',
+      'plain',
+      '--label-b',
+      'quota-20%',
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '8',
+      '--round-seconds',
+      '0.4',
+      '--seed',
+      '11',
+      '--noise',
+      '10%',
+      '--timeout',
+      '120',
+      '--out',
+      out,
+    ]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     const row = (JSON.parse((await import('node:fs')).readFileSync(join(out, 'comparison.json'), 'utf8')) as Comparison).rows[0];
@@ -70,8 +103,26 @@ describe.skipIf(why !== null)('duel: plain agent against an unshare container', 
 
   it('without a quota the container is not slower or faster beyond noise', async () => {
     const out = join(dir, 'free');
-    const r = await duel(['--a', AGENT_FROM_SOURCE, '--b', containerCommand(), '--label-a', 'plain', '--label-b', 'container',
-      '--only', 'cpu.int', '--rounds', '8', '--round-seconds', '0.25', '--seed', '5', '--out', out]);
+    const r = await duel([
+      '--a',
+      AGENT_FROM_SOURCE,
+      '--b',
+      containerCommand(),
+      '--label-a',
+      'plain',
+      '--label-b',
+      'container',
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '8',
+      '--round-seconds',
+      '0.25',
+      '--seed',
+      '5',
+      '--out',
+      out,
+    ]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     const row = (JSON.parse((await import('node:fs')).readFileSync(join(out, 'comparison.json'), 'utf8')) as Comparison).rows[0];

@@ -60,13 +60,18 @@ class V2Agent implements AgentLink {
   }
   #round(window: number) {
     const f = 100 * this.factor * this.world.level(window) * Math.exp(0.005 * gaussian(this.#jitter));
-    return { result: { status: 'ok', params: {}, outcome: { round: { figure: f, operations: f, seconds: 1, samples: [f, f], stealPct: null } } }, loadAvg1: 0 };
+    return {
+      result: { status: 'ok', params: {}, outcome: { round: { figure: f, operations: f, seconds: 1, samples: [f, f], stealPct: null } } },
+      loadAvg1: 0,
+    };
   }
   async request(order: OrderBody): Promise<ReplyFields> {
     const log = (what: string) => this.world.log.push(`${this.name} ${what}`);
     switch (order.op) {
       case 'hello':
-        return this.opts.v1Only ? { protocol: 1, tool: { name: 'virtax', version: VERSION, node: process.version } } : { protocol: 2, protocols: [1, 2], tool: { name: 'virtax', version: VERSION, node: process.version } };
+        return this.opts.v1Only
+          ? { protocol: 1, tool: { name: 'virtax', version: VERSION, node: process.version } }
+          : { protocol: 2, protocols: [1, 2], tool: { name: 'virtax', version: VERSION, node: process.version } };
       case 'fingerprint':
         return { fingerprint: fakeHost };
       case 'round':
@@ -74,7 +79,8 @@ class V2Agent implements AgentLink {
         return this.#round(this.world.next());
       case 'prepare': {
         if (this.protocol !== 2) throw new Error('prepare sent in protocol v1');
-        if (this.opts.cannot?.includes(order.workload)) return { ready: false, result: { status: 'skipped', reason: `${this.name} cannot run ${order.workload}` }, loadAvg1: 0 };
+        if (this.opts.cannot?.includes(order.workload))
+          return { ready: false, result: { status: 'skipped', reason: `${this.name} cannot run ${order.workload}` }, loadAvg1: 0 };
         // The window opens when the first side of the pair prepares; both sides' timed phases fall in it.
         const window = this.name === 'A' ? this.world.next() : this.world.window;
         this.#prepared = { workload: order.workload, window };
@@ -157,7 +163,13 @@ describe('duet on fake v2 agents', () => {
 
   it('runs workloads whose sides would measure each other interleaved, with a note', async () => {
     const world = new World();
-    const o = await runDuel(options(new V2Agent('A', world, 1), new V2Agent('B', world, 1), { mode: 'duet', rounds: 3, workloads: [registry.get('cpu.int')!, registry.get('mem.bandwidth')!] }));
+    const o = await runDuel(
+      options(new V2Agent('A', world, 1), new V2Agent('B', world, 1), {
+        mode: 'duet',
+        rounds: 3,
+        workloads: [registry.get('cpu.int')!, registry.get('mem.bandwidth')!],
+      }),
+    );
     expect(o.interleavedInDuet).toEqual([{ id: 'mem.bandwidth', reason: expect.stringMatching(/memory bandwidth/) }]);
     const orders = (id: string) => new Set(o.pairs.filter((p) => p.workloadId === id).map((p) => p.order));
     expect(orders('cpu.int')).toEqual(new Set(['duet']));
@@ -167,9 +179,11 @@ describe('duet on fake v2 agents', () => {
     expect(o.comparison.warnings.join('\n')).toMatch(/ran interleaved instead: mem\.bandwidth/);
   });
 
-  it('a side that cannot run a workload ends it on both sides; the other side\'s prepared round is dropped', async () => {
+  it("a side that cannot run a workload ends it on both sides; the other side's prepared round is dropped", async () => {
     const world = new World();
-    const o = await runDuel(options(new V2Agent('A', world, 1), new V2Agent('B', world, 1, { cannot: ['cpu.int'] }), { mode: 'duet', rounds: 3 }));
+    const o = await runDuel(
+      options(new V2Agent('A', world, 1), new V2Agent('B', world, 1, { cannot: ['cpu.int'] }), { mode: 'duet', rounds: 3 }),
+    );
     expect(world.log).toEqual(['A ready cpu.int', 'A abort']);
     expect(o.b.workloads[0]).toMatchObject({ status: 'skipped', reason: 'B cannot run cpu.int' });
     expect(o.a.workloads[0]).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/not run: side B skipped it/) });
@@ -177,9 +191,9 @@ describe('duet on fake v2 agents', () => {
 
   it('refuses a v1 agent in duet (InputError) and serves it interleaved', async () => {
     const world = new World();
-    await expect(runDuel(options(new V2Agent('A', world, 1), new V2Agent('B', world, 1, { v1Only: true }), { mode: 'duet' }))).rejects.toThrow(
-      /side B \("B"\) speaks agent protocol 1 only; a duet needs protocol 2/,
-    );
+    await expect(
+      runDuel(options(new V2Agent('A', world, 1), new V2Agent('B', world, 1, { v1Only: true }), { mode: 'duet' })),
+    ).rejects.toThrow(/side B \("B"\) speaks agent protocol 1 only; a duet needs protocol 2/);
     const o = await runDuel(options(new V2Agent('A', world, 1), new V2Agent('B', world, 1, { v1Only: true }), { rounds: 2 }));
     expect(o.status).toBe('finished');
     expect(o.protocols).toEqual({ a: 2, b: 1 });
@@ -187,7 +201,7 @@ describe('duet on fake v2 agents', () => {
 });
 
 describe('duet CPU split and record', () => {
-  it('splits this process\'s CPUs in halves, or takes the lists given; refuses overlaps and one CPU', () => {
+  it("splits this process's CPUs in halves, or takes the lists given; refuses overlaps and one CPU", () => {
     expect(splitCpus([0, 1, 2, 3])).toEqual({ a: [0, 1], b: [2, 3] });
     expect(splitCpus([0, 1, 2])).toEqual({ a: [0], b: [1] });
     expect(splitCpus([0, 1, 2, 3], '0,2', '1-1')).toEqual({ a: [0, 2], b: [1] });
@@ -203,7 +217,19 @@ describe('duet CPU split and record', () => {
     const starts: { label: string; cpus?: string }[] = [];
     const out = join(dir, 'rec');
     await duelSession(
-      { a: 'a', b: 'b', mode: 'duet', suite: 'quick', rounds: 2, plan: SUITES.quick.plan, noisePct: 1, timeoutSeconds: 5, seed: 1, only: ['cpu.int'], out },
+      {
+        a: 'a',
+        b: 'b',
+        mode: 'duet',
+        suite: 'quick',
+        rounds: 2,
+        plan: SUITES.quick.plan,
+        noisePct: 1,
+        timeoutSeconds: 5,
+        seed: 1,
+        only: ['cpu.int'],
+        out,
+      },
       {
         cpus: () => [0, 1],
         startAgents: (a, b) => {
@@ -218,7 +244,22 @@ describe('duet CPU split and record', () => {
     expect(rec).toMatchObject({ mode: 'duet', protocols: { a: 2, b: 2 }, isolation: { cpusA: [0], cpusB: [1] }, interleavedInDuet: [] });
     expect(rec.isolation.notes.join('\n')).toMatch(/memory bandwidth/);
     await expect(
-      duelSession({ a: 'a', b: 'b', cpusA: '0', cpusB: '1', suite: 'quick', rounds: 2, plan: SUITES.quick.plan, noisePct: 1, timeoutSeconds: 5, only: ['cpu.int'], out }, {}),
+      duelSession(
+        {
+          a: 'a',
+          b: 'b',
+          cpusA: '0',
+          cpusB: '1',
+          suite: 'quick',
+          rounds: 2,
+          plan: SUITES.quick.plan,
+          noisePct: 1,
+          timeoutSeconds: 5,
+          only: ['cpu.int'],
+          out,
+        },
+        {},
+      ),
     ).rejects.toThrow(/only with --mode duet/);
   });
 });

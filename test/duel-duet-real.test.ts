@@ -21,7 +21,9 @@ const dir = mkdtempSync(join(tmpdir(), 'virtax-duet-real-'));
 function duel(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const group = cpuGroup();
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'duel', '--mode', 'duet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'duel', '--mode', 'duet', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     group.join(p.pid as number);
     let stdout = '';
     let stderr = '';
@@ -43,8 +45,28 @@ const rowOf = (out: string) => {
 describe.skipIf(why !== null)('real duet: two agents at once on their own CPUs', () => {
   it('a side held to half a CPU is slower; both sides ran in one window per pair, pinned apart', async () => {
     const out = join(dir, 'quota');
-    const r = await duel(['--a', AGENT_FROM_SOURCE, '--b', containerCommand({ quotaPct: 50 }), '--label-a', 'plain', '--label-b', 'quota-50%',
-      '--only', 'cpu.int', '--rounds', '9', '--round-seconds', '0.3', '--seed', '3', '--noise', '10%', '--out', out]);
+    const r = await duel([
+      '--a',
+      AGENT_FROM_SOURCE,
+      '--b',
+      containerCommand({ quotaPct: 50 }),
+      '--label-a',
+      'plain',
+      '--label-b',
+      'quota-50%',
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '9',
+      '--round-seconds',
+      '0.3',
+      '--seed',
+      '3',
+      '--noise',
+      '10%',
+      '--out',
+      out,
+    ]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     const row = rowOf(out);
@@ -62,7 +84,24 @@ describe.skipIf(why !== null)('real duet: two agents at once on their own CPUs',
 
   it('the same agent on both sides is not called different', async () => {
     const out = join(dir, 'aa');
-    const r = await duel(['--a', AGENT_FROM_SOURCE, '--b', AGENT_FROM_SOURCE, '--only', 'cpu.int', '--rounds', '6', '--round-seconds', '0.3', '--seed', '4', '--noise', '10%', '--out', out]);
+    const r = await duel([
+      '--a',
+      AGENT_FROM_SOURCE,
+      '--b',
+      AGENT_FROM_SOURCE,
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '6',
+      '--round-seconds',
+      '0.3',
+      '--seed',
+      '4',
+      '--noise',
+      '10%',
+      '--out',
+      out,
+    ]);
     console.log(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     expect(['same', 'inconclusive']).toContain(rowOf(out).verdict);

@@ -61,12 +61,42 @@ describe('virtax duel with scripted agents', () => {
   it('pairs rounds so drift cancels: a half-speed B reads +100%, slower with 6 pairs; with 4 pairs the table says why there is no verdict', async () => {
     const out = join(dir, 'ok');
     const jitter = [1, 1.01, 0.99, 1.005, 0.995, 1.002];
-    const r = await duel(['--a', agent({}), '--b', agent({ factor: 0.5, jitter }), '--label-a', 'host', '--label-b', 'half', '--only', 'cpu', '--rounds', '6', '--seed', '3', '--out', out]);
+    const r = await duel([
+      '--a',
+      agent({}),
+      '--b',
+      agent({ factor: 0.5, jitter }),
+      '--label-a',
+      'host',
+      '--label-b',
+      'half',
+      '--only',
+      'cpu',
+      '--rounds',
+      '6',
+      '--seed',
+      '3',
+      '--out',
+      out,
+    ]);
     expect(r.stderr).toMatch(/duel finished/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/cpu\.int .*\+\d+\.\d%\s+\[\+9\d\.\d%, \+10\d\.\d%\]\s+slower/);
     expect(r.stdout).toMatch(/cpu\.float .*\+\d+\.\d%/);
-    const few = await duel(['--a', agent({}), '--b', agent({ factor: 0.5, jitter }), '--only', 'cpu.int', '--rounds', '4', '--seed', '3', '--out', join(dir, 'few')]);
+    const few = await duel([
+      '--a',
+      agent({}),
+      '--b',
+      agent({ factor: 0.5, jitter }),
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '4',
+      '--seed',
+      '3',
+      '--out',
+      join(dir, 'few'),
+    ]);
     expect(few.stdout).toMatch(/cpu\.int .*inconclusive/);
     expect(few.stdout).toMatch(/cannot reach p <= 0\.05 with these counts \(smallest possible p 0\.125\)/);
     const a = loadResults(join(out, 'a.json'));
@@ -81,7 +111,21 @@ describe('virtax duel with scripted agents', () => {
     expect(d.pairs).toHaveLength(12);
     expect(new Set(d.pairs.map((p) => p.order))).toEqual(new Set(['AB', 'BA']));
     // Same seed, same schedule.
-    const again = await duel(['--a', agent({}), '--b', agent({ factor: 0.5, jitter }), '--only', 'cpu', '--rounds', '6', '--seed', '3', '--out', join(dir, 'ok2'), '--json']);
+    const again = await duel([
+      '--a',
+      agent({}),
+      '--b',
+      agent({ factor: 0.5, jitter }),
+      '--only',
+      'cpu',
+      '--rounds',
+      '6',
+      '--seed',
+      '3',
+      '--out',
+      join(dir, 'ok2'),
+      '--json',
+    ]);
     expect(json<{ pairs: unknown }>(join(dir, 'ok2', 'duel.json')).pairs).toEqual(d.pairs);
     expect((JSON.parse(again.stdout) as Comparison).rows).toHaveLength(2);
   });
@@ -90,9 +134,27 @@ describe('virtax duel with scripted agents', () => {
     const out = join(dir, 'seeds');
     const logA = join(dir, 'seeds-a.jsonl');
     const logB = join(dir, 'seeds-b.jsonl');
-    const r = await duel(['--a', agent({ seedLog: logA }), '--b', agent({ seedLog: logB }), '--only', 'cpu.int', 'sys.stat', '--rounds', '3', '--seed', '5', '--out', out]);
+    const r = await duel([
+      '--a',
+      agent({ seedLog: logA }),
+      '--b',
+      agent({ seedLog: logB }),
+      '--only',
+      'cpu.int',
+      'sys.stat',
+      '--rounds',
+      '3',
+      '--seed',
+      '5',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const read = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { workload: string; seed: number | null });
+    const read = (p: string) =>
+      readFileSync(p, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { workload: string; seed: number | null });
     const a = read(logA);
     const b = read(logB);
     expect(a).toHaveLength(6);
@@ -108,9 +170,24 @@ describe('virtax duel with scripted agents', () => {
   it('a workload one side skips is not run on the other, whose file says why (not "the duel ended")', async () => {
     const out = join(dir, 'skip');
     // Seed 3 orders cpu.int's first pair BA: B skips it before A would run it.
-    const r = await duel(['--a', agent({}), '--b', agent({ skip: 'cpu.int' }), '--only', 'cpu', '--rounds', '3', '--seed', '3', '--out', out]);
+    const r = await duel([
+      '--a',
+      agent({}),
+      '--b',
+      agent({ skip: 'cpu.int' }),
+      '--only',
+      'cpu',
+      '--rounds',
+      '3',
+      '--seed',
+      '3',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    expect(json<{ pairs: { order: string; workloadId: string }[] }>(join(out, 'duel.json')).pairs.find((p) => p.workloadId === 'cpu.int')?.order).toBe('BA');
+    expect(
+      json<{ pairs: { order: string; workloadId: string }[] }>(join(out, 'duel.json')).pairs.find((p) => p.workloadId === 'cpu.int')?.order,
+    ).toBe('BA');
     const a = loadResults(join(out, 'a.json')).workloads.find((w) => w.id === 'cpu.int');
     const b = loadResults(join(out, 'b.json')).workloads.find((w) => w.id === 'cpu.int');
     expect(b).toMatchObject({ status: 'skipped', reason: 'cannot measure here' });
@@ -122,7 +199,20 @@ describe('virtax duel with scripted agents', () => {
 
   it('an agent that dies ends the duel with exit 1 and keeps the measured rounds', async () => {
     const out = join(dir, 'die');
-    const r = await duel(['--a', agent({}), '--b', agent({ dieAfter: 2 }), '--only', 'cpu.int', '--rounds', '6', '--seed', '1', '--out', out]);
+    const r = await duel([
+      '--a',
+      agent({}),
+      '--b',
+      agent({ dieAfter: 2 }),
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '6',
+      '--seed',
+      '1',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/side B: agent exited \(code 3\); its last log line: fake agent: dying on purpose/);
     expect(r.stderr).toMatch(/measured rounds kept in/);
@@ -135,13 +225,37 @@ describe('virtax duel with scripted agents', () => {
   });
 
   it('an agent that hangs is timed out (exit 1)', async () => {
-    const r = await duel(['--a', agent({ hangAfter: 1 }), '--b', agent({}), '--only', 'cpu.int', '--rounds', '3', '--timeout', '1', '--out', join(dir, 'hang')]);
+    const r = await duel([
+      '--a',
+      agent({ hangAfter: 1 }),
+      '--b',
+      agent({}),
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '3',
+      '--timeout',
+      '1',
+      '--out',
+      join(dir, 'hang'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/side A: no reply to "round" within 1 s/);
   });
 
   it('an agent that answers garbage ends the duel (exit 1)', async () => {
-    const r = await duel(['--a', agent({}), '--b', agent({ garbageAfter: 0 }), '--only', 'cpu.int', '--rounds', '3', '--out', join(dir, 'garbage')]);
+    const r = await duel([
+      '--a',
+      agent({}),
+      '--b',
+      agent({ garbageAfter: 0 }),
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '3',
+      '--out',
+      join(dir, 'garbage'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/side B: answered something that is not JSON: this is not json/);
   });
@@ -154,7 +268,22 @@ describe('virtax duel with scripted agents', () => {
     expect(p.code).toBe(2);
     expect(p.stderr).toMatch(/speaks agent protocol 3/);
     // A v1 agent is served interleaved (every other test here), but cannot duet.
-    const d = await duel(['--mode', 'duet', '--cpus-a', '0', '--cpus-b', '1', '--a', agent({}), '--b', agent({}), '--only', 'cpu.int', '--out', join(dir, 'd')]);
+    const d = await duel([
+      '--mode',
+      'duet',
+      '--cpus-a',
+      '0',
+      '--cpus-b',
+      '1',
+      '--a',
+      agent({}),
+      '--b',
+      agent({}),
+      '--only',
+      'cpu.int',
+      '--out',
+      join(dir, 'd'),
+    ]);
     expect(d.code).toBe(2);
     expect(d.stderr).toMatch(/side A \("A"\) speaks agent protocol 1 only; a duet needs protocol 2 on both sides/);
     const n = await duel(['--a', 'no-such-command-virtax', '--b', agent({}), '--only', 'cpu.int', '--out', join(dir, 'n')]);
@@ -167,11 +296,41 @@ describe('virtax duel with scripted agents', () => {
 
   it('--rounds auto stops once every interval is narrow, or when the budget is spent', async () => {
     const out = join(dir, 'auto');
-    const r = await duel(['--a', agent({}), '--b', agent({ factor: 0.8 }), '--only', 'cpu.int', '--rounds', 'auto', '--target', '1%', '--seed', '2', '--out', out]);
+    const r = await duel([
+      '--a',
+      agent({}),
+      '--b',
+      agent({ factor: 0.8 }),
+      '--only',
+      'cpu.int',
+      '--rounds',
+      'auto',
+      '--target',
+      '1%',
+      '--seed',
+      '2',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/stopped: every interval narrower than ±1%/);
     expect(json<{ pairs: unknown[] }>(join(out, 'duel.json')).pairs).toHaveLength(5);
-    const b = await duel(['--a', agent({ delayMs: 300 }), '--b', agent({ delayMs: 300 }), '--only', 'cpu.int', '--rounds', 'auto', '--budget', '1', '--max-rounds', '50', '--out', join(dir, 'budget')]);
+    const b = await duel([
+      '--a',
+      agent({ delayMs: 300 }),
+      '--b',
+      agent({ delayMs: 300 }),
+      '--only',
+      'cpu.int',
+      '--rounds',
+      'auto',
+      '--budget',
+      '1',
+      '--max-rounds',
+      '50',
+      '--out',
+      join(dir, 'budget'),
+    ]);
     expect(b.code).toBe(0);
     expect(b.stderr).toMatch(/stopped: time budget of 1 s spent/);
     expect(json<{ pairs: unknown[] }>(join(dir, 'budget', 'duel.json')).pairs.length).toBeLessThan(50);

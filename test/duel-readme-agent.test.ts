@@ -13,11 +13,40 @@ const out = mkdtempSync(join(tmpdir(), 'virtax-duel-readme-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 it("duel --a 'virtax agent' --b 'virtax agent' works with no virtax on PATH", () => {
-  const PATH = (process.env.PATH ?? '').split(':').filter((d) => !existsSync(join(d, 'virtax'))).join(':');
+  const PATH = (process.env.PATH ?? '')
+    .split(':')
+    .filter((d) => !existsSync(join(d, 'virtax')))
+    .join(':');
   expect(spawnSync('sh', ['-c', 'command -v virtax'], { env: { ...process.env, PATH } }).status).not.toBe(0);
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/run-cli.ts', 'duel', '--a', 'virtax agent', '--b', 'virtax agent', '--only', 'cpu.int', '--rounds', '2', '--round-seconds', '0.1', '--seed', '1', '--out', out, '--json', '--markdown', join(out, 'duel.md'), '--csv', join(out, 'duel.csv'), '--html', join(out, 'duel.html')],
+    [
+      '--import',
+      'tsx',
+      'src/cli/run-cli.ts',
+      'duel',
+      '--a',
+      'virtax agent',
+      '--b',
+      'virtax agent',
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '2',
+      '--round-seconds',
+      '0.1',
+      '--seed',
+      '1',
+      '--out',
+      out,
+      '--json',
+      '--markdown',
+      join(out, 'duel.md'),
+      '--csv',
+      join(out, 'duel.csv'),
+      '--html',
+      join(out, 'duel.html'),
+    ],
     { cwd: repo, encoding: 'utf8', env: { ...process.env, PATH } },
   );
   expect(r.stderr).not.toMatch(/not found/);

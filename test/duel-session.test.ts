@@ -21,7 +21,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 class FakeAgent implements AgentLink {
   rounds = 0;
   closed = false;
-  constructor(readonly name: string, private readonly factor: number, private readonly failAt?: number, private readonly onRound?: () => void) {}
+  constructor(
+    readonly name: string,
+    private readonly factor: number,
+    private readonly failAt?: number,
+    private readonly onRound?: () => void,
+  ) {}
   async request(order: OrderBody): Promise<ReplyFields> {
     if (order.op === 'hello') return { protocol: 1, tool: { name: 'virtax', version: VERSION, node: process.version } };
     if (order.op === 'fingerprint') return { fingerprint: { ...fakeHost, hostname: this.name } };
@@ -30,7 +35,14 @@ class FakeAgent implements AgentLink {
     if (this.rounds === this.failAt) throw new AgentError(this.name, 'died', `side ${this.name}: agent exited (code 3)`);
     this.onRound?.();
     const f = [100, 60, 140, 80, 120, 90][this.rounds % 6]! * this.factor;
-    return { result: { status: 'ok', params: { fake: true }, outcome: { round: { figure: f, operations: f, seconds: 1, samples: [f, f], stealPct: null } } }, loadAvg1: 0 };
+    return {
+      result: {
+        status: 'ok',
+        params: { fake: true },
+        outcome: { round: { figure: f, operations: f, seconds: 1, samples: [f, f], stealPct: null } },
+      },
+      loadAvg1: 0,
+    };
   }
   async close(): Promise<void> {
     this.closed = true;
@@ -38,7 +50,21 @@ class FakeAgent implements AgentLink {
 }
 
 function request(out: string, extra: Partial<DuelRequest> = {}): DuelRequest {
-  return { a: 'agent-a', b: 'agent-b', labelA: 'host', labelB: 'half', suite: 'quick', rounds: 4, plan: SUITES.quick.plan, noisePct: 1, timeoutSeconds: 5, seed: 3, only: ['cpu.int'], out, ...extra };
+  return {
+    a: 'agent-a',
+    b: 'agent-b',
+    labelA: 'host',
+    labelB: 'half',
+    suite: 'quick',
+    rounds: 4,
+    plan: SUITES.quick.plan,
+    noisePct: 1,
+    timeoutSeconds: 5,
+    seed: 3,
+    only: ['cpu.int'],
+    out,
+    ...extra,
+  };
 }
 
 function deps(a: FakeAgent, b: FakeAgent, ac = new AbortController()): DuelDeps & { closed: () => boolean } {
@@ -66,13 +92,19 @@ describe('duelSession with fake agents', () => {
     expect(readdirSync(out).sort()).toEqual(Object.values(FILES).sort());
     expect(loadResults(join(out, FILES.a)).label).toBe('host');
     expect(loadResults(join(out, FILES.b)).label).toBe('half');
-    const record = JSON.parse(readFileSync(join(out, FILES.duel), 'utf8')) as { seed: number; rounds: number; sides: { a: { command: string } } };
+    const record = JSON.parse(readFileSync(join(out, FILES.duel), 'utf8')) as {
+      seed: number;
+      rounds: number;
+      sides: { a: { command: string } };
+    };
     expect(record).toMatchObject({ seed: 3, rounds: 4, sides: { a: { command: 'agent-a' } } });
     expect(JSON.parse(readFileSync(join(out, FILES.comparison), 'utf8'))).toEqual(JSON.parse(JSON.stringify(outcome.comparison)));
     expect(readFileSync(join(dir, 'ok.md'), 'utf8')).toMatch(/cpu\.int/);
     expect(readFileSync(join(dir, 'ok.csv'), 'utf8')).toMatch(/cpu\.int/);
     expect(existsSync(join(dir, 'ok.html'))).toBe(true);
-    expect(readFileSync(join(dir, 'ok.xml'), 'utf8')).toMatch(/<testsuites name="virtax compare: half vs host" tests="\d+"[^]*<testcase classname="virtax.cpu" name="cpu.int"/);
+    expect(readFileSync(join(dir, 'ok.xml'), 'utf8')).toMatch(
+      /<testsuites name="virtax compare: half vs host" tests="\d+"[^]*<testcase classname="virtax.cpu" name="cpu.int"/,
+    );
     expect([a.rounds, b.rounds]).toEqual([4, 4]);
     expect(events[0]).toBe('ready');
     expect(events.filter((t) => t === 'pair')).toHaveLength(4);

@@ -24,7 +24,9 @@ const gvisor = recorded('gvisor-in-firecracker-recorded', { VIRTAX_OUTER_PLATFOR
 
 function file(label: string, h: Fingerprint, seed: number) {
   return syntheticResults({
-    label, seed, host: h,
+    label,
+    seed,
+    host: h,
     workloads: [{ id: 'cpu.int', category: 'cpu', better: 'higher', figure: 500, rounds: 4, batches: 5, roundSd: 0.01, batchSd: 0.01 }],
   });
 }
@@ -37,7 +39,9 @@ describe('nested guests hide the CPU model; that is not another machine', () => 
     expect(cpuModelHiddenBy(gvisor)).toBe('gVisor');
     expect(cpuModelHiddenBy(host)).toBeNull();
     // A placeholder model without any sign of nesting is not excused.
-    expect(cpuModelHiddenBy({ ...host, cpu: { ...host.cpu, model: 'unknown' }, nesting: [{ layer: 'vm', name: 'kvm', source: 'detected' }] })).toBeNull();
+    expect(
+      cpuModelHiddenBy({ ...host, cpu: { ...host.cpu, model: 'unknown' }, nesting: [{ layer: 'vm', name: 'kvm', source: 'detected' }] }),
+    ).toBeNull();
   });
 
   it('compare: a nested-guest note instead of CPU MODELS DIFFER', () => {
@@ -64,7 +68,12 @@ describe('nested guests hide the CPU model; that is not another machine', () => 
   it('report: no "different CPU models" warning and a nested-guest note on the guest\'s card', () => {
     const files = [file('host', host, 1), file('uml', uml, 2), file('gvisor', gvisor, 3)];
     const model = buildReportModel({
-      files, baseline: 'host', comparisons: [], noisePct: 1, generatedAt: '2026-01-01T00:00:00.000Z', toolVersion: '0',
+      files,
+      baseline: 'host',
+      comparisons: [],
+      noisePct: 1,
+      generatedAt: '2026-01-01T00:00:00.000Z',
+      toolVersion: '0',
     });
     expect(model.warnings.some((w) => /different CPU models/.test(w))).toBe(false);
     const card = model.hosts.find((h) => h.label === 'uml');

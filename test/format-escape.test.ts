@@ -6,7 +6,8 @@ import type { GateResult } from '../src/gate/types.js';
 import { comparedRow, comparisonOf, syntheticHost } from '../src/stats/synthetic.js';
 import { countRows, decideRows, exitCodeOf, overallOutcome } from '../src/gate/decide.js';
 
-const HOSTILE = 'ci ![x](https://evil.example/p.png) [click](javascript:alert(1)) <img src=x onerror=alert(1)>\n## owned\u2028- item | cell';
+const HOSTILE =
+  'ci ![x](https://evil.example/p.png) [click](javascript:alert(1)) <img src=x onerror=alert(1)>\n## owned\u2028- item | cell';
 
 function gateResultLabelled(label: string): GateResult {
   const comparison = comparisonOf([comparedRow('cpu.int', { point: 10, lo: 8, hi: 12 })]);
@@ -15,10 +16,18 @@ function gateResultLabelled(label: string): GateResult {
   const outcome = overallOutcome(rows);
   const host = syntheticHost();
   return {
-    schema: 'virtax.gate/v1', outcome, exitCode: exitCodeOf(outcome, false), strict: false, rows, counts: countRows(rows),
+    schema: 'virtax.gate/v1',
+    outcome,
+    exitCode: exitCodeOf(outcome, false),
+    strict: false,
+    rows,
+    counts: countRows(rows),
     baseline: { source: 'base.json', files: ['base.json'], label, host },
     current: { source: 'cur.json', label, host },
-    envDiffs: [], warnings: [`label ${label}`], confidence: 0.95, comparison: { settings: comparison.settings },
+    envDiffs: [],
+    warnings: [`label ${label}`],
+    confidence: 0.95,
+    comparison: { settings: comparison.settings },
   };
 }
 

@@ -7,7 +7,16 @@ import { asResultsFile, saveResults } from '../src/results/io.js';
 import { syntheticResults } from '../src/stats/synthetic.js';
 
 const run = (seed: number, over: Partial<Parameters<typeof syntheticResults>[0]> = {}) =>
-  syntheticResults({ seed, rounds: 4, batches: 5, workloads: [{ id: 'cpu.int', figure: 10 }, { id: 'sys.stat', figure: 500, category: 'syscall' }], ...over });
+  syntheticResults({
+    seed,
+    rounds: 4,
+    batches: 5,
+    workloads: [
+      { id: 'cpu.int', figure: 10 },
+      { id: 'sys.stat', figure: 500, category: 'syscall' },
+    ],
+    ...over,
+  });
 
 function dirWith(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'virtax-baseline-'));
@@ -42,16 +51,40 @@ describe('gate baselines: one file or pooled runs of a directory', () => {
 
   it('runs of two labels or two suites are not one baseline: exit-2 error unless --allow-mixed', () => {
     const a = run(1, { label: 'kvm' });
-    expect(() => poolRuns([{ path: 'a', file: a }, { path: 'b', file: run(2, { label: 'metal' }) }])).toThrow(/baseline: .*2 labels \(kvm, metal\); pass --allow-mixed/);
-    expect(() => poolRuns([{ path: 'a', file: a }, { path: 'b', file: run(2, { label: 'kvm', suite: 'standard' }) }])).toThrow(/2 suites \(quick, standard\)/);
-    const p = poolRuns([{ path: 'a', file: a }, { path: 'b', file: run(2, { label: 'metal' }) }], true);
+    expect(() =>
+      poolRuns([
+        { path: 'a', file: a },
+        { path: 'b', file: run(2, { label: 'metal' }) },
+      ]),
+    ).toThrow(/baseline: .*2 labels \(kvm, metal\); pass --allow-mixed/);
+    expect(() =>
+      poolRuns([
+        { path: 'a', file: a },
+        { path: 'b', file: run(2, { label: 'kvm', suite: 'standard' }) },
+      ]),
+    ).toThrow(/2 suites \(quick, standard\)/);
+    const p = poolRuns(
+      [
+        { path: 'a', file: a },
+        { path: 'b', file: run(2, { label: 'metal' }) },
+      ],
+      true,
+    );
     expect(p.warnings.join(' ')).toMatch(/2 labels .*pooled \(--allow-mixed\)/);
   });
 
   it('pools only the runs that measured a workload', () => {
     const a = run(1);
-    const b = run(2, { workloads: [{ id: 'cpu.int', figure: 10, status: 'skipped' }, { id: 'sys.stat', figure: 500, category: 'syscall' }] });
-    const p = poolRuns([{ path: 'a', file: a }, { path: 'b', file: b }]);
+    const b = run(2, {
+      workloads: [
+        { id: 'cpu.int', figure: 10, status: 'skipped' },
+        { id: 'sys.stat', figure: 500, category: 'syscall' },
+      ],
+    });
+    const p = poolRuns([
+      { path: 'a', file: a },
+      { path: 'b', file: b },
+    ]);
     expect(p.runsPerWorkload.get('cpu.int')).toBe(1);
     expect(p.runsPerWorkload.get('sys.stat')).toBe(2);
   });
@@ -75,19 +108,36 @@ describe('gate baselines: one file or pooled runs of a directory', () => {
 
   it('refuses runs of different host classes, naming the fields', () => {
     const other = run(2, { host: { cpuModel: 'Other CPU', hypervisor: 'xen' } });
-    expect(() => poolRuns([{ path: 'a.json', file: run(1) }, { path: 'b.json', file: other }])).toThrow(
+    expect(() =>
+      poolRuns([
+        { path: 'a.json', file: run(1) },
+        { path: 'b.json', file: other },
+      ]),
+    ).toThrow(
       'baseline runs are not one host class: b.json differs from a.json in cpu.model ("Synthetic CPU @ 2.0GHz" vs "Other CPU"), hypervisor ("kvm" vs "xen")',
     );
   });
 
   it('refuses to pool a workload measured in different units', () => {
     const a = run(1);
-    const b = run(2, { workloads: [{ id: 'cpu.int', figure: 10, better: 'higher', unit: 'ops/s' }, { id: 'sys.stat', figure: 500, category: 'syscall' }] });
-    expect(() => poolRuns([{ path: 'a', file: a }, { path: 'b', file: b }])).toThrow(/b: workload cpu.int is in ops\/s .* cannot pool/);
+    const b = run(2, {
+      workloads: [
+        { id: 'cpu.int', figure: 10, better: 'higher', unit: 'ops/s' },
+        { id: 'sys.stat', figure: 500, category: 'syscall' },
+      ],
+    });
+    expect(() =>
+      poolRuns([
+        { path: 'a', file: a },
+        { path: 'b', file: b },
+      ]),
+    ).toThrow(/b: workload cpu.int is in ops\/s .* cannot pool/);
   });
 
   it('the guard looks at CPU model and hypervisor only', () => {
-    expect(guardedDiffs(run(1).host, run(2, { host: { kernel: '6.6', hypervisor: null } }).host)).toEqual([{ field: 'hypervisor', base: 'kvm', cand: '(none)' }]);
+    expect(guardedDiffs(run(1).host, run(2, { host: { kernel: '6.6', hypervisor: null } }).host)).toEqual([
+      { field: 'hypervisor', base: 'kvm', cand: '(none)' },
+    ]);
     expect(guardedDiffs(run(1).host, run(2, { host: { kernel: '6.6' } }).host)).toEqual([]);
   });
 });

@@ -7,8 +7,15 @@ import { InputError } from '../src/errors.js';
 
 describe('gate config (schema/gate-config.v1.json)', () => {
   it('accepts numbers and "5%" strings and builds the policy', () => {
-    const c = asGateConfig({ schema: 'virtax.gate-config/v1', maxRegression: '3%', perWorkload: { 'io.fsync': 15, 'net.*': '10%' }, ignore: ['noisy.*'] }, 'c.json');
-    expect(policyOf(c, undefined)).toEqual({ defaultMaxRegressionPct: 3, perWorkload: { 'io.fsync': 15, 'net.*': 10 }, ignore: ['noisy.*'] });
+    const c = asGateConfig(
+      { schema: 'virtax.gate-config/v1', maxRegression: '3%', perWorkload: { 'io.fsync': 15, 'net.*': '10%' }, ignore: ['noisy.*'] },
+      'c.json',
+    );
+    expect(policyOf(c, undefined)).toEqual({
+      defaultMaxRegressionPct: 3,
+      perWorkload: { 'io.fsync': 15, 'net.*': 10 },
+      ignore: ['noisy.*'],
+    });
   });
   it('--max-regression overrides the config default; 5% when neither says', () => {
     const c = asGateConfig({ maxRegression: 3 }, 'c.json');

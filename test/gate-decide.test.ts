@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countRows, decideRows, exitCodeOf, idMatches, maxRegressionFor, overallOutcome, thresholdOutcome, workloadSides } from '../src/gate/decide.js';
+import {
+  countRows,
+  decideRows,
+  exitCodeOf,
+  idMatches,
+  maxRegressionFor,
+  overallOutcome,
+  thresholdOutcome,
+  workloadSides,
+} from '../src/gate/decide.js';
 import type { GatePolicy } from '../src/gate/types.js';
 import { verdictOf } from '../src/stats/verdict.js';
 import type { SideStatus } from '../src/gate/types.js';
@@ -32,13 +41,18 @@ describe('gate decision on an overhead interval against the max regression', () 
   });
   it('property: fail iff lo > M (the shared verdict says slower), pass iff hi < M, otherwise inconclusive', () => {
     fc.assert(
-      fc.property(fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ min: 0, max: 50, noNaN: true }), fc.double({ min: 0, max: 20, noNaN: true }), (lo, width, m) => {
-        const iv = { lo, hi: lo + width };
-        const o = thresholdOutcome(iv, m);
-        expect(o === 'fail').toBe(iv.lo > m);
-        expect(o === 'fail').toBe(verdictOf(iv, m) === 'slower');
-        expect(o === 'pass').toBe(iv.hi < m);
-      }),
+      fc.property(
+        fc.double({ min: -50, max: 50, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.double({ min: 0, max: 20, noNaN: true }),
+        (lo, width, m) => {
+          const iv = { lo, hi: lo + width };
+          const o = thresholdOutcome(iv, m);
+          expect(o === 'fail').toBe(iv.lo > m);
+          expect(o === 'fail').toBe(verdictOf(iv, m) === 'slower');
+          expect(o === 'pass').toBe(iv.hi < m);
+        },
+      ),
     );
   });
 });
@@ -100,19 +114,54 @@ describe('gate rows and the run outcome from a hand-built comparison', () => {
   });
 
   it('--only keeps the selected ids', () => {
-    const comparison = comparisonOf([comparedRow('cpu.int', { point: 10, lo: 8, hi: 12 }), comparedRow('cpu.float', { point: 0, lo: -1, hi: 1 })]);
-    const rows = decideRows({ comparison, sides: sidesOf([['cpu.int', 'ok', 'ok'], ['cpu.float', 'ok', 'ok']]), policy: policy(), only: ['cpu.float'] });
+    const comparison = comparisonOf([
+      comparedRow('cpu.int', { point: 10, lo: 8, hi: 12 }),
+      comparedRow('cpu.float', { point: 0, lo: -1, hi: 1 }),
+    ]);
+    const rows = decideRows({
+      comparison,
+      sides: sidesOf([
+        ['cpu.int', 'ok', 'ok'],
+        ['cpu.float', 'ok', 'ok'],
+      ]),
+      policy: policy(),
+      only: ['cpu.float'],
+    });
     expect(rows.map((r) => [r.id, r.outcome])).toEqual([['cpu.float', 'pass']]);
     expect(overallOutcome(rows)).toBe('pass');
   });
 
   it('run outcome: any fail or crash fails; else any inconclusive or missing is inconclusive; else pass', () => {
     const c = comparisonOf([comparedRow('a.x', { point: 0, lo: -1, hi: 1 }), comparedRow('b.x', { point: 4, lo: 1, hi: 8 })]);
-    const rows = decideRows({ comparison: c, sides: sidesOf([['a.x', 'ok', 'ok'], ['b.x', 'ok', 'ok']]), policy: policy(), only: null });
+    const rows = decideRows({
+      comparison: c,
+      sides: sidesOf([
+        ['a.x', 'ok', 'ok'],
+        ['b.x', 'ok', 'ok'],
+      ]),
+      policy: policy(),
+      only: null,
+    });
     expect(overallOutcome(rows)).toBe('inconclusive');
-    const missing = decideRows({ comparison: comparisonOf([comparedRow('a.x', { point: 0, lo: -1, hi: 1 })]), sides: sidesOf([['a.x', 'ok', 'ok'], ['b.x', 'ok', 'absent']]), policy: policy(), only: null });
+    const missing = decideRows({
+      comparison: comparisonOf([comparedRow('a.x', { point: 0, lo: -1, hi: 1 })]),
+      sides: sidesOf([
+        ['a.x', 'ok', 'ok'],
+        ['b.x', 'ok', 'absent'],
+      ]),
+      policy: policy(),
+      only: null,
+    });
     expect(overallOutcome(missing)).toBe('inconclusive');
-    const crashed = decideRows({ comparison: comparisonOf([comparedRow('a.x', { point: 0, lo: -1, hi: 1 })]), sides: sidesOf([['a.x', 'ok', 'ok'], ['b.x', 'ok', 'failed']]), policy: policy(), only: null });
+    const crashed = decideRows({
+      comparison: comparisonOf([comparedRow('a.x', { point: 0, lo: -1, hi: 1 })]),
+      sides: sidesOf([
+        ['a.x', 'ok', 'ok'],
+        ['b.x', 'ok', 'failed'],
+      ]),
+      policy: policy(),
+      only: null,
+    });
     expect(overallOutcome(crashed)).toBe('fail');
   });
 
@@ -125,8 +174,16 @@ describe('gate rows and the run outcome from a hand-built comparison', () => {
     expect(exitCodeOf('inconclusive', true)).toBe(3);
   });
 
-  it('workloadSides reads each file\'s statuses', () => {
-    const base = syntheticResults({ seed: 1, rounds: 2, batches: 3, workloads: [{ id: 'cpu.int', figure: 10 }, { id: 'cpu.float', figure: 10, status: 'skipped' }] });
+  it("workloadSides reads each file's statuses", () => {
+    const base = syntheticResults({
+      seed: 1,
+      rounds: 2,
+      batches: 3,
+      workloads: [
+        { id: 'cpu.int', figure: 10 },
+        { id: 'cpu.float', figure: 10, status: 'skipped' },
+      ],
+    });
     const cur = syntheticResults({ seed: 2, rounds: 2, batches: 3, workloads: [{ id: 'cpu.int', figure: 10, status: 'failed' }] });
     const s = workloadSides(base, cur);
     expect(s.get('cpu.int')).toEqual({ base: 'ok', cur: 'failed', reason: 'synthetic failed' });

@@ -15,7 +15,12 @@ function file(workloads: SyntheticWorkload[], over: Partial<SyntheticOptions> = 
   saveResults(p, syntheticResults({ seed: 1000 + n, rounds: 8, batches: 10, workloads, ...over }));
   return p;
 }
-const w = (id: string, effectPct: number, extra: Partial<SyntheticWorkload> = {}): SyntheticWorkload => ({ id, figure: 100, shift: shiftOf(effectPct), ...extra });
+const w = (id: string, effectPct: number, extra: Partial<SyntheticWorkload> = {}): SyntheticWorkload => ({
+  id,
+  figure: 100,
+  shift: shiftOf(effectPct),
+  ...extra,
+});
 const base = () => file([w('cpu.int', 0), w('cpu.float', 0)]);
 
 let out = '';
@@ -89,7 +94,9 @@ describe('virtax gate exit codes', () => {
     const b = base();
     const other = file([w('cpu.int', 0), w('cpu.float', 0)], { host: { cpuModel: 'Other CPU', hypervisor: 'xen' } });
     expect(await gate(b, other)).toBe(2);
-    expect(err).toContain('cpu.model differs (baseline "Synthetic CPU @ 2.0GHz", current "Other CPU"); hypervisor differs (baseline "kvm", current "xen")');
+    expect(err).toContain(
+      'cpu.model differs (baseline "Synthetic CPU @ 2.0GHz", current "Other CPU"); hypervisor differs (baseline "kvm", current "xen")',
+    );
     expect(await gate(b, other, '--allow-env-change')).toBe(0);
     expect(out).toContain('warning: environment differs: cpu.model');
     const kernel = file([w('cpu.int', 0), w('cpu.float', 0)], { host: { kernel: '6.6.0' } });

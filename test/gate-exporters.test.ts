@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { countRows, decideRows, exitCodeOf, overallOutcome } from '../src/gate/decide.js';
-import { escapeAnnotation, formatGateTable, gateAnnotations, gateHtmlSection, gateJunit, gateMarkdown, signedPct } from '../src/gate/exporters.js';
+import {
+  escapeAnnotation,
+  formatGateTable,
+  gateAnnotations,
+  gateHtmlSection,
+  gateJunit,
+  gateMarkdown,
+  signedPct,
+} from '../src/gate/exporters.js';
 import type { GateResult } from '../src/gate/types.js';
 import { comparedRow, comparisonOf, syntheticHost } from '../src/stats/synthetic.js';
 
@@ -28,7 +36,12 @@ function result(strict: boolean, envDiff = false): GateResult {
     strict,
     rows,
     counts: countRows(rows),
-    baseline: { source: 'baselines/ci', files: ['baselines/ci/a.json', 'baselines/ci/b.json', 'baselines/ci/c.json'], label: 'ci-kvm', host },
+    baseline: {
+      source: 'baselines/ci',
+      files: ['baselines/ci/a.json', 'baselines/ci/b.json', 'baselines/ci/c.json'],
+      label: 'ci-kvm',
+      host,
+    },
     current: { source: 'current.json', label: 'ci-kvm', host },
     envDiffs: envDiff ? [{ field: 'kernel', base: '6.1', cand: '6.6' }] : [],
     warnings: [],
@@ -85,7 +98,7 @@ describe('gate exporters', () => {
     expect(signedPct(-3.25)).toBe('-3.3%');
   });
 
-  it('gate --html leads with the gate\'s own outcome and words (regressed beyond / within the max), never compare\'s slower', () => {
+  it("gate --html leads with the gate's own outcome and words (regressed beyond / within the max), never compare's slower", () => {
     const h = gateHtmlSection(result(false));
     expect(h).toMatch(/^<section id="gate"><h2>Gate: <span class="verdict v-slower">FAIL: /);
     expect(h).toContain('regressed beyond 5%');

@@ -20,8 +20,21 @@ function write(name: string, seed: number, workloads: SyntheticWorkload[], round
   return p;
 }
 
-const cost = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({ id: 'cpu.int', better: 'lower', figure: 120, shift: shiftOf(effectPct), roundSd });
-const rate = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({ id: 'crypto.sha256', category: 'crypto', better: 'higher', figure: 4e5, shift: shiftOf(effectPct), roundSd });
+const cost = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({
+  id: 'cpu.int',
+  better: 'lower',
+  figure: 120,
+  shift: shiftOf(effectPct),
+  roundSd,
+});
+const rate = (effectPct: number, roundSd = 0.01): SyntheticWorkload => ({
+  id: 'crypto.sha256',
+  category: 'crypto',
+  better: 'higher',
+  figure: 4e5,
+  shift: shiftOf(effectPct),
+  roundSd,
+});
 
 function gate(base: string, cur: string) {
   return runGate({ baseline: base, current: cur, maxRegressionPct: 5, seed: 3, resamples: 2000 }, compareRunSets);
@@ -78,13 +91,14 @@ describe('gate on synthetic data with a known effect, 5% max regression', () => 
     if (w?.status === 'ok' && w.rounds[1]) w.rounds[1].loadAvg1 = 15.2;
     expect(busyHostWarnings([{ name: 'quiet.json', file: quiet }])).toEqual([]);
     expect(busyHostWarnings([{ name: 'busy.json', file: busy }])).toEqual([
-      'busy.json was measured on a busy host (load average up to 15.2 on 2 CPUs): its figures carry other processes\' contention',
+      "busy.json was measured on a busy host (load average up to 15.2 on 2 CPUs): its figures carry other processes' contention",
     ]);
   });
 
   it('a baseline of three replicate runs catches a true 10% regression; runs are the top level (t across runs)', () => {
     const pool = mkdtempSync(join(tmpdir(), 'virtax-gate-pool-'));
-    for (const s of [21, 22, 23]) saveResults(join(pool, `run-${s}.json`), syntheticResults({ seed: s, rounds: 5, batches: 20, workloads: [cost(0)] }));
+    for (const s of [21, 22, 23])
+      saveResults(join(pool, `run-${s}.json`), syntheticResults({ seed: s, rounds: 5, batches: 20, workloads: [cost(0)] }));
     const g = gate(pool, write('cpool.json', 24, [cost(10)], 5));
     expect(g.baseline.files).toHaveLength(3);
     const r = g.rows[0];
@@ -99,7 +113,10 @@ describe('gate on synthetic data with a known effect, 5% max regression', () => 
 
   it('several --baseline files are replicate runs too; an A/A gate against them passes', () => {
     const files = [41, 42, 43].map((s) => write(`rep-${s}.json`, s, [cost(0), rate(0)], 5));
-    const g = runGate({ baseline: files, current: write('rep-cur.json', 44, [cost(0), rate(0)], 5), maxRegressionPct: 5, seed: 3, resamples: 1000 }, compareRunSets);
+    const g = runGate(
+      { baseline: files, current: write('rep-cur.json', 44, [cost(0), rate(0)], 5), maxRegressionPct: 5, seed: 3, resamples: 1000 },
+      compareRunSets,
+    );
     expect(g.baseline.files).toEqual(files);
     expect(g.scope).toMatchObject({ baseRuns: 3, candRuns: 1 });
     expect(g.rows.every((r) => r.outcome !== 'fail')).toBe(true);
@@ -114,11 +131,29 @@ describe('gate on synthetic data with a known effect, 5% max regression', () => 
       syntheticResults({
         label: 'aa',
         seed: rng.int(0, 2 ** 30),
-        workloads: ids.map((id) => ({ id, category: 'cpu' as const, better: 'lower' as const, figure: 100, shift: 0.02 * gaussian(rng), rounds: 5, batches: 10, roundSd: 0.01, batchSd: 0.03 })),
+        workloads: ids.map((id) => ({
+          id,
+          category: 'cpu' as const,
+          better: 'lower' as const,
+          figure: 100,
+          shift: 0.02 * gaussian(rng),
+          rounds: 5,
+          batches: 10,
+          roundSd: 0.01,
+          batchSd: 0.03,
+        })),
       });
     let falseFails = 0;
     for (let g = 0; g < 10; g++) {
-      const j = judge(Array.from({ length: 5 }, runFile), [runFile()], { onlyIds: ids, level: GATE_LEVEL, resamples: 200, seed: g + 1 }, sides, policy, null, compareRunSets);
+      const j = judge(
+        Array.from({ length: 5 }, runFile),
+        [runFile()],
+        { onlyIds: ids, level: GATE_LEVEL, resamples: 200, seed: g + 1 },
+        sides,
+        policy,
+        null,
+        compareRunSets,
+      );
       if (j.rows.some((r) => r.outcome === 'fail')) falseFails++;
     }
     expect(falseFails).toBe(0);

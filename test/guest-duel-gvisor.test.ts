@@ -11,7 +11,16 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadResults } from '../src/results/io.js';
-import { assertBuilt, clearlySlower, duelHostAgainst, duelRows, guestSupport, LAUNCHER, outerLayers, selfReportOnce } from './helpers/guests.js';
+import {
+  assertBuilt,
+  clearlySlower,
+  duelHostAgainst,
+  duelRows,
+  guestSupport,
+  LAUNCHER,
+  outerLayers,
+  selfReportOnce,
+} from './helpers/guests.js';
 
 const why = guestSupport('gvisor');
 if (why) console.log(`skipping gVisor duel tests: ${why}`);

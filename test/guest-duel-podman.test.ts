@@ -28,7 +28,13 @@ describe.skipIf(why !== null)('duel: host against a podman container', () => {
   }, 600_000);
 
   it('half a CPU (--cpus 0.5) makes integer work slower', async () => {
-    const r = await duelHostAgainst({ b: `${LAUNCHER.podman} --cpus 0.5`, label: 'podman-0.5cpu', only: ['cpu.int'], rounds: 8, roundSeconds: 0.4 });
+    const r = await duelHostAgainst({
+      b: `${LAUNCHER.podman} --cpus 0.5`,
+      label: 'podman-0.5cpu',
+      only: ['cpu.int'],
+      rounds: 8,
+      roundSeconds: 0.4,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(duelRows(r.out).verdict('cpu.int')).toBe('slower');
   }, 600_000);

@@ -6,7 +6,16 @@
  * time after every other test (vitest.config.ts). Skips, saying why, where UML is not installed.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, clearlySlower, duelHostAgainst, duelRows, guestSupport, LAUNCHER, outerLayers, selfReportOnce } from './helpers/guests.js';
+import {
+  assertBuilt,
+  clearlySlower,
+  duelHostAgainst,
+  duelRows,
+  guestSupport,
+  LAUNCHER,
+  outerLayers,
+  selfReportOnce,
+} from './helpers/guests.js';
 
 const why = guestSupport('uml');
 if (why) console.log(`skipping User-Mode Linux duel tests: ${why}`);

@@ -79,12 +79,15 @@ describe('lifecycle on the real platforms', () => {
 
   it('gVisor and User-Mode Linux start slower than a plain process', () => {
     const process = ok('process', 'life.start')?.summary.median as number;
-    for (const p of ['gvisor', 'uml']) both('process', p, () => expect(ok(p, 'life.start')?.summary.median, p).toBeGreaterThan(2 * process));
+    for (const p of ['gvisor', 'uml'])
+      both('process', p, () => expect(ok(p, 'life.start')?.summary.median, p).toBeGreaterThan(2 * process));
   });
 
   it('a gVisor or UML instance costs the host more memory than a runc container; every per-instance fit is positive', () => {
     for (const p of ['gvisor', 'uml']) {
-      both('podman', p, () => expect(ok(p, 'life.memory')?.summary.median, p).toBeGreaterThan(ok('podman', 'life.memory')?.summary.median as number));
+      both('podman', p, () =>
+        expect(ok(p, 'life.memory')?.summary.median, p).toBeGreaterThan(ok('podman', 'life.memory')?.summary.median as number),
+      );
     }
     for (const name of files.keys()) {
       if (skipped.has(name)) continue;
@@ -96,7 +99,9 @@ describe('lifecycle on the real platforms', () => {
 
   it('records the parameters that dominate the figures', () => {
     both('uml', 'uml', () => expect(ok('uml', 'life.memory')?.extra?.platform).toMatchObject({ name: 'uml', mem: '256M' }));
-    both('podman', 'podman', () => expect(ok('podman', 'life.memory')?.extra?.platform).toMatchObject({ runtime: 'runc', storageDriver: expect.any(String) }));
+    both('podman', 'podman', () =>
+      expect(ok('podman', 'life.memory')?.extra?.platform).toMatchObject({ runtime: 'runc', storageDriver: expect.any(String) }),
+    );
     expect(ok('script', 'life.start')?.extra?.platform).toMatchObject({ launcher: SCRIPT, runs: 'setsid sh -c PROGRAM' });
   });
 });

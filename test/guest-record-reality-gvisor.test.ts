@@ -25,7 +25,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function virtaxRun(prefix: string[], label: string): string {
   const out = join(dir, `${label}.json`);
-  const argv = [...prefix, process.execPath, '--import', 'tsx', 'src/cli/run-cli.ts', 'run', '--only', 'cpu.int,sys.stat,sys.read', '--rounds', '2', '--label', label, '--out', out, '--no-progress'];
+  const argv = [
+    ...prefix,
+    process.execPath,
+    '--import',
+    'tsx',
+    'src/cli/run-cli.ts',
+    'run',
+    '--only',
+    'cpu.int,sys.stat,sys.read',
+    '--rounds',
+    '2',
+    '--label',
+    label,
+    '--out',
+    out,
+    '--no-progress',
+  ];
   const r = spawnSync(argv[0] as string, argv.slice(1), { cwd: repo, encoding: 'utf8', timeout: 240_000 });
   if (r.status !== 0) throw new Error(`${label} run failed: ${r.stderr}`);
   return out;
@@ -33,7 +49,12 @@ function virtaxRun(prefix: string[], label: string): string {
 
 function wallSeconds(prefix: string[], app: string[]): number {
   const argv = [...prefix, process.execPath, 'examples/apps/time-app.mjs', process.execPath, ...app];
-  const r = spawnSync(argv[0] as string, argv.slice(1), { cwd: repo, encoding: 'utf8', timeout: 240_000, env: { ...process.env, REPS: '3' } });
+  const r = spawnSync(argv[0] as string, argv.slice(1), {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 240_000,
+    env: { ...process.env, REPS: '3' },
+  });
   if (r.status !== 0) throw new Error(`timing failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { median: number }).median;
 }
@@ -44,18 +65,47 @@ describe.skipIf(why !== null)(`advise --app against a real gVisor sandbox${why ?
     const cpuApp = ['examples/apps/cpu-bound.mjs', '30000000'];
     const sysProfile = join(dir, 'sys.json');
     const cpuProfile = join(dir, 'cpu.json');
-    expect((await runCli(['record', '--syscalls', '--out', sysProfile, '--', process.execPath, ...sysApp.map((a) => (a.endsWith('.mjs') ? join(repo, a) : a))])).code).toBe(0);
-    expect((await runCli(['record', '--syscalls', '--out', cpuProfile, '--', process.execPath, ...cpuApp.map((a) => (a.endsWith('.mjs') ? join(repo, a) : a))])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          'record',
+          '--syscalls',
+          '--out',
+          sysProfile,
+          '--',
+          process.execPath,
+          ...sysApp.map((a) => (a.endsWith('.mjs') ? join(repo, a) : a)),
+        ])
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await runCli([
+          'record',
+          '--syscalls',
+          '--out',
+          cpuProfile,
+          '--',
+          process.execPath,
+          ...cpuApp.map((a) => (a.endsWith('.mjs') ? join(repo, a) : a)),
+        ])
+      ).code,
+    ).toBe(0);
     const host = virtaxRun([], 'host');
     const gvisor = virtaxRun(GVISOR, 'gvisor');
     const predict = async (profile: string) => {
       const r = await runCli(['advise', host, gvisor, '--app', profile, '--json']);
       expect(r.code, r.err).toBe(0);
-      return JSON.parse(r.out).hosts[0] as { slowdownPct: { point: number }; contributions: { operationClass: string; sharePct: number | null }[] };
+      return JSON.parse(r.out).hosts[0] as {
+        slowdownPct: { point: number };
+        contributions: { operationClass: string; sharePct: number | null }[];
+      };
     };
     const sys = await predict(sysProfile);
     const cpu = await predict(cpuProfile);
-    const syscallShare = sys.contributions.filter((c) => !['cpu', 'page-fault', 'spawn', 'context-switch'].includes(c.operationClass)).reduce((s, c) => s + (c.sharePct ?? 0), 0);
+    const syscallShare = sys.contributions
+      .filter((c) => !['cpu', 'page-fault', 'spawn', 'context-switch'].includes(c.operationClass))
+      .reduce((s, c) => s + (c.sharePct ?? 0), 0);
     expect(sys.slowdownPct.point).toBeGreaterThan(100);
     expect(syscallShare).toBeGreaterThan(50);
     expect(sys.slowdownPct.point).toBeGreaterThan(cpu.slowdownPct.point + 50);

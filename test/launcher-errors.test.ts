@@ -12,7 +12,22 @@ import { LAUNCHER } from './helpers/guests.js';
 /** A PATH with the shell basics the launchers use and, of the guest tools, only `extra`. */
 function bareBin(extra: string[] = []): string {
   const dir = mkdtempSync(join(tmpdir(), 'virtax-bin-'));
-  for (const tool of ['bash', 'sh', 'dirname', 'id', 'node', 'cat', 'sed', 'mktemp', 'rm', 'hostname', 'mkdir', 'awk', 'basename', ...extra]) {
+  for (const tool of [
+    'bash',
+    'sh',
+    'dirname',
+    'id',
+    'node',
+    'cat',
+    'sed',
+    'mktemp',
+    'rm',
+    'hostname',
+    'mkdir',
+    'awk',
+    'basename',
+    ...extra,
+  ]) {
     const at = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
     if (at) symlinkSync(at, join(dir, tool));
   }
@@ -36,11 +51,14 @@ describe.skipIf(process.platform !== 'linux')('guest launchers', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it.skipIf(process.getuid?.() !== 0 || spawnSync('sh', ['-c', 'command -v podman']).status !== 0)('podman: runc missing is named too', () => {
-    const r = launch(LAUNCHER.podman, ['agent'], bareBin(['podman']));
-    expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('podman-agent: runc not found; install the Debian package runc');
-  });
+  it.skipIf(process.getuid?.() !== 0 || spawnSync('sh', ['-c', 'command -v podman']).status !== 0)(
+    'podman: runc missing is named too',
+    () => {
+      const r = launch(LAUNCHER.podman, ['agent'], bareBin(['podman']));
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim()).toBe('podman-agent: runc not found; install the Debian package runc');
+    },
+  );
 
   it.each(['uml', 'gvisor', 'podman'] as const)('%s: --help shows usage and exits 0; an unknown option exits 2', (guest) => {
     const help = launch(LAUNCHER[guest], ['--help'], process.env.PATH ?? '');

@@ -78,7 +78,11 @@ describe('lifecycle orchestration on fakes', () => {
     expect(mem.category).toBe('lifecycle');
     expect(mem.unit).toBe('MiB');
     expect(mem.rounds.map((r) => r.figure)).toEqual([20, 20, 20].map((x) => expect.closeTo(x, 9)));
-    const fit = mem.extra?.fit as { fixedMiB: { point: number; lo: number; hi: number }; perInstanceMiB: { point: number }; points: number };
+    const fit = mem.extra?.fit as {
+      fixedMiB: { point: number; lo: number; hi: number };
+      perInstanceMiB: { point: number };
+      points: number;
+    };
     expect(fit.fixedMiB.point).toBeCloseTo(6, 9);
     expect(fit.perInstanceMiB.point).toBeCloseTo(20, 9);
     expect(fit.points).toBe(9);
@@ -106,14 +110,28 @@ describe('lifecycle orchestration on fakes', () => {
     const orderOf = async (seed: number) => {
       const host = new FakeHost();
       const events: LifecycleEvent[] = [];
-      await runLifecycle({ ...options(host, platforms.map((p) => new FakeLauncher(host, p)), { seed, rounds: 4 }), onEvent: (e) => events.push(e) });
+      await runLifecycle({
+        ...options(
+          host,
+          platforms.map((p) => new FakeLauncher(host, p)),
+          { seed, rounds: 4 },
+        ),
+        onEvent: (e) => events.push(e),
+      });
       return events.flatMap((e) => (e.type === 'task-start' ? [`${e.round}:${e.platform}:${e.task}`] : []));
     };
     const a = await orderOf(1);
     expect(await orderOf(1)).toEqual(a);
     for (let r = 1; r <= 4; r++) {
       const inRound = a.filter((x) => x.startsWith(`${r}:`));
-      expect(inRound.sort()).toEqual([`${r}:process:memory`, `${r}:process:node`, `${r}:process:start`, `${r}:sandbox:memory`, `${r}:sandbox:node`, `${r}:sandbox:start`]);
+      expect(inRound.sort()).toEqual([
+        `${r}:process:memory`,
+        `${r}:process:node`,
+        `${r}:process:start`,
+        `${r}:sandbox:memory`,
+        `${r}:sandbox:node`,
+        `${r}:sandbox:start`,
+      ]);
     }
     // Rounds are in order: no task of round r+1 before one of round r.
     expect(a.map((x) => Number(x.split(':')[0]))).toEqual([...a.map((x) => Number(x.split(':')[0]))].sort((x, y) => x - y));
@@ -123,10 +141,18 @@ describe('lifecycle orchestration on fakes', () => {
 
   it('skips a platform that cannot launch, with its reason, and measures the others', async () => {
     const host = new FakeHost();
-    const launchers = [new FakeLauncher(host, platforms[0] as FakePlatform), new FakeLauncher(host, { ...(platforms[1] as FakePlatform), name: 'uml', unavailable: 'linux (User-Mode Linux) not found' })];
+    const launchers = [
+      new FakeLauncher(host, platforms[0] as FakePlatform),
+      new FakeLauncher(host, { ...(platforms[1] as FakePlatform), name: 'uml', unavailable: 'linux (User-Mode Linux) not found' }),
+    ];
     const files = await runLifecycle(options(host, launchers, { node: false }));
     const uml = files[1] as ResultsFile;
-    expect(uml.workloads.map((w) => [w.id, w.status])).toEqual([['life.start', 'skipped'], ['life.stop', 'skipped'], ['life.memory', 'skipped'], ['life.density', 'skipped']]);
+    expect(uml.workloads.map((w) => [w.id, w.status])).toEqual([
+      ['life.start', 'skipped'],
+      ['life.stop', 'skipped'],
+      ['life.memory', 'skipped'],
+      ['life.density', 'skipped'],
+    ]);
     expect(uml.workloads[0]).toMatchObject({ reason: 'linux (User-Mode Linux) not found' });
     expect(launchers[1]?.starts).toEqual([]);
     expect(ok(files[0] as ResultsFile, 'life.start').rounds).toHaveLength(3);
@@ -166,7 +192,16 @@ describe('lifecycle orchestration on fakes', () => {
     const host = new FakeHost();
     const made: FakeLauncher[] = [];
     const res = await lifecycleSession(
-      { platforms: ['process', 'sandbox'], launchers: ['sandbox=/nonexistent/launcher.sh'], rounds: 4, instances: '1,2,4', out: dir, seed: 3, label: 'ci', settleMs: 0 },
+      {
+        platforms: ['process', 'sandbox'],
+        launchers: ['sandbox=/nonexistent/launcher.sh'],
+        rounds: 4,
+        instances: '1,2,4',
+        out: dir,
+        seed: 3,
+        label: 'ci',
+        settleMs: 0,
+      },
       {
         fingerprint: async () => fakeHost,
         probe: host,
@@ -184,7 +219,13 @@ describe('lifecycle orchestration on fakes', () => {
     const base = read('ci-process.json');
     const cand = read('ci-sandbox.json');
     // Identical rounds on each side give no spread: perturb the recorded figures by a known, small amount.
-    for (const f of [base, cand]) for (const w of f.workloads) if (w.status === 'ok') w.rounds.forEach((r, i) => { r.figure *= 1 + i * 0.01; r.samples = [r.figure]; });
+    for (const f of [base, cand])
+      for (const w of f.workloads)
+        if (w.status === 'ok')
+          w.rounds.forEach((r, i) => {
+            r.figure *= 1 + i * 0.01;
+            r.samples = [r.figure];
+          });
     const comparison = compareRunSets([base], [cand], { seed: 1, resamples: 1000 });
     const rows = Object.fromEntries(comparison.rows.map((r) => [r.id, r]));
     for (const id of ['life.start', 'life.stop', 'life.start-node', 'life.memory', 'life.density']) {
@@ -193,7 +234,14 @@ describe('lifecycle orchestration on fakes', () => {
       if (r?.status === 'compared') expect(r.verdict, id).toBe('slower');
     }
     // The report's host cards carry start time and memory per instance.
-    const m = buildReportModel({ files: [base, cand], baseline: 'ci-process', comparisons: [comparison], noisePct: 1, generatedAt: '2026-12-03T00:00:00.000Z', toolVersion: '0.0.0' });
+    const m = buildReportModel({
+      files: [base, cand],
+      baseline: 'ci-process',
+      comparisons: [comparison],
+      noisePct: 1,
+      generatedAt: '2026-12-03T00:00:00.000Z',
+      toolVersion: '0.0.0',
+    });
     const card = m.hosts.find((h) => h.label === 'ci-sandbox');
     expect(card?.lifecycle?.startMs).toBe(300);
     expect(card?.lifecycle?.memoryPerInstanceMiB).toBeCloseTo(20, 9);

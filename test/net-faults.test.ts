@@ -19,7 +19,9 @@ function fakePeer(onSocket: (s: Socket) => void): Promise<PeerAddress> {
     onSocket(s);
   });
   servers.push(srv);
-  return new Promise((res) => srv.listen(0, '127.0.0.1', () => res({ host: '127.0.0.1', port: (srv.address() as AddressInfo).port, kind: 'remote' })));
+  return new Promise((res) =>
+    srv.listen(0, '127.0.0.1', () => res({ host: '127.0.0.1', port: (srv.address() as AddressInfo).port, kind: 'remote' })),
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -59,28 +61,37 @@ describe('network workloads fail clearly on a bad peer', () => {
   });
 
   it('garbage instead of the echo', async () => {
-    const peer = await fakePeer((s) => s.once('data', () => { s.write('VTOK'); s.on('data', (d: Buffer) => s.write(Buffer.alloc(d.length, 0x21))); }));
+    const peer = await fakePeer((s) =>
+      s.once('data', () => {
+        s.write('VTOK');
+        s.on('data', (d: Buffer) => s.write(Buffer.alloc(d.length, 0x21)));
+      }),
+    );
     failedWith(await run('net.tcp-rtt', peer), /echo differs from what was sent/);
   });
 
   it('a wrong sink acknowledgement', async () => {
-    const peer = await fakePeer((s) => s.once('data', () => {
-      s.write('VTOK');
-      s.once('data', () => s.write(Buffer.alloc(8, 0xff)));
-    }));
+    const peer = await fakePeer((s) =>
+      s.once('data', () => {
+        s.write('VTOK');
+        s.once('data', () => s.write(Buffer.alloc(8, 0xff)));
+      }),
+    );
     failedWith(await run('net.tcp-throughput', peer), /sink acknowledged/);
   });
 
   it('reset in the middle of a run', async () => {
     let echoed = 0;
-    const peer = await fakePeer((s) => s.once('data', () => {
-      s.write('VTOK');
-      s.on('data', (d: Buffer) => {
-        echoed += d.length;
-        if (echoed > 64 * 50) s.resetAndDestroy();
-        else s.write(d);
-      });
-    }));
+    const peer = await fakePeer((s) =>
+      s.once('data', () => {
+        s.write('VTOK');
+        s.on('data', (d: Buffer) => {
+          echoed += d.length;
+          if (echoed > 64 * 50) s.resetAndDestroy();
+          else s.write(d);
+        });
+      }),
+    );
     failedWith(await run('net.tcp-rtt', peer), /reset the connection|closed the connection/);
   });
 

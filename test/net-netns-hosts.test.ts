@@ -23,7 +23,10 @@ function roundInClientNs(id: string): { status: string; figure?: number; reason?
     ctx: { suite: 'quick', peer: { host: '10.77.0.1', port: PORT, kind: 'remote' }, scratchDir: '/tmp', ioDir: '/tmp' },
     plan: { targetBatchSeconds: 0.01, roundSeconds: 0.3, minBatches: 10, maxBatches: 5000 },
   })})).then(r => { process.stdout.write(JSON.stringify(r.status === 'ok' ? { status: 'ok', figure: r.outcome.round.figure, peer: r.params.peer } : r)); process.exit(0); })`;
-  const r = spawnSync('ip', ['netns', 'exec', pair!.clientNs, process.execPath, '--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('ip', ['netns', 'exec', pair!.clientNs, process.execPath, '--import', 'tsx', '-e', code], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (r.status !== 0) throw new Error(`client in namespace failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -41,8 +44,20 @@ function rttMedian(rounds: number): number {
 describe.skipIf(why !== null)('network workloads between two namespaces', () => {
   beforeAll(async () => {
     pair = createNetnsPair();
-    peerProc = spawn('ip', ['netns', 'exec', pair.peerNs, process.execPath, '--import', 'tsx', '-e',
-      `import('./src/cli/main.ts').then(m => m.main(['peer', '--port', '${PORT}', '--bind', '10.77.0.1'])).then(c => { process.exitCode = c; })`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    peerProc = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        pair.peerNs,
+        process.execPath,
+        '--import',
+        'tsx',
+        '-e',
+        `import('./src/cli/main.ts').then(m => m.main(['peer', '--port', '${PORT}', '--bind', '10.77.0.1'])).then(c => { process.exitCode = c; })`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
     await new Promise<void>((resolve, reject) => {
       peerProc!.stderr!.on('data', (d) => {
@@ -71,7 +86,10 @@ describe.skipIf(why !== null)('network workloads between two namespaces', () => 
 
   it('an impaired link shows as a slower net.tcp-rtt, by a plausible amount', () => {
     const before = rttMedian(3);
-    const applied = [impair(pair!.clientNs, pair!.clientDev, { delayMs: 1, rate: '1mbit' }), impair(pair!.peerNs, pair!.peerDev, { delayMs: 1, rate: '1mbit' })];
+    const applied = [
+      impair(pair!.clientNs, pair!.clientDev, { delayMs: 1, rate: '1mbit' }),
+      impair(pair!.peerNs, pair!.peerDev, { delayMs: 1, rate: '1mbit' }),
+    ];
     let after: number;
     try {
       after = rttMedian(3);

@@ -53,7 +53,16 @@ describe('aggressor', () => {
 describe('virtax aggressor (CLI)', () => {
   const cli = (args: string[]) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./src/cli/main.ts').then(m => m.main(${JSON.stringify(args)})).then(c => { process.exitCode = c; })`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const p = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `import('./src/cli/main.ts').then(m => m.main(${JSON.stringify(args)})).then(c => { process.exitCode = c; })`,
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       p.stderr.on('data', (d) => (stderr += d));
       p.on('exit', (code) => resolve({ code, stderr }));
@@ -150,7 +159,13 @@ describe('noisy.cpu, one real round', () => {
     });
     expect(r.status).toBe('ok');
     if (r.status !== 'ok') return;
-    const extra = r.outcome.extra as { byKind: Record<string, { slowdown: number; tailAmplification: number }>; phases: { phase: string; stealPct: number | null }[]; tailAmplification: number; order: string[]; tail: string };
+    const extra = r.outcome.extra as {
+      byKind: Record<string, { slowdown: number; tailAmplification: number }>;
+      phases: { phase: string; stealPct: number | null }[];
+      tailAmplification: number;
+      order: string[];
+      tail: string;
+    };
     expect(Object.keys(extra.byKind).sort()).toEqual([...AGGRESSOR_KINDS].sort());
     // Every kind once, in the round's seeded order, each after an alone phase.
     expect([...extra.order].sort()).toEqual([...AGGRESSOR_KINDS].sort());

@@ -26,7 +26,16 @@ async function quiet<T>(f: () => Promise<T>): Promise<{ value: T; stderr: string
 
 describe('virtax peer (process)', () => {
   it('listens, serves, logs connections and stops cleanly on SIGTERM', async () => {
-    const p = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./src/cli/main.ts').then(m => m.main(['peer', '--port', '0', '--bind', '127.0.0.1'])).then(c => { process.exitCode = c; })`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('./src/cli/main.ts').then(m => m.main(['peer', '--port', '0', '--bind', '127.0.0.1'])).then(c => { process.exitCode = c; })`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     const port = await new Promise<number>((resolve, reject) => {
       p.stderr.on('data', (d) => {
@@ -91,7 +100,9 @@ describe('virtax run with network workloads', () => {
     const peer = await startPeer({ port: 0, bind: '127.0.0.1', log: () => {} });
     const out = join(dir, 'remote.json');
     try {
-      const r = await quiet(() => main(['run', '--only', 'net.tcp-rtt', '--rounds', '1', '--out', out, '--no-progress', '--peer', `127.0.0.1:${peer.port}`]));
+      const r = await quiet(() =>
+        main(['run', '--only', 'net.tcp-rtt', '--rounds', '1', '--out', out, '--no-progress', '--peer', `127.0.0.1:${peer.port}`]),
+      );
       expect(r.value).toBe(0);
     } finally {
       await peer.close();
@@ -105,7 +116,9 @@ describe('virtax run with network workloads', () => {
     const port = peer.port;
     await peer.close();
     const out = join(dir, 'down.json');
-    const r = await quiet(() => main(['run', '--only', 'net.tcp-rtt', 'cpu.int', '--rounds', '1', '--out', out, '--no-progress', '--peer', `127.0.0.1:${port}`]));
+    const r = await quiet(() =>
+      main(['run', '--only', 'net.tcp-rtt', 'cpu.int', '--rounds', '1', '--out', out, '--no-progress', '--peer', `127.0.0.1:${port}`]),
+    );
     expect(r.value).toBe(1);
     const f = JSON.parse(readFileSync(out, 'utf8')) as ResultsFile;
     const byId = Object.fromEntries(f.workloads.map((w) => [w.id, w]));
@@ -117,11 +130,19 @@ describe('virtax run with network workloads', () => {
 describe('steal time in the run summary', () => {
   it('is shown per workload when above zero', () => {
     const file = {
-      workloads: [{
-        id: 'net.tcp-rtt', category: 'network', title: 't', unit: 'us', better: 'lower', status: 'ok', params: {},
-        summary: { rounds: 2, median: 50, mean: 50, min: 49, max: 51, cv: 0.02, p50: 50, p99: 60, stealPct: 1.25 },
-        rounds: [],
-      }],
+      workloads: [
+        {
+          id: 'net.tcp-rtt',
+          category: 'network',
+          title: 't',
+          unit: 'us',
+          better: 'lower',
+          status: 'ok',
+          params: {},
+          summary: { rounds: 2, median: 50, mean: 50, min: 49, max: 51, cv: 0.02, p50: 50, p99: 60, stealPct: 1.25 },
+          rounds: [],
+        },
+      ],
     } as unknown as ResultsFile;
     expect(formatRunSummary(file)).toMatch(/net\.tcp-rtt.*1\.25%/);
   });

@@ -12,16 +12,29 @@ function exchange(data: Buffer | string, ms = 2000): Promise<string> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port: peer.port });
     let out = '';
-    const t = setTimeout(() => { s.destroy(); resolve(out); }, ms);
+    const t = setTimeout(() => {
+      s.destroy();
+      resolve(out);
+    }, ms);
     s.on('data', (d) => (out += d.toString('latin1')));
-    s.on('close', () => { clearTimeout(t); resolve(out); });
+    s.on('close', () => {
+      clearTimeout(t);
+      resolve(out);
+    });
     s.on('error', () => {});
     s.write(data);
   });
 }
 
 beforeAll(async () => {
-  peer = await startPeer({ port: 0, bind: '127.0.0.1', maxConnections: 3, maxPayloadBytes: 1 << 20, idleTimeoutMs: 400, log: (l) => logs.push(l) });
+  peer = await startPeer({
+    port: 0,
+    bind: '127.0.0.1',
+    maxConnections: 3,
+    maxPayloadBytes: 1 << 20,
+    idleTimeoutMs: 400,
+    log: (l) => logs.push(l),
+  });
 });
 afterAll(() => peer.close());
 

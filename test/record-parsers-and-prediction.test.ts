@@ -11,10 +11,30 @@ const fixture = (name: string) => readFileSync(new URL(`./fixtures/record/${name
 function app(rates: Partial<Record<OperationClass, number>>, syscalls: 'strace' | null = 'strace'): AppProfile {
   const all = Object.fromEntries(OPERATION_CLASSES.map((c) => [c, rates[c] ?? 0])) as Record<OperationClass, number>;
   return {
-    schema: APP_SCHEMA, name: 'synthetic-app', command: ['app'], pid: null, startedAt: '2026-11-30T08:00:00.000Z', wallSeconds: 10, ownSeconds: 10, exitCode: 0,
+    schema: APP_SCHEMA,
+    name: 'synthetic-app',
+    command: ['app'],
+    pid: null,
+    startedAt: '2026-11-30T08:00:00.000Z',
+    wallSeconds: 10,
+    ownSeconds: 10,
+    exitCode: 0,
     host: { hostname: 'h', kernel: '6.1', platform: 'vm' },
     method: { sampler: 'procfs', intervalMs: 100, syscalls, notes: [] },
-    totals: { cpuUserSeconds: 0, cpuSystemSeconds: 0, minorFaults: 0, majorFaults: 0, voluntarySwitches: 0, involuntarySwitches: 0, readSyscalls: 0, writeSyscalls: 0, readBytes: 0, writeBytes: 0, processes: 0, runDelaySeconds: 0 },
+    totals: {
+      cpuUserSeconds: 0,
+      cpuSystemSeconds: 0,
+      minorFaults: 0,
+      majorFaults: 0,
+      voluntarySwitches: 0,
+      involuntarySwitches: 0,
+      readSyscalls: 0,
+      writeSyscalls: 0,
+      readBytes: 0,
+      writeBytes: 0,
+      processes: 0,
+      runDelaySeconds: 0,
+    },
     syscalls: null,
     rates: all,
   };
@@ -23,11 +43,35 @@ function app(rates: Partial<Record<OperationClass, number>>, syscalls: 'strace' 
 describe('procfs parsers (captured text)', () => {
   it('/proc/<pid>/stat: a command name with spaces and parentheses does not shift the fields', () => {
     const s = parseStat(fixture('proc-stat-paren-comm.txt'));
-    expect(s).toMatchObject({ pid: 4242, comm: 'my (odd) app', ppid: 4200, minorFaults: 1532, childMinorFaults: 8841, majorFaults: 2, childMajorFaults: 7, utime: 153, stime: 41, cutime: 298, cstime: 77, threads: 11, startTime: 987654 });
+    expect(s).toMatchObject({
+      pid: 4242,
+      comm: 'my (odd) app',
+      ppid: 4200,
+      minorFaults: 1532,
+      childMinorFaults: 8841,
+      majorFaults: 2,
+      childMajorFaults: 7,
+      utime: 153,
+      stime: 41,
+      cutime: 298,
+      cstime: 77,
+      threads: 11,
+      startTime: 987654,
+    });
   });
   it('/proc/<pid>/io, status and schedstat', () => {
-    expect(parseIo(fixture('proc-io.txt'))).toEqual({ readSyscalls: 1915389, writeSyscalls: 346851, readChars: 2674654250, writeChars: 693938720, storageReadBytes: 250146816, storageWriteBytes: 140238848 });
-    expect(parseStatusSwitches('Name:\tx\nvoluntary_ctxt_switches:\t487\nnonvoluntary_ctxt_switches:\t112\n')).toEqual({ voluntary: 487, involuntary: 112 });
+    expect(parseIo(fixture('proc-io.txt'))).toEqual({
+      readSyscalls: 1915389,
+      writeSyscalls: 346851,
+      readChars: 2674654250,
+      writeChars: 693938720,
+      storageReadBytes: 250146816,
+      storageWriteBytes: 140238848,
+    });
+    expect(parseStatusSwitches('Name:\tx\nvoluntary_ctxt_switches:\t487\nnonvoluntary_ctxt_switches:\t112\n')).toEqual({
+      voluntary: 487,
+      involuntary: 112,
+    });
     expect(parseSchedstat('123456 7890 12\n')).toEqual({ runNs: 123456, waitNs: 7890 });
   });
   it('rejects text that is not a stat line', () => {
@@ -55,7 +99,10 @@ describe('strace -c -f summary', () => {
 
 describe('predicted slowdown of an application (additive per-operation costs)', () => {
   it('golden: 1,000,000 stat calls/s at 100 ns that cost +100% add +10%; CPU at +0% adds nothing', () => {
-    const c = comparisonOf([comparedRow('sys.stat', { point: 100, lo: 80, hi: 120 }, 'syscall'), comparedRow('cpu.int', { point: 0, lo: -1, hi: 1 })]);
+    const c = comparisonOf([
+      comparedRow('sys.stat', { point: 100, lo: 80, hi: 120 }, 'syscall'),
+      comparedRow('cpu.int', { point: 0, lo: -1, hi: 1 }),
+    ]);
     const p = predictApp(app({ stat: 1_000_000, cpu: 0.5 }), [c], 'base', 400);
     const h = p.hosts[0];
     expect(h?.slowdownPct.point).toBeCloseTo(10, 9);

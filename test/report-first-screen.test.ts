@@ -51,7 +51,9 @@ describe('first screen: hosts x categories', () => {
     expect(uml.cells.syscall!.lo).toBeCloseTo(908, 6);
     expect(uml.cells.syscall!.hi).toBeCloseTo(2094, 6);
     expect(uml.overall).toMatchObject({ factor: 13, lo: 11, hi: 15, verdict: 'slower' });
-    expect(factorInterval({ point: uml.cells.syscall!.factor, lo: uml.cells.syscall!.lo, hi: uml.cells.syscall!.hi })).toBe('x1,524 [x908, x2,094]');
+    expect(factorInterval({ point: uml.cells.syscall!.factor, lo: uml.cells.syscall!.lo, hi: uml.cells.syscall!.hi })).toBe(
+      'x1,524 [x908, x2,094]',
+    );
   });
 
   it('a several-workload category is the geometric mean of its rows and of their bounds', () => {
@@ -93,7 +95,10 @@ describe('first screen: hosts x categories', () => {
     expect(html).toContain('x1,524<br><span class="ci">[x908, x2,094]</span>');
     expect(html).toContain('paravirtual guest kernel run as a process (User-Mode Linux)');
     expect(html.match(/<details class="notices">/g)).toHaveLength(1);
-    for (const n of m.notices) expect(html.split(n.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')).length - 1).toBeLessThanOrEqual(1);
+    for (const n of m.notices)
+      expect(
+        html.split(n.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')).length - 1,
+      ).toBeLessThanOrEqual(1);
     const md = renderMarkdown(m);
     expect(md.indexOf('| host | platform | cpu |')).toBeLessThan(md.indexOf('<details>'));
     expect(md).toContain('**x1,524 [x908, x2,094]** ▲▲▲▲▲');
@@ -104,7 +109,8 @@ describe('warnings once', () => {
   it('a warning several comparisons repeat is one notice naming its hosts; the counts line counts kinds', () => {
     const { files, comparisons } = threeHosts();
     for (const c of comparisons) c.warnings.push('one run per side: these two runs only');
-    for (const c of comparisons) c.scope = { baseRuns: 1, candRuns: 1, covers: 'these-runs', statement: 'one run per side: these two runs only' };
+    for (const c of comparisons)
+      c.scope = { baseRuns: 1, candRuns: 1, covers: 'these-runs', statement: 'one run per side: these two runs only' };
     const m = buildReportModel({ files, comparisons, ...opts });
     const scope = m.notices.filter((n) => n.text === 'one run per side: these two runs only');
     expect(scope).toEqual([{ kind: 'scope', text: 'one run per side: these two runs only', hosts: ['kvm-vm', 'docker'] }]);
@@ -121,24 +127,48 @@ describe('platform classes in planner words', () => {
     expect(words({ platform: 'metal' })).toBe('bare metal');
     expect(words({ platform: 'vm', hypervisor: 'firecracker' })).toBe('hardware VM (Firecracker)');
     expect(words({ platform: 'vm', hypervisor: 'kvm' })).toBe('hardware VM (KVM)');
-    expect(words({ platform: 'container-in-vm', hypervisor: 'firecracker', container: 'podman' })).toBe('container (podman) in a Firecracker VM');
-    expect(words({ platform: 'container', container: 'docker', limits: { cpuQuotaCores: 0.5, cpuset: null, memoryLimitBytes: null } })).toBe('CPU-limited container (Docker, 0.5 CPU)');
-    expect(words({ platform: 'sandbox-in-vm', hypervisor: 'firecracker', container: 'gvisor', sandbox: { runtime: 'gvisor', platform: 'ptrace', kernel: 'gVisor' } })).toBe('application-kernel sandbox (gVisor, ptrace platform) in a Firecracker VM');
-    expect(words({ platform: 'sandbox', container: 'gvisor', sandbox: { runtime: 'gvisor', platform: null, kernel: 'gVisor' } })).toBe('application-kernel sandbox (gVisor, platform not recorded)');
+    expect(words({ platform: 'container-in-vm', hypervisor: 'firecracker', container: 'podman' })).toBe(
+      'container (podman) in a Firecracker VM',
+    );
+    expect(
+      words({ platform: 'container', container: 'docker', limits: { cpuQuotaCores: 0.5, cpuset: null, memoryLimitBytes: null } }),
+    ).toBe('CPU-limited container (Docker, 0.5 CPU)');
+    expect(
+      words({
+        platform: 'sandbox-in-vm',
+        hypervisor: 'firecracker',
+        container: 'gvisor',
+        sandbox: { runtime: 'gvisor', platform: 'ptrace', kernel: 'gVisor' },
+      }),
+    ).toBe('application-kernel sandbox (gVisor, ptrace platform) in a Firecracker VM');
+    expect(words({ platform: 'sandbox', container: 'gvisor', sandbox: { runtime: 'gvisor', platform: null, kernel: 'gVisor' } })).toBe(
+      'application-kernel sandbox (gVisor, platform not recorded)',
+    );
     expect(words({ platform: 'vm-in-vm', hypervisor: 'uml' })).toBe('paravirtual guest kernel run as a process (User-Mode Linux)');
   });
 
   it('says syscalls trap for gVisor (with its published per-platform getpid) and UML, and nothing for VMs and containers', () => {
-    const sandbox = trapNote(platformClassOf(fp({ platform: 'sandbox', container: 'gvisor', sandbox: { runtime: 'gvisor', platform: 'ptrace', kernel: 'gVisor' } })));
+    const sandbox = trapNote(
+      platformClassOf(
+        fp({ platform: 'sandbox', container: 'gvisor', sandbox: { runtime: 'gvisor', platform: 'ptrace', kernel: 'gVisor' } }),
+      ),
+    );
     expect(sandbox).toMatch(/native 239 ns, ptrace 15,400 ns, systrap 2,376 ns/);
     expect(sandbox).toMatch(/for the ptrace platform/);
     expect(trapNote(platformClassOf(fp({ platform: 'vm-in-vm', hypervisor: 'uml' })))).toMatch(/Not hardware virtualization.*KVM/);
-    for (const p of ['metal', 'vm', 'container', 'container-in-vm'] as const) expect(trapNote(platformClassOf(fp({ platform: p, hypervisor: p === 'metal' ? null : 'kvm' })))).toBeNull();
+    for (const p of ['metal', 'vm', 'container', 'container-in-vm'] as const)
+      expect(trapNote(platformClassOf(fp({ platform: p, hypervisor: p === 'metal' ? null : 'kvm' })))).toBeNull();
   });
 });
 
 describe('host colours keyed by label', () => {
-  const labels = ['firecracker-epyc-host-vm', 'firecracker-epyc-podman-gvisor', 'firecracker-epyc-podman-runc-half-cpu', 'firecracker-epyc-podman-runc', 'firecracker-epyc-uml'];
+  const labels = [
+    'firecracker-epyc-host-vm',
+    'firecracker-epyc-podman-gvisor',
+    'firecracker-epyc-podman-runc-half-cpu',
+    'firecracker-epyc-podman-runc',
+    'firecracker-epyc-uml',
+  ];
 
   it('a label keeps its colour whatever the order and whichever other hosts share the page', () => {
     const all = hostColours(labels);
@@ -154,7 +184,9 @@ describe('host colours keyed by label', () => {
   it('the report scale follows the label, not the position', () => {
     const { files, comparisons } = threeHosts();
     const a = hostScale(buildReportModel({ files, comparisons, ...opts }));
-    const b = hostScale(buildReportModel({ files: [files[0]!, files[2]!, files[1]!], comparisons: [comparisons[1]!, comparisons[0]!], ...opts }));
+    const b = hostScale(
+      buildReportModel({ files: [files[0]!, files[2]!, files[1]!], comparisons: [comparisons[1]!, comparisons[0]!], ...opts }),
+    );
     for (const l of a.domain) expect(b.range[b.domain.indexOf(l)]).toBe(a.range[a.domain.indexOf(l)]);
   });
 });
@@ -163,7 +195,12 @@ describe('forest: every effect is shown', () => {
   it('a mark beyond the axis carries its factor, drawn in its host colour', () => {
     const { files, comparisons } = withUml();
     const m = buildReportModel({ files, comparisons, ...opts });
-    const spec = forestSpec(m) as unknown as { data: { values: { host: string; id: string; clipHi: boolean; beyond: string | null }[] }; spec: { layer: { mark: { type: string }; transform?: unknown[]; encoding: { color?: { field: string }; text?: { field: string } } }[] } };
+    const spec = forestSpec(m) as unknown as {
+      data: { values: { host: string; id: string; clipHi: boolean; beyond: string | null }[] };
+      spec: {
+        layer: { mark: { type: string }; transform?: unknown[]; encoding: { color?: { field: string }; text?: { field: string } } }[];
+      };
+    };
     const clock = spec.data.values.find((v) => v.host === 'uml' && v.id === 'sys.clock')!;
     expect(clock.clipHi).toBe(true);
     expect(clock.beyond).toBe('x1,524 [x908, x2,094]');

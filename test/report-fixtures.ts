@@ -17,7 +17,9 @@ export interface WorkloadSpec {
   extra?: Record<string, unknown>;
 }
 
-export function fingerprintOf(over: Partial<Fingerprint> & { cpuModel?: string; flags?: Partial<Fingerprint['cpu']['flags']> } = {}): Fingerprint {
+export function fingerprintOf(
+  over: Partial<Fingerprint> & { cpuModel?: string; flags?: Partial<Fingerprint['cpu']['flags']> } = {},
+): Fingerprint {
   const { cpuModel, flags, ...rest } = over;
   return {
     hostname: 'host-1',
@@ -26,7 +28,13 @@ export function fingerprintOf(over: Partial<Fingerprint> & { cpuModel?: string; 
     container: null,
     evidence: [],
     cloud: null,
-    cpu: { model: cpuModel ?? 'AMD EPYC 7R13', cores: 8, threads: 16, mhz: 2650, flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false, ...flags } },
+    cpu: {
+      model: cpuModel ?? 'AMD EPYC 7R13',
+      cores: 8,
+      threads: 16,
+      mhz: 2650,
+      flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false, ...flags },
+    },
     clocksource: 'tsc',
     kernel: '6.1.0',
     os: 'Debian GNU/Linux 12',
@@ -38,7 +46,9 @@ export function fingerprintOf(over: Partial<Fingerprint> & { cpuModel?: string; 
 
 export function resultsOf(label: string, host: Fingerprint, workloads: (WorkloadSpec | WorkloadResult)[], seed = 1): ResultsFile {
   return resultsFileOf({
-    id: `00000000-0000-4000-8000-${String(Math.abs(hash(label))).padStart(12, '0').slice(0, 12)}`,
+    id: `00000000-0000-4000-8000-${String(Math.abs(hash(label)))
+      .padStart(12, '0')
+      .slice(0, 12)}`,
     label,
     startedAt: '2026-11-25T10:00:00.000Z',
     finishedAt: '2026-11-25T10:10:00.000Z',
@@ -100,16 +110,45 @@ function equalWeights(rows: RowComparison[]): Partial<Record<Category, number>> 
   return Object.fromEntries(cats.map((c) => [c, 1 / cats.length]));
 }
 
-export function comparisonOf(base: ResultsFile, cand: ResultsFile, rows: RowComparison[], overall: Estimate | null, warnings: string[] = []): Comparison {
+export function comparisonOf(
+  base: ResultsFile,
+  cand: ResultsFile,
+  rows: RowComparison[],
+  overall: Estimate | null,
+  warnings: string[] = [],
+): Comparison {
   return {
     schema: 'virtax.comparison/v1',
     base: { id: base.id, label: base.label, host: base.host },
     cand: { id: cand.id, label: cand.label, host: cand.host },
     settings: { noisePct: 1, alpha: 0.05, level: 0.95, resamples: 10000, seed: 1 },
     rows,
-    overall: overall ? { overheadPct: overall, logRatio: { ...overall, point: Math.log1p(overall.point / 100), lo: Math.log1p(overall.lo / 100), hi: Math.log1p(overall.hi / 100) }, workloads: rows.filter((r) => r.status === 'compared').length, weights: equalWeights(rows) } : null,
-    noise: { baseCv: 0.01, candCv: 0.02, cvRatio: estimate(2, 1.2, 3.1), baseTail: 1.1, candTail: 1.3, tailRatio: estimate(1.18, 1.05, 1.3), baseStealPct: 0, candStealPct: 0.4, stealDiffPct: estimate(0.4, 0.1, 0.7) },
-    envDiffs: base.host.cpu.model === cand.host.cpu.model ? [] : [{ field: 'cpu.model', base: base.host.cpu.model, cand: cand.host.cpu.model }],
+    overall: overall
+      ? {
+          overheadPct: overall,
+          logRatio: {
+            ...overall,
+            point: Math.log1p(overall.point / 100),
+            lo: Math.log1p(overall.lo / 100),
+            hi: Math.log1p(overall.hi / 100),
+          },
+          workloads: rows.filter((r) => r.status === 'compared').length,
+          weights: equalWeights(rows),
+        }
+      : null,
+    noise: {
+      baseCv: 0.01,
+      candCv: 0.02,
+      cvRatio: estimate(2, 1.2, 3.1),
+      baseTail: 1.1,
+      candTail: 1.3,
+      tailRatio: estimate(1.18, 1.05, 1.3),
+      baseStealPct: 0,
+      candStealPct: 0.4,
+      stealDiffPct: estimate(0.4, 0.1, 0.7),
+    },
+    envDiffs:
+      base.host.cpu.model === cand.host.cpu.model ? [] : [{ field: 'cpu.model', base: base.host.cpu.model, cand: cand.host.cpu.model }],
     warnings,
   };
 }
@@ -132,18 +171,27 @@ export function threeHosts(vmLabel = 'kvm-vm') {
   const noisyExtra = {
     tailAmplification: [1.3, 1.45, 1.4],
     byKind: [kinds(1.4, 1.2), kinds(1.5, 1.3), kinds(1.6, 1.4)],
-    phases: [[{ phase: 'alone', figure: 30, p50: 29, p99: 33, stealPct: 0.1 }, { phase: 'cpu', figure: 36, p50: 34, p99: 50, stealPct: 0.5 }]],
+    phases: [
+      [
+        { phase: 'alone', figure: 30, p50: 29, p99: 33, stealPct: 0.1 },
+        { phase: 'cpu', figure: 36, p50: 34, p99: 50, stealPct: 0.5 },
+      ],
+    ],
   };
   const metal = resultsOf('metal', fingerprintOf({ hostname: 'metal-1' }), WORKLOADS);
   const vm = resultsOf(
     vmLabel,
     fingerprintOf({ hostname: 'vm-1', platform: 'vm', hypervisor: 'kvm', clocksource: 'kvm-clock', flags: { rdrand: false } }),
-    [...WORKLOADS, { id: 'noisy.net.tcp-rtt', category: 'noisy-neighbor', better: 'lower', unit: 'x', figures: [1.1, 1.25, 1.2], extra: noisyExtra }],
+    [
+      ...WORKLOADS,
+      { id: 'noisy.net.tcp-rtt', category: 'noisy-neighbor', better: 'lower', unit: 'x', figures: [1.1, 1.25, 1.2], extra: noisyExtra },
+    ],
   );
-  const ctr = resultsOf('docker', fingerprintOf({ hostname: 'ctr-1', platform: 'container', container: 'docker', cpuModel: 'Intel Xeon 8375C' }), [
-    ...WORKLOADS,
-    { id: 'io.fsync', category: 'storage', status: 'skipped', title: 'fsync', reason: 'no writable disk' },
-  ]);
+  const ctr = resultsOf(
+    'docker',
+    fingerprintOf({ hostname: 'ctr-1', platform: 'container', container: 'docker', cpuModel: 'Intel Xeon 8375C' }),
+    [...WORKLOADS, { id: 'io.fsync', category: 'storage', status: 'skipped', title: 'fsync', reason: 'no writable disk' }],
+  );
   const vmRows = [
     rowOf('cpu.int', 'cpu', estimate(0.2, -0.4, 0.7)),
     rowOf('mem.latency', 'memory', estimate(6.1, 4.2, 8.3), 1, 1.15),
@@ -157,7 +205,13 @@ export function threeHosts(vmLabel = 'kvm-vm') {
     rowOf('sys.clock', 'syscall', estimate(1.5, 0.2, 2.9)),
     rowOf('crypto.aes-gcm', 'crypto', estimate(-3, -4.5, -1.6)),
     rowOf('net.tcp-rtt', 'network', estimate(12, 9, 15), 1, 1.1),
-    { status: 'not-compared' as const, id: 'io.fsync', category: 'storage' as const, title: 'fsync', reason: 'skipped on docker: no writable disk' },
+    {
+      status: 'not-compared' as const,
+      id: 'io.fsync',
+      category: 'storage' as const,
+      title: 'fsync',
+      reason: 'skipped on docker: no writable disk',
+    },
   ];
   const comparisons = [
     comparisonOf(metal, vm, vmRows, estimate(5.2, 3.9, 6.6)),

@@ -6,7 +6,14 @@ import { hostScale } from '../src/report/specs.js';
 import { threeHosts } from './report-fixtures.js';
 
 const { files, comparisons } = threeHosts();
-const model = buildReportModel({ files, comparisons, baseline: 'metal', noisePct: 2.5, generatedAt: '2026-11-25T00:00:00.000Z', toolVersion: '0.1.0' });
+const model = buildReportModel({
+  files,
+  comparisons,
+  baseline: 'metal',
+  noisePct: 2.5,
+  generatedAt: '2026-11-25T00:00:00.000Z',
+  toolVersion: '0.1.0',
+});
 
 describe('report headline and noisy neighbours', () => {
   it('each host has one colour, used by the charts and the swatches in the text', () => {
@@ -14,12 +21,15 @@ describe('report headline and noisy neighbours', () => {
     expect(s.domain).toEqual(model.hosts.map((h) => h.label));
     expect(new Set(s.range).size).toBe(s.range.length);
     const html = renderReport(model, []);
-    for (const [i, label] of s.domain.entries()) expect(html).toContain(`<span class="swatch" style="background:${s.range[i]}" title="colour of ${label} in the charts">`);
+    for (const [i, label] of s.domain.entries())
+      expect(html).toContain(`<span class="swatch" style="background:${s.range[i]}" title="colour of ${label} in the charts">`);
   });
 
   it('says what each overall figure rests on, and warns when a host was measured on less', () => {
     const html = renderReport(model, []);
-    expect(html).toMatch(/overall <span class="verdict v-\w+">\w+<\/span> <span class="warn">\(5 of 6 workloads, 5 of 6 categories: not comparable with a host measured on more\)<\/span>/);
+    expect(html).toMatch(
+      /overall <span class="verdict v-\w+">\w+<\/span> <span class="warn">\(5 of 6 workloads, 5 of 6 categories: not comparable with a host measured on more\)<\/span>/,
+    );
   });
 
   it('noisy neighbours: one summary row per host, every measurement collapsed underneath', () => {

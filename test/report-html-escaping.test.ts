@@ -53,7 +53,8 @@ describe('HTML report escaping', () => {
 
   it('has every section the issue asks for', () => {
     const html = reportFor('kvm-vm');
-    for (const id of ['headline', 'hosts', 'charts', 'comparisons', 'noise', 'noisy-neighbor', 'methodology']) expect(html.includes(`<h2 id="${id}">`), id).toBe(true);
+    for (const id of ['headline', 'hosts', 'charts', 'comparisons', 'noise', 'noisy-neighbor', 'methodology'])
+      expect(html.includes(`<h2 id="${id}">`), id).toBe(true);
     expect(html.includes('CPU models differ')).toBe(true);
     expect(html.includes('10000 resamples, seed 1')).toBe(true);
   });

@@ -61,13 +61,31 @@ describe('report model', () => {
       ['kvm-vm', 'cpu', 1.5],
       ['kvm-vm', 'memory', 1.3],
     ]);
-    expect(m.noisy.filter((n) => n.metric === 'slowdown').map((n) => [n.against, n.value])).toEqual([['cpu', 1.2], ['memory', 1.1]]);
-    expect(m.noisy.filter((n) => n.metric === 'steal %').map((n) => n.against)).toEqual(['cpu (stealPctAlone)', 'cpu (stealPctWith)', 'memory (stealPctAlone)', 'memory (stealPctWith)']);
+    expect(m.noisy.filter((n) => n.metric === 'slowdown').map((n) => [n.against, n.value])).toEqual([
+      ['cpu', 1.2],
+      ['memory', 1.1],
+    ]);
+    expect(m.noisy.filter((n) => n.metric === 'steal %').map((n) => n.against)).toEqual([
+      'cpu (stealPctAlone)',
+      'cpu (stealPctWith)',
+      'memory (stealPctAlone)',
+      'memory (stealPctWith)',
+    ]);
     expect(m.noisy.every((n) => n.source === 'extra')).toBe(true);
   });
 
   it('falls back to p99 against the victim alone when extra has no amplification', () => {
-    const wl = [...WORKLOADS, { id: 'noisy.net.tcp-rtt', category: 'noisy-neighbor' as const, better: 'lower' as const, unit: 'us', figures: [60, 60], extra: { note: ['odd shape', { nested: 'x' }] } }];
+    const wl = [
+      ...WORKLOADS,
+      {
+        id: 'noisy.net.tcp-rtt',
+        category: 'noisy-neighbor' as const,
+        better: 'lower' as const,
+        unit: 'us',
+        figures: [60, 60],
+        extra: { note: ['odd shape', { nested: 'x' }] },
+      },
+    ];
     const base = resultsOf('metal', fingerprintOf(), wl);
     const mm = buildReportModel({ files: [base], comparisons: [], ...opts });
     expect(mm.noisy).toHaveLength(1);
@@ -80,7 +98,11 @@ describe('report model', () => {
 
   it('walks odd extra shapes without throwing', () => {
     const leaves = numericLeaves({ a: [1, 2, { kind: 'cpu', p99: 3 }], b: null, c: 'x', d: { e: [[4]] } });
-    expect([...leaves.entries()]).toEqual([['a', [1, 2]], ['a.cpu.p99', [3]], ['d.e', [4]]]);
+    expect([...leaves.entries()]).toEqual([
+      ['a', [1, 2]],
+      ['a.cpu.p99', [3]],
+      ['d.e', [4]],
+    ]);
   });
 
   it('is plain JSON: serialising and parsing gives the same model', () => {
@@ -92,7 +114,14 @@ describe('report model', () => {
   });
 
   it('states the methodology from the comparison settings', () => {
-    expect(m.methodology).toMatchObject({ noisePct: 1, alpha: 0.05, level: 0.95, resamples: 10000, seed: 1, intervalMethods: { percentile: 10 } });
+    expect(m.methodology).toMatchObject({
+      noisePct: 1,
+      alpha: 0.05,
+      level: 0.95,
+      resamples: 10000,
+      seed: 1,
+      intervalMethods: { percentile: 10 },
+    });
     expect(m.methodology.perHost.map((h) => h.rounds)).toEqual([5, 5, 5]);
   });
 

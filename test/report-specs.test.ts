@@ -12,7 +12,15 @@ const model = buildReportModel({ files, comparisons, ...opts });
 
 function compiles(spec: object): string[] {
   const warnings: string[] = [];
-  const logger = { level: () => logger, info: () => logger, debug: () => logger, warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger), error: (...m: unknown[]) => { throw new Error(m.join(' ')); } };
+  const logger = {
+    level: () => logger,
+    info: () => logger,
+    debug: () => logger,
+    warn: (...m: unknown[]) => (warnings.push(m.join(' ')), logger),
+    error: (...m: unknown[]) => {
+      throw new Error(m.join(' '));
+    },
+  };
   compile(spec as TopLevelSpec, { logger: logger as never });
   return warnings;
 }
@@ -31,7 +39,18 @@ describe('chart specs', () => {
   });
 
   it('forest: one interval per host and workload on a log-ratio axis, a colour per host, verdict as shape, noise band at ±δ', () => {
-    const spec = forestSpec(model) as unknown as { data: { values: { host: string; verdict: string }[] }; facet: { row: { field: string; sort: string[] } }; spec: { layer: { encoding: Record<string, { datum?: number; field?: string; scale?: { domain: string[]; range?: string[] }; axis?: { labelExpr?: string } }> }[] } };
+    const spec = forestSpec(model) as unknown as {
+      data: { values: { host: string; verdict: string }[] };
+      facet: { row: { field: string; sort: string[] } };
+      spec: {
+        layer: {
+          encoding: Record<
+            string,
+            { datum?: number; field?: string; scale?: { domain: string[]; range?: string[] }; axis?: { labelExpr?: string } }
+          >;
+        }[];
+      };
+    };
     expect(spec.data.values).toHaveLength(10);
     expect(spec.facet.row.field).toBe('category');
     expect(spec.facet.row.sort).toEqual(['cpu', 'memory', 'syscall', 'crypto', 'network']);
@@ -63,7 +82,16 @@ describe('chart specs', () => {
   });
 
   it('distributions: every round is a point, one panel per workload with its unit, each naming its hosts', () => {
-    const spec = distributionSpec(model) as unknown as { data: { values: unknown[] }; concat: { title: { text: string }; layer: { mark: { type: string }; encoding: { x: { scale: { domain: string[] } }; y: { scale: { zero: boolean }; title: string | null } } }[] }[] };
+    const spec = distributionSpec(model) as unknown as {
+      data: { values: unknown[] };
+      concat: {
+        title: { text: string };
+        layer: {
+          mark: { type: string };
+          encoding: { x: { scale: { domain: string[] } }; y: { scale: { zero: boolean }; title: string | null } };
+        }[];
+      }[];
+    };
     expect(spec.data.values).toHaveLength(model.rounds.length);
     expect(spec.concat[0]!.title.text).toBe('cpu.int (ops/s, higher is better)');
     expect(spec.concat).toHaveLength(model.workloads.length);
@@ -98,7 +126,12 @@ describe('chart specs', () => {
 describe('host labels on axes', () => {
   it('drop the prefix every host shares, up to a separator; nothing when a label would be empty or hosts share none', async () => {
     const { shortHostLabels } = await import('../src/report/specs.js');
-    const m = shortHostLabels(['firecracker-epyc-host-vm', 'firecracker-epyc-podman-runc', 'firecracker-epyc-podman-runc-half-cpu', 'firecracker-epyc-uml']);
+    const m = shortHostLabels([
+      'firecracker-epyc-host-vm',
+      'firecracker-epyc-podman-runc',
+      'firecracker-epyc-podman-runc-half-cpu',
+      'firecracker-epyc-uml',
+    ]);
     expect([...m.values()]).toEqual(['host-vm', 'podman-runc', 'podman-runc-half-cpu', 'uml']);
     expect([...shortHostLabels(['kvm-a', 'kvm-b']).values()]).toEqual(['a', 'b']);
     expect([...shortHostLabels(['metal', 'metal-vm']).values()]).toEqual(['metal', 'metal-vm']); // "metal" would become empty

@@ -19,15 +19,36 @@ function validFile(): ResultsFile {
     finishedAt: '2026-11-25T10:01:00.000Z',
     tool: { name: 'virtax', version: '0.1.0', node: 'v20.20.2' },
     host: {
-      hostname: 'h', platform: 'vm', hypervisor: 'kvm', container: null, evidence: ['/proc/cpuinfo: hypervisor flag'], cloud: null,
-      cpu: { model: 'AMD EPYC', cores: 2, threads: 2, mhz: 2445.4, flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false } },
-      clocksource: 'tsc', kernel: '6.1.0', os: 'Debian GNU/Linux 12 (bookworm)', memoryBytes: 2 ** 33, numaNodes: 1,
+      hostname: 'h',
+      platform: 'vm',
+      hypervisor: 'kvm',
+      container: null,
+      evidence: ['/proc/cpuinfo: hypervisor flag'],
+      cloud: null,
+      cpu: {
+        model: 'AMD EPYC',
+        cores: 2,
+        threads: 2,
+        mhz: 2445.4,
+        flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false },
+      },
+      clocksource: 'tsc',
+      kernel: '6.1.0',
+      os: 'Debian GNU/Linux 12 (bookworm)',
+      memoryBytes: 2 ** 33,
+      numaNodes: 1,
     },
     config: { suite: 'quick', rounds: 2, seed: 42, onlyIds: ['cpu.int'] },
     conditions: { stealPct: 0.1, loadAvg1Start: 0.5, loadAvg1End: 0.6, notes: [] },
     workloads: [
       {
-        id: 'cpu.int', category: 'cpu', title: 'Integer', unit: 'Mops/s', better: 'higher', status: 'ok', params: { innerLoop: 1000 },
+        id: 'cpu.int',
+        category: 'cpu',
+        title: 'Integer',
+        unit: 'Mops/s',
+        better: 'higher',
+        status: 'ok',
+        params: { innerLoop: 1000 },
         summary: { rounds: 2, median: 1.5, mean: 1.5, min: 1, max: 2, cv: 0.47, p50: 1.5, p99: 1, stealPct: 0.1 },
         rounds: [
           { figure: 1, operations: 10, seconds: 10, samples: [1, 1], stealPct: 0.1, batchOperations: 5 },
@@ -105,7 +126,9 @@ describe('results files', () => {
 
   it('refuses wrong types and values', () => {
     const f = validFile();
-    expect(errorFor(JSON.stringify({ ...f, config: { ...f.config, suite: 'huge' } }), 'suite.json')).toMatch(/\/config\/suite .*quick, standard, full/);
+    expect(errorFor(JSON.stringify({ ...f, config: { ...f.config, suite: 'huge' } }), 'suite.json')).toMatch(
+      /\/config\/suite .*quick, standard, full/,
+    );
     expect(errorFor(JSON.stringify({ ...f, id: 'not-a-uuid' }), 'id.json')).toMatch(/\/id/);
     expect(errorFor(JSON.stringify({ ...f, host: { ...f.host, platform: 'mainframe' } }), 'platform.json')).toMatch(/\/host\/platform/);
   });

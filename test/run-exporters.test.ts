@@ -14,7 +14,13 @@ function file(): ResultsFile {
       { id: 'sys.stat', category: 'syscall', better: 'lower', figure: 900, rounds: 1, batches: 20, roundSd: 0.02, batchSd: 0.05 },
     ],
   });
-  f.workloads.push({ id: 'mem.pagefault', category: 'memory', title: 'page faults', status: 'skipped', reason: 'no minor-fault counter, | here' });
+  f.workloads.push({
+    id: 'mem.pagefault',
+    category: 'memory',
+    title: 'page faults',
+    status: 'skipped',
+    reason: 'no minor-fault counter, | here',
+  });
   f.workloads.push({ id: 'io.fsync', category: 'storage', title: 'fsync', status: 'failed', reason: 'EROFS: read-only <file system>' });
   return f;
 }
@@ -46,9 +52,15 @@ describe('run exporters', () => {
 
   it('JUnit: a failed workload fails, a skipped one is skipped, a measured one passes with its figures; XML escaped', () => {
     const x = runJunit(file());
-    expect(x).toMatch(/<testsuites name="virtax run: kvm \| &lt;b&gt;&quot;vm&quot;&lt;\/b&gt;" tests="4" failures="1" errors="0" skipped="1"/);
-    expect(x).toMatch(/<testcase classname="virtax.storage" name="io.fsync" time="0">\n {6}<failure type="failed" message="EROFS: read-only &lt;file system&gt;">/);
-    expect(x).toMatch(/<testcase classname="virtax.memory" name="mem.pagefault" time="0">\n {6}<skipped message="no minor-fault counter, \| here"\/>/);
+    expect(x).toMatch(
+      /<testsuites name="virtax run: kvm \| &lt;b&gt;&quot;vm&quot;&lt;\/b&gt;" tests="4" failures="1" errors="0" skipped="1"/,
+    );
+    expect(x).toMatch(
+      /<testcase classname="virtax.storage" name="io.fsync" time="0">\n {6}<failure type="failed" message="EROFS: read-only &lt;file system&gt;">/,
+    );
+    expect(x).toMatch(
+      /<testcase classname="virtax.memory" name="mem.pagefault" time="0">\n {6}<skipped message="no minor-fault counter, \| here"\/>/,
+    );
     expect(x).toMatch(/<system-out>cpu.int: median 4\d\d(\.\d)? Mops\/s \(higher is better\), cv \d\.\d%, 5 rounds<\/system-out>/);
   });
 

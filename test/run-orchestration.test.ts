@@ -108,7 +108,9 @@ describe('runOnce with fakes', () => {
     await runOnce({ only: ['cpu.int'], rounds: 1, seed: 2, out }, fakes());
     const finished = loadResults(out);
     const f = fakes();
-    await expect(runOnce({ resume: out }, f)).rejects.toThrow(new InputError(`--resume ${out}: that run already finished at ${finished.finishedAt}; nothing to resume (start a new run instead)`));
+    await expect(runOnce({ resume: out }, f)).rejects.toThrow(
+      new InputError(`--resume ${out}: that run already finished at ${finished.finishedAt}; nothing to resume (start a new run instead)`),
+    );
     saveResults(out, { ...finished, finishedAt: null });
     await expect(runOnce({ resume: out, rounds: 5, seed: 3, label: 'x' }, f)).rejects.toThrow(
       `--resume ${out} continues that run with its own suite (quick), workloads, rounds (1), seed, label and file: drop --rounds, --seed, --label`,
@@ -157,7 +159,10 @@ describe('runOnce with fakes', () => {
     const d = fresh();
     // The real network workloads skip a round without a peer (src/workloads/network.ts); the fake does the same.
     const f = fakes(new FakeExecutor((id) => (id.startsWith('net.') ? 'skipped' : 'ok')));
-    const r = await runReplicates({ only: ['net.tcp-rtt', 'cpu.int'], rounds: 2, seed: 1, out: join(d, 'skip.json') }, { ...f, log: () => {} });
+    const r = await runReplicates(
+      { only: ['net.tcp-rtt', 'cpu.int'], rounds: 2, seed: 1, out: join(d, 'skip.json') },
+      { ...f, log: () => {} },
+    );
     expect(r.code).toBe(0);
     const file = loadResults(join(d, 'skip.json'));
     expect(file.workloads.find((w) => w.id === 'net.tcp-rtt')).toMatchObject({ status: 'skipped', reason: 'net.tcp-rtt needs /dev/fake' });
@@ -170,7 +175,9 @@ describe('runOnce with fakes', () => {
     await expect(runOnce({ rounds: 0 }, f)).rejects.toThrow('--rounds: expected a whole number from 1 to 1000');
     await expect(runOnce({ seed: 1.5 }, f)).rejects.toThrow('--seed: expected a whole number');
     await expect(runOnce({ only: ['nope'], out: join(fresh(), 'x.json') }, f)).rejects.toThrow('unknown workload id(s): nope');
-    await expect(runOnce({ workloadTimeout: 0, workload: ['x.mjs'] }, f)).rejects.toThrow('--workload-timeout: expected seconds, more than 0 and at most 3600');
+    await expect(runOnce({ workloadTimeout: 0, workload: ['x.mjs'] }, f)).rejects.toThrow(
+      '--workload-timeout: expected seconds, more than 0 and at most 3600',
+    );
     expect(f.executor.calls).toEqual([]);
   });
 });
@@ -183,14 +190,20 @@ describe('runReplicates with fakes: the exit status', () => {
     const failing = fakes(new FakeExecutor((id, k) => (id === 'cpu.float' && k === 2 ? 'failed' : 'ok')));
     const bad = await runReplicates({ only: ['cpu.int', 'cpu.float'], rounds: 3, seed: 1, out: join(d, 'bad.json') }, failing);
     expect(bad.code).toBe(1);
-    expect(loadResults(join(d, 'bad.json')).workloads.find((w) => w.id === 'cpu.float')).toMatchObject({ status: 'failed', reason: 'cpu.float crashed in round 2 (after 1 good rounds)' });
+    expect(loadResults(join(d, 'bad.json')).workloads.find((w) => w.id === 'cpu.float')).toMatchObject({
+      status: 'failed',
+      reason: 'cpu.float crashed in round 2 (after 1 good rounds)',
+    });
   });
 
   it('is 130 when interrupted, and the next replicate does not start', async () => {
     const d = fresh();
     const starts: number[] = [];
     const f = fakes(new FakeExecutor(undefined, (_id, k) => k === 2 && f.abort()));
-    const r = await runReplicates({ only: ['cpu.int'], rounds: 3, seed: 1, runs: 3, out: join(d, 'i.json') }, { ...f, onRunStart: (i) => starts.push(i) });
+    const r = await runReplicates(
+      { only: ['cpu.int'], rounds: 3, seed: 1, runs: 3, out: join(d, 'i.json') },
+      { ...f, onRunStart: (i) => starts.push(i) },
+    );
     expect(r).toEqual({ code: 130, outs: [join(d, 'i-run1.json')] });
     expect(starts).toEqual([1]);
   });
@@ -202,7 +215,11 @@ describe('runReplicates with fakes: the exit status', () => {
     const f = fakes();
     const r = await runReplicates(
       { only: ['sys.clock'], rounds: 1, runs: 2, label: 'rep', seed: 5, out },
-      { ...f, onRunStart: (i, k) => events.push(`start ${i}/${k}`), onRunEnd: (one) => events.push(`end ${basename(one.out)} ${one.interrupted} ${one.seconds > 0}`) },
+      {
+        ...f,
+        onRunStart: (i, k) => events.push(`start ${i}/${k}`),
+        onRunEnd: (one) => events.push(`end ${basename(one.out)} ${one.interrupted} ${one.seconds > 0}`),
+      },
     );
     expect(r).toEqual({ code: 0, outs: [join(d, 'rep-run1.json'), join(d, 'rep-run2.json')] });
     expect(events).toEqual(['start 1/2', 'end rep-run1.json false true', 'start 2/2', 'end rep-run2.json false true']);
@@ -214,7 +231,9 @@ describe('runReplicates with fakes: the exit status', () => {
 
   it('refuses --runs with --resume, a --runs out of range and a bad --upload URL before anything runs', async () => {
     const f = fakes();
-    await expect(runReplicates({ runs: 2, resume: 'x.json' }, f)).rejects.toThrow('--runs: cannot be combined with --resume (resume one run at a time)');
+    await expect(runReplicates({ runs: 2, resume: 'x.json' }, f)).rejects.toThrow(
+      '--runs: cannot be combined with --resume (resume one run at a time)',
+    );
     await expect(runReplicates({ runs: 0 }, f)).rejects.toThrow('--runs: expected a whole number from 1 to 100');
     await expect(runReplicates({ upload: 'ftp://x' }, f)).rejects.toThrow('--upload: collector URL must be http or https (got ftp:)');
     expect(f.executor.calls).toEqual([]);

@@ -20,9 +20,31 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(out: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'src/cli/run-cli.ts', 'run', '--only', 'cpu.int', '--rounds', '3', '--seed', '5', '--out', out, '--no-progress'], {
-      cwd: repo, stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      'taskset',
+      [
+        '-c',
+        '0',
+        process.execPath,
+        '--import',
+        'tsx',
+        'src/cli/run-cli.ts',
+        'run',
+        '--only',
+        'cpu.int',
+        '--rounds',
+        '3',
+        '--seed',
+        '5',
+        '--out',
+        out,
+        '--no-progress',
+      ],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code) => resolve({ code, stderr }));

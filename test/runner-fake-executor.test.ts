@@ -14,8 +14,16 @@ const host = fakeHost;
 
 function workload(id: string): AnyWorkload {
   return {
-    id, category: 'cpu', title: id, unit: 'Mops/s', better: 'higher', stresses: 'nothing', figure: { kind: 'rate', scale: 1e-6 },
-    params: () => ({ n: 1 }), setup: () => ({}), batch: () => {},
+    id,
+    category: 'cpu',
+    title: id,
+    unit: 'Mops/s',
+    better: 'higher',
+    stresses: 'nothing',
+    figure: { kind: 'rate', scale: 1e-6 },
+    params: () => ({ n: 1 }),
+    setup: () => ({}),
+    batch: () => {},
   };
 }
 
@@ -25,7 +33,14 @@ let clockMs = Date.parse('2026-11-25T10:00:00Z');
 
 function options(executor: Executor, extra: Partial<RunOptions> = {}): RunOptions {
   return {
-    suite: 'quick', rounds: 3, seed: 1234, label: 'fake', onlyIds: null, host, toolVersion: '0.0.0-test', executor,
+    suite: 'quick',
+    rounds: 3,
+    seed: 1234,
+    label: 'fake',
+    onlyIds: null,
+    host,
+    toolVersion: '0.0.0-test',
+    executor,
     ctx: { peer: null, scratchDir: '/nonexistent', ioDir: '/nonexistent' },
     now: () => new Date((clockMs += 1000)),
     ...extra,
@@ -100,16 +115,22 @@ describe('runProbe with a fake executor', () => {
     const ex = new FakeExecutor(undefined, (_id, k) => {
       if (k === afterCalls + 1) ac.abort();
     });
-    const partial = await runProbe(workloads, options(ex, { signal: ac.signal, checkpoint: (f) => (last = JSON.parse(JSON.stringify(f)) as ResultsFile) }));
+    const partial = await runProbe(
+      workloads,
+      options(ex, { signal: ac.signal, checkpoint: (f) => (last = JSON.parse(JSON.stringify(f)) as ResultsFile) }),
+    );
     return { partial: JSON.parse(JSON.stringify(partial)) as ResultsFile, last };
   }
 
   it('a round that dies of the same Ctrl-C before our handler aborts is not recorded as a failure', async () => {
     const ac = new AbortController();
     // The 4th round "fails" (its process got the SIGINT first); the run's own abort lands a moment later.
-    const ex = new FakeExecutor((_id, n) => 'ok', (_id, k) => {
-      if (k === 4) setTimeout(() => ac.abort(), 5);
-    });
+    const ex = new FakeExecutor(
+      (_id, n) => 'ok',
+      (_id, k) => {
+        if (k === 4) setTimeout(() => ac.abort(), 5);
+      },
+    );
     const failing: Executor = {
       runRound: async (req) => {
         const r = await ex.runRound(req);
@@ -160,7 +181,10 @@ describe('runProbe with a fake executor', () => {
 
   it('resume keeps skipped workloads skipped without asking again', async () => {
     const ac = new AbortController();
-    const ex1 = new FakeExecutor((id) => (id === 'cpu.b' ? 'skipped' : 'ok'), (_id, k) => k === 7 && ac.abort());
+    const ex1 = new FakeExecutor(
+      (id) => (id === 'cpu.b' ? 'skipped' : 'ok'),
+      (_id, k) => k === 7 && ac.abort(),
+    );
     const partial = JSON.parse(JSON.stringify(await runProbe(workloads, options(ex1, { signal: ac.signal })))) as ResultsFile;
     const ex2 = new FakeExecutor();
     const done = await runProbe(workloads, options(ex2, { resume: partial }));

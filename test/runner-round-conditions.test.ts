@@ -17,7 +17,15 @@ import {
 import type { AnyWorkload, RoundPlan } from '../src/workloads/types.js';
 
 const snap = (over: Partial<ConditionsSnapshot> = {}): ConditionsSnapshot => ({
-  wall: 0, userSeconds: 0, systemSeconds: 0, childrenSystemSeconds: 0, involuntarySwitches: 0, runDelaySeconds: 0, timeslices: null, throttling: null, ...over,
+  wall: 0,
+  userSeconds: 0,
+  systemSeconds: 0,
+  childrenSystemSeconds: 0,
+  involuntarySwitches: 0,
+  runDelaySeconds: 0,
+  timeslices: null,
+  throttling: null,
+  ...over,
 });
 
 describe('parsers of captured /proc and cgroup text', () => {
@@ -27,7 +35,8 @@ describe('parsers of captured /proc and cgroup text', () => {
   });
 
   it('cpu.stat v2 (throttled_usec) and v1 (throttled_time ns); root v2 without nr_throttled is null', () => {
-    const v2 = 'usage_usec 9000\nuser_usec 6000\nsystem_usec 3000\nnr_periods 100\nnr_throttled 7\nthrottled_usec 350000\nnr_bursts 0\nburst_usec 0\n';
+    const v2 =
+      'usage_usec 9000\nuser_usec 6000\nsystem_usec 3000\nnr_periods 100\nnr_throttled 7\nthrottled_usec 350000\nnr_bursts 0\nburst_usec 0\n';
     expect(parseCgroupCpuStat(v2)).toEqual({ nrThrottled: 7, throttledSeconds: 0.35 });
     const v1 = 'nr_periods 0\nnr_throttled 3\nthrottled_time 2000000000\nnr_bursts 0\nburst_time 0\n';
     expect(parseCgroupCpuStat(v1)).toEqual({ nrThrottled: 3, throttledSeconds: 2 });
@@ -37,12 +46,21 @@ describe('parsers of captured /proc and cgroup text', () => {
   it('cpu.stat paths: the v1 cpu hierarchy first, then the unified one', () => {
     const hybrid = '9:name=systemd:/\n2:cpu,cpuacct:/docker/abc\n0::/docker/abc\n';
     expect(cpuStatPaths(hybrid, '/cg')).toEqual([
-      '/cg/cpu,cpuacct/docker/abc/cpu.stat', '/cg/cpu/docker/abc/cpu.stat', '/cg/docker/abc/cpu.stat', '/cg/unified/docker/abc/cpu.stat',
+      '/cg/cpu,cpuacct/docker/abc/cpu.stat',
+      '/cg/cpu/docker/abc/cpu.stat',
+      '/cg/docker/abc/cpu.stat',
+      '/cg/unified/docker/abc/cpu.stat',
       // then the hierarchy roots, where a container finds its own cgroup mounted
-      '/cg/cpu,cpuacct/cpu.stat', '/cg/cpu/cpu.stat', '/cg/cpu.stat', '/cg/unified/cpu.stat',
+      '/cg/cpu,cpuacct/cpu.stat',
+      '/cg/cpu/cpu.stat',
+      '/cg/cpu.stat',
+      '/cg/unified/cpu.stat',
     ]);
     expect(cpuStatPaths('0::/user.slice/x.scope\n', '/cg')).toEqual([
-      '/cg/user.slice/x.scope/cpu.stat', '/cg/unified/user.slice/x.scope/cpu.stat', '/cg/cpu.stat', '/cg/unified/cpu.stat',
+      '/cg/user.slice/x.scope/cpu.stat',
+      '/cg/unified/user.slice/x.scope/cpu.stat',
+      '/cg/cpu.stat',
+      '/cg/unified/cpu.stat',
     ]);
   });
 
@@ -56,7 +74,10 @@ describe('per-CPU steal', () => {
   it('parses the cpuN lines and reports the worst CPU, which the aggregate dilutes', () => {
     const t0 = 'cpu  200 0 0 1800 0 0 0 0 0 0\ncpu0 100 0 0 900 0 0 0 0 0 0\ncpu1 100 0 0 900 0 0 0 0 0 0\nintr 1\n';
     const t1 = 'cpu  300 0 0 1880 0 0 0 20 0 0\ncpu0 180 0 0 900 0 0 0 20 0 0\ncpu1 120 0 0 980 0 0 0 0 0 0\nintr 2\n';
-    expect(parseProcStatPerCpu(t0)).toEqual([{ total: 1000, steal: 0 }, { total: 1000, steal: 0 }]);
+    expect(parseProcStatPerCpu(t0)).toEqual([
+      { total: 1000, steal: 0 },
+      { total: 1000, steal: 0 },
+    ]);
     const c = conditionsBetween(snap({ perCpu: parseProcStatPerCpu(t0) }), snap({ wall: 1, perCpu: parseProcStatPerCpu(t1) }));
     expect(c.stealPctMaxCpu).toBeCloseTo(20);
   });
@@ -118,9 +139,17 @@ function transient(cost: (k: number) => number): { w: AnyWorkload; clock: Clock 
   let k = 0;
   const clock: Clock = { now: () => t };
   const w: AnyWorkload = {
-    id: 'fake.warm', category: 'cpu', title: 'fake', unit: 'ns/op', better: 'lower', stresses: 'x', figure: { kind: 'cost', scale: 1e9 },
-    kernelTime: true, fixedBatchOperations: 10,
-    params: () => ({}), setup: () => ({}),
+    id: 'fake.warm',
+    category: 'cpu',
+    title: 'fake',
+    unit: 'ns/op',
+    better: 'lower',
+    stresses: 'x',
+    figure: { kind: 'cost', scale: 1e9 },
+    kernelTime: true,
+    fixedBatchOperations: 10,
+    params: () => ({}),
+    setup: () => ({}),
     batch: (_s: unknown, ops: number) => {
       t += ops * cost(k++);
     },
@@ -160,8 +189,17 @@ describe('a round records its conditions, warm-up and kernel time', () => {
   it('with injected conditions: kernel seconds per operation from system CPU time', async () => {
     const { w, clock } = transient(() => 1e-4);
     let calls = 0;
-    const conditions = () => (calls++ === 0 ? snap() : snap({ wall: 1, systemSeconds: 0.5, childrenSystemSeconds: 0.1, runDelaySeconds: 0 }));
-    const out = await runRound(w, {}, { suite: 'quick', peer: null, scratchDir: '/tmp', ioDir: '/tmp' }, plan, clock, () => null, conditions);
+    const conditions = () =>
+      calls++ === 0 ? snap() : snap({ wall: 1, systemSeconds: 0.5, childrenSystemSeconds: 0.1, runDelaySeconds: 0 });
+    const out = await runRound(
+      w,
+      {},
+      { suite: 'quick', peer: null, scratchDir: '/tmp', ioDir: '/tmp' },
+      plan,
+      clock,
+      () => null,
+      conditions,
+    );
     expect(out.round.conditions?.cpuSystemSeconds).toBeCloseTo(0.5);
     expect(out.round.kernelSecondsPerOp).toBeCloseTo(0.6 / out.round.operations);
     expect(out.round.warmup?.settled).toBe(true);
@@ -170,8 +208,15 @@ describe('a round records its conditions, warm-up and kernel time', () => {
 
   it('with the real /proc readings: every field present and non-negative', async () => {
     const w: AnyWorkload = {
-      id: 'fake.spin', category: 'cpu', title: 'spin', unit: 'ns/op', better: 'lower', stresses: 'x', figure: { kind: 'cost', scale: 1e9 },
-      params: () => ({}), setup: () => ({ x: 0 }),
+      id: 'fake.spin',
+      category: 'cpu',
+      title: 'spin',
+      unit: 'ns/op',
+      better: 'lower',
+      stresses: 'x',
+      figure: { kind: 'cost', scale: 1e9 },
+      params: () => ({}),
+      setup: () => ({ x: 0 }),
       batch: (s: { x: number }, ops: number) => {
         for (let i = 0; i < ops * 100; i++) s.x = (s.x + i) % 1000003;
       },

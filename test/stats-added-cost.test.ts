@@ -33,7 +33,9 @@ describe('added time per operation', () => {
       expect(a.lo).toBeGreaterThan(70_000);
       expect(a.hi).toBeLessThan(80_000);
     }
-    expect(formatAddedPerOp({ point: 75_300, lo: 70_100, hi: 80_200, level: 0.95, unit: 'ns/call', method: 'percentile' })).toBe('+75.3 us/call [+70.1, +80.2]');
+    expect(formatAddedPerOp({ point: 75_300, lo: 70_100, hi: 80_200, level: 0.95, unit: 'ns/call', method: 'percentile' })).toBe(
+      '+75.3 us/call [+70.1, +80.2]',
+    );
   });
 
   it('runs: Welch across run medians; pairs: Hodges-Lehmann with the Walsh interval', () => {
@@ -53,7 +55,14 @@ describe('added time per operation', () => {
     ];
     const base = syntheticResults({ label: 'b', seed: 1, workloads: w(0) });
     const cand = syntheticResults({ label: 'c', seed: 2, workloads: w(Math.log(3)) });
-    for (const c of [compareResults(base, cand), compareRunSets([base, syntheticResults({ label: 'b', seed: 3, workloads: w(0) })], [cand, syntheticResults({ label: 'c', seed: 4, workloads: w(Math.log(3)) })]), compareDuel(base, cand)]) {
+    for (const c of [
+      compareResults(base, cand),
+      compareRunSets(
+        [base, syntheticResults({ label: 'b', seed: 3, workloads: w(0) })],
+        [cand, syntheticResults({ label: 'c', seed: 4, workloads: w(Math.log(3)) })],
+      ),
+      compareDuel(base, cand),
+    ]) {
       const stat = c.rows.find((r) => r.id === 'sys.stat');
       const int = c.rows.find((r) => r.id === 'cpu.int');
       if (stat?.status !== 'compared' || int?.status !== 'compared') throw new Error('not compared');
@@ -64,7 +73,7 @@ describe('added time per operation', () => {
     }
   });
 
-  it('advise --app prices with the engine\'s added cost (its interval), on own time where given', () => {
+  it("advise --app prices with the engine's added cost (its interval), on own time where given", () => {
     const row = comparedRow('sys.stat', { point: 9000, lo: 8500, hi: 9600 }, 'syscall');
     row.unit = 'ns/call';
     row.base.median = 820;

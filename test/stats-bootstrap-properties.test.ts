@@ -15,7 +15,10 @@ const sideArb: fc.Arbitrary<SideInput> = fc
 
 const betterArb = fc.constantFrom<'lower' | 'higher'>('lower', 'higher');
 const opts = (better: 'lower' | 'higher', seed: number) => ({ better, resamples: 300, level: 0.95, seed });
-const scale = (s: SideInput, k: number): SideInput => ({ figures: s.figures.map((x) => x * k), samples: s.samples.map((r) => r.map((x) => x * k)) });
+const scale = (s: SideInput, k: number): SideInput => ({
+  figures: s.figures.map((x) => x * k),
+  samples: s.samples.map((r) => r.map((x) => x * k)),
+});
 
 describe('hierarchical bootstrap of the log ratio: invariants', () => {
   it('the interval contains the point estimate and is finite', () => {

@@ -32,7 +32,17 @@ import { verdictOf } from '../src/stats/verdict.js';
  */
 function aaRuns(k: number, seed: number, ws: (SyntheticWorkload & { runSd: number })[], rounds = 20, batches = 20) {
   const rng = createRng(seed);
-  const conditions = { wallSeconds: 1, cpuUserSeconds: 1, cpuSystemSeconds: 0, runDelaySeconds: 0, involuntarySwitches: 0, nrThrottled: null, throttledSeconds: null, contentionPct: 0, contended: false };
+  const conditions = {
+    wallSeconds: 1,
+    cpuUserSeconds: 1,
+    cpuSystemSeconds: 0,
+    runDelaySeconds: 0,
+    involuntarySwitches: 0,
+    nrThrottled: null,
+    throttledSeconds: null,
+    contentionPct: 0,
+    contended: false,
+  };
   return Array.from({ length: k }, (_, i) => {
     const f = syntheticResults({
       seed: seed * 100 + i,
@@ -57,9 +67,19 @@ describe('variance components (golden values)', () => {
     expect(pooledSd([[1, 2, 3], [4, 6], [9]])).toBeCloseTo(Math.sqrt(4 / 3), 12);
     expect(pooledSd([[1], [2]])).toBeNull();
     // Two groups of two, means 0 and 2, no spread inside: MSB = 4, MSW = 0, n0 = 2 -> sqrt(2).
-    expect(betweenSd([[0, 0], [2, 2]])).toBeCloseTo(Math.SQRT2, 12);
+    expect(
+      betweenSd([
+        [0, 0],
+        [2, 2],
+      ]),
+    ).toBeCloseTo(Math.SQRT2, 12);
     // Group means closer than the within spread explains: the component is 0, not negative.
-    expect(betweenSd([[0, 10], [1, 9]])).toBe(0);
+    expect(
+      betweenSd([
+        [0, 10],
+        [1, 9],
+      ]),
+    ).toBe(0);
     expect(betweenSd([[1, 2, 3]])).toBeNull();
   });
 
@@ -98,14 +118,16 @@ describe('calibrationOf on synthetic A/A runs', () => {
     expect(q.batchesPerRound).toBe(20);
   });
 
-  it('splits the budget into pairs and rounds from the runs\' own timing', () => {
+  it("splits the budget into pairs and rounds from the runs' own timing", () => {
     // Each synthetic run lasts 60 s for 2 x 20 rounds: 1.5 s a round, 3 s a pass; 600 s -> 100 pairs, 100 rounds a side.
     const q = calibrated(cal, 'quiet');
     expect(q.roundSeconds).toBeCloseTo(1.5, 3);
     expect(q.detectable.duel.pairs).toBe(100);
     expect(q.detectable.runs.roundsPerRun).toBe(100);
     // In duet both rounds of a pair run at once: a pair costs one round's time.
-    expect(calibrated(calibrationOf(runs, { budgetMinutes: 10, seed: 1, resamples: 1000, duelMode: 'duet' }), 'quiet').detectable.duel.pairs).toBe(200);
+    expect(
+      calibrated(calibrationOf(runs, { budgetMinutes: 10, seed: 1, resamples: 1000, duelMode: 'duet' }), 'quiet').detectable.duel.pairs,
+    ).toBe(200);
     const short = calibrated(calibrationOf(runs, { budgetMinutes: 0.5, seed: 1, resamples: 1000 }), 'quiet');
     expect(short.detectable.duel.pairs).toBe(5);
     expect(short.detectable.duel.mdePct).toBeNull(); // under 6 pairs no verdict is possible
@@ -171,9 +193,17 @@ describe('calibrationOf on synthetic A/A runs', () => {
   });
 });
 
-describe('pairSdOf (an A/A duel\'s pairs)', () => {
+describe("pairSdOf (an A/A duel's pairs)", () => {
   it('is the SD of the per-pair log ratios, in the worse direction, per workload with 3 or more pairs', () => {
-    const [a] = aaRuns(1, 9, [{ id: 'r', figure: 5e6, better: 'higher', runSd: 0 }, { id: 'c', figure: 1e-5, runSd: 0 }], 6);
+    const [a] = aaRuns(
+      1,
+      9,
+      [
+        { id: 'r', figure: 5e6, better: 'higher', runSd: 0 },
+        { id: 'c', figure: 1e-5, runSd: 0 },
+      ],
+      6,
+    );
     const b = structuredClone(a!);
     const d = [0.01, -0.02, 0.03, 0, 0.015, -0.005];
     for (const w of b.workloads) {

@@ -15,12 +15,24 @@ import type { ResultsFile, Round } from '../src/types.js';
 import { shiftOf, syntheticResults } from '../src/stats/synthetic.js';
 
 const cond = (contended: boolean, pct: number) => ({
-  wallSeconds: 1, cpuUserSeconds: 1 - pct / 100, cpuSystemSeconds: 0, runDelaySeconds: pct / 100, involuntarySwitches: 3,
-  nrThrottled: null, throttledSeconds: null, contentionPct: pct, contended,
+  wallSeconds: 1,
+  cpuUserSeconds: 1 - pct / 100,
+  cpuSystemSeconds: 0,
+  runDelaySeconds: pct / 100,
+  involuntarySwitches: 3,
+  nrThrottled: null,
+  throttledSeconds: null,
+  contentionPct: pct,
+  contended,
 });
 
 const round = (figure: number, contended = false): Round => ({
-  figure, operations: 1, seconds: 1, samples: [figure], stealPct: 0, conditions: cond(contended, contended ? 45 : 0.2),
+  figure,
+  operations: 1,
+  seconds: 1,
+  samples: [figure],
+  stealPct: 0,
+  conditions: cond(contended, contended ? 45 : 0.2),
 });
 
 /** Mark the first `k` rounds of every workload contended and (for a visible effect) make them 3x slower. */
@@ -28,7 +40,11 @@ function contend(f: ResultsFile, k: number): ResultsFile {
   const g = structuredClone(f);
   for (const w of g.workloads) {
     if (w.status !== 'ok') continue;
-    w.rounds = w.rounds.map((r, i) => (i < k ? { ...r, figure: r.figure * 3, samples: r.samples.map((s) => s * 3), conditions: cond(true, 60) } : { ...r, conditions: cond(false, 0.5) }));
+    w.rounds = w.rounds.map((r, i) =>
+      i < k
+        ? { ...r, figure: r.figure * 3, samples: r.samples.map((s) => s * 3), conditions: cond(true, 60) }
+        : { ...r, conditions: cond(false, 0.5) },
+    );
   }
   return asResultsFile(JSON.parse(JSON.stringify(g)), 'contended.json');
 }
@@ -66,7 +82,10 @@ describe('filterContended', () => {
 });
 
 describe('compare acts on contended rounds', () => {
-  const wl = [{ id: 'cpu.int', figure: 100, roundSd: 0.005 }, { id: 'sys.read', category: 'syscall' as const, better: 'lower' as const, figure: 200, roundSd: 0.005 }];
+  const wl = [
+    { id: 'cpu.int', figure: 100, roundSd: 0.005 },
+    { id: 'sys.read', category: 'syscall' as const, better: 'lower' as const, figure: 200, roundSd: 0.005 },
+  ];
   const base = syntheticResults({ seed: 1, label: 'quiet', rounds: 8, workloads: wl });
   const candQuiet = syntheticResults({ seed: 2, label: 'same-host', rounds: 8, workloads: wl });
 
@@ -121,7 +140,8 @@ describe('gate acts on contended rounds', () => {
       writeFileSync(join(dir, 'base.json'), JSON.stringify(base));
       writeFileSync(join(dir, 'slow.json'), JSON.stringify(slow));
       writeFileSync(join(dir, 'slow-contended.json'), JSON.stringify(contend(slow, 6)));
-      const gate = (cur: string) => runGate({ baseline: join(dir, 'base.json'), current: join(dir, cur), maxRegressionPct: 5, resamples: 500 }, compareRunSets);
+      const gate = (cur: string) =>
+        runGate({ baseline: join(dir, 'base.json'), current: join(dir, cur), maxRegressionPct: 5, resamples: 500 }, compareRunSets);
       expect(gate('slow.json').outcome).toBe('fail');
       const g = gate('slow-contended.json');
       expect(g.outcome).toBe('inconclusive');

@@ -28,7 +28,9 @@ describe('coverage tables (fixed-seed subset)', () => {
     const at = (runs: number) => simulateCell({ ...cell, runs, rounds: 5, runSd: 0.01, roundSd: 0.05, shift: Math.log(1.05) }, 100, 5);
     const five = at(5);
     const six = at(6);
-    console.log(`5 v 5: width ${five.rowWidth.toFixed(2)}, power ${five.calledShare}; 6 v 6: width ${six.rowWidth.toFixed(2)}, power ${six.calledShare}`);
+    console.log(
+      `5 v 5: width ${five.rowWidth.toFixed(2)}, power ${five.calledShare}; 6 v 6: width ${six.rowWidth.toFixed(2)}, power ${six.calledShare}`,
+    );
     expect(six.rowWidth).toBeLessThan(five.rowWidth);
     expect(six.calledShare).toBeGreaterThanOrEqual(five.calledShare - 0.05);
   });

@@ -28,7 +28,19 @@ describe('coverage of the 95% interval in simulation', () => {
       const [roundSd, batchSd] = noise[k % 3] as readonly [number, number];
       const shift = shifts[k % shifts.length] as number;
       const w = (s: number): SyntheticWorkload[] => [
-        { id: 'w', category: 'cpu', better: k % 2 ? 'lower' : 'higher', figure: 50, shift: s, rounds, batches: 20, roundSd, batchSd, stallRate: 0.01, stallFactor: 3 },
+        {
+          id: 'w',
+          category: 'cpu',
+          better: k % 2 ? 'lower' : 'higher',
+          figure: 50,
+          shift: s,
+          rounds,
+          batches: 20,
+          roundSd,
+          batchSd,
+          stallRate: 0.01,
+          stallFactor: 3,
+        },
       ];
       const base = syntheticResults({ label: 'b', seed: rng.int(0, 2 ** 30), workloads: w(0) });
       const cand = syntheticResults({ label: 'c', seed: rng.int(0, 2 ** 30), workloads: w(shift) });
@@ -45,7 +57,9 @@ describe('coverage of the 95% interval in simulation', () => {
         if (row.verdict === 'slower' || row.verdict === 'faster') falseCalls++;
       }
     }
-    console.log(`coverage ${(covered / total).toFixed(3)} of ${total}; false slower/faster ${falseCalls}/${nulls}; BCa used in ${bca}/${total}; coverage by noise level ${byNoise.map((x) => (x / Math.ceil(total / 3)).toFixed(2)).join(' / ')}`);
+    console.log(
+      `coverage ${(covered / total).toFixed(3)} of ${total}; false slower/faster ${falseCalls}/${nulls}; BCa used in ${bca}/${total}; coverage by noise level ${byNoise.map((x) => (x / Math.ceil(total / 3)).toFixed(2)).join(' / ')}`,
+    );
     expect(covered / total).toBeGreaterThanOrEqual(0.92);
     expect(falseCalls / nulls).toBeLessThan(0.05);
   });

@@ -16,7 +16,14 @@ describe('normal and t distributions match reference values', () => {
     expect(Number.isNaN(normQuantile(1.5))).toBe(true);
   });
   it('t quantiles for whole and fractional degrees of freedom', () => {
-    const ref: [number, number][] = [[1, 12.70620474], [2, 4.30265273], [8, 2.30600414], [10, 2.22813885], [3.5, 2.94008864], [30, 2.04227246]];
+    const ref: [number, number][] = [
+      [1, 12.70620474],
+      [2, 4.30265273],
+      [8, 2.30600414],
+      [10, 2.22813885],
+      [3.5, 2.94008864],
+      [30, 2.04227246],
+    ];
     for (const [nu, q] of ref) expect(tQuantile(0.975, nu)).toBeCloseTo(q, 6);
     expect(tCdf(2.22813885, 10)).toBeCloseTo(0.975, 8);
     expect(tQuantile(0.025, 8)).toBe(-tQuantile(0.975, 8));

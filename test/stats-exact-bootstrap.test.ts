@@ -31,14 +31,17 @@ describe('exact bootstrap distribution of ln median', () => {
     expect(a.probs[2]).toBeCloseTo(7 / 27, 12);
   });
 
-  it.each([[[5, 1, 9, 2]], [[1, 2, 2, 7, 3]], [[4, 8, 15, 16, 23, 42]], [[2, 2, 2, 3, 3, 5]]])('equals the enumeration of every resample of %j', (xs) => {
-    const a = exactLogMedianDistribution(xs);
-    const bf = bruteForce(xs);
-    const got = new Map<string, number>();
-    a.values.forEach((v, i) => got.set(v.toFixed(10), (got.get(v.toFixed(10)) ?? 0) + (a.probs[i] as number)));
-    expect([...got.keys()].sort()).toEqual([...bf.keys()].sort());
-    for (const [k, p] of bf) expect(got.get(k), k).toBeCloseTo(p, 10);
-  });
+  it.each([[[5, 1, 9, 2]], [[1, 2, 2, 7, 3]], [[4, 8, 15, 16, 23, 42]], [[2, 2, 2, 3, 3, 5]]])(
+    'equals the enumeration of every resample of %j',
+    (xs) => {
+      const a = exactLogMedianDistribution(xs);
+      const bf = bruteForce(xs);
+      const got = new Map<string, number>();
+      a.values.forEach((v, i) => got.set(v.toFixed(10), (got.get(v.toFixed(10)) ?? 0) + (a.probs[i] as number)));
+      expect([...got.keys()].sort()).toEqual([...bf.keys()].sort());
+      for (const [k, p] of bf) expect(got.get(k), k).toBeCloseTo(p, 10);
+    },
+  );
 
   it('quantiles mirror under negation', () => {
     const a = exactLogMedianDistribution([4, 8, 15, 16, 23, 42]);

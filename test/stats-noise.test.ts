@@ -25,10 +25,20 @@ describe('noise comparison of two hosts', () => {
   });
 
   it('one workload gives medians but no ratio interval; no usable rows gives null', () => {
-    const one = compareNoise([{ baseCv: 0.01, candCv: 0.03, baseTail: 1, candTail: 1 }], { base: null, cand: null, baseRounds: [], candRounds: [] }, opts);
+    const one = compareNoise(
+      [{ baseCv: 0.01, candCv: 0.03, baseTail: 1, candTail: 1 }],
+      { base: null, cand: null, baseRounds: [], candRounds: [] },
+      opts,
+    );
     expect(one?.cvRatio).toBeNull();
     expect(one?.candCv).toBe(0.03);
-    expect(compareNoise([{ baseCv: 0, candCv: 0, baseTail: Number.NaN, candTail: 0 }], { base: null, cand: null, baseRounds: [], candRounds: [] }, opts)).toBeNull();
+    expect(
+      compareNoise(
+        [{ baseCv: 0, candCv: 0, baseTail: Number.NaN, candTail: 0 }],
+        { base: null, cand: null, baseRounds: [], candRounds: [] },
+        opts,
+      ),
+    ).toBeNull();
   });
 
   it('steal difference in percentage points, with an interval over rounds', () => {
@@ -58,7 +68,14 @@ describe('stealDifference draws (kept between calls)', () => {
   it('gives the interval of drawing every index afresh, for repeated and different shapes', () => {
     const rng = createRng(5);
     const readings = (n: number) => Array.from({ length: n }, () => (rng.float() < 0.5 ? 0 : rng.float() * 3));
-    for (const [nb, nc, seed] of [[250, 250, 1], [250, 250, 1], [250, 240, 1], [7, 9, 3], [250, 250, 1], [30, 30, 1 ^ 0x1b873593]] as const) {
+    for (const [nb, nc, seed] of [
+      [250, 250, 1],
+      [250, 250, 1],
+      [250, 240, 1],
+      [7, 9, 3],
+      [250, 250, 1],
+      [30, 30, 1 ^ 0x1b873593],
+    ] as const) {
       const base = readings(nb);
       const cand = readings(nc);
       const got = stealDifference(base, cand, 500, 0.95, seed);

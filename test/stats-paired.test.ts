@@ -52,7 +52,10 @@ describe('Walsh-average interval beyond 60 pairs', () => {
 
   it('a duel of 5 pairs states the level its interval achieves (93.75%) in the comparison', () => {
     const w = (shift: number) => [{ id: 'sys.stat', category: 'syscall' as const, figure: 900, shift, rounds: 5 }];
-    const c = compareDuel(syntheticResults({ label: 'a', seed: 1, workloads: w(0) }), syntheticResults({ label: 'b', seed: 2, workloads: w(0.3) }));
+    const c = compareDuel(
+      syntheticResults({ label: 'a', seed: 1, workloads: w(0) }),
+      syntheticResults({ label: 'b', seed: 2, workloads: w(0.3) }),
+    );
     const r = c.rows[0];
     if (r?.status !== 'compared') throw new Error('not compared');
     expect(r.overheadPct.level).toBe(0.95);
@@ -83,19 +86,45 @@ describe('paired log ratios and the bootstrap interval', () => {
 });
 
 const host: Fingerprint = {
-  hostname: 'h', platform: 'metal', hypervisor: null, container: null, evidence: [], cloud: null,
+  hostname: 'h',
+  platform: 'metal',
+  hypervisor: null,
+  container: null,
+  evidence: [],
+  cloud: null,
   cpu: { model: 'cpu', cores: 2, threads: 2, mhz: 0, flags: { aes: false, sha: false, rdrand: false, avx2: false, avx512: false } },
-  clocksource: 'tsc', kernel: 'k', os: 'os', memoryBytes: 1, numaNodes: 1,
+  clocksource: 'tsc',
+  kernel: 'k',
+  os: 'os',
+  memoryBytes: 1,
+  numaNodes: 1,
 };
 
 function file(label: string, figures: number[], finished = true): ResultsFile {
   const rounds: Round[] = figures.map((f) => ({ figure: f, operations: 1000, seconds: 1, samples: [f, f], stealPct: null }));
   return {
-    schema: 'virtax.results/v1', id: `id-${label}`, label, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: finished ? '2026-01-01T00:01:00.000Z' : null,
-    tool: { name: 'virtax', version: '0.1.0', node: 'v20' }, host, config: { suite: 'quick', rounds: figures.length, seed: 1, onlyIds: null },
+    schema: 'virtax.results/v1',
+    id: `id-${label}`,
+    label,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: finished ? '2026-01-01T00:01:00.000Z' : null,
+    tool: { name: 'virtax', version: '0.1.0', node: 'v20' },
+    host,
+    config: { suite: 'quick', rounds: figures.length, seed: 1, onlyIds: null },
     conditions: { stealPct: null, loadAvg1Start: 0, loadAvg1End: 0, notes: [] },
-    workloads: [{ id: 'cpu.int', category: 'cpu', title: 't', unit: 'Mops/s', better: 'higher', status: 'ok', params: {},
-      summary: { rounds: rounds.length, median: 0, mean: 0, min: 0, max: 0, cv: 0, p50: 0, p99: 0, stealPct: null }, rounds }],
+    workloads: [
+      {
+        id: 'cpu.int',
+        category: 'cpu',
+        title: 't',
+        unit: 'Mops/s',
+        better: 'higher',
+        status: 'ok',
+        params: {},
+        summary: { rounds: rounds.length, median: 0, mean: 0, min: 0, max: 0, cv: 0, p50: 0, p99: 0, stealPct: null },
+        rounds,
+      },
+    ],
   };
 }
 
@@ -103,7 +132,14 @@ describe('compareDuel pairs rounds by index', () => {
   it('cancels drift that hits both members of a pair: a 2x slower candidate reads +100%', () => {
     const drift = [100, 60, 140, 80, 120, 90];
     const jitter = [1, 1.01, 0.995, 1.004, 0.99, 1.006];
-    const c = compareDuel(file('a', drift), file('b', drift.map((x, i) => x / 2 / (jitter[i] as number))), { resamples: 500 });
+    const c = compareDuel(
+      file('a', drift),
+      file(
+        'b',
+        drift.map((x, i) => x / 2 / (jitter[i] as number)),
+      ),
+      { resamples: 500 },
+    );
     const row = c.rows[0];
     expect(row?.status).toBe('compared');
     if (row?.status !== 'compared') return;
@@ -113,7 +149,14 @@ describe('compareDuel pairs rounds by index', () => {
     expect(row.overheadPct.method).toBe('walsh');
     expect(row.verdict).toBe('slower');
     // The very same ratio in every pair: a zero-width interval, no verdict.
-    const flat = compareDuel(file('a', drift), file('b', drift.map((x) => x / 2)), { resamples: 500 }).rows[0];
+    const flat = compareDuel(
+      file('a', drift),
+      file(
+        'b',
+        drift.map((x) => x / 2),
+      ),
+      { resamples: 500 },
+    ).rows[0];
     expect(flat?.status === 'compared' && flat.verdict).toBe('inconclusive');
     expect(flat?.status === 'compared' && flat.notes.join(' ')).toMatch(/same ratio/);
     expect(c.overall?.overheadPct.point).toBeCloseTo(row.overheadPct.point, 9);

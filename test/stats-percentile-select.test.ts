@@ -16,7 +16,12 @@ it('percentileInterval by selection equals the order statistics of a full sort (
   }
   // tailIndex(0.25, 6) = floor(7 · 0.25) - 1 = 0: the extremes
   expect(percentileInterval(Float64Array.of(6, 2, 4, 1, 5, 3), 0.5)).toEqual({ lo: 1, hi: 6 });
-  expect(percentileInterval(Float64Array.from({ length: 19 }, (_, i) => 19 - i), 0.9)).toEqual({ lo: 1, hi: 19 });
+  expect(
+    percentileInterval(
+      Float64Array.from({ length: 19 }, (_, i) => 19 - i),
+      0.9,
+    ),
+  ).toEqual({ lo: 1, hi: 19 });
 });
 
 describe('median networks of the bootstrap (median10, median5)', () => {

@@ -18,7 +18,19 @@ function side(label: string, runs: number, shift: number, rng: ReturnType<typeof
     syntheticResults({
       label,
       seed: rng.int(0, 2 ** 30),
-      workloads: [{ id: 'w', category: 'cpu', better, figure: 100, shift: shift + RUN_SD * gaussian(rng), rounds: 10, batches: 20, roundSd: 0.01, batchSd: 0.03 }],
+      workloads: [
+        {
+          id: 'w',
+          category: 'cpu',
+          better,
+          figure: 100,
+          shift: shift + RUN_SD * gaussian(rng),
+          rounds: 10,
+          batches: 20,
+          roundSd: 0.01,
+          batchSd: 0.03,
+        },
+      ],
     }),
   );
 }

@@ -21,7 +21,9 @@ describe('interval bounds across 20 bootstrap seeds on a real file', () => {
     const half = (which: 0 | 1): ResultsFile => ({
       ...f,
       id: `${f.id}-half${which}`,
-      workloads: f.workloads.map((w): WorkloadResult => (w.status === 'ok' ? { ...w, rounds: w.rounds.filter((_, i) => i % 2 === which) } : w)),
+      workloads: f.workloads.map((w): WorkloadResult =>
+        w.status === 'ok' ? { ...w, rounds: w.rounds.filter((_, i) => i % 2 === which) } : w,
+      ),
     });
     const a = half(0);
     const b = half(1);
@@ -45,7 +47,9 @@ describe('interval bounds across 20 bootstrap seeds on a real file', () => {
       const s = Math.max(spread(e.lo), spread(e.hi));
       const mc = Math.max(...e.mc);
       worstRel = Math.max(worstRel, s / e.width);
-      lines.push(`${id}: width ${e.width.toFixed(1)} pts, bounds move ${spread(e.lo).toFixed(2)} / ${spread(e.hi).toFixed(2)} pts, MC error <= ${mc.toFixed(2)}`);
+      lines.push(
+        `${id}: width ${e.width.toFixed(1)} pts, bounds move ${spread(e.lo).toFixed(2)} / ${spread(e.hi).toFixed(2)} pts, MC error <= ${mc.toFixed(2)}`,
+      );
       expect(s, id).toBeLessThanOrEqual(Math.max(1.5, 0.12 * e.width));
       expect(s, id).toBeLessThanOrEqual(10 * mc + 0.05);
     }

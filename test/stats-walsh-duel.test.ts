@@ -18,7 +18,7 @@ describe('Walsh-average interval', () => {
     // n = 10: P(T+ <= 8) = 0.02441 <= 0.025 < P(T+ <= 9) = 0.03223 (exact null), so C = 9.
     const d = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     const w = walshInterval(d, 0.95);
-    expect(w.achievedLevel).toBeCloseTo(1 - 2 * 25 / 1024, 12);
+    expect(w.achievedLevel).toBeCloseTo(1 - (2 * 25) / 1024, 12);
     expect([w.lo, w.hi]).toEqual([3, 8]);
     expect(signedRankMinP(5)).toBe(0.0625);
     expect(signedRankMinP(6)).toBe(0.03125);
@@ -56,7 +56,10 @@ describe('duel verdicts', () => {
   it('no slower/faster with fewer than 6 pairs (signed-rank p cannot go below 0.0625), and the table says why', () => {
     const jitter = [1, 1.02, 0.99, 1.01, 0.98];
     const a = file('a', drift.slice(0, 5));
-    const b = file('b', drift.slice(0, 5).map((x, i) => x * 1.05 * (jitter[i] as number)));
+    const b = file(
+      'b',
+      drift.slice(0, 5).map((x, i) => x * 1.05 * (jitter[i] as number)),
+    );
     const c = compareDuel(a, b, { resamples: 500 });
     const r = c.rows[0];
     expect(r?.status === 'compared' && r.verdict).toBe('inconclusive');
@@ -73,14 +76,22 @@ describe('duel verdicts', () => {
     expect(r?.status).toBe('compared');
     if (r?.status !== 'compared') return;
     expect(Number.isFinite(r.overheadPct.lo) && Number.isFinite(r.overheadPct.hi)).toBe(true);
-    expect(r.notes.join(' ')).toMatch(/2 pair\(s\) left out for a zero, negative or non-finite figure: pair 2 \(A 101, B Infinity\), pair 4 \(A 100, B 0\)/);
+    expect(r.notes.join(' ')).toMatch(
+      /2 pair\(s\) left out for a zero, negative or non-finite figure: pair 2 \(A 101, B Infinity\), pair 4 \(A 100, B 0\)/,
+    );
     expect(r.base.rounds).toBe(6);
     expect(r.verdict).toBe('slower');
   });
 
   it('a duel carries the environment warnings of compare (one engine)', () => {
     const a = file('a', drift);
-    const b = { ...file('b', drift.map((x) => x * 1.1)), host: { ...a.host, cpu: { ...a.host.cpu, model: 'Other CPU' } } };
+    const b = {
+      ...file(
+        'b',
+        drift.map((x) => x * 1.1),
+      ),
+      host: { ...a.host, cpu: { ...a.host.cpu, model: 'Other CPU' } },
+    };
     const c = compareDuel(a, b, { resamples: 300 });
     expect(c.warnings.join(' ')).toMatch(/CPU MODELS DIFFER/);
   });

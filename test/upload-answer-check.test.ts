@@ -26,10 +26,11 @@ async function fake(answer: (n: number, req: IncomingMessage, res: ServerRespons
   return {
     url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
     calls,
-    stop: () => new Promise<void>((r) => {
-      s.closeAllConnections();
-      s.close(() => r());
-    }),
+    stop: () =>
+      new Promise<void>((r) => {
+        s.closeAllConnections();
+        s.close(() => r());
+      }),
   };
 }
 
@@ -46,7 +47,9 @@ describe('the client counts an upload only when a collector names the stored id'
       writeFileSync(file, text);
       const cli = await runCli(['upload', file, '--to', s.url]);
       expect(cli.code).toBe(1);
-      expect(cli.err).toMatch(/not uploaded: .*a\.json: 127\.0\.0\.1:\d+ answered 200 with text\/html, not a collector's JSON \(is the URL a virtax collector\?\)/);
+      expect(cli.err).toMatch(
+        /not uploaded: .*a\.json: 127\.0\.0\.1:\d+ answered 200 with text\/html, not a collector's JSON \(is the URL a virtax collector\?\)/,
+      );
       expect(cli.out).not.toMatch(/already on the collector/);
     } finally {
       await s.stop();
@@ -55,10 +58,20 @@ describe('the client counts an upload only when a collector names the stored id'
 
   it('JSON naming another id, or no id, is a bad answer', async () => {
     const other = '99999999-9999-4999-8999-999999999999';
-    const s = await fake((n, _q, res) => res.writeHead(201, { 'content-type': 'application/json' }).end(n === 1 ? `{"id":"${other}","status":"created","url":"/x"}` : '{"ok":true}'));
+    const s = await fake((n, _q, res) =>
+      res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end(n === 1 ? `{"id":"${other}","status":"created","url":"/x"}` : '{"ok":true}'),
+    );
     try {
-      expect(await uploadResultsText(text, { url: s.url, retries: 0 })).toMatchObject({ status: 'bad-answer', reason: expect.stringMatching(/naming another id/) });
-      expect(await uploadResultsText(text, { url: s.url, retries: 0 })).toMatchObject({ status: 'bad-answer', reason: expect.stringMatching(/without the stored id/) });
+      expect(await uploadResultsText(text, { url: s.url, retries: 0 })).toMatchObject({
+        status: 'bad-answer',
+        reason: expect.stringMatching(/naming another id/),
+      });
+      expect(await uploadResultsText(text, { url: s.url, retries: 0 })).toMatchObject({
+        status: 'bad-answer',
+        reason: expect.stringMatching(/without the stored id/),
+      });
     } finally {
       await s.stop();
     }
@@ -67,9 +80,15 @@ describe('the client counts an upload only when a collector names the stored id'
 
 describe('retries', () => {
   it('413 is final: sent once', async () => {
-    const s = await fake((_n, _q, res) => res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"body exceeds the limit"}'));
+    const s = await fake((_n, _q, res) =>
+      res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"body exceeds the limit"}'),
+    );
     try {
-      expect(await uploadResultsText(text, { url: s.url, retries: 5, baseDelayMs: 1 })).toMatchObject({ status: 'rejected', httpStatus: 413, attempts: 1 });
+      expect(await uploadResultsText(text, { url: s.url, retries: 5, baseDelayMs: 1 })).toMatchObject({
+        status: 'rejected',
+        httpStatus: 413,
+        attempts: 1,
+      });
       expect(s.calls.length).toBe(1);
     } finally {
       await s.stop();
@@ -79,11 +98,21 @@ describe('retries', () => {
   it('Retry-After sets the least wait before the next attempt (bounded by maxRetryAfterMs)', async () => {
     const s = await fake((n, _q, res) => {
       if (n === 1) res.writeHead(503, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"error":"busy"}');
-      else res.writeHead(201, { 'content-type': 'application/json' }).end(`{"id":"${f.id}","status":"created","url":"/api/v1/results/${f.id}"}`);
+      else
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(`{"id":"${f.id}","status":"created","url":"/api/v1/results/${f.id}"}`);
     });
     try {
       const delays: number[] = [];
-      const o = await uploadResultsText(text, { url: s.url, retries: 2, baseDelayMs: 1, maxRetryAfterMs: 30, random: () => 0, onRetry: (_n, ms) => delays.push(ms) });
+      const o = await uploadResultsText(text, {
+        url: s.url,
+        retries: 2,
+        baseDelayMs: 1,
+        maxRetryAfterMs: 30,
+        random: () => 0,
+        onRetry: (_n, ms) => delays.push(ms),
+      });
       expect(o).toMatchObject({ status: 'stored', attempts: 2 });
       expect(delays).toEqual([30]);
     } finally {
@@ -120,7 +149,9 @@ describe('a slow or huge answer cannot hold the client (issue 27 items 3, 4)', (
       // Never silent for the 10 s silence limit; only the deadline of the attempt ends it.
       const o = await uploadResultsText(text, { url: s.url, retries: 1, baseDelayMs: 1, attemptTimeoutMs: 1000 });
       expect(o).toMatchObject({ status: 'unreachable', attempts: 2 });
-      expect(o.status === 'unreachable' && o.reason).toMatch(/no complete answer within 1 s \(the deadline of one attempt, --attempt-timeout\)/);
+      expect(o.status === 'unreachable' && o.reason).toMatch(
+        /no complete answer within 1 s \(the deadline of one attempt, --attempt-timeout\)/,
+      );
       expect(s.calls.length).toBe(2);
     } finally {
       for (const t of timers) clearInterval(t);
@@ -144,7 +175,11 @@ describe('a slow or huge answer cannot hold the client (issue 27 items 3, 4)', (
     });
     try {
       const o = await uploadResultsText(text, { url: s.url, retries: 0 });
-      expect(o).toMatchObject({ status: 'bad-answer', httpStatus: 201, reason: expect.stringMatching(/answered 201 with more than 64 KiB \(the rest was dropped\), not a collector's answer/) });
+      expect(o).toMatchObject({
+        status: 'bad-answer',
+        httpStatus: 201,
+        reason: expect.stringMatching(/answered 201 with more than 64 KiB \(the rest was dropped\), not a collector's answer/),
+      });
       // Far less than the gigabyte on offer was sent before the client hung up.
       expect(written).toBeLessThan(256 * 1024 * 1024);
       const e = await uploadResultsText(text, { url: s.url, retries: 0 });
@@ -162,7 +197,11 @@ describe('a slow or huge answer cannot hold the client (issue 27 items 3, 4)', (
     const bad = await runCli(['upload', file, '--to', 'http://127.0.0.1:9', '--attempt-timeout', '0']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--attempt-timeout: expected a number of seconds above 0/);
-    for (const [label, why] of [['kvm-\u202eevil', /invisible or text-direction/], ['', /is empty/], ['kvm-\ud800', /not well-formed Unicode/]] as const) {
+    for (const [label, why] of [
+      ['kvm-\u202eevil', /invisible or text-direction/],
+      ['', /is empty/],
+      ['kvm-\ud800', /not well-formed Unicode/],
+    ] as const) {
       const r = await runCli(['run', '--label', label, '--only', 'cpu.int', '--out', join(dir, 'never.json'), '--no-progress']);
       expect(r.code, label).toBe(2);
       expect(r.err).toMatch(why);
@@ -173,7 +212,9 @@ describe('a slow or huge answer cannot hold the client (issue 27 items 3, 4)', (
 
 describe('server text and tokens', () => {
   it('control characters in a rejection reason are removed before printing', async () => {
-    const s = await fake((_n, _q, res) => res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad \u001b[2J\u001b[31mred\r\u202eevil' })));
+    const s = await fake((_n, _q, res) =>
+      res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad \u001b[2J\u001b[31mred\r\u202eevil' })),
+    );
     try {
       const o = await uploadResultsText(text, { url: s.url, retries: 0 });
       expect(o).toMatchObject({ status: 'rejected', reason: 'bad [2J [31mred evil' });
@@ -186,7 +227,9 @@ describe('server text and tokens', () => {
   it('a token file with a trailing newline works; a token with a space inside is refused with one line', async () => {
     const s = await fake((_n, req, res) => {
       const ok = req.headers.authorization === 'Bearer s3cret';
-      res.writeHead(ok ? 201 : 401, { 'content-type': 'application/json' }).end(ok ? `{"id":"${f.id}","status":"created","url":"/api/v1/results/${f.id}"}` : '{"error":"bearer token not accepted"}');
+      res
+        .writeHead(ok ? 201 : 401, { 'content-type': 'application/json' })
+        .end(ok ? `{"id":"${f.id}","status":"created","url":"/api/v1/results/${f.id}"}` : '{"error":"bearer token not accepted"}');
     });
     try {
       const file = join(dir, 'b.json');

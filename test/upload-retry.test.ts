@@ -21,7 +21,6 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-
 beforeEach(() => {
   process.env.VIRTAX_UPLOAD_BACKOFF_MS = '5';
   process.env.VIRTAX_UPLOAD_RETRIES = '2';
@@ -41,7 +40,13 @@ describe('upload client', () => {
   it('retries a down collector with backoff and reports unreachable', async () => {
     const port = await deadPort();
     const delays: number[] = [];
-    const o = await uploadResultsText('{}', { url: `http://127.0.0.1:${port}`, retries: 3, baseDelayMs: 10, random: () => 0.999, onRetry: (_n, ms) => delays.push(ms) });
+    const o = await uploadResultsText('{}', {
+      url: `http://127.0.0.1:${port}`,
+      retries: 3,
+      baseDelayMs: 10,
+      random: () => 0.999,
+      onRetry: (_n, ms) => delays.push(ms),
+    });
     expect(o).toMatchObject({ status: 'unreachable', attempts: 4, reason: 'ECONNREFUSED' });
     expect(delays).toEqual([10, 20, 40]);
   });
@@ -61,8 +66,15 @@ describe('upload client', () => {
     await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
     try {
-      expect(await uploadResultsText(`{"id":"${ID}"}`, { url, retries: 5, baseDelayMs: 1 })).toMatchObject({ status: 'stored', attempts: 3 });
-      expect(await uploadResultsText(`{"id":"${ID}"}`, { url, retries: 5, baseDelayMs: 1 })).toMatchObject({ status: 'rejected', httpStatus: 422, attempts: 1 });
+      expect(await uploadResultsText(`{"id":"${ID}"}`, { url, retries: 5, baseDelayMs: 1 })).toMatchObject({
+        status: 'stored',
+        attempts: 3,
+      });
+      expect(await uploadResultsText(`{"id":"${ID}"}`, { url, retries: 5, baseDelayMs: 1 })).toMatchObject({
+        status: 'rejected',
+        httpStatus: 422,
+        attempts: 1,
+      });
       expect(calls).toBe(4);
     } finally {
       await new Promise((r) => flaky.close(r));
@@ -119,7 +131,18 @@ describe('virtax run --upload', () => {
   it('against a collector that is down: keeps the results file and says where it is', async () => {
     const out = join(dir, 'run.json');
     const port = await deadPort();
-    const r = await capture(['run', '--only', 'cpu.int', '--rounds', '1', '--out', out, '--no-progress', '--upload', `http://127.0.0.1:${port}`]);
+    const r = await capture([
+      'run',
+      '--only',
+      'cpu.int',
+      '--rounds',
+      '1',
+      '--out',
+      out,
+      '--no-progress',
+      '--upload',
+      `http://127.0.0.1:${port}`,
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/could not upload .*run\.json after 3 attempt\(s\)/);
     expect(r.err).toContain(`the results are kept in ${out}`);
@@ -130,11 +153,24 @@ describe('virtax run --upload', () => {
     const c = await startCollector({ dataDir: join(dir, 'data-run'), token: 'tok', port: 0 });
     try {
       const out = join(dir, 'run2.json');
-      const r = await capture(['run', '--only', 'cpu.int', '--rounds', '1', '--out', out, '--no-progress', '--upload', c.url, '--token', 'tok']);
+      const r = await capture([
+        'run',
+        '--only',
+        'cpu.int',
+        '--rounds',
+        '1',
+        '--out',
+        out,
+        '--no-progress',
+        '--upload',
+        c.url,
+        '--token',
+        'tok',
+      ]);
       expect(r.err).toMatch(/uploaded .*run2\.json -> /);
       expect(r.code).toBe(0);
       const id = JSON.parse(readFileSync(out, 'utf8')).id as string;
-      expect(JSON.parse((await c.collector.store.getText(id)) ?? "null")?.id).toBe(id);
+      expect(JSON.parse((await c.collector.store.getText(id)) ?? 'null')?.id).toBe(id);
     } finally {
       await c.close();
     }

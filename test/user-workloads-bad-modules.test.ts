@@ -23,7 +23,10 @@ function module(name: string, text: string): string {
 
 const modules = {
   // Outside any project with tinybench installed: virtax lends its own copy to the module.
-  good: module('good.mjs', "import { Bench } from 'tinybench';\nlet n = 0;\nconst bench = new Bench();\nbench.add('count', () => { n++; });\nexport default bench;\n"),
+  good: module(
+    'good.mjs',
+    "import { Bench } from 'tinybench';\nlet n = 0;\nconst bench = new Bench();\nbench.add('count', () => { n++; });\nexport default bench;\n",
+  ),
   syntax: module('syntax.mjs', 'export default { oops( };\n'),
   throwsAtLoad: module('throws-at-load.mjs', "throw new Error('no database configured');\n"),
   nothing: module('nothing.mjs', 'export const answer = 42;\n'),
@@ -63,7 +66,12 @@ describe('virtax run --workload with broken modules', () => {
 
     const good = byId(ws, 'user.count');
     expect(good.status).toBe('ok');
-    if (good.status === 'ok') expect(good.params).toMatchObject({ module: modules.good, task: 'count', moduleSha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    if (good.status === 'ok')
+      expect(good.params).toMatchObject({
+        module: modules.good,
+        task: 'count',
+        moduleSha256: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      });
 
     expect(failedReason(ws, 'user.syntax')).toMatch(/syntax\.mjs does not load: SyntaxError/);
     expect(failedReason(ws, 'user.throws-at-load')).toMatch(/throws-at-load\.mjs does not load: no database configured$/);
@@ -81,8 +89,13 @@ describe('virtax run --workload with broken modules', () => {
   it('list --workload shows the ids the tasks get, and why a module gives none', async () => {
     const r = await runCli(['list', '--json', '--workload', modules.good, '--workload', modules.nothing]);
     expect(r.code).toBe(0);
-    const rows = (JSON.parse(r.out) as { id: string; category: string; unit: string; better: string; stresses: string }[]).filter((w) => w.category === 'user');
-    expect(rows.map((w) => [w.id, w.unit, w.better])).toEqual([['user.count', 'ops/s', 'higher'], ['user.nothing', 'ops/s', 'higher']]);
+    const rows = (JSON.parse(r.out) as { id: string; category: string; unit: string; better: string; stresses: string }[]).filter(
+      (w) => w.category === 'user',
+    );
+    expect(rows.map((w) => [w.id, w.unit, w.better])).toEqual([
+      ['user.count', 'ops/s', 'higher'],
+      ['user.nothing', 'ops/s', 'higher'],
+    ]);
     expect(rows[1]?.stresses).toMatch(/^no task: .*nothing\.mjs exports nothing usable/);
   }, 60_000);
 

@@ -17,7 +17,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A fixture whose only row is a user task from a module with content hash `sha`. */
 function userResults(label: string, sha: string, figure: number): ResultsFile {
   const f = makeResults({ label, figure });
-  f.workloads = f.workloads.map((w) => ({ ...w, id: 'user.json-round-trip', category: 'user', title: 'json round trip (bench.mjs)', ...(w.status === 'ok' ? { params: { module: 'bench.mjs', moduleSha256: `sha256:${sha.repeat(64)}`, task: 'json round trip' } } : {}) }));
+  f.workloads = f.workloads.map((w) => ({
+    ...w,
+    id: 'user.json-round-trip',
+    category: 'user',
+    title: 'json round trip (bench.mjs)',
+    ...(w.status === 'ok' ? { params: { module: 'bench.mjs', moduleSha256: `sha256:${sha.repeat(64)}`, task: 'json round trip' } } : {}),
+  }));
   return f;
 }
 
@@ -29,7 +35,11 @@ describe('collector with user.* rows', () => {
       const same = userResults('vm', 'a', 900);
       const changed = userResults('vm-edited', 'b', 900);
       for (const f of [a, same, changed]) {
-        const res = await request(`${c.url}/api/v1/results`, { method: 'POST', body: JSON.stringify(f), headers: { 'content-type': 'application/json' } });
+        const res = await request(`${c.url}/api/v1/results`, {
+          method: 'POST',
+          body: JSON.stringify(f),
+          headers: { 'content-type': 'application/json' },
+        });
         expect(res.statusCode, await res.body.text()).toBe(201);
       }
       const ok = await request(`${c.url}/report?ids=${a.id},${same.id}`);
@@ -38,7 +48,9 @@ describe('collector with user.* rows', () => {
 
       const refused = await request(`${c.url}/report?ids=${a.id},${changed.id}`);
       expect(refused.statusCode).toBe(409);
-      expect(await refused.body.text()).toMatch(/refusing to compare: the workload module changed between the files for user\.json-round-trip .*&allowChangedWorkloads=1/);
+      expect(await refused.body.text()).toMatch(
+        /refusing to compare: the workload module changed between the files for user\.json-round-trip .*&allowChangedWorkloads=1/,
+      );
       const allowed = await request(`${c.url}/report?ids=${a.id},${changed.id}&allowChangedWorkloads=1`);
       expect(allowed.statusCode).toBe(200);
       await allowed.body.text();

@@ -20,8 +20,26 @@ const b = join(dir, 'b.json');
 const changed = join(dir, 'changed.json');
 
 beforeAll(async () => {
-  for (const [out, label, seed] of [[a, 'host-a', '1'], [b, 'host-b', '2']] as const) {
-    const r = await runCli(['run', '--workload', example, '--only', 'user', '--rounds', '2', '--seed', seed, '--label', label, '--out', out, '--no-progress']);
+  for (const [out, label, seed] of [
+    [a, 'host-a', '1'],
+    [b, 'host-b', '2'],
+  ] as const) {
+    const r = await runCli([
+      'run',
+      '--workload',
+      example,
+      '--only',
+      'user',
+      '--rounds',
+      '2',
+      '--seed',
+      seed,
+      '--label',
+      label,
+      '--out',
+      out,
+      '--no-progress',
+    ]);
     expect(r.code, r.err).toBe(0);
   }
   const f = JSON.parse(readFileSync(b, 'utf8')) as ResultsFile;
@@ -46,14 +64,20 @@ describe('examples/workloads/json-zlib.mjs: run twice, compare, gate, report', (
   it('compare shows both rows with intervals and no overall index from user rows alone', async () => {
     const r = await runCli(['compare', a, b, '--json']);
     expect(r.code).toBe(0);
-    const c = JSON.parse(r.out) as { rows: { id: string; status: string; overheadPct?: { lo: number; hi: number } }[]; overall: unknown; warnings: string[] };
+    const c = JSON.parse(r.out) as {
+      rows: { id: string; status: string; overheadPct?: { lo: number; hi: number } }[];
+      overall: unknown;
+      warnings: string[];
+    };
     for (const id of ids) {
       const row = c.rows.find((x) => x.id === id);
       expect(row?.status).toBe('compared');
       expect(Number.isFinite(row?.overheadPct?.lo)).toBe(true);
     }
     expect(c.overall).toBeNull();
-    expect(c.warnings).toContain('no overall index: only user.* workloads were compared (your own workloads join the index only when a profile weighs them)');
+    expect(c.warnings).toContain(
+      'no overall index: only user.* workloads were compared (your own workloads join the index only when a profile weighs them)',
+    );
   });
 
   it('gate judges the user rows (one JUnit testcase each)', async () => {
@@ -69,13 +93,17 @@ describe('examples/workloads/json-zlib.mjs: run twice, compare, gate, report', (
     const r = await runCli(['report', a, b, '--out', html]);
     expect(r.code, r.err).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('user.zlib-deflate');
-    expect(r.out).toMatch(/^host-b vs host-a: no overall index \(no compared workload weighs in it; user\.\* count only when a profile weighs them\); worst /m);
+    expect(r.out).toMatch(
+      /^host-b vs host-a: no overall index \(no compared workload weighs in it; user\.\* count only when a profile weighs them\); worst /m,
+    );
   }, 60_000);
 
   it('compare, gate and report refuse files whose module hashes differ (exit 2, one line) unless --allow-changed-workloads', async () => {
     const c = await runCli(['compare', a, changed]);
     expect(c.code).toBe(2);
-    expect(c.err).toMatch(/^virtax: refusing to compare: the workload module changed between the files for user\.json-round-trip \(examples\/workloads\/json-zlib\.mjs [0-9a-f]{12} vs examples\/workloads\/json-zlib\.mjs 000000000000\), user\.zlib-deflate .*; pass --allow-changed-workloads to compare anyway\n$/);
+    expect(c.err).toMatch(
+      /^virtax: refusing to compare: the workload module changed between the files for user\.json-round-trip \(examples\/workloads\/json-zlib\.mjs [0-9a-f]{12} vs examples\/workloads\/json-zlib\.mjs 000000000000\), user\.zlib-deflate .*; pass --allow-changed-workloads to compare anyway\n$/,
+    );
     const g = await runCli(['gate', '--baseline', a, '--current', changed]);
     expect(g.code).toBe(2);
     expect(g.err).toMatch(/^virtax: refusing to gate: .*--allow-changed-workloads.*\n$/);

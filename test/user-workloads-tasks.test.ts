@@ -12,7 +12,17 @@ import { handleLine, type AgentDeps } from '../src/duel/agent.js';
 import type { Executor, RoundRequest } from '../src/engine/executor.js';
 import { rowWeights } from '../src/stats/overall.js';
 import type { AnyWorkload } from '../src/workloads/types.js';
-import { discoverHere, moduleSha256, slugOf, specOfOrder, specsOf, unitOf, userTaskOrder, userWorkload, type UserTaskSpec } from '../src/workloads/user.js';
+import {
+  discoverHere,
+  moduleSha256,
+  slugOf,
+  specOfOrder,
+  specsOf,
+  unitOf,
+  userTaskOrder,
+  userWorkload,
+  type UserTaskSpec,
+} from '../src/workloads/user.js';
 import { checkResumable, withUserWorkloads } from '../src/workloads/user-discover.js';
 import type { ResultsFile } from '../src/types.js';
 
@@ -66,7 +76,11 @@ describe('user tasks from a module', () => {
     ]);
     const w = userWorkload(specs[0]!);
     expect(w).toMatchObject({ category: 'user', figure: { kind: 'rate', scale: 1 } });
-    expect(w.params('quick', { suite: 'quick', peer: null, scratchDir: dir, ioDir: dir })).toEqual({ module: benchModule, moduleSha256: moduleSha256(benchModule), task: 'Parse JSON!' });
+    expect(w.params('quick', { suite: 'quick', peer: null, scratchDir: dir, ioDir: dir })).toEqual({
+      module: benchModule,
+      moduleSha256: moduleSha256(benchModule),
+      task: 'Parse JSON!',
+    });
   });
 
   it("hooks run as tinybench's: Bench setup and beforeAll once, beforeEach/afterEach around every call, afterAll and teardown once", async () => {
@@ -75,7 +89,15 @@ describe('user tasks from a module', () => {
     await runBatches(userWorkload(spec!), [2, 1]);
     const log = (globalThis as { __virtaxLog?: string[] }).__virtaxLog ?? [];
     const each = ['beforeEach', 'fn', 'afterEach'];
-    expect(log.slice(-14)).toEqual(['setup:Parse JSON!:run', 'beforeAll:Parse JSON!', ...each, ...each, ...each, 'afterAll', 'teardown:Parse JSON!']);
+    expect(log.slice(-14)).toEqual([
+      'setup:Parse JSON!:run',
+      'beforeAll:Parse JSON!',
+      ...each,
+      ...each,
+      ...each,
+      'afterAll',
+      'teardown:Parse JSON!',
+    ]);
   });
 
   it('async tasks are awaited call by call', async () => {
@@ -86,13 +108,25 @@ describe('user tasks from a module', () => {
   });
 
   it('a map and an array with declared units; duplicate slugs get a suffix', async () => {
-    const map = module('map.mjs', "export const virtax = { unit: 'us/op' };\nexport default { 'a b': () => 1, 'a-b': () => 2, skip: 3 };\n");
-    const arr = module('arr.mjs', "export const tasks = [{ name: 'copy', fn: () => 1, unit: 'MB/s', better: 'higher', scale: 0.064 }, { name: 'x', fn: () => 1 }];\n");
+    const map = module(
+      'map.mjs',
+      "export const virtax = { unit: 'us/op' };\nexport default { 'a b': () => 1, 'a-b': () => 2, skip: 3 };\n",
+    );
+    const arr = module(
+      'arr.mjs',
+      "export const tasks = [{ name: 'copy', fn: () => 1, unit: 'MB/s', better: 'higher', scale: 0.064 }, { name: 'x', fn: () => 1 }];\n",
+    );
     const taken = new Set<string>();
     const m = specsOf('map.mjs', map, moduleSha256(map), await discoverHere(map), 5, taken);
     const a = specsOf('arr.mjs', arr, moduleSha256(arr), await discoverHere(arr), 5, taken);
-    expect(m.map((s) => [s.id, s.unit, s.better, s.scale])).toEqual([['user.a-b', 'us/op', 'lower', 1e6], ['user.a-b-2', 'us/op', 'lower', 1e6]]);
-    expect(a.map((s) => [s.id, s.unit, s.better, s.scale])).toEqual([['user.copy', 'MB/s', 'higher', 0.064], ['user.x', 'ops/s', 'higher', 1]]);
+    expect(m.map((s) => [s.id, s.unit, s.better, s.scale])).toEqual([
+      ['user.a-b', 'us/op', 'lower', 1e6],
+      ['user.a-b-2', 'us/op', 'lower', 1e6],
+    ]);
+    expect(a.map((s) => [s.id, s.unit, s.better, s.scale])).toEqual([
+      ['user.copy', 'MB/s', 'higher', 0.064],
+      ['user.x', 'ops/s', 'higher', 1],
+    ]);
     expect(userWorkload(m[0]!).figure).toEqual({ kind: 'cost', scale: 1e6 });
   });
 
@@ -115,7 +149,18 @@ describe('user tasks from a module', () => {
 });
 
 describe('user tasks in a run', () => {
-  const spec = (id: string): UserTaskSpec => ({ id, modulePath: benchModule, moduleShown: 'b.mjs', moduleSha256: 'sha256:x', task: id, problem: null, unit: 'ops/s', better: 'higher', scale: 1, batchTimeoutSeconds: 5 });
+  const spec = (id: string): UserTaskSpec => ({
+    id,
+    modulePath: benchModule,
+    moduleShown: 'b.mjs',
+    moduleSha256: 'sha256:x',
+    task: id,
+    problem: null,
+    unit: 'ops/s',
+    better: 'higher',
+    scale: 1,
+    batchTimeoutSeconds: 5,
+  });
   const builtin = (only: string[] | null) => [{ id: only ? `picked:${only.join(',')}` : 'suite' } as AnyWorkload];
   const ids = (ws: AnyWorkload[]) => ws.map((w) => w.id);
 
@@ -129,9 +174,21 @@ describe('user tasks in a run', () => {
   });
 
   it('--resume refuses a module whose content changed since the interrupted run', () => {
-    const row = { id: 'user.a', category: 'user', title: 'a', unit: 'ops/s', better: 'higher', status: 'ok', params: { moduleSha256: 'sha256:old' }, summary: {}, rounds: [] };
+    const row = {
+      id: 'user.a',
+      category: 'user',
+      title: 'a',
+      unit: 'ops/s',
+      better: 'higher',
+      status: 'ok',
+      params: { moduleSha256: 'sha256:old' },
+      summary: {},
+      rounds: [],
+    };
     const file = { workloads: [row] } as unknown as ResultsFile;
-    expect(() => checkResumable(file, [spec('user.a')])).toThrow('--resume: b.mjs changed since the interrupted run (user.a); start a new run');
+    expect(() => checkResumable(file, [spec('user.a')])).toThrow(
+      '--resume: b.mjs changed since the interrupted run (user.a); start a new run',
+    );
     expect(() => checkResumable(file, [{ ...spec('user.a'), moduleSha256: 'sha256:old' }])).not.toThrow();
   });
 
@@ -145,7 +202,15 @@ describe('user tasks in a run', () => {
 describe('user tasks in a duel', () => {
   it("a round order carries the task's module; malformed userTask fields get one-line errors", async () => {
     const [s] = await specsFor(benchModule);
-    const order = { v: 1, id: 7, op: 'round', workload: s!.id, suite: 'quick', plan: { targetBatchSeconds: 0.01, roundSeconds: 0.1, minBatches: 1, maxBatches: 5 }, userTask: userTaskOrder(s!) };
+    const order = {
+      v: 1,
+      id: 7,
+      op: 'round',
+      workload: s!.id,
+      suite: 'quick',
+      plan: { targetBatchSeconds: 0.01, roundSeconds: 0.1, minBatches: 1, maxBatches: 5 },
+      userTask: userTaskOrder(s!),
+    };
     const parsed = parseOrder(JSON.stringify(order));
     expect('order' in parsed && parsed.order.op === 'round' ? parsed.order.userTask : null).toEqual(userTaskOrder(s!));
     const bad = parseOrder(JSON.stringify({ ...order, userTask: { ...userTaskOrder(s!), sha256: 'abc' } }));
@@ -157,7 +222,9 @@ describe('user tasks in a duel', () => {
     const order = { ...userTaskOrder(s!), module: 'bench.mjs' };
     expect(specOfOrder(s!.id, order, dir)).toMatchObject({ id: s!.id, modulePath: benchModule, task: 'Parse JSON!' });
     expect(specOfOrder(s!.id, order, tmpdir())).toBe('bench.mjs: no such file on this side');
-    expect(specOfOrder(s!.id, { ...order, sha256: `sha256:${'1'.repeat(64)}` }, dir)).toMatch(/^bench\.mjs differs on this side \(sha256 [0-9a-f]{12}, the duel's 111111111111\)$/);
+    expect(specOfOrder(s!.id, { ...order, sha256: `sha256:${'1'.repeat(64)}` }, dir)).toMatch(
+      /^bench\.mjs differs on this side \(sha256 [0-9a-f]{12}, the duel's 111111111111\)$/,
+    );
   });
 
   it('an agent runs a userTask round with the task in its round context, and fails it when the module differs', async () => {
@@ -169,7 +236,13 @@ describe('user tasks in a duel', () => {
         return { status: 'failed', reason: 'fake executor' };
       },
     };
-    const deps: AgentDeps = { executor, fingerprint: async () => ({}) as never, ctx: { peer: null, scratchDir: dir, ioDir: dir }, toolVersion: '0', log: () => {} };
+    const deps: AgentDeps = {
+      executor,
+      fingerprint: async () => ({}) as never,
+      ctx: { peer: null, scratchDir: dir, ioDir: dir },
+      toolVersion: '0',
+      log: () => {},
+    };
     const plan = { targetBatchSeconds: 0.01, roundSeconds: 0.1, minBatches: 1, maxBatches: 5 };
     const order = (u: object) => JSON.stringify({ v: 1, id: 1, op: 'round', workload: s!.id, suite: 'quick', plan, userTask: u });
     const ok = await handleLine(order(userTaskOrder(s!)), deps);

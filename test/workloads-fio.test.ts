@@ -31,31 +31,59 @@ describe('parseFioJson (captured output)', () => {
 describe('fio workloads', () => {
   it('registered ids and directions', () => {
     expect(fioWorkloads.map((w) => `${w.id} ${w.unit} ${w.better}`)).toEqual([
-      'io.randread-qd1 us/io lower', 'io.randwrite-qd1 us/io lower', 'io.randread-qd32 kIO/s higher', 'io.randwrite-qd32 kIO/s higher',
+      'io.randread-qd1 us/io lower',
+      'io.randwrite-qd1 us/io lower',
+      'io.randread-qd32 kIO/s higher',
+      'io.randwrite-qd32 kIO/s higher',
     ]);
   });
 
   it('skips with the reason when fio is missing or the directory is tmpfs', async () => {
     const w = fioWorkloads[0]!;
-    const base = { dir: '/data', filesystem: 'ext4', blockDevice: 'vda', writeCache: 'write back', dirChosen: false, rw: 'randread', blockBytes: 4096, queueDepth: 1, fileBytes: 1, batchMs: 100, engine: 'libaio' };
-    expect(await w.available!({ ...base, fio: null }, { suite: 'quick', peer: null, scratchDir: '/tmp', ioDir: '/data' })).toMatch(/fio is not installed/);
-    expect(await w.available!({ ...base, filesystem: 'tmpfs', fio: 'fio-3.33' }, { suite: 'quick', peer: null, scratchDir: '/tmp', ioDir: '/data' })).toMatch(/tmpfs/);
+    const base = {
+      dir: '/data',
+      filesystem: 'ext4',
+      blockDevice: 'vda',
+      writeCache: 'write back',
+      dirChosen: false,
+      rw: 'randread',
+      blockBytes: 4096,
+      queueDepth: 1,
+      fileBytes: 1,
+      batchMs: 100,
+      engine: 'libaio',
+    };
+    expect(await w.available!({ ...base, fio: null }, { suite: 'quick', peer: null, scratchDir: '/tmp', ioDir: '/data' })).toMatch(
+      /fio is not installed/,
+    );
+    expect(
+      await w.available!(
+        { ...base, filesystem: 'tmpfs', fio: 'fio-3.33' },
+        { suite: 'quick', peer: null, scratchDir: '/tmp', ioDir: '/data' },
+      ),
+    ).toMatch(/tmpfs/);
   });
 
-  it.skipIf(fioVersion() === null)('one real round at depth 1 and 32 records figures, device and kernel time', async () => {
-    const ioDir = join(import.meta.dirname, '..');
-    for (const id of ['io.randread-qd1', 'io.randwrite-qd32']) {
-      const r = await measure({
-        workloadId: id, suite: 'quick', ctx: { suite: 'quick', peer: null, scratchDir: '/tmp', ioDir },
-        plan: { targetBatchSeconds: 0.005, roundSeconds: 0.1, minBatches: 2, maxBatches: 3 },
-      });
-      if (r.status === 'skipped') continue; // e.g. a filesystem without O_DIRECT
-      expect(r.status, JSON.stringify(r)).toBe('ok');
-      if (r.status !== 'ok') return;
-      expect(r.outcome.round.figure).toBeGreaterThan(0);
-      expect(r.outcome.round.samples.length).toBeGreaterThanOrEqual(2);
-      expect(r.params.fio).toMatch(/^fio-/);
-      expect(r.outcome.round.kernelSecondsPerOp).toBeGreaterThanOrEqual(0);
-    }
-  }, 60_000);
+  it.skipIf(fioVersion() === null)(
+    'one real round at depth 1 and 32 records figures, device and kernel time',
+    async () => {
+      const ioDir = join(import.meta.dirname, '..');
+      for (const id of ['io.randread-qd1', 'io.randwrite-qd32']) {
+        const r = await measure({
+          workloadId: id,
+          suite: 'quick',
+          ctx: { suite: 'quick', peer: null, scratchDir: '/tmp', ioDir },
+          plan: { targetBatchSeconds: 0.005, roundSeconds: 0.1, minBatches: 2, maxBatches: 3 },
+        });
+        if (r.status === 'skipped') continue; // e.g. a filesystem without O_DIRECT
+        expect(r.status, JSON.stringify(r)).toBe('ok');
+        if (r.status !== 'ok') return;
+        expect(r.outcome.round.figure).toBeGreaterThan(0);
+        expect(r.outcome.round.samples.length).toBeGreaterThanOrEqual(2);
+        expect(r.params.fio).toMatch(/^fio-/);
+        expect(r.outcome.round.kernelSecondsPerOp).toBeGreaterThanOrEqual(0);
+      }
+    },
+    60_000,
+  );
 });

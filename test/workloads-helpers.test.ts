@@ -8,9 +8,16 @@ import { filesystemName } from '../src/workloads/storage.js';
 
 describe('host facts the workloads record', () => {
   it('reads the crypto-relevant CPU flags from /proc/cpuinfo text', () => {
-    const cpuinfo = 'processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 aes pclmulqdq rdrand sha_ni avx2\n\nprocessor\t: 1\nflags\t\t: fpu\n';
+    const cpuinfo =
+      'processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 aes pclmulqdq rdrand sha_ni avx2\n\nprocessor\t: 1\nflags\t\t: fpu\n';
     expect(parseCryptoFlags(cpuinfo)).toEqual({ aes: true, sha: true, rdrand: true, rdseed: false, pclmulqdq: true });
-    expect(parseCryptoFlags('flags\t: fpu sse2 avx2\n')).toEqual({ aes: false, sha: false, rdrand: false, rdseed: false, pclmulqdq: false });
+    expect(parseCryptoFlags('flags\t: fpu sse2 avx2\n')).toEqual({
+      aes: false,
+      sha: false,
+      rdrand: false,
+      rdseed: false,
+      pclmulqdq: false,
+    });
     // arm64 names its features "Features" and calls SHA-256 "sha2", PMULL the carry-less multiply.
     expect(parseCryptoFlags('Features\t: fp asimd aes pmull sha1 sha2\n')).toMatchObject({ aes: true, sha: true, pclmulqdq: true });
     expect(parseCryptoFlags('no flags here')).toBeNull();

@@ -70,7 +70,12 @@ describe('labels and seeds', () => {
     expect(linkOf({ host: '10.0.0.2', port: 7878, kind: 'remote' })).toBe('network');
   });
   it('readers name the hosts whose network figures are loopback', () => {
-    const f = syntheticResults({ seed: 1, label: 'kvm', rounds: 2, workloads: [{ id: 'net.tcp-rtt', category: 'network', better: 'lower', figure: 50 }] });
+    const f = syntheticResults({
+      seed: 1,
+      label: 'kvm',
+      rounds: 2,
+      workloads: [{ id: 'net.tcp-rtt', category: 'network', better: 'lower', figure: 50 }],
+    });
     expect(loopbackNote([f])).toBeNull();
     const w = f.workloads[0]!;
     if (w.status === 'ok') w.params = { link: 'loopback' };
@@ -89,7 +94,14 @@ describe('labels and seeds', () => {
 });
 
 describe('kernel time per operation beside the main figure', () => {
-  const r = (k: number | undefined): Round => ({ figure: 1, operations: 1, seconds: 1, samples: [1], stealPct: null, ...(k === undefined ? {} : { kernelSecondsPerOp: k }) });
+  const r = (k: number | undefined): Round => ({
+    figure: 1,
+    operations: 1,
+    seconds: 1,
+    samples: [1],
+    stealPct: null,
+    ...(k === undefined ? {} : { kernelSecondsPerOp: k }),
+  });
   const opts = { level: 0.95, seed: 1, resamples: 1000 };
   it('doubled kernel time reads as about +100% with an interval, seeded', () => {
     const base = [1e-7, 1.01e-7, 0.99e-7, 1.02e-7].map(r);

@@ -16,13 +16,17 @@ function cycleLength(perm: Uint32Array): number {
 describe('pointer chase builder', () => {
   it('Sattolo gives one cycle through every node, for any size and seed', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 500 }), fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 4, maxLength: 4 }), (n, seed) => {
-        const perm = sattoloCycle(n, xorshift128(Uint32Array.from(seed)));
-        expect(cycleLength(perm)).toBe(n);
-        // A permutation: every node is some node's successor exactly once; no node points at itself.
-        expect(new Set(perm).size).toBe(n);
-        expect(perm.some((next, k) => next === k)).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 500 }),
+        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 4, maxLength: 4 }),
+        (n, seed) => {
+          const perm = sattoloCycle(n, xorshift128(Uint32Array.from(seed)));
+          expect(cycleLength(perm)).toBe(n);
+          // A permutation: every node is some node's successor exactly once; no node points at itself.
+          expect(new Set(perm).size).toBe(n);
+          expect(perm.some((next, k) => next === k)).toBe(false);
+        },
+      ),
       { numRuns: 100 },
     );
   });

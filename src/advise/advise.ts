@@ -21,10 +21,15 @@ export const MAX_MISSING_WEIGHT_PCT = 50;
  * The cost of one host of `f`: exact label, then a `*` pattern on the label (longest first), then the
  * platform, then the hypervisor or container runtime. Null when no key matches.
  */
-export function costFor(costs: Record<string, number> | undefined, f: Pick<ResultsFile, 'label' | 'host'>): { cost: number; key: string } | null {
+export function costFor(
+  costs: Record<string, number> | undefined,
+  f: Pick<ResultsFile, 'label' | 'host'>,
+): { cost: number; key: string } | null {
   if (!costs) return null;
   const hit = (key: string | null | undefined) => (key && costs[key] !== undefined ? { cost: costs[key] as number, key } : null);
-  const globs = Object.keys(costs).filter((k) => k.includes('*') && idMatches(f.label, k)).sort((a, b) => b.length - a.length);
+  const globs = Object.keys(costs)
+    .filter((k) => k.includes('*') && idMatches(f.label, k))
+    .sort((a, b) => b.length - a.length);
   return hit(f.label) ?? hit(globs[0]) ?? hit(f.host.platform) ?? hit(f.host.hypervisor) ?? hit(f.host.container);
 }
 
@@ -33,7 +38,11 @@ export function coverageOf(ids: { id: string; category: Category }[], profile: P
   const wanted: { name: string; weight: number; hit: boolean }[] = profile.weights
     ? Object.entries(profile.weights)
         .filter(([, w]) => (w ?? 0) > 0)
-        .map(([cat, w]) => ({ name: cat, weight: w ?? 0, hit: ids.some((r) => r.category === cat && (!profile.resembles || profile.resembles.some((p) => idMatches(r.id, p)))) }))
+        .map(([cat, w]) => ({
+          name: cat,
+          weight: w ?? 0,
+          hit: ids.some((r) => r.category === cat && (!profile.resembles || profile.resembles.some((p) => idMatches(r.id, p)))),
+        }))
     : (profile.resembles ?? []).map((p) => ({ name: p, weight: 1, hit: ids.some((r) => idMatches(r.id, p)) }));
   const total = wanted.reduce((a, w) => a + w.weight, 0);
   const missing = wanted.filter((w) => !w.hit).sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
@@ -97,22 +106,46 @@ function security(host: Fingerprint, profile: Profile): SecurityFacts {
   const sharedTenancy = host.platform !== 'metal';
   const { aes, sha, rdrand } = host.cpu.flags;
   const notes: string[] = [];
-  const cryptoMatters = profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0 || (profile.resembles ?? []).some((id) => id.startsWith('crypto.'));
+  const cryptoMatters =
+    profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0 || (profile.resembles ?? []).some((id) => id.startsWith('crypto.'));
   if (host.platform === 'metal') notes.push('dedicated hardware: no co-tenants on the machine');
-  if (host.platform === 'vm' || host.platform === 'container-in-vm') notes.push(`shares hardware with other tenants${host.hypervisor ? ` under ${host.hypervisor}` : ''}: its own kernel, but caches and memory bandwidth are shared (side channels, noisy neighbours)`);
+  if (host.platform === 'vm' || host.platform === 'container-in-vm')
+    notes.push(
+      `shares hardware with other tenants${host.hypervisor ? ` under ${host.hypervisor}` : ''}: its own kernel, but caches and memory bandwidth are shared (side channels, noisy neighbours)`,
+    );
   if (host.platform === 'sandbox' || host.platform === 'sandbox-in-vm') {
-    notes.push(`sandboxed (${host.container ?? 'application kernel'}): the program's system calls are served by an application kernel, not the host's, so a host-kernel exploit must first get through the sandbox; the price is every syscall, measured here`);
+    notes.push(
+      `sandboxed (${host.container ?? 'application kernel'}): the program's system calls are served by an application kernel, not the host's, so a host-kernel exploit must first get through the sandbox; the price is every syscall, measured here`,
+    );
   }
-  if (host.platform === 'sandbox-in-vm' || host.platform === 'vm-in-vm') notes.push(`runs inside a VM${host.hypervisor && host.hypervisor !== 'uml' ? ` (${host.hypervisor})` : ''}: shares that VM's hardware with its other tenants`);
-  if (host.platform === 'vm-in-vm') notes.push(`a guest kernel of its own${host.hypervisor ? ` (${host.hypervisor})` : ''}, nested in another guest: isolated from the outer guest's kernel, at the cost of every trap measured here`);
-  if (sharedKernel) notes.push(`shares the kernel with other containers${host.container ? ` (${host.container})` : ''}: a kernel exploit crosses the boundary`);
+  if (host.platform === 'sandbox-in-vm' || host.platform === 'vm-in-vm')
+    notes.push(
+      `runs inside a VM${host.hypervisor && host.hypervisor !== 'uml' ? ` (${host.hypervisor})` : ''}: shares that VM's hardware with its other tenants`,
+    );
+  if (host.platform === 'vm-in-vm')
+    notes.push(
+      `a guest kernel of its own${host.hypervisor ? ` (${host.hypervisor})` : ''}, nested in another guest: isolated from the outer guest's kernel, at the cost of every trap measured here`,
+    );
+  if (sharedKernel)
+    notes.push(
+      `shares the kernel with other containers${host.container ? ` (${host.container})` : ''}: a kernel exploit crosses the boundary`,
+    );
   if (host.platform === 'unknown') notes.push('isolation unknown: the fingerprint could not tell metal from virtual');
   if (cryptoMatters) {
-    notes.push(aes ? 'AES instructions exposed: AES-GCM runs in hardware' : 'AES instructions not exposed: AES-GCM runs in software (slower, and table lookups leak timing)');
+    notes.push(
+      aes
+        ? 'AES instructions exposed: AES-GCM runs in hardware'
+        : 'AES instructions not exposed: AES-GCM runs in software (slower, and table lookups leak timing)',
+    );
     notes.push(sha ? 'SHA extensions exposed' : 'SHA extensions not exposed: SHA-256 runs in software');
-    notes.push(rdrand ? 'RDRAND exposed: hardware entropy available' : 'RDRAND not exposed: entropy comes only from the kernel pool (virtio-rng or jitter)');
+    notes.push(
+      rdrand
+        ? 'RDRAND exposed: hardware entropy available'
+        : 'RDRAND not exposed: entropy comes only from the kernel pool (virtio-rng or jitter)',
+    );
   }
-  if (profile.sensitiveData && sharedTenancy) notes.push('sensitive data on shared tenancy: prefer dedicated or confidential instances if the data requires it');
+  if (profile.sensitiveData && sharedTenancy)
+    notes.push('sensitive data on shared tenancy: prefer dedicated or confidential instances if the data requires it');
   return { sharedTenancy, sharedKernel, aes, sha, rdrand, notes };
 }
 
@@ -134,7 +167,9 @@ function costText(x: number, unit: string | undefined): string {
 function indistinguishable(best: HostAdvice, base: HostAdvice, byCost: boolean, unit: string | undefined): string | null {
   if (byCost && best.fleetCost && base.fleetCost) {
     const b = base.fleetCost.point;
-    return best.fleetCost.lo <= b && b <= best.fleetCost.hi ? `costs ${costText(best.fleetCost.lo, undefined)} to ${costText(best.fleetCost.hi, unit)} against ${costText(b, unit)} today` : null;
+    return best.fleetCost.lo <= b && b <= best.fleetCost.hi
+      ? `costs ${costText(best.fleetCost.lo, undefined)} to ${costText(best.fleetCost.hi, unit)} against ${costText(b, unit)} today`
+      : null;
   }
   const o = best.overheadPct;
   return o && o.lo <= 0 && 0 <= o.hi ? `at ${formatInterval(o)}` : null;
@@ -196,7 +231,10 @@ export function advise(input: AdviseInput): Advice {
       costPerHost,
       costKey: cost?.key ?? null,
       coverage,
-      fleetCost: hostsNeeded && costPerHost !== null ? { point: hostsNeeded.point * costPerHost, lo: hostsNeeded.lo * costPerHost, hi: hostsNeeded.hi * costPerHost } : null,
+      fleetCost:
+        hostsNeeded && costPerHost !== null
+          ? { point: hostsNeeded.point * costPerHost, lo: hostsNeeded.lo * costPerHost, hi: hostsNeeded.hi * costPerHost }
+          : null,
       security: security(f.host, profile),
       disqualified,
     };
@@ -208,37 +246,62 @@ export function advise(input: AdviseInput): Advice {
   const overheadOf = (h: HostAdvice) => (h.isBaseline ? 0 : (h.overheadPct?.point ?? Number.POSITIVE_INFINITY));
   const key = (h: HostAdvice) => (byCost ? (h.fleetCost?.point ?? Number.POSITIVE_INFINITY) : overheadOf(h));
   const ranked = [...hosts].sort(
-    (a, b) => Number(a.disqualified.length > 0) - Number(b.disqualified.length > 0) || key(a) - key(b) || overheadOf(a) - overheadOf(b) || a.label.localeCompare(b.label),
+    (a, b) =>
+      Number(a.disqualified.length > 0) - Number(b.disqualified.length > 0) ||
+      key(a) - key(b) ||
+      overheadOf(a) - overheadOf(b) ||
+      a.label.localeCompare(b.label),
   );
   let best = ranked[0];
   let recommendation: Advice['recommendation'] = null;
   const baseHost = hosts.find((h) => h.isBaseline);
-  const undecided = best && baseHost && !best.isBaseline && baseHost.disqualified.length === 0 ? indistinguishable(best, baseHost, byCost, profile.costUnit) : null;
+  const undecided =
+    best && baseHost && !best.isBaseline && baseHost.disqualified.length === 0
+      ? indistinguishable(best, baseHost, byCost, profile.costUnit)
+      : null;
   if (undecided && baseHost && best) {
     // The best alternative's interval holds the baseline: nothing measured says moving pays.
-    recommendation = { label: baseHost.label, reasons: [`keep ${baseHost.label}: the alternatives cannot be told apart from it (the best, ${best.label}, ${undecided})`, 'more runs (virtax run --runs N) or rounds would narrow the interval'] };
+    recommendation = {
+      label: baseHost.label,
+      reasons: [
+        `keep ${baseHost.label}: the alternatives cannot be told apart from it (the best, ${best.label}, ${undecided})`,
+        'more runs (virtax run --runs N) or rounds would narrow the interval',
+      ],
+    };
     best = undefined;
   }
   if (best && best.disqualified.length === 0) {
     const reasons: string[] = [];
     const runnerUp = ranked.slice(1).find((h) => h.disqualified.length === 0);
     if (byCost && best.fleetCost && best.hostsNeeded) {
-      reasons.push(`lowest cost for the throughput of ${fleet} ${base.label} hosts: ${best.hostsNeeded.point} hosts x ${costText(best.costPerHost ?? 0, profile.costUnit)} = ${costText(best.fleetCost.point, profile.costUnit)}`);
+      reasons.push(
+        `lowest cost for the throughput of ${fleet} ${base.label} hosts: ${best.hostsNeeded.point} hosts x ${costText(best.costPerHost ?? 0, profile.costUnit)} = ${costText(best.fleetCost.point, profile.costUnit)}`,
+      );
       if (runnerUp?.fleetCost) reasons.push(`next is ${runnerUp.label} at ${costText(runnerUp.fleetCost.point, profile.costUnit)}`);
     } else {
-      reasons.push(best.isBaseline ? `it is the baseline, and no alternative measured a lower weighted overhead for this profile` : `lowest weighted overhead for this profile`);
+      reasons.push(
+        best.isBaseline
+          ? `it is the baseline, and no alternative measured a lower weighted overhead for this profile`
+          : `lowest weighted overhead for this profile`,
+      );
     }
     if (best.isBaseline) {
       reasons.push(`${fleet} hosts, as today`);
     } else if (best.overheadPct && best.extraHosts && best.hostsNeeded) {
       const more = best.extraHosts.point;
-      reasons.push(`weighted overhead ${formatInterval(best.overheadPct)}: ${signedPct(best.overheadPct.point)} on ${fleet} hosts = ${Math.abs(more)} ${more >= 0 ? 'more' : 'fewer'} host${Math.abs(more) === 1 ? '' : 's'} (between ${best.extraHosts.lo} and ${best.extraHosts.hi})`);
+      reasons.push(
+        `weighted overhead ${formatInterval(best.overheadPct)}: ${signedPct(best.overheadPct.point)} on ${fleet} hosts = ${Math.abs(more)} ${more >= 0 ? 'more' : 'fewer'} host${Math.abs(more) === 1 ? '' : 's'} (between ${best.extraHosts.lo} and ${best.extraHosts.hi})`,
+      );
     }
     if (best.coverage.missing.length) {
-      reasons.push(`caveat: built without ${missingText(best.coverage)}: ${Math.round(best.coverage.missingWeightPct)}% of the profile's weight is not measured, so the overhead and host count cover only ${best.coverage.measured.join(', ') || 'nothing'}`);
+      reasons.push(
+        `caveat: built without ${missingText(best.coverage)}: ${Math.round(best.coverage.missingWeightPct)}% of the profile's weight is not measured, so the overhead and host count cover only ${best.coverage.measured.join(', ') || 'nothing'}`,
+      );
     }
     if (profile.latencySensitive && best.tailInflationPct !== null && !best.isBaseline) {
-      reasons.push(`p99 inflation ${signedPct(best.tailInflationPct)}${profile.p99BudgetPct !== undefined ? `, within the ${profile.p99BudgetPct}% budget` : ''}`);
+      reasons.push(
+        `p99 inflation ${signedPct(best.tailInflationPct)}${profile.p99BudgetPct !== undefined ? `, within the ${profile.p99BudgetPct}% budget` : ''}`,
+      );
     }
     const rivals = ranked.slice(1).filter((h) => h.disqualified.length === 0);
     const close = rivals.filter((h) => {
@@ -246,14 +309,21 @@ export function advise(input: AdviseInput): Advice {
       const b = h.isBaseline ? { lo: 0, hi: 0 } : h.overheadPct;
       return a && b && a.lo <= b.hi && b.lo <= a.hi;
     });
-    if (close.length) reasons.push(`its overhead cannot be told apart from ${close.map((h) => h.label).join(', ')} at this precision: more rounds would settle it`);
+    if (close.length)
+      reasons.push(
+        `its overhead cannot be told apart from ${close.map((h) => h.label).join(', ')} at this precision: more rounds would settle it`,
+      );
     for (const h of ranked.filter((x) => x.disqualified.length > 0)) reasons.push(`${h.label} is ruled out: ${h.disqualified.join('; ')}`);
-    if (profile.sensitiveData && best.security.sharedTenancy) reasons.push(`caveat: ${best.security.notes.find((n) => n.startsWith('shares')) ?? 'shared tenancy'} and the profile handles sensitive data`);
+    if (profile.sensitiveData && best.security.sharedTenancy)
+      reasons.push(
+        `caveat: ${best.security.notes.find((n) => n.startsWith('shares')) ?? 'shared tenancy'} and the profile handles sensitive data`,
+      );
     const cryptoGaps = [!best.security.aes && 'AES', !best.security.sha && 'SHA', !best.security.rdrand && 'RDRAND'].filter(Boolean);
-    if ((profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0) && cryptoGaps.length) reasons.push(`caveat: ${cryptoGaps.join(', ')} not exposed on this host`);
+    if ((profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0) && cryptoGaps.length)
+      reasons.push(`caveat: ${cryptoGaps.join(', ')} not exposed on this host`);
     recommendation = { label: best.label, reasons };
   } else if (!recommendation) {
-    notes.push('no host meets the profile\'s constraints: see each option\'s reasons');
+    notes.push("no host meets the profile's constraints: see each option's reasons");
   }
   return { schema: 'virtax.advice/v1', profile, baseline: base.label, ranking: ranked.map((h) => h.label), hosts, recommendation, notes };
 }
@@ -261,7 +331,10 @@ export function advise(input: AdviseInput): Advice {
 /** The advice as plain text for the terminal. */
 export function formatAdvice(a: Advice): string {
   const p = a.profile;
-  const lines = [`Placement advice for "${p.name}" (${p.fleetSize} ${a.baseline} hosts today${p.latencySensitive ? ', latency-sensitive' : ''}${p.sensitiveData ? ', sensitive data' : ''})`, ''];
+  const lines = [
+    `Placement advice for "${p.name}" (${p.fleetSize} ${a.baseline} hosts today${p.latencySensitive ? ', latency-sensitive' : ''}${p.sensitiveData ? ', sensitive data' : ''})`,
+    '',
+  ];
   for (const label of a.ranking) {
     const h = a.hosts.find((x) => x.label === label);
     if (!h) continue;
@@ -270,13 +343,20 @@ export function formatAdvice(a: Advice): string {
     lines.push(`  overhead     ${h.isBaseline ? 'reference' : h.overheadPct ? formatInterval(h.overheadPct) : 'not measured'}`);
     const weighted = h.coverage.measured.length + h.coverage.missing.length;
     const what = p.weights ? 'weighted categories' : 'resembled workloads';
-    lines.push(`  measured     ${h.coverage.measured.length} of ${weighted} ${what}, ${h.coverage.workloads} workload${h.coverage.workloads === 1 ? '' : 's'}${h.coverage.missing.length ? `; NOT measured: ${missingText(h.coverage)}` : ''}`);
+    lines.push(
+      `  measured     ${h.coverage.measured.length} of ${weighted} ${what}, ${h.coverage.workloads} workload${h.coverage.workloads === 1 ? '' : 's'}${h.coverage.missing.length ? `; NOT measured: ${missingText(h.coverage)}` : ''}`,
+    );
     if (h.tailInflationPct !== null && !h.isBaseline) lines.push(`  p99          ${signedPct(h.tailInflationPct)}`);
     if (h.hostsNeeded && h.extraHosts) {
       const q = !h.isBaseline && h.coverage.missing.length ? ` (without ${h.coverage.missing.map((m) => m.name).join(', ')})` : '';
-      lines.push(`  hosts        ${h.hostsNeeded.point} (${h.extraHosts.point >= 0 ? '+' : ''}${h.extraHosts.point}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi})${q}`);
+      lines.push(
+        `  hosts        ${h.hostsNeeded.point} (${h.extraHosts.point >= 0 ? '+' : ''}${h.extraHosts.point}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi})${q}`,
+      );
     } else if (!h.isBaseline && h.overheadPct) lines.push('  hosts        not estimated: too much of the profile was not measured');
-    if (h.fleetCost) lines.push(`  cost         ${costText(h.fleetCost.point, p.costUnit)} (${costText(h.fleetCost.lo, p.costUnit)} - ${costText(h.fleetCost.hi, p.costUnit)})`);
+    if (h.fleetCost)
+      lines.push(
+        `  cost         ${costText(h.fleetCost.point, p.costUnit)} (${costText(h.fleetCost.lo, p.costUnit)} - ${costText(h.fleetCost.hi, p.costUnit)})`,
+      );
     for (const n of h.security.notes) lines.push(`  security     ${n}`);
     for (const d of h.disqualified) lines.push(`  ruled out    ${d}`);
     lines.push('');

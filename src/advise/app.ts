@@ -37,7 +37,9 @@ export const PRICED_BY: Record<'cpu' | 'page-fault' | 'spawn' | 'context-switch'
 };
 
 /** The workloads a prediction needs compared. */
-export const APP_WORKLOADS = [...new Set([...Object.values(PRICED_BY).map((p) => p.workload), ...SYSCALL_WORKLOADS, 'io.fsync', 'sys.clock'])];
+export const APP_WORKLOADS = [
+  ...new Set([...Object.values(PRICED_BY).map((p) => p.workload), ...SYSCALL_WORKLOADS, 'io.fsync', 'sys.clock']),
+];
 
 const TIME_UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1 };
 
@@ -82,7 +84,8 @@ export function ownTimeFigures(runs: readonly ResultsFile[]): OwnTimeFigures {
       if (w.status !== 'ok') continue;
       for (const r of w.rounds) {
         const c = r.conditions;
-        const share = c && c.runDelaySeconds !== null && c.wallSeconds > 0 ? Math.min(0.95, Math.max(0, c.runDelaySeconds / c.wallSeconds)) : null;
+        const share =
+          c && c.runDelaySeconds !== null && c.wallSeconds > 0 ? Math.min(0.95, Math.max(0, c.runDelaySeconds / c.wallSeconds)) : null;
         if (share !== null) waits.push(share);
         const lower = w.better === 'lower';
         // Two estimates of the round's cost without waits, each blind to some waits: the cheaper one is nearer.
@@ -105,7 +108,10 @@ export function ownTimeFigures(runs: readonly ResultsFile[]): OwnTimeFigures {
  * from the medians and the overhead interval around it, on the baseline's time. The one place `advise --app`
  * turns a compared row into a price.
  */
-export function addedSecondsPerOp(row: Pick<Compared, 'unit' | 'better' | 'base' | 'cand' | 'overheadPct' | 'addedPerOp'>, own?: { base: number; cand: number }): { point: number; lo: number; hi: number } | null {
+export function addedSecondsPerOp(
+  row: Pick<Compared, 'unit' | 'better' | 'base' | 'cand' | 'overheadPct' | 'addedPerOp'>,
+  own?: { base: number; cand: number },
+): { point: number; lo: number; hi: number } | null {
   const base = secondsPerOp(row, own?.base ?? row.base.median);
   const cand = secondsPerOp(row, own?.cand ?? row.cand.median);
   if (base === null || cand === null) return null;
@@ -224,7 +230,10 @@ interface Item {
 export function syscallScale(app: AppProfile): number {
   const mix = app.syscalls;
   if (!mix) return 1;
-  const traced = ['read', 'pread64', 'readv', 'preadv', 'preadv2', 'write', 'pwrite64', 'writev', 'pwritev', 'pwritev2'].reduce((s, n) => s + (mix[n]?.calls ?? 0), 0);
+  const traced = ['read', 'pread64', 'readv', 'preadv', 'preadv2', 'write', 'pwrite64', 'writev', 'pwritev', 'pwritev2'].reduce(
+    (s, n) => s + (mix[n]?.calls ?? 0),
+    0,
+  );
   const untraced = app.totals.readSyscalls + app.totals.writeSyscalls;
   return traced >= 100 && untraced > 0 ? untraced / traced : 1;
 }
@@ -232,15 +241,29 @@ export function syscallScale(app: AppProfile): number {
 function itemsOf(app: AppProfile): { items: Item[]; notPriced: AppPrediction['notPriced'] } {
   const items: Item[] = [];
   const rates: Partial<Record<OperationClass, number>> = app.rates;
-  for (const cls of ['cpu', 'page-fault', 'spawn', 'context-switch'] as const) items.push({ rule: PRICED_BY[cls], rate: rates[cls] ?? 0, syscall: null });
+  for (const cls of ['cpu', 'page-fault', 'spawn', 'context-switch'] as const)
+    items.push({ rule: PRICED_BY[cls], rate: rates[cls] ?? 0, syscall: null });
   const mix: Record<string, SyscallCount> | null = app.syscalls;
   const notPriced = new Map<string, { name: string; rate: number }[]>();
   if (!mix) {
     items.push({ rule: PRICED_BY['read-write'], rate: rates['read-write'] ?? 0, syscall: null });
     // Recordings without a mix count these as 0; kept for profiles that carry them.
-    for (const [cls, w] of [['stat', 'sys.stat'], ['clock', 'sys.clock'], ['fsync', 'io.fsync'], ['other-syscall', 'sys.read']] as const) {
+    for (const [cls, w] of [
+      ['stat', 'sys.stat'],
+      ['clock', 'sys.clock'],
+      ['fsync', 'io.fsync'],
+      ['other-syscall', 'sys.read'],
+    ] as const) {
       const rate = rates[cls] ?? 0;
-      if (rate > 0) items.push({ rule: cls === 'other-syscall' ? { cls: 'unmeasured', workload: w, perCall: 1, proxy: 'not measured: priced as one plain syscall' } : { cls, workload: w, perCall: 1 }, rate, syscall: null });
+      if (rate > 0)
+        items.push({
+          rule:
+            cls === 'other-syscall'
+              ? { cls: 'unmeasured', workload: w, perCall: 1, proxy: 'not measured: priced as one plain syscall' }
+              : { cls, workload: w, perCall: 1 },
+          rate,
+          syscall: null,
+        });
     }
     return { items, notPriced: [] };
   }
@@ -271,7 +294,14 @@ export const UNSEEN_WARN_PCT = 10;
  * Predict. `ownTime` (by results label, from `ownTimeFigures`) prices on each side's own time; without it the
  * round figures' medians are used as they are.
  */
-export function predictApp(app: AppProfile, comparisons: Comparison[], baseline: string, fleet: number | null, costs: FleetCosts | null = null, ownTime: Record<string, OwnTimeFigures> | null = null): AppPrediction {
+export function predictApp(
+  app: AppProfile,
+  comparisons: Comparison[],
+  baseline: string,
+  fleet: number | null,
+  costs: FleetCosts | null = null,
+  ownTime: Record<string, OwnTimeFigures> | null = null,
+): AppPrediction {
   const notes: string[] = [];
   const { items, notPriced } = itemsOf(app);
   const hosts = comparisons.map((c): AppHostPrediction => {
@@ -318,11 +348,20 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
       const pct =
         cls === 'cpu'
           ? { point: 100 * it.rate * (costRatio.point - 1), lo: 100 * it.rate * (costRatio.lo - 1), hi: 100 * it.rate * (costRatio.hi - 1) }
-          : { point: 100 * it.rate * (added as { point: number }).point, lo: 100 * it.rate * (added as { lo: number }).lo, hi: 100 * it.rate * (added as { hi: number }).hi };
+          : {
+              point: 100 * it.rate * (added as { point: number }).point,
+              lo: 100 * it.rate * (added as { lo: number }).lo,
+              hi: 100 * it.rate * (added as { hi: number }).hi,
+            };
       const prev = byClass.get(cls);
       if (prev) {
         prev.rate += it.rate;
-        prev.addedPct = { ...prev.addedPct, point: prev.addedPct.point + pct.point, lo: prev.addedPct.lo + pct.lo, hi: prev.addedPct.hi + pct.hi };
+        prev.addedPct = {
+          ...prev.addedPct,
+          point: prev.addedPct.point + pct.point,
+          lo: prev.addedPct.lo + pct.lo,
+          hi: prev.addedPct.hi + pct.hi,
+        };
         if (it.syscall) prev.syscalls.push({ name: it.syscall, rate: it.rate });
       } else {
         byClass.set(cls, {
@@ -363,13 +402,17 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
       unseenPct: app.syscalls ? null : unseenSyscallsPct(app, rows),
       cpuWaitPct: candOwn?.waitPct ?? null,
       dominant,
-      hosts: fleet ? { point: hostsFor(fleet, slowdownPct.point), lo: hostsFor(fleet, slowdownPct.lo), hi: hostsFor(fleet, slowdownPct.hi) } : null,
+      hosts: fleet
+        ? { point: hostsFor(fleet, slowdownPct.point), lo: hostsFor(fleet, slowdownPct.lo), hi: hostsFor(fleet, slowdownPct.hi) }
+        : null,
       fleetCost: null,
     };
   });
   if (!app.syscalls) {
     const worst = Math.max(0, ...hosts.map((h) => h.unseenPct ?? 0));
-    const large = hosts.some((h) => (h.unseenPct ?? 0) >= UNSEEN_WARN_PCT || (h.unseenPct ?? 0) >= (UNSEEN_WARN_PCT / 100) * Math.abs(h.slowdownPct.point));
+    const large = hosts.some(
+      (h) => (h.unseenPct ?? 0) >= UNSEEN_WARN_PCT || (h.unseenPct ?? 0) >= (UNSEEN_WARN_PCT / 100) * Math.abs(h.slowdownPct.point),
+    );
     notes.push(
       `the recording has no syscall mix: only read/write calls (as reads), faults, spawns, switches and CPU are priced; syscalls /proc cannot name could add up to ${signedPct(worst)} more` +
         (large ? ': record again with --syscalls' : ''),
@@ -377,7 +420,8 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
   }
   for (const h of hosts) {
     const cost = costs?.perHost[h.label];
-    if (h.hosts && cost !== undefined) h.fleetCost = { point: h.hosts.point * cost, lo: h.hosts.lo * cost, hi: h.hosts.hi * cost, unit: costs?.unit ?? null };
+    if (h.hosts && cost !== undefined)
+      h.fleetCost = { point: h.hosts.point * cost, lo: h.hosts.lo * cost, hi: h.hosts.hi * cost, unit: costs?.unit ?? null };
   }
   const baseCost = costs?.perHost[baseline];
   const baselineCost = fleet && baseCost !== undefined ? fleet * baseCost : null;
@@ -385,9 +429,25 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
     const missing = [baseline, ...hosts.map((h) => h.label)].filter((l) => costs.perHost[l] === undefined);
     if (missing.length) notes.push(`no cost given for ${missing.join(', ')}`);
   }
-  if (baselineCost !== null) notes.push(`today: ${fleet} ${baseline} hosts = ${baselineCost.toLocaleString('en-US')}${costs?.unit ? ` ${costs.unit}` : ''}`);
+  if (baselineCost !== null)
+    notes.push(`today: ${fleet} ${baseline} hosts = ${baselineCost.toLocaleString('en-US')}${costs?.unit ? ` ${costs.unit}` : ''}`);
   const decision = decideApp(hosts, baseline, baselineCost);
-  return { schema: 'virtax.app-prediction/v1', app: { name: app.name, wallSeconds: app.wallSeconds, ownSeconds: app.ownSeconds, syscalls: app.method.syscalls, notes: app.method.notes }, baseline, fleet, hosts, ...decision, notPriced, notes };
+  return {
+    schema: 'virtax.app-prediction/v1',
+    app: {
+      name: app.name,
+      wallSeconds: app.wallSeconds,
+      ownSeconds: app.ownSeconds,
+      syscalls: app.method.syscalls,
+      notes: app.method.notes,
+    },
+    baseline,
+    fleet,
+    hosts,
+    ...decision,
+    notPriced,
+    notes,
+  };
 }
 
 /**
@@ -395,20 +455,50 @@ export function predictApp(app: AppProfile, comparisons: Comparison[], baseline:
  * slowdown (the baseline at 0). The best alternative is recommended only when its interval excludes the
  * baseline (cost below today's, or a slowdown below 0); otherwise keep the baseline and say why.
  */
-export function decideApp(hosts: readonly AppHostPrediction[], baseline: string, baselineCost: number | null): Pick<AppPrediction, 'ranking' | 'recommendation'> {
+export function decideApp(
+  hosts: readonly AppHostPrediction[],
+  baseline: string,
+  baselineCost: number | null,
+): Pick<AppPrediction, 'ranking' | 'recommendation'> {
   const byCost = baselineCost !== null && hosts.every((h) => h.fleetCost !== null);
   const key = (h: AppHostPrediction) => (byCost ? (h.fleetCost?.point ?? Infinity) : h.slowdownPct.point);
   const sorted = [...hosts].sort((a, b) => key(a) - key(b) || a.slowdownPct.point - b.slowdownPct.point || a.label.localeCompare(b.label));
   const best = sorted[0];
   const baseKey = byCost ? (baselineCost as number) : 0;
-  const ranking = [...sorted.filter((h) => key(h) < baseKey).map((h) => h.label), baseline, ...sorted.filter((h) => key(h) >= baseKey).map((h) => h.label)];
+  const ranking = [
+    ...sorted.filter((h) => key(h) < baseKey).map((h) => h.label),
+    baseline,
+    ...sorted.filter((h) => key(h) >= baseKey).map((h) => h.label),
+  ];
   if (!best) return { ranking, recommendation: { label: baseline, reason: `keep ${baseline}: no alternative was predicted` } };
   const lo = byCost ? (best.fleetCost?.lo ?? Infinity) : best.slowdownPct.lo;
   const hi = byCost ? (best.fleetCost?.hi ?? Infinity) : best.slowdownPct.hi;
-  const what = byCost ? `its fleet costs ${best.fleetCost?.lo.toLocaleString('en-US')} to ${best.fleetCost?.hi.toLocaleString('en-US')} against ${baselineCost?.toLocaleString('en-US')} today` : `predicted ${signedPct(best.slowdownPct.point)} (${signedPct(lo)} to ${signedPct(hi)})`;
-  if (hi < baseKey) return { ranking, recommendation: { label: best.label, reason: `${best.label}: ${what}, ${byCost ? 'cheaper' : 'faster'} than ${baseline} over the whole interval` } };
-  if (lo > baseKey) return { ranking, recommendation: { label: baseline, reason: `keep ${baseline}: every alternative is ${byCost ? 'dearer' : 'slower'} (the best, ${best.label}, ${what})` } };
-  return { ranking, recommendation: { label: baseline, reason: `keep ${baseline}: the alternatives cannot be told apart (the best, ${best.label}, ${what})` } };
+  const what = byCost
+    ? `its fleet costs ${best.fleetCost?.lo.toLocaleString('en-US')} to ${best.fleetCost?.hi.toLocaleString('en-US')} against ${baselineCost?.toLocaleString('en-US')} today`
+    : `predicted ${signedPct(best.slowdownPct.point)} (${signedPct(lo)} to ${signedPct(hi)})`;
+  if (hi < baseKey)
+    return {
+      ranking,
+      recommendation: {
+        label: best.label,
+        reason: `${best.label}: ${what}, ${byCost ? 'cheaper' : 'faster'} than ${baseline} over the whole interval`,
+      },
+    };
+  if (lo > baseKey)
+    return {
+      ranking,
+      recommendation: {
+        label: baseline,
+        reason: `keep ${baseline}: every alternative is ${byCost ? 'dearer' : 'slower'} (the best, ${best.label}, ${what})`,
+      },
+    };
+  return {
+    ranking,
+    recommendation: {
+      label: baseline,
+      reason: `keep ${baseline}: the alternatives cannot be told apart (the best, ${best.label}, ${what})`,
+    },
+  };
 }
 
 /**
@@ -450,7 +540,10 @@ function secondsText(s: number): string {
  * most of it, then every class, then what was priced by proxy or not at all, with their share.
  */
 export function formatAppPrediction(p: AppPrediction): string {
-  const lines = [`Predicted slowdown of "${p.app.name}" (recorded for ${p.app.wallSeconds.toFixed(1)} s, ${p.app.ownSeconds.toFixed(1)} s its own) against ${p.baseline}`, ''];
+  const lines = [
+    `Predicted slowdown of "${p.app.name}" (recorded for ${p.app.wallSeconds.toFixed(1)} s, ${p.app.ownSeconds.toFixed(1)} s its own) against ${p.baseline}`,
+    '',
+  ];
   for (const [i, label] of p.ranking.entries()) {
     const h = p.hosts.find((x) => x.label === label);
     if (!h) {
@@ -459,31 +552,67 @@ export function formatAppPrediction(p: AppPrediction): string {
     }
     const ranked = [...h.contributions].sort((a, b) => Math.abs(b.addedPct.point) - Math.abs(a.addedPct.point));
     lines.push(`${i + 1}. ${h.label}  [${h.platform}]`);
-    lines.push(`  slowdown     ${signedPct(h.slowdownPct.point)} (${Math.round(h.slowdownPct.level * 100)}% interval ${signedPct(h.slowdownPct.lo)} to ${signedPct(h.slowdownPct.hi)})`);
+    lines.push(
+      `  slowdown     ${signedPct(h.slowdownPct.point)} (${Math.round(h.slowdownPct.level * 100)}% interval ${signedPct(h.slowdownPct.lo)} to ${signedPct(h.slowdownPct.hi)})`,
+    );
     const top = ranked.slice(0, 3).filter((x) => x.sharePct !== null);
-    if (top.length && Math.abs(h.slowdownPct.point) >= 1) lines.push(`  carried by   ${top.map((x) => `${x.operationClass} ${Math.round(x.sharePct as number)}%`).join(', ')}`);
+    if (top.length && Math.abs(h.slowdownPct.point) >= 1)
+      lines.push(`  carried by   ${top.map((x) => `${x.operationClass} ${Math.round(x.sharePct as number)}%`).join(', ')}`);
     if (h.dominant) lines.push(`  mostly       ${h.dominant}`);
     for (const x of ranked) {
       const per = x.addedSecondsPerCall ? `${secondsText(x.addedSecondsPerCall.point)}/op` : `x${x.costRatio.point.toFixed(2)}`;
-      const names = x.syscalls.length ? `  ${x.syscalls.slice(0, 4).map((n) => n.name).join(' ')}${x.syscalls.length > 4 ? ' ...' : ''}` : '';
-      lines.push(`  ${x.operationClass.padEnd(15)}${rateText(x.operationClass, x.rate).padStart(14)}  ${per.padStart(12)} (${x.workload}${x.proxy ? ', proxy' : ''})  ${signedPct(x.addedPct.point).padStart(8)}${names}`);
+      const names = x.syscalls.length
+        ? `  ${x.syscalls
+            .slice(0, 4)
+            .map((n) => n.name)
+            .join(' ')}${x.syscalls.length > 4 ? ' ...' : ''}`
+        : '';
+      lines.push(
+        `  ${x.operationClass.padEnd(15)}${rateText(x.operationClass, x.rate).padStart(14)}  ${per.padStart(12)} (${x.workload}${x.proxy ? ', proxy' : ''})  ${signedPct(x.addedPct.point).padStart(8)}${names}`,
+      );
     }
     const proxied = ranked.filter((x) => x.proxy);
     if (proxied.length) {
-      lines.push(`  by proxy     ${Math.round(h.proxySharePct)}% of the prediction: ${proxied.map((x) => `${x.operationClass} (${x.syscalls.map((n) => n.name).slice(0, 6).join(', ') || rateText(x.operationClass, x.rate)}${x.syscalls.length > 6 ? ', ...' : ''}; ${x.proxy})`).join('; ')}`);
+      lines.push(
+        `  by proxy     ${Math.round(h.proxySharePct)}% of the prediction: ${proxied
+          .map(
+            (x) =>
+              `${x.operationClass} (${
+                x.syscalls
+                  .map((n) => n.name)
+                  .slice(0, 6)
+                  .join(', ') || rateText(x.operationClass, x.rate)
+              }${x.syscalls.length > 6 ? ', ...' : ''}; ${x.proxy})`,
+          )
+          .join('; ')}`,
+      );
     }
     for (const u of h.unpriced) lines.push(`  not priced   ${u.operationClass} (${rateText(u.operationClass, u.rate)}): ${u.reason}`);
-    if (h.cpuWaitPct !== null && h.cpuWaitPct >= 10) lines.push(`  CPU waits    its pricing rounds waited ${Math.round(h.cpuWaitPct)}% of their time for a CPU (a quota or other work): left out of the per-operation costs, as the recording leaves its own waits out; a quota slows the application by its waits too, which is not a per-operation tax`);
-    if (h.unseenPct !== null) lines.push(`  unseen       syscalls /proc cannot name: up to ${signedPct(h.unseenPct)} more, not in the prediction (record with --syscalls)`);
+    if (h.cpuWaitPct !== null && h.cpuWaitPct >= 10)
+      lines.push(
+        `  CPU waits    its pricing rounds waited ${Math.round(h.cpuWaitPct)}% of their time for a CPU (a quota or other work): left out of the per-operation costs, as the recording leaves its own waits out; a quota slows the application by its waits too, which is not a per-operation tax`,
+      );
+    if (h.unseenPct !== null)
+      lines.push(
+        `  unseen       syscalls /proc cannot name: up to ${signedPct(h.unseenPct)} more, not in the prediction (record with --syscalls)`,
+      );
     if (h.hosts && p.fleet) lines.push(`  hosts        ${h.hosts.point} for the work of ${p.fleet} (${h.hosts.lo}-${h.hosts.hi})`);
     if (h.fleetCost) {
       const u = h.fleetCost.unit ? ` ${h.fleetCost.unit}` : '';
-      lines.push(`  cost         ${h.fleetCost.point.toLocaleString('en-US')}${u} (${h.fleetCost.lo.toLocaleString('en-US')} - ${h.fleetCost.hi.toLocaleString('en-US')})`);
+      lines.push(
+        `  cost         ${h.fleetCost.point.toLocaleString('en-US')}${u} (${h.fleetCost.lo.toLocaleString('en-US')} - ${h.fleetCost.hi.toLocaleString('en-US')})`,
+      );
     }
     lines.push('');
   }
   lines.push(`Recommendation: ${p.recommendation.label}`, `  - ${p.recommendation.reason}`);
-  for (const n of p.notPriced) lines.push(`Not priced per call: ${n.syscalls.slice(0, 6).map((x) => `${x.name} ${rateText(x.name, x.rate)}`).join(', ')}${n.syscalls.length > 6 ? ', ...' : ''}: ${n.reason}`);
+  for (const n of p.notPriced)
+    lines.push(
+      `Not priced per call: ${n.syscalls
+        .slice(0, 6)
+        .map((x) => `${x.name} ${rateText(x.name, x.rate)}`)
+        .join(', ')}${n.syscalls.length > 6 ? ', ...' : ''}: ${n.reason}`,
+    );
   for (const n of p.notes) lines.push(`Note: ${n}`);
   return lines.join('\n');
 }

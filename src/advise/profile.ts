@@ -9,7 +9,8 @@ function describe(err: ErrorObject | undefined): string {
   if (!err) return 'does not match the schema';
   if (err.keyword === 'anyOf' || err.schemaPath.startsWith('#/anyOf')) return 'give "weights" (per category) or "resembles" (workload ids)';
   const where = err.instancePath || '(top level)';
-  const extra = err.keyword === 'additionalProperties' ? ` (${String((err.params as { additionalProperty: string }).additionalProperty)})` : '';
+  const extra =
+    err.keyword === 'additionalProperties' ? ` (${String((err.params as { additionalProperty: string }).additionalProperty)})` : '';
   return `${where} ${err.message ?? 'is invalid'}${extra}`;
 }
 

@@ -15,9 +15,23 @@
 
 /** A class of operation as `advise --app` prices and reports it. */
 export type PriceClass =
-  | 'cpu' | 'page-fault' | 'context-switch' | 'spawn'
-  | 'stat' | 'fstat' | 'open-close' | 'readdir' | 'read' | 'write' | 'read-write' | 'poll' | 'clock' | 'fsync'
-  | 'memory-map' | 'plain' | 'unmeasured';
+  | 'cpu'
+  | 'page-fault'
+  | 'context-switch'
+  | 'spawn'
+  | 'stat'
+  | 'fstat'
+  | 'open-close'
+  | 'readdir'
+  | 'read'
+  | 'write'
+  | 'read-write'
+  | 'poll'
+  | 'clock'
+  | 'fsync'
+  | 'memory-map'
+  | 'plain'
+  | 'unmeasured';
 
 /** How one call (or one /proc-counted operation) is priced. */
 export interface PriceRule {
@@ -49,29 +63,75 @@ function rule(names: string[], r: PriceRule | NotPricedRule): void {
 // Measured operations.
 // statx and newfstatat serve both stat(path) and fstat(fd) (Node's fstat is statx with AT_EMPTY_PATH, glibc's is
 // newfstatat): strace -c cannot tell them apart, so they are priced as the path stat, the dearer of the two.
-rule(['stat', 'lstat', 'newfstatat', 'fstatat64', 'statx', 'access', 'faccessat', 'faccessat2', 'readlink', 'readlinkat'], { cls: 'stat', workload: 'sys.stat', perCall: 1 });
+rule(['stat', 'lstat', 'newfstatat', 'fstatat64', 'statx', 'access', 'faccessat', 'faccessat2', 'readlink', 'readlinkat'], {
+  cls: 'stat',
+  workload: 'sys.stat',
+  perCall: 1,
+});
 rule(['fstat'], { cls: 'fstat', workload: 'sys.fstat', perCall: 1 });
 rule(['open', 'openat', 'openat2', 'creat', 'close'], { cls: 'open-close', workload: 'sys.open', perCall: 0.5 });
 // One sys.readdir listing is openat, fstat, two getdents64 and close; the recording counts the open, close and
 // fstat of each listing on their own, so a getdents64 call is half a listing less one open+close and one fstat.
-rule(['getdents64', 'getdents'], { cls: 'readdir', workload: 'sys.readdir', perCall: 0.5, less: [{ workload: 'sys.open', perCall: 0.5 }, { workload: 'sys.fstat', perCall: 0.5 }] });
+rule(['getdents64', 'getdents'], {
+  cls: 'readdir',
+  workload: 'sys.readdir',
+  perCall: 0.5,
+  less: [
+    { workload: 'sys.open', perCall: 0.5 },
+    { workload: 'sys.fstat', perCall: 0.5 },
+  ],
+});
 rule(['read', 'pread64', 'readv', 'preadv', 'preadv2'], { cls: 'read', workload: 'sys.read', perCall: 1 });
 rule(['write', 'pwrite64', 'writev', 'pwritev', 'pwritev2'], { cls: 'write', workload: 'sys.pipe-write', perCall: 1 });
-rule(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'poll', 'ppoll', 'select', 'pselect6'], { cls: 'poll', workload: 'sys.poll', perCall: 1 });
+rule(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'poll', 'ppoll', 'select', 'pselect6'], {
+  cls: 'poll',
+  workload: 'sys.poll',
+  perCall: 1,
+});
 rule(['clock_gettime', 'gettimeofday', 'time', 'clock_getres'], { cls: 'clock', workload: 'sys.clock', perCall: 1 });
 rule(['fsync', 'fdatasync', 'sync_file_range'], { cls: 'fsync', workload: 'io.fsync', perCall: 1 });
 
 // Grouped by measured cost (bench/syscost/syscost.c).
-rule(['mmap', 'munmap', 'mremap'], { cls: 'memory-map', workload: 'sys.read', perCall: MMAP_READS_PER_CALL, proxy: 'an mmap+munmap pair measured 3.4-3.5 read(2) calls in gVisor and UML' });
+rule(['mmap', 'munmap', 'mremap'], {
+  cls: 'memory-map',
+  workload: 'sys.read',
+  perCall: MMAP_READS_PER_CALL,
+  proxy: 'an mmap+munmap pair measured 3.4-3.5 read(2) calls in gVisor and UML',
+});
 rule(
-  ['getpid', 'gettid', 'getppid', 'fcntl', 'lseek', 'ioctl', 'rt_sigprocmask', 'rt_sigaction', 'getrandom', 'mprotect', 'madvise', 'brk', 'dup', 'dup2', 'dup3'],
+  [
+    'getpid',
+    'gettid',
+    'getppid',
+    'fcntl',
+    'lseek',
+    'ioctl',
+    'rt_sigprocmask',
+    'rt_sigaction',
+    'getrandom',
+    'mprotect',
+    'madvise',
+    'brk',
+    'dup',
+    'dup2',
+    'dup3',
+  ],
   { cls: 'plain', workload: 'sys.read', perCall: 1, proxy: 'measured 0.6-1.8 read(2) calls in gVisor and UML' },
 );
 
 // Not a per-call price.
-rule(['futex'], { cls: null, reason: 'futex waits and wakes: the context switches they cause are priced (sched.ctxswitch is a futex wake/wait pair)' });
-rule(['wait4', 'waitid', 'nanosleep', 'clock_nanosleep', 'pause', 'rt_sigsuspend', 'rt_sigtimedwait', 'exit', 'exit_group'], { cls: null, reason: 'waits and exits: the time is spent waiting, not in the call' });
-rule(['clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat'], { cls: null, reason: 'process and thread creation: new programs are priced once, by their execve (spawn)' });
+rule(['futex'], {
+  cls: null,
+  reason: 'futex waits and wakes: the context switches they cause are priced (sched.ctxswitch is a futex wake/wait pair)',
+});
+rule(['wait4', 'waitid', 'nanosleep', 'clock_nanosleep', 'pause', 'rt_sigsuspend', 'rt_sigtimedwait', 'exit', 'exit_group'], {
+  cls: null,
+  reason: 'waits and exits: the time is spent waiting, not in the call',
+});
+rule(['clone', 'clone3', 'fork', 'vfork', 'execve', 'execveat'], {
+  cls: null,
+  reason: 'process and thread creation: new programs are priced once, by their execve (spawn)',
+});
 
 const UNMEASURED: PriceRule = { cls: 'unmeasured', workload: 'sys.read', perCall: 1, proxy: 'not measured: priced as one plain syscall' };
 
@@ -86,4 +146,6 @@ export function priceTable(): [string, PriceRule | NotPricedRule][] {
 }
 
 /** The workloads any rule prices with. */
-export const SYSCALL_WORKLOADS = [...new Set([...RULES.values(), UNMEASURED].flatMap((r) => (r.cls ? [r.workload, ...(r.less ?? []).map((l) => l.workload)] : [])))];
+export const SYSCALL_WORKLOADS = [
+  ...new Set([...RULES.values(), UNMEASURED].flatMap((r) => (r.cls ? [r.workload, ...(r.less ?? []).map((l) => l.workload)] : []))),
+];

@@ -9,7 +9,12 @@ import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 
 /** Compare one host's runs with the baseline's, with the overall re-weighted for a profile when asked. */
-export type CompareHostFn = (base: readonly ResultsFile[], cand: readonly ResultsFile[], opts: CompareOptions, reweighting: Reweighting | null) => ReweightedComparison;
+export type CompareHostFn = (
+  base: readonly ResultsFile[],
+  cand: readonly ResultsFile[],
+  opts: CompareOptions,
+  reweighting: Reweighting | null,
+) => ReweightedComparison;
 
 /** One non-baseline host compared with the baseline. */
 export interface HostComparison {

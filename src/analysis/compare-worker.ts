@@ -16,7 +16,12 @@ parentPort?.on('message', (m: ToWorker) => {
     const r = compare(setup.base, m.cand, setup.opts, setup.reweighting);
     reply = { kind: 'compared', index: m.index, comparison: r.comparison, reweighted: r.reweighted };
   } catch (e) {
-    reply = { kind: 'failed', index: m.index, message: e instanceof Error ? (e.message.split('\n')[0] ?? 'error') : String(e), range: e instanceof RangeError };
+    reply = {
+      kind: 'failed',
+      index: m.index,
+      message: e instanceof Error ? (e.message.split('\n')[0] ?? 'error') : String(e),
+      range: e instanceof RangeError,
+    };
   }
   parentPort?.postMessage(reply);
 });

@@ -53,15 +53,23 @@ export function hostSetOf(files: readonly ResultsFile[], o: HostSetOptions): Hos
   if (o.seed !== undefined && !Number.isInteger(o.seed)) throw new InputError('--seed: expected an integer');
   const groups = groupByLabel(files);
   const base = o.baseline === undefined ? groups[0] : groups.find((g) => g.label === o.baseline);
-  if (!base) throw new InputError(`--baseline ${o.baseline}: no results file has that label (labels: ${groups.map((g) => g.label).join(', ')})`);
-  const opts: CompareOptions = { noisePct: o.noisePct, ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.resamples !== undefined ? { resamples: o.resamples } : {}) };
+  if (!base)
+    throw new InputError(`--baseline ${o.baseline}: no results file has that label (labels: ${groups.map((g) => g.label).join(', ')})`);
+  const opts: CompareOptions = {
+    noisePct: o.noisePct,
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
+  };
   return { files: [...files], groups, base, noisePct: o.noisePct, opts };
 }
 
 /** Read and validate the files (one-line InputError naming a bad one), then group them. */
 export function loadHostSet(paths: readonly string[], o: HostSetOptions): HostSet {
   if (paths.length === 0) throw new InputError('name at least one results file');
-  return hostSetOf(paths.map((p) => loadResults(p)), o);
+  return hostSetOf(
+    paths.map((p) => loadResults(p)),
+    o,
+  );
 }
 
 /** The groups compared against the baseline, in order. */

@@ -123,7 +123,13 @@ export function comparisonModel(baseRuns: readonly ResultsFile[], candRuns: read
 }
 
 /** The self-contained HTML of one comparison (same renderer as `virtax report`); `lead` goes first (gate --html). */
-export function comparisonHtml(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], c: Comparison, now: Date = new Date(), lead = ''): string {
+export function comparisonHtml(
+  baseRuns: readonly ResultsFile[],
+  candRuns: readonly ResultsFile[],
+  c: Comparison,
+  now: Date = new Date(),
+  lead = '',
+): string {
   const model = comparisonModel(baseRuns, candRuns, c, now);
   return renderReport(model, undefined, lead);
 }

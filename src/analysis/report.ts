@@ -26,7 +26,8 @@ export async function reportModelFrom(req: ReportRequest, now: Date, o: Parallel
   for (const f of set.files) {
     const base = set.base.runs[0] as ResultsFile;
     const changed = set.base.runs.includes(f) ? null : changedWorkloadModules(set.base.runs, [f]);
-    if (changed && !req.allowChangedWorkloads) throw new InputError(changed.replace('between the files', `between ${base.label} and ${f.label}`));
+    if (changed && !req.allowChangedWorkloads)
+      throw new InputError(changed.replace('between the files', `between ${base.label} and ${f.label}`));
   }
   const profile = req.profile ? loadProfile(req.profile) : null;
   return (await analyseInWorkers(set, { profile, now, ...o })).model;
@@ -36,7 +37,11 @@ export async function reportModelFrom(req: ReportRequest, now: Date, o: Parallel
 export function headlineText(m: ReportModel): string {
   return m.headlines
     .map((h) => {
-      const o = h.overall ? `${signedPct(h.overall.point)} [${signedPct(h.overall.lo)}, ${signedPct(h.overall.hi)}] ${h.overallVerdict} (${coverageText(h.coverage)})` : h.worst.length ? 'no overall index (no compared workload weighs in it; user.* count only when a profile weighs them)' : 'nothing compared';
+      const o = h.overall
+        ? `${signedPct(h.overall.point)} [${signedPct(h.overall.lo)}, ${signedPct(h.overall.hi)}] ${h.overallVerdict} (${coverageText(h.coverage)})`
+        : h.worst.length
+          ? 'no overall index (no compared workload weighs in it; user.* count only when a profile weighs them)'
+          : 'nothing compared';
       const worst = h.worst.map((w) => `${w.id} ${signedPct(w.overheadPct.point)}`).join(', ');
       return `${h.label} vs ${h.baseline}: ${o}${worst ? `; worst ${worst}` : ''}${h.capacity ? `\n  ${h.capacity}` : ''}`;
     })

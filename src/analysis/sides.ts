@@ -26,7 +26,8 @@ export interface SideFiles {
  * same label are replicate runs of one platform, and there must be exactly two labels.
  */
 export function sidesOf(args: SideFiles, load: (p: string) => ResultsFile = loadResults): { base: ResultsFile[]; cand: ResultsFile[] } {
-  const list = (x: string[] | string | undefined) => (x === undefined ? [] : Array.isArray(x) ? x : [x]).flatMap((s) => s.split(',')).filter(Boolean);
+  const list = (x: string[] | string | undefined) =>
+    (x === undefined ? [] : Array.isArray(x) ? x : [x]).flatMap((s) => s.split(',')).filter(Boolean);
   const base = list(args.base);
   const cand = list(args.cand);
   const files = args.files ?? [];
@@ -40,15 +41,23 @@ export function sidesOf(args: SideFiles, load: (p: string) => ResultsFile = load
   if (loaded.length === 2) return { base: [loaded[0] as ResultsFile], cand: [loaded[1] as ResultsFile] };
   const labels = [...new Set(loaded.map((f) => f.label))];
   if (labels.length !== 2) {
-    throw new InputError(`compare: ${files.length} files carry ${labels.length} label(s) (${labels.join(', ')}): files with the same label are runs of one side, so give exactly two labels, or use --base F... --cand F...`);
+    throw new InputError(
+      `compare: ${files.length} files carry ${labels.length} label(s) (${labels.join(', ')}): files with the same label are runs of one side, so give exactly two labels, or use --base F... --cand F...`,
+    );
   }
-  return checked({ base: loaded.filter((f) => f.label === labels[0]), cand: loaded.filter((f) => f.label === labels[1]) }, args.allowMixed === true);
+  return checked(
+    { base: loaded.filter((f) => f.label === labels[0]), cand: loaded.filter((f) => f.label === labels[1]) },
+    args.allowMixed === true,
+  );
 }
 
 /** Each side's runs must be replicates of one platform measured one way, unless mixing is allowed. */
 function checked(s: { base: ResultsFile[]; cand: ResultsFile[] }, allowMixed: boolean): { base: ResultsFile[]; cand: ResultsFile[] } {
   if (!allowMixed) {
-    for (const [name, runs] of [['--base', s.base], ['--cand', s.cand]] as const) {
+    for (const [name, runs] of [
+      ['--base', s.base],
+      ['--cand', s.cand],
+    ] as const) {
       const why = mixedRunsReason(runs, `compare ${name}`);
       if (why) throw new InputError(why);
     }
@@ -63,4 +72,3 @@ export function resolveOnly(patterns: string[], files: readonly ResultsFile[]): 
   if (unknown.length) throw new InputError(`--only: no workload ${unknown.join(', ')} in the compared files`);
   return selected;
 }
-

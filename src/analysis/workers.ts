@@ -57,7 +57,11 @@ export function workerCount(hosts: number, wanted?: number): number {
  * compareHosts across worker threads: the same comparisons, in the same order. With one host to compare
  * (or `workers: 1`) it runs in this thread and starts no worker.
  */
-export async function compareHostsInWorkers(set: HostSet, reweighting: Reweighting | null, o: ParallelOptions = {}): Promise<HostComparison[]> {
+export async function compareHostsInWorkers(
+  set: HostSet,
+  reweighting: Reweighting | null,
+  o: ParallelOptions = {},
+): Promise<HostComparison[]> {
   const todo = candidates(set);
   // An injected compare function (tests) cannot cross into a worker: it runs here, once per host.
   if (o.compare) return compareHosts(set, reweighting, o.compare);

@@ -55,12 +55,16 @@ export function loadBaseline(path: string, allowMixed = false): Baseline {
     isDir = statSync(path).isDirectory();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read baseline (${code === 'ENOENT' ? 'no such file or directory' : code ?? String(e)})`);
+    throw new InputError(`${path}: cannot read baseline (${code === 'ENOENT' ? 'no such file or directory' : (code ?? String(e))})`);
   }
   if (!isDir) return poolRuns([{ path, file: loadResults(path) }], allowMixed);
   const files = baselineFilesIn(path);
-  if (files.length === 0) throw new InputError(`${path}: baseline directory holds no results files (*.json); save some with \`virtax baseline save\``);
-  return poolRuns(files.map((p) => ({ path: p, file: loadResults(p) })), allowMixed);
+  if (files.length === 0)
+    throw new InputError(`${path}: baseline directory holds no results files (*.json); save some with \`virtax baseline save\``);
+  return poolRuns(
+    files.map((p) => ({ path: p, file: loadResults(p) })),
+    allowMixed,
+  );
 }
 
 /** Fingerprint fields on which the gate refuses to compare unless told to (docs/compare.md, environment). */
@@ -90,7 +94,10 @@ export function poolRuns(runs: LoadedRun[], allowMixed = false): Baseline {
   if (!first) throw new InputError('baseline: no runs to pool');
   const warnings: string[] = [];
   // Runs of two labels or two suites are not replicates of one baseline (src/results/replicates.ts).
-  const mixed = mixedRunsReason(runs.map((r) => r.file), 'baseline');
+  const mixed = mixedRunsReason(
+    runs.map((r) => r.file),
+    'baseline',
+  );
   if (mixed && !allowMixed) throw new InputError(mixed);
   for (const r of runs.slice(1)) {
     const diffs = guardedDiffs(first.file.host, r.file.host);
@@ -126,12 +133,20 @@ export function poolRuns(runs: LoadedRun[], allowMixed = false): Baseline {
     }
     for (const e of oks) {
       if (e.w.unit !== head.w.unit || e.w.better !== head.w.better) {
-        throw new InputError(`${e.path}: workload ${id} is in ${e.w.unit} (${e.w.better} is better) but ${head.path} has ${head.w.unit} (${head.w.better} is better); cannot pool`);
+        throw new InputError(
+          `${e.path}: workload ${id} is in ${e.w.unit} (${e.w.better} is better) but ${head.path} has ${head.w.unit} (${head.w.better} is better); cannot pool`,
+        );
       }
     }
-    if (!sameStrings(oks.map((e) => JSON.stringify(e.w.params)))) warnings.push(`baseline runs measured ${id} with different parameters; pooled anyway`);
+    if (!sameStrings(oks.map((e) => JSON.stringify(e.w.params))))
+      warnings.push(`baseline runs measured ${id} with different parameters; pooled anyway`);
     const rounds = oks.flatMap((e) => e.w.rounds);
-    workloads.push({ ...head.w, rounds, summary: summarize(rounds, head.w.better), notes: [...(head.w.notes ?? []), `pooled from ${oks.length} baseline runs`] });
+    workloads.push({
+      ...head.w,
+      rounds,
+      summary: summarize(rounds, head.w.better),
+      notes: [...(head.w.notes ?? []), `pooled from ${oks.length} baseline runs`],
+    });
   }
   const files = runs.map((r) => r.file);
   if (mixed) warnings.push(`${mixed.replace('; pass --allow-mixed to pool them anyway', '')}: pooled (--allow-mixed)`);

@@ -96,7 +96,8 @@ export function saveBaseline(paths: string[], dir: string, now: Date): SaveRepor
   const incoming = paths.map((p) => {
     const text = readText(p);
     const file = parseResults(text, p);
-    if (file.finishedAt === null) throw new InputError(`${p}: unfinished run (checkpoint); finish it with \`virtax run --resume ${p}\` before saving it as a baseline`);
+    if (file.finishedAt === null)
+      throw new InputError(`${p}: unfinished run (checkpoint); finish it with \`virtax run --resume ${p}\` before saving it as a baseline`);
     return { path: p, text, file };
   });
   const existing = existsSync(dir) ? readBaselineDir(dir) : [];

@@ -15,7 +15,9 @@ export async function main(argv: string[]): Promise<number> {
   const given = joinNegativeValues(argv);
   const parser = yargs(given)
     .scriptName('virtax')
-    .usage('virtax <command> [options]\n\nMeasure what virtualization costs: run the same probe on metal, a VM and a container, then compare.')
+    .usage(
+      'virtax <command> [options]\n\nMeasure what virtualization costs: run the same probe on metal, a VM and a container, then compare.',
+    )
     .version(VERSION)
     .strict()
     .demandCommand(1, 'Name a command (see the list above).')

@@ -49,7 +49,10 @@ export function buildHistory(files: readonly ResultsFile[], label: string, minSe
       unit: e.unit,
       better: e.better,
       points: e.points,
-      shape: detectChangePoints(e.points.map((p) => p.median), { seed: HISTORY_SEED, minSegment }),
+      shape: detectChangePoints(
+        e.points.map((p) => p.median),
+        { seed: HISTORY_SEED, minSegment },
+      ),
     }));
   return { label, results: mine.length, workloads };
 }
@@ -66,7 +69,10 @@ export function describeShape(h: WorkloadHistory): string {
       return `slow creep ${s.totalChangePct >= 0 ? '+' : ''}${s.totalChangePct.toFixed(1)}% over ${h.points.length} runs (p = ${s.pValue.toFixed(3)}), not a step`;
     case 'step':
       return s.changePoints
-        .map((c) => `step ${c.changePct >= 0 ? '+' : ''}${c.changePct.toFixed(1)}% at run ${c.index + 1} (${h.points[c.index]?.at ?? '?'}, p = ${c.pValue.toFixed(3)})`)
+        .map(
+          (c) =>
+            `step ${c.changePct >= 0 ? '+' : ''}${c.changePct.toFixed(1)}% at run ${c.index + 1} (${h.points[c.index]?.at ?? '?'}, p = ${c.pValue.toFixed(3)})`,
+        )
         .join('; ');
   }
 }

@@ -33,7 +33,10 @@ export function resultsFilesIn(dir: string): string[] {
   } catch (e) {
     throw new InputError(`--import: cannot read ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  return names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort().map((n) => join(base, n));
+  return names
+    .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+    .sort()
+    .map((n) => join(base, n));
 }
 
 export async function importResults(store: ResultsStore, dir: string): Promise<ImportReport> {

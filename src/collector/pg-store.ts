@@ -11,7 +11,16 @@
 import pg from 'pg';
 import type { ResultsFile } from '../types.js';
 import { asPrepared } from './upload-check.js';
-import { StoreUnavailableError, type PreparedResult, type DocumentSource, type ListQuery, type OpenReport, type PutOutcome, type ResultsStore, type ResultSummary } from './store.js';
+import {
+  StoreUnavailableError,
+  type PreparedResult,
+  type DocumentSource,
+  type ListQuery,
+  type OpenReport,
+  type PutOutcome,
+  type ResultsStore,
+  type ResultSummary,
+} from './store.js';
 
 /** Numbered migrations; append only. */
 const MIGRATIONS: string[] = [
@@ -50,7 +59,11 @@ function unavailable(e: unknown): StoreUnavailableError | null {
   const err = e as { code?: string; message?: string };
   const code = err.code ?? '';
   const msg = err.message ?? '';
-  if (['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ETIMEDOUT', 'EPIPE'].includes(code) || /^(08|57P)/.test(code) || /timeout exceeded when trying to connect|Connection terminated/i.test(msg)) {
+  if (
+    ['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'ETIMEDOUT', 'EPIPE'].includes(code) ||
+    /^(08|57P)/.test(code) ||
+    /timeout exceeded when trying to connect|Connection terminated/i.test(msg)
+  ) {
     return new StoreUnavailableError(`database unreachable (${code || msg.split('\n')[0] || 'error'})`);
   }
   return null;
@@ -67,7 +80,10 @@ export class PgStore implements ResultsStore {
   readonly where: string;
   private readonly pool: pg.Pool;
 
-  constructor(readonly url: string, o: PgStoreOptions = {}) {
+  constructor(
+    readonly url: string,
+    o: PgStoreOptions = {},
+  ) {
     this.where = redactDbUrl(url);
     this.pool = new pg.Pool({ connectionString: url, max: o.max ?? 10, connectionTimeoutMillis: o.connectTimeoutMs ?? 5_000 });
     // An idle client that loses its server emits 'error' on the pool; the next query reconnects.
@@ -116,7 +132,20 @@ export class PgStore implements ResultsStore {
     const inserted = await this.query(
       `INSERT INTO virtax_results (id, label, platform, hypervisor, host, started_at, finished_at, received_at, workloads, bytes, sha256, doc)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [id, p.label, p.platform, p.hypervisor, p.host, p.startedAt, p.finishedAt, new Date().toISOString(), p.workloads, p.text.byteLength, hash, text],
+      [
+        id,
+        p.label,
+        p.platform,
+        p.hypervisor,
+        p.host,
+        p.startedAt,
+        p.finishedAt,
+        new Date().toISOString(),
+        p.workloads,
+        p.text.byteLength,
+        hash,
+        text,
+      ],
     );
     if (inserted.rowCount === 1) return { status: 'created', id };
     const existing = (await this.query<{ sha256: string }>('SELECT sha256 FROM virtax_results WHERE id = $1', [id])).rows[0]?.sha256;

@@ -41,7 +41,12 @@ parentPort?.on('message', (msg: { seq: number; job: RenderJob }) => {
   try {
     reply = { seq: msg.seq, ok: true, text: render(msg.job) };
   } catch (e) {
-    reply = { seq: msg.seq, ok: false, error: e instanceof Error ? e.message.split('\n')[0] ?? 'error' : String(e), ...(e instanceof Refused ? { refused: true } : {}) };
+    reply = {
+      seq: msg.seq,
+      ok: false,
+      error: e instanceof Error ? (e.message.split('\n')[0] ?? 'error') : String(e),
+      ...(e instanceof Refused ? { refused: true } : {}),
+    };
   }
   parentPort?.postMessage(reply);
 });

@@ -22,7 +22,8 @@ export type RenderJob =
 export type RenderReply<T = string> = { seq: number; ok: true; text: T } | { seq: number; ok: false; error: string; refused?: boolean };
 
 /** Why a page was not built, tagged by `status`. */
-export type RenderFailure = { status: 'busy' } | { status: 'timeout' } | { status: 'failed'; error: string } | { status: 'refused'; error: string };
+export type RenderFailure =
+  { status: 'busy' } | { status: 'timeout' } | { status: 'failed'; error: string } | { status: 'refused'; error: string };
 
 export class RenderError extends Error {
   constructor(readonly failure: RenderFailure) {
@@ -62,7 +63,10 @@ export class WorkerQueue<J, T> {
   private readonly timeoutMs: number;
   private readonly cacheEntries: number;
 
-  constructor(private readonly module: string, o: RendererOptions = {}) {
+  constructor(
+    private readonly module: string,
+    o: RendererOptions = {},
+  ) {
     this.maxQueue = o.maxQueue ?? 4;
     this.timeoutMs = o.timeoutMs ?? 60_000;
     this.cacheEntries = o.cacheEntries ?? 32;

@@ -38,7 +38,16 @@ import { InputError } from '../errors.js';
 import { changedWorkloadModules } from '../results/workload-modules.js';
 import { ConnectionGuard } from './connections.js';
 import { PageRenderer, RenderError, WorkerQueue, type RenderJob } from './renderer.js';
-import { EmbeddedStore, isResultId, StoreReadError, StoreUnavailableError, type DocumentSource, type ListQuery, type OpenReport, type ResultsStore } from './store.js';
+import {
+  EmbeddedStore,
+  isResultId,
+  StoreReadError,
+  StoreUnavailableError,
+  type DocumentSource,
+  type ListQuery,
+  type OpenReport,
+  type ResultsStore,
+} from './store.js';
 import { labelAllowed, TokenTable, type Grant, type Scope } from './tokens.js';
 import { checkUpload, type UploadCheck } from './upload-check.js';
 import type { UploadJob } from './upload-worker.js';
@@ -99,10 +108,25 @@ export type RejectReason =
   | 'schema_invalid'
   | 'conflict';
 
-const REJECT_REASONS: RejectReason[] = ['missing_token', 'bad_token', 'forbidden', 'unsupported_type', 'too_large', 'malformed_json', 'bad_id', 'schema_invalid', 'conflict'];
+const REJECT_REASONS: RejectReason[] = [
+  'missing_token',
+  'bad_token',
+  'forbidden',
+  'unsupported_type',
+  'too_large',
+  'malformed_json',
+  'bad_id',
+  'schema_invalid',
+  'conflict',
+];
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly reason?: RejectReason, readonly retryAfterS?: number) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly reason?: RejectReason,
+    readonly retryAfterS?: number,
+  ) {
     super(message);
   }
 }
@@ -123,7 +147,8 @@ const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
  * Report pages run their inline chart code (vega compiles expressions, hence 'unsafe-eval') but may load
  * nothing and send nothing anywhere (connect-src, form-action none), so an injected string cannot exfiltrate.
  */
-const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+const PAGE_CSP =
+  "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 function send(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8'): void {
   res.writeHead(status, {
@@ -174,7 +199,11 @@ export class Collector {
   private draining = false;
   private readonly idle: Array<() => void> = [];
 
-  private constructor(options: CollectorOptions, store: ResultsStore, readonly openReport: OpenReport) {
+  private constructor(
+    options: CollectorOptions,
+    store: ResultsStore,
+    readonly openReport: OpenReport,
+  ) {
     this.store = store;
     this.tokens = new TokenTable({ adminToken: options.token, file: options.tokensFile ?? null, reloadCheckMs: options.tokensReloadMs });
     this.protectReads = options.protectReads ?? false;
@@ -183,7 +212,11 @@ export class Collector {
     this.loopbackOnly = options.loopbackOnly ?? false;
     this.limits = options.shapeLimits ?? DEFAULT_SHAPE_LIMITS;
     this.renderer = new PageRenderer({ timeoutMs: options.renderTimeoutMs, maxQueue: options.renderQueue });
-    this.checker = new WorkerQueue<UploadJob, UploadCheck>('upload-worker', { timeoutMs: options.uploadCheckTimeoutMs ?? 30_000, maxQueue: options.uploadCheckQueue ?? 16, cacheEntries: 0 });
+    this.checker = new WorkerQueue<UploadJob, UploadCheck>('upload-worker', {
+      timeoutMs: options.uploadCheckTimeoutMs ?? 30_000,
+      maxQueue: options.uploadCheckQueue ?? 16,
+      cacheEntries: 0,
+    });
     this.inlineCheckBytes = options.inlineCheckBytes ?? INLINE_CHECK_BYTES;
     this.drainBodyMs = options.drainBodyMs ?? 10_000;
   }
@@ -253,7 +286,10 @@ export class Collector {
     // The client went away mid-request: nothing to answer, nothing to log.
     if ((e as NodeJS.ErrnoException).code === 'ECONNRESET' || (e as Error).message === 'aborted') return;
     // One line in the log, no stack; nothing about files in the answer.
-    const why = e instanceof StoreReadError ? e.message : `${e instanceof Error ? e.name : 'error'}: ${oneLine(e instanceof Error ? e.message : String(e))}`;
+    const why =
+      e instanceof StoreReadError
+        ? e.message
+        : `${e instanceof Error ? e.name : 'error'}: ${oneLine(e instanceof Error ? e.message : String(e))}`;
     process.stderr.write(`virtax serve: ${req.method} ${oneLine((req.url ?? '').slice(0, 200))}: ${why}\n`);
     if (!res.headersSent) sendJson(res, 500, { error: e instanceof StoreReadError ? e.message : 'internal error (see the collector log)' });
     else res.destroy();
@@ -290,7 +326,11 @@ export class Collector {
     if (header === undefined) return;
     const name = hostName(header);
     if (this.allowedHosts ? !this.allowedHosts.has(name) : this.loopbackOnly && !isLoopback(name)) {
-      throw new HttpError(421, `this collector does not answer to host ${JSON.stringify(name.slice(0, 100))}`, write ? 'forbidden' : undefined);
+      throw new HttpError(
+        421,
+        `this collector does not answer to host ${JSON.stringify(name.slice(0, 100))}`,
+        write ? 'forbidden' : undefined,
+      );
     }
   }
 
@@ -305,12 +345,22 @@ export class Collector {
       } catch {
         same = false;
       }
-      if (!same) throw new HttpError(403, `requests from another origin (${oneLine(origin).slice(0, 100)}) are refused`, write ? 'forbidden' : undefined);
+      if (!same)
+        throw new HttpError(
+          403,
+          `requests from another origin (${oneLine(origin).slice(0, 100)}) are refused`,
+          write ? 'forbidden' : undefined,
+        );
     }
-    if (site === 'cross-site' || site === 'same-site') throw new HttpError(403, 'cross-site requests are refused', write ? 'forbidden' : undefined);
+    if (site === 'cross-site' || site === 'same-site')
+      throw new HttpError(403, 'cross-site requests are refused', write ? 'forbidden' : undefined);
     // Without any token a local collector trusts whoever reaches it, so it must not be a browser page:
     // writes carrying browser markers are refused even from the same origin.
-    if (write && !this.tokens.required && (origin !== undefined || site !== undefined || req.headers['sec-fetch-mode'] !== undefined || req.headers.cookie !== undefined)) {
+    if (
+      write &&
+      !this.tokens.required &&
+      (origin !== undefined || site !== undefined || req.headers['sec-fetch-mode'] !== undefined || req.headers.cookie !== undefined)
+    ) {
       throw new HttpError(403, 'this collector has no token: uploads from a browser are refused (use virtax upload or curl)', 'forbidden');
     }
   }
@@ -427,7 +477,11 @@ export class Collector {
         const problem = scanner.push(chunk);
         if (problem) {
           cleanup();
-          reject(problem.kind === 'depth' ? new HttpError(400, problem.message, 'malformed_json') : new HttpError(413, `upload: ${problem.message}`, 'too_large'));
+          reject(
+            problem.kind === 'depth'
+              ? new HttpError(400, problem.message, 'malformed_json')
+              : new HttpError(413, `upload: ${problem.message}`, 'too_large'),
+          );
           return;
         }
         chunks.push(chunk);
@@ -479,7 +533,11 @@ export class Collector {
     const grant = this.authorize(req, 'write');
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') {
-      throw new HttpError(415, `Content-Type must be application/json (got ${JSON.stringify(oneLine(type ?? '').slice(0, 60))})`, 'unsupported_type');
+      throw new HttpError(
+        415,
+        `Content-Type must be application/json (got ${JSON.stringify(oneLine(type ?? '').slice(0, 60))})`,
+        'unsupported_type',
+      );
     }
     const check = await this.checkBody(await this.readBody(req));
     if (!check.ok) throw new HttpError(check.status, check.message, check.reason);
@@ -506,7 +564,11 @@ export class Collector {
       if (v === null) continue;
       // Strict: Date.parse would read `since=1` as the year 2001.
       const t = /^\d{4}-\d{2}-\d{2}$/.test(v) ? parseStrictIsoTime(`${v}T00:00:00Z`) : parseStrictIsoTime(v);
-      if (t === null) throw new HttpError(400, `${key}: expected an ISO time like 2026-11-25T10:00:00Z or a date like 2026-11-25, in the years 1970-9999 (got ${JSON.stringify(v.slice(0, 40))})`);
+      if (t === null)
+        throw new HttpError(
+          400,
+          `${key}: expected an ISO time like 2026-11-25T10:00:00Z or a date like 2026-11-25, in the years 1970-9999 (got ${JSON.stringify(v.slice(0, 40))})`,
+        );
       q[key] = new Date(t).toISOString();
     }
     const int = (key: string, dflt: number, lo: number, hi: number): number => {
@@ -540,11 +602,15 @@ export class Collector {
 
   /** Results of a comparison report: repeats removed (case-insensitive), at most MAX_REPORT_IDS. */
   private async reportDocs(params: URLSearchParams): Promise<{ ids: string[]; docs: DocumentSource }> {
-    const raw = (params.get('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const raw = (params.get('ids') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (raw.length === 0) throw new HttpError(400, 'report needs ?ids=<id>,<id>... or ?label=<host label>');
     for (const id of raw) if (!isResultId(id)) throw new HttpError(400, `id must be a UUID (got ${JSON.stringify(id.slice(0, 60))})`);
     const ids = [...new Set(raw.map((s) => s.toLowerCase()))];
-    if (ids.length > MAX_REPORT_IDS) throw new HttpError(400, `report: at most ${MAX_REPORT_IDS} different ids (each is compared with the first)`);
+    if (ids.length > MAX_REPORT_IDS)
+      throw new HttpError(400, `report: at most ${MAX_REPORT_IDS} different ids (each is compared with the first)`);
     const docs = await this.store.documents(ids);
     if ('missing' in docs) throw new HttpError(404, `no result ${docs.missing}`);
     return { ids, docs };
@@ -561,7 +627,11 @@ export class Collector {
       '# TYPE virtax_upload_rejections_total counter',
     ];
     for (const r of REJECT_REASONS) lines.push(`virtax_upload_rejections_total{reason="${r}"} ${this.rejections.get(r) ?? 0}`);
-    lines.push('# HELP virtax_stored_results Results stored under the data directory.', '# TYPE virtax_stored_results gauge', `virtax_stored_results ${await this.store.count()}`);
+    lines.push(
+      '# HELP virtax_stored_results Results stored under the data directory.',
+      '# TYPE virtax_stored_results gauge',
+      `virtax_stored_results ${await this.store.count()}`,
+    );
     return `${lines.join('\n')}\n`;
   }
 }
@@ -610,7 +680,9 @@ export async function startCollector(options: StartOptions): Promise<ListeningCo
   const bind = options.bind ?? DEFAULT_BIND;
   const loopback = isLoopback(bind);
   if (!options.token && !options.tokensFile && !loopback) {
-    throw new InputError(`refusing to listen on ${bind} without a token: set --token-file, VIRTAX_TOKEN or --tokens (only loopback may run without one)`);
+    throw new InputError(
+      `refusing to listen on ${bind} without a token: set --token-file, VIRTAX_TOKEN or --tokens (only loopback may run without one)`,
+    );
   }
   if (Boolean(options.tlsCert) !== Boolean(options.tlsKey)) throw new InputError('--tls-cert and --tls-key go together');
   let tls: { cert: Buffer; key: Buffer } | null = null;
@@ -638,7 +710,9 @@ export async function startCollector(options: StartOptions): Promise<ListeningCo
   };
   let server: Server;
   try {
-    server = tls ? (createHttpsServer({ ...serverOptions, ...tls }, handler) as unknown as Server) : createHttpServer(serverOptions, handler);
+    server = tls
+      ? (createHttpsServer({ ...serverOptions, ...tls }, handler) as unknown as Server)
+      : createHttpServer(serverOptions, handler);
   } catch (e) {
     await collector.close();
     throw new InputError(`cannot start the server: ${oneLine((e as Error).message)}`);

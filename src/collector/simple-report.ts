@@ -24,9 +24,15 @@ function sparkline(h: WorkloadHistory): string {
   const x = (i: number) => (ys.length === 1 ? w / 2 : (i / (ys.length - 1)) * (w - 4) + 2);
   const y = (v: number) => (hi === lo ? ht / 2 : ht - 3 - ((v - lo) / (hi - lo)) * (ht - 6));
   const path = ys.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-  const marks = h.shape.shape === 'step'
-    ? h.shape.changePoints.map((c) => `<line x1="${x(c.index).toFixed(1)}" x2="${x(c.index).toFixed(1)}" y1="0" y2="${ht}" stroke="#c33" stroke-dasharray="2,2"/>`).join('')
-    : '';
+  const marks =
+    h.shape.shape === 'step'
+      ? h.shape.changePoints
+          .map(
+            (c) =>
+              `<line x1="${x(c.index).toFixed(1)}" x2="${x(c.index).toFixed(1)}" y1="0" y2="${ht}" stroke="#c33" stroke-dasharray="2,2"/>`,
+          )
+          .join('')
+      : '';
   return `<svg width="${w}" height="${ht}" viewBox="0 0 ${w} ${ht}" role="img" aria-label="trend of ${escapeHtml(h.id)}">${marks}<path d="${path}" fill="none" stroke="#36c" stroke-width="1.5"/></svg>`;
 }
 
@@ -35,7 +41,10 @@ export function renderSimpleReport(files: readonly ResultsFile[], title = 'virta
   const ordered = [...files].sort((a, b) => a.label.localeCompare(b.label) || a.startedAt.localeCompare(b.startedAt));
   const workloadIds = [...new Set(ordered.flatMap((f) => f.workloads.map((w) => w.id)))].sort();
   const head = ordered
-    .map((f) => `<th title="${escapeHtml(f.id)}">${escapeHtml(f.label)}<br><small>${escapeHtml(f.host.hostname)} · ${escapeHtml(f.host.platform)}${f.host.hypervisor ? `/${escapeHtml(f.host.hypervisor)}` : ''}<br>${escapeHtml(f.startedAt)}</small></th>`)
+    .map(
+      (f) =>
+        `<th title="${escapeHtml(f.id)}">${escapeHtml(f.label)}<br><small>${escapeHtml(f.host.hostname)} · ${escapeHtml(f.host.platform)}${f.host.hypervisor ? `/${escapeHtml(f.host.hypervisor)}` : ''}<br>${escapeHtml(f.startedAt)}</small></th>`,
+    )
     .join('');
   const rows = workloadIds
     .map((id) => {
@@ -58,7 +67,10 @@ export function renderSimpleReport(files: readonly ResultsFile[], title = 'virta
     .filter((h) => h.results >= 2)
     .map((h) => {
       const lines = h.workloads
-        .map((w) => `<tr><th>${escapeHtml(w.id)}</th><td>${sparkline(w)}</td><td>${escapeHtml(formatNumber(w.points[0]?.median ?? NaN))} → ${escapeHtml(formatNumber(w.points[w.points.length - 1]?.median ?? NaN))} ${escapeHtml(w.unit)}</td><td class="${w.shape.shape}">${escapeHtml(describeShape(w))}</td></tr>`)
+        .map(
+          (w) =>
+            `<tr><th>${escapeHtml(w.id)}</th><td>${sparkline(w)}</td><td>${escapeHtml(formatNumber(w.points[0]?.median ?? NaN))} → ${escapeHtml(formatNumber(w.points[w.points.length - 1]?.median ?? NaN))} ${escapeHtml(w.unit)}</td><td class="${w.shape.shape}">${escapeHtml(describeShape(w))}</td></tr>`,
+        )
         .join('\n');
       return `<h2>Trend of ${escapeHtml(h.label)} (${h.results} runs)</h2>\n<table>${lines}</table>`;
     })

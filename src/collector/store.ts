@@ -53,9 +53,7 @@ export interface ListQuery {
 
 /** Outcome of storing one upload, tagged by `status`. */
 export type PutOutcome =
-  | { status: 'created'; id: string }
-  | { status: 'duplicate'; id: string }
-  | { status: 'conflict'; id: string; reason: string };
+  { status: 'created'; id: string } | { status: 'duplicate'; id: string } | { status: 'conflict'; id: string; reason: string };
 
 /** How the index was opened: counts for the startup log line. */
 export interface OpenReport {
@@ -129,7 +127,9 @@ export class DataDirLock {
       const pid = Number(pidText);
       const alive = host !== hostname() || (Number.isInteger(pid) && pid > 0 && processAlive(pid));
       if (alive) {
-        throw new InputError(`data directory ${dir} is in use by another collector (pid ${pidText ?? '?'} on ${host ?? '?'}); two collectors must not share one --data (if that host is gone, delete ${path})`);
+        throw new InputError(
+          `data directory ${dir} is in use by another collector (pid ${pidText ?? '?'} on ${host ?? '?'}); two collectors must not share one --data (if that host is gone, delete ${path})`,
+        );
       }
       rmSync(path, { force: true });
     }
@@ -387,7 +387,12 @@ export class ResultStore {
   list(q: ListQuery): { total: number; items: ResultSummary[] } {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
-    for (const [key, col] of [['label', 'label'], ['platform', 'platform'], ['hypervisor', 'hypervisor'], ['host', 'host']] as const) {
+    for (const [key, col] of [
+      ['label', 'label'],
+      ['platform', 'platform'],
+      ['hypervisor', 'hypervisor'],
+      ['host', 'host'],
+    ] as const) {
       const v = q[key];
       if (v !== undefined) {
         where.push(`${col} = @${key}`);
@@ -405,19 +410,21 @@ export class ResultStore {
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = this.db.prepare(`SELECT count(*) FROM results ${clause}`).pluck().get(params) as number;
     const rows = this.db
-      .prepare(`SELECT id, label, platform, hypervisor, host, started_at AS startedAt, finished_at AS finishedAt,
+      .prepare(
+        `SELECT id, label, platform, hypervisor, host, started_at AS startedAt, finished_at AS finishedAt,
         received_at AS receivedAt, workloads, bytes FROM results ${clause}
-        ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset`)
+        ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset`,
+      )
       .all({ ...params, limit: q.limit ?? 100, offset: q.offset ?? 0 }) as ResultSummary[];
     return { total, items: rows };
   }
 
   /** Ids of every result with this label, oldest first (for history). */
   idsForLabel(label: string, limit = 1000): string[] {
-    return (this.db
+    return this.db
       .prepare('SELECT id FROM (SELECT id, started_at FROM results WHERE label = ? ORDER BY started_at DESC LIMIT ?) ORDER BY started_at')
       .pluck()
-      .all(label, limit) as string[]);
+      .all(label, limit) as string[];
   }
 }
 

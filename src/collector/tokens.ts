@@ -52,7 +52,12 @@ export function cleanToken(raw: string, where: string): string {
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 /** True when `grant` may post results under `label`. */
@@ -147,7 +152,8 @@ export class TokenTable {
       stamp = this.fileStamp();
     } catch (e) {
       // A deleted token file revokes every token in it.
-      if (this.entries.length > 0) this.log(`virtax serve: token file ${this.file} is gone (${(e as NodeJS.ErrnoException).code}); its tokens are revoked`);
+      if (this.entries.length > 0)
+        this.log(`virtax serve: token file ${this.file} is gone (${(e as NodeJS.ErrnoException).code}); its tokens are revoked`);
       this.entries = [];
       this.stamp = '';
       return;

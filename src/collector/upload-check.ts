@@ -37,7 +37,8 @@ export interface PreparedResult {
 /** Reasons an upload's bytes are refused (labels of virtax_upload_rejections_total, see server.ts). */
 export type CheckReason = 'too_large' | 'malformed_json' | 'bad_id' | 'schema_invalid';
 
-export type UploadCheck = { ok: true; result: PreparedResult } | { ok: false; status: 400 | 413 | 422; reason: CheckReason; message: string };
+export type UploadCheck =
+  { ok: true; result: PreparedResult } | { ok: false; status: 400 | 413 | 422; reason: CheckReason; message: string };
 
 /**
  * JSON with object keys sorted at every level: the same result in any key order gives the same text. The
@@ -55,7 +56,13 @@ export function sortedJson(value: unknown): string {
   const parts: string[] = [];
   // The order an object built from the sorted keys enumerates them in: integer-like keys ("2", "10") first,
   // ascending, then the others as sorted.
-  const sorted = Object.keys(Object.fromEntries(Object.keys(o).sort().map((k) => [k, 0])));
+  const sorted = Object.keys(
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, 0]),
+    ),
+  );
   for (const k of sorted) {
     const x = o[k];
     if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
@@ -69,7 +76,9 @@ export function sortedJson(value: unknown): string {
  * case), so re-sending the same result reformatted is a duplicate, not a conflict.
  */
 export function contentHash(file: ResultsFile): string {
-  return createHash('sha256').update(sortedJson({ ...file, id: file.id.toLowerCase() })).digest('hex');
+  return createHash('sha256')
+    .update(sortedJson({ ...file, id: file.id.toLowerCase() }))
+    .digest('hex');
 }
 
 /** The stored form of a valid results file (id lower-cased). */
@@ -103,17 +112,30 @@ export function asPrepared(x: ResultsFile | PreparedResult): PreparedResult {
 export function checkUpload(body: Uint8Array, limits: ShapeLimits = DEFAULT_SHAPE_LIMITS, scanned = false): UploadCheck {
   if (!scanned) {
     const shape = scanJsonShape(body, limits);
-    if (shape) return shape.kind === 'depth' ? { ok: false, status: 400, reason: 'malformed_json', message: shape.message } : { ok: false, status: 413, reason: 'too_large', message: shape.message };
+    if (shape)
+      return shape.kind === 'depth'
+        ? { ok: false, status: 400, reason: 'malformed_json', message: shape.message }
+        : { ok: false, status: 413, reason: 'too_large', message: shape.message };
   }
   let data: unknown;
   try {
     data = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
   } catch (e) {
-    return { ok: false, status: 400, reason: 'malformed_json', message: `malformed JSON: ${((e as Error).message.split('\n')[0] ?? '').slice(0, 300)}` };
+    return {
+      ok: false,
+      status: 400,
+      reason: 'malformed_json',
+      message: `malformed JSON: ${((e as Error).message.split('\n')[0] ?? '').slice(0, 300)}`,
+    };
   }
   const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined;
   if (typeof id !== 'string' || !UUID.test(id)) {
-    return { ok: false, status: 400, reason: 'bad_id', message: `id must be a UUID (got ${JSON.stringify(typeof id === 'string' ? id.slice(0, 60) : id ?? null)})` };
+    return {
+      ok: false,
+      status: 400,
+      reason: 'bad_id',
+      message: `id must be a UUID (got ${JSON.stringify(typeof id === 'string' ? id.slice(0, 60) : (id ?? null))})`,
+    };
   }
   const unsafe = findUnsafeValue(data, limits);
   if (unsafe) return { ok: false, status: 422, reason: 'schema_invalid', message: `upload: invalid results file: ${unsafe}` };

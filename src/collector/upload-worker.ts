@@ -28,7 +28,7 @@ parentPort?.on('message', (msg: { seq: number; job: UploadJob }) => {
     }
     reply = { seq: msg.seq, ok: true, text: check };
   } catch (e) {
-    reply = { seq: msg.seq, ok: false, error: e instanceof Error ? e.message.split('\n')[0] ?? 'error' : String(e) };
+    reply = { seq: msg.seq, ok: false, error: e instanceof Error ? (e.message.split('\n')[0] ?? 'error') : String(e) };
   }
   parentPort?.postMessage(reply, transfer);
 });

@@ -149,7 +149,15 @@ export class JsonShapeScanner {
         }
         const array = c === OPEN_SQUARE;
         const role = roleOf(top, array);
-        top = { array, role, limit: this.limitOf(array, role), count: 0, expectKey: !array, key: '', at: top ? (top.array ? String(top.count) : top.key) : '' };
+        top = {
+          array,
+          role,
+          limit: this.limitOf(array, role),
+          count: 0,
+          expectKey: !array,
+          key: '',
+          at: top ? (top.array ? String(top.count) : top.key) : '',
+        };
         stack.push(top);
       } else if (c === CLOSE_SQUARE || c === CLOSE_CURLY) {
         stack.pop();
@@ -165,7 +173,10 @@ export class JsonShapeScanner {
   private countProblem(top: Frame): ShapeProblem {
     const what = top.array ? 'elements' : 'keys';
     const path = this.stack.map((f) => f.at).join('/') || '(top level)';
-    return { kind: 'count', message: `${path} holds more than ${top.limit.toLocaleString('en-US')} ${what} (the limit for ${describeRole(top)}; see docs/collector.md)` };
+    return {
+      kind: 'count',
+      message: `${path} holds more than ${top.limit.toLocaleString('en-US')} ${what} (the limit for ${describeRole(top)}; see docs/collector.md)`,
+    };
   }
 
   private endKey(top: Frame | undefined): void {
@@ -332,7 +343,10 @@ export function checkResultFields(file: ResultsFile, limits: ShapeLimits = DEFAU
       return `/${key} must be an ISO 8601 time like 2026-11-25T10:00:00Z with seconds 00-59, in the years 1970-9999 in UTC (got ${JSON.stringify(String(v).slice(0, 40))})`;
     }
   }
-  for (const [path, v] of [['/label', file.label], ['/host/hostname', file.host.hostname]] as const) {
+  for (const [path, v] of [
+    ['/label', file.label],
+    ['/host/hostname', file.host.hostname],
+  ] as const) {
     const why = typeof v === 'string' ? nameProblem(v, limits.maxFieldLength) : null;
     if (why) return `${path} ${why}`;
   }

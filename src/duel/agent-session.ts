@@ -36,7 +36,12 @@ export interface AgentSessionDeps {
 }
 
 /** Serve orders from `input` until `quit` or end of input; says which. */
-export async function agentSession(input: Readable, output: Writable, req: AgentSessionRequest, deps: AgentSessionDeps): Promise<'quit' | 'eof'> {
+export async function agentSession(
+  input: Readable,
+  output: Writable,
+  req: AgentSessionRequest,
+  deps: AgentSessionDeps,
+): Promise<'quit' | 'eof'> {
   const scratchDir = mkdtempSync(join(tmpdir(), 'virtax-agent-'));
   const started: { peer: Promise<PeerProcess> | null } = { peer: null };
   const peer = async (): Promise<PeerAddress> => {
@@ -48,7 +53,13 @@ export async function agentSession(input: Readable, output: Writable, req: Agent
     return await serveAgent(input, output, {
       executor: deps.executor ?? new ChildProcessExecutor(req.roundTimeoutMs),
       fingerprint: deps.fingerprint ?? hostFingerprint,
-      ctx: { peer: null, scratchDir, ioDir: resolve(req.ioDir ?? process.cwd()), ioDirChosen: req.ioDir !== undefined, ...(req.userTasks?.length ? { userTasks: req.userTasks } : {}) },
+      ctx: {
+        peer: null,
+        scratchDir,
+        ioDir: resolve(req.ioDir ?? process.cwd()),
+        ioDirChosen: req.ioDir !== undefined,
+        ...(req.userTasks?.length ? { userTasks: req.userTasks } : {}),
+      },
       toolVersion: VERSION,
       log: deps.log,
       ...(deps.signal ? { signal: deps.signal } : {}),

@@ -58,7 +58,18 @@ async function roundRequest(order: RoundFields & { id: Order['id']; v: Order['v'
   const w = user ? userWorkload(user) : (registry.get(order.workload) ?? userWorkloadFor(order.workload, deps.ctx));
   if (!w) return { v, id: order.id, ok: false, error: `unknown workload ${order.workload} (see \`virtax list\`)` };
   const peer = usesPeer(w) && !deps.ctx.peer && deps.peer ? await deps.peer() : deps.ctx.peer;
-  return { workloadId: order.workload, suite: order.suite, ctx: { ...deps.ctx, peer, suite: order.suite, ...(user ? { userTasks: [user] } : {}), ...(order.seed !== undefined ? { roundSeed: order.seed } : {}) }, plan: order.plan };
+  return {
+    workloadId: order.workload,
+    suite: order.suite,
+    ctx: {
+      ...deps.ctx,
+      peer,
+      suite: order.suite,
+      ...(user ? { userTasks: [user] } : {}),
+      ...(order.seed !== undefined ? { roundSeed: order.seed } : {}),
+    },
+    plan: order.plan,
+  };
 }
 
 /** Answer one order. Never throws: any failure becomes an error reply. */
@@ -96,9 +107,11 @@ export async function answer(order: Order, deps: AgentDeps, state: AgentState = 
       case 'prepare': {
         state.prepared?.round.abort();
         state.prepared = null;
-        if (!deps.executor.prepareRound) return { v, id: order.id, ok: false, error: 'this agent cannot hold a round at a barrier (its executor has no prepareRound)' };
+        if (!deps.executor.prepareRound)
+          return { v, id: order.id, ok: false, error: 'this agent cannot hold a round at a barrier (its executor has no prepareRound)' };
         const req = await roundRequest(order, deps);
-        if (!('workloadId' in req)) return 'result' in req ? { v: 2, id: order.id, ok: true, ready: false, result: req.result, loadAvg1: req.loadAvg1 } : req;
+        if (!('workloadId' in req))
+          return 'result' in req ? { v: 2, id: order.id, ok: true, ready: false, result: req.result, loadAvg1: req.loadAvg1 } : req;
         const load = loadAvg1();
         const round = deps.executor.prepareRound(req, deps.signal);
         const r = await round.ready;
@@ -121,12 +134,16 @@ export async function answer(order: Order, deps: AgentDeps, state: AgentState = 
       }
     }
   } catch (e) {
-    return { v, id: order.id, ok: false, error: e instanceof Error ? e.message.split('\n')[0] ?? 'error' : String(e) };
+    return { v, id: order.id, ok: false, error: e instanceof Error ? (e.message.split('\n')[0] ?? 'error') : String(e) };
   }
 }
 
 /** Handle one line of input: parse, answer. Returns the reply and whether the agent should stop. */
-export async function handleLine(line: string, deps: AgentDeps, state: AgentState = { prepared: null }): Promise<{ reply: Reply; quit: boolean }> {
+export async function handleLine(
+  line: string,
+  deps: AgentDeps,
+  state: AgentState = { prepared: null },
+): Promise<{ reply: Reply; quit: boolean }> {
   const parsed = parseOrder(line);
   if ('error' in parsed) {
     deps.log(`bad order: ${parsed.error.error}`);
@@ -136,7 +153,9 @@ export async function handleLine(line: string, deps: AgentDeps, state: AgentStat
   if (parsed.order.op === 'round' || parsed.order.op === 'start') {
     const r = 'result' in reply ? reply.result : null;
     const what = parsed.order.op === 'round' ? parsed.order.workload : 'duet';
-    deps.log(`round ${what}: ${r ? (r.status === 'ok' ? `figure ${r.outcome.round.figure}` : `${r.status}: ${r.reason}`) : `error: ${(reply as { error?: string }).error}`}`);
+    deps.log(
+      `round ${what}: ${r ? (r.status === 'ok' ? `figure ${r.outcome.round.figure}` : `${r.status}: ${r.reason}`) : `error: ${(reply as { error?: string }).error}`}`,
+    );
   }
   return { reply, quit: parsed.order.op === 'quit' };
 }

@@ -120,7 +120,8 @@ export class ProcessAgent implements AgentLink {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return this.#fail('garbage', `answered a non-object: ${shown}`);
     const r = data as Record<string, unknown>;
     const p = this.#pending;
-    if (r.v !== this.#version) return this.#fail('garbage', `answered in protocol version ${JSON.stringify(r.v ?? null)}, expected ${this.#version}: ${shown}`);
+    if (r.v !== this.#version)
+      return this.#fail('garbage', `answered in protocol version ${JSON.stringify(r.v ?? null)}, expected ${this.#version}: ${shown}`);
     if (!p) return this.#fail('garbage', `sent a reply nobody asked for: ${shown}`);
     if (r.id !== p.id) {
       // An error reply with id null answers an order the agent could not read: our order was garbled.
@@ -131,7 +132,13 @@ export class ProcessAgent implements AgentLink {
     this.#pending = null;
     clearTimeout(p.timer);
     if (r.ok) return p.resolve(r);
-    p.reject(new AgentError(this.name, 'refused', `side ${this.name}: order refused: ${typeof r.error === 'string' ? r.error : 'no reason given'}`));
+    p.reject(
+      new AgentError(
+        this.name,
+        'refused',
+        `side ${this.name}: order refused: ${typeof r.error === 'string' ? r.error : 'no reason given'}`,
+      ),
+    );
   }
 
   request(order: OrderBody, timeoutMs: number): Promise<ReplyFields> {

@@ -23,7 +23,14 @@ export type DuelCompareOptions = CompareOptions;
 function side(rounds: Round[], w: WorkloadOk): SideSummary {
   const s = summarize(rounds, w.better);
   const finite = (x: number) => (Number.isFinite(x) ? x : 0);
-  return { median: finite(s.median), rounds: s.rounds, cv: finite(s.cv), p50: finite(s.p50), p99: finite(s.p99), stealPct: s.stealPct !== null && Number.isFinite(s.stealPct) ? s.stealPct : null };
+  return {
+    median: finite(s.median),
+    rounds: s.rounds,
+    cv: finite(s.cv),
+    p50: finite(s.p50),
+    p99: finite(s.p99),
+    stealPct: s.stealPct !== null && Number.isFinite(s.stealPct) ? s.stealPct : null,
+  };
 }
 
 const usable = (x: number) => Number.isFinite(x) && x > 0;
@@ -55,11 +62,19 @@ export function usablePairs(a: WorkloadOk, b: WorkloadOk): { ra: Round[]; rb: Ro
 }
 
 /** Paired estimate of one workload from the two sides' rounds, or the reason it cannot be compared. */
-export function pairWorkload(a: WorkloadOk, b: WorkloadOk, opts: { level: number; resamples: number; seed: number }): PairedEstimate | string {
+export function pairWorkload(
+  a: WorkloadOk,
+  b: WorkloadOk,
+  opts: { level: number; resamples: number; seed: number },
+): PairedEstimate | string {
   const { ra, rb, notes } = usablePairs(a, b);
   const n = ra.length;
   if (n < 2) return `only ${n} round pair${n === 1 ? '' : 's'} measured (need at least 2)${notes.length ? `; ${notes.join('; ')}` : ''}`;
-  const d = pairedLogRatios(ra.map((r) => r.figure), rb.map((r) => r.figure), a.better);
+  const d = pairedLogRatios(
+    ra.map((r) => r.figure),
+    rb.map((r) => r.figure),
+    a.better,
+  );
   return pairedEstimate(d, { level: opts.level, resamples: opts.resamples, rng: createRng(opts.seed) });
 }
 
@@ -73,18 +88,31 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
   // A seed per workload id, so a row's interval does not depend on which other workloads ran.
   let h = s.seed | 0;
   for (const ch of id) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
-  const d = pairedLogRatios(ra.map((r) => r.figure), rb.map((r) => r.figure), wa.better);
+  const d = pairedLogRatios(
+    ra.map((r) => r.figure),
+    rb.map((r) => r.figure),
+    wa.better,
+  );
   const est = pairedEstimate(d, { level: s.level, resamples: s.resamples, rng: createRng(h) });
   notes.unshift(`paired: ${n} round pairs, Hodges-Lehmann on per-pair log ratios, Walsh-average interval, Wilcoxon signed-rank p`);
   if (est.achievedLevel < s.level - 1e-9) {
-    notes.push(`with ${n} pairs the widest distribution-free interval [min, max] covers ${(100 * est.achievedLevel).toFixed(2)}%, not ${(100 * s.level).toFixed(0)}%`);
+    notes.push(
+      `with ${n} pairs the widest distribution-free interval [min, max] covers ${(100 * est.achievedLevel).toFixed(2)}%, not ${(100 * s.level).toFixed(0)}%`,
+    );
   }
   const spread = d.some((x) => Math.abs(x - (d[0] as number)) > 1e-12 * Math.max(1, Math.abs(d[0] as number)));
   notes.push(...secondFigureNotes(wa, wb));
   const r: RowEstimate = {
     // Kernel time per op of the usable pairs' rounds (rounds bootstrapped per side, as in `compare`).
     kernel: kernelTimeOf(ra, rb, s),
-    addedPerOp: isTimePerOperation(wa.unit, wa.better) ? addedCostOfPairs(ra.map((r) => r.figure), rb.map((r) => r.figure), wa.unit, s.level) : null,
+    addedPerOp: isTimePerOperation(wa.unit, wa.better)
+      ? addedCostOfPairs(
+          ra.map((r) => r.figure),
+          rb.map((r) => r.figure),
+          wa.unit,
+          s.level,
+        )
+      : null,
     point: est.logRatio.point,
     lo: est.logRatio.lo,
     hi: est.logRatio.hi,
@@ -101,7 +129,9 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
     base: side(ra, wa),
     cand: side(rb, wb),
     notes,
-    degenerate: spread ? null : `every pair has the same ratio (${d.length} pairs): a zero-width interval would be overconfident (a quantised timer?)`,
+    degenerate: spread
+      ? null
+      : `every pair has the same ratio (${d.length} pairs): a zero-width interval would be overconfident (a quantised timer?)`,
     settle: { unit: 'pairs', n },
     lopsided: false,
     trusted,

@@ -57,7 +57,17 @@ export type DuelMode = 'interleaved' | 'duet';
 
 export type DuelEvent =
   | { type: 'ready'; a: Fingerprint; b: Fingerprint }
-  | { type: 'pair'; workloadId: string; pair: number; of: number | null; order: PairOrder; a: RoundReply | null; b: RoundReply | null; pairsDone: number; pairsTotal: number | null }
+  | {
+      type: 'pair';
+      workloadId: string;
+      pair: number;
+      of: number | null;
+      order: PairOrder;
+      a: RoundReply | null;
+      b: RoundReply | null;
+      pairsDone: number;
+      pairsTotal: number | null;
+    }
   | { type: 'check'; pass: number; widths: { id: string; halfWidthPct: number | null; settled: boolean }[] };
 
 export interface DuelOptions {
@@ -121,7 +131,16 @@ class SideState {
   readonly acc = new Map<string, Accum>();
   readonly file: ResultsFile;
 
-  constructor(side: DuelSide, key: SideKey, other: DuelSide, host: Fingerprint, tool: ResultsFile['tool'], opts: DuelOptions, startedAt: string, loadAvg1: number) {
+  constructor(
+    side: DuelSide,
+    key: SideKey,
+    other: DuelSide,
+    host: Fingerprint,
+    tool: ResultsFile['tool'],
+    opts: DuelOptions,
+    startedAt: string,
+    loadAvg1: number,
+  ) {
     for (const w of opts.workloads) this.acc.set(w.id, { w, params: null, rounds: [], ended: null, notes: [] });
     this.file = {
       schema: RESULTS_SCHEMA,
@@ -153,13 +172,14 @@ class SideState {
   }
 
   snapshot(): ResultsFile {
-    this.file.workloads = [...this.acc.values()].map((a) => workloadResultOf(a, { status: 'skipped', reason: 'no round ran (the duel ended before this workload)' }));
+    this.file.workloads = [...this.acc.values()].map((a) =>
+      workloadResultOf(a, { status: 'skipped', reason: 'no round ran (the duel ended before this workload)' }),
+    );
     const steals = [...this.acc.values()].flatMap((a) => a.rounds.map((r) => r.stealPct)).filter((x): x is number => x !== null);
     this.file.conditions.stealPct = steals.length ? steals.reduce((x, y) => x + y, 0) / steals.length : null;
     return this.file;
   }
 }
-
 
 /** The protocol versions an agent's hello says it speaks (a v1 agent names only `protocol: 1`). */
 export function helloProtocols(hello: ReplyFields): number[] {
@@ -167,26 +187,40 @@ export function helloProtocols(hello: ReplyFields): number[] {
   return Number.isInteger(hello.protocol) ? [hello.protocol as number] : [];
 }
 /** hello + fingerprint; throws InputError when the side cannot take part. */
-async function handshake(side: DuelSide, key: string, opts: DuelOptions): Promise<{ host: Fingerprint; tool: ResultsFile['tool']; protocols: number[] }> {
+async function handshake(
+  side: DuelSide,
+  key: string,
+  opts: DuelOptions,
+): Promise<{ host: Fingerprint; tool: ResultsFile['tool']; protocols: number[] }> {
   try {
     const hello = await side.link.request({ op: 'hello' }, opts.timeoutMs);
     const tool = hello.tool as { name?: unknown; version?: unknown; node?: unknown } | undefined;
     const protocols = helloProtocols(hello);
     if (!protocols.includes(1) && !protocols.includes(2)) {
-      throw new InputError(`side ${key} ("${side.label}") speaks agent protocol ${JSON.stringify(hello.protocol ?? null)}, this duel speaks 1 and 2: run the same virtax version on both sides`);
+      throw new InputError(
+        `side ${key} ("${side.label}") speaks agent protocol ${JSON.stringify(hello.protocol ?? null)}, this duel speaks 1 and 2: run the same virtax version on both sides`,
+      );
     }
     if (opts.mode === 'duet' && !protocols.includes(2)) {
-      throw new InputError(`side ${key} ("${side.label}") speaks agent protocol ${protocols.join(', ')} only; a duet needs protocol 2 on both sides (a newer virtax there), or duel it interleaved (--mode interleaved)`);
+      throw new InputError(
+        `side ${key} ("${side.label}") speaks agent protocol ${protocols.join(', ')} only; a duet needs protocol 2 on both sides (a newer virtax there), or duel it interleaved (--mode interleaved)`,
+      );
     }
     if (tool?.name !== 'virtax' || tool.version !== opts.toolVersion) {
-      throw new InputError(`side ${key} ("${side.label}") is virtax ${String(tool?.version ?? '?')}, this duel is virtax ${opts.toolVersion}: run the same version on both sides`);
+      throw new InputError(
+        `side ${key} ("${side.label}") is virtax ${String(tool?.version ?? '?')}, this duel is virtax ${opts.toolVersion}: run the same version on both sides`,
+      );
     }
     const fp = await side.link.request({ op: 'fingerprint' }, opts.timeoutMs);
     const host = fp.fingerprint as Fingerprint | undefined;
     if (typeof host !== 'object' || host === null || typeof host.platform !== 'string' || typeof host.cpu !== 'object') {
       throw new InputError(`side ${key} ("${side.label}") answered fingerprint without a fingerprint`);
     }
-    return { host, tool: { name: 'virtax', version: opts.toolVersion, node: typeof tool.node === 'string' ? tool.node : 'unknown' }, protocols };
+    return {
+      host,
+      tool: { name: 'virtax', version: opts.toolVersion, node: typeof tool.node === 'string' ? tool.node : 'unknown' },
+      protocols,
+    };
   } catch (e) {
     if (e instanceof AgentError) throw new InputError(`could not start the duel: ${e.message}`);
     throw e;
@@ -228,7 +262,13 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
     return spec ? { userTask: userTaskOrder(spec) } : {};
   };
   // Both rounds of a pair get the same round seed (a noisy.* round's aggressor order): the pair differs only in its side.
-  const roundFields = (w: AnyWorkload, pass: number) => ({ workload: w.id, suite: opts.suite, plan: opts.plan, seed: roundSeedOf(opts.seed, w.id, pass), ...userTaskField(w.id) });
+  const roundFields = (w: AnyWorkload, pass: number) => ({
+    workload: w.id,
+    suite: opts.suite,
+    plan: opts.plan,
+    seed: roundSeedOf(opts.seed, w.id, pass),
+    ...userTaskField(w.id),
+  });
   const linkOf = (key: SideKey) => (key === 'a' ? opts.a : opts.b).link;
   const runSide = async (key: SideKey, w: AnyWorkload, pass: number): Promise<RoundReply> => {
     const reply = await linkOf(key).request({ op: 'round', ...roundFields(w, pass) }, opts.timeoutMs);
@@ -241,32 +281,58 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
    */
   const runDuetPair = async (w: AnyWorkload, pass: number): Promise<{ a: RoundReply | null; b: RoundReply | null }> => {
     const fields = roundFields(w, pass);
-    const prepared = await Promise.allSettled([linkOf('a').request({ op: 'prepare', ...fields }, opts.timeoutMs), linkOf('b').request({ op: 'prepare', ...fields }, opts.timeoutMs)]);
+    const prepared = await Promise.allSettled([
+      linkOf('a').request({ op: 'prepare', ...fields }, opts.timeoutMs),
+      linkOf('b').request({ op: 'prepare', ...fields }, opts.timeoutMs),
+    ]);
     const [pa, pb] = prepared;
     const failed = prepared.find((p): p is PromiseRejectedResult => p.status === 'rejected');
     if (failed) {
       // Drop what the other side prepared, then report the broken agent.
-      for (const [k, p] of [['a', pa], ['b', pb]] as const) if (p.status === 'fulfilled' && p.value.ready === true) await linkOf(k).request({ op: 'abort' }, opts.timeoutMs).catch(() => {});
+      for (const [k, p] of [
+        ['a', pa],
+        ['b', pb],
+      ] as const)
+        if (p.status === 'fulfilled' && p.value.ready === true)
+          await linkOf(k)
+            .request({ op: 'abort' }, opts.timeoutMs)
+            .catch(() => {});
       throw failed.reason;
     }
     const ra = (pa as PromiseFulfilledResult<Record<string, unknown>>).value;
     const rb = (pb as PromiseFulfilledResult<Record<string, unknown>>).value;
     if (ra.ready === true && rb.ready === true) {
       // Both at the barrier: the two start orders leave back to back, so both timed phases begin together.
-      const [sa, sb] = await Promise.all([linkOf('a').request({ op: 'start' }, opts.timeoutMs), linkOf('b').request({ op: 'start' }, opts.timeoutMs)]);
+      const [sa, sb] = await Promise.all([
+        linkOf('a').request({ op: 'start' }, opts.timeoutMs),
+        linkOf('b').request({ op: 'start' }, opts.timeoutMs),
+      ]);
       return { a: record('a', w, sa), b: record('b', w, sb) };
     }
     const out: { a: RoundReply | null; b: RoundReply | null } = { a: null, b: null };
-    for (const [k, r] of [['a', ra], ['b', rb]] as const) {
+    for (const [k, r] of [
+      ['a', ra],
+      ['b', rb],
+    ] as const) {
       if (r.ready === true) await linkOf(k).request({ op: 'abort' }, opts.timeoutMs);
       else if (r.ready === false) out[k] = record(k, w, r);
-      else throw new AgentError(k === 'a' ? opts.a.label : opts.b.label, 'garbage', `side ${k.toUpperCase()}: answered prepare without ready true or false`);
+      else
+        throw new AgentError(
+          k === 'a' ? opts.a.label : opts.b.label,
+          'garbage',
+          `side ${k.toUpperCase()}: answered prepare without ready true or false`,
+        );
     }
     return out;
   };
   const record = (key: SideKey, w: AnyWorkload, reply: Record<string, unknown>): RoundReply => {
     const why = roundReplyProblem(reply.result);
-    if (why) throw new AgentError(key === 'a' ? opts.a.label : opts.b.label, 'garbage', `side ${key.toUpperCase()}: answered a round with an invalid result: ${why}`);
+    if (why)
+      throw new AgentError(
+        key === 'a' ? opts.a.label : opts.b.label,
+        'garbage',
+        `side ${key.toUpperCase()}: answered a round with an invalid result: ${why}`,
+      );
     const result = reply.result as RoundReply;
     const acc = sides[key].acc.get(w.id) as Accum;
     if (result.status === 'ok') {
@@ -280,7 +346,10 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
       const otherKey: SideKey = key === 'a' ? 'b' : 'a';
       const other = sides[otherKey].acc.get(w.id) as Accum;
       if (!other.ended && other.rounds.length === 0) {
-        other.ended = { status: 'skipped', reason: `not run: side ${key.toUpperCase()} ${result.status === 'skipped' ? 'skipped' : 'failed'} it (${result.reason})` };
+        other.ended = {
+          status: 'skipped',
+          reason: `not run: side ${key.toUpperCase()} ${result.status === 'skipped' ? 'skipped' : 'failed'} it (${result.reason})`,
+        };
         opts.checkpoint?.(otherKey, sides[otherKey].snapshot());
       }
     }
@@ -392,5 +461,17 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
       `duet: both rounds of each pair ran at the same time, each side on its own CPUs${interleavedInDuet.length ? `; ran interleaved instead: ${interleavedInDuet.map((x) => `${x.id} (${x.reason})`).join('; ')}` : ''}`,
     );
   }
-  return { status, error, stopped, a: sides.a.file, b: sides.b.file, comparison, pairs, seconds: elapsed(), mode, interleavedInDuet, protocols };
+  return {
+    status,
+    error,
+    stopped,
+    a: sides.a.file,
+    b: sides.b.file,
+    comparison,
+    pairs,
+    seconds: elapsed(),
+    mode,
+    interleavedInDuet,
+    protocols,
+  };
 }

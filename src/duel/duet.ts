@@ -16,7 +16,8 @@ import type { AnyWorkload } from '../workloads/types.js';
 export function duetConflict(w: Pick<AnyWorkload, 'id' | 'category'>): string | null {
   if (w.category === 'noisy-neighbor') return 'starts its own aggressors on every CPU, so it would load the other side too';
   if (w.id === 'mem.bandwidth') return 'memory bandwidth is one resource of the whole socket: each side would measure the other';
-  if (w.id === 'net.tcp-throughput' || w.id === 'net.http' || w.id === 'net.http-rps') return 'both sides\' loopback traffic goes through one kernel network path (softirqs on every CPU)';
+  if (w.id === 'net.tcp-throughput' || w.id === 'net.http' || w.id === 'net.http-rps')
+    return "both sides' loopback traffic goes through one kernel network path (softirqs on every CPU)";
   if (w.category === 'storage') return 'both sides write to one block device and its queue';
   return null;
 }
@@ -24,7 +25,10 @@ export function duetConflict(w: Pick<AnyWorkload, 'id' | 'category'>): string | 
 /** A kernel CPU list (`0-3,6,8-9`) as numbers (the format of sysfs and /proc/self/status). */
 export function parseCpuList(list: string): number[] {
   const out: number[] = [];
-  for (const part of list.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of list
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [a, b] = part.split('-').map(Number);
     if (!Number.isInteger(a)) continue;
     for (let c = a as number; c <= (Number.isInteger(b) ? (b as number) : (a as number)); c++) out.push(c);
@@ -51,13 +55,16 @@ export function cpuListText(cpus: readonly number[]): string {
  */
 export function splitCpus(available: readonly number[], a?: string, b?: string): { a: number[]; b: number[] } {
   const parse = (text: string, flag: string) => {
-    if (!/^\s*\d+(-\d+)?(\s*,\s*\d+(-\d+)?)*\s*$/.test(text)) throw new InputError(`${flag}: expected a CPU list like 0 or 0-3,6 (got "${text}")`);
+    if (!/^\s*\d+(-\d+)?(\s*,\s*\d+(-\d+)?)*\s*$/.test(text))
+      throw new InputError(`${flag}: expected a CPU list like 0 or 0-3,6 (got "${text}")`);
     const cpus = parseCpuList(text);
     const missing = cpus.filter((c) => !available.includes(c));
-    if (missing.length) throw new InputError(`${flag}: CPU ${missing.join(', ')} is not one this process may use (${cpuListText(available)})`);
+    if (missing.length)
+      throw new InputError(`${flag}: CPU ${missing.join(', ')} is not one this process may use (${cpuListText(available)})`);
     return cpus;
   };
-  if ((a === undefined) !== (b === undefined)) throw new InputError('--cpus-a and --cpus-b: give both or neither (default: half the CPUs each)');
+  if ((a === undefined) !== (b === undefined))
+    throw new InputError('--cpus-a and --cpus-b: give both or neither (default: half the CPUs each)');
   if (a !== undefined && b !== undefined) {
     const ca = parse(a, '--cpus-a');
     const cb = parse(b, '--cpus-b');
@@ -65,7 +72,10 @@ export function splitCpus(available: readonly number[], a?: string, b?: string):
     if (both.length) throw new InputError(`--cpus-a and --cpus-b share CPU ${both.join(', ')}: a duet needs each side on its own CPUs`);
     return { a: ca, b: cb };
   }
-  if (available.length < 2) throw new InputError(`duet mode needs 2 CPUs or more, one set per side (this process may use ${available.length}): use --mode interleaved`);
+  if (available.length < 2)
+    throw new InputError(
+      `duet mode needs 2 CPUs or more, one set per side (this process may use ${available.length}): use --mode interleaved`,
+    );
   const s = [...available].sort((x, y) => x - y);
   const half = Math.floor(s.length / 2);
   return { a: s.slice(0, half), b: s.slice(half, 2 * half) };
@@ -100,7 +110,8 @@ export function isolationOf(cpusA: readonly number[], cpusB: readonly number[], 
       const dir = `${root}/cpu${c}/cache/index${i}`;
       const list = readText(`${dir}/shared_cpu_list`);
       if (list === null) break;
-      if (parseCpuList(list).some((x) => cpusB.includes(x))) shared.add(`L${readText(`${dir}/level`) ?? '?'} ${readText(`${dir}/type`) ?? ''}`.trim());
+      if (parseCpuList(list).some((x) => cpusB.includes(x)))
+        shared.add(`L${readText(`${dir}/level`) ?? '?'} ${readText(`${dir}/type`) ?? ''}`.trim());
     }
     const sib = readText(`${root}/cpu${c}/topology/thread_siblings_list`);
     if (sib && parseCpuList(sib).some((x) => cpusB.includes(x))) smt = true;
@@ -108,11 +119,15 @@ export function isolationOf(cpusA: readonly number[], cpusB: readonly number[], 
   const sharedCaches = [...shared].sort();
   const notes = [
     'memory bandwidth and the memory controller are shared (one socket): workloads bound by them are not run in duet',
-    sharedCaches.length ? `the sides share ${sharedCaches.join(', ')} cache: cache-hungry workloads (mem.latency) see the other side's footprint` : 'no cache is shared between the sides (per sysfs)',
-    smt ? 'a CPU of A is an SMT sibling of a CPU of B: they share a core\'s execution units' : 'no SMT sibling is split between the sides',
+    sharedCaches.length
+      ? `the sides share ${sharedCaches.join(', ')} cache: cache-hungry workloads (mem.latency) see the other side's footprint`
+      : 'no cache is shared between the sides (per sysfs)',
+    smt ? "a CPU of A is an SMT sibling of a CPU of B: they share a core's execution units" : 'no SMT sibling is split between the sides',
   ];
   if (cpusA.length === 1 || cpusB.length === 1) {
-    notes.push('a side with one CPU runs everything there: a workload\'s helper threads (gVisor\'s Sentry, sched.ctxswitch\'s partner thread) share it with the measured thread');
+    notes.push(
+      "a side with one CPU runs everything there: a workload's helper threads (gVisor's Sentry, sched.ctxswitch's partner thread) share it with the measured thread",
+    );
   }
   return { cpusA: [...cpusA], cpusB: [...cpusB], sharedCaches, smtSiblingsShared: smt, notes };
 }

@@ -67,7 +67,8 @@ export interface HelloReply {
 }
 
 /** `prepare`'s reply: the round waits at the barrier, or it ended before (skipped, failed) with its result. */
-export type PrepareReply = { v: 2; id: OrderId; ok: true; ready: true } | { v: 2; id: OrderId; ok: true; ready: false; result: RoundReply; loadAvg1: number };
+export type PrepareReply =
+  { v: 2; id: OrderId; ok: true; ready: true } | { v: 2; id: OrderId; ok: true; ready: false; result: RoundReply; loadAvg1: number };
 
 export interface FingerprintReply {
   v: ProtocolVersion;
@@ -147,7 +148,11 @@ export function parseOrder(line: string): { order: Order } | { error: ErrorReply
   if (!isObject(data)) return fail(null, 'an order must be a JSON object');
   const id = isId(data.id) ? data.id : null;
   if (id === null) return fail(null, 'order has no id (a string or a number)');
-  if (data.v !== 1 && data.v !== 2) return fail(id, `unsupported protocol version ${JSON.stringify(data.v ?? null)} (this agent speaks v${PROTOCOL_VERSIONS.join(' and v')})`);
+  if (data.v !== 1 && data.v !== 2)
+    return fail(
+      id,
+      `unsupported protocol version ${JSON.stringify(data.v ?? null)} (this agent speaks v${PROTOCOL_VERSIONS.join(' and v')})`,
+    );
   const v: ProtocolVersion = data.v;
   ev = v;
   switch (data.op) {
@@ -174,18 +179,27 @@ export function parseOrder(line: string): { order: Order } | { error: ErrorReply
         if (typeof u === 'string') return fail(id, `${op}: userTask: ${u}`);
         userTask = u;
       }
-      if (data.seed !== undefined && !(typeof data.seed === 'number' && Number.isSafeInteger(data.seed))) return fail(id, `${op}: seed must be a whole number`);
+      if (data.seed !== undefined && !(typeof data.seed === 'number' && Number.isSafeInteger(data.seed)))
+        return fail(id, `${op}: seed must be a whole number`);
       const fields: RoundFields = {
         workload: data.workload,
         suite: data.suite as Suite,
-        plan: { targetBatchSeconds: plan.targetBatchSeconds, roundSeconds: plan.roundSeconds, minBatches: plan.minBatches, maxBatches: plan.maxBatches },
+        plan: {
+          targetBatchSeconds: plan.targetBatchSeconds,
+          roundSeconds: plan.roundSeconds,
+          minBatches: plan.minBatches,
+          maxBatches: plan.maxBatches,
+        },
         ...(userTask ? { userTask } : {}),
         ...(typeof data.seed === 'number' ? { seed: data.seed } : {}),
       };
       return { order: op === 'prepare' ? { v: 2, id, op, ...fields } : { v, id, op, ...fields } };
     }
     default:
-      return fail(id, `unknown op ${JSON.stringify(data.op ?? null)} (hello, fingerprint, round, quit${v === 2 ? ', prepare, start, abort' : ''})`);
+      return fail(
+        id,
+        `unknown op ${JSON.stringify(data.op ?? null)} (hello, fingerprint, round, quit${v === 2 ? ', prepare, start, abort' : ''})`,
+      );
   }
 }
 
@@ -201,7 +215,16 @@ function userTaskOrderOf(u: unknown): UserTaskOrder | string {
   if (u.better !== 'higher' && u.better !== 'lower') return 'better must be higher or lower';
   if (!isPositive(u.scale)) return 'scale must be a positive number';
   if (!isPositive(u.batchTimeoutSeconds)) return 'batchTimeoutSeconds must be a positive number';
-  return { module: u.module, sha256: u.sha256, task: u.task, problem: u.problem, unit: u.unit, better: u.better, scale: u.scale, batchTimeoutSeconds: u.batchTimeoutSeconds };
+  return {
+    module: u.module,
+    sha256: u.sha256,
+    task: u.task,
+    problem: u.problem,
+    unit: u.unit,
+    better: u.better,
+    scale: u.scale,
+    batchTimeoutSeconds: u.batchTimeoutSeconds,
+  };
 }
 
 function finiteArray(x: unknown): x is number[] {

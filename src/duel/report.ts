@@ -1,5 +1,13 @@
 /** The duel's terminal table and its record file. Return strings; the caller decides where they go. */
-import { ADDED_NOTE, formatAddedPerOp, formatKernelOverhead, hasAddedPerOp, hasKernel, ratioSentence, type TerminalOptions } from '../report/comparison-exporters.js';
+import {
+  ADDED_NOTE,
+  formatAddedPerOp,
+  formatKernelOverhead,
+  hasAddedPerOp,
+  hasKernel,
+  ratioSentence,
+  type TerminalOptions,
+} from '../report/comparison-exporters.js';
 import { noColour, signedPct as pct, verdictStyle } from '../format/text.js';
 import { formatNumber, formatTable } from '../report/table.js';
 import type { Comparison, RowComparison } from '../stats/types.js';
@@ -45,13 +53,21 @@ export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): stri
     align.splice(6, 0, 'right');
   }
   const table = formatTable(head, rows, align, { maxWidth: opts.width ?? null, shrink: [head.length - 1] });
-  const lines = [table, `positive = B is worse (slower); noise threshold ±${c.settings.noisePct}%; medians of round figures${kernel ? '; kernel/op = system CPU time per operation (the platform\'s cost without Node\'s share)' : ''}`];
+  const lines = [
+    table,
+    `positive = B is worse (slower); noise threshold ±${c.settings.noisePct}%; medians of round figures${kernel ? "; kernel/op = system CPU time per operation (the platform's cost without Node's share)" : ''}`,
+  ];
   if (added) lines.push(ADDED_NOTE);
   const compared = c.rows.filter((r): r is Extract<RowComparison, { status: 'compared' }> => r.status === 'compared');
   for (const r of compared) lines.push(`  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`);
-  if (c.overall) lines.push(`overall (geometric mean, equal weight per category): ${pct(c.overall.overheadPct.point)} [${pct(c.overall.overheadPct.lo)}, ${pct(c.overall.overheadPct.hi)}]`);
+  if (c.overall)
+    lines.push(
+      `overall (geometric mean, equal weight per category): ${pct(c.overall.overheadPct.point)} [${pct(c.overall.overheadPct.lo)}, ${pct(c.overall.overheadPct.hi)}]`,
+    );
   // Why a verdict was withheld or an interval adjusted belongs in the table, not only in the JSON.
-  const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.filter((n) => !n.startsWith('paired: ')).map((n) => `  ${r.id}: ${n}`) : []));
+  const notes = c.rows.flatMap((r) =>
+    r.status === 'compared' ? r.notes.filter((n) => !n.startsWith('paired: ')).map((n) => `  ${r.id}: ${n}`) : [],
+  );
   if (notes.length) lines.push('notes:', ...notes);
   for (const d of c.envDiffs) lines.push(`differs: ${d.field}: A ${d.base} / B ${d.cand}`);
   for (const w of c.warnings) lines.push(`warning: ${w}`);
@@ -59,7 +75,16 @@ export function formatDuelTable(c: Comparison, opts: TerminalOptions = {}): stri
 }
 
 /** The duel's own record (duel.json): how it ran, in which order, and where the files are. */
-export function duelRecord(o: DuelOutcome, extra: { commands: { a: string; b: string }; files: Record<string, string>; rounds: unknown; plan: unknown; isolation?: Isolation | null }): string {
+export function duelRecord(
+  o: DuelOutcome,
+  extra: {
+    commands: { a: string; b: string };
+    files: Record<string, string>;
+    rounds: unknown;
+    plan: unknown;
+    isolation?: Isolation | null;
+  },
+): string {
   return `${JSON.stringify(
     {
       schema: 'virtax.duel/v1',

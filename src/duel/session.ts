@@ -130,20 +130,34 @@ export async function duelSession(args: DuelRequest, deps: DuelDeps = {}): Promi
   const userTasks = await userTasksOf(args.workload ?? [], args.workloadTimeout);
   const workloads = withUserWorkloads((ids) => selectWorkloads(registry, args.suite, ids), args.only ?? null, userTasks);
   const now = deps.now ?? (() => new Date());
-  const out = args.out ?? join('results', `duel-${now().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);
+  const out =
+    args.out ??
+    join(
+      'results',
+      `duel-${now()
+        .toISOString()
+        .replace(/[:.]/g, '-')
+        .replace(/-\d{3}Z$/, 'Z')}`,
+    );
   const labelA = args.labelA ?? 'A';
   const labelB = args.labelB ?? 'B';
   const mode = args.mode ?? 'interleaved';
-  if (mode !== 'duet' && (args.cpusA !== undefined || args.cpusB !== undefined)) throw new InputError('--cpus-a/--cpus-b: only with --mode duet');
+  if (mode !== 'duet' && (args.cpusA !== undefined || args.cpusB !== undefined))
+    throw new InputError('--cpus-a/--cpus-b: only with --mode duet');
   let isolation: Isolation | null = null;
   if (mode === 'duet') {
     const available = (deps.cpus ?? allowedCpus)();
-    if (!available) throw new InputError('duet mode: cannot tell which CPUs this process may use (/proc/self/status): give --cpus-a and --cpus-b');
+    if (!available)
+      throw new InputError('duet mode: cannot tell which CPUs this process may use (/proc/self/status): give --cpus-a and --cpus-b');
     const split = splitCpus(available, args.cpusA, args.cpusB);
     isolation = isolationOf(split.a, split.b);
   }
   const pin = (cpus: number[] | undefined) => (cpus ? { cpus: cpuListText(cpus) } : {});
-  const agents = (deps.startAgents ?? processAgents)({ label: labelA, command: args.a, ...pin(isolation?.cpusA) }, { label: labelB, command: args.b, ...pin(isolation?.cpusB) }, deps.onAgentLog);
+  const agents = (deps.startAgents ?? processAgents)(
+    { label: labelA, command: args.a, ...pin(isolation?.cpusA) },
+    { label: labelB, command: args.b, ...pin(isolation?.cpusB) },
+    deps.onAgentLog,
+  );
   const interrupt = (deps.interrupt ?? processInterrupt)();
   let result: { outcome: DuelOutcome; out: string };
   try {
@@ -151,7 +165,9 @@ export async function duelSession(args: DuelRequest, deps: DuelDeps = {}): Promi
       a: { label: labelA, command: args.a, link: agents.a },
       b: { label: labelB, command: args.b, link: agents.b },
       mode,
-      ...(isolation ? { placement: { a: `pinned to CPU ${cpuListText(isolation.cpusA)}`, b: `pinned to CPU ${cpuListText(isolation.cpusB)}` } } : {}),
+      ...(isolation
+        ? { placement: { a: `pinned to CPU ${cpuListText(isolation.cpusA)}`, b: `pinned to CPU ${cpuListText(isolation.cpusB)}` } }
+        : {}),
       workloads,
       ...(userTasks.length ? { userTasks } : {}),
       suite: args.suite,
@@ -168,7 +184,13 @@ export async function duelSession(args: DuelRequest, deps: DuelDeps = {}): Promi
     writeFileAtomic(join(out, FILES.comparison), `${JSON.stringify(outcome.comparison, null, 1)}\n`);
     writeFileAtomic(
       join(out, FILES.duel),
-      duelRecord(outcome, { commands: { a: args.a, b: args.b }, files: { ...FILES }, rounds: typeof args.rounds === 'number' ? args.rounds : { auto: args.rounds }, plan: args.plan, isolation }),
+      duelRecord(outcome, {
+        commands: { a: args.a, b: args.b },
+        files: { ...FILES },
+        rounds: typeof args.rounds === 'number' ? args.rounds : { auto: args.rounds },
+        plan: args.plan,
+        isolation,
+      }),
     );
     result = { outcome, out };
   } finally {

@@ -43,7 +43,6 @@ export interface Executor {
   prepareRound?(req: RoundRequest, signal?: AbortSignal): PreparedRound;
 }
 
-
 /** Forks `round-child` for every round. `timeoutMs` bounds one round (a hung workload is a failed round). */
 export class ChildProcessExecutor implements Executor {
   constructor(private readonly timeoutMs = 120_000) {}

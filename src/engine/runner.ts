@@ -98,9 +98,13 @@ function mergeExtra(into: Record<string, unknown>, extra: Record<string, unknown
  * The WorkloadResult for what was gathered: ok with its summary, or skipped/failed with the reason.
  * `noRounds` is the reason given when nothing ran and nothing ended the workload.
  */
-export function workloadResultOf(a: WorkloadAccum, noRounds: Omit<WorkloadNotOk, 'id' | 'category' | 'title'> = { status: 'failed', reason: 'no round completed' }): WorkloadResult {
+export function workloadResultOf(
+  a: WorkloadAccum,
+  noRounds: Omit<WorkloadNotOk, 'id' | 'category' | 'title'> = { status: 'failed', reason: 'no round completed' },
+): WorkloadResult {
   const base = { id: a.w.id, category: a.w.category, title: a.w.title };
-  if (a.ended && (a.ended.status === 'skipped' || a.rounds.length === 0)) return { ...base, status: a.ended.status, reason: a.ended.reason };
+  if (a.ended && (a.ended.status === 'skipped' || a.rounds.length === 0))
+    return { ...base, status: a.ended.status, reason: a.ended.reason };
   if (a.rounds.length === 0) return { ...base, ...noRounds };
   if (a.ended) return { ...base, status: 'failed', reason: `${a.ended.reason} (after ${a.rounds.length} good rounds)` };
   const ok: WorkloadOk = {
@@ -117,7 +121,12 @@ export function workloadResultOf(a: WorkloadAccum, noRounds: Omit<WorkloadNotOk,
     const sorted = [...kernel].sort((x, y) => x - y);
     const mid = sorted.length >> 1;
     const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-    ok.kernel = { medianSecondsPerOp: median, minSecondsPerOp: sorted[0] as number, maxSecondsPerOp: sorted[sorted.length - 1] as number, rounds: kernel.length };
+    ok.kernel = {
+      medianSecondsPerOp: median,
+      minSecondsPerOp: sorted[0] as number,
+      maxSecondsPerOp: sorted[sorted.length - 1] as number,
+      rounds: kernel.length,
+    };
   }
   if (a.notes.length) ok.notes = [...new Set(a.notes)];
   if (a.extra && Object.keys(a.extra).length) ok.extra = a.extra;
@@ -212,7 +221,11 @@ export async function runProbe(workloads: AnyWorkload[], opts: RunOptions): Prom
   // Skip in the schedule what the resumed file already holds: the first k occurrences of each workload.
   const seen = new Map<string, number>();
   const todo: { id: string; round: number }[] = [];
-  for (const id of schedule(workloads.map((w) => w.id), rounds, seed)) {
+  for (const id of schedule(
+    workloads.map((w) => w.id),
+    rounds,
+    seed,
+  )) {
     const k = (seen.get(id) ?? 0) + 1;
     seen.set(id, k);
     const a = acc.get(id) as Accum;

@@ -21,7 +21,8 @@ export function junitXml(suite: string, properties: readonly (readonly [string, 
   const body = cases.map((c) => {
     const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="0"`;
     let inner: string | null = null;
-    if (c.failure) inner = `      <failure type="${escapeXml(c.failure.type)}" message="${escapeXml(c.failure.message)}">${escapeXml(c.failure.text)}</failure>`;
+    if (c.failure)
+      inner = `      <failure type="${escapeXml(c.failure.type)}" message="${escapeXml(c.failure.message)}">${escapeXml(c.failure.text)}</failure>`;
     else if (c.skipped !== undefined) inner = `      <skipped message="${escapeXml(c.skipped)}"/>`;
     else if (c.systemOut !== undefined) inner = `      <system-out>${escapeXml(c.systemOut)}</system-out>`;
     return inner === null ? `${open}/>` : `${open}>\n${inner}\n    </testcase>`;

@@ -28,7 +28,9 @@ export function formatFactor(f: number): string {
 
 /** "x32 [x26, x50]"; the point alone when lo = hi (the baseline's x1.00). */
 export function factorInterval(e: { point: number; lo: number; hi: number }): string {
-  return e.lo === e.hi && e.lo === e.point ? formatFactor(e.point) : `${formatFactor(e.point)} [${formatFactor(e.lo)}, ${formatFactor(e.hi)}]`;
+  return e.lo === e.hi && e.lo === e.point
+    ? formatFactor(e.point)
+    : `${formatFactor(e.point)} [${formatFactor(e.lo)}, ${formatFactor(e.hi)}]`;
 }
 
 /** ANSI styles the CLI uses. */

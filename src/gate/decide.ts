@@ -40,7 +40,10 @@ export function thresholdOutcome(interval: { lo: number; hi: number }, maxRegres
 }
 
 /** Each workload's status in the baseline and in the current run (absent when the file has no entry). */
-export function workloadSides(base: ResultsFile, cur: ResultsFile): Map<string, { base: SideStatus; cur: SideStatus; reason: string | null }> {
+export function workloadSides(
+  base: ResultsFile,
+  cur: ResultsFile,
+): Map<string, { base: SideStatus; cur: SideStatus; reason: string | null }> {
   const out = new Map<string, { base: SideStatus; cur: SideStatus; reason: string | null }>();
   for (const w of base.workloads) out.set(w.id, { base: w.status, cur: 'absent', reason: null });
   for (const w of cur.workloads) {
@@ -88,12 +91,19 @@ export function decideRows({ comparison, sides, policy, only }: DecideInput): Ga
     if (side?.base === 'ok' && side.cur === 'failed') {
       rows.push({ outcome: 'crashed', id, category, reason: `failed in the current run: ${side.reason ?? 'no reason given'}` });
     } else if (side?.base === 'ok' && side.cur !== 'ok') {
-      const reason = side.cur === 'absent' ? 'measured in the baseline, not in the current run' : `skipped in the current run: ${side.reason ?? 'no reason given'}`;
+      const reason =
+        side.cur === 'absent'
+          ? 'measured in the baseline, not in the current run'
+          : `skipped in the current run: ${side.reason ?? 'no reason given'}`;
       rows.push({ outcome: 'missing', id, category, reason });
     } else {
       const reason =
         why ??
-        (side?.base === 'absent' ? 'new workload: not in the baseline' : side?.base === 'ok' ? 'not compared' : `${side?.base ?? 'absent'} in the baseline`);
+        (side?.base === 'absent'
+          ? 'new workload: not in the baseline'
+          : side?.base === 'ok'
+            ? 'not compared'
+            : `${side?.base ?? 'absent'} in the baseline`);
       rows.push({ outcome: 'not-compared', id, category, reason });
     }
   }
@@ -115,7 +125,15 @@ export function exitCodeOf(outcome: GateOutcome, strict: boolean): 0 | 1 | 3 {
 }
 
 export function countRows(rows: readonly GateRow[]): Record<GateRow['outcome'], number> {
-  const c: Record<GateRow['outcome'], number> = { pass: 0, fail: 0, inconclusive: 0, crashed: 0, missing: 0, ignored: 0, 'not-compared': 0 };
+  const c: Record<GateRow['outcome'], number> = {
+    pass: 0,
+    fail: 0,
+    inconclusive: 0,
+    crashed: 0,
+    missing: 0,
+    ignored: 0,
+    'not-compared': 0,
+  };
   for (const r of rows) c[r.outcome]++;
   return c;
 }

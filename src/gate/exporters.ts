@@ -69,7 +69,10 @@ function headline(g: GateResult): string {
   const judged = c.pass + c.fail + c.inconclusive + c.crashed + c.missing;
   if (g.outcome === 'fail') return `FAIL: ${c.fail + c.crashed} of ${judged} workloads regressed beyond their max`;
   if (g.outcome === 'inconclusive') {
-    const parts = [c.inconclusive ? `${c.inconclusive} inconclusive` : '', c.missing ? `${c.missing} missing from the current run` : ''].filter(Boolean);
+    const parts = [
+      c.inconclusive ? `${c.inconclusive} inconclusive` : '',
+      c.missing ? `${c.missing} missing from the current run` : '',
+    ].filter(Boolean);
     return `INCONCLUSIVE: ${parts.join(', ')} of ${judged} workloads${g.strict ? ' (--strict: exit 3)' : ' (exit 0; --strict makes this exit 3)'}`;
   }
   return `PASS: all ${judged} workloads are below their max regression`;
@@ -80,9 +83,18 @@ export function methodsNote(g: GateResult): string {
   const judged = g.rows.filter(isJudged);
   const counts = new Map<string, number>();
   for (const r of judged) counts.set(r.row.overheadPct.method, (counts.get(r.row.overheadPct.method) ?? 0) + 1);
-  const names: Record<string, string> = { bca: 'BCa', percentile: 'percentile', 'runs-t': 't across runs', 'runs-bootstrap': 'bootstrap of runs', walsh: 'Walsh' };
+  const names: Record<string, string> = {
+    bca: 'BCa',
+    percentile: 'percentile',
+    'runs-t': 't across runs',
+    'runs-bootstrap': 'bootstrap of runs',
+    walsh: 'Walsh',
+  };
   const parts = [...counts].map(([m, n]) => `${names[m] ?? m} for ${n}`);
-  const fcr = g.fcr && g.fcr.level !== g.confidence ? `; the ${g.fcr.selected} of ${g.fcr.judged} above their max regression re-judged at ${levelPct(g.fcr.level)} (false-coverage-rate adjusted, Benjamini-Yekutieli)` : '';
+  const fcr =
+    g.fcr && g.fcr.level !== g.confidence
+      ? `; the ${g.fcr.selected} of ${g.fcr.judged} above their max regression re-judged at ${levelPct(g.fcr.level)} (false-coverage-rate adjusted, Benjamini-Yekutieli)`
+      : '';
   return `intervals ${levelPct(g.confidence)} per workload${fcr}: ${parts.join(', ') || 'none'}; ${g.comparison.settings.resamples} resamples, seed ${g.comparison.settings.seed}`;
 }
 
@@ -99,13 +111,25 @@ export function formatGateTable(g: GateResult, opts: { paint?: Paint; width?: nu
   const rows = g.rows.map((r) => {
     if (isJudged(r)) {
       const x = r.row;
-      return [r.id, formatNumber(x.base.median), formatNumber(x.cand.median), x.unit, paint(signedPct(x.overheadPct.point), verdictStyle(r.outcome)), interval(x.overheadPct), plainPct(r.maxRegressionPct), paint(`${LABEL[r.outcome]}: ${gateWords(r)}`, verdictStyle(r.outcome))];
+      return [
+        r.id,
+        formatNumber(x.base.median),
+        formatNumber(x.cand.median),
+        x.unit,
+        paint(signedPct(x.overheadPct.point), verdictStyle(r.outcome)),
+        interval(x.overheadPct),
+        plainPct(r.maxRegressionPct),
+        paint(`${LABEL[r.outcome]}: ${gateWords(r)}`, verdictStyle(r.outcome)),
+      ];
     }
     return [r.id, '', '', '', '', '', '', `${paint(LABEL[r.outcome], verdictStyle(r.outcome))}: ${r.reason}`];
   });
-  const table = formatTable(['workload', 'baseline', 'current', 'unit', 'overhead', 'interval', 'max', 'gate'], rows, [
-    'left', 'right', 'right', 'left', 'right', 'left', 'right', 'left',
-  ], { maxWidth: opts.width ?? null, shrink: [7] });
+  const table = formatTable(
+    ['workload', 'baseline', 'current', 'unit', 'overhead', 'interval', 'max', 'gate'],
+    rows,
+    ['left', 'right', 'right', 'left', 'right', 'left', 'right', 'left'],
+    { maxWidth: opts.width ?? null, shrink: [7] },
+  );
   const lines = [
     `virtax gate: ${headline(g)}`,
     `${baselineLine(g)} vs current ${g.current.label} (${g.current.source}); overhead > 0 means the current run is worse`,
@@ -119,7 +143,6 @@ export function formatGateTable(g: GateResult, opts: { paint?: Paint; width?: nu
   return lines.join('\n');
 }
 
-
 /**
  * JUnit XML: one testcase per workload. fail/crashed are failures carrying the numbers; ignored and
  * not-compared are skipped; missing is skipped (a failure under --strict); inconclusive passes with a note
@@ -132,36 +155,64 @@ export function gateJunit(g: GateResult): string {
     const text = explainRow(r);
     if (r.outcome === 'fail' || r.outcome === 'crashed' || (g.strict && (r.outcome === 'inconclusive' || r.outcome === 'missing'))) {
       const type = r.outcome === 'fail' ? 'regression' : r.outcome;
-      const message = isJudged(r) ? `${signedPct(r.row.overheadPct.point)} ${interval(r.row.overheadPct)} vs max ${plainPct(r.maxRegressionPct)}` : r.reason;
+      const message = isJudged(r)
+        ? `${signedPct(r.row.overheadPct.point)} ${interval(r.row.overheadPct)} vs max ${plainPct(r.maxRegressionPct)}`
+        : r.reason;
       return { ...base, failure: { type, message, text: `${r.id}: ${text}` } };
     }
-    if (r.outcome === 'ignored' || r.outcome === 'not-compared' || r.outcome === 'missing') return { ...base, skipped: `${LABEL[r.outcome]}: ${r.reason}` };
+    if (r.outcome === 'ignored' || r.outcome === 'not-compared' || r.outcome === 'missing')
+      return { ...base, skipped: `${LABEL[r.outcome]}: ${r.reason}` };
     return { ...base, systemOut: `${LABEL[r.outcome]}: ${text}` };
   });
-  return junitXml('virtax gate', [
-    ['outcome', g.outcome],
-    ['baseline', g.baseline.source],
-    ['baselineRuns', String(g.baseline.files.length)],
-    ['current', g.current.source],
-    ['seed', String(g.comparison.settings.seed)],
-    ['resamples', String(g.comparison.settings.resamples)],
-  ], cases);
+  return junitXml(
+    'virtax gate',
+    [
+      ['outcome', g.outcome],
+      ['baseline', g.baseline.source],
+      ['baselineRuns', String(g.baseline.files.length)],
+      ['current', g.current.source],
+      ['seed', String(g.comparison.settings.seed)],
+      ['resamples', String(g.comparison.settings.resamples)],
+    ],
+    cases,
+  );
 }
 
-export const GATE_CSV_HEADER = ['id', 'category', 'outcome', 'overhead_pct', 'overhead_lo', 'overhead_hi', 'level', 'max_regression_pct', 'verdict', 'reason'] as const;
+export const GATE_CSV_HEADER = [
+  'id',
+  'category',
+  'outcome',
+  'overhead_pct',
+  'overhead_lo',
+  'overhead_hi',
+  'level',
+  'max_regression_pct',
+  'verdict',
+  'reason',
+] as const;
 
 /** CSV, one line per workload (RFC 4180 quoting), full precision: what the gate decided and on what interval. */
 export function gateCsv(g: GateResult): string {
   const lines = [GATE_CSV_HEADER.join(',')];
   for (const r of g.rows) {
     const cells: (string | number | null)[] = isJudged(r)
-      ? [r.id, r.row.category, r.outcome, r.row.overheadPct.point, r.row.overheadPct.lo, r.row.overheadPct.hi, r.row.overheadPct.level, r.maxRegressionPct, r.row.verdict, explainRow(r)]
+      ? [
+          r.id,
+          r.row.category,
+          r.outcome,
+          r.row.overheadPct.point,
+          r.row.overheadPct.lo,
+          r.row.overheadPct.hi,
+          r.row.overheadPct.level,
+          r.maxRegressionPct,
+          r.row.verdict,
+          explainRow(r),
+        ]
       : [r.id, r.category, r.outcome, null, null, null, null, null, null, r.reason];
     lines.push(cells.map(escapeCsv).join(','));
   }
   return `${lines.join('\n')}\n`;
 }
-
 
 const MD_MARK: Record<GateRow['outcome'], string> = {
   pass: '✅ pass',
@@ -211,7 +262,8 @@ export function gateHtmlSection(g: GateResult): string {
   const cls = g.outcome === 'fail' ? 'v-slower' : g.outcome === 'inconclusive' ? 'v-inconclusive' : 'v-faster';
   const rows = g.rows
     .map((r) => {
-      if (!isJudged(r)) return `<tr><td><code>${escapeHtml(r.id)}</code></td><td colspan="3"></td><td>${escapeHtml(LABEL[r.outcome])}: ${escapeHtml(r.reason)}</td></tr>`;
+      if (!isJudged(r))
+        return `<tr><td><code>${escapeHtml(r.id)}</code></td><td colspan="3"></td><td>${escapeHtml(LABEL[r.outcome])}: ${escapeHtml(r.reason)}</td></tr>`;
       const e = r.row.overheadPct;
       return `<tr><td><code>${escapeHtml(r.id)}</code></td><td class="n">${escapeHtml(signedPct(e.point))}</td><td class="n">${escapeHtml(interval(e))} at ${escapeHtml(levelPct(e.level))}</td><td class="n">${escapeHtml(plainPct(r.maxRegressionPct))}</td><td>${escapeHtml(`${LABEL[r.outcome]}: ${gateWords(r)}`)}</td></tr>`;
     })
@@ -231,13 +283,20 @@ export function escapeAnnotation(s: string, property = false): string {
 export function gateAnnotations(g: GateResult): string {
   const out: string[] = [];
   for (const r of g.rows) {
-    const level = r.outcome === 'fail' || r.outcome === 'crashed' ? 'error' : r.outcome === 'inconclusive' || r.outcome === 'missing' ? 'warning' : null;
+    const level =
+      r.outcome === 'fail' || r.outcome === 'crashed'
+        ? 'error'
+        : r.outcome === 'inconclusive' || r.outcome === 'missing'
+          ? 'warning'
+          : null;
     if (!level) continue;
     const title = escapeAnnotation(`virtax gate: ${r.id} ${LABEL[r.outcome]}`, true);
     out.push(`::${level} title=${title}::${escapeAnnotation(`${r.id}: ${explainRow(r)}`)}`);
   }
   for (const d of g.envDiffs) {
-    out.push(`::warning title=${escapeAnnotation('virtax gate: environment differs', true)}::${escapeAnnotation(`${d.field}: baseline "${d.base}", current "${d.cand}"`)}`);
+    out.push(
+      `::warning title=${escapeAnnotation('virtax gate: environment differs', true)}::${escapeAnnotation(`${d.field}: baseline "${d.base}", current "${d.cand}"`)}`,
+    );
   }
   return out.length ? `${out.join('\n')}\n` : '';
 }

@@ -25,7 +25,16 @@ import { distrusted } from '../stats/contention.js';
 import { envDiffs } from '../stats/compare.js';
 import { guardedDiffs, loadBaseline, poolRuns } from '../baseline/read.js';
 import { loadGateConfig, policyOf } from './config.js';
-import { countRows, decideRows, exitCodeOf, idMatches, overallOutcome, thresholdOutcome, workloadSides, type DecideInput } from './decide.js';
+import {
+  countRows,
+  decideRows,
+  exitCodeOf,
+  idMatches,
+  overallOutcome,
+  thresholdOutcome,
+  workloadSides,
+  type DecideInput,
+} from './decide.js';
 import { isJudged, type GateFcr, type GatePolicy, type GateResult, type GateRow } from './types.js';
 
 export interface GateOptions {
@@ -69,7 +78,9 @@ export function busyHostWarnings(files: { name: string; file: ResultsFile }[]): 
     const max = Math.max(...loads);
     const cpus = file.host.cpu.threads;
     if (cpus > 0 && max > cpus) {
-      out.push(`${name} was measured on a busy host (load average up to ${max.toFixed(1)} on ${cpus} CPUs): its figures carry other processes' contention`);
+      out.push(
+        `${name} was measured on a busy host (load average up to ${max.toFixed(1)} on ${cpus} CPUs): its figures carry other processes' contention`,
+      );
     }
   }
   return out;
@@ -116,7 +127,9 @@ export function judge(
   for (const r of selected) {
     const adj = again.rows.find((x) => x.id === r.id);
     if (adj?.status !== 'compared') continue;
-    adj.notes.push(`interval at ${(100 * level).toFixed(2)}%: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} workloads above the max regression`);
+    adj.notes.push(
+      `interval at ${(100 * level).toFixed(2)}%: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} workloads above the max regression`,
+    );
     r.row = adj;
     r.outcome = thresholdOutcome(adj.overheadPct, r.maxRegressionPct);
   }
@@ -139,15 +152,26 @@ export function gateWithComparison(opts: GateOptions, compare: CompareFn): GateR
   const policy = policyOf(opts.config ? loadGateConfig(opts.config) : null, opts.maxRegressionPct);
   const sources = Array.isArray(opts.baseline) ? opts.baseline : [opts.baseline];
   if (sources.length === 0) throw new InputError('--baseline: give a results file, a directory, or several results files');
-  const baseline = sources.length === 1 ? loadBaseline(sources[0] as string, opts.allowMixed === true) : poolRuns(sources.map((p) => ({ path: p, file: loadResults(p) })), opts.allowMixed === true);
+  const baseline =
+    sources.length === 1
+      ? loadBaseline(sources[0] as string, opts.allowMixed === true)
+      : poolRuns(
+          sources.map((p) => ({ path: p, file: loadResults(p) })),
+          opts.allowMixed === true,
+        );
   const source = sources.join(' ');
   const current = loadResults(opts.current);
   const base = baseline.pooled;
   const again = baseline.runs.find((r) => r.file.id === current.id);
   if (again && again.path !== opts.baseline) {
-    throw new InputError(`${opts.current} is run ${current.id}, already in baseline ${opts.baseline} (${again.path}): gating a run against itself proves nothing; gate a new run`);
+    throw new InputError(
+      `${opts.current} is run ${current.id}, already in baseline ${opts.baseline} (${again.path}): gating a run against itself proves nothing; gate a new run`,
+    );
   }
-  const changed = changedWorkloadModules(baseline.runs.map((r) => r.file), [current]);
+  const changed = changedWorkloadModules(
+    baseline.runs.map((r) => r.file),
+    [current],
+  );
   if (changed && !opts.allowChangedWorkloads) throw new InputError(changed.replace('refusing to compare', 'refusing to gate'));
 
   const diffs = envDiffs(base.host, current.host);
@@ -161,25 +185,37 @@ export function gateWithComparison(opts: GateOptions, compare: CompareFn): GateR
   const sides = workloadSides(base, current);
   const only = onlyPatterns(opts.only);
   const selected = only ? selectIds([...sides.keys()], only) : null;
-  if (selected?.unknown.length) throw new InputError(`--only: no workload ${selected.unknown.join(', ')} in the baseline or the current run`);
+  if (selected?.unknown.length)
+    throw new InputError(`--only: no workload ${selected.unknown.join(', ')} in the baseline or the current run`);
   const toCompare = [...sides.entries()]
     .filter(([, s]) => s.base === 'ok' && s.cur === 'ok')
     .filter(([id]) => !selected || selected.selected.includes(id))
     .filter(([id]) => !policy.ignore.some((p) => idMatches(id, p)))
     .map(([id]) => id);
   if (toCompare.length === 0) {
-    throw new InputError(`nothing to gate: no workload${only ? ' selected by --only' : ''} was measured (status ok) in both ${source} and ${opts.current}`);
+    throw new InputError(
+      `nothing to gate: no workload${only ? ' selected by --only' : ''} was measured (status ok) in both ${source} and ${opts.current}`,
+    );
   }
 
   const confidence = opts.confidence ?? GATE_LEVEL;
-  if (!(confidence >= 0.5 && confidence < 1)) throw new InputError(`--confidence: expected a percentage from 50% to below 100% (got ${100 * confidence}%)`);
+  if (!(confidence >= 0.5 && confidence < 1))
+    throw new InputError(`--confidence: expected a percentage from 50% to below 100% (got ${100 * confidence}%)`);
   const settings: CompareOptions & { onlyIds: string[]; level: number } = { onlyIds: toCompare, level: confidence };
   if (opts.seed !== undefined) settings.seed = opts.seed;
   if (opts.resamples !== undefined) settings.resamples = opts.resamples;
   if (opts.noisePct !== undefined) settings.noisePct = opts.noisePct;
   let judgement: Judgement;
   try {
-    judgement = judge(baseline.runs.map((r) => r.file), [current], settings, sides, policy, only, compare);
+    judgement = judge(
+      baseline.runs.map((r) => r.file),
+      [current],
+      settings,
+      sides,
+      policy,
+      only,
+      compare,
+    );
   } catch (e) {
     // compare throws RangeError for options out of range (noise, resamples, seed): bad input.
     if (e instanceof RangeError) throw new InputError(e.message);
@@ -188,13 +224,17 @@ export function gateWithComparison(opts: GateOptions, compare: CompareFn): GateR
   const { comparison } = judgement;
   // A pass or fail resting mostly on contended rounds is not a clean outcome (src/stats/contention.ts).
   const rows = judgement.rows.map((r) =>
-    (r.outcome === 'pass' || r.outcome === 'fail') && baseline.runs.some((run) => distrusted(run.file, current, r.id)) ? { ...r, outcome: 'inconclusive' as const } : r,
+    (r.outcome === 'pass' || r.outcome === 'fail') && baseline.runs.some((run) => distrusted(run.file, current, r.id))
+      ? { ...r, outcome: 'inconclusive' as const }
+      : r,
   );
   const outcome = overallOutcome(rows);
   const strict = opts.strict ?? false;
   const warnings = [...baseline.warnings];
   if (current.finishedAt === null) warnings.push(`${opts.current} is an unfinished run (checkpoint)`);
-  warnings.push(...busyHostWarnings([...baseline.runs.map((r) => ({ name: r.path, file: r.file })), { name: opts.current, file: current }]));
+  warnings.push(
+    ...busyHostWarnings([...baseline.runs.map((r) => ({ name: r.path, file: r.file })), { name: opts.current, file: current }]),
+  );
   for (const w of comparison.warnings) if (!warnings.includes(w)) warnings.push(w);
   if (guarded.length) warnings.push(`gated across environments (--allow-env-change): ${guarded.map((d) => d.field).join(', ')} differ`);
   const result: GateResult = {

@@ -94,7 +94,9 @@ export function hostSources(
       try {
         // gVisor answers syslog(2) with its own boot messages; most hosts refuse non-root users (then null).
         return execFileSync('dmesg', [], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 })
-          .split('\n').slice(0, 40).join('\n');
+          .split('\n')
+          .slice(0, 40)
+          .join('\n');
       } catch {
         return null;
       }
@@ -130,8 +132,15 @@ interface Dmi {
 
 function readDmi(src: HostSources): Dmi | null {
   const keys: (keyof Dmi)[] = [
-    'sys_vendor', 'product_name', 'product_version', 'bios_vendor', 'bios_version',
-    'board_vendor', 'board_asset_tag', 'chassis_vendor', 'chassis_asset_tag',
+    'sys_vendor',
+    'product_name',
+    'product_version',
+    'bios_vendor',
+    'bios_version',
+    'board_vendor',
+    'board_asset_tag',
+    'chassis_vendor',
+    'chassis_asset_tag',
   ];
   const dmi = Object.fromEntries(keys.map((k) => [k, clean(src.read(`${DMI}/${k}`))])) as unknown as Dmi;
   return keys.some((k) => dmi[k] !== null) ? dmi : null;
@@ -161,7 +170,12 @@ const DMI_HYPERVISORS: { hv: string; field: keyof Dmi; re: RegExp; what: string 
   // QEMU alone may be emulation (TCG); a KVM clocksource next to it makes it KVM (see pickHypervisor).
   { hv: 'qemu', field: 'sys_vendor', re: /^qemu$/i, what: 'QEMU' },
   { hv: 'qemu', field: 'bios_vendor', re: /seabios|ovmf|edk ii|efi development kit/i, what: 'a QEMU firmware' },
-  { hv: 'kvm', field: 'sys_vendor', re: /^(google|openstack|red hat|digitalocean|hetzner|alibaba cloud|tencent cloud|vultr|scaleway)/i, what: 'a KVM-based cloud' },
+  {
+    hv: 'kvm',
+    field: 'sys_vendor',
+    re: /^(google|openstack|red hat|digitalocean|hetzner|alibaba cloud|tencent cloud|vultr|scaleway)/i,
+    what: 'a KVM-based cloud',
+  },
   { hv: 'kvm', field: 'product_name', re: /openstack|google compute engine|alibaba cloud ecs/i, what: 'a KVM-based cloud' },
 ];
 
@@ -232,12 +246,16 @@ function virtualization(src: HostSources, cpuFlags: Set<string>, dmi: Dmi | null
   const found: Finding<string | null>[] = [];
   const against: string[] = [];
 
-  if (cpuFlags.has('hypervisor')) found.push({ value: null, why: '/proc/cpuinfo: flags include `hypervisor` (CPUID says a hypervisor is present)' });
+  if (cpuFlags.has('hypervisor'))
+    found.push({ value: null, why: '/proc/cpuinfo: flags include `hypervisor` (CPUID says a hypervisor is present)' });
 
   const xenType = clean(src.read('/sys/hypervisor/type'));
   if (xenType) {
     const dom0 = /control_d/.test(src.read('/proc/xen/capabilities') ?? '');
-    found.push({ value: xenType.toLowerCase(), why: `/sys/hypervisor/type: ${xenType}${dom0 ? ' (Xen dom0: /proc/xen/capabilities has control_d)' : ''}` });
+    found.push({
+      value: xenType.toLowerCase(),
+      why: `/sys/hypervisor/type: ${xenType}${dom0 ? ' (Xen dom0: /proc/xen/capabilities has control_d)' : ''}`,
+    });
   }
 
   if (dmi) {
@@ -250,7 +268,8 @@ function virtualization(src: HostSources, cpuFlags: Set<string>, dmi: Dmi | null
     }
     if (dmi.sys_vendor && /^amazon ec2$/i.test(dmi.sys_vendor) && !xenType) {
       // EC2 Nitro instances present DMI vendor "Amazon EC2"; metal instances do too, but without the hypervisor flag.
-      if (cpuFlags.has('hypervisor')) found.push({ value: 'nitro', why: `DMI sys_vendor: "${dmi.sys_vendor}" with a hypervisor flag (AWS Nitro, KVM-based)` });
+      if (cpuFlags.has('hypervisor'))
+        found.push({ value: 'nitro', why: `DMI sys_vendor: "${dmi.sys_vendor}" with a hypervisor flag (AWS Nitro, KVM-based)` });
       else against.push(`DMI sys_vendor: "${dmi.sys_vendor}" without a hypervisor flag (an EC2 bare-metal instance)`);
     }
   }
@@ -274,7 +293,10 @@ function virtualization(src: HostSources, cpuFlags: Set<string>, dmi: Dmi | null
   }
   const virtio = src.list('/sys/bus/virtio/devices');
   if (virtio?.length) {
-    found.push({ value: null, why: `/sys/bus/virtio/devices: ${virtio.length} virtio device${virtio.length === 1 ? '' : 's'} (paravirtual hardware)` });
+    found.push({
+      value: null,
+      why: `/sys/bus/virtio/devices: ${virtio.length} virtio device${virtio.length === 1 ? '' : 's'} (paravirtual hardware)`,
+    });
   }
 
   const current = clean(src.read(`${CLOCKSOURCE}/current_clocksource`));
@@ -290,7 +312,11 @@ function virtualization(src: HostSources, cpuFlags: Set<string>, dmi: Dmi | null
   }
 
   const hvNode = src.read('/proc/device-tree/hypervisor/compatible');
-  if (hvNode) found.push({ value: /xen/i.test(hvNode) ? 'xen' : null, why: `/proc/device-tree/hypervisor/compatible: ${hvNode.replace(/\0/g, ' ').trim()}` });
+  if (hvNode)
+    found.push({
+      value: /xen/i.test(hvNode) ? 'xen' : null,
+      why: `/proc/device-tree/hypervisor/compatible: ${hvNode.replace(/\0/g, ' ').trim()}`,
+    });
   const dtCompat = src.read('/proc/device-tree/compatible');
   if (dtCompat && /linux,dummy-virt/.test(dtCompat)) {
     found.push({ value: null, why: '/proc/device-tree/compatible: linux,dummy-virt (a virtual board, as QEMU and Firecracker on Arm)' });
@@ -346,17 +372,26 @@ function containerisation(src: HostSources): Containerisation {
   const inode = /^pid:\[(\d+)\]$/.exec(pidNs ?? '')?.[1];
   if (inode !== undefined) {
     if (Number(inode) === INITIAL_PID_NS) against.push(`/proc/self/ns/pid: ${pidNs} (the initial PID namespace)`);
-    else isolation.push({ value: BARE_NAMESPACES, why: `/proc/self/ns/pid: ${pidNs} (not the initial PID namespace, ${INITIAL_PID_NS}: a PID namespace)` });
+    else
+      isolation.push({
+        value: BARE_NAMESPACES,
+        why: `/proc/self/ns/pid: ${pidNs} (not the initial PID namespace, ${INITIAL_PID_NS}: a PID namespace)`,
+      });
   }
   const pid1 = clean(src.read('/proc/1/comm'));
   if (pid1 !== null) {
     // Only with PID 1 readable does a missing PID 2 mean anything (a recorded tree may hold neither).
     const pid2 = clean(src.read('/proc/2/comm'));
     if (pid2 === 'kthreadd') against.push(`/proc/2/comm: kthreadd (the kernel's threads are visible; PID 1 is ${pid1})`);
-    else isolation.push({ value: BARE_NAMESPACES, why: `/proc/2/comm: ${pid2 ?? 'absent'} while PID 1 (${pid1}) is visible (kthreadd hidden: a PID namespace)` });
+    else
+      isolation.push({
+        value: BARE_NAMESPACES,
+        why: `/proc/2/comm: ${pid2 ?? 'absent'} while PID 1 (${pid1}) is visible (kthreadd hidden: a PID namespace)`,
+      });
   }
 
-  if (src.exists('/.dockerenv')) markers.push({ value: 'docker', why: '/.dockerenv present (Docker puts it in every container, and it stays in images Docker built)' });
+  if (src.exists('/.dockerenv'))
+    markers.push({ value: 'docker', why: '/.dockerenv present (Docker puts it in every container, and it stays in images Docker built)' });
   const containerenv = src.read('/run/.containerenv');
   if (containerenv !== null) {
     const engine = /engine="([^"]+)"/.exec(containerenv)?.[1];
@@ -401,7 +436,10 @@ function containerisation(src: HostSources): Containerisation {
 }
 
 function rootMount(src: HostSources): { fs: string; source: string } | null {
-  const line = src.read('/proc/self/mountinfo')?.split('\n').find((l) => l.split(' ')[4] === '/');
+  const line = src
+    .read('/proc/self/mountinfo')
+    ?.split('\n')
+    .find((l) => l.split(' ')[4] === '/');
   const [fs, source] = line?.split(' - ')[1]?.split(' ') ?? [];
   return fs ? { fs, source: source ?? '?' } : null;
 }
@@ -439,7 +477,11 @@ function gvisor(src: HostSources): { why: string[]; sandbox: SandboxInfo } | nul
   const declared = src.env.VIRTAX_SANDBOX_PLATFORM?.trim();
   const platform = declared === 'ptrace' || declared === 'kvm' || declared === 'systrap' ? declared : null;
   if (declared) {
-    why.push(platform ? `launcher says gVisor's platform is ${platform} (VIRTAX_SANDBOX_PLATFORM)` : `VIRTAX_SANDBOX_PLATFORM=${declared} not understood (ptrace, kvm or systrap); platform unknown`);
+    why.push(
+      platform
+        ? `launcher says gVisor's platform is ${platform} (VIRTAX_SANDBOX_PLATFORM)`
+        : `VIRTAX_SANDBOX_PLATFORM=${declared} not understood (ptrace, kvm or systrap); platform unknown`,
+    );
   }
   why.push('gVisor is an application kernel in user space: system calls are served by gVisor, not by the host kernel');
   return { why, sandbox: { runtime: 'gvisor', platform, kernel: `gVisor${reported ? ` (reports Linux ${reported})` : ''}` } };
@@ -456,9 +498,15 @@ function userModeLinux(cpuinfo: string | null, clocksource: string | null): stri
   const host = field('host');
   if (host) why.push(`/proc/cpuinfo: host "${firstLine(host)}" (the kernel UML runs on as a process)`);
   const mode = field('mode');
-  if (mode) why.push(`/proc/cpuinfo: mode ${mode} (separate kernel address space: the guest's processes are host processes the UML kernel traces)`);
-  if (clocksource) why.push(`clocksource in use: ${clocksource}${clocksource === 'timer' ? " (UML's clock from host timers: no TSC clocksource, so no vDSO fast path)" : ''}`);
-  why.push('UML is a paravirtual guest kernel run as a host process: its system calls and clock reads trap through ptrace, unlike hardware virtualization');
+  if (mode)
+    why.push(`/proc/cpuinfo: mode ${mode} (separate kernel address space: the guest's processes are host processes the UML kernel traces)`);
+  if (clocksource)
+    why.push(
+      `clocksource in use: ${clocksource}${clocksource === 'timer' ? " (UML's clock from host timers: no TSC clocksource, so no vDSO fast path)" : ''}`,
+    );
+  why.push(
+    'UML is a paravirtual guest kernel run as a host process: its system calls and clock reads trap through ptrace, unlike hardware virtualization',
+  );
   return why;
 }
 
@@ -474,7 +522,10 @@ const LAYERS = new Set<NestingLayer['layer']>(['vm', 'container', 'sandbox']);
 function withLauncher(detected: NestingLayer[], spec: string | undefined, evidence: string[]): NestingLayer[] {
   const out = [...detected];
   let at = 0; // launcher layers are outer to everything from here inwards
-  for (const part of (spec ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (spec ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([a-z-]+):([A-Za-z0-9_.+-]+)$/.exec(part);
     if (m?.[1] === 'metal') {
       evidence.push(`launcher says the probe's host is ${part} (VIRTAX_OUTER_PLATFORM): no layer beneath what is detected`);
@@ -483,7 +534,9 @@ function withLauncher(detected: NestingLayer[], spec: string | undefined, eviden
     const kind = m && LAYERS.has(m[1] as NestingLayer['layer']) ? (m[1] as NestingLayer['layer']) : null;
     const name = m?.[2];
     if (!kind || !name) {
-      evidence.push(`VIRTAX_OUTER_PLATFORM part "${part}" not understood (expected <platform>:<name> with platform vm, container or sandbox, e.g. vm:firecracker); ignored`);
+      evidence.push(
+        `VIRTAX_OUTER_PLATFORM part "${part}" not understood (expected <platform>:<name> with platform vm, container or sandbox, e.g. vm:firecracker); ignored`,
+      );
       continue;
     }
     const says = `launcher says the probe runs inside ${part} (VIRTAX_OUTER_PLATFORM)`;
@@ -561,10 +614,13 @@ export function cgroupLimits(src: HostSources): CgroupLimits {
     const [fs, , opts] = post?.split(' ') ?? [];
     return { root: f[3] ?? '', point: f[4] ?? '', fs: fs ?? '', opts: (opts ?? '').split(',') };
   });
-  const lines = cgroups.split('\n').filter(Boolean).map((l) => {
-    const [id, ctrls, ...rest] = l.split(':');
-    return { id, ctrls: (ctrls ?? '').split(',').filter(Boolean), path: rest.join(':') };
-  });
+  const lines = cgroups
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [id, ctrls, ...rest] = l.split(':');
+      return { id, ctrls: (ctrls ?? '').split(',').filter(Boolean), path: rest.join(':') };
+    });
   /** Directories from the cgroup up to its mount point, nearest first; v1 when that controller has a v1 mount. */
   const chain = (controller: string): { v1: boolean; dirs: string[] } | null => {
     const v1Mount = mounts.find((m) => m.fs === 'cgroup' && m.opts.includes(controller));
@@ -629,8 +685,7 @@ function pickCloud(dmi: Dmi | null, src: HostSources): Finding<string> | null {
 /** CPU facts from /proc/cpuinfo (x86 and Arm layouts). */
 export function parseCpuinfo(text: string): Fingerprint['cpu'] & { rawFlags: Set<string> } {
   const blocks = text.split(/\n\s*\n/).filter((b) => /^processor\s*:/m.test(b));
-  const field = (block: string, name: string): string | undefined =>
-    new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(block)?.[1]?.trim();
+  const field = (block: string, name: string): string | undefined => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(block)?.[1]?.trim();
   const first = blocks[0] ?? text;
   const flags = new Set((field(first, 'flags') ?? field(first, 'Features') ?? '').split(/\s+/).filter(Boolean));
 
@@ -703,11 +758,16 @@ export function detectFingerprint(src: HostSources): Fingerprint {
   const detected: NestingLayer[] = [];
   if (vmBeneath) {
     detected.push({ layer: 'vm', name: pickHypervisor(virt.found) ?? 'unknown', source: 'detected' });
-    const seen = uml || sandbox ? 'the host CPU\'s flags seen through the guest: a VM lies beneath it' : null;
-    evidence.push(...virt.found.map((f) => (seen && f.why.startsWith('/proc/cpuinfo: flags include') ? `/proc/cpuinfo: flags include \`hypervisor\` (${seen})` : f.why)));
+    const seen = uml || sandbox ? "the host CPU's flags seen through the guest: a VM lies beneath it" : null;
+    evidence.push(
+      ...virt.found.map((f) =>
+        seen && f.why.startsWith('/proc/cpuinfo: flags include') ? `/proc/cpuinfo: flags include \`hypervisor\` (${seen})` : f.why,
+      ),
+    );
     const hv = detected[0]?.name;
     if (!dmi && hv !== 'xen' && !uml && !sandbox) evidence.push(`${DMI}: absent (this VMM provides no SMBIOS tables)`);
-    if (hv === 'firecracker') evidence.push('Firecracker is a KVM-based VMM: hypervisor "firecracker" means KVM with Firecracker\'s minimal device model');
+    if (hv === 'firecracker')
+      evidence.push('Firecracker is a KVM-based VMM: hypervisor "firecracker" means KVM with Firecracker\'s minimal device model');
     if (hv === 'nitro') evidence.push('AWS Nitro is KVM-based with I/O offloaded to Nitro cards');
   } else if (!uml && !sandbox) {
     evidence.push(cpuinfo === null ? '/proc/cpuinfo: unreadable' : '/proc/cpuinfo: no `hypervisor` flag');
@@ -733,7 +793,9 @@ export function detectFingerprint(src: HostSources): Fingerprint {
     }
   } else if (ctrs.markers.length) {
     evidence.push(...ctrs.markers.map((m) => m.why), ...ctrs.against);
-    evidence.push('no isolation evidence (PID namespace, hidden kthreadd, image root, runtime cgroup or markers): the root filesystem came from a Docker image (a leftover /.dockerenv), this is not a container');
+    evidence.push(
+      'no isolation evidence (PID namespace, hidden kthreadd, image root, runtime cgroup or markers): the root filesystem came from a Docker image (a leftover /.dockerenv), this is not a container',
+    );
   } else {
     evidence.push(...ctrs.against);
     evidence.push('no container markers (/.dockerenv, /run/.containerenv, runtime cgroup paths, Kubernetes secrets)');
@@ -745,7 +807,11 @@ export function detectFingerprint(src: HostSources): Fingerprint {
   // The innermost VM's hypervisor, and a container or sandbox only inside it (a UML guest in a container is not in one).
   const vmAt = nesting.map((l) => l.layer).lastIndexOf('vm');
   const hypervisor = nesting[vmAt]?.name ?? null;
-  const container = nesting.slice(vmAt + 1).filter((l) => l.layer !== 'vm').pop()?.name ?? null;
+  const container =
+    nesting
+      .slice(vmAt + 1)
+      .filter((l) => l.layer !== 'vm')
+      .pop()?.name ?? null;
 
   const numa = (src.list('/sys/devices/system/node') ?? []).filter((n) => /^node\d+$/.test(n)).length;
   const memKb = Number(/^MemTotal:\s+(\d+)\s+kB/m.exec(src.read('/proc/meminfo') ?? '')?.[1]);
@@ -806,7 +872,11 @@ export function recordFingerprint(dir: string, src: HostSources = hostSources('/
     read(path, encoding = 'utf8') {
       let v = src.read(path, encoding);
       if (v === null) return null;
-      if (path === '/proc/1/environ') v = v.split('\0').filter((e) => e.startsWith('container=')).join('\0');
+      if (path === '/proc/1/environ')
+        v = v
+          .split('\0')
+          .filter((e) => e.startsWith('container='))
+          .join('\0');
       if (path.startsWith('/sys/firmware/acpi/tables/')) v = v.slice(0, 36);
       put(path, v, encoding);
       return v;

@@ -72,7 +72,11 @@ export function parseSchedstat(text: string): { runSeconds: number; waitSeconds:
   const f = text.trim().split(/\s+/).map(Number);
   if (f.length < 2 || !Number.isFinite(f[0]) || !Number.isFinite(f[1])) return null;
   const slices = f[2];
-  return { runSeconds: (f[0] as number) / 1e9, waitSeconds: (f[1] as number) / 1e9, timeslices: slices !== undefined && Number.isFinite(slices) ? slices : null };
+  return {
+    runSeconds: (f[0] as number) / 1e9,
+    waitSeconds: (f[1] as number) / 1e9,
+    timeslices: slices !== undefined && Number.isFinite(slices) ? slices : null,
+  };
 }
 
 /** cgroup `cpu.stat` throttling (v2: throttled_usec; v1: throttled_time in ns), null without nr_throttled. */
@@ -135,7 +139,10 @@ export function readThrottling(): { nrThrottled: number; throttledSeconds: numbe
 export function parseChildrenSystemSeconds(statText: string, ticksPerSecond = 100): number | null {
   const close = statText.lastIndexOf(')');
   if (close < 0) return null;
-  const f = statText.slice(close + 2).trim().split(/\s+/);
+  const f = statText
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // f[0] is field 3 (state): cstime (field 17) is f[14].
   const cstime = Number(f[14]);
   return Number.isFinite(cstime) ? cstime / ticksPerSecond : null;
@@ -198,13 +205,18 @@ export function conditionsBetween(a: ConditionsSnapshot, b: ConditionsSnapshot, 
     nrThrottled,
     throttledSeconds,
     contentionPct,
-    contended: !experiment && contentionPct !== null && contentionPct > CONTENDED_PCT && (waitPerSlice === null || waitPerSlice > CONTENDED_WAIT_PER_SLICE_SECONDS),
+    contended:
+      !experiment &&
+      contentionPct !== null &&
+      contentionPct > CONTENDED_PCT &&
+      (waitPerSlice === null || waitPerSlice > CONTENDED_WAIT_PER_SLICE_SECONDS),
   };
   if (timeslices !== null) out.timeslices = timeslices;
   if (a.perCpu?.length && a.perCpu.length === b.perCpu?.length) {
     const per = a.perCpu.map((x, i) => stealPct(x, b.perCpu?.[i] ?? null)).filter((x): x is number => x !== null);
     if (per.length) out.stealPctMaxCpu = Math.max(...per);
   }
-  if (a.childrenSystemSeconds !== null && b.childrenSystemSeconds !== null) out.cpuChildrenSystemSeconds = pos(b.childrenSystemSeconds - a.childrenSystemSeconds);
+  if (a.childrenSystemSeconds !== null && b.childrenSystemSeconds !== null)
+    out.cpuChildrenSystemSeconds = pos(b.childrenSystemSeconds - a.childrenSystemSeconds);
   return out;
 }

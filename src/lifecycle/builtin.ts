@@ -54,7 +54,7 @@ function isRoot(): boolean {
 function run(cmd: string, args: readonly string[], timeoutMs = 60_000): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(cmd, [...args], { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, out: `${stdout}${stderr}`.trim() });
     });
   });
@@ -86,7 +86,9 @@ export function processLauncher(): Launcher {
     unavailable: async () => null,
     params: async () => ({ runs: '/bin/sh -c PROGRAM; exec sleep infinity' }),
     start: async (payload, timeoutMs) => {
-      const s = await spawnUntilReady('/bin/sh', ['-c', `${payloadProgram(payload)}; exec sleep infinity`], 1, timeoutMs, { detached: true });
+      const s = await spawnUntilReady('/bin/sh', ['-c', `${payloadProgram(payload)}; exec sleep infinity`], 1, timeoutMs, {
+        detached: true,
+      });
       return treeInstance(s, true);
     },
   };
@@ -96,10 +98,27 @@ export function gvisorLauncher(): Launcher {
   const runsc = findOnPath('runsc');
   return {
     name: 'gvisor',
-    unavailable: async () => (!runsc ? 'runsc (gVisor) not found; install the Debian package runsc' : !isRoot() ? 'runsc do needs root' : null),
-    params: async () => ({ runtime: 'runsc do', gvisorPlatform: 'ptrace', network: 'none', overlay: false, version: runsc ? ((await run(runsc, ['--version'])).out.split('\n')[0] ?? '') : null }),
+    unavailable: async () =>
+      !runsc ? 'runsc (gVisor) not found; install the Debian package runsc' : !isRoot() ? 'runsc do needs root' : null,
+    params: async () => ({
+      runtime: 'runsc do',
+      gvisorPlatform: 'ptrace',
+      network: 'none',
+      overlay: false,
+      version: runsc ? ((await run(runsc, ['--version'])).out.split('\n')[0] ?? '') : null,
+    }),
     start: async (payload, timeoutMs) => {
-      const args = ['--network=none', '--platform=ptrace', '--ignore-cgroups', 'do', '-force-overlay=false', '-quiet', '/bin/sh', '-c', `${payloadProgram(payload)}; exec sleep infinity`];
+      const args = [
+        '--network=none',
+        '--platform=ptrace',
+        '--ignore-cgroups',
+        'do',
+        '-force-overlay=false',
+        '-quiet',
+        '/bin/sh',
+        '-c',
+        `${payloadProgram(payload)}; exec sleep infinity`,
+      ];
       const s = await spawnUntilReady(runsc as string, args, 1, timeoutMs);
       return treeInstance(s, false);
     },
@@ -112,7 +131,8 @@ export function podmanLauncher(runtime: 'runc' | 'runsc'): Launcher {
   const podman = findOnPath('podman');
   const rt = findOnPath(runtime);
   const global = [
-    '--runtime', rt ?? runtime,
+    '--runtime',
+    rt ?? runtime,
     ...(runtime === 'runsc' ? ['--runtime-flag', 'platform=ptrace', '--runtime-flag', 'network=none'] : []),
     '--cgroup-manager=cgroupfs',
   ];
@@ -126,18 +146,45 @@ export function podmanLauncher(runtime: 'runc' | 'runsc'): Launcher {
       return null;
     },
     params: async () => {
-      const info = podman ? await run(podman, ['--cgroup-manager=cgroupfs', 'info', '--format', '{{.Store.GraphDriverName}} {{.Version.Version}}']) : { code: 1, out: '' };
+      const info = podman
+        ? await run(podman, ['--cgroup-manager=cgroupfs', 'info', '--format', '{{.Store.GraphDriverName}} {{.Version.Version}}'])
+        : { code: 1, out: '' };
       const [driver, version] = info.code === 0 ? info.out.split(/\s+/) : [null, null];
-      return { runtime, ...(runtime === 'runsc' ? { gvisorPlatform: 'ptrace' } : {}), storageDriver: driver ?? null, podmanVersion: version ?? null, rootfs: '/:O', cgroupManager: 'cgroupfs', network: 'none', logDriver: 'passthrough' };
+      return {
+        runtime,
+        ...(runtime === 'runsc' ? { gvisorPlatform: 'ptrace' } : {}),
+        storageDriver: driver ?? null,
+        podmanVersion: version ?? null,
+        rootfs: '/:O',
+        cgroupManager: 'cgroupfs',
+        network: 'none',
+        logDriver: 'passthrough',
+      };
     },
     start: async (payload, timeoutMs) => {
       dir ??= mkdtempSync(join(tmpdir(), 'virtax-life-podman-'));
       const name = `virtax-life-${process.pid}-${++podmanSerial}`;
       const pidfile = join(dir, `${name}.conmon.pid`);
       const args = [
-        ...global, 'run', '-d', '--rm', '--name', name, '--log-driver=passthrough', '--network=none',
-        '--ulimit', 'nofile=20000:20000', '--ulimit', 'nproc=4096:4096', '--conmon-pidfile', pidfile,
-        '--rootfs', '/:O', '/bin/sh', '-c', `${payloadProgram(payload)} >&2; exec sleep infinity 2>/dev/null`,
+        ...global,
+        'run',
+        '-d',
+        '--rm',
+        '--name',
+        name,
+        '--log-driver=passthrough',
+        '--network=none',
+        '--ulimit',
+        'nofile=20000:20000',
+        '--ulimit',
+        'nproc=4096:4096',
+        '--conmon-pidfile',
+        pidfile,
+        '--rootfs',
+        '/:O',
+        '/bin/sh',
+        '-c',
+        `${payloadProgram(payload)} >&2; exec sleep infinity 2>/dev/null`,
       ];
       let s: Spawned;
       try {
@@ -177,16 +224,36 @@ export function umlLauncher(mem = DEFAULT_UML_MEM): Launcher {
     if (!existsSync(path)) {
       const mountProc = payload === 'node' ? 'mount -t proc proc /proc 2>/dev/null\n' : '';
       // PID 1 of the guest: the program first (its byte to /dev/tty1, con1, a pipe to the host), then idle.
-      writeFileSync(path, `#!/bin/sh\nexport PATH=${shellQuote(process.env.PATH ?? '/usr/bin:/bin')}\n${mountProc}${payloadProgram(payload)} > /dev/tty1\nexec sleep infinity\n`, { mode: 0o755 });
+      writeFileSync(
+        path,
+        `#!/bin/sh\nexport PATH=${shellQuote(process.env.PATH ?? '/usr/bin:/bin')}\n${mountProc}${payloadProgram(payload)} > /dev/tty1\nexec sleep infinity\n`,
+        { mode: 0o755 },
+      );
     }
     return path;
   };
   return {
     name: 'uml',
     unavailable: async () => (!linux ? 'linux (User-Mode Linux) not found; install the Debian package user-mode-linux' : null),
-    params: async () => ({ mem, kernel: linux ? (await run(linux, ['--version'])).out.split('\n')[0] ?? null : null, root: 'hostfs /', cpus: 1 }),
+    params: async () => ({
+      mem,
+      kernel: linux ? ((await run(linux, ['--version'])).out.split('\n')[0] ?? null) : null,
+      root: 'hostfs /',
+      cpus: 1,
+    }),
     start: async (payload, timeoutMs) => {
-      const args = ['quiet', 'loglevel=1', `mem=${mem}`, 'root=/dev/root', 'rootfstype=hostfs', 'rootflags=/', 'rw', `init=${initFor(payload)}`, 'con=null', 'con1=null,fd:3'];
+      const args = [
+        'quiet',
+        'loglevel=1',
+        `mem=${mem}`,
+        'root=/dev/root',
+        'rootfstype=hostfs',
+        'rootflags=/',
+        'rw',
+        `init=${initFor(payload)}`,
+        'con=null',
+        'con1=null,fd:3',
+      ];
       const s = await spawnUntilReady(linux as string, args, 3, timeoutMs);
       return treeInstance(s, false);
     },
@@ -199,10 +266,15 @@ export function umlLauncher(mem = DEFAULT_UML_MEM): Launcher {
 /** The built-in launcher of a platform name. */
 export function builtinLauncher(name: BuiltinPlatform, opts: { umlMem?: string } = {}): Launcher {
   switch (name) {
-    case 'process': return processLauncher();
-    case 'gvisor': return gvisorLauncher();
-    case 'podman': return podmanLauncher('runc');
-    case 'podman-gvisor': return podmanLauncher('runsc');
-    case 'uml': return umlLauncher(opts.umlMem);
+    case 'process':
+      return processLauncher();
+    case 'gvisor':
+      return gvisorLauncher();
+    case 'podman':
+      return podmanLauncher('runc');
+    case 'podman-gvisor':
+      return podmanLauncher('runsc');
+    case 'uml':
+      return umlLauncher(opts.umlMem);
   }
 }

@@ -140,11 +140,21 @@ type Figures = [LifecycleMetric, { figure: number; seconds: number }][];
 
 /** The fit of one set of memory points, in MiB against instances. */
 export function memoryFit(points: readonly MemoryPoint[], level = 0.95): LinearFit | null {
-  return linearFit(points.map((p) => p.instances), points.map((p) => p.pssBytes / MIB), level);
+  return linearFit(
+    points.map((p) => p.instances),
+    points.map((p) => p.pssBytes / MIB),
+    level,
+  );
 }
 
 /** Poll until every pid is gone; the elapsed ms, or null after `timeoutMs`. */
-async function waitGone(probe: LifecycleProbe, pids: readonly number[], t0: number, timeoutMs: number, pollMs: number): Promise<number | null> {
+async function waitGone(
+  probe: LifecycleProbe,
+  pids: readonly number[],
+  t0: number,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<number | null> {
   let left = [...pids];
   for (;;) {
     left = left.filter((p) => !probe.isGone(p));
@@ -156,15 +166,23 @@ async function waitGone(probe: LifecycleProbe, pids: readonly number[], t0: numb
 }
 
 function metricsOf(node: boolean): LifecycleMetric[] {
-  return node ? ['life.start', 'life.stop', 'life.start-node', 'life.memory', 'life.density'] : ['life.start', 'life.stop', 'life.memory', 'life.density'];
+  return node
+    ? ['life.start', 'life.stop', 'life.start-node', 'life.memory', 'life.density']
+    : ['life.start', 'life.stop', 'life.memory', 'life.density'];
 }
 
 /** Check options a caller could get wrong; throws RangeError with one line. */
 export function checkLifecycleOptions(o: Pick<LifecycleOptions, 'rounds' | 'instances' | 'launchers'>): void {
-  if (!(Number.isInteger(o.rounds) && o.rounds >= 1 && o.rounds <= 1000)) throw new RangeError(`rounds must be a whole number from 1 to 1000 (got ${o.rounds})`);
-  if (!o.instances.every((n) => Number.isInteger(n) && n >= 1 && n <= 256)) throw new RangeError(`instances must be whole numbers from 1 to 256 (got ${o.instances.join(',')})`);
-  if (new Set(o.instances).size < 2) throw new RangeError(`instances needs at least two different counts to fit a fixed and a per-instance cost (got ${o.instances.join(',')})`);
-  if (o.instances.some((n, i) => i > 0 && n <= (o.instances[i - 1] as number))) throw new RangeError(`instances must ascend (got ${o.instances.join(',')})`);
+  if (!(Number.isInteger(o.rounds) && o.rounds >= 1 && o.rounds <= 1000))
+    throw new RangeError(`rounds must be a whole number from 1 to 1000 (got ${o.rounds})`);
+  if (!o.instances.every((n) => Number.isInteger(n) && n >= 1 && n <= 256))
+    throw new RangeError(`instances must be whole numbers from 1 to 256 (got ${o.instances.join(',')})`);
+  if (new Set(o.instances).size < 2)
+    throw new RangeError(
+      `instances needs at least two different counts to fit a fixed and a per-instance cost (got ${o.instances.join(',')})`,
+    );
+  if (o.instances.some((n, i) => i > 0 && n <= (o.instances[i - 1] as number)))
+    throw new RangeError(`instances must ascend (got ${o.instances.join(',')})`);
   const names = o.launchers.map((l) => l.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new RangeError(`platform ${dup} is given twice`);
@@ -205,7 +223,12 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<ResultsFile[
         tool: { name: 'virtax', version: opts.toolVersion, node: process.version },
         host: opts.host,
         config: { suite: 'lifecycle', rounds: opts.rounds, seed: opts.seed, onlyIds: null },
-        conditions: { stealPct: null, loadAvg1Start: load0, loadAvg1End: null, notes: [`lifecycle of platform ${launcher.name}, measured from the host`] },
+        conditions: {
+          stealPct: null,
+          loadAvg1Start: load0,
+          loadAvg1End: null,
+          notes: [`lifecycle of platform ${launcher.name}, measured from the host`],
+        },
         workloads: [],
       },
     });
@@ -223,13 +246,17 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<ResultsFile[
     return (s.acc.get(m) as Accum).ended !== null;
   };
   const fail = (s: PlatformState, t: Task, reason: string) => {
-    const ids: LifecycleMetric[] = t === 'start' ? ['life.start', 'life.stop'] : t === 'node' ? ['life.start-node'] : ['life.memory', 'life.density'];
+    const ids: LifecycleMetric[] =
+      t === 'start' ? ['life.start', 'life.stop'] : t === 'node' ? ['life.start-node'] : ['life.memory', 'life.density'];
     for (const id of ids) (s.acc.get(id) as Accum).ended = { status: 'failed', reason };
   };
 
   try {
     for (let round = 1; round <= opts.rounds; round++) {
-      const order = shuffled(live.flatMap((s) => tasks.map((t) => ({ s, t }))), rng);
+      const order = shuffled(
+        live.flatMap((s) => tasks.map((t) => ({ s, t }))),
+        rng,
+      );
       for (const { s, t } of order) {
         if (opts.signal?.aborted) break;
         done++;
@@ -241,7 +268,15 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<ResultsFile[
         try {
           const figures = t === 'memory' ? await memoryTask(s, round) : await startTask(s, t);
           const steal = stealPct(cpu0, probe.cpuTimes());
-          for (const [id, fig] of figures) (s.acc.get(id) as Accum).rounds.push({ figure: fig.figure, operations: 1, seconds: fig.seconds, samples: [fig.figure], stealPct: steal, loadAvg1: load });
+          for (const [id, fig] of figures)
+            (s.acc.get(id) as Accum).rounds.push({
+              figure: fig.figure,
+              operations: 1,
+              seconds: fig.seconds,
+              samples: [fig.figure],
+              stealPct: steal,
+              loadAvg1: load,
+            });
         } catch (e) {
           error = (e as Error).message.split('\n')[0] ?? 'failed';
           fail(s, t, `round ${round}: ${error}`);
@@ -282,10 +317,14 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<ResultsFile[
     await inst.stop();
     const stopMs = await waitGone(probe, pids, t1, stopTimeoutMs, pollMs);
     if (stopMs === null) killLeft(pids);
-    if (stopMs === null) throw new Error(`host processes still there ${Math.round(stopTimeoutMs / 1000)} s after asking the instance to stop`);
+    if (stopMs === null)
+      throw new Error(`host processes still there ${Math.round(stopTimeoutMs / 1000)} s after asking the instance to stop`);
     if (pids.length === 0) throw new Error('the launcher listed no host process for the instance');
     if (t === 'node') return [['life.start-node', { figure: startMs, seconds: startMs / 1000 }]];
-    return [['life.start', { figure: startMs, seconds: startMs / 1000 }], ['life.stop', { figure: stopMs, seconds: stopMs / 1000 }]];
+    return [
+      ['life.start', { figure: startMs, seconds: startMs / 1000 }],
+      ['life.stop', { figure: stopMs, seconds: stopMs / 1000 }],
+    ];
   }
 
   /** Instances up to each count, memory read at each; the round's fit; everything stopped at the end. */
@@ -317,8 +356,14 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<ResultsFile[
     const seconds = (probe.now() - t0) / 1000;
     s.points.push(...points);
     const perInstance = fit.slope.point;
-    if (perInstance > 0) return [['life.memory', { figure: perInstance, seconds }], ['life.density', { figure: 1024 / perInstance, seconds }]];
-    (s.acc.get('life.density') as Accum).notes.push(`round ${round}: per-instance memory ${perInstance.toFixed(2)} MiB is not positive; no density from it`);
+    if (perInstance > 0)
+      return [
+        ['life.memory', { figure: perInstance, seconds }],
+        ['life.density', { figure: 1024 / perInstance, seconds }],
+      ];
+    (s.acc.get('life.density') as Accum).notes.push(
+      `round ${round}: per-instance memory ${perInstance.toFixed(2)} MiB is not positive; no density from it`,
+    );
     return [['life.memory', { figure: perInstance, seconds }]];
   }
 
@@ -356,7 +401,12 @@ function snapshotOf(s: PlatformState, metrics: readonly LifecycleMetric[], opts:
       continue;
     }
     if (a.rounds.length === 0) {
-      if (finished) workloads.push({ ...base, status: 'failed', reason: id === 'life.density' ? 'no round gave a positive per-instance memory' : 'no round completed' });
+      if (finished)
+        workloads.push({
+          ...base,
+          status: 'failed',
+          reason: id === 'life.density' ? 'no round gave a positive per-instance memory' : 'no round completed',
+        });
       continue;
     }
     if (a.ended) {
@@ -364,7 +414,13 @@ function snapshotOf(s: PlatformState, metrics: readonly LifecycleMetric[], opts:
       continue;
     }
     const params: Record<string, unknown> = { payload: id === 'life.start-node' ? 'node -e' : 'printf', measuredFrom: 'host' };
-    if (id === 'life.memory' || id === 'life.density') Object.assign(params, { instances: [...opts.instances], settleMs: opts.settleMs ?? 1000, idle: 'sleep infinity after the ready byte', measure: 'PSS (smaps_rollup) over the host processes, each address space once' });
+    if (id === 'life.memory' || id === 'life.density')
+      Object.assign(params, {
+        instances: [...opts.instances],
+        settleMs: opts.settleMs ?? 1000,
+        idle: 'sleep infinity after the ready byte',
+        measure: 'PSS (smaps_rollup) over the host processes, each address space once',
+      });
     const extra: Record<string, unknown> = { platform };
     if (id === 'life.memory' || id === 'life.density') {
       const fit = memoryFit(s.points);
@@ -393,7 +449,9 @@ function snapshotOf(s: PlatformState, metrics: readonly LifecycleMetric[], opts:
     });
   }
   file.workloads = workloads;
-  const steals = workloads.flatMap((w) => (w.status === 'ok' ? w.rounds.map((r) => r.stealPct) : [])).filter((x): x is number => x !== null);
+  const steals = workloads
+    .flatMap((w) => (w.status === 'ok' ? w.rounds.map((r) => r.stealPct) : []))
+    .filter((x): x is number => x !== null);
   file.conditions.stealPct = steals.length ? steals.reduce((x, y) => x + y, 0) / steals.length : null;
   return { ...file, workloads: [...workloads], conditions: { ...file.conditions, notes: [...file.conditions.notes] } };
 }

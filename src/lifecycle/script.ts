@@ -25,7 +25,8 @@ export function parseLauncherSpec(spec: string): { name: string; script: string 
   const eq = spec.indexOf('=');
   const name = eq > 0 ? spec.slice(0, eq) : '';
   const script = eq > 0 ? spec.slice(eq + 1) : '';
-  if (!NAME.test(name) || !script) throw new InputError(`--launcher: expected NAME=SCRIPT with NAME in lower case letters, digits and dashes (got "${spec}")`);
+  if (!NAME.test(name) || !script)
+    throw new InputError(`--launcher: expected NAME=SCRIPT with NAME in lower case letters, digits and dashes (got "${spec}")`);
   return { name, script };
 }
 
@@ -39,7 +40,12 @@ function call(script: string, args: readonly string[], timeoutMs: number): Promi
   });
 }
 
-const lastLine = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
+const lastLine = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop() ?? '';
 
 let serial = 0;
 
@@ -66,7 +72,9 @@ export function scriptLauncher(name: string, script: string, callTimeoutMs = 60_
     start: async (payload, timeoutMs) => {
       const id = `virtax-${process.pid}-${++serial}`;
       try {
-        await spawnUntilReady(script, ['start', id, payload], 1, timeoutMs, { env: { ...process.env, VIRTAX_LIFECYCLE_PROGRAM: payloadProgram(payload) } });
+        await spawnUntilReady(script, ['start', id, payload], 1, timeoutMs, {
+          env: { ...process.env, VIRTAX_LIFECYCLE_PROGRAM: payloadProgram(payload) },
+        });
       } catch (e) {
         await call(script, ['stop', id], callTimeoutMs);
         throw e;
@@ -76,7 +84,8 @@ export function scriptLauncher(name: string, script: string, callTimeoutMs = 60_
           const r = await call(script, ['pids', id], callTimeoutMs);
           if (r.code !== 0) throw new Error(`${script} pids ${id}: ${lastLine(r.out) || `exit ${r.code}`}`);
           const pids = r.stdout.split(/\s+/).filter(Boolean).map(Number);
-          if (pids.some((p) => !(Number.isInteger(p) && p > 0))) throw new Error(`${script} pids ${id}: expected process ids, got "${r.stdout.trim().slice(0, 60)}"`);
+          if (pids.some((p) => !(Number.isInteger(p) && p > 0)))
+            throw new Error(`${script} pids ${id}: expected process ids, got "${r.stdout.trim().slice(0, 60)}"`);
           return pids;
         },
         stop: async () => {

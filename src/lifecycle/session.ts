@@ -56,10 +56,18 @@ export interface LifecycleOutcome {
 /** "1,4,16" as ascending whole numbers; InputError otherwise. */
 export function parseInstances(v: string | number[] | undefined): number[] {
   if (v === undefined) return [...DEFAULT_INSTANCES];
-  const parts = Array.isArray(v) ? v.map(String) : String(v).split(',').map((s) => s.trim());
+  const parts = Array.isArray(v)
+    ? v.map(String)
+    : String(v)
+        .split(',')
+        .map((s) => s.trim());
   const ns = parts.map(Number);
-  if (parts.some((p) => !/^\d+$/.test(p)) || ns.some((n) => n < 1 || n > 256)) throw new InputError(`--instances: expected instance counts from 1 to 256 such as 1,4,16 (got "${parts.join(',')}")`);
-  if (new Set(ns).size < 2) throw new InputError(`--instances: give at least two different counts, to fit a fixed and a per-instance cost (got "${parts.join(',')}")`);
+  if (parts.some((p) => !/^\d+$/.test(p)) || ns.some((n) => n < 1 || n > 256))
+    throw new InputError(`--instances: expected instance counts from 1 to 256 such as 1,4,16 (got "${parts.join(',')}")`);
+  if (new Set(ns).size < 2)
+    throw new InputError(
+      `--instances: give at least two different counts, to fit a fixed and a per-instance cost (got "${parts.join(',')}")`,
+    );
   return [...new Set(ns)].sort((a, b) => a - b);
 }
 
@@ -79,28 +87,36 @@ export async function lifecycleSession(req: LifecycleRequest, deps: LifecycleDep
   const scripts = new Map<string, string>();
   for (const spec of req.launchers ?? []) {
     const { name, script } = parseLauncherSpec(spec);
-    if (isBuiltinPlatform(name)) throw new InputError(`--launcher ${spec}: ${name} is a built-in platform; give your own a name of its own`);
+    if (isBuiltinPlatform(name))
+      throw new InputError(`--launcher ${spec}: ${name} is a built-in platform; give your own a name of its own`);
     if (scripts.has(name)) throw new InputError(`--launcher: ${name} is given twice`);
     scripts.set(name, script);
   }
   const platforms = [...new Set([...req.platforms, ...scripts.keys()])];
-  if (platforms.length === 0) throw new InputError(`--platform: name at least one of ${BUILTIN_PLATFORMS.join(', ')} (or add --launcher NAME=SCRIPT)`);
+  if (platforms.length === 0)
+    throw new InputError(`--platform: name at least one of ${BUILTIN_PLATFORMS.join(', ')} (or add --launcher NAME=SCRIPT)`);
   for (const p of platforms) {
-    if (!isBuiltinPlatform(p) && !scripts.has(p)) throw new InputError(`--platform ${p}: not a built-in platform (${BUILTIN_PLATFORMS.join(', ')}) nor given by --launcher ${p}=SCRIPT`);
+    if (!isBuiltinPlatform(p) && !scripts.has(p))
+      throw new InputError(
+        `--platform ${p}: not a built-in platform (${BUILTIN_PLATFORMS.join(', ')}) nor given by --launcher ${p}=SCRIPT`,
+      );
   }
   const rounds = req.rounds ?? DEFAULT_LIFECYCLE_ROUNDS;
-  if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 1000)) throw new InputError('--rounds: expected a whole number from 1 to 1000');
+  if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 1000))
+    throw new InputError('--rounds: expected a whole number from 1 to 1000');
   const instances = parseInstances(req.instances);
   if (req.seed !== undefined && !Number.isInteger(req.seed)) throw new InputError('--seed: expected a whole number');
   const umlMem = req.umlMem ?? DEFAULT_UML_MEM;
   if (!/^\d+[KMG]?$/i.test(umlMem)) throw new InputError(`--uml-mem: expected a size such as 256M (got "${umlMem}")`);
-  if (req.settleMs !== undefined && !(Number.isFinite(req.settleMs) && req.settleMs >= 0 && req.settleMs <= 60_000)) throw new InputError('--settle-ms: expected milliseconds from 0 to 60000');
+  if (req.settleMs !== undefined && !(Number.isFinite(req.settleMs) && req.settleMs >= 0 && req.settleMs <= 60_000))
+    throw new InputError('--settle-ms: expected milliseconds from 0 to 60000');
   const labelOf = labelsOf(platforms, req.label);
 
   const out = req.out ?? 'results';
   let pathOf: (label: string) => string;
   if (out.endsWith('.json')) {
-    if (platforms.length > 1) throw new InputError(`--out ${out}: one file holds one platform; name a directory for ${platforms.length} platforms`);
+    if (platforms.length > 1)
+      throw new InputError(`--out ${out}: one file holds one platform; name a directory for ${platforms.length} platforms`);
     checkOutputFile(out, '--out');
     pathOf = () => out;
   } else {
@@ -108,7 +124,9 @@ export async function lifecycleSession(req: LifecycleRequest, deps: LifecycleDep
     pathOf = (label) => join(out, `${fileSafe(label)}.json`);
   }
 
-  const launcherOf = deps.launcherOf ?? ((name: string, script: string | null) => (script ? scriptLauncher(name, script) : builtinLauncher(name as never, { umlMem })));
+  const launcherOf =
+    deps.launcherOf ??
+    ((name: string, script: string | null) => (script ? scriptLauncher(name, script) : builtinLauncher(name as never, { umlMem })));
   const launchers = platforms.map((p) => launcherOf(p, scripts.get(p) ?? null));
   try {
     checkLifecycleOptions({ rounds, instances, launchers });
@@ -117,7 +135,8 @@ export async function lifecycleSession(req: LifecycleRequest, deps: LifecycleDep
   }
   const host = await (deps.fingerprint ?? hostFingerprint)();
   const interrupt = (deps.interrupt ?? processInterrupt)();
-  const write = (files: ResultsFile[]) => writeOutputs(files.map((f) => ({ path: pathOf(f.label), data: `${JSON.stringify(f, null, 1)}\n`, flag: '--out' })));
+  const write = (files: ResultsFile[]) =>
+    writeOutputs(files.map((f) => ({ path: pathOf(f.label), data: `${JSON.stringify(f, null, 1)}\n`, flag: '--out' })));
   try {
     const files = await runLifecycle({
       launchers,
@@ -136,7 +155,11 @@ export async function lifecycleSession(req: LifecycleRequest, deps: LifecycleDep
       signal: interrupt.signal,
     });
     write(files);
-    return { files: files.map((file) => ({ path: pathOf(file.label), file })), interrupted: interrupt.signal.aborted, seconds: (Date.now() - started) / 1000 };
+    return {
+      files: files.map((file) => ({ path: pathOf(file.label), file })),
+      interrupted: interrupt.signal.aborted,
+      seconds: (Date.now() - started) / 1000,
+    };
   } finally {
     interrupt.dispose();
   }

@@ -17,7 +17,13 @@ export interface Spawned {
  * 3+ extra pipes). Rejects with the launch's own last output line when it exits first, or after `timeoutMs` (the
  * child is then killed). Other output on the channel and on stderr is kept only for that message.
  */
-export function spawnUntilReady(cmd: string, args: readonly string[], channel: number, timeoutMs: number, opts: SpawnOptions = {}): Promise<Spawned> {
+export function spawnUntilReady(
+  cmd: string,
+  args: readonly string[],
+  channel: number,
+  timeoutMs: number,
+  opts: SpawnOptions = {},
+): Promise<Spawned> {
   const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe'];
   while (stdio.length <= channel) stdio.push('ignore');
   stdio[channel] = 'pipe';
@@ -44,8 +50,17 @@ export function spawnUntilReady(cmd: string, args: readonly string[], channel: n
         reject(err);
       } else resolve({ child, exited });
     };
-    const lastLine = () => text.replace(/[^\x20-\x7e\n]/g, '').trim().split('\n').filter(Boolean).pop() ?? '';
-    const timer = setTimeout(() => finish(new Error(`no ready byte within ${Math.round(timeoutMs / 1000)} s${lastLine() ? `: ${lastLine()}` : ''}`)), timeoutMs);
+    const lastLine = () =>
+      text
+        .replace(/[^\x20-\x7e\n]/g, '')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .pop() ?? '';
+    const timer = setTimeout(
+      () => finish(new Error(`no ready byte within ${Math.round(timeoutMs / 1000)} s${lastLine() ? `: ${lastLine()}` : ''}`)),
+      timeoutMs,
+    );
     const ready = child.stdio[channel] as Readable | null;
     ready?.on('data', (d: Buffer) => {
       if (d.includes(READY_BYTE)) {
@@ -62,6 +77,8 @@ export function spawnUntilReady(cmd: string, args: readonly string[], channel: n
       });
     }
     child.on('error', (e) => finish(new Error(`could not start ${cmd}: ${e.message}`)));
-    child.on('close', (code, sig) => finish(new Error(`${cmd} exited (${sig ?? `code ${code}`}) before the ready byte${lastLine() ? `: ${lastLine()}` : ''}`)));
+    child.on('close', (code, sig) =>
+      finish(new Error(`${cmd} exited (${sig ?? `code ${code}`}) before the ready byte${lastLine() ? `: ${lastLine()}` : ''}`)),
+    );
   });
 }

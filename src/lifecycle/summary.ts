@@ -67,18 +67,29 @@ export function lifecycleRow(f: ResultsFile): LifecycleRow {
 
 const num = (x: number, digits: number) => x.toFixed(digits);
 const fig = (x: Figure | null, digits: number) => (x ? `${num(x.median, digits)} (${num(x.min, digits)}-${num(x.max, digits)})` : '-');
-const coef = (c: FitCoefficientJson | undefined, digits: number) => (!c ? '-' : c.lo === null || c.hi === null ? num(c.point, digits) : `${num(c.point, digits)} [${num(c.lo, digits)}, ${num(c.hi, digits)}]`);
+const coef = (c: FitCoefficientJson | undefined, digits: number) =>
+  !c ? '-' : c.lo === null || c.hi === null ? num(c.point, digits) : `${num(c.point, digits)} [${num(c.lo, digits)}, ${num(c.hi, digits)}]`;
 
 export const LIFECYCLE_HEAD = ['platform', 'start ms', 'stop ms', 'node start ms', 'fixed MiB', 'MiB/instance (fit)', 'per GiB'];
 
 export function lifecycleCells(r: LifecycleRow): string[] {
-  return [r.platform, fig(r.startMs, 1), fig(r.stopMs, 1), fig(r.startNodeMs, 0), coef(r.fit?.fixedMiB, 1), coef(r.fit?.perInstanceMiB, 2), fig(r.densityPerGiB, 0)];
+  return [
+    r.platform,
+    fig(r.startMs, 1),
+    fig(r.stopMs, 1),
+    fig(r.startNodeMs, 0),
+    coef(r.fit?.fixedMiB, 1),
+    coef(r.fit?.perInstanceMiB, 2),
+    fig(r.densityPerGiB, 0),
+  ];
 }
 
 /** The terminal table, with the missing figures' reasons below it. */
 export function formatLifecycleSummary(files: readonly ResultsFile[], width: number | null = null): string {
   const rows = files.map(lifecycleRow);
-  const table = formatTable(LIFECYCLE_HEAD, rows.map(lifecycleCells), ['left', 'right', 'right', 'right', 'right', 'right', 'right'], { maxWidth: width });
+  const table = formatTable(LIFECYCLE_HEAD, rows.map(lifecycleCells), ['left', 'right', 'right', 'right', 'right', 'right', 'right'], {
+    maxWidth: width,
+  });
   const why = rows.flatMap((r) => Object.entries(r.missing).map(([id, reason]) => `${r.platform} ${id}: ${reason}`));
   const level = rows.find((r) => r.fit)?.fit?.level ?? 0.95;
   const notes = [

@@ -106,7 +106,11 @@ export function startAggressor(opts: AggressorOptions): RunningAggressor {
   const n = Math.max(1, Math.floor(opts.workers ?? defaultWorkers()));
   const epoch = Date.now();
   const dutyEnv = opts.duty
-    ? { VIRTAX_AGGRESSOR_ON: String(opts.duty.onSeconds), VIRTAX_AGGRESSOR_OFF: String(opts.duty.offSeconds), VIRTAX_AGGRESSOR_EPOCH: String(epoch) }
+    ? {
+        VIRTAX_AGGRESSOR_ON: String(opts.duty.onSeconds),
+        VIRTAX_AGGRESSOR_OFF: String(opts.duty.offSeconds),
+        VIRTAX_AGGRESSOR_EPOCH: String(epoch),
+      }
     : {};
   const children: ChildProcess[] = [];
   const readies: Promise<void>[] = [];
@@ -115,7 +119,13 @@ export function startAggressor(opts: AggressorOptions): RunningAggressor {
     const child = fork(moduleBeside('aggressor', import.meta.url), [], {
       execArgv: childExecArgv(),
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: { ...process.env, VIRTAX_AGGRESSOR_WORKER: '1', VIRTAX_AGGRESSOR_KIND: opts.kind, VIRTAX_AGGRESSOR_SECONDS: String(opts.seconds), ...dutyEnv },
+      env: {
+        ...process.env,
+        VIRTAX_AGGRESSOR_WORKER: '1',
+        VIRTAX_AGGRESSOR_KIND: opts.kind,
+        VIRTAX_AGGRESSOR_SECONDS: String(opts.seconds),
+        ...dutyEnv,
+      },
     });
     children.push(child);
     let report: WorkerReport = { kind: opts.kind, operations: 0, seconds: 0, onPhases: 0 };
@@ -123,7 +133,8 @@ export function startAggressor(opts: AggressorOptions): RunningAggressor {
       new Promise((res) => {
         child.on('message', (m: { type: string } & Partial<WorkerReport>) => {
           if (m.type === 'ready') res();
-          if (m.type === 'report') report = { kind: opts.kind, operations: m.operations ?? 0, seconds: m.seconds ?? 0, onPhases: m.onPhases ?? 0 };
+          if (m.type === 'report')
+            report = { kind: opts.kind, operations: m.operations ?? 0, seconds: m.seconds ?? 0, onPhases: m.onPhases ?? 0 };
         });
         child.once('exit', () => res());
       }),

@@ -115,7 +115,10 @@ function serveLengths(socket: Socket, service: 'SINK' | 'SRCE', first: Buffer, m
       if (service === 'SINK') remaining = n;
       else {
         socket.pause();
-        void sendBytes(socket, n).then(() => socket.resume(), () => socket.destroy());
+        void sendBytes(socket, n).then(
+          () => socket.resume(),
+          () => socket.destroy(),
+        );
       }
     }
   };

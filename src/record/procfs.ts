@@ -33,7 +33,10 @@ export function parseStat(text: string): ProcStat {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new Error('not a /proc/<pid>/stat line');
-  const f = text.slice(close + 2).trim().split(/\s+/);
+  const f = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // f[0] is field 3 (state); field k is f[k - 3].
   const n = (k: number) => {
     const v = Number(f[k - 3]);

@@ -86,7 +86,10 @@ class TaskSampler {
   private readonly tasks = new Map<string, { voluntary: number; involuntary: number; waitNs: number }>();
   private readonly processes = new Set<string>();
   private first: Map<string, { voluntary: number; involuntary: number; waitNs: number }> | null = null;
-  constructor(private readonly root: number, private readonly exclude: Set<number>) {}
+  constructor(
+    private readonly root: number,
+    private readonly exclude: Set<number>,
+  ) {}
 
   sample(): ProcStat[] {
     const tree = processTree(this.root);
@@ -163,7 +166,16 @@ function addCounters(a: Counters, b: Counters, sign = 1): Counters {
   return out;
 }
 
-const ZERO: Counters = { cpuUserSeconds: 0, cpuSystemSeconds: 0, minorFaults: 0, majorFaults: 0, readSyscalls: 0, writeSyscalls: 0, readBytes: 0, writeBytes: 0 };
+const ZERO: Counters = {
+  cpuUserSeconds: 0,
+  cpuSystemSeconds: 0,
+  minorFaults: 0,
+  majorFaults: 0,
+  readSyscalls: 0,
+  writeSyscalls: 0,
+  readBytes: 0,
+  writeBytes: 0,
+};
 
 /** The wrapper: run "$@", then report this shell's own and reaped children's counters on fd 3. */
 const WRAPPER = '"$@"; s=$?; cat /proc/$$/stat >&3; echo "--io--" >&3; cat /proc/$$/io >&3 2>/dev/null; exit $s';
@@ -199,7 +211,9 @@ async function runWrapped(argv: string[], opts: RecordOptions, intervalMs: numbe
   const pid = child.pid;
   if (pid === undefined) throw new InputError(`cannot start ${argv[0]}`);
   let report = '';
-  (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => { report += d.toString(); });
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+    report += d.toString();
+  });
   const sampler = new TaskSampler(pid, new Set([pid]));
   sampler.sample();
   const timer = setInterval(() => sampler.sample(), intervalMs);
@@ -231,7 +245,11 @@ async function runStrace(argv: string[], opts: RecordOptions): Promise<Record<st
   }
 }
 
-async function attach(pid: number, opts: RecordOptions, intervalMs: number): Promise<{ wallSeconds: number; counters: Counters; sampler: TaskSampler; mix: Record<string, SyscallCount> | null }> {
+async function attach(
+  pid: number,
+  opts: RecordOptions,
+  intervalMs: number,
+): Promise<{ wallSeconds: number; counters: Counters; sampler: TaskSampler; mix: Record<string, SyscallCount> | null }> {
   const seconds = opts.seconds;
   if (!seconds) throw new InputError('--pid needs --seconds (how long to watch the running process)');
   if (!readText(`/proc/${pid}/stat`)) throw new InputError(`--pid ${pid}: no such process`);
@@ -294,7 +312,9 @@ export async function recordApp(opts: RecordOptions): Promise<AppProfile> {
       const untraced = counters.readSyscalls + counters.writeSyscalls;
       if (traced >= 100 && untraced > 0) {
         scale = untraced / traced;
-        notes.push(`syscall mix from a second run under strace -c -f, scaled by ${scale.toFixed(3)} to this run (read/write calls: ${untraced} untraced, ${traced} traced)`);
+        notes.push(
+          `syscall mix from a second run under strace -c -f, scaled by ${scale.toFixed(3)} to this run (read/write calls: ${untraced} untraced, ${traced} traced)`,
+        );
       } else notes.push('syscall mix from a second run under strace -c -f, unscaled (too few read/write calls to match the runs)');
     }
   } else {
@@ -306,8 +326,13 @@ export async function recordApp(opts: RecordOptions): Promise<AppProfile> {
   const t = sampler.totals();
   const byClass = mix ? classifySyscalls(mix) : {};
   // The recorded command's own start is not one of its spawns: leave out its execve (strace) or itself (sampler).
-  const processes = mix ? Math.max(0, Math.round((byClass.spawn ?? 0) * scale) - (opts.command?.length ? 1 : 0)) : Math.max(0, t.processes - 1);
-  if (!mix) notes.push('without --syscalls only read/write syscalls are counted (/proc/<pid>/io); stat, clock, fsync and other syscalls read 0: use --syscalls for a syscall-heavy application');
+  const processes = mix
+    ? Math.max(0, Math.round((byClass.spawn ?? 0) * scale) - (opts.command?.length ? 1 : 0))
+    : Math.max(0, t.processes - 1);
+  if (!mix)
+    notes.push(
+      'without --syscalls only read/write syscalls are counted (/proc/<pid>/io); stat, clock, fsync and other syscalls read 0: use --syscalls for a syscall-heavy application',
+    );
   const totals: AppTotals = {
     cpuUserSeconds: counters.cpuUserSeconds,
     cpuSystemSeconds: counters.cpuSystemSeconds,
@@ -324,7 +349,10 @@ export async function recordApp(opts: RecordOptions): Promise<AppProfile> {
   };
   const cpuSeconds = totals.cpuUserSeconds + totals.cpuSystemSeconds;
   const ownSeconds = Math.min(wallSeconds, Math.max(wallSeconds - totals.runDelaySeconds, cpuSeconds));
-  if (totals.runDelaySeconds > 0.1 * wallSeconds) notes.push(`the host was busy: the application waited ${totals.runDelaySeconds.toFixed(2)} s of ${wallSeconds.toFixed(2)} s for a CPU; rates are per second of its own time (${ownSeconds.toFixed(2)} s)`);
+  if (totals.runDelaySeconds > 0.1 * wallSeconds)
+    notes.push(
+      `the host was busy: the application waited ${totals.runDelaySeconds.toFixed(2)} s of ${wallSeconds.toFixed(2)} s for a CPU; rates are per second of its own time (${ownSeconds.toFixed(2)} s)`,
+    );
   const per = (n: number) => (ownSeconds > 0 ? n / ownSeconds : 0);
   const rates = Object.fromEntries(OPERATION_CLASSES.map((c) => [c, 0])) as Record<OperationClass, number>;
   rates.cpu = per(totals.cpuUserSeconds);

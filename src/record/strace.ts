@@ -21,14 +21,17 @@ export function parseStraceSummary(text: string): Record<string, SyscallCount> {
     const calls = Number(m[2]);
     const errors = Number(m[3] ?? 0);
     const seconds = Number(m[1]);
-    out[name] = prev ? { calls: prev.calls + calls, errors: prev.errors + errors, seconds: prev.seconds + seconds } : { calls, errors, seconds };
+    out[name] = prev
+      ? { calls: prev.calls + calls, errors: prev.errors + errors, seconds: prev.seconds + seconds }
+      : { calls, errors, seconds };
   }
   return out;
 }
 
 const CLASS_OF: Record<string, OperationClass> = {};
 for (const s of ['stat', 'lstat', 'fstat', 'newfstatat', 'fstatat64', 'statx', 'access', 'faccessat', 'faccessat2']) CLASS_OF[s] = 'stat';
-for (const s of ['read', 'write', 'pread64', 'pwrite64', 'readv', 'writev', 'preadv', 'pwritev', 'preadv2', 'pwritev2']) CLASS_OF[s] = 'read-write';
+for (const s of ['read', 'write', 'pread64', 'pwrite64', 'readv', 'writev', 'preadv', 'pwritev', 'preadv2', 'pwritev2'])
+  CLASS_OF[s] = 'read-write';
 for (const s of ['clock_gettime', 'gettimeofday', 'time', 'clock_getres']) CLASS_OF[s] = 'clock';
 for (const s of ['execve', 'execveat']) CLASS_OF[s] = 'spawn';
 for (const s of ['fsync', 'fdatasync', 'sync_file_range']) CLASS_OF[s] = 'fsync';
@@ -40,8 +43,27 @@ for (const s of ['fsync', 'fdatasync', 'sync_file_range']) CLASS_OF[s] = 'fsync'
  * and thread creation is not a process spawn.
  */
 const BLOCKING_OR_COUNTED_ELSEWHERE = new Set([
-  'futex', 'wait4', 'waitid', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'poll', 'ppoll', 'select', 'pselect6',
-  'nanosleep', 'clock_nanosleep', 'pause', 'rt_sigsuspend', 'rt_sigtimedwait', 'clone', 'clone3', 'fork', 'vfork', 'exit', 'exit_group',
+  'futex',
+  'wait4',
+  'waitid',
+  'epoll_wait',
+  'epoll_pwait',
+  'epoll_pwait2',
+  'poll',
+  'ppoll',
+  'select',
+  'pselect6',
+  'nanosleep',
+  'clock_nanosleep',
+  'pause',
+  'rt_sigsuspend',
+  'rt_sigtimedwait',
+  'clone',
+  'clone3',
+  'fork',
+  'vfork',
+  'exit',
+  'exit_group',
 ]);
 
 /** Calls per operation class from a syscall mix (classes strace cannot see, cpu and faults, are 0 here). */

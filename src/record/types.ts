@@ -6,7 +6,17 @@ export const APP_SCHEMA = 'virtax.app/v1' as const;
  * Kinds of operation an application performs whose cost a platform changes, each priced by one virtax
  * workload (src/advise/app.ts): `cpu` is user CPU seconds per second.
  */
-export const OPERATION_CLASSES = ['cpu', 'stat', 'read-write', 'clock', 'page-fault', 'spawn', 'context-switch', 'fsync', 'other-syscall'] as const;
+export const OPERATION_CLASSES = [
+  'cpu',
+  'stat',
+  'read-write',
+  'clock',
+  'page-fault',
+  'spawn',
+  'context-switch',
+  'fsync',
+  'other-syscall',
+] as const;
 export type OperationClass = (typeof OPERATION_CLASSES)[number];
 
 /** Totals over the whole recording, for the process and every descendant. */

@@ -12,7 +12,18 @@ const minutes = (m: number) => (Number.isInteger(m) ? String(m) : m.toFixed(1));
 /** The table: one row per workload, calibrated or not. */
 export function calibrationTable(f: CalibrationFile, maxWidth: number | null = null): string {
   const b = f.settings.budgetMinutes;
-  const headers = ['workload', 'unit', 'batch', 'round', 'run', 'false verdicts', `${f.duelPairs ? f.duelPairs.mode : 'duel'} ${minutes(b)} min`, `runs 1+1, ${minutes(b / 2)} min each`, 'runs for duel', 'gate max'];
+  const headers = [
+    'workload',
+    'unit',
+    'batch',
+    'round',
+    'run',
+    'false verdicts',
+    `${f.duelPairs ? f.duelPairs.mode : 'duel'} ${minutes(b)} min`,
+    `runs 1+1, ${minutes(b / 2)} min each`,
+    'runs for duel',
+    'gate max',
+  ];
   const rows = f.workloads.map((w) => {
     if (w.status !== 'calibrated') return [w.id, '', '', '', '', '', `not calibrated: ${w.reason}`, '', '', ''];
     const d = w.detectable;
@@ -49,9 +60,15 @@ export function calibrationHeadline(f: CalibrationFile): string {
   else parts.push(`a ${b}-minute duel runs fewer than 6 pairs of these workloads: no verdict; give it more minutes`);
   const runs = cal
     .filter((w) => w.detectable.duel.mdePct !== null)
-    .map((w) => (w.detectable.runsForDuelMde === null ? `more than 100 for ${w.id}` : `${w.detectable.runsForDuelMde} x ${minutes(f.settings.budgetMinutes / 2)} minutes a side for ${pct(w.detectable.duel.mdePct)} on ${w.id}`));
+    .map((w) =>
+      w.detectable.runsForDuelMde === null
+        ? `more than 100 for ${w.id}`
+        : `${w.detectable.runsForDuelMde} x ${minutes(f.settings.budgetMinutes / 2)} minutes a side for ${pct(w.detectable.duel.mdePct)} on ${w.id}`,
+    );
   if (runs.length) parts.push(`separate runs need ${runs.join(', ')}`);
   const loads = f.runs.flatMap((r) => [r.loadAvg1Start, r.loadAvg1End]).filter((x): x is number => x !== null);
-  const load = loads.length ? `; load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the runs (a calibration holds for that load)` : '';
+  const load = loads.length
+    ? `; load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the runs (a calibration holds for that load)`
+    : '';
   return `${parts.join('; ')}${load}`;
 }

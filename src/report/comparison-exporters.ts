@@ -78,7 +78,10 @@ export function ratioSentence(r: Compared, base: string, cand: string, paint: Pa
   const word = r.verdict === 'same' ? (worse ? 'slower (within noise)' : 'faster (within noise)') : worse ? 'slower' : 'faster';
   // ± reads right only for a tight, nearly symmetric interval; a wide one is shown as its bounds.
   const tight = pm <= 0.1 * ratio;
-  const figure = paint(tight ? `${ratio.toFixed(3)} ± ${pm.toFixed(3)}` : `${ratio.toFixed(3)} [${lo.toFixed(3)}, ${hi.toFixed(3)}]`, verdictStyle(r.verdict));
+  const figure = paint(
+    tight ? `${ratio.toFixed(3)} ± ${pm.toFixed(3)}` : `${ratio.toFixed(3)} [${lo.toFixed(3)}, ${hi.toFixed(3)}]`,
+    verdictStyle(r.verdict),
+  );
   return `${r.id}: ${cand} is ${figure} times ${word} than ${base}${r.verdict === 'inconclusive' ? ' (inconclusive)' : ''}`;
 }
 
@@ -113,7 +116,12 @@ export function inconclusiveText(why: InconclusiveReason): string {
 }
 
 function verdictText(r: Compared, c: Comparison): string {
-  if (r.verdict === 'inconclusive') return r.inconclusive ? `inconclusive (${inconclusiveText(r.inconclusive)})` : r.roundsToSettle !== null ? `inconclusive (~${r.roundsToSettle} rounds)` : 'inconclusive';
+  if (r.verdict === 'inconclusive')
+    return r.inconclusive
+      ? `inconclusive (${inconclusiveText(r.inconclusive)})`
+      : r.roundsToSettle !== null
+        ? `inconclusive (~${r.roundsToSettle} rounds)`
+        : 'inconclusive';
   // With one run per side a verdict speaks about those two runs, not the platforms (Comparison.scope).
   return c.scope?.covers === 'these-runs' ? `${r.verdict} (these 2 runs)` : r.verdict;
 }
@@ -145,7 +153,9 @@ function mcNote(c: Comparison): string {
   const mc = c.rows.flatMap((r) => (r.status === 'compared' && r.overheadPct.mcError !== undefined ? [r.overheadPct.mcError] : []));
   if (!mc.length) return '';
   const worst = Math.max(...mc);
-  return worst === 0 ? ', exact bootstrap distribution: no Monte Carlo error in the bounds' : `, Monte Carlo error of the bounds <= ${worst.toFixed(2)} points`;
+  return worst === 0
+    ? ', exact bootstrap distribution: no Monte Carlo error in the bounds'
+    : `, Monte Carlo error of the bounds <= ${worst.toFixed(2)} points`;
 }
 
 function methodsUsed(c: Comparison): string {
@@ -159,9 +169,15 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
   const out: string[] = [];
   for (const w of c.warnings) out.push(`WARNING: ${w}`);
   if (c.warnings.length) out.push('');
-  out.push(`base:      ${c.base.label} (${c.base.host.platform}${c.base.host.hypervisor ? `/${c.base.host.hypervisor}` : ''}, ${c.base.host.hostname})`);
-  out.push(`candidate: ${c.cand.label} (${c.cand.host.platform}${c.cand.host.hypervisor ? `/${c.cand.host.hypervisor}` : ''}, ${c.cand.host.hostname})`);
-  out.push(`overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)}; ${c.settings.resamples} resamples, seed ${c.settings.seed}${mcNote(c)}); noise threshold ±${c.settings.noisePct}%`);
+  out.push(
+    `base:      ${c.base.label} (${c.base.host.platform}${c.base.host.hypervisor ? `/${c.base.host.hypervisor}` : ''}, ${c.base.host.hostname})`,
+  );
+  out.push(
+    `candidate: ${c.cand.label} (${c.cand.host.platform}${c.cand.host.hypervisor ? `/${c.cand.host.hypervisor}` : ''}, ${c.cand.host.hostname})`,
+  );
+  out.push(
+    `overhead = candidate vs base, positive = candidate worse; ${Math.round(c.settings.level * 100)}% intervals (${methodsUsed(c)}; ${c.settings.resamples} resamples, seed ${c.settings.seed}${mcNote(c)}); noise threshold ±${c.settings.noisePct}%`,
+  );
   out.push('');
   // Kernel time per op gets its own column where any row has it (sys.*, mem.pagefault, proc.spawn, io.*).
   const hasKernelColumn = hasKernel(c);
@@ -171,7 +187,14 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
    * terminal loses whole columns and says so rather than cutting verdicts mid-word (cells are cut only if even
    * the narrowest shape does not fit).
    */
-  const shape = (short: boolean, withP: boolean, kernel: boolean, added: boolean, medians: boolean, maxWidth: number | null): { table: string; below: string[] } => {
+  const shape = (
+    short: boolean,
+    withP: boolean,
+    kernel: boolean,
+    added: boolean,
+    medians: boolean,
+    maxWidth: number | null,
+  ): { table: string; below: string[] } => {
     const below: string[] = [];
     const rows = c.rows.map((r) => {
       let verdict: string;
@@ -181,19 +204,42 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
       } else {
         const full = verdictText(r, c);
         verdict = paint(r.verdict, verdictStyle(r.verdict)) + (short ? '' : full.slice(r.verdict.length));
-        if (short && r.verdict === 'inconclusive' && r.inconclusive) below.push(`  ${r.id}: inconclusive: ${inconclusiveText(r.inconclusive)}`);
+        if (short && r.verdict === 'inconclusive' && r.inconclusive)
+          below.push(`  ${r.id}: inconclusive: ${inconclusiveText(r.inconclusive)}`);
       }
       const cells =
         r.status === 'compared'
-          ? [r.id, ...(medians ? [`${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`] : []), paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)), ...(withP ? [formatP(r.pValue)] : []), formatP(r.qValue), verdict]
+          ? [
+              r.id,
+              ...(medians ? [`${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`] : []),
+              paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)),
+              ...(withP ? [formatP(r.pValue)] : []),
+              formatP(r.qValue),
+              verdict,
+            ]
           : [r.id, ...(medians ? ['', ''] : []), '', ...(withP ? [''] : []), '', verdict];
       if (kernel) cells.splice(medians ? 4 : 2, 0, r.status === 'compared' && r.kernel ? formatKernelOverhead(r.kernel) : '');
       if (added) cells.splice(medians ? 4 : 2, 0, r.status === 'compared' && r.addedPerOp ? formatAddedPerOp(r.addedPerOp) : '');
       return cells;
     });
-    if (short && c.scope?.covers === 'these-runs' && c.rows.some((r) => r.status === 'compared' && r.verdict !== 'inconclusive')) below.unshift('  verdicts speak about these 2 runs only (one run per side)');
-    const head = ['workload', ...(medians ? ['base median', 'cand median'] : []), 'overhead % [interval]', ...(withP ? ['p'] : []), 'q', 'verdict'];
-    const align: ('left' | 'right')[] = ['left', ...(medians ? ['right' as const, 'right' as const] : []), 'right', ...(withP ? ['right' as const] : []), 'right', 'left'];
+    if (short && c.scope?.covers === 'these-runs' && c.rows.some((r) => r.status === 'compared' && r.verdict !== 'inconclusive'))
+      below.unshift('  verdicts speak about these 2 runs only (one run per side)');
+    const head = [
+      'workload',
+      ...(medians ? ['base median', 'cand median'] : []),
+      'overhead % [interval]',
+      ...(withP ? ['p'] : []),
+      'q',
+      'verdict',
+    ];
+    const align: ('left' | 'right')[] = [
+      'left',
+      ...(medians ? ['right' as const, 'right' as const] : []),
+      'right',
+      ...(withP ? ['right' as const] : []),
+      'right',
+      'left',
+    ];
     if (kernel) {
       head.splice(medians ? 4 : 2, 0, 'kernel/op %');
       align.splice(medians ? 4 : 2, 0, 'right');
@@ -222,17 +268,27 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
   out.push(chosen.table);
   if (chosen.below.length) out.push('verdict notes:', ...chosen.below);
   if (used[3]) out.push(ADDED_NOTE);
-  const left = [!used[4] && 'the medians', hasAdded && !used[3] && 'added per op', hasKernelColumn && !kernel && 'kernel/op %', !used[1] && 'p'].filter((x): x is string => typeof x === 'string');
+  const left = [
+    !used[4] && 'the medians',
+    hasAdded && !used[3] && 'added per op',
+    hasKernelColumn && !kernel && 'kernel/op %',
+    !used[1] && 'p',
+  ].filter((x): x is string => typeof x === 'string');
   if (left.length) out.push(`left out to fit ${width} columns: ${left.join(', ')} (COLUMNS= or --markdown shows them)`);
-  if (kernel) out.push('kernel/op % = system CPU time per operation, candidate vs base: the platform\'s cost without Node\'s user-space share');
+  if (kernel)
+    out.push("kernel/op % = system CPU time per operation, candidate vs base: the platform's cost without Node's user-space share");
   const compared = c.rows.filter((r): r is Compared => r.status === 'compared');
   if (compared.length) out.push('', 'summary:', ...compared.map((r) => `  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`));
   const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.map((n) => `  ${r.id}: ${n}`) : []));
   if (notes.length) out.push('', 'notes:', ...notes);
   out.push('');
   if (c.overall) {
-    const weights = Object.entries(c.overall.weights).map(([k, v]) => `${k} ${((v as number) * 100).toFixed(0)}%`).join(', ');
-    out.push(`overall: ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads; category weights ${weights})`);
+    const weights = Object.entries(c.overall.weights)
+      .map(([k, v]) => `${k} ${((v as number) * 100).toFixed(0)}%`)
+      .join(', ');
+    out.push(
+      `overall: ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads; category weights ${weights})`,
+    );
   } else out.push('overall: n/a');
   if (c.noise) out.push('noise:', ...noiseLines(c.noise));
   if (c.envDiffs.length) {
@@ -245,26 +301,38 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
 /** JSON as documented by schema/comparison.v1.json. */
 export const comparisonJson: ComparisonExporter = (c) => `${JSON.stringify(c, null, 2)}\n`;
 
-
 /** Markdown: a summary line, the per-workload table, noise and environment differences. */
 export const comparisonMarkdown: ComparisonExporter = (c) => {
   const out: string[] = [];
   out.push(`## virtax compare: ${escapeMarkdown(c.cand.label)} vs ${escapeMarkdown(c.base.label)}`, '');
   for (const w of c.warnings) out.push(`> **Warning:** ${escapeMarkdown(w)}`, '');
-  if (c.overall) out.push(`**Overall overhead:** ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads, ${Math.round(c.settings.level * 100)}% interval)`, '');
-  out.push(`Positive = candidate worse. Noise threshold ±${c.settings.noisePct}%, ${c.settings.resamples} bootstrap resamples, seed ${c.settings.seed}.`, '');
+  if (c.overall)
+    out.push(
+      `**Overall overhead:** ${formatOverhead(c.overall.overheadPct)} (geometric mean of ${c.overall.workloads} workloads, ${Math.round(c.settings.level * 100)}% interval)`,
+      '',
+    );
+  out.push(
+    `Positive = candidate worse. Noise threshold ±${c.settings.noisePct}%, ${c.settings.resamples} bootstrap resamples, seed ${c.settings.seed}.`,
+    '',
+  );
   const kernel = hasKernel(c);
   const added = hasAddedPerOp(c);
-  out.push(`| workload | base median | cand median | overhead % [interval] |${added ? ' added per op [interval] |' : ''}${kernel ? ' kernel/op % |' : ''} p | q | verdict |`, `|---|---:|---:|---:|${added ? '---:|' : ''}${kernel ? '---:|' : ''}---:|---:|---|`);
+  out.push(
+    `| workload | base median | cand median | overhead % [interval] |${added ? ' added per op [interval] |' : ''}${kernel ? ' kernel/op % |' : ''} p | q | verdict |`,
+    `|---|---:|---:|---:|${added ? '---:|' : ''}${kernel ? '---:|' : ''}---:|---:|---|`,
+  );
   for (const r of c.rows) {
     if (r.status === 'compared') {
       const a = added ? ` ${r.addedPerOp ? escapeMarkdown(formatAddedPerOp(r.addedPerOp)) : ''} |` : '';
       const k = kernel ? ` ${r.kernel ? formatKernelOverhead(r.kernel) : ''} |` : '';
-      out.push(`| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} |${a}${k} ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`);
+      out.push(
+        `| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} |${a}${k} ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`,
+      );
     } else out.push(`| ${r.id} |  |  |  |${added ? '  |' : ''}${kernel ? '  |' : ''}  |  | not compared: ${escapeMarkdown(r.reason)} |`);
   }
   if (added) out.push('', `_${ADDED_NOTE}_`);
-  if (kernel) out.push('', '_kernel/op %: system CPU time per operation, candidate vs base: the platform\'s cost without Node\'s user-space share._');
+  if (kernel)
+    out.push('', "_kernel/op %: system CPU time per operation, candidate vs base: the platform's cost without Node's user-space share._");
   if (c.noise) out.push('', '**Noise**', '', ...noiseLines(c.noise).map((l) => `- ${l.trim()}`));
   if (c.envDiffs.length) {
     out.push('', '**Environment differences**', '', '| field | base | candidate |', '|---|---|---|');
@@ -273,16 +341,40 @@ export const comparisonMarkdown: ComparisonExporter = (c) => {
   return `${out.join('\n')}\n`;
 };
 
-
 export const CSV_HEADER = [
-  'id', 'category', 'status', 'unit', 'better', 'base_median', 'cand_median', 'base_rounds', 'cand_rounds',
-  'overhead_pct', 'overhead_lo', 'overhead_hi', 'method', 'p', 'q', 'verdict', 'rounds_to_settle', 'tail_ratio', 'reason',
-  'kernel_base_s_per_op', 'kernel_cand_s_per_op', 'kernel_pct', 'kernel_lo', 'kernel_hi',
-  'added_per_op', 'added_lo', 'added_hi', 'added_unit',
+  'id',
+  'category',
+  'status',
+  'unit',
+  'better',
+  'base_median',
+  'cand_median',
+  'base_rounds',
+  'cand_rounds',
+  'overhead_pct',
+  'overhead_lo',
+  'overhead_hi',
+  'method',
+  'p',
+  'q',
+  'verdict',
+  'rounds_to_settle',
+  'tail_ratio',
+  'reason',
+  'kernel_base_s_per_op',
+  'kernel_cand_s_per_op',
+  'kernel_pct',
+  'kernel_lo',
+  'kernel_hi',
+  'added_per_op',
+  'added_lo',
+  'added_hi',
+  'added_unit',
 ] as const;
 
 /** What the added-per-op column is, said under every table that has it. */
-export const ADDED_NOTE = 'added per op = candidate minus base time per operation: the platform\'s own cost per call, which the caller\'s own share (Node\'s) does not dilute';
+export const ADDED_NOTE =
+  "added per op = candidate minus base time per operation: the platform's own cost per call, which the caller's own share (Node's) does not dilute";
 
 /** CSV, one line per workload (RFC 4180 quoting), full precision. */
 export const comparisonCsv: ComparisonExporter = (c) => {
@@ -290,15 +382,71 @@ export const comparisonCsv: ComparisonExporter = (c) => {
   for (const r of c.rows) {
     const cells: (string | number | null)[] =
       r.status === 'compared'
-        ? [r.id, r.category, r.status, r.unit, r.better, r.base.median, r.cand.median, r.base.rounds, r.cand.rounds, r.overheadPct.point, r.overheadPct.lo, r.overheadPct.hi, r.overheadPct.method, r.pValue, r.qValue, r.verdict, r.roundsToSettle, r.tailRatio, r.notes.join('; '),
-          ...(r.kernel ? [r.kernel.baseSecondsPerOp, r.kernel.candSecondsPerOp, r.kernel.pointPct, r.kernel.overheadPct?.lo ?? null, r.kernel.overheadPct?.hi ?? null] : [null, null, null, null, null]),
-          ...(r.addedPerOp ? [r.addedPerOp.point, r.addedPerOp.lo, r.addedPerOp.hi, r.addedPerOp.unit] : [null, null, null, null])]
-        : [r.id, r.category, r.status, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, r.reason, null, null, null, null, null, null, null, null, null];
+        ? [
+            r.id,
+            r.category,
+            r.status,
+            r.unit,
+            r.better,
+            r.base.median,
+            r.cand.median,
+            r.base.rounds,
+            r.cand.rounds,
+            r.overheadPct.point,
+            r.overheadPct.lo,
+            r.overheadPct.hi,
+            r.overheadPct.method,
+            r.pValue,
+            r.qValue,
+            r.verdict,
+            r.roundsToSettle,
+            r.tailRatio,
+            r.notes.join('; '),
+            ...(r.kernel
+              ? [
+                  r.kernel.baseSecondsPerOp,
+                  r.kernel.candSecondsPerOp,
+                  r.kernel.pointPct,
+                  r.kernel.overheadPct?.lo ?? null,
+                  r.kernel.overheadPct?.hi ?? null,
+                ]
+              : [null, null, null, null, null]),
+            ...(r.addedPerOp ? [r.addedPerOp.point, r.addedPerOp.lo, r.addedPerOp.hi, r.addedPerOp.unit] : [null, null, null, null]),
+          ]
+        : [
+            r.id,
+            r.category,
+            r.status,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            r.reason,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+          ];
     lines.push(cells.map(escapeCsv).join(','));
   }
   return `${lines.join('\n')}\n`;
 };
-
 
 /**
  * JUnit XML, one testcase per workload, for CI systems that read test reports: a row the candidate is
@@ -311,15 +459,27 @@ export const comparisonJunit: ComparisonExporter = (c) => {
     const base = { classname: `virtax.${r.category ?? 'unknown'}`, name: r.id };
     if (r.status !== 'compared') return { ...base, skipped: `not compared: ${r.reason}` };
     const summary = `${formatOverhead(r.overheadPct)} (${r.better} is better; base ${formatNumber(r.base.median)} ${r.unit}, candidate ${formatNumber(r.cand.median)} ${r.unit}), p ${formatP(r.pValue)}: ${verdictText(r, c)}`;
-    if (r.verdict === 'slower') return { ...base, failure: { type: 'slower', message: `${formatOverhead(r.overheadPct)} beyond the ±${c.settings.noisePct}% noise threshold`, text: `${r.id}: ${c.cand.label} vs ${c.base.label}: ${summary}` } };
+    if (r.verdict === 'slower')
+      return {
+        ...base,
+        failure: {
+          type: 'slower',
+          message: `${formatOverhead(r.overheadPct)} beyond the ±${c.settings.noisePct}% noise threshold`,
+          text: `${r.id}: ${c.cand.label} vs ${c.base.label}: ${summary}`,
+        },
+      };
     return { ...base, systemOut: `${r.id}: ${summary}` };
   });
-  return junitXml(`virtax compare: ${c.cand.label} vs ${c.base.label}`, [
-    ['base', c.base.label],
-    ['candidate', c.cand.label],
-    ['noisePct', String(c.settings.noisePct)],
-    ['seed', String(c.settings.seed)],
-    ['resamples', String(c.settings.resamples)],
-    ['overallPct', c.overall ? String(c.overall.overheadPct.point) : 'n/a'],
-  ], cases);
+  return junitXml(
+    `virtax compare: ${c.cand.label} vs ${c.base.label}`,
+    [
+      ['base', c.base.label],
+      ['candidate', c.cand.label],
+      ['noisePct', String(c.settings.noisePct)],
+      ['seed', String(c.settings.seed)],
+      ['resamples', String(c.settings.resamples)],
+      ['overallPct', c.overall ? String(c.overall.overheadPct.point) : 'n/a'],
+    ],
+    cases,
+  );
 };

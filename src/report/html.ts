@@ -26,7 +26,10 @@ export function jsonForScript(value: unknown): string {
 
 /** A library's source made safe to inline: no source-map fetch, nothing that could close the element. */
 function inlineScript(js: string): string {
-  return js.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n').replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+  return js
+    .replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n')
+    .replace(/<\/(script)/gi, '<\\/$1')
+    .replace(/<!--/g, '<\\!--');
 }
 
 let libraries: string | null = null;
@@ -56,7 +59,10 @@ function swatch(m: ReportModel, label: string): string {
 /** A cost cell: the factor with its interval, coloured by its size (factorBand). */
 function costCellHtml(c: CostCell | null | undefined, title: string): string {
   if (!c) return '<td class="n muted" title="not measured">–</td>';
-  const text = c.lo === 1 && c.hi === 1 && c.factor === 1 ? formatFactor(1) : `${formatFactor(c.factor)}<br><span class="ci">[${formatFactor(c.lo)}, ${formatFactor(c.hi)}]</span>`;
+  const text =
+    c.lo === 1 && c.hi === 1 && c.factor === 1
+      ? formatFactor(1)
+      : `${formatFactor(c.factor)}<br><span class="ci">[${formatFactor(c.lo)}, ${formatFactor(c.hi)}]</span>`;
   return `<td class="n f-${factorBand(c)}" title="${escapeHtml(`${title}: ${factorInterval({ point: c.factor, lo: c.lo, hi: c.hi })}, ${c.workloads} workload${c.workloads === 1 ? '' : 's'}, ${c.verdict}`)}">${text}</td>`;
 }
 
@@ -70,7 +76,10 @@ function firstScreen(m: ReportModel): string {
   const short = shortHostLabels(t.rows.map((r) => r.host));
   const head = `<tr><th>host</th>${t.categories.map((c) => `<th class="n">${escapeHtml(c)}</th>`).join('')}<th class="n">overall</th></tr>`;
   const rows = t.rows
-    .map((r) => `<tr><td class="who" title="${escapeHtml(r.host)}">${swatch(m, r.host)}<b>${escapeHtml(short.get(r.host) ?? r.host)}</b>${r.isBaseline ? ' <small>(baseline)</small>' : ''}<br><span class="class">${escapeHtml(platformClassWords(r.platformClass))}</span></td>${t.categories.map((c) => costCellHtml(r.cells[c], `${r.host}, ${c}`)).join('')}${r.isBaseline ? '<td class="n f-same">x1.00</td>' : costCellHtml(r.overall, `${r.host}, overall`)}</tr>`)
+    .map(
+      (r) =>
+        `<tr><td class="who" title="${escapeHtml(r.host)}">${swatch(m, r.host)}<b>${escapeHtml(short.get(r.host) ?? r.host)}</b>${r.isBaseline ? ' <small>(baseline)</small>' : ''}<br><span class="class">${escapeHtml(platformClassWords(r.platformClass))}</span></td>${t.categories.map((c) => costCellHtml(r.cells[c], `${r.host}, ${c}`)).join('')}${r.isBaseline ? '<td class="n f-same">x1.00</td>' : costCellHtml(r.overall, `${r.host}, overall`)}</tr>`,
+    )
     .join('');
   const notes = t.rows.flatMap((r) => {
     const n = trapNote(r.platformClass);
@@ -78,7 +87,11 @@ function firstScreen(m: ReportModel): string {
   });
   const amp = [...new Set(m.noisy.map((n) => n.host))].flatMap((host) => {
     const worst = m.noisy.filter((n) => n.host === host && n.metric === 'tail amplification').sort((a, b) => b.value - a.value)[0];
-    return worst ? [`${swatch(m, host)}${escapeHtml(host)} ${formatFactor(worst.value)} <span class="muted">(<code>${escapeHtml(worst.victim)}</code> p99 with ${escapeHtml(worst.against)})</span>`] : [];
+    return worst
+      ? [
+          `${swatch(m, host)}${escapeHtml(host)} ${formatFactor(worst.value)} <span class="muted">(<code>${escapeHtml(worst.victim)}</code> p99 with ${escapeHtml(worst.against)})</span>`,
+        ]
+      : [];
   });
   return `<table class="grid cost"><thead>${head}</thead><tbody>${rows}</tbody></table>
 <p class="muted">Each cell: what that kind of work costs on the host as a factor of its cost on <b>${escapeHtml(m.baseline)}</b> (x1.00 = the same, x2.00 = twice), with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads, with its own interval (as the overall index, over that category alone). Colour by size: grey = not shown to differ, green = cheaper, yellow to dark red = up to x1.1, x1.5, x3, x10 and beyond. – = not measured.</p>
@@ -89,7 +102,11 @@ ${amp.length ? `<p>Noisy neighbour, worst p99 amplification within each host (wi
 /** Every warning once, collapsed into one line with counts. */
 function noticesHtml(m: ReportModel): string {
   if (m.notices.length === 0) return '';
-  const items = m.notices.map((n) => `<li>${escapeHtml(n.text)}${n.hosts.length ? ` <span class="muted">(${n.hosts.map(escapeHtml).join(', ')})</span>` : ''}</li>`).join('');
+  const items = m.notices
+    .map(
+      (n) => `<li>${escapeHtml(n.text)}${n.hosts.length ? ` <span class="muted">(${n.hosts.map(escapeHtml).join(', ')})</span>` : ''}</li>`,
+    )
+    .join('');
   return `<details class="notices"><summary>⚠ ${escapeHtml(noticeCounts(m.notices))}</summary><ul>${items}</ul></details>`;
 }
 
@@ -108,7 +125,9 @@ function headlines(m: ReportModel): string {
       const worst = h.worst.length
         ? `Worst: ${h.worst.map((w) => `<code>${escapeHtml(w.id)}</code> ${pct(w.overheadPct.point)} ${verdictTag(w.verdict)}`).join(', ')}.`
         : '';
-      const same = h.same.length ? `The same (within ±${m.noisePct}%): ${h.same.map((w) => `<code>${escapeHtml(w.id)}</code>`).join(', ')}.` : `No workload is demonstrably the same.`;
+      const same = h.same.length
+        ? `The same (within ±${m.noisePct}%): ${h.same.map((w) => `<code>${escapeHtml(w.id)}</code>`).join(', ')}.`
+        : `No workload is demonstrably the same.`;
       const counts = `${h.counts.slower} slower, ${h.counts.faster} faster, ${h.counts.same} same, ${h.counts.inconclusive} inconclusive${h.notCompared.length ? `, ${h.notCompared.length} not compared` : ''}.`;
       return `<div class="headline"><p>${overall}</p>${capacity}<p>${worst} ${same}</p><p class="muted">${counts}</p></div>`;
     })
@@ -117,13 +136,27 @@ function headlines(m: ReportModel): string {
 
 function flags(h: HostCard): string {
   const f = (name: string, on: boolean) => `<span class="flag ${on ? 'on' : 'off'}">${name}${on ? '' : ' ✗'}</span>`;
-  return [f('aes', h.crypto.aes), f('sha', h.crypto.sha), f('rdrand', h.crypto.rdrand), f('avx2', h.vector.avx2), f('avx512', h.vector.avx512)].join(' ');
+  return [
+    f('aes', h.crypto.aes),
+    f('sha', h.crypto.sha),
+    f('rdrand', h.crypto.rdrand),
+    f('avx2', h.vector.avx2),
+    f('avx512', h.vector.avx512),
+  ].join(' ');
 }
 
 function hostCards(m: ReportModel): string {
   return m.hosts
     .map((h) => {
-      const kind = [platformClassWords(h.platformClass), h.platform, h.hypervisor && `hypervisor ${h.hypervisor}`, h.container && `container ${h.container}`, h.cloud && `cloud ${h.cloud}`].filter(Boolean).join(' · ');
+      const kind = [
+        platformClassWords(h.platformClass),
+        h.platform,
+        h.hypervisor && `hypervisor ${h.hypervisor}`,
+        h.container && `container ${h.container}`,
+        h.cloud && `cloud ${h.cloud}`,
+      ]
+        .filter(Boolean)
+        .join(' · ');
       const rows: [string, string][] = [
         ['host', escapeHtml(h.hostname)],
         ['platform', escapeHtml(kind)],
@@ -135,22 +168,42 @@ function hostCards(m: ReportModel): string {
         ['steal', h.stealPct === null ? 'unknown' : `${h.stealPct.toFixed(2)}%`],
         ...(h.lifecycle
           ? ([
-              ['start', h.lifecycle.startMs === null ? 'not measured' : `${h.lifecycle.startMs.toFixed(1)} ms to the first program inside (median)`],
-              ['memory / instance', h.lifecycle.memoryPerInstanceMiB === null ? 'not measured' : `${h.lifecycle.memoryPerInstanceMiB.toFixed(2)} MiB of host memory (PSS) per idle instance (median)`],
+              [
+                'start',
+                h.lifecycle.startMs === null ? 'not measured' : `${h.lifecycle.startMs.toFixed(1)} ms to the first program inside (median)`,
+              ],
+              [
+                'memory / instance',
+                h.lifecycle.memoryPerInstanceMiB === null
+                  ? 'not measured'
+                  : `${h.lifecycle.memoryPerInstanceMiB.toFixed(2)} MiB of host memory (PSS) per idle instance (median)`,
+              ],
             ] as [string, string][])
           : []),
-        [h.runs > 1 ? 'runs' : 'run', `${h.runs > 1 ? `${h.runs} replicate runs (the first: ` : ''}${escapeHtml(h.suite)}, ${h.rounds} rounds, seed ${h.seed}, ${h.workloadsOk} workloads ok${h.runs > 1 ? ')' : ''}`],
+        [
+          h.runs > 1 ? 'runs' : 'run',
+          `${h.runs > 1 ? `${h.runs} replicate runs (the first: ` : ''}${escapeHtml(h.suite)}, ${h.rounds} rounds, seed ${h.seed}, ${h.workloadsOk} workloads ok${h.runs > 1 ? ')' : ''}`,
+        ],
       ];
       const notOk = h.notOk.map((w) => `<li>${escapeHtml(w.id)} ${escapeHtml(w.status)}: ${escapeHtml(w.reason)}</li>`).join('');
-      const warn = h.warnings.length ? `<li class="muted">${h.warnings.length} warning${h.warnings.length === 1 ? '' : 's'}: see <a href="#top-warnings">the warnings</a></li>` : '';
-      const evidence = h.evidence.length ? `<details><summary>evidence</summary><ul>${h.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></details>` : '';
+      const warn = h.warnings.length
+        ? `<li class="muted">${h.warnings.length} warning${h.warnings.length === 1 ? '' : 's'}: see <a href="#top-warnings">the warnings</a></li>`
+        : '';
+      const evidence = h.evidence.length
+        ? `<details><summary>evidence</summary><ul>${h.evidence.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul></details>`
+        : '';
       return `<div class="card${h.isBaseline ? ' baseline' : ''}"><h3>${swatch(m, h.label)}${escapeHtml(h.label)}${h.isBaseline ? ' <small>(baseline)</small>' : ''}</h3><table>${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>${warn ? `<ul>${warn}</ul>` : ''}${notOk ? `<details><summary>${h.notOk.length} not run</summary><ul>${notOk}</ul></details>` : ''}${evidence}</div>`;
     })
     .join('\n');
 }
 
 function charts(specs: NamedSpec[]): string {
-  return specs.map((c) => `<figure><figcaption>${escapeHtml(c.title)}</figcaption><div class="chart" id="chart-${c.name}" data-chart="${c.name}"></div></figure>`).join('\n');
+  return specs
+    .map(
+      (c) =>
+        `<figure><figcaption>${escapeHtml(c.title)}</figcaption><div class="chart" id="chart-${c.name}" data-chart="${c.name}"></div></figure>`,
+    )
+    .join('\n');
 }
 
 function comparisonTables(m: ReportModel): string {
@@ -158,9 +211,17 @@ function comparisonTables(m: ReportModel): string {
     .map((h) => {
       const rows = m.forest
         .filter((r) => r.host === h.label)
-        .map((r) => `<tr><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.category)}</td><td class="n">${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })}</td><td class="n">${r.addedPerOp ? escapeHtml(formatAddedPerOp(r.addedPerOp)) : ''}</td><td>${verdictTag(r.verdict)}${r.inconclusive ? ` <span class="muted">${escapeHtml(inconclusiveText(r.inconclusive))}</span>` : ''}</td><td class="n">${num(r.qValue, 3)}</td><td class="n">${r.tailRatio === null ? '–' : `×${num(r.tailRatio)}`}</td><td class="n">${r.roundsToSettle ?? ''}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.category)}</td><td class="n">${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })}</td><td class="n">${r.addedPerOp ? escapeHtml(formatAddedPerOp(r.addedPerOp)) : ''}</td><td>${verdictTag(r.verdict)}${r.inconclusive ? ` <span class="muted">${escapeHtml(inconclusiveText(r.inconclusive))}</span>` : ''}</td><td class="n">${num(r.qValue, 3)}</td><td class="n">${r.tailRatio === null ? '–' : `×${num(r.tailRatio)}`}</td><td class="n">${r.roundsToSettle ?? ''}</td></tr>`,
+        )
         .join('');
-      const skipped = h.notCompared.map((n) => `<tr><td><code>${escapeHtml(n.id)}</code></td><td colspan="6" class="muted">not compared: ${escapeHtml(n.reason)}</td></tr>`).join('');
+      const skipped = h.notCompared
+        .map(
+          (n) =>
+            `<tr><td><code>${escapeHtml(n.id)}</code></td><td colspan="6" class="muted">not compared: ${escapeHtml(n.reason)}</td></tr>`,
+        )
+        .join('');
       return `<details><summary>${escapeHtml(h.label)} against ${escapeHtml(h.baseline)}</summary><table class="grid"><thead><tr><th>workload</th><th>category</th><th>overhead [interval]</th><th>added per op [interval]</th><th>verdict</th><th>q</th><th>p99 ratio</th><th>rounds to settle</th></tr></thead><tbody>${rows}${skipped}</tbody></table></details>`;
     })
     .join('\n');
@@ -169,7 +230,10 @@ function comparisonTables(m: ReportModel): string {
 function noiseTable(m: ReportModel): string {
   const ratio = (e: Estimate | null) => (e ? `×${num(e.point)} <span class="ci">[${num(e.lo)}, ${num(e.hi)}]</span>` : '–');
   const rows = m.hostNoise
-    .map((n) => `<tr><td>${escapeHtml(n.host)}</td><td class="n">${num(n.medianCvPct)}%</td><td class="n">${num(n.medianTail)}</td><td class="n">${n.stealPct === null ? '–' : `${num(n.stealPct)}%`}</td><td class="n">${ratio(n.cvRatio)}</td><td class="n">${ratio(n.tailRatio)}</td></tr>`)
+    .map(
+      (n) =>
+        `<tr><td>${escapeHtml(n.host)}</td><td class="n">${num(n.medianCvPct)}%</td><td class="n">${num(n.medianTail)}</td><td class="n">${n.stealPct === null ? '–' : `${num(n.stealPct)}%`}</td><td class="n">${ratio(n.cvRatio)}</td><td class="n">${ratio(n.tailRatio)}</td></tr>`,
+    )
     .join('');
   return `<table class="grid"><thead><tr><th>host</th><th>median CV</th><th>median p99/p50</th><th>steal</th><th>CV vs baseline</th><th>tail vs baseline</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -188,12 +252,16 @@ function noisyTable(m: ReportModel): string {
       const amp = worst(mine.filter((n) => n.metric === 'tail amplification'));
       const slow = worst(mine.filter((n) => n.metric === 'slowdown'));
       const steal = worst(mine.filter((n) => n.metric === 'steal %'));
-      const cell = (n: typeof amp, suffix = '') => (n ? `${num(n.value)}${suffix} <span class="muted">(<code>${escapeHtml(n.victim)}</code> vs ${escapeHtml(n.against)})</span>` : '–');
+      const cell = (n: typeof amp, suffix = '') =>
+        n ? `${num(n.value)}${suffix} <span class="muted">(<code>${escapeHtml(n.victim)}</code> vs ${escapeHtml(n.against)})</span>` : '–';
       return `<tr><td>${swatch(m, host)}${escapeHtml(host)}</td><td class="n">${cell(amp, '×')}</td><td class="n">${cell(slow, '×')}</td><td class="n">${steal && steal.value > 0 ? cell(steal, '%') : 'none'}</td><td class="n">${mine.length}</td></tr>`;
     })
     .join('');
   const rows = m.noisy
-    .map((n) => `<tr><td>${escapeHtml(n.host)}</td><td><code>${escapeHtml(n.id)}</code></td><td>${escapeHtml(n.against)}</td><td>${escapeHtml(n.metric)}</td><td class="n">${num(n.value)}</td><td class="muted">${escapeHtml(n.source)}</td></tr>`)
+    .map(
+      (n) =>
+        `<tr><td>${escapeHtml(n.host)}</td><td><code>${escapeHtml(n.id)}</code></td><td>${escapeHtml(n.against)}</td><td>${escapeHtml(n.metric)}</td><td class="n">${num(n.value)}</td><td class="muted">${escapeHtml(n.source)}</td></tr>`,
+    )
     .join('');
   return `<table class="grid"><thead><tr><th>host</th><th>worst tail amplification</th><th>worst slowdown</th><th>steal under load</th><th>measurements</th></tr></thead><tbody>${summary}</tbody></table><details><summary>all ${m.noisy.length} measurements</summary><table class="grid"><thead><tr><th>host</th><th>workload</th><th>neighbor</th><th>measure</th><th>value</th><th>from</th></tr></thead><tbody>${rows}</tbody></table></details>`;
 }
@@ -212,14 +280,26 @@ export function adviceHtml(a: Advice): string {
   const rec = a.recommendation
     ? `<p class="rec">Recommendation: <b>${escapeHtml(a.recommendation.label)}</b></p><ul>${a.recommendation.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`
     : '<p class="rec">No recommendation: no host meets the profile\'s constraints.</p>';
-  const weights = p.weights ? Object.entries(p.weights).map(([k, v]) => `${escapeHtml(k)} ${v}`).join(', ') : `resembles ${escapeHtml((p.resembles ?? []).join(', '))}`;
+  const weights = p.weights
+    ? Object.entries(p.weights)
+        .map(([k, v]) => `${escapeHtml(k)} ${v}`)
+        .join(', ')
+    : `resembles ${escapeHtml((p.resembles ?? []).join(', '))}`;
   return `<p>Profile <b>${escapeHtml(p.name)}</b>${p.description ? `: ${escapeHtml(p.description)}` : ''} (${weights}; ${p.fleetSize} hosts of ${escapeHtml(a.baseline)} today${p.latencySensitive ? `; latency-sensitive${p.p99BudgetPct !== undefined ? `, p99 budget ${p.p99BudgetPct}%` : ''}` : ''}${p.sensitiveData ? '; sensitive data' : ''}).</p>${rec}<table class="grid"><thead><tr><th>#</th><th>host</th><th>weighted overhead</th><th>p99</th><th>hosts needed</th><th>fleet cost</th><th>trade-offs</th></tr></thead><tbody>${rows}</tbody></table>${a.notes.map((n) => `<p class="muted">${escapeHtml(n)}</p>`).join('')}`;
 }
 
 function methodology(m: ReportModel): string {
   const me = m.methodology;
-  const methods = Object.entries(me.intervalMethods).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
-  const per = me.perHost.map((h) => `<tr><td>${escapeHtml(h.label)}</td><td>${escapeHtml(h.suite)}</td><td class="n">${h.rounds}</td><td class="n">${h.seed}</td><td>${escapeHtml(h.tool)}</td><td>${escapeHtml(h.node)}</td><td>${escapeHtml(h.startedAt)}</td></tr>`).join('');
+  const methods =
+    Object.entries(me.intervalMethods)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
+  const per = me.perHost
+    .map(
+      (h) =>
+        `<tr><td>${escapeHtml(h.label)}</td><td>${escapeHtml(h.suite)}</td><td class="n">${h.rounds}</td><td class="n">${h.seed}</td><td>${escapeHtml(h.tool)}</td><td>${escapeHtml(h.node)}</td><td>${escapeHtml(h.startedAt)}</td></tr>`,
+    )
+    .join('');
   return `<ul>
 <li>Baseline: <b>${escapeHtml(m.baseline)}</b>; every other host is compared against it.</li>
 <li>Noise threshold δ = ${me.noisePct}%; significance level α = ${me.alpha ?? '–'}; interval level ${me.level === null ? '–' : `${Math.round(me.level * 100)}%`}.</li>

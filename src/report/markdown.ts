@@ -17,7 +17,12 @@ const e = escapeMarkdown;
 const interval = (x: Estimate) => `${signedPct(x.point)} [${signedPct(x.lo)}, ${signedPct(x.hi)}]`;
 
 export function renderMarkdown(m: ReportModel): string {
-  const out: string[] = [`## ${e(m.title)}`, '', `Baseline **${e(m.baseline)}**; noise threshold ±${m.noisePct}%; positive overhead = slower than the baseline.`, ''];
+  const out: string[] = [
+    `## ${e(m.title)}`,
+    '',
+    `Baseline **${e(m.baseline)}**; noise threshold ±${m.noisePct}%; positive overhead = slower than the baseline.`,
+    '',
+  ];
   out.push(...costTableMarkdown(m));
   if (m.notices.length) {
     out.push(`<details><summary>⚠ ${escapeHtml(noticeCounts(m.notices))}</summary>`, '');
@@ -29,18 +34,25 @@ export function renderMarkdown(m: ReportModel): string {
     for (const h of m.headlines) {
       const worst = h.worst.map((w) => `${e(w.id)} ${signedPct(w.overheadPct.point)} (${w.verdict})`).join(', ');
       const same = h.same.length ? h.same.map((w) => e(w.id)).join(', ') : '–';
-      out.push(`| ${e(h.label)} | ${h.overall ? interval(h.overall) : '–'} | ${h.overallVerdict ?? '–'} | ${coverageText(h.coverage)} | ${worst || '–'} | ${same} |`);
+      out.push(
+        `| ${e(h.label)} | ${h.overall ? interval(h.overall) : '–'} | ${h.overallVerdict ?? '–'} | ${coverageText(h.coverage)} | ${worst || '–'} | ${same} |`,
+      );
     }
     out.push('');
     const capacity = m.headlines.flatMap((h) => (h.capacity ? [`- **${e(h.label)}**: ${e(h.capacity)}`] : []));
     if (capacity.length) out.push('**Capacity**', '', ...capacity, '');
   }
   for (const h of m.headlines) {
-    out.push(`<details><summary>${escapeHtml(h.label)}: ${h.counts.slower} slower, ${h.counts.faster} faster, ${h.counts.same} same, ${h.counts.inconclusive} inconclusive</summary>`, '');
+    out.push(
+      `<details><summary>${escapeHtml(h.label)}: ${h.counts.slower} slower, ${h.counts.faster} faster, ${h.counts.same} same, ${h.counts.inconclusive} inconclusive</summary>`,
+      '',
+    );
     out.push('| workload | overhead [interval] | added per op [interval] | verdict | q |', '|---|---|---|---|---|');
     for (const r of m.forest.filter((x) => x.host === h.label)) {
       const why = r.inconclusive ? ` (${e(inconclusiveText(r.inconclusive))})` : '';
-      out.push(`| ${e(r.id)} | ${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })} | ${r.addedPerOp ? e(formatAddedPerOp(r.addedPerOp)) : ''} | ${r.verdict}${why} | ${r.qValue.toPrecision(2)} |`);
+      out.push(
+        `| ${e(r.id)} | ${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })} | ${r.addedPerOp ? e(formatAddedPerOp(r.addedPerOp)) : ''} | ${r.verdict}${why} | ${r.qValue.toPrecision(2)} |`,
+      );
     }
     for (const n of h.notCompared) out.push(`| ${e(n.id)} | not compared: ${e(n.reason)} | | |`);
     out.push('', '</details>', '');
@@ -57,7 +69,9 @@ export function renderMarkdown(m: ReportModel): string {
     for (const label of a.ranking) {
       const h = a.hosts.find((x) => x.label === label);
       if (!h) continue;
-      out.push(`| ${e(h.label)} | ${h.isBaseline ? 'reference' : h.overheadPct ? interval(h.overheadPct) : '–'} | ${h.hostsNeeded?.point ?? '–'} | ${h.fleetCost ? h.fleetCost.point.toLocaleString('en-US') : '–'} |`);
+      out.push(
+        `| ${e(h.label)} | ${h.isBaseline ? 'reference' : h.overheadPct ? interval(h.overheadPct) : '–'} | ${h.hostsNeeded?.point ?? '–'} | ${h.fleetCost ? h.fleetCost.point.toLocaleString('en-US') : '–'} |`,
+      );
     }
     out.push('');
   }
@@ -70,7 +84,15 @@ export function renderMarkdown(m: ReportModel): string {
 }
 
 /** Marks for a cell's size in Markdown, where there is no colour: none when not shown to differ, then ↓ and ▲ to ▲▲▲▲▲. */
-const MARK: Record<ReturnType<typeof factorBand>, string> = { same: '', better: ' ↓', 'worse-1': ' ▲', 'worse-2': ' ▲▲', 'worse-3': ' ▲▲▲', 'worse-4': ' ▲▲▲▲', 'worse-5': ' ▲▲▲▲▲' };
+const MARK: Record<ReturnType<typeof factorBand>, string> = {
+  same: '',
+  better: ' ↓',
+  'worse-1': ' ▲',
+  'worse-2': ' ▲▲',
+  'worse-3': ' ▲▲▲',
+  'worse-4': ' ▲▲▲▲',
+  'worse-5': ' ▲▲▲▲▲',
+};
 
 function cellMarkdown(c: CostCell | null | undefined): string {
   if (!c) return '–';
@@ -84,9 +106,15 @@ export function costTableMarkdown(m: ReportModel): string[] {
   const t = m.costTable;
   const out = [`| host | platform | ${t.categories.join(' | ')} | overall |`, `|---|---|${t.categories.map(() => '---:').join('|')}|---:|`];
   for (const r of t.rows) {
-    out.push(`| ${e(r.host)}${r.isBaseline ? ' (baseline)' : ''} | ${e(platformClassWords(r.platformClass))} | ${t.categories.map((c) => cellMarkdown(r.cells[c])).join(' | ')} | ${r.isBaseline ? 'x1.00' : cellMarkdown(r.overall)} |`);
+    out.push(
+      `| ${e(r.host)}${r.isBaseline ? ' (baseline)' : ''} | ${e(platformClassWords(r.platformClass))} | ${t.categories.map((c) => cellMarkdown(r.cells[c])).join(' | ')} | ${r.isBaseline ? 'x1.00' : cellMarkdown(r.overall)} |`,
+    );
   }
-  out.push('', `_Cost factor against ${e(m.baseline)} (x1.00 = the same) with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads, with its own interval (as the overall index, over that category alone); ↓ cheaper, ▲ to ▲▲▲▲▲ up to x1.1, x1.5, x3, x10 and beyond; no mark: not shown to differ; – not measured._`, '');
+  out.push(
+    '',
+    `_Cost factor against ${e(m.baseline)} (x1.00 = the same) with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads, with its own interval (as the overall index, over that category alone); ↓ cheaper, ▲ to ▲▲▲▲▲ up to x1.1, x1.5, x3, x10 and beyond; no mark: not shown to differ; – not measured._`,
+    '',
+  );
   for (const r of t.rows) {
     const n = trapNote(r.platformClass);
     if (n) out.push(`- **${e(r.host)}**: ${e(n)}`);
@@ -95,7 +123,8 @@ export function costTableMarkdown(m: ReportModel): string[] {
     const worst = m.noisy.filter((n) => n.host === host && n.metric === 'tail amplification').sort((a, b) => b.value - a.value)[0];
     return worst ? [`${e(host)} ${formatFactor(worst.value)} (${e(worst.victim)} p99 with ${e(worst.against)})`] : [];
   });
-  if (amp.length) out.push(`- Noisy neighbour, worst p99 amplification within each host (not a factor against the baseline): ${amp.join('; ')}`);
+  if (amp.length)
+    out.push(`- Noisy neighbour, worst p99 amplification within each host (not a factor against the baseline): ${amp.join('; ')}`);
   if (out[out.length - 1] !== '') out.push('');
   return out;
 }

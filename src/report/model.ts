@@ -224,7 +224,14 @@ export function factorBand(c: Pick<CostCell, 'factor' | 'lo' | 'hi' | 'verdict'>
 
 /** "9 warnings: 5 contended rounds, 1 loopback, 3 other" (kinds in a fixed order, the most first within none). */
 export function noticeCounts(notices: readonly Notice[]): string {
-  const words: Record<NoticeKind, string> = { 'contended-rounds': 'contended rounds', scope: 'one run per side', loopback: 'loopback network', hardware: 'hardware', environment: 'environment differences', other: 'other' };
+  const words: Record<NoticeKind, string> = {
+    'contended-rounds': 'contended rounds',
+    scope: 'one run per side',
+    loopback: 'loopback network',
+    hardware: 'hardware',
+    environment: 'environment differences',
+    other: 'other',
+  };
   const order: NoticeKind[] = ['contended-rounds', 'scope', 'loopback', 'hardware', 'environment', 'other'];
   const parts = order.flatMap((k) => {
     const n = notices.filter((x) => x.kind === k).length;
@@ -309,10 +316,16 @@ function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, compariso
   const warnings: string[] = [];
   const cmpSaysCpu = (comparison?.warnings ?? []).some((w) => /cpu model/i.test(w));
   if (f !== baseline && h.cpu.model !== baseline.host.cpu.model && !cmpSaysCpu) {
-    warnings.push(nestedCpuModelNote(baseline.host, h) ?? `CPU model differs from the baseline (${h.cpu.model} vs ${baseline.host.cpu.model}): overheads mix hardware and virtualization`);
+    warnings.push(
+      nestedCpuModelNote(baseline.host, h) ??
+        `CPU model differs from the baseline (${h.cpu.model} vs ${baseline.host.cpu.model}): overheads mix hardware and virtualization`,
+    );
   }
   const partial = runs.filter((r) => r.finishedAt === null).length;
-  if (partial) warnings.push(runs.length === 1 ? 'partial results: the run did not finish' : `partial results: ${partial} of ${runs.length} runs did not finish`);
+  if (partial)
+    warnings.push(
+      runs.length === 1 ? 'partial results: the run did not finish' : `partial results: ${partial} of ${runs.length} runs did not finish`,
+    );
   for (const w of comparison?.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
   return {
     label: f.label,
@@ -346,7 +359,9 @@ function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, compariso
     workloadsOk: f.workloads.filter((w) => w.status === 'ok').length,
     notOk: f.workloads.flatMap((w) => (w.status === 'ok' ? [] : [{ id: w.id, status: w.status, reason: w.reason }])),
     warnings,
-    ...(f.config.suite === 'lifecycle' ? { lifecycle: { startMs: lifeMedian(f, 'life.start'), memoryPerInstanceMiB: lifeMedian(f, 'life.memory') } } : {}),
+    ...(f.config.suite === 'lifecycle'
+      ? { lifecycle: { startMs: lifeMedian(f, 'life.start'), memoryPerInstanceMiB: lifeMedian(f, 'life.memory') } }
+      : {}),
   };
 }
 
@@ -364,7 +379,12 @@ function capacityLine(label: string, advice: Advice | null | undefined): string 
   return `${p.name}: needs ${h.hostsNeeded.point} hosts (${more >= 0 ? '+' : ''}${more}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi}) for the work of ${p.fleetSize} ${advice.baseline} hosts${h.fleetCost ? `, ${money(h.fleetCost.point)}` : ''}${without}${out}`;
 }
 
-function headline(c: Comparison, noisePct: number, all: { workloads: number; categories: number }, advice: Advice | null | undefined): Headline {
+function headline(
+  c: Comparison,
+  noisePct: number,
+  all: { workloads: number; categories: number },
+  advice: Advice | null | undefined,
+): Headline {
   const compared = c.rows.flatMap((r) => (r.status === 'compared' ? [r] : []));
   const counts = { slower: 0, faster: 0, same: 0, inconclusive: 0 } as Record<Verdict, number>;
   for (const r of compared) counts[r.verdict] += 1;
@@ -388,7 +408,9 @@ function headline(c: Comparison, noisePct: number, all: { workloads: number; cat
     coverage: {
       workloads: c.overall?.workloads ?? compared.length,
       ofWorkloads: all.workloads,
-      categories: c.overall ? CATEGORIES.filter((cat) => (c.overall?.weights[cat] ?? 0) > 0) : CATEGORIES.filter((cat) => compared.some((r) => r.category === cat)),
+      categories: c.overall
+        ? CATEGORIES.filter((cat) => (c.overall?.weights[cat] ?? 0) > 0)
+        : CATEGORIES.filter((cat) => compared.some((r) => r.category === cat)),
       ofCategories: all.categories,
     },
     capacity: capacityLine(c.cand.label, advice),
@@ -444,7 +466,10 @@ function noisyRows(f: ResultsFile): NoisyRow[] {
         const last = segs[segs.length - 1] ?? '';
         const m = NOISY_METRICS.find((x) => x.re.test(last));
         if (!m || values.length === 0) continue;
-        const where = segs.slice(0, -1).filter((x) => !/^(byKind|phases|perPhase|kinds)$/.test(x)).join('.');
+        const where = segs
+          .slice(0, -1)
+          .filter((x) => !/^(byKind|phases|perPhase|kinds)$/.test(x))
+          .join('.');
         const against = `${where || 'all neighbors'}${m.metric === 'steal %' ? ` (${last})` : ''}`;
         const key = `${against}|${m.metric}`;
         if (seen.has(key)) continue;
@@ -457,7 +482,15 @@ function noisyRows(f: ResultsFile): NoisyRow[] {
     if (!found && v && v.status === 'ok' && v.better === w.better && v.unit === w.unit) {
       const amp = w.better === 'lower' ? w.summary.p99 / v.summary.p99 : v.summary.p99 / w.summary.p99;
       if (Number.isFinite(amp) && amp > 0) {
-        rows.push({ host: f.label, id: w.id, victim, against: 'neighbor (vs victim alone)', metric: 'tail amplification', value: amp, source: 'victim p99' });
+        rows.push({
+          host: f.label,
+          id: w.id,
+          victim,
+          against: 'neighbor (vs victim alone)',
+          metric: 'tail amplification',
+          value: amp,
+          source: 'victim p99',
+        });
       }
     }
   }
@@ -478,7 +511,13 @@ function costCell(rows: readonly ForestRow[], noisePct: number): CostCell | null
 }
 
 /** The first screen's table from the forest rows and the comparisons' overall indices. */
-export function costTableOf(hosts: readonly HostCard[], forest: readonly ForestRow[], comparisons: readonly Comparison[], baselineWorkloads: readonly { category: Category }[], noisePct: number): CostTable {
+export function costTableOf(
+  hosts: readonly HostCard[],
+  forest: readonly ForestRow[],
+  comparisons: readonly Comparison[],
+  baselineWorkloads: readonly { category: Category }[],
+  noisePct: number,
+): CostTable {
   const shown = (c: Category) => c !== 'noisy-neighbor' && ((c !== 'user' && c !== 'lifecycle') || forest.some((r) => r.category === c));
   const categories = CATEGORIES.filter(shown);
   const rows = hosts.map((h): CostRow => {
@@ -495,12 +534,29 @@ export function costTableOf(hosts: readonly HostCard[], forest: readonly ForestR
       // The comparison's own per-category index where it has one; the geometric mean of the rows for older comparisons.
       const own = byCategory?.find((b) => b.category === cat);
       const cell = own
-        ? { factor: 1 + own.overheadPct.point / 100, lo: 1 + own.overheadPct.lo / 100, hi: 1 + own.overheadPct.hi / 100, workloads: own.workloads, verdict: verdictOf(own.overheadPct, noisePct) }
-        : costCell(forest.filter((r) => r.host === h.label && r.category === cat), noisePct);
+        ? {
+            factor: 1 + own.overheadPct.point / 100,
+            lo: 1 + own.overheadPct.lo / 100,
+            hi: 1 + own.overheadPct.hi / 100,
+            workloads: own.workloads,
+            verdict: verdictOf(own.overheadPct, noisePct),
+          }
+        : costCell(
+            forest.filter((r) => r.host === h.label && r.category === cat),
+            noisePct,
+          );
       if (cell) cells[cat] = cell;
     }
     const o = comparisons.find((c) => c.cand.label === h.label)?.overall?.overheadPct ?? null;
-    const overall = o ? { factor: 1 + o.point / 100, lo: 1 + o.lo / 100, hi: 1 + o.hi / 100, workloads: comparisons.find((c) => c.cand.label === h.label)?.overall?.workloads ?? 0, verdict: verdictOf(o, noisePct) } : null;
+    const overall = o
+      ? {
+          factor: 1 + o.point / 100,
+          lo: 1 + o.lo / 100,
+          hi: 1 + o.hi / 100,
+          workloads: comparisons.find((c) => c.cand.label === h.label)?.overall?.workloads ?? 0,
+          verdict: verdictOf(o, noisePct),
+        }
+      : null;
     return { host: h.label, isBaseline: false, platformClass: h.platformClass, cells, overall };
   });
   return { categories, rows };
@@ -510,7 +566,12 @@ export function costTableOf(hosts: readonly HostCard[], forest: readonly ForestR
  * Every warning once. Kinds come from where each was made (the contention rule, the loopback note, the
  * comparison's scope statement and environment differences), never from its words.
  */
-function noticesOf(reportWarnings: { kind: NoticeKind; text: string }[], cards: readonly HostCard[], comparisons: readonly Comparison[], runsOf: ReadonlyMap<string, readonly ResultsFile[]>): Notice[] {
+function noticesOf(
+  reportWarnings: { kind: NoticeKind; text: string }[],
+  cards: readonly HostCard[],
+  comparisons: readonly Comparison[],
+  runsOf: ReadonlyMap<string, readonly ResultsFile[]>,
+): Notice[] {
   const out = new Map<string, Notice>();
   const add = (kind: NoticeKind, text: string, host: string | null) => {
     const n = out.get(text) ?? { kind, text, hosts: [] };
@@ -521,7 +582,10 @@ function noticesOf(reportWarnings: { kind: NoticeKind; text: string }[], cards: 
   // A comparison restates each side's contended rounds ("in base X", "in candidate Y"); the report states each file's once.
   const restated = new Set<string>();
   for (const c of comparisons) {
-    for (const [role, label] of [['base', c.base.label], ['candidate', c.cand.label]] as const) {
+    for (const [role, label] of [
+      ['base', c.base.label],
+      ['candidate', c.cand.label],
+    ] as const) {
       const runs = runsOf.get(label) ?? [];
       runs.forEach((f, i) => {
         const w = contentionWarning(f, `${role} ${f.label}${runs.length > 1 ? ` (run ${i + 1})` : ''}`);
@@ -568,9 +632,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
     for (const id of ids) {
       const ws = runs.flatMap((f) => f.workloads.filter((w): w is WorkloadOk => w.id === id && w.status === 'ok'));
       const head = ws[0] as WorkloadOk;
-      const s = summarize(ws.flatMap((w) => filterContended(w.rounds).rounds), head.better);
+      const s = summarize(
+        ws.flatMap((w) => filterContended(w.rounds).rounds),
+        head.better,
+      );
       const tail = s.p50 > 0 && s.p99 > 0 ? (head.better === 'lower' ? s.p99 / s.p50 : s.p50 / s.p99) : Number.NaN;
-      if (Number.isFinite(tail) && Number.isFinite(s.cv)) noise.push({ host: label, id, category: head.category, cvPct: s.cv * 100, tail, stealPct: s.stealPct });
+      if (Number.isFinite(tail) && Number.isFinite(s.cv))
+        noise.push({ host: label, id, category: head.category, cvPct: s.cv * 100, tail, stealPct: s.stealPct });
     }
   }
   const catIndex = (c: Category) => CATEGORIES.indexOf(c);
@@ -621,7 +689,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const reportWarnings: { kind: NoticeKind; text: string }[] = [];
   // Nested guests (UML, gVisor) hide the hardware's model: they are not counted as other machines.
   const models = new Set(files.filter((f) => cpuModelHiddenBy(f.host) === null).map((f) => f.host.cpu.model));
-  if (models.size > 1) reportWarnings.push({ kind: 'hardware', text: `The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.` });
+  if (models.size > 1)
+    reportWarnings.push({
+      kind: 'hardware',
+      text: `The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.`,
+    });
   for (const f of files) {
     const w = contentionWarning(f);
     if (w) reportWarnings.push({ kind: 'contended-rounds', text: w });
@@ -629,7 +701,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const loopback = loopbackNote(files);
   if (loopback) reportWarnings.push({ kind: 'loopback', text: loopback });
   for (const c of comparisons) {
-    if (c.base.label !== baseline.label) reportWarnings.push({ kind: 'other', text: `comparison for ${c.cand.label} used ${c.base.label} as baseline, not ${baseline.label}` });
+    if (c.base.label !== baseline.label)
+      reportWarnings.push({
+        kind: 'other',
+        text: `comparison for ${c.cand.label} used ${c.base.label} as baseline, not ${baseline.label}`,
+      });
   }
   const warnings = reportWarnings.map((w) => w.text);
   const cards = hosts.map((f) => hostCard(runsOf.get(f.label) ?? [f], baseline, cmpByLabel.get(f.label)));
@@ -637,7 +713,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
 
   return {
     schema: REPORT_MODEL_SCHEMA,
-    title: input.title ?? (compared === 0 ? `virtax report: ${baseline.label} alone` : `virtax report: ${compared} host${compared === 1 ? '' : 's'} compared with ${baseline.label}`),
+    title:
+      input.title ??
+      (compared === 0
+        ? `virtax report: ${baseline.label} alone`
+        : `virtax report: ${compared} host${compared === 1 ? '' : 's'} compared with ${baseline.label}`),
     generatedAt: input.generatedAt,
     toolVersion: input.toolVersion,
     baseline: baseline.label,
@@ -668,7 +748,9 @@ export function buildReportModel(input: ReportInput): ReportModel {
         'Significance: two-sided Mann-Whitney U on the round figures (tie-corrected), Benjamini-Hochberg across the workloads of each comparison (q-value).',
         'Overall: geometric mean of the per-workload ratios, equal weight per category, with a bootstrap interval.',
         ...(hosts.length < files.length
-          ? ['Replicate runs: a host with several runs (results files with one label) is compared with runs as the top level: Welch t interval across run figures with 2-5 runs per side, a bootstrap of runs, rounds and batches from 6.']
+          ? [
+              'Replicate runs: a host with several runs (results files with one label) is compared with runs as the top level: Welch t interval across run figures with 2-5 runs per side, a bootstrap of runs, rounds and batches from 6.',
+            ]
           : []),
       ],
       verdictRule: `slower/faster when the whole interval lies beyond ±${noisePct}%; same when it lies inside ±${noisePct}%; inconclusive otherwise.`,
@@ -683,7 +765,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
       })),
     },
     warnings,
-    costTable: costTableOf(cards, forest, comparisons, baseline.workloads.filter((w) => w.status === 'ok'), noisePct),
+    costTable: costTableOf(
+      cards,
+      forest,
+      comparisons,
+      baseline.workloads.filter((w) => w.status === 'ok'),
+      noisePct,
+    ),
     notices: noticesOf(reportWarnings, cards, comparisons, runsOf),
   };
 }

@@ -10,7 +10,15 @@
  */
 import type { Fingerprint } from '../types.js';
 
-export type PlatformClassKind = 'bare-metal' | 'hardware-vm' | 'container' | 'cpu-limited-container' | 'app-kernel-sandbox' | 'process-guest-kernel' | 'nested-vm' | 'unknown';
+export type PlatformClassKind =
+  | 'bare-metal'
+  | 'hardware-vm'
+  | 'container'
+  | 'cpu-limited-container'
+  | 'app-kernel-sandbox'
+  | 'process-guest-kernel'
+  | 'nested-vm'
+  | 'unknown';
 
 /** A host's platform class and the facts its words need. */
 export interface PlatformClass {
@@ -28,9 +36,18 @@ export interface PlatformClass {
 }
 
 /** The class of a host from its fingerprint. */
-export function platformClassOf(h: Pick<Fingerprint, 'platform' | 'hypervisor' | 'container'> & { sandbox?: Fingerprint['sandbox']; limits?: Fingerprint['limits'] }): PlatformClass {
+export function platformClassOf(
+  h: Pick<Fingerprint, 'platform' | 'hypervisor' | 'container'> & { sandbox?: Fingerprint['sandbox']; limits?: Fingerprint['limits'] },
+): PlatformClass {
   const inVm = h.platform.endsWith('-in-vm') || h.platform === 'vm';
-  const base: PlatformClass = { kind: 'unknown', vm: inVm && h.hypervisor !== 'uml' ? h.hypervisor : null, runtime: h.container, cpuQuotaCores: null, sandboxPlatform: null, syscallsTrap: false };
+  const base: PlatformClass = {
+    kind: 'unknown',
+    vm: inVm && h.hypervisor !== 'uml' ? h.hypervisor : null,
+    runtime: h.container,
+    cpuQuotaCores: null,
+    sandboxPlatform: null,
+    syscallsTrap: false,
+  };
   switch (h.platform) {
     case 'metal':
       return { ...base, kind: 'bare-metal' };
@@ -43,16 +60,38 @@ export function platformClassOf(h: Pick<Fingerprint, 'platform' | 'hypervisor' |
     }
     case 'sandbox':
     case 'sandbox-in-vm':
-      return { ...base, kind: 'app-kernel-sandbox', runtime: h.sandbox?.runtime ?? h.container ?? 'gvisor', sandboxPlatform: h.sandbox?.platform ?? null, syscallsTrap: true };
+      return {
+        ...base,
+        kind: 'app-kernel-sandbox',
+        runtime: h.sandbox?.runtime ?? h.container ?? 'gvisor',
+        sandboxPlatform: h.sandbox?.platform ?? null,
+        syscallsTrap: true,
+      };
     case 'vm-in-vm':
       // User-Mode Linux records its outer VM only through the launcher (the fingerprint's hypervisor is `uml`).
-      return h.hypervisor === 'uml' ? { ...base, kind: 'process-guest-kernel', runtime: 'uml', syscallsTrap: true } : { ...base, kind: 'nested-vm', runtime: h.hypervisor };
+      return h.hypervisor === 'uml'
+        ? { ...base, kind: 'process-guest-kernel', runtime: 'uml', syscallsTrap: true }
+        : { ...base, kind: 'nested-vm', runtime: h.hypervisor };
     default:
       return base;
   }
 }
 
-const NAMES: Record<string, string> = { kvm: 'KVM', firecracker: 'Firecracker', xen: 'Xen', vmware: 'VMware', hyperv: 'Hyper-V', qemu: 'QEMU', podman: 'podman', docker: 'Docker', gvisor: 'gVisor', uml: 'User-Mode Linux', kubernetes: 'Kubernetes', lxc: 'LXC', namespaces: 'namespaces' };
+const NAMES: Record<string, string> = {
+  kvm: 'KVM',
+  firecracker: 'Firecracker',
+  xen: 'Xen',
+  vmware: 'VMware',
+  hyperv: 'Hyper-V',
+  qemu: 'QEMU',
+  podman: 'podman',
+  docker: 'Docker',
+  gvisor: 'gVisor',
+  uml: 'User-Mode Linux',
+  kubernetes: 'Kubernetes',
+  lxc: 'LXC',
+  namespaces: 'namespaces',
+};
 const nameOf = (x: string) => NAMES[x] ?? x;
 
 /**
@@ -88,7 +127,9 @@ export const GVISOR_GETPID_NS = { native: 239, ptrace: 15_400, systrap: 2_376 } 
 export function trapNote(c: PlatformClass): string | null {
   if (c.kind === 'app-kernel-sandbox') {
     const g = GVISOR_GETPID_NS;
-    const which = c.sandboxPlatform ? `these figures are for the ${c.sandboxPlatform} platform` : 'the file does not record which platform ran';
+    const which = c.sandboxPlatform
+      ? `these figures are for the ${c.sandboxPlatform} platform`
+      : 'the file does not record which platform ran';
     return `Not hardware virtualization: every system call traps into gVisor's application kernel (under KVM it goes straight to the guest kernel). gVisor's published getpid: native ${g.native} ns, ptrace ${g.ptrace.toLocaleString('en-US')} ns, systrap ${g.systrap.toLocaleString('en-US')} ns (systrap is gVisor's default since 2023); ${which}.`;
   }
   if (c.kind === 'process-guest-kernel') {

@@ -11,7 +11,15 @@ import type { NamedSpec, VegaLiteSpec } from './specs.js';
 /** The chart as an SVG document string. */
 export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
   // vega-lite's layout notes are for chart authors, not for the person running `virtax report`.
-  const quiet = { level: () => quiet, info: () => quiet, warn: () => quiet, error: (...m: unknown[]) => { throw new Error(m.map(String).join(' ')); }, debug: () => quiet };
+  const quiet = {
+    level: () => quiet,
+    info: () => quiet,
+    warn: () => quiet,
+    error: (...m: unknown[]) => {
+      throw new Error(m.map(String).join(' '));
+    },
+    debug: () => quiet,
+  };
   const compiled = compile(spec as unknown as TopLevelSpec, { logger: quiet as never }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
@@ -24,7 +32,11 @@ export async function specToSvg(spec: VegaLiteSpec): Promise<string> {
 /** The chart as PNG bytes, at `scale` times its natural size, on a white background. */
 export async function specToPng(spec: VegaLiteSpec, scale = 2): Promise<Buffer> {
   const svg = await specToSvg(spec);
-  const resvg = new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: scale },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  });
   return resvg.render().asPng();
 }
 

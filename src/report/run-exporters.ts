@@ -23,12 +23,32 @@ const cv = (w: WorkloadOk) => (w.summary.rounds < 2 ? 'n/a' : `${(100 * w.summar
  * is the batch p99 taken in the metric's worse direction (for a rate it lies below the median). A cv needs two
  * rounds: with one (an interrupted run) it is n/a, not 0.0%.
  */
-export const RUN_SUMMARY_HEAD = ['workload', 'unit', 'median', 'cv', 'batch p50', 'worst 1%', 'steal', 'rounds', 'direction / reason'] as const;
+export const RUN_SUMMARY_HEAD = [
+  'workload',
+  'unit',
+  'median',
+  'cv',
+  'batch p50',
+  'worst 1%',
+  'steal',
+  'rounds',
+  'direction / reason',
+] as const;
 
 /** One measured workload's cells under RUN_SUMMARY_HEAD (not escaped). */
 export function runSummaryCells(w: WorkloadOk): string[] {
   const s = w.summary;
-  return [w.id, w.unit, formatNumber(s.median), cv(w), formatNumber(s.p50), formatNumber(s.p99), s.stealPct === null ? '' : `${s.stealPct.toFixed(2)}%`, String(s.rounds), `${w.better} is better`];
+  return [
+    w.id,
+    w.unit,
+    formatNumber(s.median),
+    cv(w),
+    formatNumber(s.p50),
+    formatNumber(s.p99),
+    s.stealPct === null ? '' : `${s.stealPct.toFixed(2)}%`,
+    String(s.rounds),
+    `${w.better} is better`,
+  ];
 }
 
 /** Markdown: what ran where, then one table row per workload (failed and skipped rows carry their reason). */
@@ -47,13 +67,33 @@ export const runMarkdown: RunExporter = (f) => {
       continue;
     }
     // id and unit are text; the figures are numbers and fixed words, as in the terminal table.
-    out.push(`| ${runSummaryCells(w).map((x, i) => (i < 2 ? escapeMarkdown(x) : x)).join(' | ')} |`);
+    out.push(
+      `| ${runSummaryCells(w)
+        .map((x, i) => (i < 2 ? escapeMarkdown(x) : x))
+        .join(' | ')} |`,
+    );
   }
   if (f.conditions.stealPct !== null) out.push('', `Steal time during the run: ${f.conditions.stealPct.toFixed(2)}% of CPU time.`);
   return `${out.join('\n')}\n`;
 };
 
-export const RUN_CSV_HEADER = ['id', 'category', 'status', 'unit', 'better', 'median', 'mean', 'min', 'max', 'cv', 'batch_p50', 'worst_1pct', 'steal_pct', 'rounds', 'reason'] as const;
+export const RUN_CSV_HEADER = [
+  'id',
+  'category',
+  'status',
+  'unit',
+  'better',
+  'median',
+  'mean',
+  'min',
+  'max',
+  'cv',
+  'batch_p50',
+  'worst_1pct',
+  'steal_pct',
+  'rounds',
+  'reason',
+] as const;
 
 /** CSV, one line per workload (RFC 4180 quoting), full precision; cv is a fraction, empty with one round. */
 export const runCsv: RunExporter = (f) => {
@@ -61,7 +101,23 @@ export const runCsv: RunExporter = (f) => {
   for (const w of f.workloads) {
     const cells: (string | number | null)[] =
       w.status === 'ok'
-        ? [w.id, w.category, w.status, w.unit, w.better, w.summary.median, w.summary.mean, w.summary.min, w.summary.max, w.summary.rounds < 2 ? null : w.summary.cv, w.summary.p50, w.summary.p99, w.summary.stealPct, w.summary.rounds, null]
+        ? [
+            w.id,
+            w.category,
+            w.status,
+            w.unit,
+            w.better,
+            w.summary.median,
+            w.summary.mean,
+            w.summary.min,
+            w.summary.max,
+            w.summary.rounds < 2 ? null : w.summary.cv,
+            w.summary.p50,
+            w.summary.p99,
+            w.summary.stealPct,
+            w.summary.rounds,
+            null,
+          ]
         : [w.id, w.category, w.status, null, null, null, null, null, null, null, null, null, null, null, w.reason];
     lines.push(cells.map(escapeCsv).join(','));
   }
@@ -72,14 +128,24 @@ export const runCsv: RunExporter = (f) => {
 export const runJunit: RunExporter = (f) => {
   const cases: JunitCase[] = f.workloads.map((w) => {
     const base = { classname: `virtax.${w.category}`, name: w.id };
-    if (w.status !== 'ok') return w.status === 'failed' ? { ...base, failure: { type: 'failed', message: w.reason, text: `${w.id}: ${w.reason}` } } : { ...base, skipped: w.reason };
-    return { ...base, systemOut: `${w.id}: median ${formatNumber(w.summary.median)} ${w.unit} (${w.better} is better), cv ${cv(w)}, ${w.summary.rounds} rounds` };
+    if (w.status !== 'ok')
+      return w.status === 'failed'
+        ? { ...base, failure: { type: 'failed', message: w.reason, text: `${w.id}: ${w.reason}` } }
+        : { ...base, skipped: w.reason };
+    return {
+      ...base,
+      systemOut: `${w.id}: median ${formatNumber(w.summary.median)} ${w.unit} (${w.better} is better), cv ${cv(w)}, ${w.summary.rounds} rounds`,
+    };
   });
-  return junitXml(`virtax run: ${f.label}`, [
-    ['label', f.label],
-    ['id', f.id],
-    ['host', hostLine(f)],
-    ['suite', f.config.suite],
-    ['finished', String(f.finishedAt !== null)],
-  ], cases);
+  return junitXml(
+    `virtax run: ${f.label}`,
+    [
+      ['label', f.label],
+      ['id', f.id],
+      ['host', hostLine(f)],
+      ['suite', f.config.suite],
+      ['finished', String(f.finishedAt !== null)],
+    ],
+    cases,
+  );
 };

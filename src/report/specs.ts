@@ -23,8 +23,6 @@ export interface NamedSpec {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-
-
 /** Keep chart data small: six significant digits are far beyond what a chart shows. */
 function r6(x: number): number {
   return Number.isFinite(x) ? Number(x.toPrecision(6)) : x;
@@ -39,7 +37,20 @@ function hostOrder(model: ReportModel): string[] {
  * without its grey and light yellow, a darker mustard, cyan, indigo and olive); a label's colour follows from
  * the label, not its position among the hosts.
  */
-export const HOST_PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#b279a2', '#e45756', '#72b7b2', '#b79a20', '#9d755d', '#d67195', '#17becf', '#393b79', '#637939'];
+export const HOST_PALETTE = [
+  '#4c78a8',
+  '#f58518',
+  '#54a24b',
+  '#b279a2',
+  '#e45756',
+  '#72b7b2',
+  '#b79a20',
+  '#9d755d',
+  '#d67195',
+  '#17becf',
+  '#393b79',
+  '#637939',
+];
 
 /** FNV-1a of the label: its preferred palette slot. */
 function slotOf(label: string): number {
@@ -76,7 +87,13 @@ export function hostScale(model: ReportModel): { domain: string[]; range: string
 function hostColour(model: ReportModel, legend = true): object {
   const n = model.hosts.length;
   // Full labels in the legend (hosts of one fleet often share a long prefix, and a truncated legend names none).
-  return { field: 'host', type: 'nominal', scale: hostScale(model), title: 'host', legend: legend && n <= 20 ? { orient: 'top', labelLimit: 420, columns: Math.min(n, 3) } : null };
+  return {
+    field: 'host',
+    type: 'nominal',
+    scale: hostScale(model),
+    title: 'host',
+    legend: legend && n <= 20 ? { orient: 'top', labelLimit: 420, columns: Math.min(n, 3) } : null,
+  };
 }
 
 /**
@@ -118,7 +135,10 @@ const lnr = (pct: number) => Math.log1p(pct / 100);
  * is more than four times as wide as the median interval (on the log scale); it and its point are clipped to
  * the axis and marked. Never beyond ×11 either way. Returns the domain in log units and the tick values.
  */
-export function logAxis(rows: { point: number; lo: number; hi: number }[], noisePct: number): { domain: [number, number]; ticks: number[] } {
+export function logAxis(
+  rows: { point: number; lo: number; hi: number }[],
+  noisePct: number,
+): { domain: [number, number]; ticks: number[] } {
   const logs = rows.map((r) => ({ p: lnr(r.point), lo: lnr(r.lo), hi: lnr(r.hi) })).filter((r) => [r.p, r.lo, r.hi].every(Number.isFinite));
   const band = lnr(2 * Math.max(noisePct, 0.5));
   const widths = logs.map((r) => r.hi - r.lo).sort((a, b) => a - b);
@@ -132,7 +152,10 @@ export function logAxis(rows: { point: number; lo: number; hi: number }[], noise
   const ticks: number[] = [0];
   for (const t of PCT_TICKS.map(lnr).filter((x) => x > 0 && x <= hi)) if (t - (ticks[ticks.length - 1] ?? 0) >= gap) ticks.push(t);
   const below: number[] = [];
-  for (const t of PCT_TICKS.map(lnr).filter((x) => x < 0 && x >= lo).reverse()) if ((below[below.length - 1] ?? 0) - t >= gap) below.push(t);
+  for (const t of PCT_TICKS.map(lnr)
+    .filter((x) => x < 0 && x >= lo)
+    .reverse())
+    if ((below[below.length - 1] ?? 0) - t >= gap) below.push(t);
   const lowest = PCT_TICKS.map(lnr).find((x) => x < 0 && x >= lo);
   if (below.length === 0 && lowest !== undefined && -lowest >= gap / 2) below.push(lowest); // label the short side too
   return { domain: [r6(lo), r6(hi)], ticks: [...below.reverse(), ...ticks].map(r6) };
@@ -153,9 +176,23 @@ function noiseBandLayers(noisePct: number, log = false): object[] {
 /** Overall overhead of each host against the baseline, with its interval, coloured by verdict. */
 export function overallSpec(model: ReportModel): VegaLiteSpec {
   const short = shortHostLabels(hostOrder(model));
-  const row = (h: ReportModel['headlines'][number]) => `${short.get(h.label) ?? h.label} (${h.coverage.workloads}/${h.coverage.ofWorkloads} workloads)`;
+  const row = (h: ReportModel['headlines'][number]) =>
+    `${short.get(h.label) ?? h.label} (${h.coverage.workloads}/${h.coverage.ofWorkloads} workloads)`;
   const values = model.headlines.flatMap((h) =>
-    h.overall ? [{ host: h.label, row: row(h), point: r6(h.overall.point), lo: r6(h.overall.lo), hi: r6(h.overall.hi), verdict: h.overallVerdict, workloads: h.workloads, categories: h.coverage.categories.join(', ') }] : [],
+    h.overall
+      ? [
+          {
+            host: h.label,
+            row: row(h),
+            point: r6(h.overall.point),
+            lo: r6(h.overall.lo),
+            hi: r6(h.overall.hi),
+            verdict: h.overallVerdict,
+            workloads: h.workloads,
+            categories: h.coverage.categories.join(', '),
+          },
+        ]
+      : [],
   );
   const y = { field: 'row', type: 'nominal', sort: model.headlines.map(row), title: null, axis: { labelLimit: 0 } };
   const color = hostColour(model, false);
@@ -167,7 +204,15 @@ export function overallSpec(model: ReportModel): VegaLiteSpec {
     height: { step: 22 },
     layer: [
       ...noiseBandLayers(model.noisePct),
-      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'lo', type: 'quantitative', title: `overhead vs ${model.baseline} (%, positive = slower)` }, x2: { field: 'hi' }, color } },
+      {
+        mark: { type: 'rule', strokeWidth: 2 },
+        encoding: {
+          y,
+          x: { field: 'lo', type: 'quantitative', title: `overhead vs ${model.baseline} (%, positive = slower)` },
+          x2: { field: 'hi' },
+          color,
+        },
+      },
       {
         mark: { type: 'point', filled: true, size: 80 },
         encoding: {
@@ -217,7 +262,16 @@ export function forestSpec(model: ReportModel): VegaLiteSpec {
       clipLo: l < dlo,
       clipHi: h > dhi,
       // What runs off the axis, in numbers: the factor, and its interval's far end.
-      beyond: h > dhi ? (p > dhi ? factorInterval({ point: 1 + r.point / 100, lo: 1 + r.lo / 100, hi: 1 + r.hi / 100 }) : `to ${formatFactor(1 + r.hi / 100)}`) : l < dlo ? (p < dlo ? factorInterval({ point: 1 + r.point / 100, lo: 1 + r.lo / 100, hi: 1 + r.hi / 100 }) : `to ${formatFactor(1 + r.lo / 100)}`) : null,
+      beyond:
+        h > dhi
+          ? p > dhi
+            ? factorInterval({ point: 1 + r.point / 100, lo: 1 + r.lo / 100, hi: 1 + r.hi / 100 })
+            : `to ${formatFactor(1 + r.hi / 100)}`
+          : l < dlo
+            ? p < dlo
+              ? factorInterval({ point: 1 + r.point / 100, lo: 1 + r.lo / 100, hi: 1 + r.hi / 100 })
+              : `to ${formatFactor(1 + r.lo / 100)}`
+            : null,
       verdict: r.verdict,
       q: r6(r.qValue),
     };
@@ -248,7 +302,15 @@ export function forestSpec(model: ReportModel): VegaLiteSpec {
     $schema: SCHEMA,
     description: `Overhead per workload against ${model.baseline}, ${Math.round((model.forest[0]?.level ?? 0.95) * 100)}% intervals on a log-ratio axis, noise band ±${model.noisePct}%`,
     data: { values },
-    facet: { row: { field: 'category', type: 'nominal', sort: categories, title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
+    facet: {
+      row: {
+        field: 'category',
+        type: 'nominal',
+        sort: categories,
+        title: null,
+        header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' },
+      },
+    },
     spec: {
       width: 560,
       height: { step: 12 },
@@ -257,13 +319,35 @@ export function forestSpec(model: ReportModel): VegaLiteSpec {
         { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y, x: x('xl'), x2: { field: 'xh' }, color, tooltip } },
         {
           mark: { type: 'point', filled: true, size: 45 },
-          encoding: { y, x: x('xp'), color, shape: { field: 'verdict', type: 'nominal', scale: verdictShapes, title: 'verdict', legend: { orient: 'top' } }, tooltip },
+          encoding: {
+            y,
+            x: x('xp'),
+            color,
+            shape: { field: 'verdict', type: 'nominal', scale: verdictShapes, title: 'verdict', legend: { orient: 'top' } },
+            tooltip,
+          },
         },
-        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'point', shape: 'triangle-right', filled: true, size: 60 }, encoding: { y, x: x('xh'), color, tooltip } },
-        { transform: [{ filter: 'datum.clipLo' }], mark: { type: 'point', shape: 'triangle-left', filled: true, size: 60 }, encoding: { y, x: x('xl'), color, tooltip } },
+        {
+          transform: [{ filter: 'datum.clipHi' }],
+          mark: { type: 'point', shape: 'triangle-right', filled: true, size: 60 },
+          encoding: { y, x: x('xh'), color, tooltip },
+        },
+        {
+          transform: [{ filter: 'datum.clipLo' }],
+          mark: { type: 'point', shape: 'triangle-left', filled: true, size: 60 },
+          encoding: { y, x: x('xl'), color, tooltip },
+        },
         // The numbers of what runs off the axis, in the host's colour, beside its arrow.
-        { transform: [{ filter: 'datum.clipHi' }], mark: { type: 'text', align: 'left', dx: 7, fontSize: 10, fontWeight: 'bold' }, encoding: { y, x: x('xh'), text: { field: 'beyond' }, color, tooltip } },
-        { transform: [{ filter: 'datum.clipLo && !datum.clipHi' }], mark: { type: 'text', align: 'right', dx: -7, fontSize: 10, fontWeight: 'bold' }, encoding: { y, x: x('xl'), text: { field: 'beyond' }, color, tooltip } },
+        {
+          transform: [{ filter: 'datum.clipHi' }],
+          mark: { type: 'text', align: 'left', dx: 7, fontSize: 10, fontWeight: 'bold' },
+          encoding: { y, x: x('xh'), text: { field: 'beyond' }, color, tooltip },
+        },
+        {
+          transform: [{ filter: 'datum.clipLo && !datum.clipHi' }],
+          mark: { type: 'text', align: 'right', dx: -7, fontSize: 10, fontWeight: 'bold' },
+          encoding: { y, x: x('xl'), text: { field: 'beyond' }, color, tooltip },
+        },
       ],
     },
     resolve: { scale: { y: 'independent' } },
@@ -295,13 +379,26 @@ export function distributionSpec(model: ReportModel): VegaLiteSpec {
   const values = model.rounds.map((p) => ({ host: p.host, id: p.id, round: p.round, figure: r6(p.figure) }));
   const hosts = hostOrder(model);
   const labelExpr = hostLabelExpr(model);
-  const x = { field: 'host', type: 'nominal', sort: hosts, title: null, scale: { domain: hosts }, axis: { labelAngle: -40, labelLimit: 180, ...(labelExpr ? { labelExpr } : {}) } };
+  const x = {
+    field: 'host',
+    type: 'nominal',
+    sort: hosts,
+    title: null,
+    scale: { domain: hosts },
+    axis: { labelAngle: -40, labelLimit: 180, ...(labelExpr ? { labelExpr } : {}) },
+  };
   const color = hostColour(model);
   const panels = model.workloads.flatMap((w) => {
     const figures = model.rounds.filter((p) => p.id === w.id).map((p) => p.figure);
     if (figures.length === 0) return [];
     const zero = startsAtZero(figures);
-    const y = { field: 'figure', type: 'quantitative', scale: { zero }, title: zero ? null : 'axis not from 0', axis: { titleFontWeight: 'normal', titleColor: '#a04000' } };
+    const y = {
+      field: 'figure',
+      type: 'quantitative',
+      scale: { zero },
+      title: zero ? null : 'axis not from 0',
+      axis: { titleFontWeight: 'normal', titleColor: '#a04000' },
+    };
     return [
       {
         title: { text: panelName(w), fontSize: 11, limit: 400 },
@@ -312,7 +409,12 @@ export function distributionSpec(model: ReportModel): VegaLiteSpec {
           { mark: { type: 'boxplot', extent: 'min-max', opacity: 0.35, size: 12 }, encoding: { x, y, color } },
           {
             mark: { type: 'point', filled: true, size: 16, opacity: 0.85 },
-            encoding: { x, y, color, tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field: 'round' }, { field: 'figure', format: '.4~g' }] },
+            encoding: {
+              x,
+              y,
+              color,
+              tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field: 'round' }, { field: 'figure', format: '.4~g' }],
+            },
           },
         ],
       },
@@ -340,7 +442,12 @@ export function noiseSpec(model: ReportModel): VegaLiteSpec {
     layer: [
       {
         mark: { type: 'point', opacity: 0.6, size: 24 },
-        encoding: { y, color: hostColour(model, field === 'cv'), x: { field, type: 'quantitative', title, scale: { type: scaleType } }, tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field, title, format: '.3~g' }] },
+        encoding: {
+          y,
+          color: hostColour(model, field === 'cv'),
+          x: { field, type: 'quantitative', title, scale: { type: scaleType } },
+          tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field, title, format: '.3~g' }],
+        },
       },
       { mark: { type: 'tick', color: '#2c3e50', thickness: 2 }, encoding: { y, x: { aggregate: 'median', field, type: 'quantitative' } } },
     ],
@@ -367,8 +474,27 @@ export function noisySpec(model: ReportModel): VegaLiteSpec | null {
     width: 520,
     height: { step: hosts.length <= 3 ? 12 : 7, for: 'offset' },
     layer: [
-      { mark: { type: 'bar' }, encoding: { y: { field: 'row', type: 'nominal', title: null, axis: { labelLimit: 260 } }, yOffset: { field: 'host', type: 'nominal', sort: hosts }, x: { field: 'value', type: 'quantitative', title: 'p99 with neighbor / p99 alone', scale: { zero: false, domainMin: 0 } }, color: hostColour(model), tooltip: [{ field: 'host' }, { field: 'id', title: 'workload' }, { field: 'against' }, { field: 'value', title: 'amplification', format: '.3~g' }, { field: 'source' }] } },
-      { transform: [{ aggregate: [{ op: 'count', as: 'n' }] }], mark: { type: 'rule', strokeDash: [3, 3], color: '#2c3e50' }, encoding: { x: { datum: 1 } } },
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          y: { field: 'row', type: 'nominal', title: null, axis: { labelLimit: 260 } },
+          yOffset: { field: 'host', type: 'nominal', sort: hosts },
+          x: { field: 'value', type: 'quantitative', title: 'p99 with neighbor / p99 alone', scale: { zero: false, domainMin: 0 } },
+          color: hostColour(model),
+          tooltip: [
+            { field: 'host' },
+            { field: 'id', title: 'workload' },
+            { field: 'against' },
+            { field: 'value', title: 'amplification', format: '.3~g' },
+            { field: 'source' },
+          ],
+        },
+      },
+      {
+        transform: [{ aggregate: [{ op: 'count', as: 'n' }] }],
+        mark: { type: 'rule', strokeDash: [3, 3], color: '#2c3e50' },
+        encoding: { x: { datum: 1 } },
+      },
     ],
   };
 }
@@ -376,7 +502,8 @@ export function noisySpec(model: ReportModel): VegaLiteSpec | null {
 /** Every chart of the report, in reading order; charts without data are left out. */
 export function reportSpecs(model: ReportModel): NamedSpec[] {
   const out: NamedSpec[] = [];
-  if (model.headlines.some((h) => h.overall)) out.push({ name: 'overall', title: `Overall overhead against ${model.baseline}`, spec: overallSpec(model) });
+  if (model.headlines.some((h) => h.overall))
+    out.push({ name: 'overall', title: `Overall overhead against ${model.baseline}`, spec: overallSpec(model) });
   if (model.forest.length) out.push({ name: 'forest', title: 'Overhead per workload', spec: forestSpec(model) });
   if (model.rounds.length) out.push({ name: 'distributions', title: 'Distributions per workload', spec: distributionSpec(model) });
   if (model.noise.length) out.push({ name: 'noise', title: 'Noise per host', spec: noiseSpec(model) });

@@ -53,11 +53,14 @@ export const DEFAULT_BUDGET_MINUTES = 10;
 
 function checkRequest(req: CalibrateRequest): { runs: number; minutes: number; noisePct: number } {
   const runs = req.runs ?? DEFAULT_CALIBRATE_RUNS;
-  if (!Number.isInteger(runs) || runs < 2 || runs > 100) throw new InputError('--runs: expected a whole number from 2 to 100 (run-level noise needs 2 runs or more)');
+  if (!Number.isInteger(runs) || runs < 2 || runs > 100)
+    throw new InputError('--runs: expected a whole number from 2 to 100 (run-level noise needs 2 runs or more)');
   const minutes = req.minutes ?? DEFAULT_BUDGET_MINUTES;
-  if (!(Number.isFinite(minutes) && minutes > 0 && minutes <= 10_080)) throw new InputError('--minutes: expected a number of minutes above 0 and at most 10080 (a week)');
+  if (!(Number.isFinite(minutes) && minutes > 0 && minutes <= 10_080))
+    throw new InputError('--minutes: expected a number of minutes above 0 and at most 10080 (a week)');
   const noisePct = req.noisePct ?? 1;
-  if (!(Number.isFinite(noisePct) && noisePct >= 0 && noisePct < 100)) throw new InputError('--noise: expected a percentage from 0 to below 100');
+  if (!(Number.isFinite(noisePct) && noisePct >= 0 && noisePct < 100))
+    throw new InputError('--noise: expected a percentage from 0 to below 100');
   if (req.seed !== undefined && !Number.isInteger(req.seed)) throw new InputError('--seed: expected a whole number');
   if (req.from?.length && (req.suite !== undefined || req.rounds !== undefined || req.runs !== undefined)) {
     throw new InputError('--suite, --rounds and --runs make new runs: drop them when calibrating from results files');
@@ -72,7 +75,9 @@ function loadRuns(paths: string[]): ResultsFile[] {
   const first = files[0] as ResultsFile;
   files.forEach((f, i) => {
     if (f.host.hostname !== first.host.hostname || f.host.cpu.model !== first.host.cpu.model) {
-      throw new InputError(`${paths[i]}: host ${f.host.hostname} (${f.host.cpu.model}) is not the host of ${paths[0]} (${first.host.hostname}, ${first.host.cpu.model}): calibration is A/A on one host`);
+      throw new InputError(
+        `${paths[i]}: host ${f.host.hostname} (${f.host.cpu.model}) is not the host of ${paths[0]} (${first.host.hostname}, ${first.host.cpu.model}): calibration is A/A on one host`,
+      );
     }
   });
   return files;
@@ -81,7 +86,10 @@ function loadRuns(paths: string[]): ResultsFile[] {
 /** Validate a calibration file against its schema (a programming error when it fails: it is our own output). */
 function checked(file: CalibrationFile): CalibrationFile {
   const v = schemaValidator('calibration.v1.json');
-  if (!v(file)) throw new Error(`calibration file does not match schema/calibration.v1.json: ${v.errors?.[0]?.instancePath ?? ''} ${v.errors?.[0]?.message ?? ''}`);
+  if (!v(file))
+    throw new Error(
+      `calibration file does not match schema/calibration.v1.json: ${v.errors?.[0]?.instancePath ?? ''} ${v.errors?.[0]?.message ?? ''}`,
+    );
   return file;
 }
 
@@ -97,7 +105,10 @@ export function duelPairs(dirPath: string): NonNullable<CalibrationFile['duelPai
   } catch {
     /* no duel.json (an older duel): interleaved */
   }
-  if (a.host.hostname !== b.host.hostname) throw new InputError(`--duel ${dirPath}: its sides ran on ${a.host.hostname} and ${b.host.hostname}: an A/A duel runs both sides on this host`);
+  if (a.host.hostname !== b.host.hostname)
+    throw new InputError(
+      `--duel ${dirPath}: its sides ran on ${a.host.hostname} and ${b.host.hostname}: an A/A duel runs both sides on this host`,
+    );
   const sd = pairSdOf(a, b);
   return { dir: dirPath, mode, sdPct: Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, 100 * v])), sd };
 }
@@ -108,7 +119,12 @@ export function calibrationFileOf(
   dir: string,
   opts: { minutes: number; noisePct: number; seed: number; now: Date; duel?: ReturnType<typeof duelPairs> },
 ): CalibrationFile {
-  const cal = calibrationOf(runs, { budgetMinutes: opts.minutes, noisePct: opts.noisePct, seed: opts.seed, ...(opts.duel ? { pairSd: opts.duel.sd, duelMode: opts.duel.mode === 'duet' ? 'duet' : 'interleaved' } : {}) });
+  const cal = calibrationOf(runs, {
+    budgetMinutes: opts.minutes,
+    noisePct: opts.noisePct,
+    seed: opts.seed,
+    ...(opts.duel ? { pairSd: opts.duel.sd, duelMode: opts.duel.mode === 'duet' ? 'duet' : 'interleaved' } : {}),
+  });
   const first = runs[0] as ResultsFile;
   return checked({
     schema: CALIBRATION_SCHEMA,
@@ -162,11 +178,20 @@ export async function calibrateSession(req: CalibrateRequest, deps: RunDeps & Ru
     if (only) {
       const ids = [...new Set(files.flatMap((f) => f.workloads.map((w) => w.id)))];
       const { selected, unknown } = selectIds(ids, only);
-      if (unknown.length) throw new InputError(`--only: ${unknown.join(', ')} matches no workload in the results files (they hold ${ids.join(', ')})`);
+      if (unknown.length)
+        throw new InputError(`--only: ${unknown.join(', ')} matches no workload in the results files (they hold ${ids.join(', ')})`);
       files = files.map((f) => ({ ...f, workloads: f.workloads.filter((w) => selected.includes(w.id)) }));
     }
   } else {
-    dir = req.out ?? join('results', `calibrate-${now().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}`);
+    dir =
+      req.out ??
+      join(
+        'results',
+        `calibrate-${now()
+          .toISOString()
+          .replace(/[:.]/g, '-')
+          .replace(/-\d{3}Z$/, 'Z')}`,
+      );
     plannedDirs(dir, '--out');
     files = [];
     runFiles = [];
@@ -187,7 +212,8 @@ export async function calibrateSession(req: CalibrateRequest, deps: RunDeps & Ru
       files.push(run.file);
       runFiles.push(out);
     }
-    if (files.length < 2) throw new InputError(`interrupted after ${files.length} finished run(s): calibration needs 2 or more (the run files are in ${dir})`);
+    if (files.length < 2)
+      throw new InputError(`interrupted after ${files.length} finished run(s): calibration needs 2 or more (the run files are in ${dir})`);
   }
   const file = calibrationFileOf(files, runFiles, dir, { minutes, noisePct, seed, now: now(), ...(pairs ? { duel: pairs } : {}) });
   const out = join(dir, 'calibration.json');

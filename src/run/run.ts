@@ -132,9 +132,12 @@ function defaultOut(label: string, startedAt: string): string {
 
 /** `--resume F` continues F as it was started: flags that would change it are refused, and so is a finished F. */
 function checkResume(resume: ResultsFile, path: string, args: RunRequest): void {
-  if (resume.config.suite === 'lifecycle') throw new InputError(`--resume ${path}: that is a virtax lifecycle file, not a run (run virtax lifecycle again)`);
+  if (resume.config.suite === 'lifecycle')
+    throw new InputError(`--resume ${path}: that is a virtax lifecycle file, not a run (run virtax lifecycle again)`);
   if (resume.finishedAt !== null) {
-    throw new InputError(`--resume ${path}: that run already finished at ${resume.finishedAt}; nothing to resume (start a new run instead)`);
+    throw new InputError(
+      `--resume ${path}: that run already finished at ${resume.finishedAt}; nothing to resume (start a new run instead)`,
+    );
   }
   const typed = [
     ['--suite', args.suite],
@@ -143,7 +146,9 @@ function checkResume(resume: ResultsFile, path: string, args: RunRequest): void 
     ['--seed', args.seed],
     ['--label', args.label],
     ['--out', args.out],
-  ].filter(([, v]) => v !== undefined).map(([f]) => f as string);
+  ]
+    .filter(([, v]) => v !== undefined)
+    .map(([f]) => f as string);
   if (typed.length) {
     throw new InputError(
       `--resume ${path} continues that run with its own suite (${resume.config.suite}), workloads, rounds (${resume.config.rounds}), seed, label and file: drop ${typed.join(', ')}`,
@@ -209,7 +214,13 @@ export async function runOnce(args: RunRequest, deps: RunDeps = {}): Promise<Omi
       host,
       toolVersion: VERSION,
       executor: deps.executor ?? new ChildProcessExecutor(),
-      ctx: { peer, scratchDir, ioDir: resolve(args.ioDir ?? process.cwd()), ioDirChosen: args.ioDir !== undefined, ...(userTasks.length ? { userTasks } : {}) },
+      ctx: {
+        peer,
+        scratchDir,
+        ioDir: resolve(args.ioDir ?? process.cwd()),
+        ioDirChosen: args.ioDir !== undefined,
+        ...(userTasks.length ? { userTasks } : {}),
+      },
       ...(resume ? { resume } : {}),
       ...(deps.plan ? { plan: deps.plan } : {}),
       checkpoint: (f) => {
@@ -263,12 +274,20 @@ export async function runReplicates(args: RunCommandRequest, deps: RunDeps & Run
 }
 
 /** `run --upload`: send the file just written; the local file stays whatever happens. True when stored. */
-export async function uploadAfterRun(path: string, url: string, token: string | undefined, log: (text: string) => void, settings = retrySettings()): Promise<boolean> {
+export async function uploadAfterRun(
+  path: string,
+  url: string,
+  token: string | undefined,
+  log: (text: string) => void,
+  settings = retrySettings(),
+): Promise<boolean> {
   let resolved: string | null;
   try {
     resolved = clientToken(token);
   } catch (e) {
-    log(`virtax run: not uploaded: ${(e as Error).message}\nthe results are kept in ${path}; send them later with: virtax upload ${path} --to ${url}\n`);
+    log(
+      `virtax run: not uploaded: ${(e as Error).message}\nthe results are kept in ${path}; send them later with: virtax upload ${path} --to ${url}\n`,
+    );
     return false;
   }
   const outcome = await uploadResultsText(readFileSync(path, 'utf8'), {

@@ -5,8 +5,13 @@ import type { ResultsFile } from '../types.js';
 
 /** The table printed at the end of a run: the columns of src/report/run-exporters.ts (RUN_SUMMARY_HEAD). */
 export function formatRunSummary(file: ResultsFile, opts: { width?: number | null } = {}): string {
-  const rows = file.workloads.map((w) => (w.status === 'ok' ? runSummaryCells(w) : [w.id, '', w.status.toUpperCase(), '', '', '', '', '', w.reason]));
-  return formatTable([...RUN_SUMMARY_HEAD], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'], { maxWidth: opts.width ?? null, shrink: [8] });
+  const rows = file.workloads.map((w) =>
+    w.status === 'ok' ? runSummaryCells(w) : [w.id, '', w.status.toUpperCase(), '', '', '', '', '', w.reason],
+  );
+  return formatTable([...RUN_SUMMARY_HEAD], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'], {
+    maxWidth: opts.width ?? null,
+    shrink: [8],
+  });
 }
 
 /** `run --json`: what the run wrote and each workload's summary, on stdout. */
@@ -23,7 +28,18 @@ export function runSummaryJson(file: ResultsFile, out: string, interrupted: bool
       stealPct: file.conditions.stealPct,
       workloads: file.workloads.map((w) =>
         w.status === 'ok'
-          ? { id: w.id, status: w.status, unit: w.unit, better: w.better, rounds: w.summary.rounds, median: w.summary.median, cv: w.summary.rounds < 2 ? null : w.summary.cv, p50: w.summary.p50, worst1pct: w.summary.p99, stealPct: w.summary.stealPct }
+          ? {
+              id: w.id,
+              status: w.status,
+              unit: w.unit,
+              better: w.better,
+              rounds: w.summary.rounds,
+              median: w.summary.median,
+              cv: w.summary.rounds < 2 ? null : w.summary.cv,
+              p50: w.summary.p50,
+              worst1pct: w.summary.p99,
+              stealPct: w.summary.stealPct,
+            }
           : { id: w.id, status: w.status, reason: w.reason },
       ),
     },

@@ -13,7 +13,16 @@
  * - replicate runs: Welch's t interval across the runs' median figures (runs.ts);
  * - paired duel rounds: Hodges-Lehmann on per-pair differences with the Walsh-average interval (paired.ts).
  */
-import { atomsQuantiles, atomsVariance, differenceAtoms, EXACT_PAIRS_LIMIT, exactMedianDistribution, medianOf, welchSatterthwaite, wideningAt } from './bootstrap.js';
+import {
+  atomsQuantiles,
+  atomsVariance,
+  differenceAtoms,
+  EXACT_PAIRS_LIMIT,
+  exactMedianDistribution,
+  medianOf,
+  welchSatterthwaite,
+  wideningAt,
+} from './bootstrap.js';
 import { hodgesLehmann, walshInterval } from './paired.js';
 import { createRng } from './random.js';
 import { tInterval, welch } from './runs.js';
@@ -25,7 +34,12 @@ export function isTimePerOperation(unit: string, better: 'lower' | 'higher'): bo
 }
 
 /** Added time per operation from one run per side (each side's round figures, two or more each). */
-export function addedCostOfRounds(base: readonly number[], cand: readonly number[], unit: string, o: { level: number; seed: number; resamples: number }): AddedCost {
+export function addedCostOfRounds(
+  base: readonly number[],
+  cand: readonly number[],
+  unit: string,
+  o: { level: number; seed: number; resamples: number },
+): AddedCost {
   const point = medianOf(cand) - medianOf(base);
   const p = (1 - o.level) / 2;
   let qLo: number;
@@ -68,7 +82,14 @@ export function addedCostOfRounds(base: readonly number[], cand: readonly number
     vC = variance(mc);
   }
   const c = wideningAt(o.level, welchSatterthwaite(vB, vC, base.length, cand.length));
-  return { point, lo: Math.min(point, point - c * (point - qLo)), hi: Math.max(point, point + c * (qHi - point)), level: o.level, unit, method: 'percentile' };
+  return {
+    point,
+    lo: Math.min(point, point - c * (point - qLo)),
+    hi: Math.max(point, point + c * (qHi - point)),
+    level: o.level,
+    unit,
+    method: 'percentile',
+  };
 }
 
 /** Added time per operation from replicate runs: each run's median figure, Welch across runs. */

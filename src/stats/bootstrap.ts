@@ -210,35 +210,151 @@ export function median10(sorted: Float64Array, rank: Int32Array, idx: Int32Array
   let c: number;
   let d: number;
   let m: number;
-  c = x0; d = x8; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x8 = d ^ m;
-  c = x1; d = x9; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x9 = d ^ m;
-  c = x2; d = x7; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x7 = d ^ m;
-  c = x3; d = x5; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x5 = d ^ m;
-  c = x4; d = x6; m = (c ^ d) & ((d - c) >> 31); x4 = c ^ m; x6 = d ^ m;
-  c = x0; d = x2; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x2 = d ^ m;
-  c = x1; d = x4; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x4 = d ^ m;
-  c = x5; d = x8; m = (c ^ d) & ((d - c) >> 31); x5 = c ^ m; x8 = d ^ m;
-  c = x7; d = x9; m = (c ^ d) & ((d - c) >> 31); x7 = c ^ m; x9 = d ^ m;
-  c = x0; d = x3; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x3 = d ^ m;
-  c = x2; d = x4; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x4 = d ^ m;
-  c = x5; d = x7; m = (c ^ d) & ((d - c) >> 31); x5 = c ^ m; x7 = d ^ m;
-  c = x6; d = x9; m = (c ^ d) & ((d - c) >> 31); x6 = c ^ m; x9 = d ^ m;
-  c = x0; d = x1; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x1 = d ^ m;
-  c = x3; d = x6; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x6 = d ^ m;
-  c = x8; d = x9; m = (c ^ d) & ((d - c) >> 31); x8 = c ^ m; x9 = d ^ m;
-  c = x1; d = x5; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x5 = d ^ m;
-  c = x2; d = x3; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x3 = d ^ m;
-  c = x4; d = x8; m = (c ^ d) & ((d - c) >> 31); x4 = c ^ m; x8 = d ^ m;
-  c = x6; d = x7; m = (c ^ d) & ((d - c) >> 31); x6 = c ^ m; x7 = d ^ m;
-  c = x1; d = x2; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x2 = d ^ m;
-  c = x3; d = x5; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x5 = d ^ m;
-  c = x4; d = x6; m = (c ^ d) & ((d - c) >> 31); x4 = c ^ m; x6 = d ^ m;
-  c = x7; d = x8; m = (c ^ d) & ((d - c) >> 31); x7 = c ^ m; x8 = d ^ m;
-  c = x2; d = x3; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x3 = d ^ m;
-  c = x4; d = x5; m = (c ^ d) & ((d - c) >> 31); x4 = c ^ m; x5 = d ^ m;
-  c = x6; d = x7; m = (c ^ d) & ((d - c) >> 31); x6 = c ^ m; x7 = d ^ m;
-  c = x3; d = x4; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x4 = d ^ m;
-  c = x5; d = x6; m = (c ^ d) & ((d - c) >> 31); x5 = c ^ m; x6 = d ^ m;
+  c = x0;
+  d = x8;
+  m = (c ^ d) & ((d - c) >> 31);
+  x0 = c ^ m;
+  x8 = d ^ m;
+  c = x1;
+  d = x9;
+  m = (c ^ d) & ((d - c) >> 31);
+  x1 = c ^ m;
+  x9 = d ^ m;
+  c = x2;
+  d = x7;
+  m = (c ^ d) & ((d - c) >> 31);
+  x2 = c ^ m;
+  x7 = d ^ m;
+  c = x3;
+  d = x5;
+  m = (c ^ d) & ((d - c) >> 31);
+  x3 = c ^ m;
+  x5 = d ^ m;
+  c = x4;
+  d = x6;
+  m = (c ^ d) & ((d - c) >> 31);
+  x4 = c ^ m;
+  x6 = d ^ m;
+  c = x0;
+  d = x2;
+  m = (c ^ d) & ((d - c) >> 31);
+  x0 = c ^ m;
+  x2 = d ^ m;
+  c = x1;
+  d = x4;
+  m = (c ^ d) & ((d - c) >> 31);
+  x1 = c ^ m;
+  x4 = d ^ m;
+  c = x5;
+  d = x8;
+  m = (c ^ d) & ((d - c) >> 31);
+  x5 = c ^ m;
+  x8 = d ^ m;
+  c = x7;
+  d = x9;
+  m = (c ^ d) & ((d - c) >> 31);
+  x7 = c ^ m;
+  x9 = d ^ m;
+  c = x0;
+  d = x3;
+  m = (c ^ d) & ((d - c) >> 31);
+  x0 = c ^ m;
+  x3 = d ^ m;
+  c = x2;
+  d = x4;
+  m = (c ^ d) & ((d - c) >> 31);
+  x2 = c ^ m;
+  x4 = d ^ m;
+  c = x5;
+  d = x7;
+  m = (c ^ d) & ((d - c) >> 31);
+  x5 = c ^ m;
+  x7 = d ^ m;
+  c = x6;
+  d = x9;
+  m = (c ^ d) & ((d - c) >> 31);
+  x6 = c ^ m;
+  x9 = d ^ m;
+  c = x0;
+  d = x1;
+  m = (c ^ d) & ((d - c) >> 31);
+  x0 = c ^ m;
+  x1 = d ^ m;
+  c = x3;
+  d = x6;
+  m = (c ^ d) & ((d - c) >> 31);
+  x3 = c ^ m;
+  x6 = d ^ m;
+  c = x8;
+  d = x9;
+  m = (c ^ d) & ((d - c) >> 31);
+  x8 = c ^ m;
+  x9 = d ^ m;
+  c = x1;
+  d = x5;
+  m = (c ^ d) & ((d - c) >> 31);
+  x1 = c ^ m;
+  x5 = d ^ m;
+  c = x2;
+  d = x3;
+  m = (c ^ d) & ((d - c) >> 31);
+  x2 = c ^ m;
+  x3 = d ^ m;
+  c = x4;
+  d = x8;
+  m = (c ^ d) & ((d - c) >> 31);
+  x4 = c ^ m;
+  x8 = d ^ m;
+  c = x6;
+  d = x7;
+  m = (c ^ d) & ((d - c) >> 31);
+  x6 = c ^ m;
+  x7 = d ^ m;
+  c = x1;
+  d = x2;
+  m = (c ^ d) & ((d - c) >> 31);
+  x1 = c ^ m;
+  x2 = d ^ m;
+  c = x3;
+  d = x5;
+  m = (c ^ d) & ((d - c) >> 31);
+  x3 = c ^ m;
+  x5 = d ^ m;
+  c = x4;
+  d = x6;
+  m = (c ^ d) & ((d - c) >> 31);
+  x4 = c ^ m;
+  x6 = d ^ m;
+  c = x7;
+  d = x8;
+  m = (c ^ d) & ((d - c) >> 31);
+  x7 = c ^ m;
+  x8 = d ^ m;
+  c = x2;
+  d = x3;
+  m = (c ^ d) & ((d - c) >> 31);
+  x2 = c ^ m;
+  x3 = d ^ m;
+  c = x4;
+  d = x5;
+  m = (c ^ d) & ((d - c) >> 31);
+  x4 = c ^ m;
+  x5 = d ^ m;
+  c = x6;
+  d = x7;
+  m = (c ^ d) & ((d - c) >> 31);
+  x6 = c ^ m;
+  x7 = d ^ m;
+  c = x3;
+  d = x4;
+  m = (c ^ d) & ((d - c) >> 31);
+  x3 = c ^ m;
+  x4 = d ^ m;
+  c = x5;
+  d = x6;
+  m = (c ^ d) & ((d - c) >> 31);
+  x5 = c ^ m;
+  x6 = d ^ m;
   return ((sorted[x4] as number) + (sorted[x5] as number)) / 2;
 }
 
@@ -252,15 +368,51 @@ export function median5(sorted: Float64Array, rank: Int32Array, idx: Int32Array,
   let c: number;
   let d: number;
   let m: number;
-  c = x0; d = x3; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x3 = d ^ m;
-  c = x1; d = x4; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x4 = d ^ m;
-  c = x0; d = x2; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x2 = d ^ m;
-  c = x1; d = x3; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x3 = d ^ m;
-  c = x0; d = x1; m = (c ^ d) & ((d - c) >> 31); x0 = c ^ m; x1 = d ^ m;
-  c = x2; d = x4; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x4 = d ^ m;
-  c = x1; d = x2; m = (c ^ d) & ((d - c) >> 31); x1 = c ^ m; x2 = d ^ m;
-  c = x3; d = x4; m = (c ^ d) & ((d - c) >> 31); x3 = c ^ m; x4 = d ^ m;
-  c = x2; d = x3; m = (c ^ d) & ((d - c) >> 31); x2 = c ^ m; x3 = d ^ m;
+  c = x0;
+  d = x3;
+  m = (c ^ d) & ((d - c) >> 31);
+  x0 = c ^ m;
+  x3 = d ^ m;
+  c = x1;
+  d = x4;
+  m = (c ^ d) & ((d - c) >> 31);
+  x1 = c ^ m;
+  x4 = d ^ m;
+  c = x0;
+  d = x2;
+  m = (c ^ d) & ((d - c) >> 31);
+  x0 = c ^ m;
+  x2 = d ^ m;
+  c = x1;
+  d = x3;
+  m = (c ^ d) & ((d - c) >> 31);
+  x1 = c ^ m;
+  x3 = d ^ m;
+  c = x0;
+  d = x1;
+  m = (c ^ d) & ((d - c) >> 31);
+  x0 = c ^ m;
+  x1 = d ^ m;
+  c = x2;
+  d = x4;
+  m = (c ^ d) & ((d - c) >> 31);
+  x2 = c ^ m;
+  x4 = d ^ m;
+  c = x1;
+  d = x2;
+  m = (c ^ d) & ((d - c) >> 31);
+  x1 = c ^ m;
+  x2 = d ^ m;
+  c = x3;
+  d = x4;
+  m = (c ^ d) & ((d - c) >> 31);
+  x3 = c ^ m;
+  x4 = d ^ m;
+  c = x2;
+  d = x3;
+  m = (c ^ d) & ((d - c) >> 31);
+  x2 = c ^ m;
+  x3 = d ^ m;
   return sorted[x2] as number;
 }
 
@@ -395,7 +547,8 @@ function mergeAtoms(vals: number[], probs: number[]): Atoms {
     const x = vals[i] as number;
     const q = probs[i] as number;
     if (!(q > 0)) continue;
-    if (v.length && Math.abs(x - (v[v.length - 1] as number)) <= 1e-12 * Math.max(1, Math.abs(x))) p[p.length - 1] = (p[p.length - 1] as number) + q;
+    if (v.length && Math.abs(x - (v[v.length - 1] as number)) <= 1e-12 * Math.max(1, Math.abs(x)))
+      p[p.length - 1] = (p[p.length - 1] as number) + q;
     else {
       v.push(x);
       p.push(q);
@@ -587,11 +740,21 @@ export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: Bootst
     const kHi = B - 1 - tailIndex(pHi, B);
     const jLo = orderStatSpan(B, pLo);
     const jHi = orderStatSpan(B, pHi);
-    const at = orderStatistics(reps, [kLo, kHi, Math.max(0, kLo - jLo), Math.min(B - 1, kLo + jLo), Math.max(0, kHi - jHi), Math.min(B - 1, kHi + jHi)]);
+    const at = orderStatistics(reps, [
+      kLo,
+      kHi,
+      Math.max(0, kLo - jLo),
+      Math.min(B - 1, kLo + jLo),
+      Math.max(0, kHi - jHi),
+      Math.min(B - 1, kHi + jHi),
+    ]);
     const os = (k: number) => at.get(k) as number;
     qLo = os(kLo);
     qHi = os(kHi);
-    mcSpan = Math.max((os(Math.min(B - 1, kLo + jLo)) - os(Math.max(0, kLo - jLo))) / 2, (os(Math.min(B - 1, kHi + jHi)) - os(Math.max(0, kHi - jHi))) / 2);
+    mcSpan = Math.max(
+      (os(Math.min(B - 1, kLo + jLo)) - os(Math.max(0, kLo - jLo))) / 2,
+      (os(Math.min(B - 1, kHi + jHi)) - os(Math.max(0, kHi - jHi))) / 2,
+    );
   }
   const nu = welchSatterthwaite(vB, vC, nB, nC);
   const widening = opts.smallSampleCorrection === false ? 1 : wideningAt(opts.level, nu);
@@ -660,7 +823,7 @@ export function orderStatistics(xs: Float64Array, ks: readonly number[]): Map<nu
   // Clusters: indices closer than an eighth of the copy to the previous one.
   const order: number[] = [];
   const gap = Math.max(1, work.length >> 3);
-  for (let i = 0; i < want.length; ) {
+  for (let i = 0; i < want.length;) {
     let j = i;
     while (j + 1 < want.length && (want[j + 1] as number) - (want[j] as number) < gap) j++;
     order.push(want[j] as number, ...want.slice(i, j));
@@ -688,7 +851,11 @@ export function orderStatistics(xs: Float64Array, ks: readonly number[]): Map<nu
  * The widened percentile interval of a bootstrap result at another confidence level (for false-coverage-
  * rate adjusted intervals): the same replicates, the level's order statistics and widening.
  */
-export function bootstrapIntervalAt(r: Pick<BootstrapResult, 'point' | 'sorted' | 'nu' | 'exact'>, level: number, smallSampleCorrection = true): { lo: number; hi: number } {
+export function bootstrapIntervalAt(
+  r: Pick<BootstrapResult, 'point' | 'sorted' | 'nu' | 'exact'>,
+  level: number,
+  smallSampleCorrection = true,
+): { lo: number; hi: number } {
   const p = (1 - level) / 2;
   const c = smallSampleCorrection ? wideningAt(level, r.nu) : 1;
   let qLo: number;

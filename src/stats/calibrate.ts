@@ -161,7 +161,11 @@ export function pairSdOf(a: ResultsFile, b: ResultsFile): Record<string, number>
     if (wa.status !== 'ok' || wb?.status !== 'ok') continue;
     const n = Math.min(wa.rounds.length, wb.rounds.length);
     if (n < 3) continue;
-    const d = pairedLogRatios(wa.rounds.slice(0, n).map((r) => r.figure), wb.rounds.slice(0, n).map((r) => r.figure), wa.better).filter(Number.isFinite);
+    const d = pairedLogRatios(
+      wa.rounds.slice(0, n).map((r) => r.figure),
+      wb.rounds.slice(0, n).map((r) => r.figure),
+      wa.better,
+    ).filter(Number.isFinite);
     if (d.length >= 3) out[wa.id] = stddev(d);
   }
   return out;
@@ -219,7 +223,11 @@ function roundCosts(file: ResultsFile): Map<string, number[]> {
   }
   const wall = file.finishedAt ? (Date.parse(file.finishedAt) - Date.parse(file.startedAt)) / 1000 : Number.NaN;
   const overhead = Number.isFinite(wall) && count > 0 ? Math.max(0, (wall - measured) / count) : 0;
-  for (const [id, xs] of costs) costs.set(id, xs.map((x) => x + overhead));
+  for (const [id, xs] of costs)
+    costs.set(
+      id,
+      xs.map((x) => x + overhead),
+    );
   return costs;
 }
 
@@ -250,7 +258,12 @@ export function calibrationOf(runs: readonly ResultsFile[], opts: CalibrationOpt
   const verdicts = new Map<string, { comparisons: number; slower: number; faster: number }>();
   for (let i = 0; i < runs.length; i++) {
     for (let j = i + 1; j < runs.length; j++) {
-      const c = compareResults(runs[i] as ResultsFile, runs[j] as ResultsFile, { noisePct, alpha, resamples, seed: opts.seed + i * 1000 + j });
+      const c = compareResults(runs[i] as ResultsFile, runs[j] as ResultsFile, {
+        noisePct,
+        alpha,
+        resamples,
+        seed: opts.seed + i * 1000 + j,
+      });
       for (const row of c.rows) {
         if (row.status !== 'compared') continue;
         const v = verdicts.get(row.id) ?? { comparisons: 0, slower: 0, faster: 0 };
@@ -268,7 +281,9 @@ export function calibrationOf(runs: readonly ResultsFile[], opts: CalibrationOpt
     const xs = costs.flatMap((c) => c.get(id) ?? []);
     if (xs.length) perRound.set(id, xs.reduce((a, b) => a + b, 0) / xs.length);
   }
-  const measuredIds = ids.filter((id) => runs.filter((f) => f.workloads.some((w) => w.id === id && w.status === 'ok' && w.rounds.length > 0)).length >= 2);
+  const measuredIds = ids.filter(
+    (id) => runs.filter((f) => f.workloads.some((w) => w.id === id && w.status === 'ok' && w.rounds.length > 0)).length >= 2,
+  );
   const passSeconds = measuredIds.reduce((a, id) => a + (perRound.get(id) ?? 0), 0);
   const budgetSeconds = opts.budgetMinutes * 60;
   const pairSeconds = (opts.duelMode === 'duet' ? 1 : 2) * passSeconds;
@@ -276,10 +291,13 @@ export function calibrationOf(runs: readonly ResultsFile[], opts: CalibrationOpt
   const roundsHalf = passSeconds > 0 ? Math.floor(budgetSeconds / 2 / passSeconds) : 0;
 
   const workloads = ids.map((id): WorkloadCalibration => {
-    const oks = runs.map((f) => f.workloads.find((w) => w.id === id)).filter((w): w is WorkloadOk => w?.status === 'ok' && w.rounds.length > 0);
+    const oks = runs
+      .map((f) => f.workloads.find((w) => w.id === id))
+      .filter((w): w is WorkloadOk => w?.status === 'ok' && w.rounds.length > 0);
     if (oks.length < 2) {
       const notOk = runs.map((f) => f.workloads.find((w) => w.id === id)).find((w) => w && w.status !== 'ok');
-      const why = notOk && notOk.status !== 'ok' ? `${notOk.status}: ${notOk.reason}` : `measured by ${oks.length} run${oks.length === 1 ? '' : 's'}`;
+      const why =
+        notOk && notOk.status !== 'ok' ? `${notOk.status}: ${notOk.reason}` : `measured by ${oks.length} run${oks.length === 1 ? '' : 's'}`;
       return { status: 'not-calibrated', id, reason: `${why} (calibration needs 2 or more runs that measured it)` };
     }
     const first = oks[0] as WorkloadOk;
@@ -289,7 +307,8 @@ export function calibrationOf(runs: readonly ResultsFile[], opts: CalibrationOpt
     const sPair = opts.pairSd?.[id] ?? Math.SQRT2 * sRound;
     const zq = normalMultiplier(alpha, power);
     const duelMde = pairs >= 6 ? detectablePct(duelSe(sPair, pairs), zq, noisePct) : null;
-    const runsMde = (R: number) => (roundsHalf >= 1 ? detectablePct(runsSe(sRun, sRound, roundsHalf, R), runsMultiplier(alpha, power, R), noisePct) : null);
+    const runsMde = (R: number) =>
+      roundsHalf >= 1 ? detectablePct(runsSe(sRun, sRound, roundsHalf, R), runsMultiplier(alpha, power, R), noisePct) : null;
     let runsFor: number | null = null;
     if (duelMde !== null) {
       for (let R = 1; R <= 100; R++) {
@@ -331,7 +350,11 @@ export function calibrationOf(runs: readonly ResultsFile[], opts: CalibrationOpt
  * noise threshold; the default (`maxRegression`) is the largest of them, so an uncalibrated workload is not
  * promised more than the worst calibrated one.
  */
-export function gateConfigOf(cal: CalibrationResult): { schema: 'virtax.gate-config/v1'; maxRegression?: number; perWorkload: Record<string, number> } {
+export function gateConfigOf(cal: CalibrationResult): {
+  schema: 'virtax.gate-config/v1';
+  maxRegression?: number;
+  perWorkload: Record<string, number>;
+} {
   const perWorkload: Record<string, number> = {};
   for (const w of cal.workloads) {
     if (w.status !== 'calibrated' || w.detectable.gateMaxRegressionPct === null) continue;

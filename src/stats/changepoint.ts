@@ -64,7 +64,7 @@ function median(xs: readonly number[]): number {
 function ranks(xs: readonly number[]): number[] {
   const order = xs.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
   const r = new Array<number>(xs.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && (order[j + 1] as readonly [number, number])[0] === (order[i] as readonly [number, number])[0]) j++;
     const mid = (i + j) / 2 + 1;
@@ -183,7 +183,10 @@ export function detectChangePoints(values: readonly number[], options: ChangePoi
     const { lo, hi, t } = pending.shift() as { lo: number; hi: number; t: Test };
     const index = lo + t.tau;
     found.push({ index, p: t.p });
-    for (const [a, b] of [[lo, index], [index, hi]] as const) {
+    for (const [a, b] of [
+      [lo, index],
+      [index, hi],
+    ] as const) {
       const sub = test(values.slice(a, b));
       if (sub && sub.p <= alpha && sub.stepLike && sub.big) pending.push({ lo: a, hi: b, t: sub });
     }

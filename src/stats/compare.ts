@@ -30,10 +30,19 @@ import { overallIndex, pct, type IndexInput } from './overall.js';
 import { lnGamma, normQuantile } from './distributions.js';
 import { compareRuns } from './runs.js';
 import { signedRankMinP } from './paired.js';
-import type { AddedCost, CompareOptions, Comparison, ComparisonScope, EnvDiff, Estimate, KernelTime, RowComparison, SideSummary } from './types.js';
+import type {
+  AddedCost,
+  CompareOptions,
+  Comparison,
+  ComparisonScope,
+  EnvDiff,
+  Estimate,
+  KernelTime,
+  RowComparison,
+  SideSummary,
+} from './types.js';
 import { addedCostOfRounds, addedCostOfRuns, isTimePerOperation } from './added-cost.js';
 import { verdictOf } from './verdict.js';
-
 
 export const COMPARISON_SCHEMA = 'virtax.comparison/v1' as const;
 
@@ -158,7 +167,8 @@ export interface RowEstimate {
 }
 
 /** A row's part of the overall index: an IndexInput (overall.ts) without the category and point the engine adds. */
-export type RowIndex = { kind: 'replicates'; replicates: Float64Array; variance: number; widening: number } | { kind: 'runs'; base: number[]; cand: number[] };
+export type RowIndex =
+  { kind: 'replicates'; replicates: Float64Array; variance: number; widening: number } | { kind: 'runs'; base: number[]; cand: number[] };
 
 /** One workload of every run of both sides (ok entries only; at least one per side). */
 export interface EstimatorInput {
@@ -183,7 +193,8 @@ function notCompared(w: WorkloadResult | undefined, other: WorkloadResult | unde
   return { status: 'not-compared', id, category: any?.category ?? null, title: any?.title ?? null, reason };
 }
 
-const spreadless = (xs: readonly number[]) => xs.length > 1 && xs.every((x) => Math.abs(x - (xs[0] as number)) <= 1e-12 * Math.abs(xs[0] as number));
+const spreadless = (xs: readonly number[]) =>
+  xs.length > 1 && xs.every((x) => Math.abs(x - (xs[0] as number)) <= 1e-12 * Math.abs(xs[0] as number));
 
 /** Smallest two-sided p of the exact Mann-Whitney test with n and m untied values: 2 / C(n+m, n). */
 export function mannWhitneyMinP(n: number, m: number): number {
@@ -203,7 +214,10 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
   let trusted = true;
   const kept = new Map<WorkloadOk, Round[]>();
   const none = filterContended([]);
-  for (const [side, ws] of [['base', base], ['candidate', cand]] as const) {
+  for (const [side, ws] of [
+    ['base', base],
+    ['candidate', cand],
+  ] as const) {
     for (const w of ws) {
       const f = filterContended(w.rounds);
       kept.set(w, f.rounds);
@@ -230,10 +244,16 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
   const nC = allC.length;
   const side = (rounds: Round[]): SideInput => ({ figures: rounds.map((r) => r.figure), samples: rounds.map((r) => r.samples) });
   if (rb.length >= 1 && rc.length >= 1 && rb.length + rc.length >= 3) {
-    const runs = compareRuns(rb.map((r) => side(r.rounds)), rc.map((r) => side(r.rounds)), { better: b0.better, level: s.level });
+    const runs = compareRuns(
+      rb.map((r) => side(r.rounds)),
+      rc.map((r) => side(r.rounds)),
+      { better: b0.better, level: s.level },
+    );
     if (runs.sharedSpread) {
       const one = runs.baseRuns === 1 ? 'base' : 'candidate';
-      notes.push(`${one} has one run: its run-to-run spread is taken to be the other side's (${Math.max(runs.baseRuns, runs.candRuns)} runs)`);
+      notes.push(
+        `${one} has one run: its run-to-run spread is taken to be the other side's (${Math.max(runs.baseRuns, runs.candRuns)} runs)`,
+      );
     }
     notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk));
     notes.push(`${runs.baseRuns} vs ${runs.candRuns} runs: Welch t interval across run figures (ν = ${runs.nu.toFixed(1)})`);
@@ -262,14 +282,17 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
       base: { ...sideSummary(b0, allB), median: Math.exp(runs.baseFigures.reduce((a, x) => a + x, 0) / runs.baseRuns) },
       cand: { ...sideSummary(cand[0] as WorkloadOk, allC), median: Math.exp(runs.candFigures.reduce((a, x) => a + x, 0) / runs.candRuns) },
       notes,
-      degenerate: runs.se > 0 ? null : 'the run figures do not vary at all on either side: the interval has zero width and cannot be trusted',
+      degenerate:
+        runs.se > 0 ? null : 'the run figures do not vary at all on either side: the interval has zero width and cannot be trusted',
       settle: { unit: 'runs', n: 2 / (1 / runs.baseRuns + 1 / runs.candRuns), se: runs.se, nu: runs.nu },
       lopsided: false,
       trusted,
     };
   }
   if (nB < 2 || nC < 2) {
-    const few = [nB < 2 ? `${nB} usable round(s) on base` : '', nC < 2 ? `${nC} usable round(s) on candidate` : ''].filter(Boolean).join(' and ');
+    const few = [nB < 2 ? `${nB} usable round(s) on base` : '', nC < 2 ? `${nC} usable round(s) on candidate` : '']
+      .filter(Boolean)
+      .join(' and ');
     let reason = `${few}: need at least 2 per side to estimate the spread between rounds`;
     if (nB >= 1 && nC >= 1) {
       const sgn = b0.better === 'lower' ? 1 : -1;
@@ -279,13 +302,24 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
     if (notes.length) reason += `; ${notes.join('; ')}`;
     return reason;
   }
-  const boot = bootstrapLogRatio(side(allB), side(allC), { better: b0.better, resamples: s.resamples, level: s.level, seed: s.seed }, baseMemo);
+  const boot = bootstrapLogRatio(
+    side(allB),
+    side(allC),
+    { better: b0.better, resamples: s.resamples, level: s.level, seed: s.seed },
+    baseMemo,
+  );
   const figB = allB.map((r) => r.figure);
   const figC = allC.map((r) => r.figure);
   const mw = mannWhitney(figB, figC);
-  const flat = [spreadless(figB) ? `base (all ${nB} rounds read ${String(Number((figB[0] as number).toPrecision(4)))})` : '', spreadless(figC) ? `candidate (all ${nC} rounds read ${String(Number((figC[0] as number).toPrecision(4)))})` : ''].filter(Boolean);
+  const flat = [
+    spreadless(figB) ? `base (all ${nB} rounds read ${String(Number((figB[0] as number).toPrecision(4)))})` : '',
+    spreadless(figC) ? `candidate (all ${nC} rounds read ${String(Number((figC[0] as number).toPrecision(4)))})` : '',
+  ].filter(Boolean);
   const lopsided = Math.max(nB, nC) >= 4 * Math.min(nB, nC);
-  if (lopsided) notes.push(`lopsided: ${nB} vs ${nC} rounds; the interval rests on the smaller side's spread, and slower/faster also needs the rank test at q <= α`);
+  if (lopsided)
+    notes.push(
+      `lopsided: ${nB} vs ${nC} rounds; the interval rests on the smaller side's spread, and slower/faster also needs the rank test at q <= α`,
+    );
   if (Math.min(nB, nC) <= 3) notes.push(`only ${Math.min(nB, nC)} rounds on a side: the spread between rounds is barely estimated`);
   notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk));
   return {
@@ -304,7 +338,9 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
     base: sideSummary(b0, allB),
     cand: sideSummary(cand[0] as WorkloadOk, allC),
     notes,
-    degenerate: flat.length ? `no spread between rounds on ${flat.join(' and ')}: a zero-width side makes the interval overconfident (a quantised timer?)` : null,
+    degenerate: flat.length
+      ? `no spread between rounds on ${flat.join(' and ')}: a zero-width side makes the interval overconfident (a quantised timer?)`
+      : null,
     settle: { unit: 'rounds', n: 2 / (1 / nB + 1 / nC) },
     lopsided,
     trusted,
@@ -360,7 +396,14 @@ function settle(lo: number, hi: number, n: number, noisePct: number): Settle {
   return { kind: 'count', n: Math.max(2, need) };
 }
 
-function toEstimate(lo: number, hi: number, point: number, level: number, method: Estimate['method'], mcError?: number): { logRatio: Estimate; overheadPct: Estimate } {
+function toEstimate(
+  lo: number,
+  hi: number,
+  point: number,
+  level: number,
+  method: Estimate['method'],
+  mcError?: number,
+): { logRatio: Estimate; overheadPct: Estimate } {
   const logRatio: Estimate = { point, lo, hi, level, method };
   const overheadPct: Estimate = { point: pct(point), lo: pct(lo), hi: pct(hi), level, method };
   if (mcError !== undefined && Number.isFinite(mcError)) {
@@ -383,7 +426,14 @@ const ENV_FIELDS: [string, (f: Fingerprint) => unknown][] = [
   ['cloud', (f) => f.cloud],
   ['cpu.cores', (f) => f.cpu.cores],
   ['cpu.threads', (f) => f.cpu.threads],
-  ['cpu.flags', (f) => Object.entries(f.cpu.flags).filter(([, v]) => v).map(([k]) => k).join(' ') || 'none'],
+  [
+    'cpu.flags',
+    (f) =>
+      Object.entries(f.cpu.flags)
+        .filter(([, v]) => v)
+        .map(([k]) => k)
+        .join(' ') || 'none',
+  ],
   ['clocksource', (f) => f.clocksource],
   ['kernel', (f) => f.kernel],
   ['os', (f) => f.os],
@@ -406,7 +456,8 @@ export function envDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
     const bs = bv === null || bv === undefined ? '(none)' : String(bv);
     const cs = cv === null || cv === undefined ? '(none)' : String(cv);
     // Usable memory moves by a few MiB between boots of the same machine: only a 1% difference is one.
-    if (field === 'memoryBytes' && typeof bv === 'number' && typeof cv === 'number' && Math.abs(bv - cv) <= 0.01 * Math.max(bv, cv)) continue;
+    if (field === 'memoryBytes' && typeof bv === 'number' && typeof cv === 'number' && Math.abs(bv - cv) <= 0.01 * Math.max(bv, cv))
+      continue;
     if (bs !== cs) out.push({ field, base: bs, cand: cs });
   }
   return out;
@@ -419,30 +470,45 @@ function fileWarnings(baseRuns: readonly ResultsFile[], candRuns: readonly Resul
   const model = diffs.find((d) => d.field === 'cpu.model');
   if (model) {
     // A nested guest (UML, gVisor) hides the hardware's model: say so instead of "two machines".
-    w.push(nestedCpuModelNote(base.host, cand.host) ?? `CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`);
+    w.push(
+      nestedCpuModelNote(base.host, cand.host) ??
+        `CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`,
+    );
   }
   const all = [...baseRuns, ...candRuns];
   const schemas = new Set(all.map((f) => String(f.schema)));
   if (schemas.size > 1) w.push(`different results schemas (${[...schemas].join(', ')})`);
   const baseIds = new Set(baseRuns.map((f) => f.id));
   if (candRuns.some((f) => baseIds.has(f.id))) w.push('both files are the same run (same id): nothing independent to compare');
-  for (const [name, runs] of [['base', baseRuns], ['candidate', candRuns]] as const) {
+  for (const [name, runs] of [
+    ['base', baseRuns],
+    ['candidate', candRuns],
+  ] as const) {
     runs.forEach((f, i) => {
-      if (f.finishedAt === null) w.push(`${name} file${runs.length > 1 ? ` ${i + 1}` : ''} is partial (finishedAt is null: interrupted or still running); only the rounds it has are compared`);
+      if (f.finishedAt === null)
+        w.push(
+          `${name} file${runs.length > 1 ? ` ${i + 1}` : ''} is partial (finishedAt is null: interrupted or still running); only the rounds it has are compared`,
+        );
     });
-    if (new Set(runs.map((f) => f.id)).size < runs.length) w.push(`${name}: the same run is given twice (same id): it counts once per copy, which overstates agreement`);
+    if (new Set(runs.map((f) => f.id)).size < runs.length)
+      w.push(`${name}: the same run is given twice (same id): it counts once per copy, which overstates agreement`);
     const first = runs[0] as ResultsFile;
     for (const f of runs.slice(1)) {
       const inner = envDiffs(first.host, f.host).filter((d) => d.field === 'cpu.model' || d.field === 'hypervisor');
-      if (inner.length) w.push(`${name} runs are not one host class: ${inner.map((d) => `${d.field} "${d.base}" vs "${d.cand}"`).join(', ')}`);
+      if (inner.length)
+        w.push(`${name} runs are not one host class: ${inner.map((d) => `${d.field} "${d.base}" vs "${d.cand}"`).join(', ')}`);
     }
   }
   const versions = new Set(all.map((f) => f.tool?.version));
   if (versions.size > 1) w.push(`different virtax versions (${[...versions].join(', ')}): workloads may have changed`);
   if (base.config?.suite !== cand.config?.suite) {
-    w.push(`different suites (base ${base.config?.suite}/${base.config?.rounds} rounds, candidate ${cand.config?.suite}/${cand.config?.rounds} rounds): batch and round lengths differ`);
+    w.push(
+      `different suites (base ${base.config?.suite}/${base.config?.rounds} rounds, candidate ${cand.config?.suite}/${cand.config?.rounds} rounds): batch and round lengths differ`,
+    );
   } else if (base.config?.rounds !== cand.config?.rounds) {
-    w.push(`different round counts (both ${base.config?.suite}; base ${base.config?.rounds} rounds, candidate ${cand.config?.rounds}): the two sides' intervals are not equally tight`);
+    w.push(
+      `different round counts (both ${base.config?.suite}; base ${base.config?.rounds} rounds, candidate ${cand.config?.rounds}): the two sides' intervals are not equally tight`,
+    );
   }
   return w;
 }
@@ -462,7 +528,7 @@ export function scopeOf(baseRuns: number, candRuns: number): ComparisonScope {
     baseRuns,
     candRuns,
     covers: 'platforms',
-    statement: `${baseRuns} vs ${candRuns} runs: the intervals include run-to-run variation${baseRuns === 1 || candRuns === 1 ? ' (the side with one run borrows the other side\'s run-to-run spread)' : ''}`,
+    statement: `${baseRuns} vs ${candRuns} runs: the intervals include run-to-run variation${baseRuns === 1 || candRuns === 1 ? " (the side with one run borrows the other side's run-to-run spread)" : ''}`,
   };
 }
 
@@ -472,9 +538,11 @@ function validOptions(opts: CompareOptions): { noisePct: number; alpha: number; 
   const resamples = opts.resamples ?? DEFAULTS.resamples;
   const seed = opts.seed ?? DEFAULTS.seed;
   const level = opts.level ?? DEFAULTS.level;
-  if (!(Number.isFinite(noisePct) && noisePct >= 0 && noisePct < 100)) throw new RangeError(`noise threshold must be from 0% to below 100% (got ${noisePct})`);
+  if (!(Number.isFinite(noisePct) && noisePct >= 0 && noisePct < 100))
+    throw new RangeError(`noise threshold must be from 0% to below 100% (got ${noisePct})`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be between 0 and 1 (got ${alpha})`);
-  if (!(Number.isInteger(resamples) && resamples >= 100 && resamples <= 1_000_000)) throw new RangeError(`resamples must be a whole number from 100 to 1,000,000 (got ${resamples})`);
+  if (!(Number.isInteger(resamples) && resamples >= 100 && resamples <= 1_000_000))
+    throw new RangeError(`resamples must be a whole number from 100 to 1,000,000 (got ${resamples})`);
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be a whole number (got ${seed})`);
   if (!(level > 0.5 && level < 1)) throw new RangeError(`confidence level must be between 0.5 and 1 (got ${level})`);
   return { noisePct, alpha, resamples, seed, level };
@@ -531,8 +599,15 @@ export function compareRunSetsReweighted(
   if (!reweighting) return { comparison, reweighted: null };
   const only = reweighting.onlyIds;
   const rows = works.filter((w) => !only?.length || matches(w.row.id, only));
-  const o = overallIndex(rows.map((w) => w.index), level, reweighting.weights);
-  return { comparison, reweighted: o ? { overheadPct: o.overheadPct, logRatio: o.logRatio, workloads: o.workloads, weights: o.weights } : null };
+  const o = overallIndex(
+    rows.map((w) => w.index),
+    level,
+    reweighting.weights,
+  );
+  return {
+    comparison,
+    reweighted: o ? { overheadPct: o.overheadPct, logRatio: o.logRatio, workloads: o.workloads, weights: o.weights } : null,
+  };
 }
 
 /**
@@ -548,7 +623,12 @@ export function compareRunSetsReweighted(
  *     on the adjusted interval, so the expected share of false directional calls among them stays below
  *     1 - level. The adjusted interval is the one reported (its `level` says so).
  */
-export function compareEngine(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], estimator: RowEstimator, opts: CompareOptions = {}): Comparison {
+export function compareEngine(
+  baseRuns: readonly ResultsFile[],
+  candRuns: readonly ResultsFile[],
+  estimator: RowEstimator,
+  opts: CompareOptions = {},
+): Comparison {
   return engine(baseRuns, candRuns, estimator, opts).comparison;
 }
 
@@ -599,22 +679,44 @@ function engine(
     const h = okB[0] as WorkloadOk;
     const odd = [...okB, ...okC].find((w) => w.unit !== h.unit || w.better !== h.better);
     if (odd) {
-      rows.push(notCompared(b, c, id, `different units or directions (base ${h.unit}, ${h.better} is better; candidate ${odd.unit}, ${odd.better} is better)`));
+      rows.push(
+        notCompared(
+          b,
+          c,
+          id,
+          `different units or directions (base ${h.unit}, ${h.better} is better; candidate ${odd.unit}, ${odd.better} is better)`,
+        ),
+      );
       continue;
     }
-    const est = estimator({ id, base: okB, cand: okC, basePos: okPos(bms), candPos: okPos(cms), baseFiles: baseRuns.length, candFiles: candRuns.length, settings: s, ...(baseMemo ? { baseMemo } : {}) });
+    const est = estimator({
+      id,
+      base: okB,
+      cand: okC,
+      basePos: okPos(bms),
+      candPos: okPos(cms),
+      baseFiles: baseRuns.length,
+      candFiles: candRuns.length,
+      settings: s,
+      ...(baseMemo ? { baseMemo } : {}),
+    });
     if (typeof est === 'string') {
       rows.push(notCompared(b, c, id, est));
       continue;
     }
     const notes = [...est.notes];
-    for (const [name, ok, all] of [['base', okB, bs], ['candidate', okC, cs]] as const) {
-      if (ok.length < all.length) notes.push(`${name}: ${all.length - ok.length} of ${all.length} runs did not measure it (skipped or failed); the others are used`);
+    for (const [name, ok, all] of [
+      ['base', okB, bs],
+      ['candidate', okC, cs],
+    ] as const) {
+      if (ok.length < all.length)
+        notes.push(`${name}: ${all.length - ok.length} of ${all.length} runs did not measure it (skipped or failed); the others are used`);
     }
     if ((baseRuns.length > 1 || candRuns.length > 1) && est.method !== 'runs-t') {
       notes.push('one usable run per side for this workload: its interval covers those two runs only');
     }
-    if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1) notes.push('parameters differ between the two sides: not quite the same measurement');
+    if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1)
+      notes.push('parameters differ between the two sides: not quite the same measurement');
     const { logRatio, overheadPct } = toEstimate(est.lo, est.hi, est.point, s.level, est.method, est.mcError);
     if (est.achievedLevel !== undefined && est.achievedLevel < s.level - 1e-9) {
       logRatio.achievedLevel = est.achievedLevel;
@@ -670,12 +772,16 @@ function engine(
       r.verdict = 'inconclusive';
       r.inconclusive = { code: 'no-spread' };
     } else if (w.est.minP > s.alpha) {
-      r.notes.push(`the ${w.est.test} test cannot reach p <= ${s.alpha} with these counts (smallest possible p ${w.est.minP.toPrecision(3)}): no ${r.verdict} verdict`);
+      r.notes.push(
+        `the ${w.est.test} test cannot reach p <= ${s.alpha} with these counts (smallest possible p ${w.est.minP.toPrecision(3)}): no ${r.verdict} verdict`,
+      );
       r.verdict = 'inconclusive';
       r.inconclusive = { code: 'test-cannot-reach', test: w.est.test, minP: w.est.minP, alpha: s.alpha };
       tooFew.add(w);
     } else if (w.lopsided && (r.verdict === 'slower' || r.verdict === 'faster') && r.qValue > s.alpha) {
-      r.notes.push(`lopsided round counts and the ${w.est.test} test does not confirm it (q = ${r.qValue.toPrecision(2)} > ${s.alpha}): no ${r.verdict} verdict`);
+      r.notes.push(
+        `lopsided round counts and the ${w.est.test} test does not confirm it (q = ${r.qValue.toPrecision(2)} > ${s.alpha}): no ${r.verdict} verdict`,
+      );
       r.verdict = 'inconclusive';
       r.inconclusive = { code: 'lopsided', q: r.qValue, alpha: s.alpha };
     }
@@ -718,18 +824,25 @@ function engine(
     }
     const { se, nu } = w.est.settle;
     const zWidth = se !== undefined ? 2 * normQuantile(1 - (1 - r.logRatio.level) / 2) * se : null;
-    const st = zWidth !== null ? settle(r.logRatio.point - zWidth / 2, r.logRatio.point + zWidth / 2, w.est.settle.n, s.noisePct) : settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
+    const st =
+      zWidth !== null
+        ? settle(r.logRatio.point - zWidth / 2, r.logRatio.point + zWidth / 2, w.est.settle.n, s.noisePct)
+        : settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
     if (st.kind === 'count') {
       if (unit === 'runs') {
         const range = nu !== undefined && Number.isFinite(nu) && nu > 0 ? spreadRange(st.n, nu) : null;
-        r.notes.push(`about ${st.n} runs per side would settle it${range ? ` (${range.lo}-${range.hi} at 80% confidence in the run-to-run spread, estimated with ${nu?.toFixed(1)} degrees of freedom)` : ''} (more rounds per run do not remove run-to-run variation)`);
+        r.notes.push(
+          `about ${st.n} runs per side would settle it${range ? ` (${range.lo}-${range.hi} at 80% confidence in the run-to-run spread, estimated with ${nu?.toFixed(1)} degrees of freedom)` : ''} (more rounds per run do not remove run-to-run variation)`,
+        );
       } else r.roundsToSettle = st.n;
       r.inconclusive = why ?? { code: 'needs-more', unit, n: st.n };
     } else if (st.kind === 'too-many') {
       r.notes.push(`more than ${MAX_SETTLE_ROUNDS} ${unit} per side would be needed to settle it at this spread`);
       r.inconclusive = why ?? { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
     } else if (st.kind === 'narrow' && !w.est.degenerate) {
-      r.notes.push(`the interval is already narrower than the noise band ±${s.noisePct}% but straddles a threshold: the overhead may sit on it, and more ${unit} settle it only slowly`);
+      r.notes.push(
+        `the interval is already narrower than the noise band ±${s.noisePct}% but straddles a threshold: the overhead may sit on it, and more ${unit} settle it only slowly`,
+      );
       r.inconclusive = why ?? { code: 'on-threshold', noisePct: s.noisePct };
     }
     r.inconclusive ??= w.est.degenerate ? { code: 'no-spread' } : { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
@@ -739,7 +852,11 @@ function engine(
   const overall = overallIndex(trustedIndex, s.level, opts.weights);
   // Per category: the same index over the category's own workloads (the report's first screen).
   const byCategory = [...new Set(trustedIndex.map((r) => r.category))].flatMap((category) => {
-    const o = overallIndex(trustedIndex.filter((r) => r.category === category), s.level, { [category]: 1 });
+    const o = overallIndex(
+      trustedIndex.filter((r) => r.category === category),
+      s.level,
+      { [category]: 1 },
+    );
     return o ? [{ category, overheadPct: o.overheadPct, logRatio: o.logRatio, workloads: o.workloads }] : [];
   });
   const steal = (runs: readonly ResultsFile[], side: 'base' | 'cand') => {
@@ -752,7 +869,9 @@ function engine(
     runs.flatMap((f) =>
       works.flatMap((w) => {
         const wr = f.workloads.find((x) => x.id === w.row.id);
-        return wr?.status === 'ok' ? wr.rounds.map((r) => r.stealPct).filter((x): x is number => typeof x === 'number' && Number.isFinite(x)) : [];
+        return wr?.status === 'ok'
+          ? wr.rounds.map((r) => r.stealPct).filter((x): x is number => typeof x === 'number' && Number.isFinite(x))
+          : [];
       }),
     );
   const noise = compareNoise(
@@ -766,7 +885,10 @@ function engine(
   const warnings = fileWarnings(baseRuns, candRuns, diffs);
   const scope = scopeOf(baseRuns.length, candRuns.length);
   if (scope.covers === 'these-runs') warnings.push(scope.statement);
-  for (const [name, runs] of [['base', baseRuns], ['candidate', candRuns]] as const) {
+  for (const [name, runs] of [
+    ['base', baseRuns],
+    ['candidate', candRuns],
+  ] as const) {
     runs.forEach((f, i) => {
       const cw = contentionWarning(f, `${name} ${f.label}${runs.length > 1 ? ` (run ${i + 1})` : ''}`);
       if (cw) warnings.push(cw);
@@ -776,15 +898,23 @@ function engine(
   const trapGuest = [base.host, cand.host].find((h) => h.hypervisor === 'uml' || h.container === 'gvisor');
   if (trapGuest) {
     for (const w of works) {
-      if (w.row.kernel) w.row.notes.push(`kernel time per op under ${trapGuest.hypervisor === 'uml' ? 'User-Mode Linux' : 'gVisor'} leaves out the trap (the guest books it outside its own system time): read the wall-time figure`);
+      if (w.row.kernel)
+        w.row.notes.push(
+          `kernel time per op under ${trapGuest.hypervisor === 'uml' ? 'User-Mode Linux' : 'gVisor'} leaves out the trap (the guest books it outside its own system time): read the wall-time figure`,
+        );
     }
   }
   const distrusted = works.filter((w) => w.est.trusted === false).map((w) => w.row.id);
-  if (distrusted.length) warnings.push(`the overall index leaves out ${distrusted.length} workload(s) measured mostly on contended rounds: ${distrusted.join(', ')}`);
+  if (distrusted.length)
+    warnings.push(
+      `the overall index leaves out ${distrusted.length} workload(s) measured mostly on contended rounds: ${distrusted.join(', ')}`,
+    );
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
   else if (!overall) {
     if (!opts.weights && works.every((w) => w.row.category === 'user')) {
-      warnings.push('no overall index: only user.* workloads were compared (your own workloads join the index only when a profile weighs them)');
+      warnings.push(
+        'no overall index: only user.* workloads were compared (your own workloads join the index only when a profile weighs them)',
+      );
     } else if (distrusted.length < works.length) {
       warnings.push('no overall index: the given weights give no compared category a positive weight');
     }
@@ -796,7 +926,9 @@ function engine(
     cand: { id: cand.id, label: cand.label, host: cand.host },
     settings: { noisePct: s.noisePct, alpha: s.alpha, level: s.level, resamples: s.resamples, seed: s.seed },
     rows,
-    overall: overall ? { overheadPct: overall.overheadPct, logRatio: overall.logRatio, workloads: overall.workloads, weights: overall.weights } : null,
+    overall: overall
+      ? { overheadPct: overall.overheadPct, logRatio: overall.logRatio, workloads: overall.workloads, weights: overall.weights }
+      : null,
     byCategory,
     noise,
     envDiffs: diffs,

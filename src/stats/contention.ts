@@ -50,7 +50,10 @@ function pctText(x: number | null): string {
 /** Per-workload notes for a compared row: what was dropped or why the verdict is not clean. */
 export function contentionNotes(base: ContentionFilter, cand: ContentionFilter): string[] {
   const out: string[] = [];
-  for (const [side, f] of [['base', base], ['candidate', cand]] as const) {
+  for (const [side, f] of [
+    ['base', base],
+    ['candidate', cand],
+  ] as const) {
     if (f.contended === 0) continue;
     out.push(
       f.dropped
@@ -86,7 +89,10 @@ export function contentionWarning(file: ResultsFile, name = file.label): string 
  * The same rule for paired rounds (duels): a pair is contended when either member is; contended pairs are
  * dropped when enough clean pairs remain, else all are kept and the row is not trustworthy.
  */
-export function filterContendedPairs(a: readonly Round[], b: readonly Round[]): { a: Round[]; b: Round[]; notes: string[]; trustworthy: boolean } {
+export function filterContendedPairs(
+  a: readonly Round[],
+  b: readonly Round[],
+): { a: Round[]; b: Round[]; notes: string[]; trustworthy: boolean } {
   const n = Math.min(a.length, b.length);
   const keep: number[] = [];
   for (let i = 0; i < n; i++) if (!isContended(a[i] as Round) && !isContended(b[i] as Round)) keep.push(i);
@@ -103,7 +109,9 @@ export function filterContendedPairs(a: readonly Round[], b: readonly Round[]): 
   return {
     a: [...a],
     b: [...b],
-    notes: [`CONTENDED: ${bad} of ${n} round pair(s) starved by other work and too few clean ones (need ${MIN_CLEAN_ROUNDS}): verdict not trustworthy, rerun on a quiet host`],
+    notes: [
+      `CONTENDED: ${bad} of ${n} round pair(s) starved by other work and too few clean ones (need ${MIN_CLEAN_ROUNDS}): verdict not trustworthy, rerun on a quiet host`,
+    ],
     trustworthy: false,
   };
 }

@@ -60,7 +60,8 @@ function stealBursts(rounds: Round[], better: 'lower' | 'higher', rng: Rng): voi
     const m = r.samples.length;
     const start = rng.int(0, Math.max(0, m - 1));
     const len = Math.max(1, Math.floor(m / 4));
-    for (let i = start; i < Math.min(m, start + len); i++) r.samples[i] = better === 'lower' ? (r.samples[i] as number) * 5 : (r.samples[i] as number) / 5;
+    for (let i = start; i < Math.min(m, start + len); i++)
+      r.samples[i] = better === 'lower' ? (r.samples[i] as number) * 5 : (r.samples[i] as number) / 5;
     const costs = r.samples.map((x) => (better === 'lower' ? x : 1 / x));
     const mean = costs.reduce((a, x) => a + x, 0) / m;
     r.figure = better === 'lower' ? mean : 1 / mean;

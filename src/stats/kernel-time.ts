@@ -25,7 +25,11 @@ const kernelOf = (rounds: readonly Round[]): number[] =>
 export const KERNEL_FLOOR_SECONDS = 5e-9;
 
 /** Kernel time per op of two sides' rounds, with an interval when both have two or more rounds; null when absent or negligible on both sides. */
-export function kernelTimeOf(base: readonly Round[], cand: readonly Round[], opts: { level: number; seed: number; resamples: number }): KernelTime | null {
+export function kernelTimeOf(
+  base: readonly Round[],
+  cand: readonly Round[],
+  opts: { level: number; seed: number; resamples: number },
+): KernelTime | null {
   const kb = kernelOf(base);
   const kc = kernelOf(cand);
   if (kb.length === 0 || kc.length === 0) return null;
@@ -40,14 +44,21 @@ export function kernelTimeOf(base: readonly Round[], cand: readonly Round[], opt
     { figures: kc, samples: kc.map((k) => [k]) },
     { better: 'lower', resamples: Math.min(opts.resamples, 2000), level, seed: opts.seed },
   );
-  return { baseSecondsPerOp: mb, candSecondsPerOp: mc, overheadPct: { point: pct(b.point), lo: pct(b.lo), hi: pct(b.hi), level, method: b.method }, pointPct };
+  return {
+    baseSecondsPerOp: mb,
+    candSecondsPerOp: mc,
+    overheadPct: { point: pct(b.point), lo: pct(b.lo), hi: pct(b.hi), level, method: b.method },
+    pointPct,
+  };
 }
 
 /** Notes a compared row carries beside its main figure: a loopback network label. */
 export function secondFigureNotes(b: WorkloadOk, c: WorkloadOk): string[] {
   const out: string[] = [];
   if (b.params?.link === 'loopback' || c.params?.link === 'loopback') {
-    out.push('loopback: the traffic never left the kernel on a side (no NIC, virtual or real); measures the TCP stack and wake-ups, not a NIC');
+    out.push(
+      'loopback: the traffic never left the kernel on a side (no NIC, virtual or real); measures the TCP stack and wake-ups, not a NIC',
+    );
   }
   return out;
 }

@@ -60,7 +60,15 @@ export function linearFit(xs: readonly number[], ys: readonly number[], level = 
   const a = my - b * mx;
   const df = n - 2;
   if (df === 0) {
-    return { intercept: { point: a, lo: null, hi: null, stdErr: null }, slope: { point: b, lo: null, hi: null, stdErr: null }, n, df, residualSd: null, level, method: 'ols-t' };
+    return {
+      intercept: { point: a, lo: null, hi: null, stdErr: null },
+      slope: { point: b, lo: null, hi: null, stdErr: null },
+      n,
+      df,
+      residualSd: null,
+      level,
+      method: 'ols-t',
+    };
   }
   let sse = 0;
   for (let i = 0; i < n; i++) sse += ((ys[i] as number) - a - b * (xs[i] as number)) ** 2;
@@ -78,4 +86,3 @@ export function linearFit(xs: readonly number[], ys: readonly number[], level = 
     method: 'ols-t',
   };
 }
-

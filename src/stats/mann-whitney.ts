@@ -22,7 +22,7 @@ export function midRanks(xs: readonly number[]): { ranks: number[]; tieSum: numb
   const idx = xs.map((_, i) => i).sort((a, b) => (xs[a] as number) - (xs[b] as number));
   const ranks = new Array<number>(xs.length).fill(0);
   let tieSum = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && xs[idx[j + 1] as number] === xs[idx[i] as number]) j++;
     const r = (i + j + 2) / 2;

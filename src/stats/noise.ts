@@ -74,7 +74,13 @@ function stealIndices(nb: number, nc: number, resamples: number, seed: number): 
 }
 
 /** cand - base mean of per-round steal readings, with a percentile interval (each side resampled alone). */
-export function stealDifference(base: readonly number[], cand: readonly number[], resamples: number, level: number, seed: number): Estimate | null {
+export function stealDifference(
+  base: readonly number[],
+  cand: readonly number[],
+  resamples: number,
+  level: number,
+  seed: number,
+): Estimate | null {
   if (base.length < 2 || cand.length < 2) return null;
   const mean = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
   const point = mean(cand) - mean(base);
@@ -107,10 +113,22 @@ export function compareNoise(
   return {
     baseCv: med(cvRows.map((r) => r.baseCv)),
     candCv: med(cvRows.map((r) => r.candCv)),
-    cvRatio: ratioEstimate(cvRows.map((r) => r.baseCv), cvRows.map((r) => r.candCv), b, opts.level, (opts.seed ^ 0x2545f491) | 0),
+    cvRatio: ratioEstimate(
+      cvRows.map((r) => r.baseCv),
+      cvRows.map((r) => r.candCv),
+      b,
+      opts.level,
+      (opts.seed ^ 0x2545f491) | 0,
+    ),
     baseTail: med(tailRows.map((r) => r.baseTail)),
     candTail: med(tailRows.map((r) => r.candTail)),
-    tailRatio: ratioEstimate(tailRows.map((r) => r.baseTail), tailRows.map((r) => r.candTail), b, opts.level, (opts.seed ^ 0x68e31da4) | 0),
+    tailRatio: ratioEstimate(
+      tailRows.map((r) => r.baseTail),
+      tailRows.map((r) => r.candTail),
+      b,
+      opts.level,
+      (opts.seed ^ 0x68e31da4) | 0,
+    ),
     baseStealPct: steal.base,
     candStealPct: steal.cand,
     stealDiffPct: stealDifference(steal.baseRounds ?? [], steal.candRounds ?? [], b, opts.level, (opts.seed ^ 0x1b873593) | 0),

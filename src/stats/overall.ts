@@ -56,7 +56,10 @@ export interface OverallIndex {
 }
 
 /** Per-row weights summing to 1 (null when no row gets a positive weight). */
-export function rowWeights(categories: readonly Category[], weights?: Partial<Record<Category, number>>): { perRow: number[]; perCategory: Partial<Record<Category, number>> } | null {
+export function rowWeights(
+  categories: readonly Category[],
+  weights?: Partial<Record<Category, number>>,
+): { perRow: number[]; perCategory: Partial<Record<Category, number>> } | null {
   const count = new Map<Category, number>();
   for (const c of categories) count.set(c, (count.get(c) ?? 0) + 1);
   const perCategory: Partial<Record<Category, number>> = {};
@@ -77,7 +80,10 @@ export function rowWeights(categories: readonly Category[], weights?: Partial<Re
 
 export function overallIndex(rows: readonly IndexInput[], level: number, weights?: Partial<Record<Category, number>>): OverallIndex | null {
   if (rows.length === 0) return null;
-  const w = rowWeights(rows.map((r) => r.category), weights);
+  const w = rowWeights(
+    rows.map((r) => r.category),
+    weights,
+  );
   if (!w) return null;
   const weighted = rows.map((r, k) => ({ r, wk: w.perRow[k] as number })).filter((x) => x.wk > 0);
   const point = weighted.reduce((a, x) => a + x.wk * x.r.point, 0);
@@ -114,7 +120,11 @@ export function overallIndex(rows: readonly IndexInput[], level: number, weights
 }
 
 /** Percentile interval of the weighted sum of the rows' replicates, widened by the rows' small-sample factors. */
-function bootstrapPart(rows: readonly { r: Extract<IndexInput, { kind: 'replicates' }>; wk: number }[], point: number, level: number): { lo: number; hi: number } {
+function bootstrapPart(
+  rows: readonly { r: Extract<IndexInput, { kind: 'replicates' }>; wk: number }[],
+  point: number,
+  level: number,
+): { lo: number; hi: number } {
   const B = rows[0]?.r.replicates.length ?? 0;
   if (B === 0) return { lo: point, hi: point };
   const reps = new Float64Array(B);

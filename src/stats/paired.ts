@@ -127,7 +127,7 @@ export function signedRankPValue(d: readonly number[]): number {
   const ranks = new Array<number>(n);
   let tieTerm = 0;
   let ties = false;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && (order[j + 1] as { a: number }).a === (order[i] as { a: number }).a) j++;
     const t = j - i + 1;

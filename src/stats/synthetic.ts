@@ -7,7 +7,17 @@
  * inverting Φ on seeded uniforms (no Math.random). Also hand-built compared rows and comparisons for
  * decision and exporter tests.
  */
-import { RESULTS_SCHEMA, type Better, type Category, type Fingerprint, type ResultsFile, type Round, type Suite, type WorkloadOk, type WorkloadResult } from '../types.js';
+import {
+  RESULTS_SCHEMA,
+  type Better,
+  type Category,
+  type Fingerprint,
+  type ResultsFile,
+  type Round,
+  type Suite,
+  type WorkloadOk,
+  type WorkloadResult,
+} from '../types.js';
 import { summarize } from './describe.js';
 import { normQuantile } from './distributions.js';
 import { createRng, type Rng } from './random.js';
@@ -76,7 +86,13 @@ export const SYNTHETIC_HOST: Fingerprint = {
   container: 'docker',
   evidence: ['synthetic test host'],
   cloud: null,
-  cpu: { model: 'Synthetic CPU @ 2.0GHz', cores: 2, threads: 2, mhz: 2000, flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false } },
+  cpu: {
+    model: 'Synthetic CPU @ 2.0GHz',
+    cores: 2,
+    threads: 2,
+    mhz: 2000,
+    flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false },
+  },
   clocksource: 'tsc',
   kernel: '6.1.0-synthetic',
   os: 'Debian GNU/Linux 12',
@@ -92,7 +108,13 @@ export const SYNTHETIC_METAL_HOST: Fingerprint = {
   container: null,
   evidence: [],
   cloud: null,
-  cpu: { model: 'Synthetic CPU', cores: 8, threads: 16, mhz: 3000, flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false } },
+  cpu: {
+    model: 'Synthetic CPU',
+    cores: 8,
+    threads: 16,
+    mhz: 3000,
+    flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false },
+  },
   clocksource: 'tsc',
   kernel: '6.1.0',
   os: 'Synthetic Linux',
@@ -125,7 +147,14 @@ export function syntheticRounds(w: SyntheticWorkload & { rounds: number; batches
       samples.push(better === 'lower' ? c : 1 / c);
     }
     const operations = opsPerBatch * w.batches;
-    rounds.push({ figure: better === 'lower' ? seconds / operations : operations / seconds, operations, seconds, samples, stealPct: null, batchOperations: opsPerBatch });
+    rounds.push({
+      figure: better === 'lower' ? seconds / operations : operations / seconds,
+      operations,
+      seconds,
+      samples,
+      stealPct: null,
+      batchOperations: opsPerBatch,
+    });
   }
   return rounds;
 }
@@ -161,7 +190,15 @@ export function syntheticResults(o: SyntheticOptions): ResultsFile {
 }
 
 /** A measured workload from its rounds, with the summary the runner computes (hand-built files use it too). */
-export function measuredWorkload(w: { id: string; category: Category; better: Better; unit: string; title?: string; rounds: Round[]; extra?: Record<string, unknown> }): WorkloadOk {
+export function measuredWorkload(w: {
+  id: string;
+  category: Category;
+  better: Better;
+  unit: string;
+  title?: string;
+  rounds: Round[];
+  extra?: Record<string, unknown>;
+}): WorkloadOk {
   return {
     id: w.id,
     category: w.category,
@@ -208,7 +245,11 @@ export function resultsFileOf(o: FileEnvelope): ResultsFile {
 }
 
 /** A hand-built compared row with the given overhead interval (percent), for decision tests. */
-export function comparedRow(id: string, overhead: { point: number; lo: number; hi: number }, category: Category = 'cpu'): Extract<RowComparison, { status: 'compared' }> {
+export function comparedRow(
+  id: string,
+  overhead: { point: number; lo: number; hi: number },
+  category: Category = 'cpu',
+): Extract<RowComparison, { status: 'compared' }> {
   const est = (e: { point: number; lo: number; hi: number }): Estimate => ({ ...e, level: 0.95, method: 'percentile' });
   const side = { median: 100, rounds: 10, cv: 0.01, p50: 100, p99: 110, stealPct: 0 };
   const log = (x: number) => Math.log1p(x / 100);

@@ -4,7 +4,9 @@
  */
 import type { Workload } from './types.js';
 
-interface IntState { acc: number }
+interface IntState {
+  acc: number;
+}
 
 /** xorshift32 mixing: integer ALU work with a loop-carried dependency the JIT cannot fold. */
 export const cpuInt: Workload<{ innerLoop: number }, IntState> = {
@@ -31,7 +33,9 @@ export const cpuInt: Workload<{ innerLoop: number }, IntState> = {
   },
 };
 
-interface FloatState { acc: number }
+interface FloatState {
+  acc: number;
+}
 
 /** A dependent chain of floating-point multiply-add and sqrt. */
 export const cpuFloat: Workload<{ kind: string }, FloatState> = {

@@ -190,7 +190,8 @@ export const cryptoRandom: Workload<RandomParams, RandomState> = {
   // with AES-CTR in user space, so this is AES throughput plus Node's per-call cost. The kernel's entropy path
   // (getrandom per call, virtio-rng, RDSEED exits) is reached only by reading getrandom(2) or /dev/urandom per
   // operation, which neither randomFillSync nor crypto.getRandomValues does.
-  stresses: "OpenSSL's user-space DRBG (AES-CTR) seeded about twice per process from getrandom(2): AES throughput and Node's per-call cost, not kernel entropy",
+  stresses:
+    "OpenSSL's user-space DRBG (AES-CTR) seeded about twice per process from getrandom(2): AES throughput and Node's per-call cost, not kernel entropy",
   inQuick: true,
   initialOperations: 16,
   params: () => ({

@@ -41,7 +41,8 @@ export function parseFioJson(text: string, dir: 'read' | 'write'): FioResult {
   }
   const job = (doc as { jobs?: Record<string, unknown>[] }).jobs?.[0];
   if (!job) throw new Error('fio JSON has no jobs');
-  const d = job[dir] as { total_ios?: number; runtime?: number; iops?: number; clat_ns?: { mean?: number; percentile?: Record<string, number> } } | undefined;
+  const d = job[dir] as
+    { total_ios?: number; runtime?: number; iops?: number; clat_ns?: { mean?: number; percentile?: Record<string, number> } } | undefined;
   if (!d || typeof d.total_ios !== 'number' || typeof d.runtime !== 'number') throw new Error(`fio JSON has no ${dir} figures`);
   const p99 = d.clat_ns?.percentile?.['99.000000'];
   return {
@@ -84,9 +85,18 @@ const MiB = 1024 * 1024;
 
 function fioArgs(p: FioParams, file: string, runtimeMs: number): string[] {
   return [
-    '--name=virtax', `--filename=${file}`, `--size=${p.fileBytes}`, `--rw=${p.rw}`, `--bs=${p.blockBytes}`,
-    `--iodepth=${p.queueDepth}`, `--ioengine=${p.engine}`, '--direct=1', `--runtime=${runtimeMs}ms`, '--time_based',
-    '--randrepeat=0', '--output-format=json',
+    '--name=virtax',
+    `--filename=${file}`,
+    `--size=${p.fileBytes}`,
+    `--rw=${p.rw}`,
+    `--bs=${p.blockBytes}`,
+    `--iodepth=${p.queueDepth}`,
+    `--ioengine=${p.engine}`,
+    '--direct=1',
+    `--runtime=${runtimeMs}ms`,
+    '--time_based',
+    '--randrepeat=0',
+    '--output-format=json',
   ];
 }
 

@@ -12,7 +12,15 @@ import { networkWorkloads } from './network.js';
 import { noisyWorkloads } from './noisy.js';
 
 const families: AnyWorkload[][] = [
-  cpuWorkloads, memoryWorkloads, syscallWorkloads, processWorkloads, cryptoWorkloads, storageWorkloads, fioWorkloads, networkWorkloads, noisyWorkloads,
+  cpuWorkloads,
+  memoryWorkloads,
+  syscallWorkloads,
+  processWorkloads,
+  cryptoWorkloads,
+  storageWorkloads,
+  fioWorkloads,
+  networkWorkloads,
+  noisyWorkloads,
 ];
 
 export const registry = new WorkloadRegistry(families.flat());

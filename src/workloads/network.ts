@@ -80,9 +80,12 @@ export class PeerConnection {
       });
       conn = new PeerConnection(socket, timeoutMs);
       socket.on('error', (e: NodeJS.ErrnoException) => {
-        const what = e.code === 'ECONNREFUSED' ? `peer ${where} refused the connection (is \`virtax peer\` running?)`
-          : e.code === 'ECONNRESET' ? `peer ${where} reset the connection`
-          : `peer ${where}: ${e.message}`;
+        const what =
+          e.code === 'ECONNREFUSED'
+            ? `peer ${where} refused the connection (is \`virtax peer\` running?)`
+            : e.code === 'ECONNRESET'
+              ? `peer ${where} reset the connection`
+              : `peer ${where}: ${e.message}`;
         conn.#breakWith(new Error(what));
       });
       socket.on('close', () => conn.#breakWith(new Error(`peer ${where} closed the connection`)));
@@ -224,7 +227,11 @@ export class PeerConnection {
           return;
         }
         if (ack.length > 8 || ack.readBigUInt64BE(0) !== BigInt(bytes)) {
-          fail(new Error(`peer answered garbage: sink acknowledged ${ack.length === 8 ? ack.readBigUInt64BE(0) : `${ack.length} bytes`} instead of ${bytes}`));
+          fail(
+            new Error(
+              `peer answered garbage: sink acknowledged ${ack.length === 8 ? ack.readBigUInt64BE(0) : `${ack.length} bytes`} instead of ${bytes}`,
+            ),
+          );
           return;
         }
         done();
@@ -279,7 +286,8 @@ export const netTcpRtt: Workload<RttParams, RttState> = markPeerUser({
   unit: 'us',
   better: 'lower',
   figure: { kind: 'cost', scale: 1e6 },
-  stresses: 'per-packet path: the kernel TCP stack and wake-ups (loopback), plus the (virtual) NIC and interrupts with --peer; netperf TCP_RR is +81% under KVM',
+  stresses:
+    'per-packet path: the kernel TCP stack and wake-ups (loopback), plus the (virtual) NIC and interrupts with --peer; netperf TCP_RR is +81% under KVM',
   inQuick: true,
   initialOperations: 10,
   // Round trips fall from ~55 to ~22 us only after ~4,000 trips (JIT of the echo path, socket wake-up paths).
@@ -323,7 +331,13 @@ export const netTcpThroughput: Workload<ThroughputParams, ThroughputState> = mar
   inQuick: true,
   initialOperations: 16,
   warmup: { minOperations: 200, maxSeconds: 1 },
-  params: (suite, ctx) => ({ peer: describePeer(ctx.peer), link: linkOf(ctx.peer), direction: 'client-to-peer', chunkBytes: CHUNK, timeoutMs: timeoutFor(suite) }),
+  params: (suite, ctx) => ({
+    peer: describePeer(ctx.peer),
+    link: linkOf(ctx.peer),
+    direction: 'client-to-peer',
+    chunkBytes: CHUNK,
+    timeoutMs: timeoutFor(suite),
+  }),
   available: (_p, ctx) => noPeerReason(ctx),
   async setup(p, ctx) {
     const conn = await PeerConnection.open(ctx.peer as PeerAddress, 'SINK', p.timeoutMs);
@@ -434,7 +448,12 @@ export interface LoadOutcome {
 }
 
 /** Run autocannon against `url` for `seconds`; its latency (whole ms) is not used, only counts. */
-export function runLoad(url: string, connections: number, load: { seconds: number } | { requests: number }, timeoutMs: number): Promise<LoadOutcome> {
+export function runLoad(
+  url: string,
+  connections: number,
+  load: { seconds: number } | { requests: number },
+  timeoutMs: number,
+): Promise<LoadOutcome> {
   return new Promise((resolve, reject) => {
     const perSecond: number[] = [];
     const instance = autocannon(
@@ -475,7 +494,8 @@ export const netHttpRps: Workload<RpsParams, null> = markPeerUser({
   stresses: 'request throughput with many connections: interrupts, wake-ups and copies per request',
   inQuick: false,
   params: (suite, ctx) => ({
-    peer: describePeer(ctx.peer), link: linkOf(ctx.peer),
+    peer: describePeer(ctx.peer),
+    link: linkOf(ctx.peer),
     path: '/',
     connections: 10,
     seconds: suite === 'full' ? 5 : 3,
@@ -499,7 +519,10 @@ export const netHttpRps: Workload<RpsParams, null> = markPeerUser({
     const url = `${httpOrigin(peer)}${p.path}`;
     // Warm-up: both ends' JIT and the peer's connection handling, outside the measured seconds.
     const warm = await runLoad(url, p.connections, { requests: 2000 }, p.timeoutMs);
-    if (warm.errors || warm.timeouts || warm.non2xx) throw new Error(`peer ${peer.host}:${peer.port} failed the warm-up load: ${warm.errors} errors, ${warm.timeouts} timeouts, ${warm.non2xx} non-2xx`);
+    if (warm.errors || warm.timeouts || warm.non2xx)
+      throw new Error(
+        `peer ${peer.host}:${peer.port} failed the warm-up load: ${warm.errors} errors, ${warm.timeouts} timeouts, ${warm.non2xx} non-2xx`,
+      );
     const before = readCpuTimes();
     const r = await runLoad(url, p.connections, { seconds: p.seconds }, p.timeoutMs);
     const after = readCpuTimes();

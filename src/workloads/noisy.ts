@@ -87,7 +87,8 @@ export function summarizePhases(victim: Pick<AnyWorkload, 'figure' | 'better'>, 
     batches: p.perOpSeconds.length,
     seconds: p.seconds,
   }));
-  const byKind: Record<string, { slowdown: number; tailAmplification: number; stealPctAlone: number | null; stealPctWith: number | null }> = {};
+  const byKind: Record<string, { slowdown: number; tailAmplification: number; stealPctAlone: number | null; stealPctWith: number | null }> =
+    {};
   for (let i = 1; i < phases.length; i++) {
     const w = phases[i] as Phase;
     const a = phases[i - 1] as Phase;

@@ -163,7 +163,8 @@ export const timerJitter: Workload<JitterParams, JitterState> = {
   better: 'lower',
   // BatchMeasure: operations = sleeps, seconds = total oversleep -> mean oversleep per sleep in us.
   figure: { kind: 'cost', scale: 1e6 },
-  stresses: 'timer interrupt delivery and wake-up latency: a virtual timer and a descheduled vCPU add to every oversleep (timers -36% on VMs)',
+  stresses:
+    'timer interrupt delivery and wake-up latency: a virtual timer and a descheduled vCPU add to every oversleep (timers -36% on VMs)',
   inQuick: true,
   // One sleep per batch: samples are single sleeps, so the summary's p99 is the p99 oversleep.
   fixedBatchOperations: 1,

@@ -39,13 +39,7 @@ async function timedBatch(w: AnyWorkload, state: unknown, ops: number, clock: Cl
  * Find the operations per batch whose batch lasts at least `target` seconds.
  * Grows geometrically (x10 while far below, then proportionally), never more than `maxSteps` tries.
  */
-export async function sizeBatch(
-  w: AnyWorkload,
-  state: unknown,
-  target: number,
-  clock: Clock = hrClock,
-  maxSteps = 40,
-): Promise<number> {
+export async function sizeBatch(w: AnyWorkload, state: unknown, target: number, clock: Clock = hrClock, maxSteps = 40): Promise<number> {
   let ops = Math.max(1, Math.floor(w.initialOperations ?? 1));
   for (let step = 0; step < maxSteps; step++) {
     const { wall } = await timedBatch(w, state, ops, clock);
@@ -78,7 +72,14 @@ export function levelledOff(times: readonly number[]): boolean {
  * Warm up by stability: run batches of `ops` until their times level off (JIT tiers, caches, first-touch faults,
  * TCP and HTTP client warm-up), after at least `spec.minOperations`, bounded by `spec.maxSeconds`.
  */
-export async function warmUp(w: AnyWorkload, state: unknown, ops: number, plan: RoundPlan, clock: Clock = hrClock, spec: WarmupSpec = w.warmup ?? {}): Promise<RoundWarmup> {
+export async function warmUp(
+  w: AnyWorkload,
+  state: unknown,
+  ops: number,
+  plan: RoundPlan,
+  clock: Clock = hrClock,
+  spec: WarmupSpec = w.warmup ?? {},
+): Promise<RoundWarmup> {
   const maxSeconds = spec.maxSeconds ?? Math.max(0.3, 3 * plan.roundSeconds);
   const minOps = spec.minOperations ?? 0;
   const times: number[] = [];
@@ -90,7 +91,8 @@ export async function warmUp(w: AnyWorkload, state: unknown, ops: number, plan: 
     done += ops;
     const spent = clock.now() - start;
     if (done >= minOps && levelledOff(times)) return { batches: times.length, seconds: spent, settled: true };
-    if (spent >= maxSeconds || times.length >= WARMUP_MAX_BATCHES || !(wall >= 0)) return { batches: times.length, seconds: spent, settled: false };
+    if (spent >= maxSeconds || times.length >= WARMUP_MAX_BATCHES || !(wall >= 0))
+      return { batches: times.length, seconds: spent, settled: false };
   }
 }
 
@@ -98,7 +100,8 @@ export async function warmUp(w: AnyWorkload, state: unknown, ops: number, plan: 
 function withConditions(round: Round, w: AnyWorkload, before: ConditionsSnapshot, after: ConditionsSnapshot): Round {
   const conditions = conditionsBetween(before, after, w.category === 'noisy-neighbor');
   const out: Round = { ...round, conditions };
-  if (w.kernelTime && round.operations > 0) out.kernelSecondsPerOp = (conditions.cpuSystemSeconds + (conditions.cpuChildrenSystemSeconds ?? 0)) / round.operations;
+  if (w.kernelTime && round.operations > 0)
+    out.kernelSecondsPerOp = (conditions.cpuSystemSeconds + (conditions.cpuChildrenSystemSeconds ?? 0)) / round.operations;
   return out;
 }
 

@@ -4,7 +4,19 @@
  * overlay adds its own layer. On tmpfs it reaches no device at all: skipped unless --io-dir chose it on purpose.
  * Params record the filesystem, the block device and its write-cache mode.
  */
-import { accessSync, closeSync, constants, fdatasyncSync, openSync, readFileSync, realpathSync, rmSync, statfsSync, statSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fdatasyncSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Workload } from './types.js';
 
@@ -139,8 +151,10 @@ export const ioFsync: Workload<FsyncParams, FsyncState> = {
       fileBytes: BLOCK_BYTES * FILE_BLOCKS,
       call: 'fs.writeSync at rotating 4 KiB offsets of a preallocated file, then fs.fdatasyncSync',
     };
-    if (filesystem === 'tmpfs' || filesystem === 'ramfs') p.note = `${filesystem} chosen with --io-dir: fdatasync reaches no device, this measures memory`;
-    if (filesystem === 'overlay') p.note = 'overlay: the write lands in the container upper layer (its backing filesystem decides the cost)';
+    if (filesystem === 'tmpfs' || filesystem === 'ramfs')
+      p.note = `${filesystem} chosen with --io-dir: fdatasync reaches no device, this measures memory`;
+    if (filesystem === 'overlay')
+      p.note = 'overlay: the write lands in the container upper layer (its backing filesystem decides the cost)';
     return p;
   },
   available(p) {

@@ -6,7 +6,19 @@
  * IBRS) and the hypervisor make more expensive.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { Workload } from './types.js';
 
@@ -127,7 +139,10 @@ export const sysClock: Workload<ClockParams, ClockState> = {
     const c = round.conditions;
     if (!c || round.operations <= 0) return null;
     const v = clockPathOf(c.cpuSystemSeconds, c.cpuUserSeconds + c.cpuSystemSeconds, round.operations, params.clocksource);
-    return { extra: { clockPath: v.path, systemSharePct: v.systemSharePct, systemNsPerRead: v.systemNsPerRead }, ...(v.note ? { notes: [v.note] } : {}) };
+    return {
+      extra: { clockPath: v.path, systemSharePct: v.systemSharePct, systemNsPerRead: v.systemNsPerRead },
+      ...(v.note ? { notes: [v.note] } : {}),
+    };
   },
   batch(state, operations) {
     let last = state.last;
@@ -135,7 +150,6 @@ export const sysClock: Workload<ClockParams, ClockState> = {
     state.last = last;
   },
 };
-
 
 /** Clocksources whose reads stay in user space through the vDSO (when the kernel trusts them). */
 const VDSO_CLOCKSOURCES = new Set(['tsc', 'kvm-clock', 'hyperv_clocksource_tsc_page', 'arch_sys_counter']);
@@ -147,19 +161,25 @@ export const TRAPPED_SYSTEM_SHARE_PCT = 30;
  * trapped one is mostly system time. Checks the fingerprint's clocksource claim against it (kvm-clock without a
  * stable TSC traps although its name says vDSO).
  */
-export function clockPathOf(systemSeconds: number, cpuSeconds: number, reads: number, clocksource: string | null): { path: 'vdso' | 'trapped'; systemSharePct: number; systemNsPerRead: number; note: string | null } {
+export function clockPathOf(
+  systemSeconds: number,
+  cpuSeconds: number,
+  reads: number,
+  clocksource: string | null,
+): { path: 'vdso' | 'trapped'; systemSharePct: number; systemNsPerRead: number; note: string | null } {
   const systemSharePct = cpuSeconds > 0 ? (100 * systemSeconds) / cpuSeconds : 0;
   const path = systemSharePct > TRAPPED_SYSTEM_SHARE_PCT ? 'trapped' : 'vdso';
   const systemNsPerRead = (1e9 * systemSeconds) / reads;
   let note: string | null = null;
   if (clocksource !== null) {
     const claimsVdso = VDSO_CLOCKSOURCES.has(clocksource);
-    if (claimsVdso && path === 'trapped') note = `clocksource ${clocksource} should be read through the vDSO, but ${systemSharePct.toFixed(0)}% of the round was system time: the reads trapped into the kernel`;
-    if (!claimsVdso && path === 'vdso') note = `clocksource ${clocksource} normally traps, but the round spent only ${systemSharePct.toFixed(0)}% in the kernel: reads stayed in user space`;
+    if (claimsVdso && path === 'trapped')
+      note = `clocksource ${clocksource} should be read through the vDSO, but ${systemSharePct.toFixed(0)}% of the round was system time: the reads trapped into the kernel`;
+    if (!claimsVdso && path === 'vdso')
+      note = `clocksource ${clocksource} normally traps, but the round spent only ${systemSharePct.toFixed(0)}% in the kernel: reads stayed in user space`;
   }
   return { path, systemSharePct, systemNsPerRead, note };
 }
-
 
 // ---------------------------------------------------------------------------------------------------------
 // The operation classes real programs spend their syscalls in (issue 28): each prices one class of a recorded
@@ -217,7 +237,8 @@ export const sysReaddir: Workload<ReaddirParams, { dir: string; names: number }>
   unit: 'us/listing',
   better: 'lower',
   figure: { kind: 'cost', scale: 1e6 },
-  stresses: 'getdents64 over a few hundred entries (plus the open, fstat and close of the directory): a sandbox lists through its file proxy',
+  stresses:
+    'getdents64 over a few hundred entries (plus the open, fstat and close of the directory): a sandbox lists through its file proxy',
   kernelTime: true,
   initialOperations: 10,
   params: () => ({ entries: READDIR_ENTRIES, call: 'fs.readdirSync(dir): openat, fstat, getdents64 x2, close' }),
@@ -241,7 +262,7 @@ export const sysFstat: Workload<{ path: string; call: string }, { fd: number; si
   unit: 'ns/call',
   better: 'lower',
   figure: { kind: 'cost', scale: 1e9 },
-  stresses: 'a stat without a path walk (statx on a descriptor): the bare entry/exit plus the file system\'s attribute call',
+  stresses: "a stat without a path walk (statx on a descriptor): the bare entry/exit plus the file system's attribute call",
   kernelTime: true,
   initialOperations: 1000,
   params: () => ({ path: process.execPath, call: 'fs.fstatSync(fd) (libuv statx with AT_EMPTY_PATH)' }),
@@ -271,7 +292,8 @@ export const sysPoll: Workload<{ call: string }, { turns: number }> = {
   unit: 'ns/turn',
   better: 'lower',
   figure: { kind: 'cost', scale: 1e9 },
-  stresses: 'epoll_wait with a zero timeout, once per event-loop turn (what a busy server does between callbacks): a sandbox serves it in its own scheduler',
+  stresses:
+    'epoll_wait with a zero timeout, once per event-loop turn (what a busy server does between callbacks): a sandbox serves it in its own scheduler',
   kernelTime: true,
   initialOperations: 200,
   params: () => ({ call: 'await setImmediate: one libuv loop turn, one epoll_pwait(timeout 0)' }),
@@ -308,7 +330,11 @@ export const sysPipeWrite: Workload<PipeParams, PipeState> = {
   kernelTime: true,
   initialOperations: 1000,
   // 4096 one-byte writes stay far below a pipe's 64 KiB; one read empties them (1/4096 of the calls).
-  params: () => ({ bytesPerWrite: 1, drainEvery: 4096, call: 'fs.writeSync on a FIFO opened read-write (mkfifo), drained by one read every 4096 writes' }),
+  params: () => ({
+    bytesPerWrite: 1,
+    drainEvery: 4096,
+    call: 'fs.writeSync on a FIFO opened read-write (mkfifo), drained by one read every 4096 writes',
+  }),
   available: (_p, ctx) => {
     const probe = join(ctx.scratchDir, `sys-pipe-probe-${process.pid}`);
     rmSync(probe, { force: true });
@@ -323,7 +349,14 @@ export const sysPipeWrite: Workload<PipeParams, PipeState> = {
     const r = spawnSync('mkfifo', [path]);
     if (r.error || r.status !== 0) throw new Error(`mkfifo ${path} failed: ${r.error?.message ?? r.stderr.toString().trim()}`);
     // A FIFO opened for reading and writing does not block on open, and one descriptor serves both ends.
-    return { path, fd: openSync(path, 'r+'), one: new Uint8Array(p.bytesPerWrite).fill(120), drain: new Uint8Array(p.drainEvery * p.bytesPerWrite), pending: 0, written: 0 };
+    return {
+      path,
+      fd: openSync(path, 'r+'),
+      one: new Uint8Array(p.bytesPerWrite).fill(120),
+      drain: new Uint8Array(p.drainEvery * p.bytesPerWrite),
+      pending: 0,
+      written: 0,
+    };
   },
   batch(state, operations) {
     const n = state.drain.length;
@@ -346,6 +379,7 @@ export const sysPipeWrite: Workload<PipeParams, PipeState> = {
  * collector (measured on the project host: 88 us per map+unmap, 77 us of it the scavenge alone), so its figure
  * would price the collector, not the mapping. `advise --app` prices mmap-family calls by proxy (docs/advise.md).
  */
-export const MMAP_SKIPPED = 'Node exposes no mmap; the ArrayBuffer path through mmap spends ~85% of each operation in the V8 scavenge that frees it';
+export const MMAP_SKIPPED =
+  'Node exposes no mmap; the ArrayBuffer path through mmap spends ~85% of each operation in the V8 scavenge that frees it';
 
 export const syscallWorkloads = [sysStat, sysRead, sysClock, sysOpen, sysReaddir, sysFstat, sysPoll, sysPipeWrite];

@@ -10,7 +10,16 @@ import { childExecArgv } from '../host/node-child.js';
 import { WorkloadRegistry } from './registry.js';
 import type { ResultsFile } from '../types.js';
 import type { AnyWorkload } from './types.js';
-import { DEFAULT_BATCH_TIMEOUT_SECONDS, discoverHere, moduleSha256, resolveModule, specsOf, userWorkload, type Discovery, type UserTaskSpec } from './user.js';
+import {
+  DEFAULT_BATCH_TIMEOUT_SECONDS,
+  discoverHere,
+  moduleSha256,
+  resolveModule,
+  specsOf,
+  userWorkload,
+  type Discovery,
+  type UserTaskSpec,
+} from './user.js';
 
 const here = fileURLToPath(import.meta.url);
 const STARTUP_MS = 120_000;
@@ -34,7 +43,8 @@ export function discoverModule(modulePath: string, timeoutSeconds: number): Prom
     };
     // The limit counts from when the child is ready to import (its own start-up on a busy host does not count),
     // with a generous bound on the start-up itself.
-    const limit = (ms: number) => setTimeout(() => finish({ status: 'failed', reason: `did not finish loading within ${timeoutSeconds} s` }), ms);
+    const limit = (ms: number) =>
+      setTimeout(() => finish({ status: 'failed', reason: `did not finish loading within ${timeoutSeconds} s` }), ms);
     let timer = limit(STARTUP_MS + timeoutSeconds * 1000);
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
@@ -57,7 +67,11 @@ export function discoverModule(modulePath: string, timeoutSeconds: number): Prom
  * The task specs of every `--workload` module, in the order given. Throws (one line) only for a path that is not a
  * file; everything else about a module becomes a failing placeholder so the run goes on.
  */
-export async function prepareUserTasks(modules: readonly string[], batchTimeoutSeconds: number, cwd = process.cwd()): Promise<UserTaskSpec[]> {
+export async function prepareUserTasks(
+  modules: readonly string[],
+  batchTimeoutSeconds: number,
+  cwd = process.cwd(),
+): Promise<UserTaskSpec[]> {
   const taken = new Set<string>();
   const out: UserTaskSpec[] = [];
   for (const shown of modules) {
@@ -95,7 +109,11 @@ if (process.env.VIRTAX_USER_DISCOVER === '1' && process.send) {
  * The workloads of a run with user modules: `--workload` tasks always run; `--only` picks the built-ins beside them
  * (`--only user` for none), and `--only user.<name>` narrows the user tasks too.
  */
-export function withUserWorkloads(builtins: (only: string[] | null) => AnyWorkload[], only: string[] | null, specs: readonly UserTaskSpec[]): AnyWorkload[] {
+export function withUserWorkloads(
+  builtins: (only: string[] | null) => AnyWorkload[],
+  only: string[] | null,
+  specs: readonly UserTaskSpec[],
+): AnyWorkload[] {
   const user = specs.map(userWorkload);
   if (user.length === 0) return builtins(only);
   if (!only) return [...builtins(null), ...user];
@@ -107,7 +125,9 @@ export function withUserWorkloads(builtins: (only: string[] | null) => AnyWorklo
     try {
       chosen = new WorkloadRegistry(user).select(userPatterns);
     } catch (e) {
-      throw new InputError(`${(e as Error).message.replace(/ \(see `virtax list`\)$/, '')} among the --workload tasks (${user.map((w) => w.id).join(', ')})`);
+      throw new InputError(
+        `${(e as Error).message.replace(/ \(see `virtax list`\)$/, '')} among the --workload tasks (${user.map((w) => w.id).join(', ')})`,
+      );
     }
   }
   return [...(others.length ? builtins(others) : []), ...chosen];

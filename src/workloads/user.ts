@@ -115,17 +115,24 @@ export function oneLine(e: unknown): string {
 /** Unit, direction and scale from what a module or task declares; throws with a one-line reason when inconsistent. */
 export function unitOf(declared: { unit?: unknown; better?: unknown; scale?: unknown }): { unit: string; better: Better; scale: number } {
   const unit = declared.unit === undefined ? 'ops/s' : declared.unit;
-  if (typeof unit !== 'string' || unit.trim() === '' || unit.length > 40) throw new Error('unit must be a short string such as ops/s or us/op');
-  if (declared.better !== undefined && declared.better !== 'higher' && declared.better !== 'lower') throw new Error(`better must be "higher" or "lower" (got ${JSON.stringify(declared.better)})`);
+  if (typeof unit !== 'string' || unit.trim() === '' || unit.length > 40)
+    throw new Error('unit must be a short string such as ops/s or us/op');
+  if (declared.better !== undefined && declared.better !== 'higher' && declared.better !== 'lower')
+    throw new Error(`better must be "higher" or "lower" (got ${JSON.stringify(declared.better)})`);
   if (declared.scale !== undefined && !(typeof declared.scale === 'number' && Number.isFinite(declared.scale) && declared.scale > 0)) {
     throw new Error('scale must be a positive number');
   }
-  const known: [Better, number] | null = unit in RATE_UNITS ? ['higher', RATE_UNITS[unit] as number] : unit in COST_UNITS ? ['lower', COST_UNITS[unit] as number] : null;
+  const known: [Better, number] | null =
+    unit in RATE_UNITS ? ['higher', RATE_UNITS[unit] as number] : unit in COST_UNITS ? ['lower', COST_UNITS[unit] as number] : null;
   if (known) {
-    if (declared.better !== undefined && declared.better !== known[0]) throw new Error(`unit ${unit} is ${known[0]}-is-better, but better is "${String(declared.better)}"`);
+    if (declared.better !== undefined && declared.better !== known[0])
+      throw new Error(`unit ${unit} is ${known[0]}-is-better, but better is "${String(declared.better)}"`);
     return { unit, better: known[0], scale: (declared.scale as number | undefined) ?? known[1] };
   }
-  if (declared.better === undefined) throw new Error(`unit ${unit} is not one virtax knows (ops/s, Kops/s, Mops/s, s/op, ms/op, us/op, ns/op): declare better ("higher" for a rate, "lower" for a cost)`);
+  if (declared.better === undefined)
+    throw new Error(
+      `unit ${unit} is not one virtax knows (ops/s, Kops/s, Mops/s, s/op, ms/op, us/op, ns/op): declare better ("higher" for a rate, "lower" for a cost)`,
+    );
   return { unit, better: declared.better as Better, scale: (declared.scale as number | undefined) ?? 1 };
 }
 
@@ -157,7 +164,11 @@ async function patchTinybenchFor(modulePath: string): Promise<void> {
     const pkg = join(dir, 'node_modules', 'tinybench', 'package.json');
     if (existsSync(pkg)) {
       try {
-        const meta = JSON.parse(readFileSync(pkg, 'utf8')) as { exports?: { '.'?: { default?: string; import?: string } }; module?: string; main?: string };
+        const meta = JSON.parse(readFileSync(pkg, 'utf8')) as {
+          exports?: { '.'?: { default?: string; import?: string } };
+          module?: string;
+          main?: string;
+        };
         const entry = meta.exports?.['.']?.import ?? meta.exports?.['.']?.default ?? meta.module ?? meta.main ?? 'index.js';
         patchBench(((await import(pathToFileURL(join(dirname(pkg), entry)).href)) as { Bench?: unknown }).Bench);
       } catch {
@@ -185,7 +196,10 @@ function tasksOf(mod: Record<string, unknown>): { tasks: LoadedTask[]; declared:
   if (isBench(what)) {
     const names = new Set(what.tasks.map((t) => (t as { name: string }).name));
     const list = added.get(what);
-    if (!list && names.size) throw new Error('exports a Bench from a tinybench copy virtax cannot see into: install tinybench beside the module, or export a { name: fn } map');
+    if (!list && names.size)
+      throw new Error(
+        'exports a Bench from a tinybench copy virtax cannot see into: install tinybench beside the module, or export a { name: fn } map',
+      );
     for (const a of list ?? []) {
       if (!names.has(a.name)) continue; // removed again with bench.remove()
       tasks.push({
@@ -199,7 +213,8 @@ function tasksOf(mod: Record<string, unknown>): { tasks: LoadedTask[]; declared:
     }
   } else if (Array.isArray(what)) {
     what.forEach((t, i) => {
-      if (!isObject(t) || typeof t.name !== 'string' || typeof t.fn !== 'function') throw new Error(`exports an array whose item ${i} is not { name, fn }`);
+      if (!isObject(t) || typeof t.name !== 'string' || typeof t.fn !== 'function')
+        throw new Error(`exports an array whose item ${i} is not { name, fn }`);
       const opts = isObject(t.opts) ? (t.opts as TaskHooks) : {};
       tasks.push({ name: t.name, fn: t.fn as () => unknown, opts, self: { name: t.name }, unit: t.unit, better: t.better, scale: t.scale });
     });
@@ -258,7 +273,10 @@ export async function discoverHere(modulePath: string): Promise<Discovery> {
       if (seen.has(t.name)) throw new Error(`exports two tasks named "${t.name}"`);
       seen.add(t.name);
       try {
-        out.push({ name: t.name, ...unitOf({ unit: t.unit ?? declared.unit, better: t.better ?? declared.better, scale: t.scale ?? declared.scale }) });
+        out.push({
+          name: t.name,
+          ...unitOf({ unit: t.unit ?? declared.unit, better: t.better ?? declared.better, scale: t.scale ?? declared.scale }),
+        });
       } catch (e) {
         throw new Error(`task "${t.name}": ${oneLine(e)}`);
       }
@@ -273,7 +291,14 @@ export async function discoverHere(modulePath: string): Promise<Discovery> {
  * The task specs of one module given its discovery: one per task, or a single placeholder (`user.<file name>`) that
  * fails every round with the module's problem, so the failure shows in the results file and the run goes on.
  */
-export function specsOf(shown: string, modulePath: string, sha: string, found: Discovery, batchTimeoutSeconds: number, taken: Set<string>): UserTaskSpec[] {
+export function specsOf(
+  shown: string,
+  modulePath: string,
+  sha: string,
+  found: Discovery,
+  batchTimeoutSeconds: number,
+  taken: Set<string>,
+): UserTaskSpec[] {
   const unique = (slug: string) => {
     let id = `user.${slug}`;
     for (let k = 2; taken.has(id); k++) id = `user.${slug}-${k}`;
@@ -283,9 +308,19 @@ export function specsOf(shown: string, modulePath: string, sha: string, found: D
   const common = { modulePath, moduleShown: shown, moduleSha256: sha, batchTimeoutSeconds };
   if (found.status === 'failed') {
     const file = basename(modulePath).replace(/\.[cm]?[jt]s$/, '');
-    return [{ id: unique(slugOf(file)), ...common, task: null, problem: `${shown} ${found.reason}`, unit: 'ops/s', better: 'higher', scale: 1 }];
+    return [
+      { id: unique(slugOf(file)), ...common, task: null, problem: `${shown} ${found.reason}`, unit: 'ops/s', better: 'higher', scale: 1 },
+    ];
   }
-  return found.tasks.map((t) => ({ id: unique(slugOf(t.name)), ...common, task: t.name, problem: null, unit: t.unit, better: t.better, scale: t.scale }));
+  return found.tasks.map((t) => ({
+    id: unique(slugOf(t.name)),
+    ...common,
+    task: t.name,
+    problem: null,
+    unit: t.unit,
+    better: t.better,
+    scale: t.scale,
+  }));
 }
 
 /**
@@ -338,7 +373,12 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
   return isObject(x) && typeof (x as { then?: unknown }).then === 'function';
 }
 
-async function callHook(hook: ((this: unknown, mode?: 'run') => unknown) | undefined, self: unknown, name: string, what: string): Promise<void> {
+async function callHook(
+  hook: ((this: unknown, mode?: 'run') => unknown) | undefined,
+  self: unknown,
+  name: string,
+  what: string,
+): Promise<void> {
   if (!hook) return;
   try {
     const r = hook.call(self, 'run');
@@ -374,7 +414,12 @@ export function userWorkload(spec: UserTaskSpec): AnyWorkload {
         const state: UserState = { task, watchdog, spec };
         const hooksWhy = `${spec.task}: beforeAll did not finish within ${limit} s`;
         watchdog.arm(limit + 1, hooksWhy);
-        if (task.benchSetup) await within(callHook((m) => task.benchSetup?.(task.self, m ?? 'run'), task.self, spec.task ?? '', 'Bench setup'), limit, hooksWhy);
+        if (task.benchSetup)
+          await within(
+            callHook((m) => task.benchSetup?.(task.self, m ?? 'run'), task.self, spec.task ?? '', 'Bench setup'),
+            limit,
+            hooksWhy,
+          );
         await within(callHook(task.opts.beforeAll, task.self, spec.task ?? '', 'beforeAll'), limit, hooksWhy);
         watchdog.disarm();
         return state;
@@ -409,7 +454,12 @@ export function userWorkload(spec: UserTaskSpec): AnyWorkload {
       watchdog.arm(limit + 1, why);
       try {
         await within(callHook(task.opts.afterAll, task.self, task.name, 'afterAll'), limit, why);
-        if (task.benchTeardown) await within(callHook((m) => task.benchTeardown?.(task.self, m ?? 'run'), task.self, task.name, 'Bench teardown'), limit, why);
+        if (task.benchTeardown)
+          await within(
+            callHook((m) => task.benchTeardown?.(task.self, m ?? 'run'), task.self, task.name, 'Bench teardown'),
+            limit,
+            why,
+          );
       } finally {
         await watchdog.stop();
       }

@@ -3,9 +3,18 @@ import type { Executor, RoundReply, RoundRequest } from '../../src/engine/execut
 import type { Fingerprint } from '../../src/types.js';
 
 export const fakeHost: Fingerprint = {
-  hostname: 'fake', platform: 'vm', hypervisor: 'kvm', container: null, evidence: ['fixture'], cloud: null,
+  hostname: 'fake',
+  platform: 'vm',
+  hypervisor: 'kvm',
+  container: null,
+  evidence: ['fixture'],
+  cloud: null,
   cpu: { model: 'fake', cores: 2, threads: 2, mhz: 0, flags: { aes: true, sha: true, rdrand: true, avx2: true, avx512: false } },
-  clocksource: 'tsc', kernel: '6.1.0', os: 'test', memoryBytes: 1, numaNodes: 1,
+  clocksource: 'tsc',
+  kernel: '6.1.0',
+  os: 'test',
+  memoryBytes: 1,
+  numaNodes: 1,
 };
 
 /** Replies from a script: `fate(id, n)` for the n-th call of workload id (1-based); ok rounds have figure = 100*n. */
@@ -31,7 +40,9 @@ export class FakeExecutor implements Executor {
     return {
       status: 'ok',
       params: { n: 1 },
-      outcome: { round: { figure: 100 * n, operations: ops, seconds: 1e-5, samples: [100 * n, 100 * n], stealPct: 0, batchOperations: ops / 2 } },
+      outcome: {
+        round: { figure: 100 * n, operations: ops, seconds: 1e-5, samples: [100 * n, 100 * n], stealPct: 0, batchOperations: ops / 2 },
+      },
     };
   }
 }

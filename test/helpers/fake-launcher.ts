@@ -62,7 +62,10 @@ export class FakeLauncher implements Launcher {
   disposed = false;
   private running = 0;
   private daemon: number | null = null;
-  constructor(private readonly host: FakeHost, private readonly p: FakePlatform) {
+  constructor(
+    private readonly host: FakeHost,
+    private readonly p: FakePlatform,
+  ) {
     this.name = p.name;
   }
   unavailable = async () => this.p.unavailable ?? null;

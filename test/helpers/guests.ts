@@ -43,7 +43,9 @@ export function assertBuilt(): void {
   if (!existsSync(main)) throw new Error('dist/ is not built: run `npm run build` (npm ci does)');
   const built = statSync(main).mtimeMs;
   const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
   const newer = walk(join(ROOT, 'src')).filter((f) => statSync(f).mtimeMs > built);
   if (newer.length > 0) throw new Error(`dist/ is older than ${newer[0]}: run \`npm run build\``);
 }
@@ -100,9 +102,30 @@ export interface GuestDuel {
  */
 export async function duelHostAgainst(o: GuestDuel): Promise<{ code: number | null; stdout: string; stderr: string; out: string }> {
   const out = join(mkdtempSync(join(tmpdir(), `virtax-duel-${o.label}-`)), 'duel');
-  const r = await duel(['--a', HOST_AGENT, '--b', o.b, '--label-a', 'host', '--label-b', o.label,
-    '--only', ...(o.only ?? GUEST_DUEL_WORKLOADS), '--rounds', String(o.rounds ?? 6), '--round-seconds', String(o.roundSeconds ?? 0.3),
-    '--seed', '11', '--noise', '15%', '--timeout', '180', '--out', out]);
+  const r = await duel([
+    '--a',
+    HOST_AGENT,
+    '--b',
+    o.b,
+    '--label-a',
+    'host',
+    '--label-b',
+    o.label,
+    '--only',
+    ...(o.only ?? GUEST_DUEL_WORKLOADS),
+    '--rounds',
+    String(o.rounds ?? 6),
+    '--round-seconds',
+    String(o.roundSeconds ?? 0.3),
+    '--seed',
+    '11',
+    '--noise',
+    '15%',
+    '--timeout',
+    '180',
+    '--out',
+    out,
+  ]);
   console.log(r.stdout);
   return { ...r, out };
 }
@@ -126,7 +149,10 @@ export function outerLayers(): string {
  * One start of the guest that reports both what its launcher told it (VIRTAX_OUTER_PLATFORM) and what
  * `virtax fingerprint --json` says inside: a boot of UML costs tens of seconds on a busy 2-core machine.
  */
-export function guestSelfReport(guest: Guest): { outer: string; fingerprint: { platform: string; hypervisor: string | null; container: string | null } } {
+export function guestSelfReport(guest: Guest): {
+  outer: string;
+  fingerprint: { platform: string; hypervisor: string | null; container: string | null };
+} {
   const r = inGuest(guest, ['--', 'sh', '-c', `echo "$VIRTAX_OUTER_PLATFORM"; exec node ${BIN} fingerprint --json`]);
   if (r.status !== 0) throw new Error(`${guest}: exit ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   const nl = r.stdout.indexOf('\n');

@@ -38,7 +38,12 @@ export function createNetnsPair(tag = String(process.pid)): NetnsPair {
   const peerDev = `vxp${tag}`.slice(0, 15);
   const clientDev = `vxc${tag}`.slice(0, 15);
   const pair: NetnsPair = {
-    peerNs, clientNs, peerAddr: '10.77.0.1', clientAddr: '10.77.0.2', peerDev, clientDev,
+    peerNs,
+    clientNs,
+    peerAddr: '10.77.0.1',
+    clientAddr: '10.77.0.2',
+    peerDev,
+    clientDev,
     destroy() {
       // Deleting a namespace removes its end of the veth, and with it the other end.
       spawnSync('ip', ['netns', 'del', peerNs]);
@@ -53,7 +58,10 @@ export function createNetnsPair(tag = String(process.pid)): NetnsPair {
     ip('link', 'set', clientDev, 'netns', clientNs);
     ip('-n', peerNs, 'addr', 'add', `${pair.peerAddr}/24`, 'dev', peerDev);
     ip('-n', clientNs, 'addr', 'add', `${pair.clientAddr}/24`, 'dev', clientDev);
-    for (const [ns, dev] of [[peerNs, peerDev], [clientNs, clientDev]] as const) {
+    for (const [ns, dev] of [
+      [peerNs, peerDev],
+      [clientNs, clientDev],
+    ] as const) {
       ip('-n', ns, 'link', 'set', dev, 'up');
       ip('-n', ns, 'link', 'set', 'lo', 'up');
     }
@@ -69,11 +77,17 @@ export function createNetnsPair(tag = String(process.pid)): NetnsPair {
  * Returns a description of what was applied.
  */
 export function impair(ns: string, dev: string, opts: { delayMs: number; rate: string }): string {
-  const netem = spawnSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', dev, 'root', 'netem', 'delay', `${opts.delayMs}ms`], { encoding: 'utf8' });
-  if (netem.status === 0) return `netem delay ${opts.delayMs}ms on ${dev}`;
-  execFileSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', opts.rate, 'burst', '32kbit', 'latency', '400ms'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const netem = spawnSync('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', dev, 'root', 'netem', 'delay', `${opts.delayMs}ms`], {
+    encoding: 'utf8',
   });
+  if (netem.status === 0) return `netem delay ${opts.delayMs}ms on ${dev}`;
+  execFileSync(
+    'ip',
+    ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', opts.rate, 'burst', '32kbit', 'latency', '400ms'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   return `tbf rate ${opts.rate} on ${dev}`;
 }
 

@@ -17,9 +17,18 @@ export const agentCommand: CliCommand = {
   builder: (y) =>
     y
       .option('io-dir', { type: 'string', describe: 'Directory for storage workloads (default: current directory)' })
-      .option('round-timeout', { type: 'number', default: 600, describe: 'Seconds after which a round process is killed and the round reported failed' })
+      .option('round-timeout', {
+        type: 'number',
+        default: 600,
+        describe: 'Seconds after which a round process is killed and the round reported failed',
+      })
       .option('quiet', { type: 'boolean', describe: 'No log lines on stderr' })
-      .option('workload', { type: 'string', array: true, describe: 'Your own tinybench module (repeatable): its tasks answer round orders for user.<name> without a userTask (a duel sends the module in each order anyway)' })
+      .option('workload', {
+        type: 'string',
+        array: true,
+        describe:
+          'Your own tinybench module (repeatable): its tasks answer round orders for user.<name> without a userTask (a duel sends the module in each order anyway)',
+      })
       .option('workload-timeout', { type: 'number', describe: 'Time limit per batch of a --workload task, seconds (default 30)' })
       .example('virtax agent', 'serve orders on stdin; see docs/duel.md for the protocol')
       .example(`echo '{"v":1,"id":1,"op":"hello"}' | virtax agent`, 'say hello and exit at the end of input'),
@@ -44,7 +53,12 @@ export const agentCommand: CliCommand = {
     process.stdout.on('error', onPipe);
     log(`virtax ${VERSION} agent ready (protocol v1)`);
     try {
-      const how = await agentSession(process.stdin, process.stdout, { ...(args.ioDir !== undefined ? { ioDir: args.ioDir } : {}), roundTimeoutMs: Math.max(1, args.roundTimeout) * 1000, userTasks }, { log, signal: ac.signal });
+      const how = await agentSession(
+        process.stdin,
+        process.stdout,
+        { ...(args.ioDir !== undefined ? { ioDir: args.ioDir } : {}), roundTimeoutMs: Math.max(1, args.roundTimeout) * 1000, userTasks },
+        { log, signal: ac.signal },
+      );
       log(how === 'quit' ? 'quit' : 'end of input');
       return 0;
     } finally {

@@ -22,7 +22,9 @@ export function formatBaseline(dir: string, idx: BaselineIndex, now: Date): stri
   const labels = [...new Set(runs.map((r) => r.label))].join(', ');
   return [
     `baseline ${dir}: ${runs.length} run${runs.length === 1 ? '' : 's'} (replicate runs for \`virtax gate --baseline ${dir}\`), label${labels.includes(',') ? 's' : ''} ${labels}`,
-    classes.size === 1 ? `host class: ${[...classes][0]}` : `WARNING: ${classes.size} host classes (the gate refuses to pool them): ${[...classes].join('; ')}`,
+    classes.size === 1
+      ? `host class: ${[...classes][0]}`
+      : `WARNING: ${classes.size} host classes (the gate refuses to pool them): ${[...classes].join('; ')}`,
     '',
     table,
   ].join('\n');

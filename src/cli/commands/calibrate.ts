@@ -23,22 +23,48 @@ export const calibrateCommand: CliCommand = {
   describe: 'A/A on this host: noise per level, false verdicts, and the smallest effect a comparison of a given budget detects',
   builder: (y) =>
     y
-      .positional('results', { type: 'string', array: true, describe: 'Results files of earlier A/A runs of one host to analyse instead of running' })
+      .positional('results', {
+        type: 'string',
+        array: true,
+        describe: 'Results files of earlier A/A runs of one host to analyse instead of running',
+      })
       .option('only', { type: 'string', array: true, describe: 'Only these workload ids or families (e.g. --only cpu sys.stat)' })
       .option('suite', { type: 'string', choices: ['quick', 'standard', 'full'], describe: 'Suite of the A/A runs (default quick)' })
       .option('rounds', { type: 'number', describe: "Rounds per workload in each A/A run (default: the suite's)" })
-      .option('runs', { type: 'number', describe: `A/A runs to make, 2 or more (default ${DEFAULT_CALIBRATE_RUNS}); more runs pin the run-level noise down` })
-      .option('minutes', { type: 'number', describe: `Budget of the comparison you plan, minutes: the detectable effects are for it (default ${DEFAULT_BUDGET_MINUTES})` })
-      .option('out', { type: 'string', describe: 'Directory of the run files and calibration.json (default results/calibrate-<time>/, or the results files\' directory)' })
-      .option('seed', { type: 'number', describe: 'Seed of the runs\' order and of the A/A comparisons (default random, recorded)' })
+      .option('runs', {
+        type: 'number',
+        describe: `A/A runs to make, 2 or more (default ${DEFAULT_CALIBRATE_RUNS}); more runs pin the run-level noise down`,
+      })
+      .option('minutes', {
+        type: 'number',
+        describe: `Budget of the comparison you plan, minutes: the detectable effects are for it (default ${DEFAULT_BUDGET_MINUTES})`,
+      })
+      .option('out', {
+        type: 'string',
+        describe: "Directory of the run files and calibration.json (default results/calibrate-<time>/, or the results files' directory)",
+      })
+      .option('seed', { type: 'number', describe: "Seed of the runs' order and of the A/A comparisons (default random, recorded)" })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold of the verdicts' })
       .option('json', { type: 'boolean', describe: 'Print the calibration (schema/calibration.v1.json) on stdout instead of the table' })
-      .option('duel', { type: 'string', describe: "An A/A duel's directory (duel --a 'virtax agent' --b 'virtax agent', either mode): its pairs' spread gives the duel's detectable effect" })
-      .option('write-gate-config', { type: 'string', describe: 'Also write a gate config whose per-workload max regressions are what this host can detect' })
+      .option('duel', {
+        type: 'string',
+        describe:
+          "An A/A duel's directory (duel --a 'virtax agent' --b 'virtax agent', either mode): its pairs' spread gives the duel's detectable effect",
+      })
+      .option('write-gate-config', {
+        type: 'string',
+        describe: 'Also write a gate config whose per-workload max regressions are what this host can detect',
+      })
       .example('virtax calibrate --only cpu.int sys.stat --runs 3', 'three quick A/A runs, then what a 10-minute comparison detects here')
-      .example('virtax calibrate --suite standard --runs 5 --minutes 30 --write-gate-config virtax.gate.json', 'a CI runner\'s gate thresholds from what it can see')
+      .example(
+        'virtax calibrate --suite standard --runs 5 --minutes 30 --write-gate-config virtax.gate.json',
+        "a CI runner's gate thresholds from what it can see",
+      )
       .example('virtax calibrate results/aa-run*.json --minutes 20', 'analyse earlier A/A runs of this host without running')
-      .example("virtax calibrate results/aa-run*.json --duel results/duel-aa-duet", "with an A/A duet's measured pairs for the duel's figures"),
+      .example(
+        'virtax calibrate results/aa-run*.json --duel results/duel-aa-duet',
+        "with an A/A duet's measured pairs for the duel's figures",
+      ),
   run: async (args: CalibrateArgs) => {
     const req: CalibrateRequest = {
       ...(args.results?.length ? { from: args.results } : {}),

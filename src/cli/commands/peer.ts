@@ -17,13 +17,27 @@ export const peerCommand: CliCommand = {
     y
       .option('port', { type: 'number', default: DEFAULT_PEER_OPTIONS.port, describe: 'TCP port (0: any free port)' })
       .option('bind', { type: 'string', default: DEFAULT_PEER_OPTIONS.bind, describe: 'address to listen on' })
-      .option('max-connections', { type: 'number', default: DEFAULT_PEER_OPTIONS.maxConnections, describe: 'connections open at once; more are closed' })
-      .option('max-payload-mb', { type: 'number', default: DEFAULT_PEER_OPTIONS.maxPayloadBytes / 2 ** 20, describe: 'largest sink/source request or HTTP body, MiB' })
-      .option('idle-timeout', { type: 'number', default: DEFAULT_PEER_OPTIONS.idleTimeoutMs / 1000, describe: 'close sockets idle this many seconds' })
+      .option('max-connections', {
+        type: 'number',
+        default: DEFAULT_PEER_OPTIONS.maxConnections,
+        describe: 'connections open at once; more are closed',
+      })
+      .option('max-payload-mb', {
+        type: 'number',
+        default: DEFAULT_PEER_OPTIONS.maxPayloadBytes / 2 ** 20,
+        describe: 'largest sink/source request or HTTP body, MiB',
+      })
+      .option('idle-timeout', {
+        type: 'number',
+        default: DEFAULT_PEER_OPTIONS.idleTimeoutMs / 1000,
+        describe: 'close sockets idle this many seconds',
+      })
       .example('virtax peer --port 7878', 'on host B; then on host A: virtax run --only net --peer B:7878'),
   run: async (args: PeerArgs) => {
-    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new InputError('--port: expected a whole number from 0 to 65535');
-    if (!Number.isInteger(args.maxConnections) || args.maxConnections < 1) throw new InputError('--max-connections: expected a whole number of at least 1');
+    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
+      throw new InputError('--port: expected a whole number from 0 to 65535');
+    if (!Number.isInteger(args.maxConnections) || args.maxConnections < 1)
+      throw new InputError('--max-connections: expected a whole number of at least 1');
     if (!(args.maxPayloadMb > 0 && args.maxPayloadMb <= 1024 * 1024)) throw new InputError('--max-payload-mb: expected a number above 0');
     if (!(args.idleTimeout > 0)) throw new InputError('--idle-timeout: expected seconds above 0');
     let peer;

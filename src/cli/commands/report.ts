@@ -25,26 +25,49 @@ export const reportCommand: CliCommand = {
   describe: 'Self-contained HTML report (charts inlined, works offline) over any number of results files',
   builder: (y) =>
     y
-      .positional('results', { type: 'string', array: true, demandOption: true, describe: 'Results files; the first is the baseline unless --baseline' })
+      .positional('results', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Results files; the first is the baseline unless --baseline',
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'HTML file to write' })
-      .option('baseline', { type: 'string', describe: 'Label of the baseline host (default: the first file\'s); files with one label are replicate runs of one host' })
+      .option('baseline', {
+        type: 'string',
+        describe: "Label of the baseline host (default: the first file's); files with one label are replicate runs of one host",
+      })
       .option('profile', { type: 'string', describe: 'Application profile JSON: adds the placement advice section' })
       .option('markdown', { type: 'string', describe: 'Also write the report as Markdown (a PR comment)' })
       .option('png', { type: 'string', describe: 'Also write each chart as PNG into this directory' })
       .option('noise', { type: 'string', default: '1%', describe: 'Noise threshold δ for verdicts' })
-      .option('allow-changed-workloads', { type: 'boolean', default: false, describe: 'Report even when a user.* workload ran from a changed module (run --workload)' })
+      .option('allow-changed-workloads', {
+        type: 'boolean',
+        default: false,
+        describe: 'Report even when a user.* workload ran from a changed module (run --workload)',
+      })
       .option('seed', { type: 'number', describe: 'Bootstrap seed (default 1)' })
       .option('resamples', { type: 'number', describe: 'Bootstrap resamples (default 10,000)' })
       .example('virtax report metal.json vm.json ctr.json --out report.html', 'one HTML page over three hosts (the first is the baseline)')
-      .example('virtax report results/*.json --out r.html --markdown r.md --png charts/', 'also Markdown for a PR and each chart as PNG (all written or none)')
-      .example('virtax report metal.json vm.json --out r.html --profile examples/profiles/database.json', 'with placement advice and the capacity line'),
+      .example(
+        'virtax report results/*.json --out r.html --markdown r.md --png charts/',
+        'also Markdown for a PR and each chart as PNG (all written or none)',
+      )
+      .example(
+        'virtax report metal.json vm.json --out r.html --profile examples/profiles/database.json',
+        'with placement advice and the capacity line',
+      ),
   run: async (args: ReportArgs) => {
     // Every output path is checked before the (slow) model is built, and written all-or-nothing after.
     checkOutputFile(args.out, '--out');
     if (args.markdown) checkOutputFile(args.markdown, '--markdown');
     if (args.png) plannedDirs(args.png, '--png');
     const model = await reportModelFrom(
-      { results: args.results, hostSet: hostSetOptionsOf(args), ...(args.profile ? { profile: args.profile } : {}), ...(args.allowChangedWorkloads ? { allowChangedWorkloads: true } : {}) },
+      {
+        results: args.results,
+        hostSet: hostSetOptionsOf(args),
+        ...(args.profile ? { profile: args.profile } : {}),
+        ...(args.allowChangedWorkloads ? { allowChangedWorkloads: true } : {}),
+      },
       new Date(),
     );
     const specs = reportSpecs(model);
@@ -59,7 +82,9 @@ export const reportCommand: CliCommand = {
     writeOutputs(outputs);
     const written = outputs.map((o, i) => (i === 0 ? `${o.path} (${(Buffer.byteLength(html) / 1e6).toFixed(2)} MB)` : o.path));
     const text = headlineText(model);
-    process.stdout.write(`${text ? `${text}\n` : ''}${model.advice?.recommendation ? `advice (${model.advice.profile.name}): ${model.advice.recommendation.label}\n` : ''}wrote ${written.join(', ')}\n`);
+    process.stdout.write(
+      `${text ? `${text}\n` : ''}${model.advice?.recommendation ? `advice (${model.advice.profile.name}): ${model.advice.recommendation.label}\n` : ''}wrote ${written.join(', ')}\n`,
+    );
     return 0;
   },
 };

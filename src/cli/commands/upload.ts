@@ -23,7 +23,11 @@ export const uploadCommand: CliCommand = {
       .option('token', { type: 'string', describe: 'Bearer token (visible in ps: prefer --token-file or $VIRTAX_TOKEN)' })
       .option('retries', { type: 'number', describe: 'Retries per file when the collector is down or busy (default 5)' })
       .option('backoff-ms', { type: 'number', describe: 'First retry delay in ms, doubling each retry (default 500)' })
-      .option('attempt-timeout', { type: 'number', describe: 'Longest one attempt may take, from connecting to the last byte of the answer, seconds (default 60; $VIRTAX_UPLOAD_ATTEMPT_TIMEOUT)' })
+      .option('attempt-timeout', {
+        type: 'number',
+        describe:
+          'Longest one attempt may take, from connecting to the last byte of the answer, seconds (default 60; $VIRTAX_UPLOAD_ATTEMPT_TIMEOUT)',
+      })
       .example('virtax upload results/*.json --to http://collector:7070', 'send every local result')
       .example('virtax upload big.json --to http://collector:7070 --attempt-timeout 300', 'a slow link: allow 5 minutes per attempt'),
   run: async (args: UploadArgs) => {
@@ -52,7 +56,8 @@ export const uploadCommand: CliCommand = {
         failed++;
       }
     }
-    if (failed > 0) process.stderr.write(`virtax upload: ${failed} of ${args.files.length} file(s) not uploaded; local files are unchanged\n`);
+    if (failed > 0)
+      process.stderr.write(`virtax upload: ${failed} of ${args.files.length} file(s) not uploaded; local files are unchanged\n`);
     return failed > 0 ? 1 : 0;
   },
 };
