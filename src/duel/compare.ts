@@ -8,30 +8,16 @@
  * signed-rank p): the same verdicts, false-coverage-rate adjustment, overall index, noise and
  * environment warnings as `compare`.
  */
-import { compareEngine, type RowEstimate, type RowEstimator } from '../stats/compare.js';
+import { compareEngine, sideSummary, type RowEstimate, type RowEstimator } from '../stats/compare.js';
 import { kernelTimeOf, secondFigureNotes } from '../stats/kernel-time.js';
 import { addedCostOfPairs, isTimePerOperation } from '../stats/added-cost.js';
-import { summarize } from '../stats/describe.js';
 import { pairedEstimate, pairedLogRatios, signedRankMinP, walshInterval, type PairedEstimate } from '../stats/paired.js';
 import { filterContendedPairs } from '../stats/contention.js';
 import { createRng } from '../stats/random.js';
-import type { Comparison, CompareOptions, SideSummary } from '../stats/types.js';
+import type { Comparison, CompareOptions } from '../stats/types.js';
 import type { ResultsFile, Round, WorkloadOk } from '../types.js';
 
 export type DuelCompareOptions = CompareOptions;
-
-function side(rounds: Round[], w: WorkloadOk): SideSummary {
-  const s = summarize(rounds, w.better);
-  const finite = (x: number) => (Number.isFinite(x) ? x : 0);
-  return {
-    median: finite(s.median),
-    rounds: s.rounds,
-    cv: finite(s.cv),
-    p50: finite(s.p50),
-    p99: finite(s.p99),
-    stealPct: s.stealPct !== null && Number.isFinite(s.stealPct) ? s.stealPct : null,
-  };
-}
 
 const usable = (x: number) => Number.isFinite(x) && x > 0;
 
@@ -126,8 +112,8 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
     test: 'Wilcoxon signed-rank',
     minP: signedRankMinP(n),
     index: { kind: 'replicates', replicates: est.replicates, variance: est.replicateVariance, widening: 1 },
-    base: side(ra, wa),
-    cand: side(rb, wb),
+    base: sideSummary(wa, ra),
+    cand: sideSummary(wb, rb),
     notes,
     degenerate: spread
       ? null

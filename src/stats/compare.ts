@@ -72,7 +72,8 @@ function cleanRounds(rounds: readonly Round[]): { rounds: Round[]; droppedRounds
   return { rounds: kept, droppedRounds, droppedSamples };
 }
 
-function sideSummary(w: WorkloadOk, rounds: Round[]): SideSummary {
+/** One side's summary of a workload over the rounds a comparison uses (independent runs and the duel's pairs alike). */
+export function sideSummary(w: WorkloadOk, rounds: Round[]): SideSummary {
   const s = summarize(rounds, w.better);
   const finite = (x: number) => (Number.isFinite(x) ? x : 0);
   return {

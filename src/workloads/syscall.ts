@@ -152,6 +152,17 @@ export const sysClock: Workload<ClockParams, ClockState> = {
 };
 
 /** Clocksources whose reads stay in user space through the vDSO (when the kernel trusts them). */
+
+/** Null when `path` opens for reading (the file sys.open and sys.fstat work on), else why not. */
+function openableFile(path: string): string | null {
+  try {
+    closeSync(openSync(path, 'r'));
+    return null;
+  } catch (e) {
+    return `cannot open ${path}: ${(e as Error).message}`;
+  }
+}
+
 const VDSO_CLOCKSOURCES = new Set(['tsc', 'kvm-clock', 'hyperv_clocksource_tsc_page', 'arch_sys_counter']);
 /** A round whose system time is above this share of its CPU time made its clock reads in the kernel. */
 export const TRAPPED_SYSTEM_SHARE_PCT = 30;
@@ -202,14 +213,7 @@ export const sysOpen: Workload<OpenParams, { path: string; fds: number }> = {
   kernelTime: true,
   initialOperations: 200,
   params: () => ({ path: process.execPath, call: 'fs.closeSync(fs.openSync(path, "r")): openat + close' }),
-  available: (p) => {
-    try {
-      closeSync(openSync(p.path, 'r'));
-      return null;
-    } catch (e) {
-      return `cannot open ${p.path}: ${(e as Error).message}`;
-    }
-  },
+  available: (p) => openableFile(p.path),
   setup: (p) => ({ path: p.path, fds: 0 }),
   batch(state, operations) {
     let fds = 0;
@@ -266,14 +270,7 @@ export const sysFstat: Workload<{ path: string; call: string }, { fd: number; si
   kernelTime: true,
   initialOperations: 1000,
   params: () => ({ path: process.execPath, call: 'fs.fstatSync(fd) (libuv statx with AT_EMPTY_PATH)' }),
-  available: (p) => {
-    try {
-      closeSync(openSync(p.path, 'r'));
-      return null;
-    } catch (e) {
-      return `cannot open ${p.path}: ${(e as Error).message}`;
-    }
-  },
+  available: (p) => openableFile(p.path),
   setup: (p) => ({ fd: openSync(p.path, 'r'), size: 0 }),
   batch(state, operations) {
     let size = 0;
