@@ -40,6 +40,7 @@ const unit = [
   'test/duel-duet-fakes.test.ts',
   'test/advise-capacity.test.ts',
   'test/advise-decides.test.ts',
+  'test/advise-density.test.ts',
   'test/fingerprint-fixtures.test.ts',
   'test/net-sockperf-parse.test.ts',
   'test/workloads-openssl-speed-parse.test.ts',

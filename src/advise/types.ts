@@ -31,6 +31,12 @@ export interface Profile {
   costPerHost?: Record<string, number>;
   /** Unit of the costs, shown next to them ("USD/month"). */
   costUnit?: string;
+  /** Instances the application runs: sized by memory from `virtax lifecycle` files (src/advise/density.ts). */
+  instances?: number;
+  /** Memory of one host, GiB (with instances). */
+  hostMemoryGiB?: number;
+  /** The application's own memory per instance, MiB (default 0: idle instances). */
+  instanceMemoryMiB?: number;
 }
 
 /** A count of hosts with the range that follows from the overhead interval. */

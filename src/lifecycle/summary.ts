@@ -3,13 +3,17 @@
  * the same figures can be recomputed from the files). Columns are defined once (LIFECYCLE_HEAD / lifecycleCells).
  */
 import { formatTable } from '../report/table.js';
-import type { ResultsFile, WorkloadOk } from '../types.js';
+import {
+  lifecycleFigure,
+  lifecyclePlatformOf,
+  memoryFitOf,
+  type Figure,
+  type FitCoefficientJson,
+  type MemoryFit,
+} from '../results/lifecycle.js';
+import type { ResultsFile } from '../types.js';
 
-export interface FitCoefficientJson {
-  point: number;
-  lo: number | null;
-  hi: number | null;
-}
+export type { Figure, FitCoefficientJson } from '../results/lifecycle.js';
 
 /** One platform's figures: medians over rounds with min and max, the memory fit, or why a figure is missing. */
 export interface LifecycleRow {
@@ -21,46 +25,24 @@ export interface LifecycleRow {
   startNodeMs: Figure | null;
   memoryPerInstanceMiB: Figure | null;
   densityPerGiB: Figure | null;
-  fit: { fixedMiB: FitCoefficientJson; perInstanceMiB: FitCoefficientJson; level: number } | null;
+  fit: MemoryFit | null;
   /** Metric id -> why it is missing (skipped or failed). */
   missing: Record<string, string>;
 }
 
-export interface Figure {
-  median: number;
-  min: number;
-  max: number;
-  rounds: number;
-}
-
-function okOf(f: ResultsFile, id: string): WorkloadOk | null {
-  const w = f.workloads.find((x) => x.id === id);
-  return w && w.status === 'ok' ? w : null;
-}
-
-function figureOf(f: ResultsFile, id: string): Figure | null {
-  const w = okOf(f, id);
-  return w ? { median: w.summary.median, min: w.summary.min, max: w.summary.max, rounds: w.summary.rounds } : null;
-}
-
 export function lifecycleRow(f: ResultsFile): LifecycleRow {
-  const mem = okOf(f, 'life.memory');
-  const fit = mem?.extra?.fit as { fixedMiB: FitCoefficientJson; perInstanceMiB: FitCoefficientJson; level: number } | undefined;
-  const measured = f.workloads.find((w): w is WorkloadOk => w.status === 'ok');
-  const named = (measured?.extra?.platform as { name?: unknown } | undefined)?.name;
-  const platform = typeof named === 'string' ? named : f.label.replace(/-lifecycle$/, '');
   const missing: Record<string, string> = {};
   for (const w of f.workloads) if (w.status !== 'ok') missing[w.id] = `${w.status}: ${w.reason}`;
   return {
-    platform,
+    platform: lifecyclePlatformOf(f),
     label: f.label,
     rounds: f.config.rounds,
-    startMs: figureOf(f, 'life.start'),
-    stopMs: figureOf(f, 'life.stop'),
-    startNodeMs: figureOf(f, 'life.start-node'),
-    memoryPerInstanceMiB: figureOf(f, 'life.memory'),
-    densityPerGiB: figureOf(f, 'life.density'),
-    fit: fit ? { fixedMiB: fit.fixedMiB, perInstanceMiB: fit.perInstanceMiB, level: fit.level } : null,
+    startMs: lifecycleFigure(f, 'life.start'),
+    stopMs: lifecycleFigure(f, 'life.stop'),
+    startNodeMs: lifecycleFigure(f, 'life.start-node'),
+    memoryPerInstanceMiB: lifecycleFigure(f, 'life.memory'),
+    densityPerGiB: lifecycleFigure(f, 'life.density'),
+    fit: memoryFitOf(f),
     missing,
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Advice } from '../advise/types.js';
 import { cpuModelHiddenBy, nestedCpuModelNote } from '../results/host.js';
+import { isLifecycleFile, lifecycleFigure } from '../results/lifecycle.js';
 import { contentionWarning, filterContended } from '../stats/contention.js';
 import { loopbackNote } from '../workloads/loopback.js';
 import { median, summarize } from '../stats/describe.js';
@@ -305,10 +306,7 @@ export interface ReportInput {
 const VERDICTS: Verdict[] = ['slower', 'faster', 'same', 'inconclusive'];
 
 /** The median of a lifecycle figure in a file, null when it was not measured. */
-function lifeMedian(f: ResultsFile, id: string): number | null {
-  const w = f.workloads.find((x) => x.id === id);
-  return w?.status === 'ok' ? w.summary.median : null;
-}
+const lifeMedian = (f: ResultsFile, id: string): number | null => lifecycleFigure(f, id)?.median ?? null;
 
 function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, comparison: Comparison | undefined): HostCard {
   const f = runs[0] as ResultsFile;
@@ -359,7 +357,7 @@ function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, compariso
     workloadsOk: f.workloads.filter((w) => w.status === 'ok').length,
     notOk: f.workloads.flatMap((w) => (w.status === 'ok' ? [] : [{ id: w.id, status: w.status, reason: w.reason }])),
     warnings,
-    ...(f.config.suite === 'lifecycle'
+    ...(isLifecycleFile(f)
       ? { lifecycle: { startMs: lifeMedian(f, 'life.start'), memoryPerInstanceMiB: lifeMedian(f, 'life.memory') } }
       : {}),
   };

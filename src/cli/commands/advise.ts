@@ -5,8 +5,11 @@ import { analyseInWorkers, type ParallelOptions } from '../../analysis/workers.j
 import { formatAdvice } from '../../advise/advise.js';
 import { APP_WORKLOADS, formatAppPrediction, ownTimeFigures, predictApp, type AppPrediction, type FleetCosts } from '../../advise/app.js';
 import { loadAppProfile } from '../../record/io.js';
-import { loadProfile } from '../../advise/profile.js';
-import type { Advice } from '../../advise/types.js';
+import { loadProfileParts } from '../../advise/profile.js';
+import { checkDensityNeeds, formatDensityAdvice, sizeByMemory, type DensityAdvice, type DensityNeeds } from '../../advise/density.js';
+import { loadResults } from '../../results/io.js';
+import { isLifecycleFile } from '../../results/lifecycle.js';
+import type { Advice, Profile } from '../../advise/types.js';
 import { InputError } from '../../errors.js';
 import { hostSetOptionsOf, type CliCommand } from '../command.js';
 
@@ -21,14 +24,53 @@ export interface AdviseArgs {
   noise: string | number;
   seed?: number;
   resamples?: number;
+  instances?: number;
+  hostMemory?: number;
+  instanceMemory?: number;
   json?: boolean;
 }
 
 /** Advice for a profile through the analysis pipeline: each host compared once, the overall re-weighted. */
-export async function adviceFrom(args: AdviseArgs & { profile: string }, o: ParallelOptions = {}): Promise<Advice> {
+export async function adviceFrom(args: AdviseArgs, profile: Profile, o: ParallelOptions = {}): Promise<Advice> {
   const set = loadHostSet(args.results, hostSetOptionsOf(args));
-  const profile = loadProfile(args.profile);
   return (await analyseInWorkers(set, { profile, now: new Date(), ...o })).advice as Advice;
+}
+
+/** What `advise --profile` or `--instances` answers: placement advice, sizing by memory, or both (src/advise/density.ts). */
+export interface AdviseAnswer {
+  advice: Advice | null;
+  density: DensityAdvice | null;
+  notes: string[];
+}
+
+/**
+ * A profile's answers. With instances (profile or --instances), the lifecycle files among the results size the
+ * fleet by memory; with weights or resembled workloads, the other files give placement advice as before.
+ */
+export async function adviseAnswer(args: AdviseArgs, o: ParallelOptions = {}): Promise<AdviseAnswer> {
+  const flags: DensityNeeds | null =
+    args.instances !== undefined
+      ? checkDensityNeeds({ instances: args.instances, hostMemoryGiB: args.hostMemory, instanceMemoryMiB: args.instanceMemory }, 'advise')
+      : null;
+  const parts = args.profile ? loadProfileParts(args.profile) : { performance: null, density: flags };
+  if (!parts.density) return { advice: await adviceFrom(args, parts.performance as Profile, o), density: null, notes: [] };
+  const files = args.results.map((path) => ({ path, file: loadResults(path) }));
+  const others = files.filter((x) => !isLifecycleFile(x.file)).map((x) => x.path);
+  const notes: string[] = [];
+  let advice: Advice | null = null;
+  if (parts.performance) {
+    if (others.length >= 2) advice = await adviceFrom({ ...args, results: others }, parts.performance, o);
+    else notes.push('no placement advice: the profile weighs work too, but fewer than two performance results files were given');
+  }
+  const sized = parts.performance ? files.filter((x) => isLifecycleFile(x.file)) : files;
+  return {
+    advice,
+    density: sizeByMemory(
+      sized.map((x) => x.file),
+      parts.density,
+    ),
+    notes,
+  };
 }
 
 /**
@@ -104,9 +146,26 @@ export const adviseCommand: CliCommand = {
         describe: 'With --app --fleet: cost of one host, LABEL=N (repeatable; LABEL is a results label)',
       })
       .option('cost-unit', { type: 'string', describe: 'Unit of --cost (e.g. USD/month)' })
+      .option('instances', {
+        type: 'number',
+        describe: 'Size a fleet by memory: instances to run (with lifecycle files, virtax lifecycle)',
+      })
+      .option('host-memory', { type: 'number', describe: 'With --instances: memory of one host, GiB' })
+      .option('instance-memory', {
+        type: 'number',
+        describe: "With --instances: the application's own memory per instance, MiB (default 0: idle)",
+      })
       .conflicts('profile', 'app')
+      .conflicts('instances', ['profile', 'app'])
       .check((a) => {
-        if (!a.profile && !a.app) throw new InputError('give --profile P.json (category weights) or --app app.json (virtax record)');
+        if (!a.profile && !a.app && a.instances === undefined)
+          throw new InputError(
+            'give --profile P.json (category weights), --app app.json (virtax record) or --instances N --host-memory GiB (lifecycle files)',
+          );
+        if (a.instances !== undefined && a['host-memory'] === undefined)
+          throw new InputError('--instances: give --host-memory GiB too (the memory of one host)');
+        if (a.instances === undefined && (a['host-memory'] !== undefined || a['instance-memory'] !== undefined))
+          throw new InputError('--host-memory and --instance-memory go with --instances N');
         if (a.profile && (a.cost !== undefined || a.fleet !== undefined || a['cost-unit'] !== undefined)) {
           throw new InputError(
             '--cost, --cost-unit and --fleet go with --app; a --profile gives its fleet and costs in fleetSize and costPerHost',
@@ -128,15 +187,29 @@ export const adviseCommand: CliCommand = {
         'virtax advise metal.json vm.json ctr.json --profile examples/profiles/database.json',
         'where a database should run, hosts needed and cost',
       )
-      .example('virtax advise metal.json vm.json --profile examples/profiles/api-gateway.json --json', 'the advice as JSON'),
+      .example('virtax advise metal.json vm.json --profile examples/profiles/api-gateway.json --json', 'the advice as JSON')
+      .example(
+        'virtax advise results/lifecycle/*.json --instances 2000 --host-memory 16 --instance-memory 40',
+        'instances per 16 GiB host and hosts for 2,000 instances on each platform (virtax lifecycle files)',
+      ),
   run: async (args: AdviseArgs) => {
     if (args.app) {
       const p = appPredictionFrom({ ...args, app: args.app });
       process.stdout.write(args.json ? `${JSON.stringify(p, null, 2)}\n` : `${formatAppPrediction(p)}\n`);
       return 0;
     }
-    const a = await adviceFrom({ ...args, profile: args.profile as string });
-    process.stdout.write(args.json ? `${JSON.stringify(a, null, 2)}\n` : `${formatAdvice(a)}\n`);
+    const a = await adviseAnswer(args);
+    if (!a.density) {
+      const advice = a.advice as Advice;
+      process.stdout.write(args.json ? `${JSON.stringify(advice, null, 2)}\n` : `${formatAdvice(advice)}\n`);
+      return 0;
+    }
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
+      return 0;
+    }
+    const text = [a.advice ? formatAdvice(a.advice) : null, formatDensityAdvice(a.density), ...a.notes.map((n) => `Note: ${n}`)];
+    process.stdout.write(`${text.filter((t) => t !== null).join('\n\n')}\n`);
     return 0;
   },
 };
