@@ -11,6 +11,7 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import { buildReportModel, factorBand, noticeCounts } from '../src/report/model.js';
 import { platformClassOf, platformClassWords, trapNote } from '../src/report/platform-class.js';
 import { forestSpec, hostColours, hostScale } from '../src/report/specs.js';
+import { loadResults } from '../src/results/io.js';
 import type { Fingerprint } from '../src/types.js';
 import { comparisonOf, estimate, fingerprintOf, resultsOf, rowOf, threeHosts, WORKLOADS } from './report-fixtures.js';
 
@@ -214,5 +215,42 @@ describe('forest: every effect is shown', () => {
     for (const l of spec.spec.layer.filter((x) => x.transform && x.mark.type === 'point')) expect(l.encoding.color?.field).toBe('host');
     // every clipped row has its number
     for (const v of spec.data.values) if (v.clipHi) expect(v.beyond).toMatch(/^(to )?x[\d,.]+/);
+  });
+});
+
+describe('first screen: agility and density from lifecycle files', () => {
+  const life = ['process', 'podman', 'podman-gvisor', 'gvisor', 'uml'].map((p) => loadResults(`results/lifecycle/${p}-lifecycle.json`));
+
+  it('beside a performance baseline: an agility row per lifecycle file, and no row of costs, headline or warning for them', () => {
+    const { files, comparisons } = withUml();
+    const metal = files[0]!;
+    const empty = life.map((f) => comparisonOf(metal, f, [], null));
+    const m = buildReportModel({ files: [...files, ...life], comparisons: [...comparisons, ...empty], ...opts });
+    expect(m.agility.map((r) => r.platform)).toEqual(['process', 'podman', 'podman-gvisor', 'gvisor', 'uml']);
+    expect(m.costTable.rows.map((r) => r.host)).toEqual(files.map((f) => f.label));
+    expect(m.headlines.map((h) => h.label)).not.toContain('uml-lifecycle');
+    // No comparison for them, so no comparison's warnings (a card's own, such as another CPU model, stay).
+    expect(m.notices.filter((n) => n.kind !== 'other').flatMap((n) => n.hosts)).not.toContain('gvisor-lifecycle');
+    expect(m.title).toMatch(/3 hosts compared with metal; start and memory of 5 platforms/);
+    const uml = m.agility.find((r) => r.platform === 'uml')!;
+    const podman = m.agility.find((r) => r.platform === 'podman')!;
+    expect(uml.memoryLevel).toBe(0.95);
+    expect(uml.memoryPerInstanceMiB!.lo!).toBeGreaterThan(podman.memoryPerInstanceMiB!.hi!);
+    expect(uml.startMs!.median).toBeGreaterThan(podman.startMs!.median);
+    const md = renderMarkdown(m);
+    expect(md).toMatch(/\| host \| platform \| start ms \| node start ms \| stop ms \| MiB per idle instance \| idle instances per GiB \|/);
+    expect(md).toMatch(/\| uml\\-lifecycle \| uml \| [\d,]+ \\\([\d,]+\\-[\d,]+\\\) \|/);
+    const html = renderReport(m, []);
+    expect(html).toContain('<table class="grid agility">');
+  });
+
+  it('with a lifecycle baseline the lifecycle files are hosts like any other, with their agility rows too', () => {
+    const [process, ...others] = life;
+    const comparisons = others.map((f) => comparisonOf(process!, f, [rowOf('life.start', 'lifecycle', estimate(2000, 1000, 5000))], null));
+    const m = buildReportModel({ files: life, comparisons, ...opts, baseline: 'process-lifecycle' });
+    expect(m.costTable.rows).toHaveLength(5);
+    expect(m.costTable.categories).toContain('lifecycle');
+    expect(m.agility).toHaveLength(5);
+    expect(m.title).toBe('virtax report: 4 hosts compared with process-lifecycle');
   });
 });

@@ -6,6 +6,7 @@
  * it is HTML-escaped in the markup, and the chart specs travel as JSON in a <script type="application/json">
  * with `<`, `>`, `&`, U+2028 and U+2029 escaped, so no value can close the script element or run.
  */
+import { AGILITY_HEAD, agilityCells, agilityNote } from './agility.js';
 import { readFileSync } from 'node:fs';
 import { signedPct } from '../format/text.js';
 import type { Advice } from '../advise/types.js';
@@ -96,7 +97,22 @@ function firstScreen(m: ReportModel): string {
   return `<table class="grid cost"><thead>${head}</thead><tbody>${rows}</tbody></table>
 <p class="muted">Each cell: what that kind of work costs on the host as a factor of its cost on <b>${escapeHtml(m.baseline)}</b> (x1.00 = the same, x2.00 = twice), with its ${Math.round((m.methodology.level ?? 0.95) * 100)}% interval; a category is the geometric mean of its workloads, with its own interval (as the overall index, over that category alone). Colour by size: grey = not shown to differ, green = cheaper, yellow to dark red = up to x1.1, x1.5, x3, x10 and beyond. – = not measured.</p>
 ${notes.length ? `<ul class="traps">${notes.join('')}</ul>` : ''}
-${amp.length ? `<p>Noisy neighbour, worst p99 amplification within each host (with a neighbour against alone; not a factor against the baseline): ${amp.join('; ')}.</p>` : ''}`;
+${amp.length ? `<p>Noisy neighbour, worst p99 amplification within each host (with a neighbour against alone; not a factor against the baseline): ${amp.join('; ')}.</p>` : ''}
+${agilityHtml(m)}`;
+}
+
+/** The first screen's agility and density table (src/report/agility.ts), when lifecycle files were given. */
+function agilityHtml(m: ReportModel): string {
+  if (!m.agility.length) return '';
+  const head = `<tr><th>host</th>${AGILITY_HEAD.map((h, i) => `<th${i ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const rows = m.agility
+    .map((r) => {
+      const cells = agilityCells(r).map((c, i) => `<td${i ? ' class="n"' : ''}>${escapeHtml(c)}</td>`);
+      return `<tr><td class="who">${swatch(m, r.host)}${escapeHtml(r.host)}</td>${cells.join('')}</tr>`;
+    })
+    .join('');
+  return `<table class="grid agility"><thead>${head}</thead><tbody>${rows}</tbody></table>
+<p class="muted">${escapeHtml(agilityNote(m.agility))}</p>`;
 }
 
 /** Every warning once, collapsed into one line with counts. */

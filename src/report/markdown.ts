@@ -3,6 +3,7 @@
  * Strings from results files are data: Markdown and HTML metacharacters are escaped so a label cannot
  * inject links, images or markup into the page that renders the comment.
  */
+import { AGILITY_HEAD, agilityCells, agilityNote } from './agility.js';
 import { factorInterval, formatFactor, signedPct } from '../format/text.js';
 import type { Estimate } from '../stats/types.js';
 import { escapeHtml } from './html.js';
@@ -126,5 +127,15 @@ export function costTableMarkdown(m: ReportModel): string[] {
   if (amp.length)
     out.push(`- Noisy neighbour, worst p99 amplification within each host (not a factor against the baseline): ${amp.join('; ')}`);
   if (out[out.length - 1] !== '') out.push('');
+  if (m.agility.length) {
+    out.push(
+      `| host | ${AGILITY_HEAD.map(e).join(' | ')} |`,
+      `|---|---|${AGILITY_HEAD.slice(1)
+        .map(() => '---:')
+        .join('|')}|`,
+    );
+    for (const r of m.agility) out.push(`| ${e(r.host)} | ${agilityCells(r).map(e).join(' | ')} |`);
+    out.push('', `_${e(agilityNote(m.agility))}_`, '');
+  }
   return out;
 }

@@ -6,7 +6,14 @@
  */
 import type { Advice } from '../advise/types.js';
 import { cpuModelHiddenBy, nestedCpuModelNote } from '../results/host.js';
-import { isLifecycleFile, lifecycleFigure } from '../results/lifecycle.js';
+import {
+  isLifecycleFile,
+  lifecycleFigure,
+  lifecyclePlatformOf,
+  memoryFitOf,
+  type Figure,
+  type FitCoefficientJson,
+} from '../results/lifecycle.js';
 import { contentionWarning, filterContended } from '../stats/contention.js';
 import { loopbackNote } from '../workloads/loopback.js';
 import { median, summarize } from '../stats/describe.js';
@@ -263,6 +270,40 @@ export interface Methodology {
   perHost: { label: string; suite: string; rounds: number; seed: number; tool: string; node: string; startedAt: string }[];
 }
 
+/**
+ * One platform's agility and density from a `virtax lifecycle` file (docs/lifecycle.md), shown on the first screen
+ * beside the cost table: medians over rounds (min-max), memory per idle instance from the fit with its interval.
+ */
+export interface AgilityRow {
+  host: string;
+  /** The platform the file measured (process, podman, podman-gvisor, gvisor, uml, or a launcher's name). */
+  platform: string;
+  startMs: Figure | null;
+  startNodeMs: Figure | null;
+  stopMs: Figure | null;
+  /** Host memory (PSS) per idle instance, MiB: the fit's per-instance cost [interval], else the median [min, max]. */
+  memoryPerInstanceMiB: FitCoefficientJson | null;
+  /** The fit's level, null when memory is the median over rounds. */
+  memoryLevel: number | null;
+  /** Idle instances per GiB of host memory (median over rounds). */
+  densityPerGiB: number | null;
+}
+
+export function agilityRowOf(f: ResultsFile): AgilityRow {
+  const fit = memoryFitOf(f);
+  const mem = lifecycleFigure(f, 'life.memory');
+  return {
+    host: f.label,
+    platform: lifecyclePlatformOf(f),
+    startMs: lifecycleFigure(f, 'life.start'),
+    startNodeMs: lifecycleFigure(f, 'life.start-node'),
+    stopMs: lifecycleFigure(f, 'life.stop'),
+    memoryPerInstanceMiB: fit ? fit.perInstanceMiB : mem ? { point: mem.median, lo: mem.min, hi: mem.max } : null,
+    memoryLevel: fit ? fit.level : null,
+    densityPerGiB: lifecycleFigure(f, 'life.density')?.median ?? null,
+  };
+}
+
 export interface ReportModel {
   schema: typeof REPORT_MODEL_SCHEMA;
   title: string;
@@ -283,6 +324,11 @@ export interface ReportModel {
   warnings: string[];
   /** The first screen: what each platform costs each kind of work. */
   costTable: CostTable;
+  /**
+   * The first screen's agility and density: one row per lifecycle file. With a performance baseline, lifecycle files
+   * are shown here only (they share no workload with it); with a lifecycle baseline they are compared as any host.
+   */
+  agility: AgilityRow[];
   /** Every warning of the report (report-wide, host cards, headlines) once, with the hosts it concerns. */
   notices: Notice[];
 }
@@ -604,13 +650,18 @@ function noticesOf(
 
 /** Build the report model. Throws Error when the baseline label is not among the files. */
 export function buildReportModel(input: ReportInput): ReportModel {
-  const { files, comparisons, noisePct } = input;
+  const { files, noisePct } = input;
   // One host per label; several files with a label are its replicate runs (the first stands for its facts).
   const runsOf = new Map<string, ResultsFile[]>();
   for (const f of files) runsOf.set(f.label, [...(runsOf.get(f.label) ?? []), f]);
   const hosts = [...runsOf.values()].map((runs) => runs[0] as ResultsFile);
   const baseline = hosts.find((f) => f.label === input.baseline);
   if (!baseline) throw new Error(`baseline "${input.baseline}" is not among the results (${files.map((f) => f.label).join(', ')})`);
+  // Lifecycle files share no workload with a performance baseline: they get the agility table, not a row of costs,
+  // a headline or the warnings of an empty comparison.
+  const apart = (f: ResultsFile) => isLifecycleFile(f) && !isLifecycleFile(baseline);
+  const apartLabels = new Set(hosts.filter(apart).map((f) => f.label));
+  const comparisons = input.comparisons.filter((c) => !apartLabels.has(c.cand.label));
   const cmpByLabel = new Map(comparisons.map((c) => [c.cand.label, c]));
 
   const workloads = new Map<string, WorkloadInfo>();
@@ -707,7 +758,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
   }
   const warnings = reportWarnings.map((w) => w.text);
   const cards = hosts.map((f) => hostCard(runsOf.get(f.label) ?? [f], baseline, cmpByLabel.get(f.label)));
-  const compared = hosts.length - 1;
+  const compared = hosts.filter((f) => !apart(f)).length - 1;
+  const agility = hosts.filter(isLifecycleFile).map(agilityRowOf);
 
   return {
     schema: REPORT_MODEL_SCHEMA,
@@ -715,7 +767,10 @@ export function buildReportModel(input: ReportInput): ReportModel {
       input.title ??
       (compared === 0
         ? `virtax report: ${baseline.label} alone`
-        : `virtax report: ${compared} host${compared === 1 ? '' : 's'} compared with ${baseline.label}`),
+        : `virtax report: ${compared} host${compared === 1 ? '' : 's'} compared with ${baseline.label}`) +
+        (agility.length && !isLifecycleFile(baseline)
+          ? `; start and memory of ${agility.length} platform${agility.length === 1 ? '' : 's'}`
+          : ''),
     generatedAt: input.generatedAt,
     toolVersion: input.toolVersion,
     baseline: baseline.label,
@@ -724,7 +779,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     headlines: hosts.flatMap((f) => {
       const c = cmpByLabel.get(f.label);
       const all = { workloads: workloadList.length, categories: new Set(workloadList.map((w) => w.category)).size };
-      return f === baseline || !c ? [] : [headline(c, noisePct, all, input.advice)];
+      return f === baseline || !c || apart(f) ? [] : [headline(c, noisePct, all, input.advice)];
     }),
     workloads: workloadList,
     forest,
@@ -742,12 +797,12 @@ export function buildReportModel(input: ReportInput): ReportModel {
       intervalMethods: methods,
       tests: [
         'Overhead per workload: ratio of the medians of the round figures, on the log scale, worse direction positive.',
-        'Interval: hierarchical bootstrap (rounds, then batches within rounds), each side resampled independently, seeded.',
+        'Interval: bootstrap of the rounds (a round is a fresh process; its batches are never resampled), each side independently: the exact bootstrap distribution of the median up to about 25 rounds per side, seeded resampling beyond; widened by t/z for the few rounds.',
         'Significance: two-sided Mann-Whitney U on the round figures (tie-corrected), Benjamini-Hochberg across the workloads of each comparison (q-value).',
         'Overall: geometric mean of the per-workload ratios, equal weight per category, with a bootstrap interval.',
         ...(hosts.length < files.length
           ? [
-              'Replicate runs: a host with several runs (results files with one label) is compared with runs as the top level: Welch t interval across run figures with 2-5 runs per side, a bootstrap of runs, rounds and batches from 6.',
+              'Replicate runs: a host with several runs (results files with one label) is compared with runs as the top level: Welch t interval across the run figures (each run its median over rounds), for any number of runs per side; the overall index is Welch across per-run composite indices, so an offset shared by all workloads of a run counts once.',
             ]
           : []),
       ],
@@ -764,12 +819,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
     },
     warnings,
     costTable: costTableOf(
-      cards,
+      cards.filter((_, i) => !apart(hosts[i] as ResultsFile)),
       forest,
       comparisons,
       baseline.workloads.filter((w) => w.status === 'ok'),
       noisePct,
     ),
+    agility,
     notices: noticesOf(reportWarnings, cards, comparisons, runsOf),
   };
 }
