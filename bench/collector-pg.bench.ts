@@ -10,9 +10,9 @@ import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { request } from 'undici';
-import { makeResults } from '../test/collector-fixtures.js';
-import { spawnServe, waitExit } from '../test/collector-helpers.js';
-import { startPostgres } from '../test/collector-pg-helpers.js';
+import { makeResults } from '../test/helpers/collector-fixtures.js';
+import { spawnServe, waitExit } from '../test/helpers/collector-helpers.js';
+import { startPostgres } from '../test/helpers/collector-pg-helpers.js';
 import { quantileSorted, sortedOf } from '../src/stats/describe.js';
 
 const TOKEN = 'bench-token';

@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { request } from 'undici';
 import { ResultStore } from '../src/collector/store.js';
-import { makeResults } from '../test/collector-fixtures.js';
-import { spawnServe, waitExit } from '../test/collector-helpers.js';
+import { makeResults } from '../test/helpers/collector-fixtures.js';
+import { spawnServe, waitExit } from '../test/helpers/collector-helpers.js';
 import { quantileSorted, sortedOf } from '../src/stats/describe.js';
 
 const TOKEN = 'bench-token';

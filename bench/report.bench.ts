@@ -16,7 +16,7 @@ import { buildReportModel } from '../src/report/model.js';
 import { reportSpecs } from '../src/report/specs.js';
 import { createRng } from '../src/stats/random.js';
 import type { Category, ResultsFile } from '../src/types.js';
-import { comparisonOf, estimate, fingerprintOf, resultsOf, rowOf, type WorkloadSpec } from '../test/report-fixtures.js';
+import { comparisonOf, estimate, fingerprintOf, resultsOf, rowOf, type WorkloadSpec } from '../test/helpers/report-fixtures.js';
 
 const HOSTS = 50;
 const WORKLOADS = 25;

@@ -1,6 +1,6 @@
 // Regenerates docs/reference/ from results/reference/*.json with this checkout's virtax: the report (HTML,
 // Markdown, PNG charts), the api-gateway advice, and the 1400x900 Chromium screenshot of the report's first
-// screen (playwright-core with Debian's chromium, as test/report-browser.test.ts).
+// screen (playwright-core with Debian's chromium, as test/integration/report-browser.test.ts).
 // Usage: node scripts/reference-report.mjs   (after npm ci; needs /usr/bin/chromium for the screenshot)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// A small CPU-bound application (used by docs/advise.md and test/record-advise-app.test.ts):
+// A small CPU-bound application (used by docs/advise.md and test/integration/record-cli.test.ts):
 // integer arithmetic in a loop, almost no syscalls. Usage: node cpu-bound.mjs [iterations]
 const n = Number(process.argv[2] ?? 300_000_000);
 let acc = 1;

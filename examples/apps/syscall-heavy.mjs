@@ -1,5 +1,5 @@
 // A small application with a known, syscall-heavy mix (used by docs/advise.md and
-// test/record-advise-app.test.ts): stat calls, small file reads, fresh memory (page faults) and some CPU.
+// test/integration/record-cli.test.ts): stat calls, small file reads, fresh memory (page faults) and some CPU.
 // Usage: node syscall-heavy.mjs [iterations]
 import { readFileSync, statSync } from 'node:fs';
 

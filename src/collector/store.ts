@@ -436,7 +436,7 @@ export type DocumentSource = { kind: 'paths'; paths: string[] } | { kind: 'texts
 
 /**
  * The storage interface the collector's server uses; every implementation passes the same contract tests
- * (test/collector-store-contract.test.ts). Results are immutable once stored: the same id with the same
+ * (test/integration/collector-store-contract.test.ts). Results are immutable once stored: the same id with the same
  * content is a duplicate, with other content a conflict.
  */
 export interface ResultsStore {

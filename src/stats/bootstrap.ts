@@ -22,7 +22,7 @@
  * 5-10 rounds the BCa levels swung with the bootstrap seed (a real file's upper bound moved from +11.9%
  * to +30.8% between seeds) while the percentile bounds moved about one point. The Monte Carlo standard
  * error of the bounds is reported (`mcError`, binomial order-statistic rule: half the spread between the
- * order statistics ±sqrt(B·p·(1-p)) around the bound's index), and test/stats-seed-stability.test.ts
+ * order statistics ±sqrt(B·p·(1-p)) around the bound's index), and test/unit/stats-seed-stability.test.ts
  * checks the bounds across 20 seeds on a real results file. With BCa on, it falls back to the
  * percentile interval when the jackknife is degenerate (no spread), |a| > 0.25, |z0| > 1, or the adjusted
  * levels leave [1/B, 1 - 1/B].
@@ -34,7 +34,7 @@
  * 1947) and vB, vC the bootstrap variances of each side's log median: c ≈ 1.18 with 5 rounds per side,
  * 1.07 with 10, → 1 with many. (A further (n-1)/n variance factor, right for a mean, over-covered here:
  * the bootstrap variance of a median of few values is not biased low.) Coverage in simulation
- * (test/stats-coverage.test.ts: log-normal round and batch noise, outlier batches, 5-10 rounds) is
+ * (test/unit/stats-coverage.test.ts: log-normal round and batch noise, outlier batches, 5-10 rounds) is
  * reported there; without the widening BCa dropped to about 94% with 5 rounds. At least two rounds
  * per side are required.
  *

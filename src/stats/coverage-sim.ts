@@ -2,7 +2,7 @@
  * Coverage simulations with known truth (docs/compare.md, "How honest is the interval?"): data sets made by
  * the one synthetic factory (synthetic.ts), compared by the one engine (compare.ts), counted. Shared by
  * scripts/coverage-tables.ts (about 1,000 data sets per cell, for the docs) and
- * test/stats-coverage-tables.test.ts (a small fixed-seed subset). Seeded; no clock.
+ * test/unit/stats-coverage-tables.test.ts (a small fixed-seed subset). Seeded; no clock.
  *
  * Batch patterns (what a round's batches look like inside; the round figure is always total work over total
  * time): `lognormal` (3% batch noise), `quota` (a CFS quota: 9% of batches at a tenth of full speed, about half

@@ -1,7 +1,7 @@
 /**
  * Seeded randomness for everything that must reproduce: bootstrap resampling, run order, duel order.
  * Generator: xoroshiro128+ (Blackman & Vigna 2018), the same sequence as pure-rand's `xoroshiro128plus`
- * (test/stats-random-stream.test.ts holds the two side by side); the integer and float distributions are
+ * (test/unit/stats-random-stream.test.ts holds the two side by side); the integer and float distributions are
  * pure-rand's. Never Math.random.
  *
  * The generator is our own class rather than pure-rand's object only for speed: `fillBelow` runs the

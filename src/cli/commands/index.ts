@@ -1,6 +1,6 @@
 /**
  * Every CLI command. Adding a command means adding its file, one line here and its loader in lazy.ts (what
- * `virtax <command>` loads alone; test/cli-lazy-commands.test.ts checks the two lists agree).
+ * `virtax <command>` loads alone; test/integration/cli-lazy-commands.test.ts checks the two lists agree).
  */
 import { compareRunSets } from '../../stats/compare.js';
 import type { CliCommand } from '../command.js';

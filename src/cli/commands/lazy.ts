@@ -3,7 +3,7 @@
  * line whose first word names a command loads that command's module only, not every command's
  * dependencies (vega, undici, autocannon, pg, better-sqlite3 ... take hundreds of ms to load, which
  * `virtax report` does not need). Anything else (`--help`, no or an unknown command) loads the full list
- * in index.ts, which stays the registry; test/cli-lazy-commands.test.ts checks that every command there
+ * in index.ts, which stays the registry; test/integration/cli-lazy-commands.test.ts checks that every command there
  * has its loader here, with the same definition. A command missing here still works, by the slow path.
  */
 import type { CliCommand } from '../command.js';
