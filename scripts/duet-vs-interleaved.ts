@@ -1,7 +1,8 @@
 /**
  * Duet against interleaved duels under an intermittent neighbour (issue 25; the table in docs/duel.md).
  *
- *   npx tsx scripts/duet-vs-interleaved.ts [--reps N] [--budget S] [--only ids] [--quota P] [--on 2s --off 3s] [--out DIR]
+ *   npx tsx scripts/duet-vs-interleaved.ts [--reps N] [--budget S] [--only ids] [--quota P] [--on 2s --off 3s]
+ *                                          [--conditions aa,effect] [--out DIR]
  *
  * Starts `virtax aggressor --kind cpu --on 2s --off 3s` on all cores for the whole experiment, then repeats: for
  * each condition (A/A: the same agent on both sides, each in a container without quota; effect: B in a container
@@ -9,6 +10,7 @@
  * `--rounds auto` whose target is never reached, so each stops at the same time budget S. Per mode, workload and
  * condition it reports the mean half-width of the 95% interval, how many A/A intervals cover 0 and the median
  * estimate, with the load average around each duel (the machine may be shared: say so where the table goes).
+ * `--conditions aa` runs the A/A duels alone (the coverage question needs 20+ repetitions per mode).
  * Needs root (containers with a cgroup v1 cpu quota, scripts/container-agent.sh). Writes every duel's files,
  * cells.json (one line per duel and workload) and summary.json, summary.md under --out; `--cells F` renders the
  * summary of an earlier cells.json without running anything.
@@ -32,12 +34,15 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'results/duet-vs-interleaved' },
     'round-seconds': { type: 'string', default: '0.5' },
     cells: { type: 'string' },
+    conditions: { type: 'string', default: 'aa,effect' },
   },
 });
 const reps = Number(values.reps);
 const budget = Number(values.budget);
 const quota = Number(values.quota);
 const only = values.only.split(',');
+const conditions = values.conditions.split(',').filter((c): c is 'aa' | 'effect' => c === 'aa' || c === 'effect');
+if (!conditions.length) throw new Error('--conditions: aa, effect or both (aa,effect)');
 const out = values.out;
 mkdirSync(out, { recursive: true });
 
@@ -83,7 +88,7 @@ async function measure(): Promise<void> {
       '--off',
       values.off,
       '--seconds',
-      String(Math.ceil(reps * 4 * (budget + 40))),
+      String(Math.ceil(reps * 2 * conditions.length * (budget + 40))),
     ],
     {
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -95,7 +100,7 @@ async function measure(): Promise<void> {
   try {
     await new Promise((r) => setTimeout(r, 2000));
     for (let rep = 1; rep <= reps; rep++) {
-      for (const condition of ['aa', 'effect'] as const) {
+      for (const condition of conditions) {
         const modes = (rep + (condition === 'aa' ? 0 : 1)) % 2 ? (['interleaved', 'duet'] as const) : (['duet', 'interleaved'] as const);
         for (const mode of modes) {
           const dir = join(out, `${condition}-${mode}-${rep}`);
