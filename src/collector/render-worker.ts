@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { changedWorkloadModules } from '../results/workload-modules.js';
 import type { ResultsFile } from '../types.js';
-import { buildHistory } from './history.js';
+import { buildHistory } from '../stats/history.js';
 import { renderComparisonReport, renderHistoryReport } from './report.js';
 import type { RenderJob, RenderReply } from './renderer.js';
 import type { DocumentSource } from './store.js';

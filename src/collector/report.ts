@@ -2,13 +2,13 @@
  * The HTML the collector serves for `GET /report`:
  *   ?ids=a,b,...  the full report (src/analysis, src/report): every label against the first result's label,
  *                 results sharing a label being replicate runs of one host;
- *   ?label=L      the history of one host label: each workload's trend with change points (simple-report).
+ *   ?label=L      the history of one host label: each workload's trend with change points (src/report/history-html.ts).
  */
 import { hostSetOf } from '../analysis/hostset.js';
 import { analyse } from '../analysis/pipeline.js';
 import { renderReport } from '../report/html.js';
 import type { ResultsFile } from '../types.js';
-import { renderSimpleReport } from './simple-report.js';
+import { renderHistoryHtml } from '../report/history-html.js';
 
 /** Fewer resamples than the CLI default keep a served report responsive; the page's methodology says so. */
 const SERVED_RESAMPLES = 2000;
@@ -23,5 +23,5 @@ export function renderComparisonReport(chosen: ResultsFile[], now: Date = new Da
 }
 
 export function renderHistoryReport(files: ResultsFile[], title?: string): string {
-  return renderSimpleReport(files, title);
+  return renderHistoryHtml(files, title);
 }

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildHistory, describeShape } from '../../src/collector/history.js';
+import { buildHistory } from '../../src/stats/history.js';
 import { startCollector } from '../../src/collector/server.js';
-import { renderSimpleReport } from '../../src/collector/simple-report.js';
+import { describeShape, renderHistoryHtml } from '../../src/report/history-html.js';
 import { makeResults } from '../helpers/collector-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-history-'));
@@ -42,14 +42,14 @@ describe('history of a label', () => {
 
 describe('simple HTML report', () => {
   it('escapes every string from the files', () => {
-    const html = renderSimpleReport([makeResults({ label: '<script>alert(1)</script>', hostname: '"><img src=x>' })]);
+    const html = renderHistoryHtml([makeResults({ label: '<script>alert(1)</script>', hostname: '"><img src=x>' })]);
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain('<img src=x>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('shows medians per result and a trend with the step for a label with history', () => {
-    const html = renderSimpleReport(nightly());
+    const html = renderHistoryHtml(nightly());
     expect(html).toContain('Trend of kvm-m5 (24 runs)');
     expect(html).toMatch(/class="step">step -8\.\d% at run 17/);
     expect(html).toContain('<svg');

@@ -1,8 +1,9 @@
 /**
  * History of one host label: for each workload, its median over time (one point per stored result) and
- * the change-point verdict of that series (step, slow creep, flat), from src/stats/changepoint.ts.
+ * the change-point verdict of that series (step, slow creep, flat), from src/stats/changepoint.ts. Numbers and
+ * typed shapes only: src/report/history-html.ts puts them in words (the collector's `GET /report?label=L`).
  */
-import { detectChangePoints, type SeriesShape } from '../stats/changepoint.js';
+import { detectChangePoints, type SeriesShape } from './changepoint.js';
 import type { Better, ResultsFile } from '../types.js';
 
 export interface HistoryPoint {
@@ -55,24 +56,4 @@ export function buildHistory(files: readonly ResultsFile[], label: string, minSe
       ),
     }));
   return { label, results: mine.length, workloads };
-}
-
-/** One line describing a series' shape, for tables and logs. */
-export function describeShape(h: WorkloadHistory): string {
-  const s = h.shape;
-  switch (s.shape) {
-    case 'too-short':
-      return `${s.points} points: too few for a change-point check (needs ${s.needed})`;
-    case 'flat':
-      return `no step change (p = ${s.pValue.toFixed(3)})`;
-    case 'creep':
-      return `slow creep ${s.totalChangePct >= 0 ? '+' : ''}${s.totalChangePct.toFixed(1)}% over ${h.points.length} runs (p = ${s.pValue.toFixed(3)}), not a step`;
-    case 'step':
-      return s.changePoints
-        .map(
-          (c) =>
-            `step ${c.changePct >= 0 ? '+' : ''}${c.changePct.toFixed(1)}% at run ${c.index + 1} (${h.points[c.index]?.at ?? '?'}, p = ${c.pValue.toFixed(3)})`,
-        )
-        .join('; ');
-  }
 }

@@ -1,17 +1,30 @@
 /**
- * A plain, self-contained HTML page for `GET /report`: medians per workload per result, and for each label
- * with several results the trend of each workload with its change-point verdict. It stands in until the
- * full report (src/report/html.ts) lands; src/collector/report.ts picks which one the server uses.
+ * The history renderer (the collector's `GET /report?label=L`, src/collector/report.ts): one self-contained HTML
+ * page with the medians per workload per result and, for each label with several results, the trend of each
+ * workload with its change-point verdict in words (src/stats/history.ts gives the numbers). Text through the one
+ * format kit (src/format/: escaping, signed percents), as every other renderer.
  */
-import { formatNumber } from '../report/table.js';
+import { escapeHtml } from '../format/escape.js';
+import { signedPct } from '../format/text.js';
+import { buildHistory, type WorkloadHistory } from '../stats/history.js';
 import type { ResultsFile } from '../types.js';
-import { buildHistory, describeShape, type WorkloadHistory } from './history.js';
+import { formatNumber } from './table.js';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escape text for HTML content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+/** One line describing a series' shape, for tables and logs. */
+export function describeShape(h: WorkloadHistory): string {
+  const s = h.shape;
+  switch (s.shape) {
+    case 'too-short':
+      return `${s.points} points: too few for a change-point check (needs ${s.needed})`;
+    case 'flat':
+      return `no step change (p = ${s.pValue.toFixed(3)})`;
+    case 'creep':
+      return `slow creep ${signedPct(s.totalChangePct)} over ${h.points.length} runs (p = ${s.pValue.toFixed(3)}), not a step`;
+    case 'step':
+      return s.changePoints
+        .map((c) => `step ${signedPct(c.changePct)} at run ${c.index + 1} (${h.points[c.index]?.at ?? '?'}, p = ${c.pValue.toFixed(3)})`)
+        .join('; ');
+  }
 }
 
 /** A small inline SVG line of the series, with change points marked. */
@@ -37,7 +50,7 @@ function sparkline(h: WorkloadHistory): string {
 }
 
 /** Render the page for these results (any number of hosts and labels). */
-export function renderSimpleReport(files: readonly ResultsFile[], title = 'virtax results'): string {
+export function renderHistoryHtml(files: readonly ResultsFile[], title = 'virtax results'): string {
   const ordered = [...files].sort((a, b) => a.label.localeCompare(b.label) || a.startedAt.localeCompare(b.startedAt));
   const workloadIds = [...new Set(ordered.flatMap((f) => f.workloads.map((w) => w.id)))].sort();
   const head = ordered
