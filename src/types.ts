@@ -243,8 +243,36 @@ export interface WorkloadOk {
   kernel?: { medianSecondsPerOp: number; minSecondsPerOp: number; maxSecondsPerOp: number; rounds: number };
   /** Free-form notes the workload wants the reader to see (e.g. "fsync on tmpfs"). */
   notes?: string[];
-  /** Extra measurements a workload family records (e.g. noisy-neighbor phases). */
+  /**
+   * Extra measurements a workload family records, one list entry per round: noisy.* workloads record NoisyExtra
+   * (read by src/results/noisy.ts), lifecycle files their memory fit and platform (src/results/lifecycle.ts).
+   */
   extra?: Record<string, unknown>;
+}
+
+/** A noisy.* round's figures against one kind of neighbour (src/workloads/noisy.ts): ratios with it over alone. */
+export interface NoisyKindFigures {
+  /** Victim time per operation with the neighbour over alone. */
+  slowdown: number;
+  /** p99 of the victim's batch means with the neighbour over alone. */
+  tailAmplification: number;
+  /** Steal time during the phases alone and with the neighbour, percent (null where the host reports none). */
+  stealPctAlone: number | null;
+  stealPctWith: number | null;
+}
+
+/** What a noisy.* workload keeps in `extra`, each field a list over its rounds (newer files; older ones are untyped). */
+export interface NoisyExtra {
+  /** p99 with any neighbour over p99 alone, per round. */
+  tailAmplification: number[];
+  /** How each round's tail amplification was taken, in words. */
+  tail?: string[];
+  /** The order the neighbour kinds ran in, per round. */
+  order?: string[][];
+  /** Per round, kind of neighbour -> its figures. */
+  byKind: Record<string, NoisyKindFigures>[];
+  /** Per round, every phase's raw figures. */
+  phases?: unknown[];
 }
 
 export interface WorkloadNotOk {

@@ -6,6 +6,7 @@
  */
 import type { Advice } from '../advise/types.js';
 import { cpuModelHiddenBy, nestedCpuModelNote } from '../results/host.js';
+import { noisyFiguresOf } from '../results/noisy.js';
 import {
   isLifecycleFile,
   lifecycleFigure,
@@ -358,7 +359,8 @@ function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, compariso
   const f = runs[0] as ResultsFile;
   const h = f.host;
   const warnings: string[] = [];
-  const cmpSaysCpu = (comparison?.warnings ?? []).some((w) => /cpu model/i.test(w));
+  // The comparison warns of differing CPU models exactly when its environment differences hold cpu.model (src/stats/compare.ts).
+  const cmpSaysCpu = (comparison?.envDiffs ?? []).some((d) => d.field === 'cpu.model');
   if (f !== baseline && h.cpu.model !== baseline.host.cpu.model && !cmpSaysCpu) {
     warnings.push(
       nestedCpuModelNote(baseline.host, h) ??
@@ -461,38 +463,6 @@ function headline(
   };
 }
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/**
- * Numeric leaves of a workload's `extra`, whatever its shape: path -> values. Arrays (per-round lists
- * appended by the runner) contribute every element; an object with a string `kind`/`aggressor`/`name`
- * is keyed by that string instead of its position, so phases stay apart.
- */
-export function numericLeaves(x: unknown, path: string[] = [], out = new Map<string, number[]>(), depth = 0): Map<string, number[]> {
-  if (depth > 8) return out;
-  if (typeof x === 'number' && Number.isFinite(x)) {
-    const key = path.join('.');
-    const list = out.get(key) ?? [];
-    list.push(x);
-    out.set(key, list);
-  } else if (Array.isArray(x)) {
-    for (const v of x) numericLeaves(v, path, out, depth + 1);
-  } else if (isRecord(x)) {
-    const tag = ['kind', 'aggressor', 'name', 'phase'].map((k) => x[k]).find((v): v is string => typeof v === 'string');
-    const here = tag ? [...path, tag] : path;
-    for (const [k, v] of Object.entries(x)) numericLeaves(v, [...here, k], out, depth + 1);
-  }
-  return out;
-}
-
-const NOISY_METRICS: { re: RegExp; metric: NoisyRow['metric'] }[] = [
-  { re: /amplif/i, metric: 'tail amplification' },
-  { re: /slowdown/i, metric: 'slowdown' },
-  { re: /steal/i, metric: 'steal %' },
-];
-
 function noisyRows(f: ResultsFile): NoisyRow[] {
   const rows: NoisyRow[] = [];
   const byId = new Map(f.workloads.map((w) => [w.id, w]));
@@ -500,27 +470,9 @@ function noisyRows(f: ResultsFile): NoisyRow[] {
     if (w.status !== 'ok' || !w.id.startsWith('noisy.')) continue;
     const victim = w.id.slice('noisy.'.length);
     let found = false;
-    if (isRecord(w.extra)) {
-      const leaves = [...numericLeaves(w.extra)];
-      // Per-phase raw figures repeat what per-kind summaries say; use them only when nothing else is there.
-      const summary = leaves.filter(([path]) => !/^(phases|perPhase)\b/.test(path));
-      const seen = new Set<string>();
-      for (const [path, values] of summary.length ? summary : leaves) {
-        const segs = path.split('.');
-        const last = segs[segs.length - 1] ?? '';
-        const m = NOISY_METRICS.find((x) => x.re.test(last));
-        if (!m || values.length === 0) continue;
-        const where = segs
-          .slice(0, -1)
-          .filter((x) => !/^(byKind|phases|perPhase|kinds)$/.test(x))
-          .join('.');
-        const against = `${where || 'all neighbors'}${m.metric === 'steal %' ? ` (${last})` : ''}`;
-        const key = `${against}|${m.metric}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        rows.push({ host: f.label, id: w.id, victim, against, metric: m.metric, value: median(values), source: 'extra' });
-        if (m.metric === 'tail amplification') found = true;
-      }
+    for (const x of noisyFiguresOf(w)) {
+      rows.push({ host: f.label, id: w.id, victim, against: x.against, metric: x.metric, value: median(x.values), source: 'extra' });
+      if (x.metric === 'tail amplification') found = true;
     }
     const v = byId.get(victim);
     if (!found && v && v.status === 'ok' && v.better === w.better && v.unit === w.unit) {

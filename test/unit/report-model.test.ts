@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildReportModel, numericLeaves } from '../../src/report/model.js';
+import { buildReportModel } from '../../src/report/model.js';
+import { numericLeaves } from '../../src/results/noisy.js';
 import { comparisonOf, estimate, fingerprintOf, resultsOf, rowOf, threeHosts, WORKLOADS } from '../helpers/report-fixtures.js';
 
 const opts = { baseline: 'metal', noisePct: 1, generatedAt: '2026-11-25T00:00:00.000Z', toolVersion: '0.1.0' };
