@@ -59,13 +59,25 @@ export function colourFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = 
   return ansi;
 }
 
+/** The verdicts (src/stats/types.ts) and gate outcomes (src/gate/types.ts) a renderer colours: a closed set. */
+export type Outcome = 'slower' | 'faster' | 'same' | 'inconclusive' | 'pass' | 'fail' | 'crashed' | 'missing' | 'ignored' | 'not-compared';
+
+const OUTCOME_STYLE: Record<Outcome, Style | null> = {
+  slower: 'red',
+  fail: 'red',
+  crashed: 'red',
+  faster: 'green',
+  pass: 'green',
+  inconclusive: 'yellow',
+  missing: 'yellow',
+  same: 'dim',
+  ignored: null,
+  'not-compared': null,
+};
+
 /** The style of a verdict or gate outcome: worse red, better green, unsettled yellow, no change dim. */
-export function verdictStyle(v: string): Style | null {
-  if (/^(slower|fail|crashed|regression)/.test(v)) return 'red';
-  if (/^(faster|pass)/.test(v)) return 'green';
-  if (/^(inconclusive|missing)/.test(v)) return 'yellow';
-  if (/^same/.test(v)) return 'dim';
-  return null;
+export function verdictStyle(v: Outcome): Style | null {
+  return OUTCOME_STYLE[v];
 }
 
 /** Columns of the terminal `stream` writes to; null off a terminal (then tables are not cut). */
