@@ -12,7 +12,7 @@ import { processInterrupt, type Interrupt } from '../engine/interrupt.js';
 import { selectWorkloads } from '../engine/runner.js';
 import { comparisonCsv, comparisonJunit, comparisonMarkdown } from '../report/comparison-exporters.js';
 import { saveResults, writeFileAtomic } from '../results/io.js';
-import { writeOutputs, type OutputFile } from '../results/output.js';
+import { exportFiles, writeOutputs } from '../results/output.js';
 import type { Suite } from '../types.js';
 import { VERSION } from '../version.js';
 import { registry } from '../workloads/index.js';
@@ -198,11 +198,13 @@ export async function duelSession(args: DuelRequest, deps: DuelDeps = {}): Promi
     await agents.close();
   }
   const { outcome } = result;
-  const outputs: OutputFile[] = [];
-  if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(outcome.comparison), flag: '--markdown' });
-  if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(outcome.comparison), flag: '--csv' });
-  if (args.junit) outputs.push({ path: args.junit, data: comparisonJunit(outcome.comparison), flag: '--junit' });
-  if (args.html) outputs.push({ path: args.html, data: comparisonHtml([outcome.a], [outcome.b], outcome.comparison), flag: '--html' });
-  writeOutputs(outputs);
+  writeOutputs(
+    exportFiles(args, {
+      markdown: () => comparisonMarkdown(outcome.comparison),
+      csv: () => comparisonCsv(outcome.comparison),
+      junit: () => comparisonJunit(outcome.comparison),
+      html: () => comparisonHtml([outcome.a], [outcome.b], outcome.comparison),
+    }),
+  );
   return result;
 }

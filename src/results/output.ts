@@ -144,3 +144,40 @@ export function writeOutputs(files: OutputFile[]): void {
     throw e;
   }
 }
+
+/** The export formats every command that has a result to keep offers, each through its own flag (`--markdown F`). */
+export const EXPORT_FORMATS = ['markdown', 'csv', 'junit', 'html'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** Where the user asked each format to go (the common flags' values). */
+export type ExportPaths = Partial<Record<ExportFormat, string | undefined>>;
+
+/** The flag that names a format's file, for error lines: the one place a format meets its flag. */
+export const exportFlag = (format: ExportFormat): string => `--${format}`;
+
+/**
+ * The export path: every requested export file checked before any work (a wrong path fails in a second, not after a
+ * ten-minute run), then each requested format rendered once, from the renderers of the result's kind. A format the
+ * kind has no renderer for is an InputError naming its flag. `path` may rename a file (replicate runs).
+ */
+export function checkExports(paths: ExportPaths, path: (p: string) => string = (p) => p): void {
+  for (const format of EXPORT_FORMATS) {
+    const p = paths[format];
+    if (p === undefined) continue;
+    if (typeof p !== 'string' || p === '') throw new InputError(`${exportFlag(format)}: expected a file name`);
+    checkOutputFile(path(p), exportFlag(format));
+  }
+}
+
+export function exportFiles(
+  paths: ExportPaths,
+  render: Partial<Record<ExportFormat, () => string>>,
+  path: (p: string) => string = (p) => p,
+): OutputFile[] {
+  return EXPORT_FORMATS.flatMap((format) => {
+    const p = paths[format];
+    if (p === undefined) return [];
+    const r = render[format];
+    if (!r) throw new InputError(`${exportFlag(format)}: this command has no ${format} output`);
+    return [{ path: path(p), data: r(), flag: exportFlag(format) }];
+  });
+}

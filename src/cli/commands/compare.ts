@@ -4,7 +4,7 @@ import { comparisonCsv, comparisonJson, comparisonJunit, comparisonMarkdown, com
 import { colourFor, terminalWidth } from '../../format/text.js';
 import { onlyPatterns } from '../../results/ids.js';
 import { resolveOnly, sidesOf } from '../../analysis/sides.js';
-import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
+import { checkExports, exportFiles, writeOutputs } from '../../results/output.js';
 import { changedWorkloadModules } from '../../results/workload-modules.js';
 import { compareRunSets, DEFAULTS } from '../../stats/compare.js';
 import type { CompareOptions } from '../../stats/types.js';
@@ -97,24 +97,20 @@ export const compareCommand: CliCommand = {
       .example('virtax compare metal.json vm.json --junit compare.xml --csv compare.csv', 'CI artifacts: a test report and the numbers'),
   run: async (args: CompareArgs) => {
     const opts = compareOptionsOf(args);
-    for (const [flag, path] of [
-      ['--markdown', args.markdown],
-      ['--csv', args.csv],
-      ['--junit', args.junit],
-      ['--html', args.html],
-    ] as const)
-      if (path) checkOutputFile(path, flag);
+    checkExports(args);
     const sides = sidesOf(args);
     const changed = changedWorkloadModules(sides.base, sides.cand);
     if (changed && !args.allowChangedWorkloads) throw new InputError(changed);
     if (opts.onlyIds) opts.onlyIds = resolveOnly(opts.onlyIds, [...sides.base, ...sides.cand]);
     const c = compareRunSets(sides.base, sides.cand, opts);
-    const outputs: OutputFile[] = [];
-    if (args.markdown) outputs.push({ path: args.markdown, data: comparisonMarkdown(c), flag: '--markdown' });
-    if (args.csv) outputs.push({ path: args.csv, data: comparisonCsv(c), flag: '--csv' });
-    if (args.junit) outputs.push({ path: args.junit, data: comparisonJunit(c), flag: '--junit' });
-    if (args.html) outputs.push({ path: args.html, data: comparisonHtml(sides.base, sides.cand, c), flag: '--html' });
-    writeOutputs(outputs);
+    writeOutputs(
+      exportFiles(args, {
+        markdown: () => comparisonMarkdown(c),
+        csv: () => comparisonCsv(c),
+        junit: () => comparisonJunit(c),
+        html: () => comparisonHtml(sides.base, sides.cand, c),
+      }),
+    );
     process.stdout.write(
       args.json ? comparisonJson(c) : comparisonTable(c, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) }),
     );

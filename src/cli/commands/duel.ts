@@ -1,7 +1,7 @@
 import { InputError } from '../../errors.js';
 import { SUITES, isSuite } from '../../engine/suites.js';
 import { colourFor, terminalWidth } from '../../format/text.js';
-import { checkOutputFile, plannedDirs } from '../../results/output.js';
+import { checkExports, plannedDirs } from '../../results/output.js';
 import { formatNumber } from '../../report/table.js';
 import type { Suite } from '../../types.js';
 import type { RoundPlan } from '../../workloads/types.js';
@@ -156,13 +156,7 @@ export const duelCommand: CliCommand = {
       ),
   run: async (args: DuelArgs) => {
     if (!isSuite(args.suite)) throw new InputError(`--suite: expected quick, standard or full (got "${args.suite}")`);
-    for (const [flag, path] of [
-      ['--markdown', args.markdown],
-      ['--csv', args.csv],
-      ['--junit', args.junit],
-      ['--html', args.html],
-    ] as const)
-      if (path) checkOutputFile(path, flag);
+    checkExports(args);
     if (args.out) plannedDirs(args.out, '--out');
     const suite: Suite = args.suite;
     const rounds = roundsOf(args, suite);

@@ -4,7 +4,7 @@ import { formatGateTable, gateAnnotations, gateCsv, gateHtmlSection, gateJunit, 
 import { gateWithComparison, type CompareFn, type GateOptions } from '../../gate/gate.js';
 import { InputError } from '../../errors.js';
 import { colourFor, terminalWidth } from '../../format/text.js';
-import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
+import { checkExports, exportFiles, writeOutputs } from '../../results/output.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
 interface GateArgs {
@@ -100,13 +100,7 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
         throw new InputError('--resamples: expected a whole number of at least 100');
       }
       if (!Number.isInteger(args.seed)) throw new InputError('--seed: expected a whole number');
-      for (const [flag, path] of [
-        ['--junit', args.junit],
-        ['--markdown', args.markdown],
-        ['--csv', args.csv],
-        ['--html', args.html],
-      ] as const)
-        if (path) checkOutputFile(path, flag);
+      checkExports(args);
       const opts: GateOptions = {
         baseline: Array.isArray(args.baseline) && args.baseline.length === 1 ? (args.baseline[0] as string) : args.baseline,
         current: args.current,
@@ -129,22 +123,20 @@ export function makeGateCommand(compare: CompareFn): CliCommand {
       const { result, comparison, baseRuns, current } = gateWithComparison(opts, compare);
 
       const markdown = gateMarkdown(result);
-      const outputs: OutputFile[] = [];
-      if (args.junit) outputs.push({ path: args.junit, data: gateJunit(result), flag: '--junit' });
-      if (args.markdown) outputs.push({ path: args.markdown, data: markdown, flag: '--markdown' });
-      if (args.csv) outputs.push({ path: args.csv, data: gateCsv(result), flag: '--csv' });
-      if (args.html) {
-        // The page leads with the gate's own answer; the report under it is the comparison as `virtax compare` reads
-        // the same files (its default level and verdicts), so no page shows a compare-style verdict at the gate's level.
-        const { noisePct, alpha, resamples, seed } = comparison.settings;
-        const asCompare = compare(baseRuns, [current], { noisePct, alpha, resamples, seed, onlyIds: comparison.rows.map((r) => r.id) });
-        outputs.push({
-          path: args.html,
-          data: comparisonHtml(baseRuns, [current], asCompare, new Date(), gateHtmlSection(result)),
-          flag: '--html',
-        });
-      }
-      writeOutputs(outputs);
+      writeOutputs(
+        exportFiles(args, {
+          junit: () => gateJunit(result),
+          markdown: () => markdown,
+          csv: () => gateCsv(result),
+          // The page leads with the gate's own answer; the report under it is the comparison as `virtax compare` reads
+          // the same files (its default level and verdicts), so no page shows a compare-style verdict at the gate's level.
+          html: () => {
+            const { noisePct, alpha, resamples, seed } = comparison.settings;
+            const asCompare = compare(baseRuns, [current], { noisePct, alpha, resamples, seed, onlyIds: comparison.rows.map((r) => r.id) });
+            return comparisonHtml(baseRuns, [current], asCompare, new Date(), gateHtmlSection(result));
+          },
+        }),
+      );
       const summary = process.env.GITHUB_STEP_SUMMARY;
       if (summary) appendFileSync(summary, `${markdown}\n`);
       process.stdout.write(

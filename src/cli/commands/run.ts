@@ -4,7 +4,7 @@ import { terminalWidth } from '../../format/text.js';
 import { runReportHtml } from '../../analysis/run-report.js';
 import { InputError } from '../../errors.js';
 import { runCsv, runJunit, runMarkdown } from '../../report/run-exporters.js';
-import { checkOutputFile, writeOutputs, type OutputFile } from '../../results/output.js';
+import { checkExports, exportFiles, writeOutputs } from '../../results/output.js';
 import { replicateCount, replicatePath, runReplicates, type RunCommandRequest, type RunResult } from '../../run/run.js';
 import { formatRunSummary, runSummaryJson } from '../../run/summary.js';
 import { contentionWarning } from '../../stats/contention.js';
@@ -23,23 +23,6 @@ export interface RunArgs extends RunCommandRequest {
   csv?: string;
   junit?: string;
   html?: string;
-}
-
-const EXPORTS = [
-  ['--markdown', 'markdown', runMarkdown],
-  ['--csv', 'csv', runCsv],
-  ['--junit', 'junit', runJunit],
-  ['--html', 'html', (f) => runReportHtml(f)],
-] as const satisfies readonly (readonly [string, keyof RunArgs, (f: RunResult['file']) => string])[];
-
-/** The export files of run i of n (replicate runs get `-runI` before the extension, as the results files do). */
-function exportsOf(args: RunArgs, i: number, n: number): { flag: string; path: string; render: (f: RunResult['file']) => string }[] {
-  return EXPORTS.flatMap(([flag, key, render]) => {
-    const p = args[key];
-    if (p === undefined) return [];
-    if (typeof p !== 'string' || p === '') throw new InputError(`${flag}: expected a file name`);
-    return [{ flag, path: n > 1 ? replicatePath(p, i) : p, render }];
-  });
 }
 
 function progressReporter(enabled: boolean): { onEvent: (e: RunEvent) => void; stop: () => void } {
@@ -168,7 +151,9 @@ export const runCommand: CliCommand = {
   run: async (args: RunArgs) => {
     // Export paths are checked before anything runs (exit 2), and written after each run's results file.
     const runs = replicateCount(args.runs);
-    for (let i = 1; i <= runs; i++) for (const e of exportsOf(args, i, runs)) checkOutputFile(e.path, e.flag);
+    // Replicate runs get `-runI` before the extension, as the results files do.
+    const pathOf = (i: number) => (p: string) => (runs > 1 ? replicatePath(p, i) : p);
+    for (let i = 1; i <= runs; i++) checkExports(args, pathOf(i));
     let progress: ReturnType<typeof progressReporter> | null = null;
     let current = 1;
     const { code, outs } = await runReplicates(args, {
@@ -182,7 +167,9 @@ export const runCommand: CliCommand = {
         progress?.stop();
         progress = null;
         printRun(args, one);
-        const outputs: OutputFile[] = exportsOf(args, current, runs).map((e) => ({ path: e.path, data: e.render(one.file), flag: e.flag }));
+        const f = one.file;
+        const render = { markdown: () => runMarkdown(f), csv: () => runCsv(f), junit: () => runJunit(f), html: () => runReportHtml(f) };
+        const outputs = exportFiles(args, render, pathOf(current));
         writeOutputs(outputs);
         if (outputs.length && !args.quiet) process.stderr.write(`wrote ${outputs.map((o) => o.path).join(', ')}\n`);
       },
