@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { formatDuelTable } from '../../src/duel/report.js';
 import { comparisonCsv, comparisonMarkdown, comparisonTable } from '../../src/report/comparison-exporters.js';
 import { compareRunSets } from '../../src/stats/compare.js';
 import { syntheticResults } from '../../src/stats/synthetic.js';
@@ -52,13 +51,12 @@ describe('kernel time per op: its own figure and column', () => {
     expect(validate(JSON.parse(JSON.stringify(c))), ajv.errorsText(validate.errors)).toBe(true);
   });
 
-  it('table, duel table and Markdown get a kernel/op column; CSV kernel columns', () => {
+  it('the table (compare and duel print the same) and Markdown get a kernel/op column; CSV kernel columns', () => {
     const t = comparisonTable(c);
     expect(t).toMatch(
       /workload\s+base median\s+cand median\s+overhead % \[interval\]\s+added per op \[interval\]\s+kernel\/op %\s+p\s+q\s+verdict/,
     );
     expect(t).toMatch(/^sys\.stat .* \+200\.0% \[\+19\d\.\d, \+20\d\.\d\] /m);
-    expect(formatDuelTable(c)).toMatch(/kernel\/op B vs A/);
     expect(comparisonMarkdown(c)).toMatch(/\| overhead % \[interval\] \| added per op \[interval\] \| kernel\/op % \| p \|/);
     const lines = comparisonCsv(c).trim().split('\n');
     expect(lines[0]).toMatch(

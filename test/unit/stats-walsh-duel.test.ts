@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareDuel } from '../../src/duel/compare.js';
-import { formatDuelTable } from '../../src/duel/report.js';
+import { comparisonTable } from '../../src/report/comparison-exporters.js';
 import { gaussian } from '../../src/stats/synthetic.js';
 import { createRng } from '../../src/stats/random.js';
 import { signedRankMinP, walshInterval } from '../../src/stats/paired.js';
@@ -63,7 +63,7 @@ describe('duel verdicts', () => {
     const c = compareDuel(a, b, { resamples: 500 });
     const r = c.rows[0];
     expect(r?.status === 'compared' && r.verdict).toBe('inconclusive');
-    const table = formatDuelTable(c);
+    const table = comparisonTable(c);
     expect(table).toMatch(/cannot reach p <= 0\.05 with these counts \(smallest possible p 0\.0625\)/);
     expect(table).toMatch(/covers 93\.75%, not 95%/);
   });

@@ -6,7 +6,7 @@ import { formatNumber } from '../../report/table.js';
 import type { Suite } from '../../types.js';
 import type { RoundPlan } from '../../workloads/types.js';
 import type { AutoRounds, DuelEvent } from '../../duel/duel.js';
-import { formatDuelTable } from '../../duel/report.js';
+import { comparisonTable } from '../../report/comparison-exporters.js';
 import { FILES, duelSession } from '../../duel/session.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
@@ -198,7 +198,7 @@ export const duelCommand: CliCommand = {
     process.stdout.write(
       args.json
         ? `${JSON.stringify(outcome.comparison, null, 2)}\n`
-        : `${formatDuelTable(outcome.comparison, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) })}\n`,
+        : comparisonTable(outcome.comparison, { paint: colourFor(process.stdout), width: terminalWidth(process.stdout) }),
     );
     const secs = outcome.seconds.toFixed(1);
     if (outcome.status !== 'finished') {
