@@ -19,7 +19,7 @@ import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
 import { onlyPatterns, selectIds } from '../results/ids.js';
 import { changedWorkloadModules } from '../results/workload-modules.js';
-import type { CompareOptions, Comparison } from '../stats/types.js';
+import type { CompareOptions, Comparison, Estimate } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { distrusted } from '../stats/contention.js';
 import { envDiffs } from '../stats/compare.js';
@@ -30,12 +30,13 @@ import {
   decideRows,
   exitCodeOf,
   idMatches,
+  maxRegressionFor,
   overallOutcome,
   thresholdOutcome,
   workloadSides,
   type DecideInput,
 } from './decide.js';
-import { isJudged, type GateFcr, type GatePolicy, type GateResult, type GateRow } from './types.js';
+import { type GateFcr, type GatePolicy, type GateResult, type GateRow } from './types.js';
 
 export interface GateOptions {
   /** A results file, a directory of runs of the same host class, or several results files (replicate runs). */
@@ -115,25 +116,16 @@ export function judge(
   only: string[] | null,
   compare: CompareFn,
 ): Judgement {
-  const comparison = compare(baseRuns, current, { ...settings, fcr: false });
+  // The engine's false-coverage-rate adjustment with the gate's selection: the rows that would fail.
+  const wouldFail = (row: { id: string; overheadPct: Estimate }) =>
+    thresholdOutcome(row.overheadPct, maxRegressionFor(row.id, policy)) === 'fail';
+  const comparison = compare(baseRuns, current, {
+    ...settings,
+    fcr: { select: wouldFail, selected: 'workloads above the max regression' },
+  });
   const rows = decideRows({ comparison, sides, policy, only });
-  const judged = rows.filter(isJudged);
-  const selected = judged.filter((r) => r.outcome === 'fail');
-  const m = judged.length;
-  const R = selected.length;
-  if (R === 0 || R === m) return { comparison, rows, fcr: R === 0 ? null : { selected: R, judged: m, level: settings.level } };
-  const level = 1 - (R * (1 - settings.level)) / m;
-  const again = compare(baseRuns, current, { ...settings, level, onlyIds: selected.map((r) => r.id), fcr: false });
-  for (const r of selected) {
-    const adj = again.rows.find((x) => x.id === r.id);
-    if (adj?.status !== 'compared') continue;
-    adj.notes.push(
-      `interval at ${(100 * level).toFixed(2)}%: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} workloads above the max regression`,
-    );
-    r.row = adj;
-    r.outcome = thresholdOutcome(adj.overheadPct, r.maxRegressionPct);
-  }
-  return { comparison, rows, fcr: { selected: R, judged: m, level } };
+  const f = comparison.fcr;
+  return { comparison, rows, fcr: f ? { selected: f.selected, judged: f.of, level: f.level } : null };
 }
 
 export function runGate(opts: GateOptions, compare: CompareFn): GateResult {

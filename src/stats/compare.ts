@@ -35,6 +35,7 @@ import type {
   CompareOptions,
   Comparison,
   ComparisonScope,
+  FcrApplied,
   EnvDiff,
   Estimate,
   KernelTime,
@@ -787,10 +788,13 @@ function engine(
       r.inconclusive = { code: 'lopsided', q: r.qValue, alpha: s.alpha };
     }
   }
-  // Step 3: false-coverage-rate adjusted intervals for the rows called slower/faster.
-  const selected = works.filter((w) => w.row.verdict === 'slower' || w.row.verdict === 'faster');
+  // Step 3: false-coverage-rate adjusted intervals for the selected rows (called slower/faster, or a caller's rule).
+  const rule = typeof opts.fcr === 'object' ? opts.fcr : null;
+  const selected = works.filter((w) => (rule ? rule.select(w.row) : w.row.verdict === 'slower' || w.row.verdict === 'faster'));
   const m = works.length;
   const R = selected.length;
+  const fcr: FcrApplied | null =
+    opts.fcr !== false && R > 0 ? { selected: R, of: m, level: R < m ? 1 - (R * (1 - s.level)) / m : s.level } : null;
   if (opts.fcr !== false && R > 0 && R < m) {
     const adjLevel = 1 - (R * (1 - s.level)) / m;
     for (const w of selected) {
@@ -804,7 +808,7 @@ function engine(
       w.row.verdict = verdictOf(e.overheadPct, s.noisePct);
       if (w.row.verdict === 'inconclusive') w.row.inconclusive = { code: 'fcr', level: adjLevel };
       w.row.notes.push(
-        `interval at ${levelText(adjLevel)}: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} rows called slower/faster${w.row.verdict !== before ? `; ${before} does not survive it` : ''}`,
+        `interval at ${levelText(adjLevel)}: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} ${rule ? rule.selected : 'rows called slower/faster'}${w.row.verdict !== before ? `; ${before} does not survive it` : ''}`,
       );
     }
   }
@@ -934,6 +938,7 @@ function engine(
     noise,
     envDiffs: diffs,
     scope,
+    ...(fcr ? { fcr } : {}),
     warnings,
   };
   return { comparison, works, level: s.level };

@@ -194,6 +194,8 @@ export interface Comparison {
   envDiffs: EnvDiff[];
   /** Runs per side and what the intervals cover (absent in files written before replicate runs). */
   scope?: ComparisonScope;
+  /** The false-coverage-rate adjustment, when rows were selected (absent in older files and when none was). */
+  fcr?: FcrApplied;
   /** Loud warnings: different CPU models, partial files, different schema, ... */
   warnings: string[];
 }
@@ -214,9 +216,22 @@ export interface CompareOptions {
   /** Only these workload ids. */
   onlyIds?: string[];
   /**
-   * Adjust the intervals of the rows called slower/faster for the false-coverage rate (Benjamini &
-   * Yekutieli 2005; default true). The gate turns it off and applies the same adjustment to its own
-   * selection (rows above the max regression).
+   * Adjust the intervals of the selected rows for the false-coverage rate (Benjamini & Yekutieli 2005): true
+   * (default) selects the rows called slower/faster; a rule selects others (the gate: the rows that would fail
+   * beyond the max regression); false adjusts none.
    */
-  fcr?: boolean;
+  fcr?: boolean | FcrRule;
+}
+
+/** Which rows the false-coverage-rate adjustment selects, and how its note names them ("workloads above the max regression"). */
+export interface FcrRule {
+  select: (row: Extract<RowComparison, { status: 'compared' }>) => boolean;
+  selected: string;
+}
+
+/** What the false-coverage-rate adjustment did: R of m rows selected, their intervals recomputed at `level`. */
+export interface FcrApplied {
+  selected: number;
+  of: number;
+  level: number;
 }
