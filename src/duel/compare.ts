@@ -11,7 +11,7 @@
 import { compareEngine, sideSummary, type RowEstimate, type RowEstimator } from '../stats/compare.js';
 import { kernelTimeOf, secondFigureNotes } from '../stats/kernel-time.js';
 import { addedCostOfPairs, isTimePerOperation } from '../stats/added-cost.js';
-import { pairedEstimate, pairedLogRatios, signedRankMinP, walshInterval, type PairedEstimate } from '../stats/paired.js';
+import { pairedEstimate, pairedLogRatios, signedRankMinP, walshInterval } from '../stats/paired.js';
 import { filterContendedPairs } from '../stats/contention.js';
 import { createRng } from '../stats/random.js';
 import type { Comparison, CompareOptions } from '../stats/types.js';
@@ -45,23 +45,6 @@ export function usablePairs(a: WorkloadOk, b: WorkloadOk): { ra: Round[]; rb: Ro
   if (a.rounds.length !== b.rounds.length) notes.push(`${Math.abs(a.rounds.length - b.rounds.length)} unpaired round(s) left out`);
   if (bad.length) notes.push(`${bad.length} pair(s) left out for a zero, negative or non-finite figure: ${bad.join(', ')}`);
   return { ra, rb, notes, trusted: kp.trustworthy };
-}
-
-/** Paired estimate of one workload from the two sides' rounds, or the reason it cannot be compared. */
-export function pairWorkload(
-  a: WorkloadOk,
-  b: WorkloadOk,
-  opts: { level: number; resamples: number; seed: number },
-): PairedEstimate | string {
-  const { ra, rb, notes } = usablePairs(a, b);
-  const n = ra.length;
-  if (n < 2) return `only ${n} round pair${n === 1 ? '' : 's'} measured (need at least 2)${notes.length ? `; ${notes.join('; ')}` : ''}`;
-  const d = pairedLogRatios(
-    ra.map((r) => r.figure),
-    rb.map((r) => r.figure),
-    a.better,
-  );
-  return pairedEstimate(d, { level: opts.level, resamples: opts.resamples, rng: createRng(opts.seed) });
 }
 
 /** The paired estimator of the comparison engine (one run per side: the duel's two files). */

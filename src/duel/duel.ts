@@ -24,7 +24,7 @@ import type { AnyWorkload, RoundPlan } from '../workloads/types.js';
 import type { RoundReply } from '../engine/executor.js';
 import { roundSeedOf, workloadResultOf, type WorkloadAccum } from '../engine/runner.js';
 import { AgentError, type AgentLink, type ReplyFields } from './client.js';
-import { compareDuel, pairWorkload } from './compare.js';
+import { compareDuel } from './compare.js';
 import { roundReplyProblem } from './protocol.js';
 import { duetConflict } from './duet.js';
 import { userTaskOrder, type UserTaskSpec } from '../workloads/user.js';
@@ -415,12 +415,13 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
         });
       }
       if (auto && pass + 1 >= auto.minRounds) {
+        // The stopping rule reads the engine's own intervals, made as the final table's are (estimator, level,
+        // resamples, seed), over the workloads still running; without the false-coverage-rate adjustment, which
+        // depends on which rows end up called slower or faster.
+        const now = compareDuel(sides.a.snapshot(), sides.b.snapshot(), { ...compareOpts, onlyIds: active.map((w) => w.id), fcr: false });
         const widths = active.map((w) => {
-          const wa = sides.a.snapshot().workloads.find((x) => x.id === w.id);
-          const wb = sides.b.snapshot().workloads.find((x) => x.id === w.id);
-          if (wa?.status !== 'ok' || wb?.status !== 'ok') return { id: w.id, halfWidthPct: null, settled: false };
-          const est = pairWorkload(wa, wb, { level: 0.95, resamples: 2000, seed: opts.seed });
-          const half = typeof est === 'string' ? null : (est.overheadPct.hi - est.overheadPct.lo) / 2;
+          const row = now.rows.find((r) => r.id === w.id);
+          const half = row?.status === 'compared' ? (row.overheadPct.hi - row.overheadPct.lo) / 2 : null;
           const ok = half !== null && half < auto.targetHalfWidthPct;
           if (ok) settled.add(w.id);
           return { id: w.id, halfWidthPct: half, settled: ok };
