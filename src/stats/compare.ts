@@ -634,134 +634,155 @@ export function compareEngine(
   return engine(baseRuns, candRuns, estimator, opts).comparison;
 }
 
-function engine(
+type Resolved = ReturnType<typeof validOptions>;
+type Bad = Exclude<WorkloadResult, WorkloadOk>;
+
+/** One workload's results on each side: every run's (absent where a run did not have it) and the measured ones. */
+interface RowSides {
+  bs: WorkloadResult[];
+  cs: WorkloadResult[];
+  okB: WorkloadOk[];
+  okC: WorkloadOk[];
+}
+
+/** Step 1a: the id's results on each side, or the not-compared row saying why there is nothing to estimate. */
+function sidesOf(
+  id: string,
+  bms: Map<string, WorkloadResult>[],
+  cms: Map<string, WorkloadResult>[],
+  many: boolean,
+): RowSides | RowComparison {
+  const bs = bms.map((m) => m.get(id)).filter((w): w is WorkloadResult => w !== undefined);
+  const cs = cms.map((m) => m.get(id)).filter((w): w is WorkloadResult => w !== undefined);
+  const b = bs[0];
+  const c = cs[0];
+  if (!b) return notCompared(c, undefined, id, `only in the candidate ${many ? 'runs' : 'file'} (not measured on base)`);
+  if (!c) return notCompared(b, undefined, id, `only in the base ${many ? 'runs' : 'file'} (not measured on candidate)`);
+  const okB = bs.filter((w): w is WorkloadOk => w.status === 'ok');
+  const okC = cs.filter((w): w is WorkloadOk => w.status === 'ok');
+  const firstBad = (ws: WorkloadResult[]) => ws.find((w): w is Bad => w.status !== 'ok') as Bad;
+  if (okB.length === 0) return notCompared(b, c, id, `${firstBad(bs).status} on base: ${firstBad(bs).reason}`);
+  if (okC.length === 0) return notCompared(b, c, id, `${firstBad(cs).status} on candidate: ${firstBad(cs).reason}`);
+  const h = okB[0] as WorkloadOk;
+  const odd = [...okB, ...okC].find((w) => w.unit !== h.unit || w.better !== h.better);
+  if (odd)
+    return notCompared(
+      b,
+      c,
+      id,
+      `different units or directions (base ${h.unit}, ${h.better} is better; candidate ${odd.unit}, ${odd.better} is better)`,
+    );
+  return { bs, cs, okB, okC };
+}
+
+/** Step 1b: the compared row of an estimate, with the notes the sides call for, and its work for the later steps. */
+function comparedRow(id: string, sides: RowSides, est: RowEstimate, s: Resolved, many: boolean): Work {
+  const { bs, cs, okB, okC } = sides;
+  const h = okB[0] as WorkloadOk;
+  const notes = [...est.notes];
+  for (const [name, ok, all] of [
+    ['base', okB, bs],
+    ['candidate', okC, cs],
+  ] as const) {
+    if (ok.length < all.length)
+      notes.push(`${name}: ${all.length - ok.length} of ${all.length} runs did not measure it (skipped or failed); the others are used`);
+  }
+  if (many && est.method !== 'runs-t') notes.push('one usable run per side for this workload: its interval covers those two runs only');
+  if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1)
+    notes.push('parameters differ between the two sides: not quite the same measurement');
+  const { logRatio, overheadPct } = toEstimate(est.lo, est.hi, est.point, s.level, est.method, est.mcError);
+  if (est.achievedLevel !== undefined && est.achievedLevel < s.level - 1e-9) {
+    logRatio.achievedLevel = est.achievedLevel;
+    overheadPct.achievedLevel = est.achievedLevel;
+  }
+  const tail = h.better === 'lower' ? est.cand.p99 / est.base.p99 : est.base.p99 / est.cand.p99;
+  const tailOf = (x: SideSummary) => (h.better === 'lower' ? x.p99 / x.p50 : x.p50 / x.p99);
+  const row: Compared = {
+    status: 'compared',
+    id,
+    category: h.category,
+    title: h.title,
+    unit: h.unit,
+    better: h.better,
+    base: est.base,
+    cand: est.cand,
+    overheadPct,
+    logRatio,
+    pValue: est.pValue,
+    qValue: est.pValue, // adjusted across rows in step 2
+    verdict: verdictOf(overheadPct, s.noisePct),
+    roundsToSettle: null,
+    tailRatio: Number.isFinite(tail) && tail > 0 ? tail : null,
+    ...(est.kernel ? { kernel: est.kernel } : {}),
+    ...(est.addedPerOp ? { addedPerOp: est.addedPerOp } : {}),
+    notes,
+  };
+  return {
+    row,
+    est,
+    index: { ...est.index, category: h.category, point: est.point, interval: { lo: est.lo, hi: est.hi, method: est.method } },
+    noise: { baseCv: est.base.cv, candCv: est.cand.cv, baseTail: tailOf(est.base), candTail: tailOf(est.cand) },
+    lopsided: est.lopsided,
+  };
+}
+
+/** Step 1: one row per workload id (the onlyIds patterns select), compared by the estimator or not compared. */
+function rowsOf(
   baseRuns: readonly ResultsFile[],
   candRuns: readonly ResultsFile[],
   estimator: RowEstimator,
-  opts: CompareOptions,
-  baseMemo?: SideMemo,
-): { comparison: Comparison; works: Work[]; level: number } {
-  const s = validOptions(opts);
+  s: Resolved,
+  onlyIds: readonly string[] | undefined,
+  baseMemo: SideMemo | undefined,
+): { rows: RowComparison[]; works: Work[] } {
   const maps = (runs: readonly ResultsFile[]) => runs.map((f) => new Map((f.workloads ?? []).map((w) => [w.id, w] as const)));
   const bms = maps(baseRuns);
   const cms = maps(candRuns);
   let ids = [...new Set([...bms, ...cms].flatMap((m) => [...m.keys()]))];
-  if (opts.onlyIds?.length) ids = ids.filter((id) => matches(id, opts.onlyIds as string[]));
-
+  if (onlyIds?.length) ids = ids.filter((id) => matches(id, onlyIds));
+  const many = baseRuns.length > 1 || candRuns.length > 1;
+  const okPos = (ms: Map<string, WorkloadResult>[], id: string) => ms.flatMap((m, i) => (m.get(id)?.status === 'ok' ? [i] : []));
   const rows: RowComparison[] = [];
   const works: Work[] = [];
   for (const id of ids) {
-    const bs = bms.map((m) => m.get(id)).filter((w): w is WorkloadResult => w !== undefined);
-    const cs = cms.map((m) => m.get(id)).filter((w): w is WorkloadResult => w !== undefined);
-    const okPos = (ms: Map<string, WorkloadResult>[]) => ms.flatMap((m, i) => (m.get(id)?.status === 'ok' ? [i] : []));
-    const b = bs[0];
-    const c = cs[0];
-    const many = baseRuns.length > 1 || candRuns.length > 1;
-    if (!b) {
-      rows.push(notCompared(c, undefined, id, `only in the candidate ${many ? 'runs' : 'file'} (not measured on base)`));
-      continue;
-    }
-    if (!c) {
-      rows.push(notCompared(b, undefined, id, `only in the base ${many ? 'runs' : 'file'} (not measured on candidate)`));
-      continue;
-    }
-    const okB = bs.filter((w): w is WorkloadOk => w.status === 'ok');
-    const okC = cs.filter((w): w is WorkloadOk => w.status === 'ok');
-    const firstBad = (ws: WorkloadResult[]) => ws.find((w): w is Exclude<WorkloadResult, WorkloadOk> => w.status !== 'ok');
-    if (okB.length === 0) {
-      const bad = firstBad(bs) as Exclude<WorkloadResult, WorkloadOk>;
-      rows.push(notCompared(b, c, id, `${bad.status} on base: ${bad.reason}`));
-      continue;
-    }
-    if (okC.length === 0) {
-      const bad = firstBad(cs) as Exclude<WorkloadResult, WorkloadOk>;
-      rows.push(notCompared(b, c, id, `${bad.status} on candidate: ${bad.reason}`));
-      continue;
-    }
-    const h = okB[0] as WorkloadOk;
-    const odd = [...okB, ...okC].find((w) => w.unit !== h.unit || w.better !== h.better);
-    if (odd) {
-      rows.push(
-        notCompared(
-          b,
-          c,
-          id,
-          `different units or directions (base ${h.unit}, ${h.better} is better; candidate ${odd.unit}, ${odd.better} is better)`,
-        ),
-      );
+    const sides = sidesOf(id, bms, cms, many);
+    if ('status' in sides) {
+      rows.push(sides);
       continue;
     }
     const est = estimator({
       id,
-      base: okB,
-      cand: okC,
-      basePos: okPos(bms),
-      candPos: okPos(cms),
+      base: sides.okB,
+      cand: sides.okC,
+      basePos: okPos(bms, id),
+      candPos: okPos(cms, id),
       baseFiles: baseRuns.length,
       candFiles: candRuns.length,
       settings: s,
       ...(baseMemo ? { baseMemo } : {}),
     });
     if (typeof est === 'string') {
-      rows.push(notCompared(b, c, id, est));
+      rows.push(notCompared(sides.bs[0], sides.cs[0], id, est));
       continue;
     }
-    const notes = [...est.notes];
-    for (const [name, ok, all] of [
-      ['base', okB, bs],
-      ['candidate', okC, cs],
-    ] as const) {
-      if (ok.length < all.length)
-        notes.push(`${name}: ${all.length - ok.length} of ${all.length} runs did not measure it (skipped or failed); the others are used`);
-    }
-    if ((baseRuns.length > 1 || candRuns.length > 1) && est.method !== 'runs-t') {
-      notes.push('one usable run per side for this workload: its interval covers those two runs only');
-    }
-    if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1)
-      notes.push('parameters differ between the two sides: not quite the same measurement');
-    const { logRatio, overheadPct } = toEstimate(est.lo, est.hi, est.point, s.level, est.method, est.mcError);
-    if (est.achievedLevel !== undefined && est.achievedLevel < s.level - 1e-9) {
-      logRatio.achievedLevel = est.achievedLevel;
-      overheadPct.achievedLevel = est.achievedLevel;
-    }
-    const tail = h.better === 'lower' ? est.cand.p99 / est.base.p99 : est.base.p99 / est.cand.p99;
-    const tailOf = (x: SideSummary) => (h.better === 'lower' ? x.p99 / x.p50 : x.p50 / x.p99);
-    const row: Compared = {
-      status: 'compared',
-      id,
-      category: h.category,
-      title: h.title,
-      unit: h.unit,
-      better: h.better,
-      base: est.base,
-      cand: est.cand,
-      overheadPct,
-      logRatio,
-      pValue: est.pValue,
-      qValue: est.pValue, // adjusted across rows below
-      verdict: verdictOf(overheadPct, s.noisePct),
-      roundsToSettle: null,
-      tailRatio: Number.isFinite(tail) && tail > 0 ? tail : null,
-      ...(est.kernel ? { kernel: est.kernel } : {}),
-      ...(est.addedPerOp ? { addedPerOp: est.addedPerOp } : {}),
-      notes,
-    };
-    rows.push(row);
-    works.push({
-      row,
-      est,
-      index: { ...est.index, category: h.category, point: est.point, interval: { lo: est.lo, hi: est.hi, method: est.method } },
-      noise: { baseCv: est.base.cv, candCv: est.cand.cv, baseTail: tailOf(est.base), candTail: tailOf(est.cand) },
-      lopsided: est.lopsided,
-    });
+    const work = comparedRow(id, sides, est, s, many);
+    rows.push(work.row);
+    works.push(work);
   }
+  return { rows, works };
+}
 
+/** Step 2: q-values (Benjamini-Hochberg) across the compared rows. */
+function adjustQ(works: readonly Work[]): void {
   const q = benjaminiHochberg(works.map((w) => w.row.pValue));
   works.forEach((w, i) => {
     w.row.qValue = q[i] as number;
   });
-  // Step 2: rows whose verdict cannot be trusted.
-  const tooFew = new Set<(typeof works)[number]>();
+}
+
+/** Step 3: verdicts that cannot be trusted are withheld, each with its typed reason; returns the rows whose test cannot reach α. */
+function withholdVerdicts(works: readonly Work[], s: Resolved): Set<Work> {
+  const tooFew = new Set<Work>();
   for (const w of works) {
     const r = w.row;
     if (r.verdict === 'inconclusive') continue;
@@ -788,73 +809,86 @@ function engine(
       r.inconclusive = { code: 'lopsided', q: r.qValue, alpha: s.alpha };
     }
   }
-  // Step 3: false-coverage-rate adjusted intervals for the selected rows (called slower/faster, or a caller's rule).
-  const rule = typeof opts.fcr === 'object' ? opts.fcr : null;
+  return tooFew;
+}
+
+/** Step 4: false-coverage-rate adjusted intervals for the selected rows (called slower/faster, or a caller's rule). */
+function adjustCoverage(works: readonly Work[], s: Resolved, option: CompareOptions['fcr']): FcrApplied | null {
+  const rule = typeof option === 'object' ? option : null;
   const selected = works.filter((w) => (rule ? rule.select(w.row) : w.row.verdict === 'slower' || w.row.verdict === 'faster'));
   const m = works.length;
   const R = selected.length;
-  const fcr: FcrApplied | null =
-    opts.fcr !== false && R > 0 ? { selected: R, of: m, level: R < m ? 1 - (R * (1 - s.level)) / m : s.level } : null;
-  if (opts.fcr !== false && R > 0 && R < m) {
-    const adjLevel = 1 - (R * (1 - s.level)) / m;
-    for (const w of selected) {
-      const iv = w.est.intervalAt(adjLevel);
-      const lo = Math.min(iv.lo, w.est.point);
-      const hi = Math.max(iv.hi, w.est.point);
-      const e = toEstimate(lo, hi, w.est.point, adjLevel, w.est.method);
-      w.row.logRatio = e.logRatio;
-      w.row.overheadPct = e.overheadPct;
-      const before = w.row.verdict;
-      w.row.verdict = verdictOf(e.overheadPct, s.noisePct);
-      if (w.row.verdict === 'inconclusive') w.row.inconclusive = { code: 'fcr', level: adjLevel };
-      w.row.notes.push(
-        `interval at ${levelText(adjLevel)}: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} ${rule ? rule.selected : 'rows called slower/faster'}${w.row.verdict !== before ? `; ${before} does not survive it` : ''}`,
-      );
-    }
+  if (option === false || R === 0) return null;
+  if (R === m) return { selected: R, of: m, level: s.level };
+  const adjLevel = 1 - (R * (1 - s.level)) / m;
+  for (const w of selected) {
+    const iv = w.est.intervalAt(adjLevel);
+    const e = toEstimate(Math.min(iv.lo, w.est.point), Math.max(iv.hi, w.est.point), w.est.point, adjLevel, w.est.method);
+    w.row.logRatio = e.logRatio;
+    w.row.overheadPct = e.overheadPct;
+    const before = w.row.verdict;
+    w.row.verdict = verdictOf(e.overheadPct, s.noisePct);
+    if (w.row.verdict === 'inconclusive') w.row.inconclusive = { code: 'fcr', level: adjLevel };
+    w.row.notes.push(
+      `interval at ${levelText(adjLevel)}: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} ${rule ? rule.selected : 'rows called slower/faster'}${w.row.verdict !== before ? `; ${before} does not survive it` : ''}`,
+    );
   }
+  return { selected: R, of: m, level: adjLevel };
+}
+
+/** Step 5a: how many rounds, runs or pairs per side would settle one inconclusive row, with its typed reason. */
+function settleRow(w: Work, s: Resolved, tooFew: ReadonlySet<Work>): void {
+  const r = w.row;
+  const unit = w.est.settle.unit;
+  const why = r.inconclusive;
+  // An interval that already clears the noise band, withheld only because the rank test cannot reach α with
+  // so few rounds: what settles it is the count at which the test can, not a narrower interval.
+  const testCount = tooFew.has(w) ? countForTest(unit, s.alpha) : null;
+  if (testCount !== null) {
+    r.roundsToSettle = Math.max(testCount, Math.ceil(w.est.settle.n) + 1);
+    return;
+  }
+  const { se, nu } = w.est.settle;
+  const zWidth = se !== undefined ? 2 * normQuantile(1 - (1 - r.logRatio.level) / 2) * se : null;
+  const st =
+    zWidth !== null
+      ? settle(r.logRatio.point - zWidth / 2, r.logRatio.point + zWidth / 2, w.est.settle.n, s.noisePct)
+      : settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
+  if (st.kind === 'count') {
+    if (unit === 'runs') {
+      const range = nu !== undefined && Number.isFinite(nu) && nu > 0 ? spreadRange(st.n, nu) : null;
+      r.notes.push(
+        `about ${st.n} runs per side would settle it${range ? ` (${range.lo}-${range.hi} at 80% confidence in the run-to-run spread, estimated with ${nu?.toFixed(1)} degrees of freedom)` : ''} (more rounds per run do not remove run-to-run variation)`,
+      );
+    } else r.roundsToSettle = st.n;
+    r.inconclusive = why ?? { code: 'needs-more', unit, n: st.n };
+  } else if (st.kind === 'too-many') {
+    r.notes.push(`more than ${MAX_SETTLE_ROUNDS} ${unit} per side would be needed to settle it at this spread`);
+    r.inconclusive = why ?? { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
+  } else if (st.kind === 'narrow' && !w.est.degenerate) {
+    r.notes.push(
+      `the interval is already narrower than the noise band ±${s.noisePct}% but straddles a threshold: the overhead may sit on it, and more ${unit} settle it only slowly`,
+    );
+    r.inconclusive = why ?? { code: 'on-threshold', noisePct: s.noisePct };
+  }
+  r.inconclusive ??= w.est.degenerate ? { code: 'no-spread' } : { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
+}
+
+/** Step 5: a slower/faster the rank test does not confirm says so; every inconclusive row says what would settle it. */
+function settleAdvice(works: readonly Work[], s: Resolved, tooFew: ReadonlySet<Work>): void {
   for (const w of works) {
     const r = w.row;
     if ((r.verdict === 'slower' || r.verdict === 'faster') && r.qValue > s.alpha && !w.lopsided) {
       r.notes.push(`the ${w.est.test} test does not confirm it at a false-discovery rate of ${s.alpha} (q = ${r.qValue.toPrecision(2)})`);
     }
-    if (r.verdict !== 'inconclusive') continue;
-    const unit = w.est.settle.unit;
-    const why = r.inconclusive;
-    // An interval that already clears the noise band, withheld only because the rank test cannot reach α with
-    // so few rounds: what settles it is the count at which the test can, not a narrower interval.
-    const testCount = tooFew.has(w) ? countForTest(unit, s.alpha) : null;
-    if (testCount !== null) {
-      r.roundsToSettle = Math.max(testCount, Math.ceil(w.est.settle.n) + 1);
-      continue;
-    }
-    const { se, nu } = w.est.settle;
-    const zWidth = se !== undefined ? 2 * normQuantile(1 - (1 - r.logRatio.level) / 2) * se : null;
-    const st =
-      zWidth !== null
-        ? settle(r.logRatio.point - zWidth / 2, r.logRatio.point + zWidth / 2, w.est.settle.n, s.noisePct)
-        : settle(r.logRatio.lo, r.logRatio.hi, w.est.settle.n, s.noisePct);
-    if (st.kind === 'count') {
-      if (unit === 'runs') {
-        const range = nu !== undefined && Number.isFinite(nu) && nu > 0 ? spreadRange(st.n, nu) : null;
-        r.notes.push(
-          `about ${st.n} runs per side would settle it${range ? ` (${range.lo}-${range.hi} at 80% confidence in the run-to-run spread, estimated with ${nu?.toFixed(1)} degrees of freedom)` : ''} (more rounds per run do not remove run-to-run variation)`,
-        );
-      } else r.roundsToSettle = st.n;
-      r.inconclusive = why ?? { code: 'needs-more', unit, n: st.n };
-    } else if (st.kind === 'too-many') {
-      r.notes.push(`more than ${MAX_SETTLE_ROUNDS} ${unit} per side would be needed to settle it at this spread`);
-      r.inconclusive = why ?? { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
-    } else if (st.kind === 'narrow' && !w.est.degenerate) {
-      r.notes.push(
-        `the interval is already narrower than the noise band ±${s.noisePct}% but straddles a threshold: the overhead may sit on it, and more ${unit} settle it only slowly`,
-      );
-      r.inconclusive = why ?? { code: 'on-threshold', noisePct: s.noisePct };
-    }
-    r.inconclusive ??= w.est.degenerate ? { code: 'no-spread' } : { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
+    if (r.verdict === 'inconclusive') settleRow(w, s, tooFew);
   }
+}
 
+/** Step 6: the overall index and one per category, over the rows not measured mostly on contended rounds. */
+function indicesOf(works: readonly Work[], s: Resolved, weights: CompareOptions['weights']) {
   const trustedIndex = works.filter((w) => w.est.trusted !== false).map((w) => w.index);
-  const overall = overallIndex(trustedIndex, s.level, opts.weights);
+  const overall = overallIndex(trustedIndex, s.level, weights);
   // Per category: the same index over the category's own workloads (the report's first screen).
   const byCategory = [...new Set(trustedIndex.map((r) => r.category))].flatMap((category) => {
     const o = overallIndex(
@@ -864,6 +898,11 @@ function engine(
     );
     return o ? [{ category, overheadPct: o.overheadPct, logRatio: o.logRatio, workloads: o.workloads }] : [];
   });
+  return { overall, byCategory };
+}
+
+/** Step 7: noise on each side (round CV, batch tails, steal) and how it compares. */
+function noiseOf(works: readonly Work[], baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], s: Resolved) {
   const steal = (runs: readonly ResultsFile[], side: 'base' | 'cand') => {
     const vs = runs.map((f) => f.conditions?.stealPct).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     if (vs.length) return vs.reduce((a, x) => a + x, 0) / vs.length;
@@ -879,16 +918,24 @@ function engine(
           : [];
       }),
     );
-  const noise = compareNoise(
+  return compareNoise(
     works.map((w) => w.noise),
     { base: steal(baseRuns, 'base'), cand: steal(candRuns, 'cand'), baseRounds: roundSteal(baseRuns), candRounds: roundSteal(candRuns) },
     s,
   );
-  const base = baseRuns[0] as ResultsFile;
-  const cand = candRuns[0] as ResultsFile;
-  const diffs = envDiffs(base.host, cand.host);
+}
+
+/** Step 8: the comparison's warnings (files, scope, contention, no index) and the trap notes of ptrace guests. */
+function warningsOf(
+  baseRuns: readonly ResultsFile[],
+  candRuns: readonly ResultsFile[],
+  works: readonly Work[],
+  diffs: EnvDiff[],
+  scope: ComparisonScope,
+  hasOverall: boolean,
+  weights: CompareOptions['weights'],
+): string[] {
   const warnings = fileWarnings(baseRuns, candRuns, diffs);
-  const scope = scopeOf(baseRuns.length, candRuns.length);
   if (scope.covers === 'these-runs') warnings.push(scope.statement);
   for (const [name, runs] of [
     ['base', baseRuns],
@@ -900,7 +947,7 @@ function engine(
     });
   }
   // Kernel time as a guest that traps through ptrace accounts it does not contain the trap (bench guest).
-  const trapGuest = [base.host, cand.host].find((h) => h.hypervisor === 'uml' || h.container === 'gvisor');
+  const trapGuest = [baseRuns[0]?.host, candRuns[0]?.host].find((h) => h?.hypervisor === 'uml' || h?.container === 'gvisor');
   if (trapGuest) {
     for (const w of works) {
       if (w.row.kernel)
@@ -915,8 +962,8 @@ function engine(
       `the overall index leaves out ${distrusted.length} workload(s) measured mostly on contended rounds: ${distrusted.join(', ')}`,
     );
   if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
-  else if (!overall) {
-    if (!opts.weights && works.every((w) => w.row.category === 'user')) {
+  else if (!hasOverall) {
+    if (!weights && works.every((w) => w.row.category === 'user')) {
       warnings.push(
         'no overall index: only user.* workloads were compared (your own workloads join the index only when a profile weighs them)',
       );
@@ -924,7 +971,30 @@ function engine(
       warnings.push('no overall index: the given weights give no compared category a positive weight');
     }
   }
+  return warnings;
+}
 
+/** The comparison engine: its steps in order, each above. */
+function engine(
+  baseRuns: readonly ResultsFile[],
+  candRuns: readonly ResultsFile[],
+  estimator: RowEstimator,
+  opts: CompareOptions,
+  baseMemo?: SideMemo,
+): { comparison: Comparison; works: Work[]; level: number } {
+  const s = validOptions(opts);
+  const { rows, works } = rowsOf(baseRuns, candRuns, estimator, s, opts.onlyIds, baseMemo);
+  adjustQ(works);
+  const tooFew = withholdVerdicts(works, s);
+  const fcr = adjustCoverage(works, s, opts.fcr);
+  settleAdvice(works, s, tooFew);
+  const { overall, byCategory } = indicesOf(works, s, opts.weights);
+  const noise = noiseOf(works, baseRuns, candRuns, s);
+  const base = baseRuns[0] as ResultsFile;
+  const cand = candRuns[0] as ResultsFile;
+  const diffs = envDiffs(base.host, cand.host);
+  const scope = scopeOf(baseRuns.length, candRuns.length);
+  const warnings = warningsOf(baseRuns, candRuns, works, diffs, scope, overall !== null, opts.weights);
   const comparison: Comparison = {
     schema: COMPARISON_SCHEMA,
     base: { id: base.id, label: base.label, host: base.host },
