@@ -204,15 +204,24 @@ export function mannWhitneyMinP(n: number, m: number): number {
   return Math.min(1, 2 * Math.exp(lnGamma(n + 1) + lnGamma(m + 1) - lnGamma(n + m + 1)));
 }
 
+/** One run's usable rounds and its position among its side's files. */
+interface RunRounds {
+  rounds: Round[];
+  pos: number;
+}
+
 /**
- * The estimator of independent runs: with one run per side, the two-stage bootstrap over rounds and
- * batches (bootstrap.ts) and the Mann-Whitney test on the round figures; with several runs on a side,
- * runs as the top level (runs.ts) and Welch's t test across run figures.
+ * Each side's usable rounds per run: contended rounds dropped when enough clean ones remain (else kept and the row
+ * distrusted, contention.ts), then rounds and batch samples that are zero, negative or non-finite; runs left with none
+ * are left out. Notes say what was dropped.
  */
-export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPos, baseFiles, candFiles, settings: s, baseMemo }) => {
-  const b0 = base[0] as WorkloadOk;
-  const notes: string[] = [];
-  // Contended rounds first (contention.ts): dropped when enough clean ones remain, else kept and the row distrusted.
+function usableRounds(
+  base: WorkloadOk[],
+  cand: WorkloadOk[],
+  basePos: number[],
+  candPos: number[],
+  notes: string[],
+): { rb: RunRounds[]; rc: RunRounds[]; trusted: boolean } {
   let trusted = true;
   const kept = new Map<WorkloadOk, Round[]>();
   const none = filterContended([]);
@@ -227,7 +236,6 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
       notes.push(...(side === 'base' ? contentionNotes(f, none) : contentionNotes(none, f)));
     }
   }
-  // Each run's usable rounds with its position among the side's files (runs with none are left out).
   const clean = (side: 'base' | 'candidate', ws: WorkloadOk[], pos: number[]) =>
     ws
       .map((w, i) => {
@@ -238,75 +246,103 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
         return { rounds: cr.rounds, pos: pos[i] as number };
       })
       .filter((r) => r.rounds.length > 0);
-  const rb = clean('base', base, basePos);
-  const rc = clean('candidate', cand, candPos);
+  return { rb: clean('base', base, basePos), rc: clean('candidate', cand, candPos), trusted };
+}
+
+const sideInput = (rounds: Round[]): SideInput => ({ figures: rounds.map((r) => r.figure), samples: rounds.map((r) => r.samples) });
+
+/** Several runs on a side (and at least one on the other): Welch's t across run figures (runs.ts). */
+function runsEstimate(
+  b0: WorkloadOk,
+  c0: WorkloadOk,
+  rb: RunRounds[],
+  rc: RunRounds[],
+  files: { base: number; cand: number },
+  s: Settings,
+  notes: string[],
+  trusted: boolean,
+): RowEstimate {
+  const runs = compareRuns(
+    rb.map((r) => sideInput(r.rounds)),
+    rc.map((r) => sideInput(r.rounds)),
+    { better: b0.better, level: s.level },
+  );
+  if (runs.sharedSpread) {
+    const one = runs.baseRuns === 1 ? 'base' : 'candidate';
+    notes.push(
+      `${one} has one run: its run-to-run spread is taken to be the other side's (${Math.max(runs.baseRuns, runs.candRuns)} runs)`,
+    );
+  }
+  notes.push(...secondFigureNotes(b0, c0));
+  notes.push(`${runs.baseRuns} vs ${runs.candRuns} runs: Welch t interval across run figures (ν = ${runs.nu.toFixed(1)})`);
+  const sgn = b0.better === 'lower' ? 1 : -1;
+  const slots = (n: number, runsOf: { pos: number }[], figs: number[]) => {
+    const out = new Array<number>(n).fill(Number.NaN);
+    runsOf.forEach((r, i) => {
+      out[r.pos] = sgn * (figs[i] as number);
+    });
+    return out;
+  };
+  const runMedians = (rs: { rounds: Round[] }[]) => rs.map((r) => medianOf(r.rounds.map((x) => x.figure)));
   const allB = rb.flatMap((r) => r.rounds);
   const allC = rc.flatMap((r) => r.rounds);
+  const geomean = (figs: number[], n: number) => Math.exp(figs.reduce((a, x) => a + x, 0) / n);
+  return {
+    kernel: kernelTimeOf(allB, allC, s),
+    addedPerOp: isTimePerOperation(b0.unit, b0.better) ? addedCostOfRuns(runMedians(rb), runMedians(rc), b0.unit, s.level) : null,
+    point: runs.point,
+    lo: runs.lo,
+    hi: runs.hi,
+    intervalAt: runs.intervalAt,
+    method: runs.method,
+    pValue: runs.pValue,
+    test: 'Welch t across runs',
+    minP: 0,
+    index: { kind: 'runs', base: slots(files.base, rb, runs.baseFigures), cand: slots(files.cand, rc, runs.candFigures) },
+    // The medians shown are the ones the estimate compares: the geometric mean of the run medians, so their ratio is the point.
+    base: { ...sideSummary(b0, allB), median: geomean(runs.baseFigures, runs.baseRuns) },
+    cand: { ...sideSummary(c0, allC), median: geomean(runs.candFigures, runs.candRuns) },
+    notes,
+    degenerate: runs.se > 0 ? null : 'the run figures do not vary at all on either side: the interval has zero width and cannot be trusted',
+    settle: { unit: 'runs', n: 2 / (1 / runs.baseRuns + 1 / runs.candRuns), se: runs.se, nu: runs.nu },
+    lopsided: false,
+    trusted,
+  };
+}
+
+/** Why one run per side with fewer than 2 usable rounds on a side cannot be compared, with the point where there is one. */
+function tooFewRounds(b0: WorkloadOk, allB: Round[], allC: Round[], notes: string[]): string {
   const nB = allB.length;
   const nC = allC.length;
-  const side = (rounds: Round[]): SideInput => ({ figures: rounds.map((r) => r.figure), samples: rounds.map((r) => r.samples) });
-  if (rb.length >= 1 && rc.length >= 1 && rb.length + rc.length >= 3) {
-    const runs = compareRuns(
-      rb.map((r) => side(r.rounds)),
-      rc.map((r) => side(r.rounds)),
-      { better: b0.better, level: s.level },
-    );
-    if (runs.sharedSpread) {
-      const one = runs.baseRuns === 1 ? 'base' : 'candidate';
-      notes.push(
-        `${one} has one run: its run-to-run spread is taken to be the other side's (${Math.max(runs.baseRuns, runs.candRuns)} runs)`,
-      );
-    }
-    notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk));
-    notes.push(`${runs.baseRuns} vs ${runs.candRuns} runs: Welch t interval across run figures (ν = ${runs.nu.toFixed(1)})`);
+  const few = [nB < 2 ? `${nB} usable round(s) on base` : '', nC < 2 ? `${nC} usable round(s) on candidate` : '']
+    .filter(Boolean)
+    .join(' and ');
+  let reason = `${few}: need at least 2 per side to estimate the spread between rounds`;
+  if (nB >= 1 && nC >= 1) {
     const sgn = b0.better === 'lower' ? 1 : -1;
-    const slots = (n: number, runsOf: { pos: number }[], figs: number[]) => {
-      const out = new Array<number>(n).fill(Number.NaN);
-      runsOf.forEach((r, i) => {
-        out[r.pos] = sgn * (figs[i] as number);
-      });
-      return out;
-    };
-    const runMedians = (rs: { rounds: Round[] }[]) => rs.map((r) => medianOf(r.rounds.map((x) => x.figure)));
-    return {
-      kernel: kernelTimeOf(allB, allC, s),
-      addedPerOp: isTimePerOperation(b0.unit, b0.better) ? addedCostOfRuns(runMedians(rb), runMedians(rc), b0.unit, s.level) : null,
-      point: runs.point,
-      lo: runs.lo,
-      hi: runs.hi,
-      intervalAt: runs.intervalAt,
-      method: runs.method,
-      pValue: runs.pValue,
-      test: 'Welch t across runs',
-      minP: 0,
-      index: { kind: 'runs', base: slots(baseFiles, rb, runs.baseFigures), cand: slots(candFiles, rc, runs.candFigures) },
-      // The medians shown are the ones the estimate compares: the geometric mean of the run medians, so their ratio is the point.
-      base: { ...sideSummary(b0, allB), median: Math.exp(runs.baseFigures.reduce((a, x) => a + x, 0) / runs.baseRuns) },
-      cand: { ...sideSummary(cand[0] as WorkloadOk, allC), median: Math.exp(runs.candFigures.reduce((a, x) => a + x, 0) / runs.candRuns) },
-      notes,
-      degenerate:
-        runs.se > 0 ? null : 'the run figures do not vary at all on either side: the interval has zero width and cannot be trusted',
-      settle: { unit: 'runs', n: 2 / (1 / runs.baseRuns + 1 / runs.candRuns), se: runs.se, nu: runs.nu },
-      lopsided: false,
-      trusted,
-    };
+    const d = sgn * (Math.log(medianOf(allC.map((r) => r.figure))) - Math.log(medianOf(allB.map((r) => r.figure))));
+    reason += ` (point estimate ${signedPct(pct(d))}, no interval)`;
   }
-  if (nB < 2 || nC < 2) {
-    const few = [nB < 2 ? `${nB} usable round(s) on base` : '', nC < 2 ? `${nC} usable round(s) on candidate` : '']
-      .filter(Boolean)
-      .join(' and ');
-    let reason = `${few}: need at least 2 per side to estimate the spread between rounds`;
-    if (nB >= 1 && nC >= 1) {
-      const sgn = b0.better === 'lower' ? 1 : -1;
-      const d = sgn * (Math.log(medianOf(allC.map((r) => r.figure))) - Math.log(medianOf(allB.map((r) => r.figure))));
-      reason += ` (point estimate ${signedPct(pct(d))}, no interval)`;
-    }
-    if (notes.length) reason += `; ${notes.join('; ')}`;
-    return reason;
-  }
+  if (notes.length) reason += `; ${notes.join('; ')}`;
+  return reason;
+}
+
+/** One run per side: the bootstrap over rounds (bootstrap.ts) and the Mann-Whitney test. */
+function roundsEstimate(
+  b0: WorkloadOk,
+  c0: WorkloadOk,
+  allB: Round[],
+  allC: Round[],
+  s: Settings,
+  notes: string[],
+  trusted: boolean,
+  baseMemo: SideMemo | undefined,
+): RowEstimate {
+  const nB = allB.length;
+  const nC = allC.length;
   const boot = bootstrapLogRatio(
-    side(allB),
-    side(allC),
+    sideInput(allB),
+    sideInput(allC),
     { better: b0.better, resamples: s.resamples, level: s.level, seed: s.seed },
     baseMemo,
   );
@@ -323,7 +359,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
       `lopsided: ${nB} vs ${nC} rounds; the interval rests on the smaller side's spread, and slower/faster also needs the rank test at q <= α`,
     );
   if (Math.min(nB, nC) <= 3) notes.push(`only ${Math.min(nB, nC)} rounds on a side: the spread between rounds is barely estimated`);
-  notes.push(...secondFigureNotes(b0, cand[0] as WorkloadOk));
+  notes.push(...secondFigureNotes(b0, c0));
   return {
     kernel: kernelTimeOf(allB, allC, s),
     addedPerOp: isTimePerOperation(b0.unit, b0.better) ? addedCostOfRounds(figB, figC, b0.unit, s) : null,
@@ -338,7 +374,7 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
     minP: mannWhitneyMinP(nB, nC),
     index: { kind: 'replicates', replicates: boot.replicates, variance: boot.varBase + boot.varCand, widening: boot.widening },
     base: sideSummary(b0, allB),
-    cand: sideSummary(cand[0] as WorkloadOk, allC),
+    cand: sideSummary(c0, allC),
     notes,
     degenerate: flat.length
       ? `no spread between rounds on ${flat.join(' and ')}: a zero-width side makes the interval overconfident (a quantised timer?)`
@@ -347,6 +383,24 @@ export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPo
     lopsided,
     trusted,
   };
+}
+
+/**
+ * The estimator of independent runs: with one run per side, the two-stage bootstrap over rounds and
+ * batches (bootstrap.ts) and the Mann-Whitney test on the round figures; with several runs on a side,
+ * runs as the top level (runs.ts) and Welch's t test across run figures.
+ */
+export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPos, baseFiles, candFiles, settings: s, baseMemo }) => {
+  const b0 = base[0] as WorkloadOk;
+  const c0 = cand[0] as WorkloadOk;
+  const notes: string[] = [];
+  const { rb, rc, trusted } = usableRounds(base, cand, basePos, candPos, notes);
+  if (rb.length >= 1 && rc.length >= 1 && rb.length + rc.length >= 3)
+    return runsEstimate(b0, c0, rb, rc, { base: baseFiles, cand: candFiles }, s, notes, trusted);
+  const allB = rb.flatMap((r) => r.rounds);
+  const allC = rc.flatMap((r) => r.rounds);
+  if (allB.length < 2 || allC.length < 2) return tooFewRounds(b0, allB, allC, notes);
+  return roundsEstimate(b0, c0, allB, allC, s, notes, trusted, baseMemo);
 };
 
 /**
