@@ -8,7 +8,7 @@
  */
 import { contentionWarning } from '../stats/contention.js';
 import { loopbackNote } from '../workloads/loopback.js';
-import { signedPct } from '../format/text.js';
+import { signedCount, signedPct } from '../format/text.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
 import type { Category, Fingerprint, ResultsFile } from '../types.js';
 import { idMatches } from '../results/ids.js';
@@ -349,9 +349,7 @@ export function formatAdvice(a: Advice): string {
     if (h.tailInflationPct !== null && !h.isBaseline) lines.push(`  p99          ${signedPct(h.tailInflationPct)}`);
     if (h.hostsNeeded && h.extraHosts) {
       const q = !h.isBaseline && h.coverage.missing.length ? ` (without ${h.coverage.missing.map((m) => m.name).join(', ')})` : '';
-      lines.push(
-        `  hosts        ${h.hostsNeeded.point} (${h.extraHosts.point >= 0 ? '+' : ''}${h.extraHosts.point}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi})${q}`,
-      );
+      lines.push(`  hosts        ${h.hostsNeeded.point} (${signedCount(h.extraHosts.point)}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi})${q}`);
     } else if (!h.isBaseline && h.overheadPct) lines.push('  hosts        not estimated: too much of the profile was not measured');
     if (h.fleetCost)
       lines.push(

@@ -390,7 +390,7 @@ export function predictApp(
     const top = [...contributions].sort((a, b) => Math.abs(b.addedPct.point) - Math.abs(a.addedPct.point))[0];
     const dominant =
       top && top.sharePct !== null && top.sharePct > 0 && Math.abs(slowdownPct.point) >= 1
-        ? `${Math.round(top.sharePct)}% of the predicted ${slowdownPct.point >= 0 ? '+' : ''}${slowdownPct.point.toFixed(1)}% is ${top.addedPct.point >= 0 ? (WHY[top.operationClass] ?? top.operationClass) : `${top.operationClass}: cheaper here (x${top.costRatio.point.toFixed(2)})`}`
+        ? `${Math.round(top.sharePct)}% of the predicted ${signedPct(slowdownPct.point)} is ${top.addedPct.point >= 0 ? (WHY[top.operationClass] ?? top.operationClass) : `${top.operationClass}: cheaper here (x${top.costRatio.point.toFixed(2)})`}`
         : null;
     return {
       label: c.cand.label,

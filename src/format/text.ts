@@ -12,6 +12,16 @@ export function signedPct(x: number, digits = 1): string {
   return `${x > 0 && !zero ? '+' : ''}${zero ? (0).toFixed(digits) : s}%`;
 }
 
+/** A signed number with `digits` decimals, no sign where it rounds to zero: +4.1, -0.4, 0.0 (never -0.0). */
+export function signedNumber(x: number, digits = 1): string {
+  return signedPct(x, digits).slice(0, -1);
+}
+
+/** A signed whole count, as extra hosts are written: +3, +0, -2. */
+export function signedCount(n: number): string {
+  return `${n >= 0 ? '+' : ''}${n}`;
+}
+
 /** "[+4.1%, +6.3%]" */
 export function pctInterval(e: { lo: number; hi: number }, digits = 1): string {
   return `[${signedPct(e.lo, digits)}, ${signedPct(e.hi, digits)}]`;

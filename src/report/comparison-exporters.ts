@@ -6,7 +6,7 @@
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
 import type { AddedCost, Comparison, Estimate, InconclusiveReason, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
-import { noColour, signedPct, verdictStyle, visibleLength, type Paint } from '../format/text.js';
+import { noColour, signedNumber, signedPct, verdictStyle, visibleLength, type Paint } from '../format/text.js';
 import { formatNumber, formatTable } from './table.js';
 
 /** Terminal options of the text exporters: colour painter and the width tables fit into. */
@@ -19,13 +19,9 @@ export type ComparisonExporter = (c: Comparison, opts?: TerminalOptions) => stri
 
 type Compared = Extract<RowComparison, { status: 'compared' }>;
 
-function signed(x: number, digits = 1): string {
-  return `${x > 0 ? '+' : ''}${x.toFixed(digits)}`;
-}
-
 /** "+5.2% [+4.1, +6.3]" (the point with the kit's one precision rule) */
 export function formatOverhead(e: Estimate): string {
-  return `${signedPct(e.point)} [${signed(e.lo)}, ${signed(e.hi)}]`;
+  return `${signedPct(e.point)} [${signedNumber(e.lo)}, ${signedNumber(e.hi)}]`;
 }
 
 /** A row's kernel time per op, formatted as the overhead column; the point alone with one round on a side. */
@@ -52,7 +48,7 @@ const TIME_SCALES: [string, number][] = [
  */
 export function formatAddedPerOp(a: AddedCost): string {
   const m = /^(ns|us|µs|ms)(\/.+)?$/.exec(a.unit);
-  if (!m) return `${signed(a.point, 1)} ${a.unit} [${signed(a.lo, 1)}, ${signed(a.hi, 1)}]`;
+  if (!m) return `${signedNumber(a.point, 1)} ${a.unit} [${signedNumber(a.lo, 1)}, ${signedNumber(a.hi, 1)}]`;
   const seconds = (TIME_SCALES.find(([u]) => u === m[1]) as [string, number])[1];
   const per = m[2] ?? '';
   // The point's own scale (the interval follows it), so a small added cost is not printed as +0.0 ms.
@@ -60,7 +56,7 @@ export function formatAddedPerOp(a: AddedCost): string {
   const [name, scale] = big >= 1e-3 ? ['ms', 1e-3] : big >= 1e-6 ? ['us', 1e-6] : ['ns', 1e-9];
   const f = seconds / scale;
   const digits = (x: number) => (Math.abs(x * f) >= 100 ? 0 : Math.abs(x * f) >= 10 ? 1 : 2);
-  return `${signed(a.point * f, digits(a.point))} ${name}${per} [${signed(a.lo * f, digits(a.lo))}, ${signed(a.hi * f, digits(a.hi))}]`;
+  return `${signedNumber(a.point * f, digits(a.point))} ${name}${per} [${signedNumber(a.lo * f, digits(a.lo))}, ${signedNumber(a.hi * f, digits(a.hi))}]`;
 }
 
 /**
@@ -136,7 +132,7 @@ function noiseLines(n: NoiseComparison): string[] {
   return [
     `  round-to-round CV (median over workloads): base ${(100 * n.baseCv).toFixed(2)}%, candidate ${(100 * n.candCv).toFixed(2)}%, ratio ${ratioText(n.cvRatio)}`,
     `  batch tail p99/p50 (median over workloads): base ${n.baseTail.toFixed(2)}, candidate ${n.candTail.toFixed(2)}, ratio ${ratioText(n.tailRatio)}`,
-    `  steal time: base ${steal(n.baseStealPct)}, candidate ${steal(n.candStealPct)}${n.stealDiffPct ? `, difference ${signed(n.stealDiffPct.point, 2)} points [${signed(n.stealDiffPct.lo, 2)}, ${signed(n.stealDiffPct.hi, 2)}]` : ''}`,
+    `  steal time: base ${steal(n.baseStealPct)}, candidate ${steal(n.candStealPct)}${n.stealDiffPct ? `, difference ${signedNumber(n.stealDiffPct.point, 2)} points [${signedNumber(n.stealDiffPct.lo, 2)}, ${signedNumber(n.stealDiffPct.hi, 2)}]` : ''}`,
   ];
 }
 

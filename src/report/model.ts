@@ -6,6 +6,7 @@
  */
 import type { Advice } from '../advise/types.js';
 import { cpuModelHiddenBy, nestedCpuModelNote } from '../results/host.js';
+import { signedCount } from '../format/text.js';
 import { noisyFiguresOf } from '../results/noisy.js';
 import {
   isLifecycleFile,
@@ -422,7 +423,7 @@ function capacityLine(label: string, advice: Advice | null | undefined): string 
   const more = h.extraHosts.point;
   const without = h.coverage.missing.length ? `; without ${h.coverage.missing.map((m) => m.name).join(', ')}` : '';
   const out = h.disqualified.length ? `; ruled out: ${h.disqualified.join('; ')}` : '';
-  return `${p.name}: needs ${h.hostsNeeded.point} hosts (${more >= 0 ? '+' : ''}${more}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi}) for the work of ${p.fleetSize} ${advice.baseline} hosts${h.fleetCost ? `, ${money(h.fleetCost.point)}` : ''}${without}${out}`;
+  return `${p.name}: needs ${h.hostsNeeded.point} hosts (${signedCount(more)}; ${h.hostsNeeded.lo}-${h.hostsNeeded.hi}) for the work of ${p.fleetSize} ${advice.baseline} hosts${h.fleetCost ? `, ${money(h.fleetCost.point)}` : ''}${without}${out}`;
 }
 
 function headline(
