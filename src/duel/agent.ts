@@ -15,7 +15,7 @@ import { parseCpuList } from './duet.js';
 import { PROTOCOL_VERSION, PROTOCOL_VERSIONS, parseOrder, type Order, type Reply, type RoundFields } from './protocol.js';
 import type { Fingerprint } from '../types.js';
 import { registry } from '../workloads/index.js';
-import { usesPeer } from '../workloads/network.js';
+import { usesPeer } from '../workloads/types.js';
 import { specOfOrder, userWorkload, userWorkloadFor } from '../workloads/user.js';
 import type { PeerAddress, WorkloadContext } from '../workloads/types.js';
 import type { Executor, PreparedRound, RoundRequest } from '../engine/executor.js';

@@ -25,7 +25,7 @@ import type { Fingerprint, ResultsFile, Suite } from '../types.js';
 import { checkCollectorUrl, clientToken, describeUpload, retrySettings, uploadResultsText } from '../upload.js';
 import { VERSION } from '../version.js';
 import { registry } from '../workloads/index.js';
-import { usesPeer } from '../workloads/network.js';
+import { usesPeer } from '../workloads/types.js';
 import type { PeerAddress, RoundPlan } from '../workloads/types.js';
 import { checkResumable, userTasksOf, withModules, withUserWorkloads } from '../workloads/user-discover.js';
 import { nameProblem } from '../collector/validate.js';

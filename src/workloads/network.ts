@@ -16,19 +16,6 @@ import { readCpuTimes, stealPct } from '../host/steal.js';
 import type { Suite } from '../types.js';
 import type { AnyWorkload, CustomRoundOutput, PeerAddress, RoundPlan, Workload, WorkloadContext } from './types.js';
 
-const peerUsers = new Set<string>();
-
-/** Does this workload need a peer (so `run` starts a loopback one when none was given)? */
-export function usesPeer(w: AnyWorkload): boolean {
-  return peerUsers.has(w.id);
-}
-
-/** Mark workloads that send traffic to ctx.peer. */
-export function markPeerUser<W extends AnyWorkload>(w: W): W {
-  peerUsers.add(w.id);
-  return w;
-}
-
 export function noPeerReason(ctx: WorkloadContext): string | null {
   return ctx.peer ? null : 'no peer: run with --peer HOST:PORT, or let `virtax run` start its loopback peer';
 }
@@ -279,7 +266,8 @@ interface RttState {
   message: Buffer;
 }
 
-export const netTcpRtt: Workload<RttParams, RttState> = markPeerUser({
+export const netTcpRtt: Workload<RttParams, RttState> = {
+  needsPeer: true,
   id: 'net.tcp-rtt',
   category: 'network',
   title: 'TCP round trip of a 64-byte message (echo peer, one connection)',
@@ -302,7 +290,7 @@ export const netTcpRtt: Workload<RttParams, RttState> = markPeerUser({
   },
   batch: (s, ops) => s.conn.echo(s.message, ops),
   teardown: (s) => s.conn.close(),
-});
+};
 
 interface ThroughputParams extends Record<string, unknown> {
   peer: string;
@@ -319,7 +307,8 @@ interface ThroughputState {
 
 const CHUNK = 64 * 1024;
 
-export const netTcpThroughput: Workload<ThroughputParams, ThroughputState> = markPeerUser({
+export const netTcpThroughput: Workload<ThroughputParams, ThroughputState> = {
+  needsPeer: true,
   id: 'net.tcp-throughput',
   category: 'network',
   title: 'TCP bulk transfer to the peer (64 KiB writes, acknowledged by the peer)',
@@ -345,7 +334,7 @@ export const netTcpThroughput: Workload<ThroughputParams, ThroughputState> = mar
   },
   batch: (s, ops) => s.conn.sink(s.block, ops * s.block.length),
   teardown: (s) => s.conn.close(),
-});
+};
 
 interface HttpParams extends Record<string, unknown> {
   peer: string;
@@ -391,7 +380,8 @@ function httpError(e: unknown, peer: PeerAddress): Error {
   return new Error(`peer ${where} (http): ${err.message ?? String(e)}`);
 }
 
-export const netHttp: Workload<HttpParams, HttpState> = markPeerUser({
+export const netHttp: Workload<HttpParams, HttpState> = {
+  needsPeer: true,
   id: 'net.http',
   category: 'network',
   title: 'HTTP/1.1 request latency (undici, keep-alive, one request at a time)',
@@ -425,7 +415,7 @@ export const netHttp: Workload<HttpParams, HttpState> = markPeerUser({
     }
   },
   teardown: (s) => s.client.destroy(),
-});
+};
 
 interface RpsParams extends Record<string, unknown> {
   peer: string;
@@ -484,7 +474,8 @@ export function runLoad(
   });
 }
 
-export const netHttpRps: Workload<RpsParams, null> = markPeerUser({
+export const netHttpRps: Workload<RpsParams, null> = {
+  needsPeer: true,
   id: 'net.http-rps',
   category: 'network',
   title: 'HTTP/1.1 requests per second under load (autocannon, 10 connections)',
@@ -536,6 +527,6 @@ export const netHttpRps: Workload<RpsParams, null> = markPeerUser({
       extra: { autocannon: { requests: r.requests, seconds: r.seconds, connections: p.connections } },
     };
   },
-});
+};
 
 export const networkWorkloads: AnyWorkload[] = [netTcpRtt, netTcpThroughput, netHttp, netHttpRps];

@@ -20,7 +20,7 @@ import { quantileSorted, sortedOf } from '../stats/describe.js';
 import type { Suite } from '../types.js';
 import { cpuInt } from './cpu.js';
 import { memLatency } from './memory.js';
-import { markPeerUser, netTcpRtt, noPeerReason } from './network.js';
+import { netTcpRtt, noPeerReason } from './network.js';
 import { figureOf, type AnyWorkload, type CustomRoundOutput, type RoundPlan, type Workload, type WorkloadContext } from './types.js';
 
 interface NoisyParams extends Record<string, unknown> {
@@ -124,6 +124,7 @@ export function summarizePhases(victim: Pick<AnyWorkload, 'figure' | 'better'>, 
 
 function noisy(victim: AnyWorkload, name: string, title: string, needsPeer: boolean): Workload<NoisyParams, null> {
   const w: Workload<NoisyParams, null> = {
+    needsPeer,
     id: `noisy.${name}`,
     category: 'noisy-neighbor',
     title: `${title}: slowdown beside each aggressor kind`,
@@ -186,7 +187,7 @@ function noisy(victim: AnyWorkload, name: string, title: string, needsPeer: bool
       }
     },
   };
-  return needsPeer ? markPeerUser(w) : w;
+  return w;
 }
 
 export const noisyWorkloads: AnyWorkload[] = [

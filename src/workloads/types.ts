@@ -87,6 +87,8 @@ export interface Workload<P extends Record<string, unknown> = Record<string, unk
   readonly figure: FigureKind;
   /** Included in the quick suite? (standard and full run everything). */
   readonly inQuick?: boolean;
+  /** Sends traffic to ctx.peer, so `run` and the agent start a loopback peer when none was given. */
+  readonly needsPeer?: boolean;
   /** Parameters for a suite (sizes, counts). Recorded in the results file. */
   params(suite: Suite, ctx: WorkloadContext): P;
   /** A reason this workload cannot run here (missing device, no permission), or null. Checked in the child. */
@@ -124,6 +126,11 @@ export interface Workload<P extends Record<string, unknown> = Record<string, unk
 /** Erased type used by the registry and the runner. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyWorkload = Workload<any, any>;
+
+/** Does this workload need a peer (a field of the workload, not a registration)? */
+export function usesPeer(w: AnyWorkload): boolean {
+  return w.needsPeer === true;
+}
 
 /** Figure in the workload's unit for `operations` done in `seconds`. */
 export function figureOf(figure: FigureKind, operations: number, seconds: number): number {
