@@ -13,6 +13,7 @@
  * - replicate runs: Welch's t interval across the runs' median figures (runs.ts);
  * - paired duel rounds: Hodges-Lehmann on per-pair differences with the Walsh-average interval (paired.ts).
  */
+import { mean, sampleVariance } from './describe.js';
 import {
   atomsQuantiles,
   atomsVariance,
@@ -74,12 +75,8 @@ export function addedCostOfRounds(
     const k = Math.max(0, Math.floor((reps.length + 1) * p) - 1);
     qLo = reps[k] as number;
     qHi = reps[reps.length - 1 - k] as number;
-    const variance = (xs: number[]) => {
-      const m = xs.reduce((a, x) => a + x, 0) / xs.length;
-      return xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, xs.length - 1);
-    };
-    vB = variance(mb);
-    vC = variance(mc);
+    vB = sampleVariance(mb);
+    vC = sampleVariance(mc);
   }
   const c = wideningAt(o.level, welchSatterthwaite(vB, vC, base.length, cand.length));
   return {
@@ -94,7 +91,6 @@ export function addedCostOfRounds(
 
 /** Added time per operation from replicate runs: each run's median figure, Welch across runs. */
 export function addedCostOfRuns(base: readonly number[], cand: readonly number[], unit: string, level: number): AddedCost {
-  const mean = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
   const point = mean(cand) - mean(base);
   const { se, nu } = welch(base, cand);
   const { lo, hi } = tInterval(point, se, nu, level);

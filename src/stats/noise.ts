@@ -6,6 +6,7 @@
  * interval that resamples workloads in pairs (Efron & Tibshirani 1993, ch. 13), seeded; the steal
  * difference (cand - base mean steal per round, percentage points) resamples each side's rounds.
  */
+import { mean } from './describe.js';
 import { medianInPlace, medianOf, percentileInterval } from './bootstrap.js';
 import { createRng } from './random.js';
 import type { Estimate, NoiseComparison } from './types.js';
@@ -82,7 +83,6 @@ export function stealDifference(
   seed: number,
 ): Estimate | null {
   if (base.length < 2 || cand.length < 2) return null;
-  const mean = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
   const point = mean(cand) - mean(base);
   const nb = base.length;
   const nc = cand.length;

@@ -19,6 +19,7 @@
  * - both kinds in one index: the runs part as above plus the bootstrap rows' widened variances, t with
  *   the runs part's degrees of freedom.
  */
+import { mean } from './describe.js';
 import type { Category } from '../types.js';
 import { percentileInterval } from './bootstrap.js';
 import { tInterval, welch } from './runs.js';
@@ -150,11 +151,11 @@ function runsPart(rows: readonly { r: Extract<IndexInput, { kind: 'runs' }>; wk:
     for (const { r, wk } of rows) {
       const xs = r[side];
       const present = xs.filter((x) => Number.isFinite(x));
-      const mean = present.reduce((a, x) => a + x, 0) / present.length;
+      const fill = mean(present);
       for (let i = 0; i < m; i++) {
         const x = xs[i];
         if (x !== undefined && Number.isFinite(x)) seen[i] = true;
-        g[i] = (g[i] as number) + wk * (x !== undefined && Number.isFinite(x) ? x : mean);
+        g[i] = (g[i] as number) + wk * (x !== undefined && Number.isFinite(x) ? x : fill);
       }
     }
     return g.filter((_, i) => seen[i]); // a run that measured none of these workloads is not a run of this index

@@ -19,6 +19,7 @@
  * The overall index over runs (overall.ts) uses `welch` below on per-run composite figures, so an offset that
  * hits every workload of one run is counted once, not as independent noise per workload.
  */
+import { mean, sampleVariance } from './describe.js';
 import { medianOf, welchSatterthwaite, type SideInput } from './bootstrap.js';
 import { normQuantile, tCdf, tQuantile } from './distributions.js';
 
@@ -54,12 +55,7 @@ export interface RunsResult {
   intervalAt(level: number): { lo: number; hi: number };
 }
 
-export function sampleVariance(xs: readonly number[]): number {
-  const n = xs.length;
-  if (n < 2) return 0;
-  const m = xs.reduce((a, x) => a + x, 0) / n;
-  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1);
-}
+export { sampleVariance } from './describe.js';
 
 /** Welch's standard error of the difference of means of two samples (at least one with 2 values). */
 export function welch(b: readonly number[], c: readonly number[]): WelchSe {
@@ -96,7 +92,6 @@ export function compareRuns(base: readonly SideInput[], cand: readonly SideInput
   const fig = (r: SideInput) => Math.log(medianOf(r.figures));
   const fB = base.map(fig);
   const fC = cand.map(fig);
-  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
   const point = s * (mean(fC) - mean(fB));
   const { se, nu, sharedSpread } = welch(fB, fC);
   const intervalAt = (level: number) => tInterval(point, se, nu, level);
