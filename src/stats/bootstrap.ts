@@ -88,6 +88,8 @@ export interface BootstrapResult {
   mcError: number;
   /** The exact bootstrap distribution of d, when it was small enough to build (the bounds come from it). */
   exact?: Atoms;
+  /** Resamples the bounds were drawn from when more than `resamples` were needed to meet MC_ERROR_TARGET. */
+  resamplesForBounds?: number;
 }
 
 /** Whether any entry is NaN (a plain loop: the bootstrap asks it of every replicate array). */
@@ -669,7 +671,46 @@ function exactDifference(base: readonly number[], cand: readonly number[], s: nu
 }
 
 /** The bootstrap of d over rounds with a percentile (exact where small enough) or BCa interval and the small-sample widening. */
+/** The Monte Carlo error of a bound the Monte Carlo path allows, as a share of the interval's width (issue 22). */
+export const MC_ERROR_TARGET = 0.01;
+/** The most resamples drawn for the bounds to meet MC_ERROR_TARGET (four times the default, twice over). */
+export const MC_RESAMPLES_CAP = 160_000;
+
+/**
+ * The bootstrap of the log ratio (see the file comment). Where the bounds come from Monte Carlo (beyond the exact
+ * distribution's reach) and their error exceeds MC_ERROR_TARGET of the width, the bounds are drawn again from four
+ * times the resamples, up to MC_RESAMPLES_CAP; the replicates the overall index sums stay the first draw's, so every
+ * row of a comparison keeps one replicate count.
+ */
 export function bootstrapLogRatio(base: SideInput, cand: SideInput, opts: BootstrapOptions, baseMemo?: SideMemo): BootstrapResult {
+  const first = bootstrapOnce(base, cand, opts, baseMemo);
+  let r = first;
+  let B = opts.resamples;
+  while (!r.exact && (r.mcError ?? 0) > MC_ERROR_TARGET * (r.hi - r.lo) && B * 4 <= MC_RESAMPLES_CAP) {
+    B *= 4;
+    r = bootstrapOnce(base, cand, { ...opts, resamples: B });
+  }
+  if (r === first) return first;
+  const more = r;
+  return {
+    point: more.point,
+    lo: more.lo,
+    hi: more.hi,
+    method: more.method,
+    replicates: first.replicates,
+    varBase: first.varBase,
+    varCand: first.varCand,
+    widening: first.widening,
+    nu: more.nu,
+    get sorted(): Float64Array {
+      return more.sorted;
+    },
+    mcError: more.mcError,
+    resamplesForBounds: B,
+  };
+}
+
+function bootstrapOnce(base: SideInput, cand: SideInput, opts: BootstrapOptions, baseMemo?: SideMemo): BootstrapResult {
   const nB = base.figures.length;
   const nC = cand.figures.length;
   if (nB < 2 || nC < 2) throw new Error('bootstrapLogRatio needs at least two rounds per side');
