@@ -3,6 +3,9 @@
  * grouping of syscalls that have no pricing workload of their own (docs/advise.md, "Syscall classes").
  * Prints one line per call: name and nanoseconds per call (best of 5 runs of N calls each).
  * Usage: syscost [DIR-WITH-ENTRIES] ; build: cc -O2 -o syscost syscost.c
+ * SYSCOST_TOUCH_MB=N first maps and touches N MiB (a process the size of a Node probe), to see whether a guest's
+ * per-call cost grows with the caller's address space (User-Mode Linux: docs/compare.md, "Added time per operation").
+ * SYSCOST_ONLY=name runs that call alone.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -10,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -68,7 +72,15 @@ int main(int argc, char **argv) {
     {"fcntl-setlk", op_fcntl_lock, 2, 10000}, {"pwrite-4k-file", op_pwrite, 1, 10000}, {"pread-4k-file", op_pread, 1, 10000},
   };
   int scale = getenv("SYSCOST_SCALE") ? atoi(getenv("SYSCOST_SCALE")) : 1;
+  long touch = getenv("SYSCOST_TOUCH_MB") ? atol(getenv("SYSCOST_TOUCH_MB")) : 0;
+  if (touch > 0) {
+    char *big = mmap(0, touch << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (big == MAP_FAILED) abort();
+    for (long o = 0; o < touch << 20; o += 4096) big[o] = 1;
+  }
+  const char *only = getenv("SYSCOST_ONLY");
   for (unsigned i = 0; i < sizeof ops / sizeof *ops; i++) {
+    if (only && strcmp(only, ops[i].name)) continue;
     long n = ops[i].n / scale; if (n < 10) n = 10;
     double best = 1e9;
     for (int r = 0; r < 5; r++) {
