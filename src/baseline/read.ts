@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
 import { mixedRunsReason } from '../results/replicates.js';
 import { nestedCpuModelNote } from '../results/host.js';
-import { envDiffs } from '../stats/compare.js';
+import { envDiffs } from '../stats/environment.js';
 import { summarize } from '../stats/describe.js';
 import type { EnvDiff } from '../stats/types.js';
 import type { Fingerprint, ResultsFile, WorkloadOk, WorkloadResult } from '../types.js';

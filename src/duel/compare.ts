@@ -8,7 +8,8 @@
  * signed-rank p): the same verdicts, false-coverage-rate adjustment, overall index, noise and
  * environment warnings as `compare`.
  */
-import { compareEngine, sideSummary, type RowEstimate, type RowEstimator } from '../stats/compare.js';
+import { compareEngine } from '../stats/compare.js';
+import { sideSummary, type RowEstimate, type RowEstimator } from '../stats/estimator.js';
 import { kernelTimeOf, secondFigureNotes } from '../stats/kernel-time.js';
 import { addedCostOfPairs, isTimePerOperation } from '../stats/added-cost.js';
 import { pairedEstimate, pairedLogRatios, signedRankMinP, walshInterval } from '../stats/paired.js';

@@ -22,7 +22,7 @@ import { changedWorkloadModules } from '../results/workload-modules.js';
 import type { CompareOptions, Comparison, Estimate } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { distrusted } from '../stats/contention.js';
-import { envDiffs } from '../stats/compare.js';
+import { envDiffs } from '../stats/environment.js';
 import { guardedDiffs, loadBaseline, poolRuns } from '../baseline/read.js';
 import { loadGateConfig, policyOf } from './config.js';
 import {

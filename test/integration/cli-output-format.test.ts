@@ -13,7 +13,8 @@ import { ratioSentence } from '../../src/report/comparison-exporters.js';
 import { ansi, colourFor, noColour, signedPct, stripAnsi } from '../../src/format/text.js';
 import { formatTable } from '../../src/report/table.js';
 import { saveResults } from '../../src/results/io.js';
-import { compareResults, envDiffs } from '../../src/stats/compare.js';
+import { compareResults } from '../../src/stats/compare.js';
+import { envDiffs } from '../../src/stats/environment.js';
 import { runCli } from '../helpers/cli.js';
 import { comparedRow, shiftOf, syntheticHost, syntheticResults } from '../../src/stats/synthetic.js';
 

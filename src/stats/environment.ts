@@ -1,0 +1,122 @@
+/**
+ * What a comparison says about its two sides beyond the numbers: the fingerprint fields that differ (the
+ * environment guard), the files' own warnings (other CPU models, schemas, unfinished runs, the same run twice) and
+ * what the intervals cover (scope: these two runs, or the platforms).
+ */
+import type { Fingerprint, ResultsFile } from '../types.js';
+import { nestedCpuModelNote } from '../results/host.js';
+import type { ComparisonScope, EnvDiff } from './types.js';
+
+const ENV_FIELDS: [string, (f: Fingerprint) => unknown][] = [
+  ['cpu.model', (f) => f.cpu.model],
+  ['platform', (f) => f.platform],
+  ['hypervisor', (f) => f.hypervisor],
+  ['container', (f) => f.container],
+  ['cloud', (f) => f.cloud],
+  ['cpu.cores', (f) => f.cpu.cores],
+  ['cpu.threads', (f) => f.cpu.threads],
+  [
+    'cpu.flags',
+    (f) =>
+      Object.entries(f.cpu.flags)
+        .filter(([, v]) => v)
+        .map(([k]) => k)
+        .join(' ') || 'none',
+  ],
+  ['clocksource', (f) => f.clocksource],
+  ['kernel', (f) => f.kernel],
+  ['os', (f) => f.os],
+  ['memoryBytes', (f) => f.memoryBytes],
+  ['numaNodes', (f) => f.numaNodes],
+];
+
+/** Fingerprint fields that differ between the two hosts. */
+export function envDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
+  const out: EnvDiff[] = [];
+  for (const [field, get] of ENV_FIELDS) {
+    let bv: unknown;
+    let cv: unknown;
+    try {
+      bv = get(base);
+      cv = get(cand);
+    } catch {
+      continue; // a field missing from a hand-made fingerprint is not a difference we can state
+    }
+    const bs = bv === null || bv === undefined ? '(none)' : String(bv);
+    const cs = cv === null || cv === undefined ? '(none)' : String(cv);
+    // Usable memory moves by a few MiB between boots of the same machine: only a 1% difference is one.
+    if (field === 'memoryBytes' && typeof bv === 'number' && typeof cv === 'number' && Math.abs(bv - cv) <= 0.01 * Math.max(bv, cv))
+      continue;
+    if (bs !== cs) out.push({ field, base: bs, cand: cs });
+  }
+  return out;
+}
+
+export function fileWarnings(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], diffs: EnvDiff[]): string[] {
+  const w: string[] = [];
+  const base = baseRuns[0] as ResultsFile;
+  const cand = candRuns[0] as ResultsFile;
+  const model = diffs.find((d) => d.field === 'cpu.model');
+  if (model) {
+    // A nested guest (UML, gVisor) hides the hardware's model: say so instead of "two machines".
+    w.push(
+      nestedCpuModelNote(base.host, cand.host) ??
+        `CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`,
+    );
+  }
+  const all = [...baseRuns, ...candRuns];
+  const schemas = new Set(all.map((f) => String(f.schema)));
+  if (schemas.size > 1) w.push(`different results schemas (${[...schemas].join(', ')})`);
+  const baseIds = new Set(baseRuns.map((f) => f.id));
+  if (candRuns.some((f) => baseIds.has(f.id))) w.push('both files are the same run (same id): nothing independent to compare');
+  for (const [name, runs] of [
+    ['base', baseRuns],
+    ['candidate', candRuns],
+  ] as const) {
+    runs.forEach((f, i) => {
+      if (f.finishedAt === null)
+        w.push(
+          `${name} file${runs.length > 1 ? ` ${i + 1}` : ''} is partial (finishedAt is null: interrupted or still running); only the rounds it has are compared`,
+        );
+    });
+    if (new Set(runs.map((f) => f.id)).size < runs.length)
+      w.push(`${name}: the same run is given twice (same id): it counts once per copy, which overstates agreement`);
+    const first = runs[0] as ResultsFile;
+    for (const f of runs.slice(1)) {
+      const inner = envDiffs(first.host, f.host).filter((d) => d.field === 'cpu.model' || d.field === 'hypervisor');
+      if (inner.length)
+        w.push(`${name} runs are not one host class: ${inner.map((d) => `${d.field} "${d.base}" vs "${d.cand}"`).join(', ')}`);
+    }
+  }
+  const versions = new Set(all.map((f) => f.tool?.version));
+  if (versions.size > 1) w.push(`different virtax versions (${[...versions].join(', ')}): workloads may have changed`);
+  if (base.config?.suite !== cand.config?.suite) {
+    w.push(
+      `different suites (base ${base.config?.suite}/${base.config?.rounds} rounds, candidate ${cand.config?.suite}/${cand.config?.rounds} rounds): batch and round lengths differ`,
+    );
+  } else if (base.config?.rounds !== cand.config?.rounds) {
+    w.push(
+      `different round counts (both ${base.config?.suite}; base ${base.config?.rounds} rounds, candidate ${cand.config?.rounds}): the two sides' intervals are not equally tight`,
+    );
+  }
+  return w;
+}
+
+/** What the intervals cover, as a field and one sentence every reader prints. */
+export function scopeOf(baseRuns: number, candRuns: number): ComparisonScope {
+  if (baseRuns === 1 && candRuns === 1) {
+    return {
+      baseRuns,
+      candRuns,
+      covers: 'these-runs',
+      statement:
+        'one run per side: the intervals and verdicts cover these two runs only; run-to-run variation is not in them (launch several runs per side with `virtax run --runs N` and compare them with --base/--cand to speak about the platforms)',
+    };
+  }
+  return {
+    baseRuns,
+    candRuns,
+    covers: 'platforms',
+    statement: `${baseRuns} vs ${candRuns} runs: the intervals include run-to-run variation${baseRuns === 1 || candRuns === 1 ? " (the side with one run borrows the other side's run-to-run spread)" : ''}`,
+  };
+}
