@@ -116,12 +116,11 @@ export function startAggressor(opts: AggressorOptions): RunningAggressor {
   const readies: Promise<void>[] = [];
   const dones: Promise<WorkerReport>[] = [];
   for (let i = 0; i < n; i++) {
-    const child = fork(moduleBeside('aggressor', import.meta.url), [], {
+    const child = fork(moduleBeside('aggressor-child', import.meta.url), [], {
       execArgv: childExecArgv(),
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       env: {
         ...process.env,
-        VIRTAX_AGGRESSOR_WORKER: '1',
         VIRTAX_AGGRESSOR_KIND: opts.kind,
         VIRTAX_AGGRESSOR_SECONDS: String(opts.seconds),
         ...dutyEnv,
@@ -232,7 +231,8 @@ async function networkLoad(deadline: number, count: (n: number) => void, idle: (
   server.close();
 }
 
-async function workerMain(kind: AggressorKind, seconds: number, duty: DutyCycle | null, epoch: number): Promise<void> {
+/** One worker's load (aggressor-child.ts runs it in its own process): slices of the kind until the deadline. */
+export async function workerMain(kind: AggressorKind, seconds: number, duty: DutyCycle | null, epoch: number): Promise<void> {
   const started = Date.now();
   const deadline = started + seconds * 1000;
   let operations = 0;
@@ -285,17 +285,4 @@ async function workerMain(kind: AggressorKind, seconds: number, duty: DutyCycle 
     setImmediate(() => void loop());
   };
   void loop();
-}
-
-if (process.env.VIRTAX_AGGRESSOR_WORKER === '1') {
-  const kind = process.env.VIRTAX_AGGRESSOR_KIND ?? '';
-  const seconds = Number(process.env.VIRTAX_AGGRESSOR_SECONDS);
-  if (!isAggressorKind(kind) || !(seconds > 0)) {
-    process.stderr.write(`aggressor worker: bad kind "${kind}" or seconds "${process.env.VIRTAX_AGGRESSOR_SECONDS}"\n`);
-    process.exit(2);
-  }
-  const on = Number(process.env.VIRTAX_AGGRESSOR_ON);
-  const off = Number(process.env.VIRTAX_AGGRESSOR_OFF);
-  const duty = process.env.VIRTAX_AGGRESSOR_ON !== undefined && on > 0 && off >= 0 ? { onSeconds: on, offSeconds: off } : null;
-  void workerMain(kind, seconds, duty, Number(process.env.VIRTAX_AGGRESSOR_EPOCH) || Date.now());
 }

@@ -278,10 +278,10 @@ export interface PeerProcess {
 
 /** Fork a peer on a free 127.0.0.1 port; resolves when it listens, rejects after `timeoutMs`. */
 export function spawnLoopbackPeer(opts: { quiet?: boolean; timeoutMs?: number } = {}): Promise<PeerProcess> {
-  const child = fork(moduleBeside('peer', import.meta.url), [], {
+  const child = fork(moduleBeside('peer-child', import.meta.url), [], {
     execArgv: childExecArgv(),
     stdio: ['ignore', 'ignore', opts.quiet ? 'ignore' : 'inherit', 'ipc'],
-    env: { ...process.env, VIRTAX_PEER_CHILD: '1', VIRTAX_PEER_QUIET: opts.quiet ? '1' : '0' },
+    env: { ...process.env, VIRTAX_PEER_QUIET: opts.quiet ? '1' : '0' },
   });
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   return new Promise((resolve, reject) => {
@@ -313,18 +313,5 @@ export function spawnLoopbackPeer(opts: { quiet?: boolean; timeoutMs?: number } 
         },
       });
     });
-  });
-}
-
-// `node peer.js` in a separate process (used by `virtax run` for its loopback peer): listens on a free
-// loopback port, reports it over IPC, and stops on SIGTERM/SIGINT or when the parent goes away.
-if (process.env.VIRTAX_PEER_CHILD === '1' && process.send) {
-  const quiet = process.env.VIRTAX_PEER_QUIET === '1';
-  void startPeer({ port: 0, bind: '127.0.0.1', ...(quiet ? { log: () => {} } : {}) }).then((p) => {
-    const stop = (): void => void p.close().then(() => process.exit(0));
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    process.once('disconnect', stop);
-    process.send!({ type: 'listening', host: p.host, port: p.port });
   });
 }

@@ -4,15 +4,13 @@
  * process or hangs past the time limit becomes a placeholder workload that fails with the reason.
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
-import { childExecArgv } from '../host/node-child.js';
+import { childExecArgv, moduleBeside } from '../host/node-child.js';
 import { WorkloadRegistry } from './registry.js';
 import type { ResultsFile } from '../types.js';
 import type { AnyWorkload } from './types.js';
 import {
   DEFAULT_BATCH_TIMEOUT_SECONDS,
-  discoverHere,
   moduleSha256,
   resolveModule,
   specsOf,
@@ -21,16 +19,17 @@ import {
   type UserTaskSpec,
 } from './user.js';
 
-const here = fileURLToPath(import.meta.url);
+/** The child's entry (its own small file, user-discover-child.ts). */
+const CHILD_MODULE = moduleBeside('user-discover-child', import.meta.url);
 const STARTUP_MS = 120_000;
 
 /** Load `modulePath` in a fresh process and list its tasks, within `timeoutSeconds`. */
 export function discoverModule(modulePath: string, timeoutSeconds: number): Promise<Discovery> {
   return new Promise((resolvePromise) => {
-    const child = fork(here, [modulePath], {
+    const child = fork(CHILD_MODULE, [modulePath], {
       execArgv: childExecArgv(),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, VIRTAX_USER_DISCOVER: '1' },
+      env: { ...process.env },
     });
     let stderr = '';
     let settled = false;
@@ -94,15 +93,6 @@ export async function userTasksOf(modules: readonly string[], timeoutSeconds: nu
     throw new InputError('--workload-timeout: expected seconds, more than 0 and at most 3600');
   }
   return modules.length ? prepareUserTasks(modules, timeoutSeconds ?? DEFAULT_BATCH_TIMEOUT_SECONDS) : [];
-}
-
-if (process.env.VIRTAX_USER_DISCOVER === '1' && process.send) {
-  process.on('disconnect', () => process.exit(1));
-  const path = process.argv[2] ?? '';
-  process.send('ready');
-  void discoverHere(path).then((d) => {
-    process.send!(d, () => process.exit(0));
-  });
 }
 
 /**
