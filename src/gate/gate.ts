@@ -21,7 +21,6 @@ import { onlyPatterns, selectIds } from '../results/ids.js';
 import { changedWorkloadModules } from '../results/workload-modules.js';
 import type { CompareOptions, Comparison, Estimate } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
-import { distrusted } from '../stats/contention.js';
 import { envDiffs } from '../stats/environment.js';
 import { guardedDiffs, loadBaseline, poolRuns } from '../baseline/read.js';
 import { loadGateConfig, policyOf } from './config.js';
@@ -216,9 +215,7 @@ export function gateWithComparison(opts: GateOptions, compare: CompareFn): GateR
   const { comparison } = judgement;
   // A pass or fail resting mostly on contended rounds is not a clean outcome (src/stats/contention.ts).
   const rows = judgement.rows.map((r) =>
-    (r.outcome === 'pass' || r.outcome === 'fail') && baseline.runs.some((run) => distrusted(run.file, current, r.id))
-      ? { ...r, outcome: 'inconclusive' as const }
-      : r,
+    (r.outcome === 'pass' || r.outcome === 'fail') && r.row.trusted === false ? { ...r, outcome: 'inconclusive' as const } : r,
   );
   const outcome = overallOutcome(rows);
   const strict = opts.strict ?? false;

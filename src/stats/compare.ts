@@ -315,6 +315,7 @@ function comparedRow(id: string, sides: RowSides, est: RowEstimate, s: Resolved,
     tailRatio: Number.isFinite(tail) && tail > 0 ? tail : null,
     ...(est.kernel ? { kernel: est.kernel } : {}),
     ...(est.addedPerOp ? { addedPerOp: est.addedPerOp } : {}),
+    trusted: est.trusted !== false,
     notes,
   };
   return {

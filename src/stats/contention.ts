@@ -115,11 +115,3 @@ export function filterContendedPairs(
     trustworthy: false,
   };
 }
-
-/** True when workload `id` kept contended rounds on either side (its row cannot carry a clean outcome). */
-export function distrusted(base: ResultsFile, cand: ResultsFile, id: string): boolean {
-  return [base, cand].some((f) => {
-    const w = f.workloads.find((x) => x.id === id);
-    return w?.status === 'ok' && !filterContended(w.rounds).trustworthy;
-  });
-}

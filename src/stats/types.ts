@@ -133,6 +133,11 @@ export type RowComparison =
       addedPerOp?: AddedCost;
       /** Why the verdict is inconclusive (present on every inconclusive row). */
       inconclusive?: InconclusiveReason;
+      /**
+       * False when the row rests mostly on contended rounds (a side kept rounds starved by other work,
+       * src/stats/contention.ts): no clean verdict or gate outcome may stand on it. Absent in older files.
+       */
+      trusted?: boolean;
       notes: string[];
     }
   | {

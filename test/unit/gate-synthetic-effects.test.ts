@@ -159,3 +159,35 @@ describe('gate on synthetic data with a known effect, 5% max regression', () => 
     expect(falseFails).toBe(0);
   });
 });
+
+describe('gate on contended rounds', () => {
+  it('a regression measured mostly on contended rounds is inconclusive, read from the row typed trusted: false', () => {
+    const base = write('bq.json', 11, [cost(0)]);
+    const file = syntheticResults({ seed: 12, rounds: 10, batches: 20, workloads: [cost(20)] });
+    const w = file.workloads[0];
+    if (w?.status !== 'ok') throw new Error('synthetic workload not ok');
+    // 8 of 10 rounds starved by other work: too few clean ones remain to drop them (src/stats/contention.ts).
+    w.rounds.forEach((r, i) => {
+      if (i < 8)
+        r.conditions = {
+          wallSeconds: r.seconds,
+          cpuUserSeconds: r.seconds * 0.6,
+          cpuSystemSeconds: 0,
+          runDelaySeconds: r.seconds * 0.4,
+          involuntarySwitches: 100,
+          nrThrottled: null,
+          throttledSeconds: null,
+          contentionPct: 40,
+          contended: true,
+        };
+    });
+    const cur = join(dir, 'cq.json');
+    saveResults(cur, file);
+    const g = gate(base, cur);
+    const row = g.rows[0];
+    expect(row?.outcome).toBe('inconclusive');
+    if (row?.outcome === 'inconclusive') expect(row.row.trusted).toBe(false);
+    // The same effect on clean rounds fails.
+    expect(gate(base, write('cq-clean.json', 12, [cost(20)])).rows[0]?.outcome).toBe('fail');
+  });
+});
