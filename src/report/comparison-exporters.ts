@@ -141,7 +141,7 @@ const METHOD_NAMES: Record<Estimate['method'], string> = {
   bca: 'BCa bootstrap',
   'runs-t': 't across runs',
   'runs-bootstrap': 'bootstrap of runs, rounds and batches (files from before issue 22)',
-  walsh: 'Walsh-average',
+  walsh: 'paired round by round: Hodges-Lehmann on per-pair log ratios, Walsh-average interval, Wilcoxon signed-rank p',
 };
 
 /** The largest Monte Carlo error of the bootstrap bounds, when there is one to state. */
@@ -275,7 +275,10 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
     out.push("kernel/op % = system CPU time per operation, candidate vs base: the platform's cost without Node's user-space share");
   const compared = c.rows.filter((r): r is Compared => r.status === 'compared');
   if (compared.length) out.push('', 'summary:', ...compared.map((r) => `  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`));
-  const notes = c.rows.flatMap((r) => (r.status === 'compared' ? r.notes.map((n) => `  ${r.id}: ${n}`) : []));
+  // A duel's method note ("paired: N round pairs, Hodges-Lehmann ...") repeats on every row; the header names the method.
+  const notes = c.rows.flatMap((r) =>
+    r.status === 'compared' ? r.notes.filter((n) => !n.startsWith('paired: ')).map((n) => `  ${r.id}: ${n}`) : [],
+  );
   if (notes.length) out.push('', 'notes:', ...notes);
   out.push('');
   if (c.overall) {
