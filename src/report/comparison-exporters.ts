@@ -103,9 +103,9 @@ export function inconclusiveText(why: InconclusiveReason): string {
     case 'fcr':
       return `does not survive the false-coverage-rate adjustment (${(100 * why.level).toFixed(1)}%)`;
     case 'needs-more':
-      return `~${why.n} ${why.unit} per side would settle it`;
+      return `~${why.n} ${why.unit}${why.unit === 'pairs' ? '' : ' per side'} would settle it`;
     case 'too-wide':
-      return `too noisy: more than ${why.max} ${why.unit} per side needed`;
+      return `too noisy: more than ${why.max} ${why.unit}${why.unit === 'pairs' ? '' : ' per side'} needed`;
     case 'on-threshold':
       return `sits on the ±${why.noisePct}% threshold`;
   }
