@@ -3,7 +3,8 @@
  * read(2) loops as bench/native.bench.ts and virtax's `sys.stat` / `sys.read` rounds, each run on the host and
  * inside a gVisor sandbox (scripts/gvisor-agent.sh, ptrace platform) and, with VIRTAX_BENCH_UML=1, a
  * User-Mode Linux guest (scripts/uml-agent.sh; slow: every round starts Node inside the guest). Host and guest
- * alternate in passes, so drift hits both. Prints, per workload, the guest/host ratio of the C loop and of
+ * alternate in passes, so drift hits both; inside the guest, the C loops and virtax's rounds run in one launch of it
+ * (guestPass), since a guest's speed moves between boots. Prints, per workload, the guest/host ratio of the C loop and of
  * virtax, and how far virtax's ratio falls short of the native one: Node's own user-space share per operation
  * is not slowed by the guest, so it dilutes virtax's ratio (docs/workloads.md, "Native references"). The
  * issue's target: virtax's ratio within 30% of the native one. The kernel-time ratios (system CPU per call as
@@ -89,10 +90,45 @@ function virtaxRun(launcher: string | null, out: string): Map<string, { wall: nu
     console.log(`  virtax run under ${launcher ?? 'the host'}: exit ${r.status}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
     return figures;
   }
-  const f = JSON.parse(readFileSync(out, 'utf8')) as ResultsFile;
+  return virtaxFigures(out);
+}
+
+/** sys.stat and sys.read medians from a results file (empty when the run left none). */
+function virtaxFigures(out: string): Map<string, { wall: number; sys: number | null }> {
+  const figures = new Map<string, { wall: number; sys: number | null }>();
+  let f: ResultsFile;
+  try {
+    f = JSON.parse(readFileSync(out, 'utf8')) as ResultsFile;
+  } catch {
+    return figures;
+  }
   for (const w of f.workloads)
     if (w.status === 'ok') figures.set(w.id, { wall: w.summary.median / 1e9, sys: w.kernel?.medianSecondsPerOp ?? null });
   return figures;
+}
+
+/**
+ * One guest pass in one launch of the guest: the C loops, then virtax's rounds, then the C loops again, all in the
+ * same guest instance. A guest's speed moves between its boots (User-Mode Linux: 3-5x on this host between two
+ * launches minutes apart), so C loops and virtax rounds from different launches compare two boots, not two callers.
+ */
+function guestPass(launcher: string, bin: string, out: string): { c: Map<string, { wall: number; sys: number }[]>; virtax: string } {
+  const loops = LOOPS.map((l) => `${bin} ${l.mode} ${l.guestN} ${process.execPath}`);
+  const runArgs = ['--only', ...LOOPS.map((l) => l.id), '--suite', 'quick', '--rounds', '3', '--out', out, '--quiet', '--seed', '1'];
+  const script = [...loops, `${process.execPath} ${join(repo, 'bin/virtax.js')} run ${runArgs.join(' ')}`, ...loops].join('; ');
+  const r = spawnSync(launcher, ['--', 'sh', '-c', script], { encoding: 'utf8', timeout: 900_000, cwd: repo });
+  const lines = r.stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => /^[\d.e+-]+ [\d.e+-]+ -?\d+$/.test(l));
+  const c = new Map<string, { wall: number; sys: number }[]>(LOOPS.map((l) => [l.id, []]));
+  lines.forEach((line, i) => {
+    const [wall, sys] = line.split(' ').map(Number);
+    c.get(LOOPS[i % LOOPS.length]!.id)!.push({ wall: wall as number, sys: sys as number });
+  });
+  if (r.status !== 0 || lines.length < LOOPS.length)
+    console.log(`  one launch of ${launcher}: exit ${r.status}, ${lines.length} C loop lines`);
+  return { c, virtax: out };
 }
 
 export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2)): Promise<void> {
@@ -125,18 +161,23 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
         for (const l of LOOPS) {
           const a = acc.get(l.id)!;
           const h = cLoop(null, bin, l.mode, l.hostN);
-          const gu = cLoop(g.launcher, bin, l.mode, l.guestN);
           if (h !== null) {
             a.cHost.push(h.wall);
             a.cHostK.push(h.sys);
           }
-          if (gu !== null) {
-            a.cGuest.push(gu.wall);
-            a.cGuestK.push(gu.sys);
+        }
+        // The guest's C loops and virtax rounds in one launch of the guest (guestPass).
+        const gp = guestPass(g.launcher, bin, join(dir, `${g.name}-${pass}.json`));
+        for (const l of LOOPS) {
+          const a = acc.get(l.id)!;
+          const cs = gp.c.get(l.id) ?? [];
+          if (cs.length) {
+            a.cGuest.push(median(cs.map((x) => x.wall)));
+            a.cGuestK.push(median(cs.map((x) => x.sys)));
           }
         }
         const vh = virtaxRun(null, join(dir, `host-${pass}.json`));
-        const vg = virtaxRun(g.launcher, join(dir, `${g.name}-${pass}.json`));
+        const vg = virtaxFigures(gp.virtax);
         if (vh.size) hostFiles.push(join(dir, `host-${pass}.json`));
         if (vg.size) guestFiles.push(join(dir, `${g.name}-${pass}.json`));
         for (const l of LOOPS) {
