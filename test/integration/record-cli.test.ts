@@ -129,7 +129,7 @@ describe('virtax record -> advise --app', () => {
     expect(both.code).toBe(2);
     const neither = await runCli(['advise', base, trapped]);
     expect(neither.code).toBe(2);
-    expect(neither.err).toMatch(/--profile .* or --app/);
+    expect(neither.err).toMatch(/--profile .*, --app .* or --instances/);
   });
 
   it('attaches to a running process tree with --pid for --seconds', async () => {
