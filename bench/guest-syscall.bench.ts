@@ -58,37 +58,51 @@ const LOOPS = [
   { id: 'sys.read', mode: 'read', hostN: 1_000_000, guestN: 30_000 },
 ] as const;
 
-/** Seconds per call of a C loop (wall and system CPU), on the host or inside a guest (`LAUNCHER -- CMD`). */
-function cLoop(launcher: string | null, bin: string, mode: string, n: number): { wall: number; sys: number } | null {
-  const cmd = [...(launcher ? [launcher, '--'] : []), bin, mode, String(n), process.execPath];
-  const r = spawnSync(cmd[0] as string, cmd.slice(1), { encoding: 'utf8', timeout: 300_000 });
-  const line = r.stdout
-    .trim()
+/** The C loop's output lines (`wall sys calls`, seconds per call) in order, as {wall, sys}. */
+function cLines(stdout: string): { wall: number; sys: number }[] {
+  return stdout
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .find((l) => /^[\d.e+-]+ [\d.e+-]+ -?\d+$/.test(l));
-  if (r.status !== 0 || !line) {
-    console.log(
-      `  C ${mode} under ${launcher ?? 'the host'}: failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`,
-    );
-    return null;
-  }
-  const [wall, sys] = line.split(' ').map(Number);
-  return { wall: wall as number, sys: sys as number };
+    .filter((l) => /^[\d.e+-]+ [\d.e+-]+ -?\d+$/.test(l))
+    .map((l) => {
+      const [wall, sys] = l.split(' ').map(Number);
+      return { wall: wall as number, sys: sys as number };
+    });
 }
 
-/**
- * virtax's sys.stat and sys.read medians (seconds per call: wall, and kernel time where recorded) from one
- * `virtax run` on the host, or inside a guest through its launcher (`scripts/<guest>-agent.sh run ...`).
- */
-function virtaxRun(launcher: string | null, out: string): Map<string, { wall: number; sys: number | null }> {
-  const run = ['run', '--only', ...LOOPS.map((l) => l.id), '--suite', 'quick', '--rounds', '3', '--out', out, '--quiet', '--seed', '1'];
-  const cmd = launcher ? [launcher, ...run] : [process.execPath, join(repo, 'bin/virtax.js'), ...run];
-  const r = spawnSync(cmd[0] as string, cmd.slice(1), { encoding: 'utf8', timeout: 600_000, cwd: repo });
-  const figures = new Map<string, { wall: number; sys: number | null }>();
+/** Seconds per call of a C loop on the host (wall and system CPU). */
+function cLoop(bin: string, mode: string, n: number): { wall: number; sys: number } | null {
+  const r = spawnSync(bin, [mode, String(n), process.execPath], { encoding: 'utf8', timeout: 300_000 });
+  const line = cLines(r.stdout)[0];
+  if (r.status !== 0 || !line) {
+    console.log(`  C ${mode} on the host: failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+    return null;
+  }
+  return line;
+}
+
+/** `virtax run` arguments for the same sys.stat and sys.read rounds on the host and in a guest. */
+const runArgs = (out: string) => [
+  'run',
+  '--only',
+  ...LOOPS.map((l) => l.id),
+  '--suite',
+  'quick',
+  '--rounds',
+  '3',
+  '--out',
+  out,
+  '--quiet',
+  '--seed',
+  '1',
+];
+
+/** virtax's sys.stat and sys.read medians (seconds per call: wall, and kernel time where recorded) from one `virtax run` on the host. */
+function virtaxRun(out: string): Map<string, { wall: number; sys: number | null }> {
+  const r = spawnSync(process.execPath, [join(repo, 'bin/virtax.js'), ...runArgs(out)], { encoding: 'utf8', timeout: 600_000, cwd: repo });
   if (r.status !== 0) {
-    console.log(`  virtax run under ${launcher ?? 'the host'}: exit ${r.status}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
-    return figures;
+    console.log(`  virtax run on the host: exit ${r.status}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+    return new Map();
   }
   return virtaxFigures(out);
 }
@@ -114,18 +128,11 @@ function virtaxFigures(out: string): Map<string, { wall: number; sys: number | n
  */
 function guestPass(launcher: string, bin: string, out: string): { c: Map<string, { wall: number; sys: number }[]>; virtax: string } {
   const loops = LOOPS.map((l) => `${bin} ${l.mode} ${l.guestN} ${process.execPath}`);
-  const runArgs = ['--only', ...LOOPS.map((l) => l.id), '--suite', 'quick', '--rounds', '3', '--out', out, '--quiet', '--seed', '1'];
-  const script = [...loops, `${process.execPath} ${join(repo, 'bin/virtax.js')} run ${runArgs.join(' ')}`, ...loops].join('; ');
+  const script = [...loops, `${process.execPath} ${join(repo, 'bin/virtax.js')} ${runArgs(out).join(' ')}`, ...loops].join('; ');
   const r = spawnSync(launcher, ['--', 'sh', '-c', script], { encoding: 'utf8', timeout: 900_000, cwd: repo });
-  const lines = r.stdout
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => /^[\d.e+-]+ [\d.e+-]+ -?\d+$/.test(l));
+  const lines = cLines(r.stdout);
   const c = new Map<string, { wall: number; sys: number }[]>(LOOPS.map((l) => [l.id, []]));
-  lines.forEach((line, i) => {
-    const [wall, sys] = line.split(' ').map(Number);
-    c.get(LOOPS[i % LOOPS.length]!.id)!.push({ wall: wall as number, sys: sys as number });
-  });
+  lines.forEach((line, i) => c.get(LOOPS[i % LOOPS.length]!.id)!.push(line));
   if (r.status !== 0 || lines.length < LOOPS.length)
     console.log(`  one launch of ${launcher}: exit ${r.status}, ${lines.length} C loop lines`);
   return { c, virtax: out };
@@ -160,7 +167,7 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
       for (let pass = 0; pass < passes; pass++) {
         for (const l of LOOPS) {
           const a = acc.get(l.id)!;
-          const h = cLoop(null, bin, l.mode, l.hostN);
+          const h = cLoop(bin, l.mode, l.hostN);
           if (h !== null) {
             a.cHost.push(h.wall);
             a.cHostK.push(h.sys);
@@ -176,7 +183,7 @@ export async function run(passes = Number(process.env.VIRTAX_BENCH_PASSES ?? 2))
             a.cGuestK.push(median(cs.map((x) => x.sys)));
           }
         }
-        const vh = virtaxRun(null, join(dir, `host-${pass}.json`));
+        const vh = virtaxRun(join(dir, `host-${pass}.json`));
         const vg = virtaxFigures(gp.virtax);
         if (vh.size) hostFiles.push(join(dir, `host-${pass}.json`));
         if (vg.size) guestFiles.push(join(dir, `${g.name}-${pass}.json`));

@@ -55,8 +55,6 @@ export interface RunsResult {
   intervalAt(level: number): { lo: number; hi: number };
 }
 
-export { sampleVariance } from './describe.js';
-
 /** Welch's standard error of the difference of means of two samples (at least one with 2 values). */
 export function welch(b: readonly number[], c: readonly number[]): WelchSe {
   const mB = b.length;
