@@ -322,3 +322,65 @@ export interface ResultsFile {
   };
   workloads: WorkloadResult[];
 }
+
+/** Which side of a comparison a warning concerns. */
+export type SideName = 'base' | 'candidate';
+
+/**
+ * A comparison's warning as a code and its numbers, never prose: a closed set. Words come from one place,
+ * `warningText` in src/format/warnings.ts; a reader that needs a warning's meaning reads its code. Older
+ * comparison files carry warnings as text only, read back as `{ code: 'text' }`.
+ */
+export type ComparisonWarning =
+  /** The two sides ran on different CPU models: two machines, not the cost of virtualization. */
+  | { code: 'cpu-models-differ'; base: string; cand: string }
+  /** The models differ only because a nested guest (UML, gVisor) hides the hardware's model. */
+  | {
+      code: 'cpu-model-hidden';
+      base: string;
+      cand: string;
+      baseHiddenBy: string | null;
+      candHiddenBy: string | null;
+      /** The CPU flag sets (space-separated), equal when the same hardware is likely. */
+      baseFlags: string;
+      candFlags: string;
+    }
+  | { code: 'schemas-differ'; schemas: string[] }
+  /** A run is on both sides (same id). */
+  | { code: 'same-run' }
+  /** A run that did not finish; `run` is its 1-based index when a side has several, else null. */
+  | { code: 'partial-run'; side: SideName; run: number | null }
+  /** A host's runs that did not finish (the report's host card): `partial` of `of`. */
+  | { code: 'partial-runs'; partial: number; of: number }
+  /** One side lists the same run twice. */
+  | { code: 'run-given-twice'; side: SideName }
+  /** A side's runs differ in CPU model or hypervisor. */
+  | { code: 'mixed-host-class'; side: SideName; diffs: { field: string; base: string; cand: string }[] }
+  | { code: 'versions-differ'; versions: string[] }
+  | { code: 'suites-differ'; base: { suite: string; rounds: number }; cand: { suite: string; rounds: number } }
+  | { code: 'round-counts-differ'; suite: string; baseRounds: number; candRounds: number }
+  /** One run per side: the intervals cover these two runs only. */
+  | { code: 'one-run-per-side' }
+  /** Rounds of one file starved by other work (src/stats/contention.ts). */
+  | {
+      code: 'contended-rounds';
+      /** Null when a file is named on its own (the report), not as a side of a comparison. */
+      side: SideName | null;
+      label: string;
+      run: number | null;
+      rounds: number;
+      worstPct: number;
+      workloads: { id: string; contended: number; rounds: number }[];
+    }
+  /** The overall index leaves out these workloads, measured mostly on contended rounds. */
+  | { code: 'overall-leaves-out-contended'; workloads: string[] }
+  | { code: 'nothing-compared' }
+  | { code: 'no-overall-user-only' }
+  | { code: 'no-overall-weights' }
+  /** A duel that ended before its rounds were done. */
+  | { code: 'duel-partial' }
+  | { code: 'duel-stopped'; status: string; error: string | null }
+  /** A duet: both rounds of a pair at once, each side on its own CPUs; these workloads ran interleaved instead. */
+  | { code: 'duet'; interleaved: { id: string; reason: string }[] }
+  /** Only in older files: the warning's words, no code. */
+  | { code: 'text'; text: string };

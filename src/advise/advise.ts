@@ -7,6 +7,7 @@
  * baseline hosts becomes ceil(N * (1 + o/100)) hosts ("5.2% overhead on 400 hosts = 21 more hosts").
  */
 import { contentionWarning } from '../stats/contention.js';
+import { warningText } from '../format/warnings.js';
 import { loopbackNote } from '../workloads/loopback.js';
 import { signedCount, signedPct } from '../format/text.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
@@ -190,7 +191,10 @@ export function advise(input: AdviseInput): Advice {
   if (!base) throw new Error(`baseline "${input.baseline}" is not among the results`);
   const fleet = profile.fleetSize;
   // Contended rounds: the comparisons dropped them or distrusted the row; the advice says so first.
-  const notes: string[] = files.map((f) => contentionWarning(f)).filter((x): x is string => x !== null);
+  const notes: string[] = files.flatMap((f) => {
+    const w = contentionWarning(f);
+    return w ? [warningText(w)] : [];
+  });
   const loopback = loopbackNote(files);
   if (loopback) notes.push(loopback);
   const byLabel = new Map(comparisons.map((c) => [c.cand.label, c]));

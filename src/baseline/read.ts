@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { loadResults } from '../results/io.js';
 import { mixedRunsReason } from '../results/replicates.js';
-import { nestedCpuModelNote } from '../results/host.js';
+import { nestedCpuModelWarning } from '../results/host.js';
 import { envDiffs } from '../stats/environment.js';
 import { summarize } from '../stats/describe.js';
 import type { EnvDiff } from '../stats/types.js';
@@ -76,7 +76,7 @@ export const GUARDED_FIELDS: readonly string[] = ['cpu.model', 'hypervisor'];
  * guarded (compare's warnings carry the note); a different hypervisor still is.
  */
 export function guardedDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
-  const hidden = nestedCpuModelNote(base, cand) !== null;
+  const hidden = nestedCpuModelWarning(base, cand) !== null;
   return envDiffs(base, cand).filter((d) => GUARDED_FIELDS.includes(d.field) && !(hidden && d.field === 'cpu.model'));
 }
 

@@ -8,7 +8,7 @@
  * signed-rank p): the same verdicts, false-coverage-rate adjustment, overall index, noise and
  * environment warnings as `compare`.
  */
-import { compareEngine } from '../stats/compare.js';
+import { addWarning, compareEngine } from '../stats/compare.js';
 import { sideSummary, type RowEstimate, type RowEstimator } from '../stats/estimator.js';
 import { kernelTimeOf, secondFigureNotes } from '../stats/kernel-time.js';
 import { addedCostOfPairs, isTimePerOperation } from '../stats/added-cost.js';
@@ -112,6 +112,6 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
 /** Compare side B (candidate) against side A (base) from their results files, pairing rounds by index. */
 export function compareDuel(a: ResultsFile, b: ResultsFile, options: DuelCompareOptions = {}): Comparison {
   const c = compareEngine([a], [b], pairedEstimator, options);
-  if (!a.finishedAt || !b.finishedAt) c.warnings.unshift('the duel ended early: partial results (measured rounds only)');
+  if (!a.finishedAt || !b.finishedAt) addWarning(c, { code: 'duel-partial' }, true);
   return c;
 }

@@ -25,6 +25,7 @@ import type { RoundReply } from '../engine/executor.js';
 import { roundSeedOf, workloadResultOf, type WorkloadAccum } from '../engine/runner.js';
 import { AgentError, type AgentLink, type ReplyFields } from './client.js';
 import { compareDuel } from './compare.js';
+import { addWarning } from '../stats/compare.js';
 import { roundReplyProblem } from './protocol.js';
 import { duetConflict } from './duet.js';
 import { userTaskOrder, type UserTaskSpec } from '../workloads/user.js';
@@ -456,12 +457,9 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
     opts.checkpoint?.(key, s.file);
   }
   const comparison = compareDuel(sides.a.file, sides.b.file, compareOpts);
-  if (status !== 'finished') comparison.warnings.push(`duel ${status}: ${error}`);
-  if (mode === 'duet') {
-    comparison.warnings.push(
-      `duet: both rounds of each pair ran at the same time, each side on its own CPUs${interleavedInDuet.length ? `; ran interleaved instead: ${interleavedInDuet.map((x) => `${x.id} (${x.reason})`).join('; ')}` : ''}`,
-    );
-  }
+  if (status !== 'finished') addWarning(comparison, { code: 'duel-stopped', status, error });
+  if (mode === 'duet')
+    addWarning(comparison, { code: 'duet', interleaved: interleavedInDuet.map((x) => ({ id: x.id, reason: x.reason })) });
   return {
     status,
     error,

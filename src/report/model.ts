@@ -5,8 +5,9 @@
  * Comparison objects (src/stats), and the one overall verdict uses src/stats/verdict.ts.
  */
 import type { Advice } from '../advise/types.js';
-import { cpuModelHiddenBy, nestedCpuModelNote } from '../results/host.js';
+import { cpuModelHiddenBy, cpuModelWarning } from '../results/host.js';
 import { signedCount } from '../format/text.js';
+import { warningCodesOf, warningText } from '../format/warnings.js';
 import { noisyFiguresOf } from '../results/noisy.js';
 import {
   isLifecycleFile,
@@ -21,7 +22,7 @@ import { loopbackNote } from '../workloads/loopback.js';
 import { median, summarize } from '../stats/describe.js';
 import type { AddedCost, Comparison, Estimate, InconclusiveReason, Verdict } from '../stats/types.js';
 import { verdictOf } from '../stats/verdict.js';
-import type { Category, Fingerprint, ResultsFile, WorkloadOk } from '../types.js';
+import type { Category, ComparisonWarning, Fingerprint, ResultsFile, WorkloadOk } from '../types.js';
 import { CATEGORIES } from '../types.js';
 import { platformClassOf, type PlatformClass } from './platform-class.js';
 
@@ -67,8 +68,10 @@ export interface HostCard {
   finishedAt: string | null;
   workloadsOk: number;
   notOk: { id: string; status: 'skipped' | 'failed'; reason: string }[];
-  /** Loud differences from the baseline (CPU model, ...) and comparison warnings. */
+  /** Loud differences from the baseline (CPU model, ...) and comparison warnings, in words. */
   warnings: string[];
+  /** The same warnings as codes (what the report's warning list decides on; src/types.ts `ComparisonWarning`). */
+  warningCodes: ComparisonWarning[];
   /**
    * Agility and density of a `virtax lifecycle` file (medians over its rounds; null where not measured): start to
    * the first program inside, ms, and host memory per idle instance, MiB. Absent for other runs.
@@ -359,21 +362,17 @@ const lifeMedian = (f: ResultsFile, id: string): number | null => lifecycleFigur
 function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, comparison: Comparison | undefined): HostCard {
   const f = runs[0] as ResultsFile;
   const h = f.host;
-  const warnings: string[] = [];
+  const codes: ComparisonWarning[] = [];
   // The comparison warns of differing CPU models exactly when its environment differences hold cpu.model (src/stats/compare.ts).
   const cmpSaysCpu = (comparison?.envDiffs ?? []).some((d) => d.field === 'cpu.model');
-  if (f !== baseline && h.cpu.model !== baseline.host.cpu.model && !cmpSaysCpu) {
-    warnings.push(
-      nestedCpuModelNote(baseline.host, h) ??
-        `CPU model differs from the baseline (${h.cpu.model} vs ${baseline.host.cpu.model}): overheads mix hardware and virtualization`,
-    );
-  }
+  const model = f !== baseline && !cmpSaysCpu ? cpuModelWarning(baseline.host, h) : null;
+  if (model) codes.push(model);
   const partial = runs.filter((r) => r.finishedAt === null).length;
-  if (partial)
-    warnings.push(
-      runs.length === 1 ? 'partial results: the run did not finish' : `partial results: ${partial} of ${runs.length} runs did not finish`,
-    );
-  for (const w of comparison?.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
+  if (partial) codes.push({ code: 'partial-runs', partial, of: runs.length });
+  for (const w of comparison ? warningCodesOf(comparison) : []) {
+    if (!codes.some((x) => warningText(x) === warningText(w))) codes.push(w);
+  }
+  const warnings = codes.map(warningText);
   return {
     label: f.label,
     id: f.id,
@@ -406,6 +405,7 @@ function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, compariso
     workloadsOk: f.workloads.filter((w) => w.status === 'ok').length,
     notOk: f.workloads.flatMap((w) => (w.status === 'ok' ? [] : [{ id: w.id, status: w.status, reason: w.reason }])),
     warnings,
+    warningCodes: codes,
     ...(isLifecycleFile(f)
       ? { lifecycle: { startMs: lifeMedian(f, 'life.start'), memoryPerInstanceMiB: lifeMedian(f, 'life.memory') } }
       : {}),
@@ -559,15 +559,22 @@ export function costTableOf(
   return { categories, rows };
 }
 
+/** The report's kind of a comparison warning, from its code. */
+function kindOf(w: ComparisonWarning): NoticeKind {
+  if (w.code === 'one-run-per-side') return 'scope';
+  if (w.code === 'contended-rounds') return 'contended-rounds';
+  if (w.code === 'cpu-models-differ' || w.code === 'cpu-model-hidden') return 'hardware';
+  return 'other';
+}
+
 /**
  * Every warning once. Kinds come from where each was made (the contention rule, the loopback note, the
- * comparison's scope statement and environment differences), never from its words.
+ * comparison's warning codes and environment differences), never from its words.
  */
 function noticesOf(
   reportWarnings: { kind: NoticeKind; text: string }[],
   cards: readonly HostCard[],
   comparisons: readonly Comparison[],
-  runsOf: ReadonlyMap<string, readonly ResultsFile[]>,
 ): Notice[] {
   const out = new Map<string, Notice>();
   const add = (kind: NoticeKind, text: string, host: string | null) => {
@@ -576,25 +583,12 @@ function noticesOf(
     out.set(text, n);
   };
   for (const w of reportWarnings) add(w.kind, w.text, null);
-  // A comparison restates each side's contended rounds ("in base X", "in candidate Y"); the report states each file's once.
-  const restated = new Set<string>();
-  for (const c of comparisons) {
-    for (const [role, label] of [
-      ['base', c.base.label],
-      ['candidate', c.cand.label],
-    ] as const) {
-      const runs = runsOf.get(label) ?? [];
-      runs.forEach((f, i) => {
-        const w = contentionWarning(f, `${role} ${f.label}${runs.length > 1 ? ` (run ${i + 1})` : ''}`);
-        if (w) restated.add(w);
-      });
-    }
-  }
   for (const card of cards) {
     const c = comparisons.find((x) => x.cand.label === card.label);
-    for (const w of card.warnings) {
-      if (restated.has(w)) continue;
-      add(c?.scope && w === c.scope.statement ? 'scope' : 'other', w, card.label);
+    for (const w of card.warningCodes) {
+      // A comparison restates each side's contended rounds ("in base X"); the report states each file's once.
+      if (w.code === 'contended-rounds') continue;
+      add(kindOf(w), warningText(w), card.label);
     }
     for (const d of c?.envDiffs ?? []) add('environment', `${d.field} differs: ${d.base} (baseline) vs ${d.cand}`, card.label);
   }
@@ -696,9 +690,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
       kind: 'hardware',
       text: `The hosts have ${models.size} different CPU models: part of each overhead is the hardware, not virtualization.`,
     });
-  for (const f of files) {
-    const w = contentionWarning(f);
-    if (w) reportWarnings.push({ kind: 'contended-rounds', text: w });
+  for (const runs of runsOf.values()) {
+    runs.forEach((f, i) => {
+      const w = contentionWarning(f, { run: runs.length > 1 ? i + 1 : null });
+      if (w) reportWarnings.push({ kind: 'contended-rounds', text: warningText(w) });
+    });
   }
   const loopback = loopbackNote(files);
   if (loopback) reportWarnings.push({ kind: 'loopback', text: loopback });
@@ -779,7 +775,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       noisePct,
     ),
     agility,
-    notices: noticesOf(reportWarnings, cards, comparisons, runsOf),
+    notices: noticesOf(reportWarnings, cards, comparisons),
   };
 }
 

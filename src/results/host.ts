@@ -6,7 +6,7 @@
  * hosts whose models differ only for that reason are not "two machines"; their CPU flags (which both pass
  * through from the hardware) say whether the hardware is plausibly the same.
  */
-import type { Fingerprint } from '../types.js';
+import type { ComparisonWarning, Fingerprint } from '../types.js';
 
 /** CPU model strings that name no hardware (a guest kernel's placeholder). */
 const PLACEHOLDER_MODELS = new Set(['uml', 'unknown', '']);
@@ -33,17 +33,27 @@ function flagSet(f: Fingerprint): string {
 }
 
 /**
- * When two hosts' CPU models differ only because a nested guest hides one (or both), the note to give
+ * When two hosts' CPU models differ only because a nested guest hides one (or both), the warning to give
  * instead of "different machines"; null when the models are equal or both name hardware.
  */
-export function nestedCpuModelNote(base: Fingerprint, cand: Fingerprint): string | null {
+export function nestedCpuModelWarning(base: Fingerprint, cand: Fingerprint): Extract<ComparisonWarning, { code: 'cpu-model-hidden' }> | null {
   if (base.cpu.model === cand.cpu.model) return null;
   const b = cpuModelHiddenBy(base);
   const c = cpuModelHiddenBy(cand);
   if (!b && !c) return null;
-  const side = (name: string, f: Fingerprint, by: string | null) => `${name} "${f.cpu.model}"${by ? ` under ${by}` : ''}`;
-  const flags = flagSet(base) === flagSet(cand)
-    ? 'the CPU flags agree, so the same hardware is likely'
-    : `but the CPU flags differ (${flagSet(base)} vs ${flagSet(cand)}): it may be another machine`;
-  return `nested guest: CPU model hidden by the guest kernel (${side('base', base, b)}, ${side('candidate', cand, c)}); ${flags}`;
+  return {
+    code: 'cpu-model-hidden',
+    base: base.cpu.model,
+    cand: cand.cpu.model,
+    baseHiddenBy: b,
+    candHiddenBy: c,
+    baseFlags: flagSet(base),
+    candFlags: flagSet(cand),
+  };
+}
+
+/** The warning two hosts' CPU models call for: hidden by a nested guest, or two machines; null when they agree. */
+export function cpuModelWarning(base: Fingerprint, cand: Fingerprint): ComparisonWarning | null {
+  if (base.cpu.model === cand.cpu.model) return null;
+  return nestedCpuModelWarning(base, cand) ?? { code: 'cpu-models-differ', base: base.cpu.model, cand: cand.cpu.model };
 }

@@ -15,7 +15,8 @@
  * line of reason, never an exception or a NaN.
  */
 import { idMatches } from '../results/ids.js';
-import type { Category, ResultsFile, WorkloadOk, WorkloadResult } from '../types.js';
+import type { Category, ComparisonWarning, ResultsFile, WorkloadOk, WorkloadResult } from '../types.js';
+import { warningText } from '../format/warnings.js';
 import { type SideMemo } from './bootstrap.js';
 import { contentionWarning } from './contention.js';
 import { benjaminiHochberg } from './fdr.js';
@@ -535,15 +536,15 @@ function warningsOf(
   scope: ComparisonScope,
   hasOverall: boolean,
   weights: CompareOptions['weights'],
-): string[] {
+): ComparisonWarning[] {
   const warnings = fileWarnings(baseRuns, candRuns, diffs);
-  if (scope.covers === 'these-runs') warnings.push(scope.statement);
-  for (const [name, runs] of [
+  if (scope.covers === 'these-runs') warnings.push({ code: 'one-run-per-side' });
+  for (const [side, runs] of [
     ['base', baseRuns],
     ['candidate', candRuns],
   ] as const) {
     runs.forEach((f, i) => {
-      const cw = contentionWarning(f, `${name} ${f.label}${runs.length > 1 ? ` (run ${i + 1})` : ''}`);
+      const cw = contentionWarning(f, { side, run: runs.length > 1 ? i + 1 : null });
       if (cw) warnings.push(cw);
     });
   }
@@ -558,18 +559,13 @@ function warningsOf(
     }
   }
   const distrusted = works.filter((w) => w.est.trusted === false).map((w) => w.row.id);
-  if (distrusted.length)
-    warnings.push(
-      `the overall index leaves out ${distrusted.length} workload(s) measured mostly on contended rounds: ${distrusted.join(', ')}`,
-    );
-  if (works.length === 0) warnings.push('no workload could be compared (see the not-compared rows)');
+  if (distrusted.length) warnings.push({ code: 'overall-leaves-out-contended', workloads: distrusted });
+  if (works.length === 0) warnings.push({ code: 'nothing-compared' });
   else if (!hasOverall) {
     if (!weights && works.every((w) => w.row.category === 'user')) {
-      warnings.push(
-        'no overall index: only user.* workloads were compared (your own workloads join the index only when a profile weighs them)',
-      );
+      warnings.push({ code: 'no-overall-user-only' });
     } else if (distrusted.length < works.length) {
-      warnings.push('no overall index: the given weights give no compared category a positive weight');
+      warnings.push({ code: 'no-overall-weights' });
     }
   }
   return warnings;
@@ -610,7 +606,19 @@ function engine(
     envDiffs: diffs,
     scope,
     ...(fcr ? { fcr } : {}),
-    warnings,
+    warnings: warnings.map(warningText),
+    warningCodes: warnings,
   };
   return { comparison, works, level: s.level };
+}
+
+/** Adds a warning to a comparison made already (a duel's end, a duet), its words and its code together; `first` puts it first. */
+export function addWarning(c: Comparison, w: ComparisonWarning, first = false): void {
+  if (first) {
+    c.warnings.unshift(warningText(w));
+    c.warningCodes.unshift(w);
+  } else {
+    c.warnings.push(warningText(w));
+    c.warningCodes.push(w);
+  }
 }

@@ -9,7 +9,7 @@
  * Quota throttling and noisy-neighbour aggressors never mark a round (they are the cost being measured), so
  * capped-container duels keep their verdicts. Pure: no clock, no file system.
  */
-import type { ResultsFile, Round } from '../types.js';
+import type { ComparisonWarning, ResultsFile, Round, SideName } from '../types.js';
 
 /** Clean rounds a side needs for its contended rounds to be dropped rather than the row distrusted. */
 export const MIN_CLEAN_ROUNDS = 3;
@@ -75,14 +75,25 @@ export function contendedRounds(file: ResultsFile): { id: string; contended: num
   return out;
 }
 
-/** One headline warning for a results file with contended rounds (null when it has none). `name` says which file. */
-export function contentionWarning(file: ResultsFile, name = file.label): string | null {
+/**
+ * One headline warning for a results file with contended rounds (null when it has none): the file on its own
+ * (`side` null) or as a side of a comparison, `run` its 1-based index when that side has several.
+ */
+export function contentionWarning(
+  file: ResultsFile,
+  where: { side?: SideName | null; label?: string; run?: number | null } = {},
+): Extract<ComparisonWarning, { code: 'contended-rounds' }> | null {
   const rows = contendedRounds(file);
   if (rows.length === 0) return null;
-  const n = rows.reduce((s, r) => s + r.contended, 0);
-  const worst = Math.max(...rows.map((r) => r.worstPct ?? 0));
-  const list = rows.map((r) => `${r.id} ${r.contended}/${r.rounds}`).join(', ');
-  return `CONTENDED ROUNDS in ${name}: ${n} round(s) were starved by other work on the host (run-queue delay up to ${worst.toFixed(0)}% of a round; ${list}); they are dropped where enough clean rounds remain, otherwise the verdict is marked not trustworthy`;
+  return {
+    code: 'contended-rounds',
+    side: where.side ?? null,
+    label: where.label ?? file.label,
+    run: where.run ?? null,
+    rounds: rows.reduce((s, r) => s + r.contended, 0),
+    worstPct: Math.max(...rows.map((r) => r.worstPct ?? 0)),
+    workloads: rows.map((r) => ({ id: r.id, contended: r.contended, rounds: r.rounds })),
+  };
 }
 
 /**

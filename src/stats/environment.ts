@@ -3,8 +3,9 @@
  * environment guard), the files' own warnings (other CPU models, schemas, unfinished runs, the same run twice) and
  * what the intervals cover (scope: these two runs, or the platforms).
  */
-import type { Fingerprint, ResultsFile } from '../types.js';
-import { nestedCpuModelNote } from '../results/host.js';
+import type { ComparisonWarning, Fingerprint, ResultsFile } from '../types.js';
+import { ONE_RUN_PER_SIDE } from '../format/warnings.js';
+import { cpuModelWarning } from '../results/host.js';
 import type { ComparisonScope, EnvDiff } from './types.js';
 
 const ENV_FIELDS: [string, (f: Fingerprint) => unknown][] = [
@@ -52,53 +53,44 @@ export function envDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {
   return out;
 }
 
-export function fileWarnings(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], diffs: EnvDiff[]): string[] {
-  const w: string[] = [];
+/** The files' own warnings: other CPU models, schemas, unfinished runs, the same run twice, suites and versions. */
+export function fileWarnings(baseRuns: readonly ResultsFile[], candRuns: readonly ResultsFile[], diffs: EnvDiff[]): ComparisonWarning[] {
+  const w: ComparisonWarning[] = [];
   const base = baseRuns[0] as ResultsFile;
   const cand = candRuns[0] as ResultsFile;
-  const model = diffs.find((d) => d.field === 'cpu.model');
-  if (model) {
-    // A nested guest (UML, gVisor) hides the hardware's model: say so instead of "two machines".
-    w.push(
-      nestedCpuModelNote(base.host, cand.host) ??
-        `CPU MODELS DIFFER (base "${model.base}", candidate "${model.cand}"): this compares two machines, not the cost of virtualization`,
-    );
-  }
+  // A nested guest (UML, gVisor) hides the hardware's model: say so instead of "two machines".
+  const model = diffs.some((d) => d.field === 'cpu.model') ? cpuModelWarning(base.host, cand.host) : null;
+  if (model) w.push(model);
   const all = [...baseRuns, ...candRuns];
   const schemas = new Set(all.map((f) => String(f.schema)));
-  if (schemas.size > 1) w.push(`different results schemas (${[...schemas].join(', ')})`);
+  if (schemas.size > 1) w.push({ code: 'schemas-differ', schemas: [...schemas] });
   const baseIds = new Set(baseRuns.map((f) => f.id));
-  if (candRuns.some((f) => baseIds.has(f.id))) w.push('both files are the same run (same id): nothing independent to compare');
-  for (const [name, runs] of [
+  if (candRuns.some((f) => baseIds.has(f.id))) w.push({ code: 'same-run' });
+  for (const [side, runs] of [
     ['base', baseRuns],
     ['candidate', candRuns],
   ] as const) {
     runs.forEach((f, i) => {
-      if (f.finishedAt === null)
-        w.push(
-          `${name} file${runs.length > 1 ? ` ${i + 1}` : ''} is partial (finishedAt is null: interrupted or still running); only the rounds it has are compared`,
-        );
+      if (f.finishedAt === null) w.push({ code: 'partial-run', side, run: runs.length > 1 ? i + 1 : null });
     });
-    if (new Set(runs.map((f) => f.id)).size < runs.length)
-      w.push(`${name}: the same run is given twice (same id): it counts once per copy, which overstates agreement`);
+    if (new Set(runs.map((f) => f.id)).size < runs.length) w.push({ code: 'run-given-twice', side });
     const first = runs[0] as ResultsFile;
     for (const f of runs.slice(1)) {
       const inner = envDiffs(first.host, f.host).filter((d) => d.field === 'cpu.model' || d.field === 'hypervisor');
-      if (inner.length)
-        w.push(`${name} runs are not one host class: ${inner.map((d) => `${d.field} "${d.base}" vs "${d.cand}"`).join(', ')}`);
+      if (inner.length) w.push({ code: 'mixed-host-class', side, diffs: inner });
     }
   }
   const versions = new Set(all.map((f) => f.tool?.version));
-  if (versions.size > 1) w.push(`different virtax versions (${[...versions].join(', ')}): workloads may have changed`);
-  if (base.config?.suite !== cand.config?.suite) {
-    w.push(
-      `different suites (base ${base.config?.suite}/${base.config?.rounds} rounds, candidate ${cand.config?.suite}/${cand.config?.rounds} rounds): batch and round lengths differ`,
-    );
-  } else if (base.config?.rounds !== cand.config?.rounds) {
-    w.push(
-      `different round counts (both ${base.config?.suite}; base ${base.config?.rounds} rounds, candidate ${cand.config?.rounds}): the two sides' intervals are not equally tight`,
-    );
-  }
+  if (versions.size > 1) w.push({ code: 'versions-differ', versions: [...versions].map(String) });
+  const suite = (f: ResultsFile) => ({ suite: String(f.config?.suite), rounds: Number(f.config?.rounds) });
+  if (base.config?.suite !== cand.config?.suite) w.push({ code: 'suites-differ', base: suite(base), cand: suite(cand) });
+  else if (base.config?.rounds !== cand.config?.rounds)
+    w.push({
+      code: 'round-counts-differ',
+      suite: String(base.config?.suite),
+      baseRounds: Number(base.config?.rounds),
+      candRounds: Number(cand.config?.rounds),
+    });
   return w;
 }
 
@@ -109,8 +101,7 @@ export function scopeOf(baseRuns: number, candRuns: number): ComparisonScope {
       baseRuns,
       candRuns,
       covers: 'these-runs',
-      statement:
-        'one run per side: the intervals and verdicts cover these two runs only; run-to-run variation is not in them (launch several runs per side with `virtax run --runs N` and compare them with --base/--cand to speak about the platforms)',
+      statement: ONE_RUN_PER_SIDE,
     };
   }
   return {

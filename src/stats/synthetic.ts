@@ -286,5 +286,6 @@ export function comparisonOf(rows: RowComparison[], seed = 1): Comparison {
     noise: null,
     envDiffs: [],
     warnings: [],
+    warningCodes: [],
   };
 }

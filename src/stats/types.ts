@@ -2,7 +2,7 @@
  * The comparison contract: what `compare`, `gate`, `duel`, the report and the advisor all consume.
  * Percent overheads are always "positive = candidate is worse" (docs/compare.md).
  */
-import type { Better, Category, Fingerprint } from '../types.js';
+import type { Better, Category, ComparisonWarning, Fingerprint } from '../types.js';
 
 /** The one verdict vocabulary (computed by one function in src/stats/verdict.ts). */
 export type Verdict = 'slower' | 'faster' | 'same' | 'inconclusive';
@@ -201,8 +201,10 @@ export interface Comparison {
   scope?: ComparisonScope;
   /** The false-coverage-rate adjustment, when rows were selected (absent in older files and when none was). */
   fcr?: FcrApplied;
-  /** Loud warnings: different CPU models, partial files, different schema, ... */
+  /** Loud warnings in words (`warningText` of each code below, same order): different CPU models, partial files, ... */
   warnings: string[];
+  /** The same warnings as codes and numbers (src/types.ts `ComparisonWarning`): what readers decide on. */
+  warningCodes: ComparisonWarning[];
 }
 
 export interface CompareOptions {

@@ -150,6 +150,7 @@ export function comparisonOf(
     envDiffs:
       base.host.cpu.model === cand.host.cpu.model ? [] : [{ field: 'cpu.model', base: base.host.cpu.model, cand: cand.host.cpu.model }],
     warnings,
+    warningCodes: warnings.map((text) => ({ code: 'text', text })),
   };
 }
 

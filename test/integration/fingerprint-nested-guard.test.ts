@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { guardedDiffs } from '../../src/baseline/read.js';
 import { detectFingerprint, hostSources } from '../../src/host/fingerprint.js';
 import { buildReportModel } from '../../src/report/model.js';
-import { cpuModelHiddenBy, nestedCpuModelNote } from '../../src/results/host.js';
+import { cpuModelHiddenBy, nestedCpuModelWarning } from '../../src/results/host.js';
 import { compareResults } from '../../src/stats/compare.js';
 import { syntheticResults } from '../../src/stats/synthetic.js';
 import type { Fingerprint } from '../../src/types.js';
@@ -57,7 +57,7 @@ describe('nested guests hide the CPU model; that is not another machine', () => 
     const other = { ...host, cpu: { ...host.cpu, model: 'Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz' } };
     const c = compareResults(file('host', host, 1), file('xeon', other, 2), { resamples: 200 });
     expect(c.warnings.some((w) => /CPU MODELS DIFFER/.test(w))).toBe(true);
-    expect(nestedCpuModelNote(host, other)).toBeNull();
+    expect(nestedCpuModelWarning(host, other)).toBeNull();
   });
 
   it('gate: cpu.model is not guarded against a nested guest; the hypervisor still is', () => {

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { factorInterval, formatFactor } from '../../src/format/text.js';
+import { ONE_RUN_PER_SIDE } from '../../src/format/warnings.js';
+import { addWarning } from '../../src/stats/compare.js';
 import { renderReport } from '../../src/report/html.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { buildReportModel, factorBand, noticeCounts } from '../../src/report/model.js';
@@ -109,12 +111,12 @@ describe('first screen: hosts x categories', () => {
 describe('warnings once', () => {
   it('a warning several comparisons repeat is one notice naming its hosts; the counts line counts kinds', () => {
     const { files, comparisons } = threeHosts();
-    for (const c of comparisons) c.warnings.push('one run per side: these two runs only');
-    for (const c of comparisons)
-      c.scope = { baseRuns: 1, candRuns: 1, covers: 'these-runs', statement: 'one run per side: these two runs only' };
+    for (const c of comparisons) addWarning(c, { code: 'one-run-per-side' });
+    for (const c of comparisons) c.scope = { baseRuns: 1, candRuns: 1, covers: 'these-runs', statement: ONE_RUN_PER_SIDE };
     const m = buildReportModel({ files, comparisons, ...opts });
-    const scope = m.notices.filter((n) => n.text === 'one run per side: these two runs only');
-    expect(scope).toEqual([{ kind: 'scope', text: 'one run per side: these two runs only', hosts: ['kvm-vm', 'docker'] }]);
+    // The kind comes from the code (one-run-per-side), the words from warningText.
+    const scope = m.notices.filter((n) => n.text === ONE_RUN_PER_SIDE);
+    expect(scope).toEqual([{ kind: 'scope', text: ONE_RUN_PER_SIDE, hosts: ['kvm-vm', 'docker'] }]);
     expect(new Set(m.notices.map((n) => n.text)).size).toBe(m.notices.length);
     expect(noticeCounts(m.notices)).toMatch(/^\d+ warnings: .*1 one run per side/);
   });
@@ -230,7 +232,7 @@ describe('first screen: agility and density from lifecycle files', () => {
     expect(m.costTable.rows.map((r) => r.host)).toEqual(files.map((f) => f.label));
     expect(m.headlines.map((h) => h.label)).not.toContain('uml-lifecycle');
     // No comparison for them, so no comparison's warnings (a card's own, such as another CPU model, stay).
-    expect(m.notices.filter((n) => n.kind !== 'other').flatMap((n) => n.hosts)).not.toContain('gvisor-lifecycle');
+    expect(m.notices.filter((n) => n.kind !== 'other' && n.kind !== 'hardware').flatMap((n) => n.hosts)).not.toContain('gvisor-lifecycle');
     expect(m.title).toMatch(/3 hosts compared with metal; start and memory of 5 platforms/);
     const uml = m.agility.find((r) => r.platform === 'uml')!;
     const podman = m.agility.find((r) => r.platform === 'podman')!;

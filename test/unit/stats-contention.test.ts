@@ -11,7 +11,8 @@ import { runGate } from '../../src/gate/gate.js';
 import { asResultsFile } from '../../src/results/io.js';
 import { compareResults, compareRunSets } from '../../src/stats/compare.js';
 import { contentionWarning, filterContended, filterContendedPairs, MIN_CLEAN_ROUNDS } from '../../src/stats/contention.js';
-import type { ResultsFile, Round } from '../../src/types.js';
+import type { ComparisonWarning, ResultsFile, Round } from '../../src/types.js';
+import { warningText } from '../../src/format/warnings.js';
 import { shiftOf, syntheticResults } from '../../src/stats/synthetic.js';
 
 const cond = (contended: boolean, pct: number) => ({
@@ -116,10 +117,14 @@ describe('compare acts on contended rounds', () => {
       expect(r.verdict).toBe('inconclusive');
       expect(r.notes.some((n) => /not trustworthy/.test(n))).toBe(true);
     }
-    expect(contentionWarning(cand, 'cand.json')).toMatch(/^CONTENDED ROUNDS in cand\.json: 12 round\(s\).*cpu\.int 6\/8/);
+    const cw = contentionWarning(cand, { label: 'cand.json' });
+    expect(cw).toMatchObject({ code: 'contended-rounds', label: 'cand.json', rounds: 12 });
+    expect(cw?.workloads).toContainEqual({ id: 'cpu.int', contended: 6, rounds: 8 });
+    expect(warningText(cw as ComparisonWarning)).toMatch(/^CONTENDED ROUNDS in cand\.json: 12 round\(s\).*cpu\.int 6\/8/);
     // The headline index does not rest on them either.
     expect(c.overall).toBeNull();
     expect(c.warnings).toContain('the overall index leaves out 2 workload(s) measured mostly on contended rounds: cpu.int, sys.read');
+    expect(c.warningCodes).toContainEqual({ code: 'overall-leaves-out-contended', workloads: ['cpu.int', 'sys.read'] });
     expect(c.warnings.some((w) => /no overall index/.test(w))).toBe(false);
   });
 

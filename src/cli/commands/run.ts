@@ -8,6 +8,7 @@ import { checkExports, exportFiles, writeOutputs } from '../../results/output.js
 import { replicateCount, replicatePath, runReplicates, type RunCommandRequest, type RunResult } from '../../run/run.js';
 import { formatRunSummary, runSummaryJson } from '../../run/summary.js';
 import { contentionWarning } from '../../stats/contention.js';
+import { warningText } from '../../format/warnings.js';
 import { DEFAULT_BATCH_TIMEOUT_SECONDS } from '../../workloads/user.js';
 import type { CliCommand } from '../command.js';
 
@@ -65,8 +66,8 @@ function printRun(args: RunArgs, { file, out, interrupted, seconds }: RunResult)
     process.stderr.write(`interrupted after ${secs} s; measured rounds kept in ${out}\ncontinue with: virtax run --resume ${out}\n`);
     return;
   }
-  const contended = contentionWarning(file, out);
-  if (contended && !args.quiet) process.stderr.write(`WARNING: ${contended}\n`);
+  const contended = contentionWarning(file, { label: out });
+  if (contended && !args.quiet) process.stderr.write(`WARNING: ${warningText(contended)}\n`);
   if (!args.quiet)
     process.stderr.write(`wrote ${out} (${secs} s, host ${file.host.platform}${file.host.hypervisor ? `/${file.host.hypervisor}` : ''})\n`);
 }
