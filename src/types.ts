@@ -384,3 +384,57 @@ export type ComparisonWarning =
   | { code: 'duet'; interleaved: { id: string; reason: string }[] }
   /** Only in older files: the warning's words, no code. */
   | { code: 'text'; text: string };
+
+/**
+ * A note on one compared row as a code and its numbers (words: `noteText` in src/format/notes.ts, the one place).
+ * Why a verdict is withheld is also the row's typed `inconclusive`; these say what was dropped, which method, and
+ * what would settle it.
+ */
+export type RowNote =
+  /** A side's rounds starved by other work: dropped (`kept` false) or kept for want of clean ones. */
+  | {
+      code: 'contended-rounds';
+      side: SideName;
+      contended: number;
+      of: number;
+      clean: number;
+      kept: boolean;
+      worstPct: number | null;
+      need: number;
+    }
+  /** A duel's round pairs with a starved member: dropped, or kept for want of clean ones. */
+  | { code: 'contended-pairs'; contended: number; of: number; clean: number; kept: boolean; need: number }
+  | { code: 'rounds-dropped'; side: SideName; run: number | null; rounds: number }
+  | { code: 'samples-dropped'; side: SideName; run: number | null; samples: number }
+  /** One side has one run and borrows the other side's run-to-run spread. */
+  | { code: 'shared-spread'; side: SideName; otherRuns: number }
+  | { code: 'loopback' }
+  | { code: 'welch-runs'; baseRuns: number; candRuns: number; nu: number }
+  | { code: 'lopsided-rounds'; base: number; cand: number }
+  | { code: 'few-rounds'; rounds: number }
+  | { code: 'runs-missing'; side: SideName; missing: number; of: number }
+  | { code: 'one-usable-run' }
+  | { code: 'params-differ' }
+  /** The verdict withheld for want of spread (the row's `inconclusive` is `no-spread`). */
+  | { code: 'withheld-no-spread'; verdict: string; spread: NoSpread }
+  | { code: 'withheld-contended'; verdict: string }
+  | { code: 'withheld-test-cannot-reach'; verdict: string; test: string; alpha: number; minP: number }
+  | { code: 'withheld-lopsided'; verdict: string; test: string; alpha: number; q: number }
+  | { code: 'fcr'; level: number; selected: number; of: number; rule: string | null; before: string; after: string }
+  | { code: 'runs-to-settle'; runs: number; range: { lo: number; hi: number; nu: number } | null }
+  | { code: 'too-many'; max: number; unit: string }
+  | { code: 'on-threshold'; noisePct: number; unit: string }
+  | { code: 'test-unconfirmed'; test: string; alpha: number; q: number }
+  | { code: 'kernel-trap'; guest: 'User-Mode Linux' | 'gVisor' }
+  | { code: 'paired-method'; pairs: number }
+  | { code: 'unpaired-rounds'; rounds: number }
+  | { code: 'bad-pairs'; pairs: { pair: number; a: number; b: number }[] }
+  | { code: 'achieved-level'; pairs: number; achieved: number; level: number }
+  /** Only in older files: the note's words, no code. */
+  | { code: 'text'; text: string };
+
+/** Why an interval would have zero width: no spread between runs, rounds (the sides and their one figure) or pairs. */
+export type NoSpread =
+  | { code: 'no-spread-runs' }
+  | { code: 'no-spread-rounds'; sides: { side: SideName; rounds: number; figure: number }[] }
+  | { code: 'no-spread-pairs'; pairs: number };

@@ -110,10 +110,11 @@ function security(host: Fingerprint, profile: Profile): SecurityFacts {
   const cryptoMatters =
     profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0 || (profile.resembles ?? []).some((id) => id.startsWith('crypto.'));
   if (host.platform === 'metal') notes.push('dedicated hardware: no co-tenants on the machine');
-  if (host.platform === 'vm' || host.platform === 'container-in-vm')
-    notes.push(
-      `shares hardware with other tenants${host.hypervisor ? ` under ${host.hypervisor}` : ''}: its own kernel, but caches and memory bandwidth are shared (side channels, noisy neighbours)`,
-    );
+  const sharesHardware =
+    host.platform === 'vm' || host.platform === 'container-in-vm'
+      ? `shares hardware with other tenants${host.hypervisor ? ` under ${host.hypervisor}` : ''}: its own kernel, but caches and memory bandwidth are shared (side channels, noisy neighbours)`
+      : null;
+  if (sharesHardware) notes.push(sharesHardware);
   if (host.platform === 'sandbox' || host.platform === 'sandbox-in-vm') {
     notes.push(
       `sandboxed (${host.container ?? 'application kernel'}): the program's system calls are served by an application kernel, not the host's, so a host-kernel exploit must first get through the sandbox; the price is every syscall, measured here`,
@@ -127,10 +128,12 @@ function security(host: Fingerprint, profile: Profile): SecurityFacts {
     notes.push(
       `a guest kernel of its own${host.hypervisor ? ` (${host.hypervisor})` : ''}, nested in another guest: isolated from the outer guest's kernel, at the cost of every trap measured here`,
     );
-  if (sharedKernel)
-    notes.push(
-      `shares the kernel with other containers${host.container ? ` (${host.container})` : ''}: a kernel exploit crosses the boundary`,
-    );
+  const sharesKernel = sharedKernel
+    ? `shares the kernel with other containers${host.container ? ` (${host.container})` : ''}: a kernel exploit crosses the boundary`
+    : null;
+  if (sharesKernel) notes.push(sharesKernel);
+  // What the host shares with other tenants, for the caveat of a recommendation.
+  const sharing = sharesHardware ?? sharesKernel;
   if (host.platform === 'unknown') notes.push('isolation unknown: the fingerprint could not tell metal from virtual');
   if (cryptoMatters) {
     notes.push(
@@ -147,7 +150,7 @@ function security(host: Fingerprint, profile: Profile): SecurityFacts {
   }
   if (profile.sensitiveData && sharedTenancy)
     notes.push('sensitive data on shared tenancy: prefer dedicated or confidential instances if the data requires it');
-  return { sharedTenancy, sharedKernel, aes, sha, rdrand, notes };
+  return { sharedTenancy, sharedKernel, aes, sha, rdrand, notes, sharing };
 }
 
 /** The kit's signed percentage (src/report/format.ts). */
@@ -319,9 +322,7 @@ export function advise(input: AdviseInput): Advice {
       );
     for (const h of ranked.filter((x) => x.disqualified.length > 0)) reasons.push(`${h.label} is ruled out: ${h.disqualified.join('; ')}`);
     if (profile.sensitiveData && best.security.sharedTenancy)
-      reasons.push(
-        `caveat: ${best.security.notes.find((n) => n.startsWith('shares')) ?? 'shared tenancy'} and the profile handles sensitive data`,
-      );
+      reasons.push(`caveat: ${best.security.sharing ?? 'shared tenancy'} and the profile handles sensitive data`);
     const cryptoGaps = [!best.security.aes && 'AES', !best.security.sha && 'SHA', !best.security.rdrand && 'RDRAND'].filter(Boolean);
     if ((profile.sensitiveData || (profile.weights?.crypto ?? 0) > 0) && cryptoGaps.length)
       reasons.push(`caveat: ${cryptoGaps.join(', ')} not exposed on this host`);

@@ -56,6 +56,8 @@ export interface SecurityFacts {
   rdrand: boolean;
   /** Plain-words trade-offs relevant to this profile. */
   notes: string[];
+  /** Of those, what the host shares with other tenants (hardware, a VM, the kernel), when it shares anything. */
+  sharing: string | null;
 }
 
 /** Which of the profile's weighted categories (or resembled workloads) a host's overhead rests on. */

@@ -16,14 +16,15 @@ import { pairedEstimate, pairedLogRatios, signedRankMinP, walshInterval } from '
 import { filterContendedPairs } from '../stats/contention.js';
 import { createRng } from '../stats/random.js';
 import type { Comparison, CompareOptions } from '../stats/types.js';
-import type { ResultsFile, Round, WorkloadOk } from '../types.js';
+import type { ResultsFile, Round, RowNote, WorkloadOk } from '../types.js';
+import { noteText } from '../format/notes.js';
 
 export type DuelCompareOptions = CompareOptions;
 
 const usable = (x: number) => Number.isFinite(x) && x > 0;
 
 /** The pairs of two sides' rounds with a usable figure on both members, and a note on those left out. */
-export function usablePairs(a: WorkloadOk, b: WorkloadOk): { ra: Round[]; rb: Round[]; notes: string[]; trusted: boolean } {
+export function usablePairs(a: WorkloadOk, b: WorkloadOk): { ra: Round[]; rb: Round[]; notes: RowNote[]; trusted: boolean } {
   // Pairs with a round starved by other work first (src/stats/contention.ts), then unusable figures.
   const kp = filterContendedPairs(a.rounds, b.rounds);
   if (kp.a.length !== a.rounds.length || kp.b.length !== b.rounds.length) {
@@ -33,18 +34,18 @@ export function usablePairs(a: WorkloadOk, b: WorkloadOk): { ra: Round[]; rb: Ro
   const n = Math.min(a.rounds.length, b.rounds.length);
   const ra: Round[] = [];
   const rb: Round[] = [];
-  const bad: string[] = [];
+  const bad: { pair: number; a: number; b: number }[] = [];
   for (let i = 0; i < n; i++) {
     const x = a.rounds[i] as Round;
     const y = b.rounds[i] as Round;
     if (usable(x.figure) && usable(y.figure)) {
       ra.push(x);
       rb.push(y);
-    } else bad.push(`pair ${i + 1} (A ${x.figure}, B ${y.figure})`);
+    } else bad.push({ pair: i + 1, a: x.figure, b: y.figure });
   }
-  const notes: string[] = [...kp.notes];
-  if (a.rounds.length !== b.rounds.length) notes.push(`${Math.abs(a.rounds.length - b.rounds.length)} unpaired round(s) left out`);
-  if (bad.length) notes.push(`${bad.length} pair(s) left out for a zero, negative or non-finite figure: ${bad.join(', ')}`);
+  const notes: RowNote[] = [...kp.notes];
+  if (a.rounds.length !== b.rounds.length) notes.push({ code: 'unpaired-rounds', rounds: Math.abs(a.rounds.length - b.rounds.length) });
+  if (bad.length) notes.push({ code: 'bad-pairs', pairs: bad });
   return { ra, rb, notes, trusted: kp.trustworthy };
 }
 
@@ -54,7 +55,8 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
   const wb = cand[0] as WorkloadOk;
   const { ra, rb, notes, trusted } = usablePairs(wa, wb);
   const n = ra.length;
-  if (n < 2) return `only ${n} round pair${n === 1 ? '' : 's'} measured (need at least 2)${notes.length ? `; ${notes.join('; ')}` : ''}`;
+  if (n < 2)
+    return `only ${n} round pair${n === 1 ? '' : 's'} measured (need at least 2)${notes.length ? `; ${notes.map(noteText).join('; ')}` : ''}`;
   // A seed per workload id, so a row's interval does not depend on which other workloads ran.
   let h = s.seed | 0;
   for (const ch of id) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
@@ -64,12 +66,8 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
     wa.better,
   );
   const est = pairedEstimate(d, { level: s.level, resamples: s.resamples, rng: createRng(h) });
-  notes.unshift(`paired: ${n} round pairs, Hodges-Lehmann on per-pair log ratios, Walsh-average interval, Wilcoxon signed-rank p`);
-  if (est.achievedLevel < s.level - 1e-9) {
-    notes.push(
-      `with ${n} pairs the widest distribution-free interval [min, max] covers ${(100 * est.achievedLevel).toFixed(2)}%, not ${(100 * s.level).toFixed(0)}%`,
-    );
-  }
+  notes.unshift({ code: 'paired-method', pairs: n });
+  if (est.achievedLevel < s.level - 1e-9) notes.push({ code: 'achieved-level', pairs: n, achieved: est.achievedLevel, level: s.level });
   const spread = d.some((x) => Math.abs(x - (d[0] as number)) > 1e-12 * Math.max(1, Math.abs(d[0] as number)));
   notes.push(...secondFigureNotes(wa, wb));
   const r: RowEstimate = {
@@ -99,9 +97,7 @@ export const pairedEstimator: RowEstimator = ({ id, base, cand, settings: s }) =
     base: sideSummary(wa, ra),
     cand: sideSummary(wb, rb),
     notes,
-    degenerate: spread
-      ? null
-      : `every pair has the same ratio (${d.length} pairs): a zero-width interval would be overconfident (a quantised timer?)`,
+    degenerate: spread ? null : { code: 'no-spread-pairs', pairs: d.length },
     settle: { unit: 'pairs', n },
     lopsided: false,
     trusted,

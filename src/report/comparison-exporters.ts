@@ -7,6 +7,7 @@ import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
 import type { AddedCost, Comparison, Estimate, InconclusiveReason, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
 import { noColour, signedNumber, signedPct, verdictStyle, visibleLength, type Paint } from '../format/text.js';
+import { noteCodesOf, noteText } from '../format/notes.js';
 import { formatNumber, formatTable } from './table.js';
 
 /** Terminal options of the text exporters: colour painter and the width tables fit into. */
@@ -277,7 +278,7 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
   if (compared.length) out.push('', 'summary:', ...compared.map((r) => `  ${ratioSentence(r, c.base.label, c.cand.label, paint)}`));
   // A duel's method note ("paired: N round pairs, Hodges-Lehmann ...") repeats on every row; the header names the method.
   const notes = c.rows.flatMap((r) =>
-    r.status === 'compared' ? r.notes.filter((n) => !n.startsWith('paired: ')).map((n) => `  ${r.id}: ${n}`) : [],
+    r.status === 'compared' ? noteCodesOf(r).flatMap((n) => (n.code === 'paired-method' ? [] : [`  ${r.id}: ${noteText(n)}`])) : [],
   );
   if (notes.length) out.push('', 'notes:', ...notes);
   out.push('');

@@ -17,6 +17,7 @@
 import { idMatches } from '../results/ids.js';
 import type { Category, ComparisonWarning, ResultsFile, WorkloadOk, WorkloadResult } from '../types.js';
 import { warningText } from '../format/warnings.js';
+import { noteText } from '../format/notes.js';
 import { type SideMemo } from './bootstrap.js';
 import { contentionWarning } from './contention.js';
 import { benjaminiHochberg } from './fdr.js';
@@ -129,10 +130,6 @@ function toEstimate(
     overheadPct.mcError = 100 * Math.exp(hi) * mcError;
   }
   return { logRatio, overheadPct };
-}
-
-function levelText(level: number): string {
-  return `${(100 * level).toPrecision(4).replace(/\.?0+$/, '')}%`;
 }
 
 function validOptions(opts: CompareOptions): { noisePct: number; alpha: number; resamples: number; seed: number; level: number } {
@@ -281,16 +278,14 @@ function comparedRow(id: string, sides: RowSides, est: RowEstimate, s: Resolved,
   const { bs, cs, okB, okC } = sides;
   const h = okB[0] as WorkloadOk;
   const notes = [...est.notes];
-  for (const [name, ok, all] of [
+  for (const [side, ok, all] of [
     ['base', okB, bs],
     ['candidate', okC, cs],
   ] as const) {
-    if (ok.length < all.length)
-      notes.push(`${name}: ${all.length - ok.length} of ${all.length} runs did not measure it (skipped or failed); the others are used`);
+    if (ok.length < all.length) notes.push({ code: 'runs-missing', side, missing: all.length - ok.length, of: all.length });
   }
-  if (many && est.method !== 'runs-t') notes.push('one usable run per side for this workload: its interval covers those two runs only');
-  if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1)
-    notes.push('parameters differ between the two sides: not quite the same measurement');
+  if (many && est.method !== 'runs-t') notes.push({ code: 'one-usable-run' });
+  if (new Set([...okB, ...okC].map((w) => stableJson(w.params))).size > 1) notes.push({ code: 'params-differ' });
   const { logRatio, overheadPct } = toEstimate(est.lo, est.hi, est.point, s.level, est.method, est.mcError);
   if (est.achievedLevel !== undefined && est.achievedLevel < s.level - 1e-9) {
     logRatio.achievedLevel = est.achievedLevel;
@@ -317,7 +312,8 @@ function comparedRow(id: string, sides: RowSides, est: RowEstimate, s: Resolved,
     ...(est.kernel ? { kernel: est.kernel } : {}),
     ...(est.addedPerOp ? { addedPerOp: est.addedPerOp } : {}),
     trusted: est.trusted !== false,
-    notes,
+    notes: [], // the words of noteCodes, written once the steps are done (wordsOfNotes)
+    noteCodes: notes,
   };
   return {
     row,
@@ -389,24 +385,20 @@ function withholdVerdicts(works: readonly Work[], s: Resolved): Set<Work> {
     const r = w.row;
     if (r.verdict === 'inconclusive') continue;
     if (w.est.trusted === false) {
-      r.notes.push(`measured mostly on rounds starved by other work: no clean ${r.verdict} verdict (rerun on a quiet host)`);
+      r.noteCodes.push({ code: 'withheld-contended', verdict: r.verdict });
       r.verdict = 'inconclusive';
       r.inconclusive = { code: 'contended' };
     } else if (w.est.degenerate) {
-      r.notes.push(`${w.est.degenerate}; no ${r.verdict} verdict`);
+      r.noteCodes.push({ code: 'withheld-no-spread', verdict: r.verdict, spread: w.est.degenerate });
       r.verdict = 'inconclusive';
       r.inconclusive = { code: 'no-spread' };
     } else if (w.est.minP > s.alpha) {
-      r.notes.push(
-        `the ${w.est.test} test cannot reach p <= ${s.alpha} with these counts (smallest possible p ${w.est.minP.toPrecision(3)}): no ${r.verdict} verdict`,
-      );
+      r.noteCodes.push({ code: 'withheld-test-cannot-reach', verdict: r.verdict, test: w.est.test, alpha: s.alpha, minP: w.est.minP });
       r.verdict = 'inconclusive';
       r.inconclusive = { code: 'test-cannot-reach', test: w.est.test, minP: w.est.minP, alpha: s.alpha };
       tooFew.add(w);
     } else if (w.lopsided && (r.verdict === 'slower' || r.verdict === 'faster') && r.qValue > s.alpha) {
-      r.notes.push(
-        `lopsided round counts and the ${w.est.test} test does not confirm it (q = ${r.qValue.toPrecision(2)} > ${s.alpha}): no ${r.verdict} verdict`,
-      );
+      r.noteCodes.push({ code: 'withheld-lopsided', verdict: r.verdict, test: w.est.test, alpha: s.alpha, q: r.qValue });
       r.verdict = 'inconclusive';
       r.inconclusive = { code: 'lopsided', q: r.qValue, alpha: s.alpha };
     }
@@ -431,9 +423,15 @@ function adjustCoverage(works: readonly Work[], s: Resolved, option: CompareOpti
     const before = w.row.verdict;
     w.row.verdict = verdictOf(e.overheadPct, s.noisePct);
     if (w.row.verdict === 'inconclusive') w.row.inconclusive = { code: 'fcr', level: adjLevel };
-    w.row.notes.push(
-      `interval at ${levelText(adjLevel)}: false-coverage-rate adjusted (Benjamini-Yekutieli) for ${R} of ${m} ${rule ? rule.selected : 'rows called slower/faster'}${w.row.verdict !== before ? `; ${before} does not survive it` : ''}`,
-    );
+    w.row.noteCodes.push({
+      code: 'fcr',
+      level: adjLevel,
+      selected: R,
+      of: m,
+      rule: rule ? rule.selected : null,
+      before,
+      after: w.row.verdict,
+    });
   }
   return { selected: R, of: m, level: adjLevel };
 }
@@ -459,18 +457,14 @@ function settleRow(w: Work, s: Resolved, tooFew: ReadonlySet<Work>): void {
   if (st.kind === 'count') {
     if (unit === 'runs') {
       const range = nu !== undefined && Number.isFinite(nu) && nu > 0 ? spreadRange(st.n, nu) : null;
-      r.notes.push(
-        `about ${st.n} runs per side would settle it${range ? ` (${range.lo}-${range.hi} at 80% confidence in the run-to-run spread, estimated with ${nu?.toFixed(1)} degrees of freedom)` : ''} (more rounds per run do not remove run-to-run variation)`,
-      );
+      r.noteCodes.push({ code: 'runs-to-settle', runs: st.n, range: range && nu !== undefined ? { ...range, nu } : null });
     } else r.roundsToSettle = st.n;
     r.inconclusive = why ?? { code: 'needs-more', unit, n: st.n };
   } else if (st.kind === 'too-many') {
-    r.notes.push(`more than ${MAX_SETTLE_ROUNDS} ${unit} per side would be needed to settle it at this spread`);
+    r.noteCodes.push({ code: 'too-many', max: MAX_SETTLE_ROUNDS, unit });
     r.inconclusive = why ?? { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
   } else if (st.kind === 'narrow' && !w.est.degenerate) {
-    r.notes.push(
-      `the interval is already narrower than the noise band ±${s.noisePct}% but straddles a threshold: the overhead may sit on it, and more ${unit} settle it only slowly`,
-    );
+    r.noteCodes.push({ code: 'on-threshold', noisePct: s.noisePct, unit });
     r.inconclusive = why ?? { code: 'on-threshold', noisePct: s.noisePct };
   }
   r.inconclusive ??= w.est.degenerate ? { code: 'no-spread' } : { code: 'too-wide', unit, max: MAX_SETTLE_ROUNDS };
@@ -481,7 +475,7 @@ function settleAdvice(works: readonly Work[], s: Resolved, tooFew: ReadonlySet<W
   for (const w of works) {
     const r = w.row;
     if ((r.verdict === 'slower' || r.verdict === 'faster') && r.qValue > s.alpha && !w.lopsided) {
-      r.notes.push(`the ${w.est.test} test does not confirm it at a false-discovery rate of ${s.alpha} (q = ${r.qValue.toPrecision(2)})`);
+      r.noteCodes.push({ code: 'test-unconfirmed', test: w.est.test, alpha: s.alpha, q: r.qValue });
     }
     if (r.verdict === 'inconclusive') settleRow(w, s, tooFew);
   }
@@ -552,10 +546,7 @@ function warningsOf(
   const trapGuest = [baseRuns[0]?.host, candRuns[0]?.host].find((h) => h?.hypervisor === 'uml' || h?.container === 'gvisor');
   if (trapGuest) {
     for (const w of works) {
-      if (w.row.kernel)
-        w.row.notes.push(
-          `kernel time per op under ${trapGuest.hypervisor === 'uml' ? 'User-Mode Linux' : 'gVisor'} leaves out the trap (the guest books it outside its own system time): read the wall-time figure`,
-        );
+      if (w.row.kernel) w.row.noteCodes.push({ code: 'kernel-trap', guest: trapGuest.hypervisor === 'uml' ? 'User-Mode Linux' : 'gVisor' });
     }
   }
   const distrusted = works.filter((w) => w.est.trusted === false).map((w) => w.row.id);
@@ -592,6 +583,7 @@ function engine(
   const diffs = envDiffs(base.host, cand.host);
   const scope = scopeOf(baseRuns.length, candRuns.length);
   const warnings = warningsOf(baseRuns, candRuns, works, diffs, scope, overall !== null, opts.weights);
+  for (const w of works) w.row.notes = w.row.noteCodes.map(noteText);
   const comparison: Comparison = {
     schema: COMPARISON_SCHEMA,
     base: { id: base.id, label: base.label, host: base.host },

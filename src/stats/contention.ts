@@ -9,7 +9,7 @@
  * Quota throttling and noisy-neighbour aggressors never mark a round (they are the cost being measured), so
  * capped-container duels keep their verdicts. Pure: no clock, no file system.
  */
-import type { ComparisonWarning, ResultsFile, Round, SideName } from '../types.js';
+import type { ComparisonWarning, ResultsFile, Round, RowNote, SideName } from '../types.js';
 
 /** Clean rounds a side needs for its contended rounds to be dropped rather than the row distrusted. */
 export const MIN_CLEAN_ROUNDS = 3;
@@ -43,23 +43,27 @@ export function filterContended(rounds: readonly Round[]): ContentionFilter {
   return { rounds: [...rounds], contended: bad.length, dropped: 0, trustworthy: false, worstPct };
 }
 
-function pctText(x: number | null): string {
-  return x === null ? '' : ` (other work took up to ${x.toFixed(0)}% of a round)`;
-}
-
 /** Per-workload notes for a compared row: what was dropped or why the verdict is not clean. */
-export function contentionNotes(base: ContentionFilter, cand: ContentionFilter): string[] {
-  const out: string[] = [];
+export function contentionNotes(base: ContentionFilter, cand: ContentionFilter): RowNote[] {
+  const out: RowNote[] = [];
   for (const [side, f] of [
     ['base', base],
     ['candidate', cand],
   ] as const) {
     if (f.contended === 0) continue;
-    out.push(
-      f.dropped
-        ? `CONTENDED: ${side} had ${f.contended} round(s) starved by other work${pctText(f.worstPct)}; dropped, ${f.rounds.length} clean round(s) used`
-        : `CONTENDED: ${side} has ${f.contended} of ${f.rounds.length} round(s) starved by other work${pctText(f.worstPct)} and too few clean ones (need ${MIN_CLEAN_ROUNDS}): verdict not trustworthy, rerun on a quiet host`,
-    );
+    // Dropped: the filter's rounds are the clean ones; kept: they are all of them.
+    const kept = !f.dropped;
+    const of = kept ? f.rounds.length : f.rounds.length + f.contended;
+    out.push({
+      code: 'contended-rounds',
+      side,
+      contended: f.contended,
+      of,
+      clean: of - f.contended,
+      kept,
+      worstPct: f.worstPct,
+      need: MIN_CLEAN_ROUNDS,
+    });
   }
   return out;
 }
@@ -103,7 +107,7 @@ export function contentionWarning(
 export function filterContendedPairs(
   a: readonly Round[],
   b: readonly Round[],
-): { a: Round[]; b: Round[]; notes: string[]; trustworthy: boolean } {
+): { a: Round[]; b: Round[]; notes: RowNote[]; trustworthy: boolean } {
   const n = Math.min(a.length, b.length);
   const keep: number[] = [];
   for (let i = 0; i < n; i++) if (!isContended(a[i] as Round) && !isContended(b[i] as Round)) keep.push(i);
@@ -113,16 +117,14 @@ export function filterContendedPairs(
     return {
       a: keep.map((i) => a[i] as Round),
       b: keep.map((i) => b[i] as Round),
-      notes: [`CONTENDED: ${bad} round pair(s) starved by other work dropped, ${keep.length} clean pair(s) used`],
+      notes: [{ code: 'contended-pairs', contended: bad, of: n, clean: keep.length, kept: false, need: MIN_CLEAN_ROUNDS }],
       trustworthy: true,
     };
   }
   return {
     a: [...a],
     b: [...b],
-    notes: [
-      `CONTENDED: ${bad} of ${n} round pair(s) starved by other work and too few clean ones (need ${MIN_CLEAN_ROUNDS}): verdict not trustworthy, rerun on a quiet host`,
-    ],
+    notes: [{ code: 'contended-pairs', contended: bad, of: n, clean: keep.length, kept: true, need: MIN_CLEAN_ROUNDS }],
     trustworthy: false,
   };
 }

@@ -5,8 +5,9 @@
  * Mann-Whitney test (bootstrap.ts, mann-whitney.ts); and the contract every estimator fills for the engine
  * (compare.ts): RowEstimate, EstimatorInput, Settings.
  */
-import type { Round, WorkloadOk } from '../types.js';
+import type { NoSpread, Round, RowNote, WorkloadOk } from '../types.js';
 import { signedPct } from '../format/text.js';
+import { noteText } from '../format/notes.js';
 import { bootstrapIntervalAt, bootstrapLogRatio, medianOf, type SideInput, type SideMemo } from './bootstrap.js';
 import { summarize } from './describe.js';
 import { contentionNotes, filterContended } from './contention.js';
@@ -87,9 +88,9 @@ export interface RowEstimate {
   index: RowIndex;
   base: SideSummary;
   cand: SideSummary;
-  notes: string[];
+  notes: RowNote[];
   /** Why no verdict can be trusted (no spread on a side, ...), or null. */
-  degenerate: string | null;
+  degenerate: NoSpread | null;
   /** What more of would settle an inconclusive row, and how many there are per side now. */
   settle: {
     unit: 'rounds' | 'runs' | 'pairs';
@@ -158,7 +159,7 @@ function usableRounds(
   cand: WorkloadOk[],
   basePos: number[],
   candPos: number[],
-  notes: string[],
+  notes: RowNote[],
 ): { rb: RunRounds[]; rc: RunRounds[]; trusted: boolean } {
   let trusted = true;
   const kept = new Map<WorkloadOk, Round[]>();
@@ -178,9 +179,9 @@ function usableRounds(
     ws
       .map((w, i) => {
         const cr = cleanRounds(kept.get(w) ?? w.rounds);
-        const run = ws.length > 1 ? ` (run ${i + 1})` : '';
-        if (cr.droppedRounds) notes.push(`${side}${run}: ${cr.droppedRounds} round(s) dropped (zero, negative or non-finite figure)`);
-        if (cr.droppedSamples) notes.push(`${side}${run}: ${cr.droppedSamples} batch sample(s) dropped (zero, negative or non-finite)`);
+        const run = ws.length > 1 ? i + 1 : null;
+        if (cr.droppedRounds) notes.push({ code: 'rounds-dropped', side, run, rounds: cr.droppedRounds });
+        if (cr.droppedSamples) notes.push({ code: 'samples-dropped', side, run, samples: cr.droppedSamples });
         return { rounds: cr.rounds, pos: pos[i] as number };
       })
       .filter((r) => r.rounds.length > 0);
@@ -197,7 +198,7 @@ function runsEstimate(
   rc: RunRounds[],
   files: { base: number; cand: number },
   s: Settings,
-  notes: string[],
+  notes: RowNote[],
   trusted: boolean,
 ): RowEstimate {
   const runs = compareRuns(
@@ -207,12 +208,10 @@ function runsEstimate(
   );
   if (runs.sharedSpread) {
     const one = runs.baseRuns === 1 ? 'base' : 'candidate';
-    notes.push(
-      `${one} has one run: its run-to-run spread is taken to be the other side's (${Math.max(runs.baseRuns, runs.candRuns)} runs)`,
-    );
+    notes.push({ code: 'shared-spread', side: one, otherRuns: Math.max(runs.baseRuns, runs.candRuns) });
   }
   notes.push(...secondFigureNotes(b0, c0));
-  notes.push(`${runs.baseRuns} vs ${runs.candRuns} runs: Welch t interval across run figures (ν = ${runs.nu.toFixed(1)})`);
+  notes.push({ code: 'welch-runs', baseRuns: runs.baseRuns, candRuns: runs.candRuns, nu: runs.nu });
   const sgn = b0.better === 'lower' ? 1 : -1;
   const slots = (n: number, runsOf: { pos: number }[], figs: number[]) => {
     const out = new Array<number>(n).fill(Number.NaN);
@@ -241,7 +240,7 @@ function runsEstimate(
     base: { ...sideSummary(b0, allB), median: geomean(runs.baseFigures, runs.baseRuns) },
     cand: { ...sideSummary(c0, allC), median: geomean(runs.candFigures, runs.candRuns) },
     notes,
-    degenerate: runs.se > 0 ? null : 'the run figures do not vary at all on either side: the interval has zero width and cannot be trusted',
+    degenerate: runs.se > 0 ? null : { code: 'no-spread-runs' },
     settle: { unit: 'runs', n: 2 / (1 / runs.baseRuns + 1 / runs.candRuns), se: runs.se, nu: runs.nu },
     lopsided: false,
     trusted,
@@ -249,7 +248,7 @@ function runsEstimate(
 }
 
 /** Why one run per side with fewer than 2 usable rounds on a side cannot be compared, with the point where there is one. */
-function tooFewRounds(b0: WorkloadOk, allB: Round[], allC: Round[], notes: string[]): string {
+function tooFewRounds(b0: WorkloadOk, allB: Round[], allC: Round[], notes: RowNote[]): string {
   const nB = allB.length;
   const nC = allC.length;
   const few = [nB < 2 ? `${nB} usable round(s) on base` : '', nC < 2 ? `${nC} usable round(s) on candidate` : '']
@@ -261,7 +260,7 @@ function tooFewRounds(b0: WorkloadOk, allB: Round[], allC: Round[], notes: strin
     const d = sgn * (Math.log(medianOf(allC.map((r) => r.figure))) - Math.log(medianOf(allB.map((r) => r.figure))));
     reason += ` (point estimate ${signedPct(pct(d))}, no interval)`;
   }
-  if (notes.length) reason += `; ${notes.join('; ')}`;
+  if (notes.length) reason += `; ${notes.map(noteText).join('; ')}`;
   return reason;
 }
 
@@ -272,7 +271,7 @@ function roundsEstimate(
   allB: Round[],
   allC: Round[],
   s: Settings,
-  notes: string[],
+  notes: RowNote[],
   trusted: boolean,
   baseMemo: SideMemo | undefined,
 ): RowEstimate {
@@ -288,15 +287,12 @@ function roundsEstimate(
   const figC = allC.map((r) => r.figure);
   const mw = mannWhitney(figB, figC);
   const flat = [
-    spreadless(figB) ? `base (all ${nB} rounds read ${String(Number((figB[0] as number).toPrecision(4)))})` : '',
-    spreadless(figC) ? `candidate (all ${nC} rounds read ${String(Number((figC[0] as number).toPrecision(4)))})` : '',
-  ].filter(Boolean);
+    ...(spreadless(figB) ? [{ side: 'base' as const, rounds: nB, figure: figB[0] as number }] : []),
+    ...(spreadless(figC) ? [{ side: 'candidate' as const, rounds: nC, figure: figC[0] as number }] : []),
+  ];
   const lopsided = Math.max(nB, nC) >= 4 * Math.min(nB, nC);
-  if (lopsided)
-    notes.push(
-      `lopsided: ${nB} vs ${nC} rounds; the interval rests on the smaller side's spread, and slower/faster also needs the rank test at q <= α`,
-    );
-  if (Math.min(nB, nC) <= 3) notes.push(`only ${Math.min(nB, nC)} rounds on a side: the spread between rounds is barely estimated`);
+  if (lopsided) notes.push({ code: 'lopsided-rounds', base: nB, cand: nC });
+  if (Math.min(nB, nC) <= 3) notes.push({ code: 'few-rounds', rounds: Math.min(nB, nC) });
   notes.push(...secondFigureNotes(b0, c0));
   return {
     kernel: kernelTimeOf(allB, allC, s),
@@ -314,9 +310,7 @@ function roundsEstimate(
     base: sideSummary(b0, allB),
     cand: sideSummary(c0, allC),
     notes,
-    degenerate: flat.length
-      ? `no spread between rounds on ${flat.join(' and ')}: a zero-width side makes the interval overconfident (a quantised timer?)`
-      : null,
+    degenerate: flat.length ? { code: 'no-spread-rounds', sides: flat } : null,
     settle: { unit: 'rounds', n: 2 / (1 / nB + 1 / nC) },
     lopsided,
     trusted,
@@ -331,7 +325,7 @@ function roundsEstimate(
 export const independentEstimator: RowEstimator = ({ base, cand, basePos, candPos, baseFiles, candFiles, settings: s, baseMemo }) => {
   const b0 = base[0] as WorkloadOk;
   const c0 = cand[0] as WorkloadOk;
-  const notes: string[] = [];
+  const notes: RowNote[] = [];
   const { rb, rc, trusted } = usableRounds(base, cand, basePos, candPos, notes);
   if (rb.length >= 1 && rc.length >= 1 && rb.length + rc.length >= 3)
     return runsEstimate(b0, c0, rb, rc, { base: baseFiles, cand: candFiles }, s, notes, trusted);

@@ -8,7 +8,7 @@
  * bootstrap (bootstrap.ts; one value per round, so it resamples rounds) and the same seed. The exporters format
  * it like the overhead column (src/report/comparison-exporters.ts, formatKernelOverhead).
  */
-import type { Round, WorkloadOk } from '../types.js';
+import type { Round, RowNote, WorkloadOk } from '../types.js';
 import type { KernelTime } from './types.js';
 import { bootstrapLogRatio, medianOf } from './bootstrap.js';
 import { pct } from './overall.js';
@@ -53,12 +53,6 @@ export function kernelTimeOf(
 }
 
 /** Notes a compared row carries beside its main figure: a loopback network label. */
-export function secondFigureNotes(b: WorkloadOk, c: WorkloadOk): string[] {
-  const out: string[] = [];
-  if (b.params?.link === 'loopback' || c.params?.link === 'loopback') {
-    out.push(
-      'loopback: the traffic never left the kernel on a side (no NIC, virtual or real); measures the TCP stack and wake-ups, not a NIC',
-    );
-  }
-  return out;
+export function secondFigureNotes(b: WorkloadOk, c: WorkloadOk): RowNote[] {
+  return b.params?.link === 'loopback' || c.params?.link === 'loopback' ? [{ code: 'loopback' }] : [];
 }

@@ -270,6 +270,7 @@ export function comparedRow(
     roundsToSettle: null,
     tailRatio: 1,
     notes: [],
+    noteCodes: [],
   };
 }
 

@@ -2,7 +2,7 @@
  * The comparison contract: what `compare`, `gate`, `duel`, the report and the advisor all consume.
  * Percent overheads are always "positive = candidate is worse" (docs/compare.md).
  */
-import type { Better, Category, ComparisonWarning, Fingerprint } from '../types.js';
+import type { Better, Category, ComparisonWarning, Fingerprint, RowNote } from '../types.js';
 
 /** The one verdict vocabulary (computed by one function in src/stats/verdict.ts). */
 export type Verdict = 'slower' | 'faster' | 'same' | 'inconclusive';
@@ -138,7 +138,10 @@ export type RowComparison =
        * src/stats/contention.ts): no clean verdict or gate outcome may stand on it. Absent in older files.
        */
       trusted?: boolean;
+      /** Notes in words (`noteText` of each code below, same order). */
       notes: string[];
+      /** The same notes as codes and numbers (src/types.ts `RowNote`). Absent in older files. */
+      noteCodes: RowNote[];
     }
   | {
       status: 'not-compared';

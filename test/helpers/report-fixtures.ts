@@ -101,6 +101,7 @@ export function rowOf(id: string, category: Category, e: Estimate, noisePct = 1,
     roundsToSettle: verdictOf(e, noisePct) === 'inconclusive' ? 12 : null,
     tailRatio,
     notes: [],
+    noteCodes: [],
   };
 }
 

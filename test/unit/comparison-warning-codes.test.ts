@@ -4,26 +4,33 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { noteText } from '../../src/format/notes.js';
 import { warningCodesOf, warningText } from '../../src/format/warnings.js';
 import { compareRunSets } from '../../src/stats/compare.js';
 import { syntheticResults } from '../../src/stats/synthetic.js';
 import type { ComparisonWarning } from '../../src/types.js';
 
-/** The codes of the union, read from its declaration in src/types.ts (source text, not prose). */
-function unionCodes(): string[] {
+/** The codes of a union, read from its declaration in src/types.ts (source text, not prose). */
+function unionCodes(name: string): string[] {
   const src = readFileSync('src/types.ts', 'utf8');
-  const start = src.indexOf('export type ComparisonWarning =');
+  const start = src.indexOf(`export type ${name} =`);
   const end = src.indexOf('\n\n', start);
   const decl = src.slice(start, end < 0 ? undefined : end);
   return [...decl.matchAll(/\{\s*code: '([a-z-]+)'/g)].map((m) => m[1] as string);
 }
 
 describe('comparison warning codes', () => {
-  it("the schema lists exactly the union's codes", () => {
+  it("the schema lists exactly the unions' codes, for warnings and for row notes", () => {
     const schema = JSON.parse(readFileSync('schema/comparison.v1.json', 'utf8'));
-    const codes = unionCodes();
-    expect(codes.length).toBeGreaterThan(15);
-    expect([...schema.properties.warningCodes.items.properties.code.enum].sort()).toEqual([...codes].sort());
+    const warnings = unionCodes('ComparisonWarning');
+    expect(warnings.length).toBeGreaterThan(15);
+    expect([...schema.properties.warningCodes.items.properties.code.enum].sort()).toEqual([...warnings].sort());
+    const notes = unionCodes('RowNote');
+    expect(notes.length).toBeGreaterThan(25);
+    const compared = schema.definitions.row.oneOf.find(
+      (r: { properties: { status: { const: string } } }) => r.properties.status.const === 'compared',
+    );
+    expect([...compared.properties.noteCodes.items.properties.code.enum].sort()).toEqual([...notes].sort());
   });
 
   it('the words of a comparison are its codes rendered, in order; the codes carry the numbers', () => {
@@ -45,6 +52,10 @@ describe('comparison warning codes', () => {
     expect(codes).toEqual(expect.arrayContaining(['cpu-models-differ', 'partial-run', 'round-counts-differ', 'one-run-per-side']));
     expect(c.warningCodes).toContainEqual({ code: 'round-counts-differ', suite: 'quick', baseRounds: 5, candRounds: 3 });
     expect(c.warningCodes).toContainEqual({ code: 'cpu-models-differ', base: base.host.cpu.model, cand: 'Other CPU' });
+    // Row notes likewise: words are the codes rendered; 3 rounds on a side is a code with its count.
+    for (const r of c.rows) if (r.status === 'compared') expect(r.notes).toEqual(r.noteCodes.map(noteText));
+    const stat = c.rows.find((r) => r.id === 'sys.stat');
+    expect(stat?.status === 'compared' && stat.noteCodes).toContainEqual({ code: 'few-rounds', rounds: 3 });
   });
 
   it('a comparison written before codes existed is read with its words as text codes', () => {
