@@ -6,9 +6,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { ChildProcessExecutor } from '../src/engine/executor.js';
-import { spawnLoopbackPeer } from '../src/peers/peer.js';
-import { SUITES } from '../src/engine/suites.js';
+import { ChildProcessExecutor } from '../src/probes/engine/executor.js';
+import { spawnLoopbackPeer } from '../src/probes/peers/peer.js';
+import { SUITES } from '../src/probes/engine/suites.js';
 import { median } from '../src/stats/describe.js';
 import { PeerConnection } from '../src/workloads/network.js';
 

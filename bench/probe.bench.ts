@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ChildProcessExecutor } from '../src/engine/executor.js';
+import { ChildProcessExecutor } from '../src/probes/engine/executor.js';
 import { runRound } from '../src/workloads/round.js';
 import { formatNumber, formatTable } from '../src/report/table.js';
 import { registry } from '../src/workloads/index.js';

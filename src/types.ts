@@ -187,7 +187,7 @@ export interface RoundConditions {
   contentionPct: number | null;
   /**
    * The round was starved by other work: contentionPct above CONTENDED_PCT with a mean wait per timeslice above
-   * CONTENDED_WAIT_PER_SLICE_SECONDS (src/host/steal.ts). Quota throttling and a noisy-neighbour round's own
+   * CONTENDED_WAIT_PER_SLICE_SECONDS (src/proc/steal.ts). Quota throttling and a noisy-neighbour round's own
    * aggressors never set it: they are the cost being measured.
    */
   contended: boolean;

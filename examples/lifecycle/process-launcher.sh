@@ -5,7 +5,7 @@
 #
 #   virtax lifecycle --launcher plain=examples/lifecycle/process-launcher.sh --platform process
 #
-# The contract (src/lifecycle/script.ts):
+# The contract (src/probes/lifecycle/script.ts):
 #   SCRIPT check                 exit 0 when instances can start here; may print one JSON object of parameters
 #                                that dominate the figures (recorded in the results file); else exit non-zero
 #                                with the reason as the last line of output (the platform is then skipped)

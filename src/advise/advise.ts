@@ -8,7 +8,7 @@
  */
 import { contentionWarning } from '../stats/contention.js';
 import { warningText } from '../format/warnings.js';
-import { loopbackNote } from '../workloads/loopback.js';
+import { loopbackNote } from '../results/loopback.js';
 import { signedCount, signedPct } from '../format/text.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
 import type { Category, Fingerprint, ResultsFile } from '../types.js';

@@ -1,12 +1,12 @@
 /**
  * What a platform would cost one application: its recorded operation mix (`virtax record`,
- * src/record/types.ts) priced by the per-operation costs virtax measured on the baseline and on each
+ * src/results/app-profile.ts) priced by the per-operation costs virtax measured on the baseline and on each
  * candidate host. Pure: the comparisons come in, the prediction goes out.
  *
  * Model (additive per-operation costs): every operation of class c adds a_c seconds on the candidate, the
  * added time per operation of the workload that prices c (candidate per-op time minus baseline per-op time,
  * `addedSecondsPerOp`). Per second of the application's own time (wall time less run-queue waits,
- * src/record/types.ts) the candidate adds Σ_c rate_c·a_c seconds, and user CPU time grows by
+ * src/results/app-profile.ts) the candidate adds Σ_c rate_c·a_c seconds, and user CPU time grows by
  * rate_cpu·(r_cpu − 1) where r_cpu is cpu.int's cost ratio; the predicted slowdown is that sum, in percent.
  * With a syscall mix (`record --syscalls`) every recorded call is priced through its class
  * (src/advise/syscall-classes.ts); without one only what /proc counts is. Assumptions: the application is
@@ -16,7 +16,7 @@
  * interval), since the classes' errors are not all in one direction at once. docs/advise.md says where the
  * model breaks.
  */
-import type { AppProfile, OperationClass, SyscallCount } from '../record/types.js';
+import type { AppProfile, OperationClass, SyscallCount } from '../results/app-profile.js';
 import type { Comparison, Estimate, RowComparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
 import { signedPct } from '../format/text.js';
@@ -67,7 +67,7 @@ const median = (xs: number[]): number => {
 
 /**
  * A host's per-operation figures on its own time: the recording's rates are per second of the application's own
- * time (src/record/types.ts), so its prices must be too, or a CPU quota or a busy host adds a per-operation tax
+ * time (src/results/app-profile.ts), so its prices must be too, or a CPU quota or a busy host adds a per-operation tax
  * that is not there. Two estimates of a round's cost without waits, each blind to some of them, and the cheaper
  * one counts: the round's figure less the time its main thread waited for a CPU (run-queue delay from schedstat,
  * which includes a quota's throttling; blind where the platform cannot see the waits: gVisor has no schedstat, a

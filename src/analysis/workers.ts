@@ -11,7 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startModuleWorker } from '../host/worker-thread.js';
+import { startModuleWorker } from '../proc/worker-thread.js';
 import type { Reweighting } from '../stats/compare.js';
 import type { CompareOptions, Comparison } from '../stats/types.js';
 import type { ResultsFile } from '../types.js';
@@ -32,7 +32,7 @@ export type FromWorker =
   | { kind: 'compared'; index: number; comparison: Comparison; reweighted: Comparison['overall'] }
   | { kind: 'failed'; index: number; message: string; range: boolean };
 
-/** compare-worker beside this module (src/host/worker-thread.ts: dist JS, or TypeScript through tsx). */
+/** compare-worker beside this module (src/proc/worker-thread.ts: dist JS, or TypeScript through tsx). */
 const startWorker = (setup: WorkerSetup): Worker => startModuleWorker('compare-worker', import.meta.url, { workerData: setup });
 
 export interface ParallelOptions {

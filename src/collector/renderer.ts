@@ -9,7 +9,7 @@ with other content is refused), so a page for the same ids is the same page.
  * The queue itself (WorkerQueue) also runs the checks of large uploads (upload-worker.ts), in a second worker.
  */
 import type { Worker } from 'node:worker_threads';
-import { startModuleWorker } from '../host/worker-thread.js';
+import { startModuleWorker } from '../proc/worker-thread.js';
 import type { DocumentSource } from './store.js';
 
 /** One page to build from stored results (files the worker reads, or their texts). */
@@ -49,7 +49,7 @@ interface Pending<J, T> {
 }
 
 /**
- * Jobs for one worker thread running module `module` (beside this one; src/host/worker-thread.ts: dist JS,
+ * Jobs for one worker thread running module `module` (beside this one; src/proc/worker-thread.ts: dist JS,
  * or TypeScript through tsx), one at a time, with a bounded queue, a deadline per job and a small cache.
  */
 export class WorkerQueue<J, T> {

@@ -17,7 +17,7 @@
  *     one label pass for another in a listing.
  *
  * The limits derive from what `virtax run` can write: a `full` round times at most 50,000 batches (one
- * sample each, src/engine/suites.ts), `--rounds` goes to 1,000, a run has a few dozen workloads. They are
+ * sample each, src/probes/engine/suites.ts), `--rounds` goes to 1,000, a run has a few dozen workloads. They are
  * listed in docs/collector.md and in schema/results.v1.json (maxItems).
  *
  * Each check returns the first problem as one line, or null; the server answers 400/422 with it.

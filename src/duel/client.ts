@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { Order, ProtocolVersion } from './protocol.js';
+import type { Order, ProtocolVersion } from '../probes/agent/protocol.js';
 
 export type AgentFailure = 'died' | 'hung' | 'garbage' | 'refused';
 

@@ -4,7 +4,7 @@
  * workloads and, inside a pair, hits both sides alike.
  *
  * Interleaved (the default): the two rounds of a pair run back to back in a seeded random order (AB or BA),
- * never both at once. Duet (`mode: 'duet'`, Bulej et al. 2020; src/duel/duet.ts): both rounds of a pair run at
+ * never both at once. Duet (`mode: 'duet'`, Bulej et al. 2020; src/probes/agent/duet.ts): both rounds of a pair run at
  * the same time, each agent on its own CPUs: both agents prepare their round (protocol v2 `prepare`: set-up,
  * batch sizing and warm-up), and once both are ready both are started together (`start`), so the pair's two
  * figures come from the same time window and noise from outside hits both. Workloads whose sides would measure
@@ -21,13 +21,13 @@ import { createRng, shuffled } from '../stats/random.js';
 import type { Comparison } from '../stats/types.js';
 import { RESULTS_SCHEMA, type Fingerprint, type ResultsFile, type Suite } from '../types.js';
 import type { AnyWorkload, RoundPlan } from '../workloads/types.js';
-import type { RoundReply } from '../engine/executor.js';
-import { roundSeedOf, workloadResultOf, type WorkloadAccum } from '../engine/runner.js';
+import type { RoundReply } from '../probes/engine/executor.js';
+import { roundSeedOf, workloadResultOf, type WorkloadAccum } from '../probes/engine/runner.js';
 import { AgentError, type AgentLink, type ReplyFields } from './client.js';
 import { compareDuel } from './compare.js';
 import { addWarning } from '../stats/compare.js';
-import { roundReplyProblem } from './protocol.js';
-import { duetConflict } from './duet.js';
+import { roundReplyProblem } from '../probes/agent/protocol.js';
+import { duetConflict } from '../probes/agent/duet.js';
 import { userTaskOrder, type UserTaskSpec } from '../workloads/user.js';
 
 export type SideKey = 'a' | 'b';
@@ -242,7 +242,7 @@ export async function runDuel(opts: DuelOptions): Promise<DuelOutcome> {
   const mode: DuelMode = opts.mode ?? 'interleaved';
   const interleavedInDuet: { id: string; reason: string }[] = [];
   opts.onEvent?.({ type: 'ready', a: ha.host, b: hb.host });
-  const load = (await import('../host/steal.js')).loadAvg1;
+  const load = (await import('../proc/steal.js')).loadAvg1;
   const sides: Record<SideKey, SideState> = {
     a: new SideState(opts.a, 'a', opts.b, ha.host, ha.tool, opts, startedAt, load()),
     b: new SideState(opts.b, 'b', opts.a, hb.host, hb.tool, opts, startedAt, load()),

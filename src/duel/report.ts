@@ -3,7 +3,7 @@
  * one renderer per kind of result. Returns strings; the caller decides where they go.
  */
 import type { DuelOutcome } from './duel.js';
-import type { Isolation } from './duet.js';
+import type { Isolation } from '../probes/agent/duet.js';
 
 /** The duel's own record (duel.json): how it ran, in which order, and where the files are. */
 export function duelRecord(

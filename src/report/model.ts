@@ -18,7 +18,7 @@ import {
   type FitCoefficientJson,
 } from '../results/lifecycle.js';
 import { contentionWarning, filterContended } from '../stats/contention.js';
-import { loopbackNote } from '../workloads/loopback.js';
+import { loopbackNote } from '../results/loopback.js';
 import { median, summarize } from '../stats/describe.js';
 import type { AddedCost, Comparison, Estimate, InconclusiveReason, Verdict } from '../stats/types.js';
 import { verdictOf } from '../stats/verdict.js';

@@ -19,7 +19,7 @@ function hostLine(f: ResultsFile): string {
 const cv = (w: WorkloadOk) => (w.summary.rounds < 2 ? 'n/a' : `${(100 * w.summary.cv).toFixed(1)}%`);
 
 /**
- * The columns of the run summary, the same in the terminal table (src/run/summary.ts) and in Markdown. `worst 1%`
+ * The columns of the run summary, the same in the terminal table (src/probes/run/summary.ts) and in Markdown. `worst 1%`
  * is the batch p99 taken in the metric's worse direction (for a rate it lies below the median). A cv needs two
  * rounds: with one (an interrupted run) it is n/a, not 0.0%.
  */

@@ -1,7 +1,7 @@
 /**
  * The one reader of a `virtax lifecycle` file's figures (docs/lifecycle.md): medians over rounds with min and max,
  * the memory fit (fixed + per-instance cost, with its interval) and the platform's name. Used by the lifecycle
- * table (src/lifecycle/summary.ts) and by fleet sizing by memory (src/advise/density.ts).
+ * table (src/probes/lifecycle/summary.ts) and by fleet sizing by memory (src/advise/density.ts).
  */
 import type { ResultsFile, WorkloadOk } from '../types.js';
 

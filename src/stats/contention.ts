@@ -1,6 +1,6 @@
 /**
  * Contended rounds (docs/compare.md, contention): a round whose run-queue delay shows that other work
- * starved the probe carries `conditions.contended` (set by the probe, src/host/steal.ts). No clean verdict may
+ * starved the probe carries `conditions.contended` (set by the probe, src/proc/steal.ts). No clean verdict may
  * rest on such rounds.
  *
  * Method, chosen once for every reader: per side, drop the contended rounds when enough clean ones remain

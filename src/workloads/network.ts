@@ -1,5 +1,5 @@
 /**
- * Network workloads against a virtax peer (src/peers/peer.ts): a loopback peer that `virtax run` starts
+ * Network workloads against a virtax peer (src/probes/peers/peer.ts): a loopback peer that `virtax run` starts
  * in its own process, or a remote one given with `--peer HOST:PORT` (recorded in config.peer and params).
  * Virtual NICs add an exit or a vhost hop per packet: small-message round trips show it most (netperf
  * TCP_RR: +81% under KVM, Felter et al. 2015); bulk transfer hardly at all.
@@ -11,8 +11,8 @@ import type { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import autocannon from 'autocannon';
 import { Client } from 'undici';
-import { PEER_MAGIC, PEER_OK, type PeerService } from '../peers/peer.js';
-import { readCpuTimes, stealPct } from '../host/steal.js';
+import { PEER_MAGIC, PEER_OK, type PeerService } from './peer-protocol.js';
+import { readCpuTimes, stealPct } from '../proc/steal.js';
 import type { Suite } from '../types.js';
 import type { AnyWorkload, CustomRoundOutput, PeerAddress, RoundPlan, Workload, WorkloadContext } from './types.js';
 

@@ -1,6 +1,6 @@
 /**
  * Noisy-neighbour workloads `noisy.<victim>`: a victim workload measured alone and with each aggressor kind
- * (src/peers/aggressor.ts) running beside it, alternating alone / with-neighbour phases inside a round so
+ * (src/workloads/aggressor.ts) running beside it, alternating alone / with-neighbour phases inside a round so
  * slow drift of the host falls on both sides equally.
  *
  * Round figure: the victim's slowdown, time per operation with a neighbour over time per operation alone,
@@ -12,10 +12,10 @@
  * tails are over batch means, and `tail` names what they are (below 100 batches a "p99" is the maximum).
  */
 import { availableParallelism } from 'node:os';
-import { AGGRESSOR_KINDS, startAggressor, type AggressorKind } from '../peers/aggressor.js';
+import { AGGRESSOR_KINDS, startAggressor, type AggressorKind } from './aggressor.js';
 import { hrClock, sizeBatch, warmUp } from './round.js';
 import { createRng, shuffled } from '../stats/random.js';
-import { readCpuTimes, stealPct } from '../host/steal.js';
+import { readCpuTimes, stealPct } from '../proc/steal.js';
 import { quantileSorted, sortedOf } from '../stats/describe.js';
 import type { Suite } from '../types.js';
 import { cpuInt } from './cpu.js';

@@ -1,10 +1,10 @@
 /**
  * One round of one workload, in the current process: batch sizing, warm-up, timed batches.
- * Run by src/engine/round-child.ts inside a fresh process; the clock and the conditions are injectable so tests are exact.
+ * Run by src/probes/engine/round-child.ts inside a fresh process; the clock and the conditions are injectable so tests are exact.
  */
 import type { Round, RoundWarmup } from '../types.js';
 import { figureOf, type AnyWorkload, type BatchMeasure, type RoundPlan, type WarmupSpec, type WorkloadContext } from './types.js';
-import { conditionsBetween, readCpuTimes, snapshotConditions, stealPct, type ConditionsSnapshot, type CpuTimes } from '../host/steal.js';
+import { conditionsBetween, readCpuTimes, snapshotConditions, stealPct, type ConditionsSnapshot, type CpuTimes } from '../proc/steal.js';
 
 /** Seconds from an arbitrary origin, high resolution. */
 export interface Clock {

@@ -1,7 +1,7 @@
 /**
  * The one Workload interface (CONTRIBUTING.md). A workload is a value; the runner never knows which one it runs.
  *
- * Lifecycle of a round, always in a fresh child process (src/engine/round-child.ts):
+ * Lifecycle of a round, always in a fresh child process (src/probes/engine/round-child.ts):
  *   available?(ctx) -> setup(params, ctx) -> batch sizing -> warm-up until batch times level off -> timed batches
  *   (with the round's conditions: CPU time, run-queue delay, throttling) -> afterRound?(round) -> teardown(state)
  *

@@ -5,7 +5,7 @@
  */
 import { fork } from 'node:child_process';
 import { InputError } from '../errors.js';
-import { childExecArgv, moduleBeside } from '../host/node-child.js';
+import { childExecArgv, moduleBeside } from '../proc/node-child.js';
 import { WorkloadRegistry } from './registry.js';
 import type { ResultsFile } from '../types.js';
 import type { AnyWorkload } from './types.js';

@@ -467,7 +467,7 @@ export function userWorkload(spec: UserTaskSpec): AnyWorkload {
   };
 }
 
-/** How a duel tells an agent about a user task (src/duel/protocol.ts): the module path as given and its hash. */
+/** How a duel tells an agent about a user task (src/probes/agent/protocol.ts): the module path as given and its hash. */
 export interface UserTaskOrder extends UserTaskRun {
   module: string;
   sha256: string;

@@ -10,10 +10,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinLauncher, type BuiltinPlatform } from '../../src/lifecycle/builtin.js';
-import type { Launcher } from '../../src/lifecycle/launcher.js';
-import { runLifecycle } from '../../src/lifecycle/run.js';
-import { scriptLauncher } from '../../src/lifecycle/script.js';
+import { builtinLauncher, type BuiltinPlatform } from '../../src/probes/lifecycle/builtin.js';
+import type { Launcher } from '../../src/probes/lifecycle/launcher.js';
+import { runLifecycle } from '../../src/probes/lifecycle/run.js';
+import { scriptLauncher } from '../../src/probes/lifecycle/script.js';
 import { asResultsFile } from '../../src/results/io.js';
 import type { ResultsFile, WorkloadOk } from '../../src/types.js';
 import { fakeHost } from '../helpers/fake-executor.js';

@@ -1,5 +1,5 @@
 /** A deterministic Executor and host for tests of the runner and of `virtax run` (no process is started). */
-import type { Executor, RoundReply, RoundRequest } from '../../src/engine/executor.js';
+import type { Executor, RoundReply, RoundRequest } from '../../src/probes/engine/executor.js';
 import type { Fingerprint } from '../../src/types.js';
 
 export const fakeHost: Fingerprint = {

@@ -3,9 +3,9 @@
  * a fake clock that moves only when a launcher starts or a pause sleeps, instances whose host processes die a
  * fixed time after they are asked to stop, and memory of known fixed and per-instance cost.
  */
-import type { Instance, Launcher, Payload } from '../../src/lifecycle/launcher.js';
-import type { PssReading } from '../../src/lifecycle/procfs.js';
-import type { LifecycleProbe } from '../../src/lifecycle/run.js';
+import type { Instance, Launcher, Payload } from '../../src/probes/lifecycle/launcher.js';
+import type { PssReading } from '../../src/probes/lifecycle/procfs.js';
+import type { LifecycleProbe } from '../../src/probes/lifecycle/run.js';
 
 export class FakeHost implements LifecycleProbe {
   t = 0;

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { handleLine, serveAgent, type AgentDeps } from '../../src/duel/agent.js';
-import type { Executor, RoundRequest } from '../../src/engine/executor.js';
+import { handleLine, serveAgent, type AgentDeps } from '../../src/probes/agent/agent.js';
+import type { Executor, RoundRequest } from '../../src/probes/engine/executor.js';
 import type { Fingerprint } from '../../src/types.js';
 
 const plan = { targetBatchSeconds: 0.001, roundSeconds: 0.02, minBatches: 2, maxBatches: 50 };

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { formatRunSummary } from '../../src/run/summary.js';
+import { formatRunSummary } from '../../src/probes/run/summary.js';
 import { signedPct as gatePct } from '../../src/gate/exporters.js';
 import { ratioSentence } from '../../src/report/comparison-exporters.js';
 import { ansi, colourFor, noColour, signedPct, stripAnsi } from '../../src/format/text.js';

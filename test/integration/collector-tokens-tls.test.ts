@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../../src/collector/server.js';
-import { uploadResultsText } from '../../src/upload.js';
+import { uploadResultsText } from '../../src/probes/upload.js';
 import { makeResults } from '../helpers/collector-fixtures.js';
 import { runCli } from '../helpers/cli.js';
 

@@ -16,7 +16,7 @@ import {
   parseCpuinfo,
   recordFingerprint,
   type HostSources,
-} from '../../src/host/fingerprint.js';
+} from '../../src/probes/host/fingerprint.js';
 import { asResultsFile } from '../../src/results/io.js';
 import type { Fingerprint } from '../../src/types.js';
 import { runCli } from '../helpers/cli.js';
@@ -485,7 +485,7 @@ describe('parseCpuinfo', () => {
  * Live: the test makes a platform and fingerprints from inside it, asserting only what it made (this machine's
  * own verdict belongs in a recorded fixture). Each runs the detector from source with tsx.
  */
-const DETECT = `import(${JSON.stringify(new URL('../../src/host/fingerprint.ts', import.meta.url).pathname)}).then((m) => process.stdout.write(JSON.stringify(m.detectFingerprint(m.hostSources('/')))))`;
+const DETECT = `import(${JSON.stringify(new URL('../../src/probes/host/fingerprint.ts', import.meta.url).pathname)}).then((m) => process.stdout.write(JSON.stringify(m.detectFingerprint(m.hostSources('/')))))`;
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const isRoot = process.getuid?.() === 0;
 /** Why a platform cannot be made here (a quick trial of `true` inside it), or null. */

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { guardedDiffs } from '../../src/baseline/read.js';
-import { detectFingerprint, hostSources } from '../../src/host/fingerprint.js';
+import { detectFingerprint, hostSources } from '../../src/probes/host/fingerprint.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { cpuModelHiddenBy, nestedCpuModelWarning } from '../../src/results/host.js';
 import { compareResults } from '../../src/stats/compare.js';

@@ -2,8 +2,8 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { measure } from '../../src/engine/round-child.js';
-import type { RoundReply } from '../../src/engine/executor.js';
+import { measure } from '../../src/probes/engine/round-child.js';
+import type { RoundReply } from '../../src/probes/engine/executor.js';
 import { PeerConnection } from '../../src/workloads/network.js';
 import type { PeerAddress } from '../../src/workloads/types.js';
 

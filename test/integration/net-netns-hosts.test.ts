@@ -17,7 +17,7 @@ const PORT = 7878;
 
 /** One round of `id` measured in a fresh process inside the client namespace. */
 function roundInClientNs(id: string): { status: string; figure?: number; reason?: string; peer?: unknown } {
-  const code = `import('./src/engine/round-child.ts').then(m => m.measure(${JSON.stringify({
+  const code = `import('./src/probes/engine/round-child.ts').then(m => m.measure(${JSON.stringify({
     workloadId: id,
     suite: 'quick',
     ctx: { suite: 'quick', peer: { host: '10.77.0.1', port: PORT, kind: 'remote' }, scratchDir: '/tmp', ioDir: '/tmp' },

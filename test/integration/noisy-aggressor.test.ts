@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { AGGRESSOR_KINDS, dutyPhase, startAggressor } from '../../src/peers/aggressor.js';
+import { AGGRESSOR_KINDS, dutyPhase, startAggressor } from '../../src/workloads/aggressor.js';
 import { summarizePhases } from '../../src/workloads/noisy.js';
 import { registry } from '../../src/workloads/index.js';
 
@@ -150,7 +150,7 @@ describe('noisy-neighbour phases', () => {
 
 describe('noisy.cpu, one real round', () => {
   it('alternates alone and with-neighbour phases for every aggressor kind and records steal per phase', async () => {
-    const { measure } = await import('../../src/engine/round-child.js');
+    const { measure } = await import('../../src/probes/engine/round-child.js');
     const r = await measure({
       workloadId: 'noisy.cpu',
       suite: 'quick',

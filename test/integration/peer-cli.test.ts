@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { formatRunSummary } from '../../src/run/summary.js';
-import { spawnLoopbackPeer, startPeer } from '../../src/peers/peer.js';
+import { formatRunSummary } from '../../src/probes/run/summary.js';
+import { spawnLoopbackPeer, startPeer } from '../../src/probes/peers/peer.js';
 import { PeerConnection } from '../../src/workloads/network.js';
 import type { ResultsFile } from '../../src/types.js';
 

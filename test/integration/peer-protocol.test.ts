@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseHostPort, startPeer, type RunningPeer } from '../../src/peers/peer.js';
+import { parseHostPort, startPeer, type RunningPeer } from '../../src/probes/peers/peer.js';
 import { PeerConnection } from '../../src/workloads/network.js';
 
 let peer: RunningPeer;

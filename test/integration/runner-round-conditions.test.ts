@@ -13,7 +13,7 @@ import {
   parseProcStatPerCpu,
   parseSchedstat,
   type ConditionsSnapshot,
-} from '../../src/host/steal.js';
+} from '../../src/proc/steal.js';
 import type { AnyWorkload, RoundPlan } from '../../src/workloads/types.js';
 
 const snap = (over: Partial<ConditionsSnapshot> = {}): ConditionsSnapshot => ({

@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ATTEMPT_TIMEOUT_MS, MAX_ANSWER_BYTES, retryAfterMs, sanitizeServerText, uploadResultsText } from '../../src/upload.js';
+import {
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  MAX_ANSWER_BYTES,
+  retryAfterMs,
+  sanitizeServerText,
+  uploadResultsText,
+} from '../../src/probes/upload.js';
 import { makeResults } from '../helpers/collector-fixtures.js';
 import { runCli } from '../helpers/cli.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCollector } from '../../src/collector/server.js';
-import { uploadEndpoint, uploadResultsText } from '../../src/upload.js';
+import { uploadEndpoint, uploadResultsText } from '../../src/probes/upload.js';
 import { makeResults } from '../helpers/collector-fixtures.js';
 import { runCli as capture } from '../helpers/cli.js';
 

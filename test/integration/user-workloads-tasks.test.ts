@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseOrder } from '../../src/duel/protocol.js';
-import { handleLine, type AgentDeps } from '../../src/duel/agent.js';
-import type { Executor, RoundRequest } from '../../src/engine/executor.js';
+import { parseOrder } from '../../src/probes/agent/protocol.js';
+import { handleLine, type AgentDeps } from '../../src/probes/agent/agent.js';
+import type { Executor, RoundRequest } from '../../src/probes/engine/executor.js';
 import { rowWeights } from '../../src/stats/overall.js';
 import type { AnyWorkload } from '../../src/workloads/types.js';
 import {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { measure } from '../../src/engine/round-child.js';
+import { measure } from '../../src/probes/engine/round-child.js';
 import { fioVersion, fioWorkloads, parseFioJson } from '../../src/workloads/fio.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', 'fio', name), 'utf8');

@@ -4,12 +4,12 @@
  * kernel time per operation compared beside the main figure.
  */
 import { describe, expect, it } from 'vitest';
-import { roundSeedOf } from '../../src/engine/runner.js';
+import { roundSeedOf } from '../../src/probes/engine/runner.js';
 import { formatKernelOverhead } from '../../src/report/comparison-exporters.js';
 import { kernelTimeOf } from '../../src/stats/kernel-time.js';
 import type { Round } from '../../src/types.js';
 import { chaseBytesFor, parseCacheSize } from '../../src/workloads/memory.js';
-import { loopbackNote } from '../../src/workloads/loopback.js';
+import { loopbackNote } from '../../src/results/loopback.js';
 import { linkOf } from '../../src/workloads/network.js';
 import { syntheticResults } from '../../src/stats/synthetic.js';
 import { tailName } from '../../src/workloads/noisy.js';

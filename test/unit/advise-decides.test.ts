@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { advise } from '../../src/advise/advise.js';
 import { decideApp, formatAppPrediction, predictApp, type AppHostPrediction } from '../../src/advise/app.js';
 import type { Profile } from '../../src/advise/types.js';
-import { APP_SCHEMA, OPERATION_CLASSES, type AppProfile, type OperationClass } from '../../src/record/types.js';
+import { APP_SCHEMA, OPERATION_CLASSES, type AppProfile, type OperationClass } from '../../src/results/app-profile.js';
 import { comparedRow, comparisonOf } from '../../src/stats/synthetic.js';
 import { runCli } from '../helpers/cli.js';
 import { comparisonOf as reportComparison, estimate, fingerprintOf, resultsOf, rowOf, WORKLOADS } from '../helpers/report-fixtures.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addedSecondsPerOp, APP_WORKLOADS, formatAppPrediction, ownTimeFigures, predictApp, syscallScale } from '../../src/advise/app.js';
 import { priceRuleOf, priceTable } from '../../src/advise/syscall-classes.js';
-import { APP_SCHEMA, OPERATION_CLASSES, type AppProfile, type OperationClass, type SyscallCount } from '../../src/record/types.js';
+import { APP_SCHEMA, OPERATION_CLASSES, type AppProfile, type OperationClass, type SyscallCount } from '../../src/results/app-profile.js';
 import { comparedRow, comparisonOf, SYNTHETIC_METAL_HOST, syntheticResults } from '../../src/stats/synthetic.js';
 import { registry } from '../../src/workloads/index.js';
 

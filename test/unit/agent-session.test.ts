@@ -1,10 +1,10 @@
-/** `virtax agent` as a library call (src/duel/agent-session.ts) on a fake executor and peer: no process started. */
+/** `virtax agent` as a library call (src/probes/agent/agent-session.ts) on a fake executor and peer: no process started. */
 import { existsSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { agentSession } from '../../src/duel/agent-session.js';
-import type { Executor, RoundRequest } from '../../src/engine/executor.js';
-import type { PeerProcess } from '../../src/peers/peer.js';
+import { agentSession } from '../../src/probes/agent/agent-session.js';
+import type { Executor, RoundRequest } from '../../src/probes/engine/executor.js';
+import type { PeerProcess } from '../../src/probes/peers/peer.js';
 import type { Fingerprint } from '../../src/types.js';
 
 const plan = { targetBatchSeconds: 0.001, roundSeconds: 0.02, minBatches: 2, maxBatches: 50 };

@@ -1,5 +1,5 @@
 /**
- * `virtax calibrate` as a library (src/run/calibrate.ts) on a fake executor, fingerprint and clock, and through
+ * `virtax calibrate` as a library (src/probes/run/calibrate.ts) on a fake executor, fingerprint and clock, and through
  * the CLI on results files: the A/A run files and calibration.json beside them (valid against
  * schema/calibration.v1.json), the gate config, and bad input refused with one line before anything runs.
  * Starts no process.
@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import type { Interrupt } from '../../src/engine/interrupt.js';
+import type { Interrupt } from '../../src/proc/interrupt.js';
 import { loadGateConfig } from '../../src/gate/config.js';
 import { saveResults, schemaValidator } from '../../src/results/io.js';
-import { calibrateSession } from '../../src/run/calibrate.js';
+import { calibrateSession } from '../../src/probes/run/calibrate.js';
 import { syntheticResults } from '../../src/stats/synthetic.js';
 import { FakeExecutor, fakeHost } from '../helpers/fake-executor.js';
 import { runCli } from '../helpers/cli.js';

@@ -12,10 +12,10 @@ import { runCli } from '../helpers/cli.js';
 
 const fate = vi.hoisted(() => ({ failing: null as string | null }));
 
-vi.mock('../../src/engine/executor.js', async (importOriginal) => {
+vi.mock('../../src/probes/engine/executor.js', async (importOriginal) => {
   const { FakeExecutor } = await import('../helpers/fake-executor.js');
   return {
-    ...(await importOriginal<typeof import('../../src/engine/executor.js')>()),
+    ...(await importOriginal<typeof import('../../src/probes/engine/executor.js')>()),
     ChildProcessExecutor: class extends FakeExecutor {
       constructor() {
         super((id, n) => (id === fate.failing && n === 2 ? 'failed' : 'ok'));
@@ -23,9 +23,9 @@ vi.mock('../../src/engine/executor.js', async (importOriginal) => {
     },
   };
 });
-vi.mock('../../src/host/fingerprint.js', async (importOriginal) => {
+vi.mock('../../src/probes/host/fingerprint.js', async (importOriginal) => {
   const { fakeHost } = await import('../helpers/fake-executor.js');
-  return { ...(await importOriginal<typeof import('../../src/host/fingerprint.js')>()), fingerprint: async () => fakeHost };
+  return { ...(await importOriginal<typeof import('../../src/probes/host/fingerprint.js')>()), fingerprint: async () => fakeHost };
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'virtax-cli-run-fakes-'));

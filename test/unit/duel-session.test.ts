@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgentError, type AgentLink, type OrderBody, type ReplyFields } from '../../src/duel/client.js';
 import { FILES, duelSession, type DuelDeps, type DuelRequest } from '../../src/duel/session.js';
-import { SUITES } from '../../src/engine/suites.js';
+import { SUITES } from '../../src/probes/engine/suites.js';
 import { loadResults } from '../../src/results/io.js';
 import { VERSION } from '../../src/version.js';
 import { fakeHost } from '../helpers/fake-executor.js';

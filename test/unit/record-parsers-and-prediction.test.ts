@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { predictApp, secondsPerOp } from '../../src/advise/app.js';
-import { parseIo, parseSchedstat, parseStat, parseStatusSwitches } from '../../src/record/procfs.js';
-import { classifySyscalls, parseStraceSummary } from '../../src/record/strace.js';
-import { APP_SCHEMA, OPERATION_CLASSES, type AppProfile, type OperationClass } from '../../src/record/types.js';
+import { parseIo, parseSchedstat, parseStat, parseStatusSwitches } from '../../src/probes/record/procfs.js';
+import { classifySyscalls, parseStraceSummary } from '../../src/probes/record/strace.js';
+import { APP_SCHEMA, OPERATION_CLASSES, type AppProfile, type OperationClass } from '../../src/results/app-profile.js';
 import { comparedRow, comparisonOf } from '../../src/stats/synthetic.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/record/${name}`, import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 /**
- * `virtax run` as a library (src/run/run.ts) on a fake executor, fingerprint, peer, Ctrl-C and clock: what the
+ * `virtax run` as a library (src/probes/run/run.ts) on a fake executor, fingerprint, peer, Ctrl-C and clock: what the
  * orchestration decides (resume refusals, the loopback peer only for network workloads, exit status, replicate
  * runs, checkpoints written atomically) without measuring anything or starting a process.
  */
@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import type { Interrupt } from '../../src/engine/interrupt.js';
-import { schedule } from '../../src/engine/runner.js';
+import type { Interrupt } from '../../src/proc/interrupt.js';
+import { schedule } from '../../src/probes/engine/runner.js';
 import { loadResults, saveResults } from '../../src/results/io.js';
-import { runOnce, runOutPath, runReplicates, type RunDeps } from '../../src/run/run.js';
+import { runOnce, runOutPath, runReplicates, type RunDeps } from '../../src/probes/run/run.js';
 import type { ResultsFile } from '../../src/types.js';
 import { FakeExecutor, fakeHost } from '../helpers/fake-executor.js';
 

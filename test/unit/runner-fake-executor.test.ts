@@ -3,8 +3,8 @@
  * a checkpoint after every round, abort leaving a partial file, and resume completing it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Executor } from '../../src/engine/executor.js';
-import { runProbe, schedule, type RunOptions } from '../../src/engine/runner.js';
+import type { Executor } from '../../src/probes/engine/executor.js';
+import { runProbe, schedule, type RunOptions } from '../../src/probes/engine/runner.js';
 import { asResultsFile } from '../../src/results/io.js';
 import type { ResultsFile } from '../../src/types.js';
 import type { AnyWorkload } from '../../src/workloads/types.js';

@@ -4,7 +4,7 @@ import { compareHosts } from '../../analysis/pipeline.js';
 import { analyseInWorkers, type ParallelOptions } from '../../analysis/workers.js';
 import { formatAdvice } from '../../advise/advise.js';
 import { APP_WORKLOADS, formatAppPrediction, ownTimeFigures, predictApp, type AppPrediction, type FleetCosts } from '../../advise/app.js';
-import { loadAppProfile } from '../../record/io.js';
+import { loadAppProfile } from '../../probes/record/io.js';
 import { loadProfileParts } from '../../advise/profile.js';
 import { checkDensityNeeds, formatDensityAdvice, sizeByMemory, type DensityAdvice, type DensityNeeds } from '../../advise/density.js';
 import { loadResults } from '../../results/io.js';

@@ -1,4 +1,4 @@
-import { agentSession } from '../../duel/agent-session.js';
+import { agentSession } from '../../probes/agent/agent-session.js';
 import { VERSION } from '../../version.js';
 import type { CliCommand } from '../command.js';
 import { userTasksOf } from '../../workloads/user-discover.js';

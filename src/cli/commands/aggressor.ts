@@ -1,4 +1,4 @@
-import { AGGRESSOR_KINDS, defaultWorkers, isAggressorKind, startAggressor } from '../../peers/aggressor.js';
+import { AGGRESSOR_KINDS, defaultWorkers, isAggressorKind, startAggressor } from '../../workloads/aggressor.js';
 import { InputError } from '../../errors.js';
 import { parseDuration, type CliCommand } from '../command.js';
 

@@ -1,6 +1,6 @@
 import { terminalWidth } from '../../format/text.js';
 import { calibrationHeadline, calibrationTable } from '../../report/calibration-table.js';
-import { calibrateSession, DEFAULT_BUDGET_MINUTES, DEFAULT_CALIBRATE_RUNS, type CalibrateRequest } from '../../run/calibrate.js';
+import { calibrateSession, DEFAULT_BUDGET_MINUTES, DEFAULT_CALIBRATE_RUNS, type CalibrateRequest } from '../../probes/run/calibrate.js';
 import { parsePercent, type CliCommand } from '../command.js';
 
 export interface CalibrateArgs {

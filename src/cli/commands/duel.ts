@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { SUITES, isSuite } from '../../engine/suites.js';
+import { SUITES, isSuite } from '../../probes/engine/suites.js';
 import { colourFor, terminalWidth } from '../../format/text.js';
 import { checkExports, plannedDirs } from '../../results/output.js';
 import { formatNumber } from '../../report/table.js';

@@ -1,4 +1,4 @@
-import { fingerprint, outerPlatformSpec, recordFingerprint } from '../../host/fingerprint.js';
+import { fingerprint, outerPlatformSpec, recordFingerprint } from '../../probes/host/fingerprint.js';
 import type { CliCommand } from '../command.js';
 import type { Fingerprint } from '../../types.js';
 

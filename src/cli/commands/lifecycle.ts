@@ -1,8 +1,8 @@
 import { terminalWidth } from '../../format/text.js';
-import { BUILTIN_PLATFORMS, DEFAULT_UML_MEM } from '../../lifecycle/builtin.js';
-import type { LifecycleEvent } from '../../lifecycle/run.js';
-import { DEFAULT_LIFECYCLE_ROUNDS, lifecycleSession, type LifecycleRequest } from '../../lifecycle/session.js';
-import { formatLifecycleSummary, lifecycleSummaryJson } from '../../lifecycle/summary.js';
+import { BUILTIN_PLATFORMS, DEFAULT_UML_MEM } from '../../probes/lifecycle/builtin.js';
+import type { LifecycleEvent } from '../../probes/lifecycle/run.js';
+import { DEFAULT_LIFECYCLE_ROUNDS, lifecycleSession, type LifecycleRequest } from '../../probes/lifecycle/session.js';
+import { formatLifecycleSummary, lifecycleSummaryJson } from '../../probes/lifecycle/summary.js';
 import type { CliCommand } from '../command.js';
 
 interface LifecycleArgs {

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { DEFAULT_PEER_OPTIONS, startPeer } from '../../peers/peer.js';
+import { DEFAULT_PEER_OPTIONS, startPeer } from '../../probes/peers/peer.js';
 import type { CliCommand } from '../command.js';
 
 export interface PeerArgs {

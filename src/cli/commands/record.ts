@@ -1,7 +1,7 @@
 /** `virtax record [--seconds N] [--out app.json] [--syscalls] -- CMD ARGS...` or `--pid PID`: an application's operation mix. */
-import { fingerprint } from '../../host/fingerprint.js';
-import { recordApp } from '../../record/record.js';
-import type { AppProfile } from '../../record/types.js';
+import { fingerprint } from '../../probes/host/fingerprint.js';
+import { recordApp } from '../../probes/record/record.js';
+import type { AppProfile } from '../../results/app-profile.js';
 import { writeFileAtomic } from '../../results/io.js';
 import type { CliCommand } from '../command.js';
 

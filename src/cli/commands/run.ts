@@ -1,18 +1,18 @@
 import cliProgress from 'cli-progress';
-import type { RunEvent } from '../../engine/runner.js';
+import type { RunEvent } from '../../probes/engine/runner.js';
 import { terminalWidth } from '../../format/text.js';
 import { runReportHtml } from '../../analysis/run-report.js';
 import { InputError } from '../../errors.js';
 import { runCsv, runJunit, runMarkdown } from '../../report/run-exporters.js';
 import { checkExports, exportFiles, writeOutputs } from '../../results/output.js';
-import { replicateCount, replicatePath, runReplicates, type RunCommandRequest, type RunResult } from '../../run/run.js';
-import { formatRunSummary, runSummaryJson } from '../../run/summary.js';
+import { replicateCount, replicatePath, runReplicates, type RunCommandRequest, type RunResult } from '../../probes/run/run.js';
+import { formatRunSummary, runSummaryJson } from '../../probes/run/summary.js';
 import { contentionWarning } from '../../stats/contention.js';
 import { warningText } from '../../format/warnings.js';
 import { DEFAULT_BATCH_TIMEOUT_SECONDS } from '../../workloads/user.js';
 import type { CliCommand } from '../command.js';
 
-/** The flags of `virtax run`: the library's options (src/run/run.ts) plus what only changes the printing. */
+/** The flags of `virtax run`: the library's options (src/probes/run/run.ts) plus what only changes the printing. */
 export interface RunArgs extends RunCommandRequest {
   progress?: boolean;
   /** Print a JSON summary on stdout instead of the table. */

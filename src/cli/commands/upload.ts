@@ -1,5 +1,5 @@
 import { parseResults, readInputText } from '../../results/io.js';
-import { checkCollectorUrl, clientToken, describeUpload, retrySettings, uploadResultsText } from '../../upload.js';
+import { checkCollectorUrl, clientToken, describeUpload, retrySettings, uploadResultsText } from '../../probes/upload.js';
 import type { CliCommand } from '../command.js';
 
 interface UploadArgs {

@@ -1,12 +1,12 @@
 /**
  * `virtax record`: what an application does, as rates per second of the operations a platform prices
- * (src/record/types.ts). Two ways in: virtax starts the command (`-- CMD ARGS`), or attaches to a running
+ * (src/results/app-profile.ts). Two ways in: virtax starts the command (`-- CMD ARGS`), or attaches to a running
  * process tree (`--pid`).
  *
  * Started commands run under a tiny `sh` wrapper that, once the command has ended and been reaped, prints
  * its own /proc/self/stat and /proc/self/io on a pipe: the kernel has by then added every finished
  * descendant's CPU time, page faults and read/write syscalls to the wrapper's child counters, so those
- * totals are exact, short-lived processes included (src/record/procfs.ts). Context switches and run-queue
+ * totals are exact, short-lived processes included (src/probes/record/procfs.ts). Context switches and run-queue
  * delay have no child counters in /proc: a sampler polls every task of the tree (default every 100 ms).
  *
  * `--syscalls` runs the command a second time under `strace -c -f` for the full syscall mix. Tracing
@@ -17,10 +17,17 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { parseIo, parseSchedstat, parseStat, parseStatusSwitches, type ProcStat } from './procfs.js';
 import { classifySyscalls, parseStraceSummary } from './strace.js';
-import { APP_SCHEMA, OPERATION_CLASSES, type AppProfile, type AppTotals, type OperationClass, type SyscallCount } from './types.js';
+import {
+  APP_SCHEMA,
+  OPERATION_CLASSES,
+  type AppProfile,
+  type AppTotals,
+  type OperationClass,
+  type SyscallCount,
+} from '../../results/app-profile.js';
 
 export interface RecordOptions {
   /** The command to start (argv); exclusive with `pid`. */

@@ -16,8 +16,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
-import { cleanToken } from './collector/tokens.js';
-import { InputError } from './errors.js';
+import { cleanToken } from '../collector/tokens.js';
+import { InputError } from '../errors.js';
 
 export interface UploadOptions {
   /** Collector base URL (http://host:7070) or the full endpoint URL. */

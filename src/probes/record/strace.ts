@@ -1,12 +1,12 @@
 /**
  * The syscall mix of an application from `strace -c -f` (the summary table strace prints at exit), as
  * PerfKit wraps external tools: a pure parser tested on captured output, then a classifier that maps
- * syscall names to the operation classes virtax can price (src/record/types.ts).
+ * syscall names to the operation classes virtax can price (src/results/app-profile.ts).
  *
  * strace stops the tracee at every syscall (ptrace), so a traced run is many times slower: `record` uses
- * strace only for the mix and scales its counts to the untraced run (see src/record/record.ts).
+ * strace only for the mix and scales its counts to the untraced run (see src/probes/record/record.ts).
  */
-import type { OperationClass, SyscallCount } from './types.js';
+import type { OperationClass, SyscallCount } from '../../results/app-profile.js';
 
 /** Parse strace's `-c` summary table. Lines that are not table rows are ignored; the total row is dropped. */
 export function parseStraceSummary(text: string): Record<string, SyscallCount> {

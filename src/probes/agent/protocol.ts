@@ -17,9 +17,9 @@
  * order, and the duel never trusts a reply (an agent over ssh or in a container is another program).
  */
 import type { RoundReply } from '../engine/executor.js';
-import type { Fingerprint, Suite } from '../types.js';
-import type { RoundPlan } from '../workloads/types.js';
-import type { UserTaskOrder } from '../workloads/user.js';
+import type { Fingerprint, Suite } from '../../types.js';
+import type { RoundPlan } from '../../workloads/types.js';
+import type { UserTaskOrder } from '../../workloads/user.js';
 
 /** The newest version of this protocol; an agent speaks every version in PROTOCOL_VERSIONS. */
 export const PROTOCOL_VERSION = 2 as const;

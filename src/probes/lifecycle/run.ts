@@ -19,11 +19,11 @@
  * runs on fakes in tests (test/helpers/fake-launcher.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { summarize } from '../stats/describe.js';
-import { linearFit, type LinearFit } from '../stats/linear-fit.js';
-import { createRng, shuffled } from '../stats/random.js';
-import { RESULTS_SCHEMA, type Better, type Fingerprint, type ResultsFile, type Round, type WorkloadResult } from '../types.js';
-import { readCpuTimes, stealPct, loadAvg1, type CpuTimes } from '../host/steal.js';
+import { summarize } from '../../stats/describe.js';
+import { linearFit, type LinearFit } from '../../stats/linear-fit.js';
+import { createRng, shuffled } from '../../stats/random.js';
+import { RESULTS_SCHEMA, type Better, type Fingerprint, type ResultsFile, type Round, type WorkloadResult } from '../../types.js';
+import { readCpuTimes, stealPct, loadAvg1, type CpuTimes } from '../../proc/steal.js';
 import type { Instance, Launcher } from './launcher.js';
 import { isGone, pssOf, type PssReading } from './procfs.js';
 

@@ -1,13 +1,13 @@
 /**
  * Entry point of a round process: receives one RoundRequest over IPC, measures it, replies, exits.
- * A request with `barrier: true` (a duet round, src/engine/executor.ts prepareRound) stops after the warm-up,
+ * A request with `barrier: true` (a duet round, src/probes/engine/executor.ts prepareRound) stops after the warm-up,
  * sends `{ type: 'ready' }` and starts its timed batches only when `{ type: 'go' }` arrives.
  */
-import { registry } from '../workloads/index.js';
-import { userWorkloadFor } from '../workloads/user.js';
+import { registry } from '../../workloads/index.js';
+import { userWorkloadFor } from '../../workloads/user.js';
 import type { ChildRequest, RoundReply, RoundRequest } from './executor.js';
-import { hrClock, runRound } from '../workloads/round.js';
-import { readCpuTimes, snapshotConditions } from '../host/steal.js';
+import { hrClock, runRound } from '../../workloads/round.js';
+import { readCpuTimes, snapshotConditions } from '../../proc/steal.js';
 
 /** Measure one round here; `beforeTimed` runs between the warm-up and the timed batches (the duet barrier). */
 export async function measure(req: RoundRequest, beforeTimed?: () => Promise<void>): Promise<RoundReply> {

@@ -7,8 +7,8 @@
  * spreads over all workloads instead of landing on one (docs/compare.md).
  */
 import { randomUUID } from 'node:crypto';
-import { summarize } from '../stats/describe.js';
-import { createRng, shuffled } from '../stats/random.js';
+import { summarize } from '../../stats/describe.js';
+import { createRng, shuffled } from '../../stats/random.js';
 import {
   RESULTS_SCHEMA,
   type Fingerprint,
@@ -18,12 +18,12 @@ import {
   type WorkloadNotOk,
   type WorkloadOk,
   type WorkloadResult,
-} from '../types.js';
-import { InputError } from '../errors.js';
-import type { WorkloadRegistry } from '../workloads/registry.js';
-import type { AnyWorkload, PeerAddress, RoundPlan, WorkloadContext } from '../workloads/types.js';
+} from '../../types.js';
+import { InputError } from '../../errors.js';
+import type { WorkloadRegistry } from '../../workloads/registry.js';
+import type { AnyWorkload, PeerAddress, RoundPlan, WorkloadContext } from '../../workloads/types.js';
 import type { Executor, RoundReply } from './executor.js';
-import { loadAvg1 } from '../host/steal.js';
+import { loadAvg1 } from '../../proc/steal.js';
 import { SUITES } from './suites.js';
 
 export type RunEvent =

@@ -1,7 +1,7 @@
 /** What `virtax run` shows of a results file: the table printed at the end of a run and the `--json` summary. */
-import { RUN_SUMMARY_HEAD, runSummaryCells } from '../report/run-exporters.js';
-import { formatTable } from '../report/table.js';
-import type { ResultsFile } from '../types.js';
+import { RUN_SUMMARY_HEAD, runSummaryCells } from '../../report/run-exporters.js';
+import { formatTable } from '../../report/table.js';
+import type { ResultsFile } from '../../types.js';
 
 /** The table printed at the end of a run: the columns of src/report/run-exporters.ts (RUN_SUMMARY_HEAD). */
 export function formatRunSummary(file: ResultsFile, opts: { width?: number | null } = {}): string {

@@ -7,10 +7,10 @@
  * sides' timed phases together once both are ready.
  */
 import { fork } from 'node:child_process';
-import { childExecArgv, moduleBeside } from '../host/node-child.js';
-import type { Suite } from '../types.js';
-import type { RoundPlan, WorkloadContext } from '../workloads/types.js';
-import type { RoundOutcome } from '../workloads/round.js';
+import { childExecArgv, moduleBeside } from '../../proc/node-child.js';
+import type { Suite } from '../../types.js';
+import type { RoundPlan, WorkloadContext } from '../../workloads/types.js';
+import type { RoundOutcome } from '../../workloads/round.js';
 
 export interface RoundRequest {
   workloadId: string;

@@ -1,7 +1,7 @@
 /** Reading application profiles written by `virtax record`: validated against schema/app-profile.v1.json. */
-import { InputError } from '../errors.js';
-import { readJsonInput, schemaValidator } from '../results/io.js';
-import type { AppProfile } from './types.js';
+import { InputError } from '../../errors.js';
+import { readJsonInput, schemaValidator } from '../../results/io.js';
+import type { AppProfile } from '../../results/app-profile.js';
 
 export function loadAppProfile(path: string): AppProfile {
   const data = readJsonInput(path);

@@ -10,13 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { InputError } from '../errors.js';
-import { onlyPatterns, selectIds } from '../results/ids.js';
-import { loadResults, schemaValidator, writeFileAtomic } from '../results/io.js';
-import { checkOutputFile, plannedDirs } from '../results/output.js';
-import { CALIBRATION_SCHEMA, calibrationOf, gateConfigOf, pairSdOf, type CalibrationFile } from '../stats/calibrate.js';
-import type { ResultsFile } from '../types.js';
-import { VERSION } from '../version.js';
+import { InputError } from '../../errors.js';
+import { onlyPatterns, selectIds } from '../../results/ids.js';
+import { loadResults, schemaValidator, writeFileAtomic } from '../../results/io.js';
+import { checkOutputFile, plannedDirs } from '../../results/output.js';
+import { CALIBRATION_SCHEMA, calibrationOf, gateConfigOf, pairSdOf, type CalibrationFile } from '../../stats/calibrate.js';
+import type { ResultsFile } from '../../types.js';
+import { VERSION } from '../../version.js';
 import { runOnce, type RunDeps, type RunReporting, type RunResult } from './run.js';
 
 export interface CalibrateRequest {

@@ -18,7 +18,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { childExecArgv, moduleBeside } from '../host/node-child.js';
+import { childExecArgv, moduleBeside } from '../proc/node-child.js';
 
 export const AGGRESSOR_KINDS = ['cpu', 'memory', 'cache', 'syscall', 'network'] as const;
 export type AggressorKind = (typeof AGGRESSOR_KINDS)[number];

@@ -27,7 +27,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { hostname, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CgroupLimits, Fingerprint, NestingLayer, Platform, SandboxInfo } from '../types.js';
+import type { CgroupLimits, Fingerprint, NestingLayer, Platform, SandboxInfo } from '../../types.js';
 
 /** Where detection reads the host from. Paths are absolute as on a live system; `hostSources` maps them under a root. */
 export interface HostSources {

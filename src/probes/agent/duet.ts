@@ -9,8 +9,8 @@
  * between the sides does not.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
-import type { AnyWorkload } from '../workloads/types.js';
+import { InputError } from '../../errors.js';
+import type { AnyWorkload } from '../../workloads/types.js';
 
 /** Why `w` cannot run in duet (its two sides would measure each other), or null when it can. */
 export function duetConflict(w: Pick<AnyWorkload, 'id' | 'category'>): string | null {

@@ -13,7 +13,7 @@
  *   SCRIPT stop ID               ask the instance to stop (the host waits until those PIDs are gone)
  */
 import { execFile } from 'node:child_process';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { payloadProgram } from './builtin.js';
 import type { Instance, Launcher } from './launcher.js';
 import { spawnUntilReady } from './spawn-ready.js';

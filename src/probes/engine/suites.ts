@@ -1,6 +1,6 @@
 /** What each suite means: rounds per workload and how long a round measures. */
-import type { Suite } from '../types.js';
-import type { RoundPlan } from '../workloads/types.js';
+import type { Suite } from '../../types.js';
+import type { RoundPlan } from '../../workloads/types.js';
 
 export interface SuiteSpec {
   rounds: number;

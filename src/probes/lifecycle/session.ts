@@ -4,12 +4,12 @@
  * one results file per platform written atomically after every task (an interrupted run keeps what it measured).
  */
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
-import { processInterrupt, type Interrupt } from '../engine/interrupt.js';
+import { InputError } from '../../errors.js';
+import { processInterrupt, type Interrupt } from '../../proc/interrupt.js';
 import { fingerprint as hostFingerprint } from '../host/fingerprint.js';
-import { checkOutputFile, plannedDirs, writeOutputs } from '../results/output.js';
-import type { Fingerprint, ResultsFile } from '../types.js';
-import { VERSION } from '../version.js';
+import { checkOutputFile, plannedDirs, writeOutputs } from '../../results/output.js';
+import type { Fingerprint, ResultsFile } from '../../types.js';
+import { VERSION } from '../../version.js';
 import { BUILTIN_PLATFORMS, builtinLauncher, DEFAULT_UML_MEM, isBuiltinPlatform } from './builtin.js';
 import type { Launcher } from './launcher.js';
 import { checkLifecycleOptions, runLifecycle, type LifecycleEvent, type LifecycleProbe } from './run.js';

@@ -2,7 +2,7 @@
  * The end-of-lifecycle table and `--json` summary: one row per platform, built from the results files alone (so
  * the same figures can be recomputed from the files). Columns are defined once (LIFECYCLE_HEAD / lifecycleCells).
  */
-import { formatTable } from '../report/table.js';
+import { formatTable } from '../../report/table.js';
 import {
   lifecycleFigure,
   lifecyclePlatformOf,
@@ -10,10 +10,10 @@ import {
   type Figure,
   type FitCoefficientJson,
   type MemoryFit,
-} from '../results/lifecycle.js';
-import type { ResultsFile } from '../types.js';
+} from '../../results/lifecycle.js';
+import type { ResultsFile } from '../../types.js';
 
-export type { Figure, FitCoefficientJson } from '../results/lifecycle.js';
+export type { Figure, FitCoefficientJson } from '../../results/lifecycle.js';
 
 /** One platform's figures: medians over rounds with min and max, the memory fit, or why a figure is missing. */
 export interface LifecycleRow {

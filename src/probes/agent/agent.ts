@@ -1,5 +1,5 @@
 /**
- * `virtax agent`: a probe driven over stdin/stdout for duels (protocol in src/duel/protocol.ts and
+ * `virtax agent`: a probe driven over stdin/stdout for duels (protocol in src/probes/agent/protocol.ts and
  * docs/duel.md). Orders are handled one at a time, in the order they arrive; every round runs in a fresh
  * child process through the same Executor the runner uses, so rounds stay independent. stdout carries
  * replies only; logs go to stderr. A malformed or unknown order gets an error reply, never a crash.
@@ -13,13 +13,13 @@ import type { Readable, Writable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { parseCpuList } from './duet.js';
 import { PROTOCOL_VERSION, PROTOCOL_VERSIONS, parseOrder, type Order, type Reply, type RoundFields } from './protocol.js';
-import type { Fingerprint } from '../types.js';
-import { registry } from '../workloads/index.js';
-import { usesPeer } from '../workloads/types.js';
-import { specOfOrder, userWorkload, userWorkloadFor } from '../workloads/user.js';
-import type { PeerAddress, WorkloadContext } from '../workloads/types.js';
+import type { Fingerprint } from '../../types.js';
+import { registry } from '../../workloads/index.js';
+import { usesPeer } from '../../workloads/types.js';
+import { specOfOrder, userWorkload, userWorkloadFor } from '../../workloads/user.js';
+import type { PeerAddress, WorkloadContext } from '../../workloads/types.js';
 import type { Executor, PreparedRound, RoundRequest } from '../engine/executor.js';
-import { loadAvg1 } from '../host/steal.js';
+import { loadAvg1 } from '../../proc/steal.js';
 
 export interface AgentDeps {
   executor: Executor;

@@ -1,7 +1,7 @@
 /**
  * `virtax run` as a library function: the flags as parsed options in, results files out. It checks the options
  * (a `--resume` continues its file as it was started), discovers `--workload` tasks, starts a loopback peer
- * when a network workload has none, runs the workloads through the runner (src/engine/runner.ts), checkpoints
+ * when a network workload has none, runs the workloads through the runner (src/probes/engine/runner.ts), checkpoints
  * the file atomically after every round, runs replicates (`--runs`) and uploads after each run (`--upload`).
  *
  * Everything that touches the machine is a dependency with the real one as default: the executor (a fresh
@@ -11,24 +11,24 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { ChildProcessExecutor, type Executor } from '../engine/executor.js';
-import { processInterrupt, type Interrupt } from '../engine/interrupt.js';
+import { processInterrupt, type Interrupt } from '../../proc/interrupt.js';
 import { runProbe, selectWorkloads, type RunEvent } from '../engine/runner.js';
 import { isSuite } from '../engine/suites.js';
 import { fingerprint as hostFingerprint } from '../host/fingerprint.js';
 import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../peers/peer.js';
-import { onlyPatterns } from '../results/ids.js';
-import { loadResults, saveResults } from '../results/io.js';
-import { checkOutputFile, plannedDirs } from '../results/output.js';
-import type { Fingerprint, ResultsFile, Suite } from '../types.js';
+import { onlyPatterns } from '../../results/ids.js';
+import { loadResults, saveResults } from '../../results/io.js';
+import { checkOutputFile, plannedDirs } from '../../results/output.js';
+import type { Fingerprint, ResultsFile, Suite } from '../../types.js';
 import { checkCollectorUrl, clientToken, describeUpload, retrySettings, uploadResultsText } from '../upload.js';
-import { VERSION } from '../version.js';
-import { registry } from '../workloads/index.js';
-import { usesPeer } from '../workloads/types.js';
-import type { PeerAddress, RoundPlan } from '../workloads/types.js';
-import { checkResumable, userTasksOf, withModules, withUserWorkloads } from '../workloads/user-discover.js';
-import { nameProblem } from '../collector/validate.js';
+import { VERSION } from '../../version.js';
+import { registry } from '../../workloads/index.js';
+import { usesPeer } from '../../workloads/types.js';
+import type { PeerAddress, RoundPlan } from '../../workloads/types.js';
+import { checkResumable, userTasksOf, withModules, withUserWorkloads } from '../../workloads/user-discover.js';
+import { nameProblem } from '../../collector/validate.js';
 
 /** One run's options, as the flags of `virtax run` give them (undefined: not typed). */
 export interface RunRequest {
@@ -64,7 +64,7 @@ export interface RunCommandRequest extends RunRequest {
 export interface RunDeps {
   /** Measures one round (default: a fresh Node process per round). */
   executor?: Executor;
-  /** This host (default: src/host/fingerprint.ts). */
+  /** This host (default: src/probes/host/fingerprint.ts). */
   fingerprint?: () => Promise<Fingerprint>;
   /** Starts the loopback peer for network workloads given no `--peer` (default: a `virtax peer` process). */
   startPeer?: () => Promise<PeerProcess>;

@@ -11,10 +11,10 @@ import type { Readable, Writable } from 'node:stream';
 import { ChildProcessExecutor, type Executor } from '../engine/executor.js';
 import { fingerprint as hostFingerprint } from '../host/fingerprint.js';
 import { spawnLoopbackPeer, type PeerProcess } from '../peers/peer.js';
-import type { Fingerprint } from '../types.js';
-import { VERSION } from '../version.js';
-import type { PeerAddress } from '../workloads/types.js';
-import type { UserTaskSpec } from '../workloads/user.js';
+import type { Fingerprint } from '../../types.js';
+import { VERSION } from '../../version.js';
+import type { PeerAddress } from '../../workloads/types.js';
+import type { UserTaskSpec } from '../../workloads/user.js';
 import { serveAgent } from './agent.js';
 
 export interface AgentSessionRequest {

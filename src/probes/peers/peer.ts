@@ -18,11 +18,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { fork } from 'node:child_process';
-import { childExecArgv, moduleBeside } from '../host/node-child.js';
-
-export const PEER_MAGIC = Buffer.from('VTAX');
-export const PEER_OK = Buffer.from('VTOK');
-export type PeerService = 'ECHO' | 'SINK' | 'SRCE';
+import { childExecArgv, moduleBeside } from '../../proc/node-child.js';
+import { PEER_MAGIC, PEER_OK } from '../../workloads/peer-protocol.js';
 
 export interface PeerOptions {
   /** TCP port; 0 picks a free one. */
