@@ -5,9 +5,10 @@
 import { escapeCsv, escapeHtml, escapeMarkdown, markdownCode } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
-import { formatNumber, formatTable } from '../report/table.js';
+import { htmlTable, markdownTable, terminalTable, type Column, type Columns } from '../report/columns.js';
+import { formatNumber } from '../report/table.js';
 import type { Estimate } from '../stats/types.js';
-import { isJudged, type GateResult, type GateRow } from './types.js';
+import { isJudged, type GateResult, type GateRow, type JudgedRow } from './types.js';
 
 /** The kit's signed percentage (src/report/format.ts): gate and compare print +102.7% alike. */
 export { signedPct } from '../format/text.js';
@@ -105,31 +106,60 @@ function baselineLine(g: GateResult): string {
     : `baseline ${g.baseline.label} (${n} replicate runs from ${g.baseline.source})`;
 }
 
+/**
+ * The gate's one column spec, drawn as the terminal table, the Markdown summary and the HTML section: each
+ * workload's medians, overhead with its interval at the level it was judged at (a row re-judged under the
+ * false-coverage-rate adjustment shows its own), its max and the gate's words.
+ */
+function gateColumns(paint: Paint = noColour): Columns<GateRow> {
+  const judged = (f: (r: JudgedRow) => string) => (r: GateRow) => (isJudged(r) ? f(r) : '');
+  const median = (head: string, side: 'base' | 'cand'): Column<GateRow> => ({
+    head,
+    align: 'right',
+    cell: judged((r) => `${formatNumber(r.row[side].median)} ${r.row.unit}`),
+    markdown: judged((r) => `${formatNumber(r.row[side].median)} ${escapeMarkdown(r.row.unit)}`),
+  });
+  const figure = (head: string, f: (r: JudgedRow) => string): Column<GateRow> => ({
+    head,
+    align: 'right',
+    cell: judged(f),
+    markdown: judged(f),
+  });
+  return [
+    {
+      head: 'workload',
+      align: 'left',
+      cell: (r) => r.id,
+      markdown: (r) => markdownCode(r.id),
+      html: (r) => `<code>${escapeHtml(r.id)}</code>`,
+    },
+    median('baseline', 'base'),
+    median('current', 'cand'),
+    {
+      ...figure('overhead', (r) => signedPct(r.row.overheadPct.point)),
+      terminal: judged((r) => paint(signedPct(r.row.overheadPct.point), verdictStyle(r.outcome))),
+    },
+    figure('interval', (r) => interval(r.row.overheadPct)),
+    figure('level', (r) => levelPct(r.row.overheadPct.level)),
+    figure('max', (r) => plainPct(r.maxRegressionPct)),
+    {
+      head: 'gate',
+      align: 'left',
+      shrink: true,
+      cell: (r) => (isJudged(r) ? `${LABEL[r.outcome]}: ${gateWords(r)}` : `${LABEL[r.outcome]}: ${r.reason}`),
+      terminal: (r) =>
+        isJudged(r)
+          ? paint(`${LABEL[r.outcome]}: ${gateWords(r)}`, verdictStyle(r.outcome))
+          : `${paint(LABEL[r.outcome], verdictStyle(r.outcome))}: ${r.reason}`,
+      markdown: (r) => (isJudged(r) ? `${MD_MARK[r.outcome]}: ${gateWords(r)}` : `${MD_MARK[r.outcome]}: ${escapeMarkdown(r.reason)}`),
+    },
+  ];
+}
+
 /** The terminal table with a headline, the baseline, notes and warnings. */
 export function formatGateTable(g: GateResult, opts: { paint?: Paint; width?: number | null } = {}): string {
   const paint = opts.paint ?? noColour;
-  const rows = g.rows.map((r) => {
-    if (isJudged(r)) {
-      const x = r.row;
-      return [
-        r.id,
-        formatNumber(x.base.median),
-        formatNumber(x.cand.median),
-        x.unit,
-        paint(signedPct(x.overheadPct.point), verdictStyle(r.outcome)),
-        interval(x.overheadPct),
-        plainPct(r.maxRegressionPct),
-        paint(`${LABEL[r.outcome]}: ${gateWords(r)}`, verdictStyle(r.outcome)),
-      ];
-    }
-    return [r.id, '', '', '', '', '', '', `${paint(LABEL[r.outcome], verdictStyle(r.outcome))}: ${r.reason}`];
-  });
-  const table = formatTable(
-    ['workload', 'baseline', 'current', 'unit', 'overhead', 'interval', 'max', 'gate'],
-    rows,
-    ['left', 'right', 'right', 'left', 'right', 'left', 'right', 'left'],
-    { maxWidth: opts.width ?? null, shrink: [7] },
-  );
+  const table = terminalTable(gateColumns(paint), g.rows, opts.width ?? null);
   const lines = [
     `virtax gate: ${headline(g)}`,
     `${baselineLine(g)} vs current ${g.current.label} (${g.current.source}); overhead > 0 means the current run is worse`,
@@ -232,19 +262,8 @@ export function gateMarkdown(g: GateResult): string {
     '',
     `${escapeMarkdown(baselineLine(g))} vs current ${escapeMarkdown(g.current.label)} (${markdownCode(g.current.source)}). Overhead > 0 means the current run is worse; ${methodsNote(g)}.`,
     '',
-    '| workload | baseline | current | overhead | interval | max | gate |',
-    '|---|---:|---:|---:|---|---:|---|',
+    ...markdownTable(gateColumns(), g.rows),
   ];
-  for (const r of g.rows) {
-    if (isJudged(r)) {
-      const x = r.row;
-      lines.push(
-        `| ${markdownCode(r.id)} | ${formatNumber(x.base.median)} ${escapeMarkdown(x.unit)} | ${formatNumber(x.cand.median)} ${escapeMarkdown(x.unit)} | ${signedPct(x.overheadPct.point)} | ${interval(x.overheadPct)} | ${plainPct(r.maxRegressionPct)} | ${MD_MARK[r.outcome]}: ${gateWords(r)} |`,
-      );
-    } else {
-      lines.push(`| ${markdownCode(r.id)} | | | | | | ${MD_MARK[r.outcome]}: ${escapeMarkdown(r.reason)} |`);
-    }
-  }
   const notes = [
     ...g.envDiffs.map((d) => `environment differs: ${escapeMarkdown(d.field)} ${markdownCode(d.base)} → ${markdownCode(d.cand)}`),
     ...g.warnings.map(escapeMarkdown),
@@ -260,17 +279,9 @@ export function gateMarkdown(g: GateResult): string {
  */
 export function gateHtmlSection(g: GateResult): string {
   const cls = g.outcome === 'fail' ? 'v-slower' : g.outcome === 'inconclusive' ? 'v-inconclusive' : 'v-faster';
-  const rows = g.rows
-    .map((r) => {
-      if (!isJudged(r))
-        return `<tr><td><code>${escapeHtml(r.id)}</code></td><td colspan="3"></td><td>${escapeHtml(LABEL[r.outcome])}: ${escapeHtml(r.reason)}</td></tr>`;
-      const e = r.row.overheadPct;
-      return `<tr><td><code>${escapeHtml(r.id)}</code></td><td class="n">${escapeHtml(signedPct(e.point))}</td><td class="n">${escapeHtml(interval(e))} at ${escapeHtml(levelPct(e.level))}</td><td class="n">${escapeHtml(plainPct(r.maxRegressionPct))}</td><td>${escapeHtml(`${LABEL[r.outcome]}: ${gateWords(r)}`)}</td></tr>`;
-    })
-    .join('');
   return `<section id="gate"><h2>Gate: <span class="verdict ${cls}">${escapeHtml(headline(g))}</span></h2>
 <p class="muted">${escapeHtml(baselineLine(g))} vs current ${escapeHtml(g.current.label)}. The gate asks one question per workload: does the regression lie beyond its max? ${escapeHtml(methodsNote(g))}. The report below is the comparison as <code>virtax compare</code> reads the same files (its own 95% intervals and verdicts).</p>
-<table class="grid"><thead><tr><th>workload</th><th>overhead</th><th>interval</th><th>max</th><th>gate</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+${htmlTable(gateColumns(), g.rows, ' class="grid"')}</section>`;
 }
 
 /** Escape a GitHub workflow command's message (and, with `property`, a property value). */

@@ -1,12 +1,12 @@
 /**
  * The agility and density table of the report's first screen (docs/lifecycle.md), as one column spec that the HTML
- * and Markdown renderers both draw: start, node start and stop times (median, min-max), host memory per idle
+ * and Markdown renderers both draw (src/report/columns.ts): start, node start and stop times (median, min-max), host memory per idle
  * instance with its interval, and idle instances per GiB.
  */
 import type { FitCoefficientJson, Figure } from '../results/lifecycle.js';
 import type { AgilityRow } from './model.js';
-
-export const AGILITY_HEAD = ['platform', 'start ms', 'node start ms', 'stop ms', 'MiB per idle instance', 'idle instances per GiB'];
+import { escapeHtml } from '../format/escape.js';
+import type { Column, Columns } from './columns.js';
 
 const digitsFor = (x: number) => (x >= 100 ? 0 : x >= 10 ? 1 : 2);
 const num = (x: number, d = digitsFor(x)) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
@@ -21,15 +21,18 @@ const mem = (c: FitCoefficientJson | null) => {
   return c.lo === null || c.hi === null ? num(c.point, d) : `${num(c.point, d)} [${num(c.lo, d)}, ${num(c.hi, d)}]`;
 };
 
-/** The row's cells as plain text, in AGILITY_HEAD's order (the host label is the renderer's: it colours it). */
-export function agilityCells(r: AgilityRow): string[] {
+const right = (head: string, cell: (r: AgilityRow) => string): Column<AgilityRow> => ({ head, align: 'right', cell });
+
+/** The table's columns; `hostHtml` draws the host's cell in HTML (the report gives it the host's chart colour). */
+export function agilityColumns(hostHtml: (label: string) => string = escapeHtml): Columns<AgilityRow> {
   return [
-    r.platform,
-    fig(r.startMs),
-    fig(r.startNodeMs),
-    fig(r.stopMs),
-    mem(r.memoryPerInstanceMiB),
-    r.densityPerGiB === null ? '–' : num(r.densityPerGiB, 0),
+    { head: 'host', align: 'left', cell: (r) => r.host, html: (r) => hostHtml(r.host), htmlClass: 'who' },
+    { head: 'platform', align: 'left', cell: (r) => r.platform },
+    right('start ms', (r) => fig(r.startMs)),
+    right('node start ms', (r) => fig(r.startNodeMs)),
+    right('stop ms', (r) => fig(r.stopMs)),
+    right('MiB per idle instance', (r) => mem(r.memoryPerInstanceMiB)),
+    right('idle instances per GiB', (r) => (r.densityPerGiB === null ? '–' : num(r.densityPerGiB, 0))),
   ];
 }
 

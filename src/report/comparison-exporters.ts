@@ -6,9 +6,10 @@
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
 import type { AddedCost, Comparison, Estimate, InconclusiveReason, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
-import { noColour, signedNumber, signedPct, verdictStyle, visibleLength, type Paint } from '../format/text.js';
+import { noColour, signedNumber, signedPct, verdictStyle, type Paint } from '../format/text.js';
 import { noteCodesOf, noteText } from '../format/notes.js';
-import { formatNumber, formatTable } from './table.js';
+import { fitTerminalTable, markdownTable, type Column, type Columns } from './columns.js';
+import { formatNumber } from './table.js';
 
 /** Terminal options of the text exporters: colour painter and the width tables fit into. */
 export interface TerminalOptions {
@@ -160,6 +161,76 @@ function methodsUsed(c: Comparison): string {
   return [...ms].join('/') || 'none';
 }
 
+/** Under a table whose verdicts are one word: why each inconclusive row is, and the rows not compared. */
+function verdictNotes(c: Comparison): string[] {
+  const below = c.rows.flatMap((r) =>
+    r.status !== 'compared'
+      ? [`  ${r.id}: not compared: ${r.reason}`]
+      : r.verdict === 'inconclusive' && r.inconclusive
+        ? [`  ${r.id}: inconclusive: ${inconclusiveText(r.inconclusive)}`]
+        : [],
+  );
+  if (c.scope?.covers === 'these-runs' && c.rows.some((r) => r.status === 'compared' && r.verdict !== 'inconclusive'))
+    below.unshift('  verdicts speak about these 2 runs only (one run per side)');
+  return below;
+}
+
+/**
+ * The one column spec of a comparison's rows, drawn by the terminal table (in narrower shapes when it must fit)
+ * and by Markdown. A row not compared has empty figures and its reason in the verdict column.
+ */
+export function comparisonColumns(c: Comparison, paint: Paint = noColour) {
+  const ok = (f: (r: Compared) => string) => (r: RowComparison) => (r.status === 'compared' ? f(r) : '');
+  const median = (side: 'base' | 'cand') => ({
+    head: `${side} median`,
+    align: 'right' as const,
+    cell: ok((r) => `${formatNumber(r[side].median)} ${r.unit}`),
+    markdown: ok((r) => `${formatNumber(r[side].median)} ${escapeMarkdown(r.unit)}`),
+  });
+  const figure = (head: string, f: (r: Compared) => string): Column<RowComparison> => ({
+    head,
+    align: 'right',
+    cell: ok(f),
+    markdown: ok(f),
+  });
+  return {
+    workload: { head: 'workload', align: 'left', cell: (r) => r.id, markdown: (r) => r.id } satisfies Column<RowComparison>,
+    baseMedian: median('base') satisfies Column<RowComparison>,
+    candMedian: median('cand') satisfies Column<RowComparison>,
+    overhead: {
+      ...figure('overhead % [interval]', (r) => formatOverhead(r.overheadPct)),
+      terminal: ok((r) => paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict))),
+    } satisfies Column<RowComparison>,
+    added: {
+      head: 'added per op [interval]',
+      align: 'right',
+      cell: ok((r) => (r.addedPerOp ? formatAddedPerOp(r.addedPerOp) : '')),
+    } satisfies Column<RowComparison>,
+    kernel: figure('kernel/op %', (r) => (r.kernel ? formatKernelOverhead(r.kernel) : '')),
+    p: figure('p', (r) => formatP(r.pValue)),
+    q: figure('q', (r) => formatP(r.qValue)),
+    verdict: {
+      head: 'verdict',
+      align: 'left',
+      shrink: true,
+      cell: (r) => (r.status === 'compared' ? verdictText(r, c) : `not compared: ${r.reason}`),
+      terminal: (r) =>
+        r.status === 'compared'
+          ? paint(r.verdict, verdictStyle(r.verdict)) + verdictText(r, c).slice(r.verdict.length)
+          : `not compared: ${r.reason}`,
+      markdown: (r) => (r.status === 'compared' ? verdictText(r, c) : `not compared: ${escapeMarkdown(r.reason)}`),
+    } satisfies Column<RowComparison>,
+    /** The verdict as one word (its reason goes under the table, verdictNotes). */
+    verdictShort: {
+      head: 'verdict',
+      align: 'left',
+      shrink: true,
+      cell: (r) => (r.status === 'compared' ? r.verdict : 'not compared'),
+      terminal: (r) => (r.status === 'compared' ? paint(r.verdict, verdictStyle(r.verdict)) : 'not compared'),
+    } satisfies Column<RowComparison>,
+  };
+}
+
 /** The readable terminal table with the overall index, noise, environment differences and warnings. */
 export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
   const paint = opts.paint ?? noColour;
@@ -178,98 +249,46 @@ export const comparisonTable: ComparisonExporter = (c, opts = {}) => {
   out.push('');
   // Kernel time per op gets its own column where any row has it (sys.*, mem.pagefault, proc.spawn, io.*).
   const hasKernelColumn = hasKernel(c);
-  /**
-   * The table in one of four shapes, widest first: everything; verdicts as one word with their notes under the
-   * table; without p (q stays); without kernel/op. The first that fits the terminal is printed, so a narrow
-   * terminal loses whole columns and says so rather than cutting verdicts mid-word (cells are cut only if even
-   * the narrowest shape does not fit).
-   */
-  const shape = (
-    short: boolean,
-    withP: boolean,
-    kernel: boolean,
-    added: boolean,
-    medians: boolean,
-    maxWidth: number | null,
-  ): { table: string; below: string[] } => {
-    const below: string[] = [];
-    const rows = c.rows.map((r) => {
-      let verdict: string;
-      if (r.status !== 'compared') {
-        verdict = short ? 'not compared' : `not compared: ${r.reason}`;
-        if (short) below.push(`  ${r.id}: not compared: ${r.reason}`);
-      } else {
-        const full = verdictText(r, c);
-        verdict = paint(r.verdict, verdictStyle(r.verdict)) + (short ? '' : full.slice(r.verdict.length));
-        if (short && r.verdict === 'inconclusive' && r.inconclusive)
-          below.push(`  ${r.id}: inconclusive: ${inconclusiveText(r.inconclusive)}`);
-      }
-      const cells =
-        r.status === 'compared'
-          ? [
-              r.id,
-              ...(medians ? [`${formatNumber(r.base.median)} ${r.unit}`, `${formatNumber(r.cand.median)} ${r.unit}`] : []),
-              paint(formatOverhead(r.overheadPct), verdictStyle(r.verdict)),
-              ...(withP ? [formatP(r.pValue)] : []),
-              formatP(r.qValue),
-              verdict,
-            ]
-          : [r.id, ...(medians ? ['', ''] : []), '', ...(withP ? [''] : []), '', verdict];
-      if (kernel) cells.splice(medians ? 4 : 2, 0, r.status === 'compared' && r.kernel ? formatKernelOverhead(r.kernel) : '');
-      if (added) cells.splice(medians ? 4 : 2, 0, r.status === 'compared' && r.addedPerOp ? formatAddedPerOp(r.addedPerOp) : '');
-      return cells;
-    });
-    if (short && c.scope?.covers === 'these-runs' && c.rows.some((r) => r.status === 'compared' && r.verdict !== 'inconclusive'))
-      below.unshift('  verdicts speak about these 2 runs only (one run per side)');
-    const head = [
-      'workload',
-      ...(medians ? ['base median', 'cand median'] : []),
-      'overhead % [interval]',
-      ...(withP ? ['p'] : []),
-      'q',
-      'verdict',
-    ];
-    const align: ('left' | 'right')[] = [
-      'left',
-      ...(medians ? ['right' as const, 'right' as const] : []),
-      'right',
-      ...(withP ? ['right' as const] : []),
-      'right',
-      'left',
-    ];
-    if (kernel) {
-      head.splice(medians ? 4 : 2, 0, 'kernel/op %');
-      align.splice(medians ? 4 : 2, 0, 'right');
-    }
-    if (added) {
-      head.splice(medians ? 4 : 2, 0, 'added per op [interval]');
-      align.splice(medians ? 4 : 2, 0, 'right');
-    }
-    return { table: formatTable(head, rows, align, { maxWidth, shrink: [head.length - 1] }), below };
-  };
-  const widest = (t: string) => Math.max(...t.split('\n').map(visibleLength));
   const hasAdded = hasAddedPerOp(c);
-  // [short verdicts, p, kernel/op, added per op, medians]
-  const shapes: [boolean, boolean, boolean, boolean, boolean][] = [
-    [false, true, hasKernelColumn, hasAdded, true],
-    [true, true, hasKernelColumn, hasAdded, true],
-    [true, false, hasKernelColumn, hasAdded, true],
-    [true, false, false, hasAdded, true],
-    [true, false, false, false, true],
-    [true, false, false, false, false],
+  const col = comparisonColumns(c, paint);
+  /**
+   * The table in one of six shapes, widest first: everything; verdicts as one word with their notes under the
+   * table; without p (q stays); without kernel/op; without added per op; without the medians. The first that fits
+   * the terminal is printed, so a narrow terminal loses whole columns and says so rather than cutting verdicts
+   * mid-word (the verdict's cells are cut only if even the narrowest shape does not fit).
+   */
+  type Shape = { short: boolean; p: boolean; kernel: boolean; added: boolean; medians: boolean };
+  const shapes: Shape[] = [
+    { short: false, p: true, kernel: hasKernelColumn, added: hasAdded, medians: true },
+    { short: true, p: true, kernel: hasKernelColumn, added: hasAdded, medians: true },
+    { short: true, p: false, kernel: hasKernelColumn, added: hasAdded, medians: true },
+    { short: true, p: false, kernel: false, added: hasAdded, medians: true },
+    { short: true, p: false, kernel: false, added: false, medians: true },
+    { short: true, p: false, kernel: false, added: false, medians: false },
   ];
+  const columnsOf = (sh: Shape): Columns<RowComparison> => [
+    col.workload,
+    ...(sh.medians ? [col.baseMedian, col.candMedian] : []),
+    col.overhead,
+    ...(sh.added ? [col.added] : []),
+    ...(sh.kernel ? [col.kernel] : []),
+    ...(sh.p ? [col.p] : []),
+    col.q,
+    sh.short ? col.verdictShort : col.verdict,
+  ];
+  const fitted = fitTerminalTable(shapes.map(columnsOf), c.rows, opts.width ?? null);
+  const used = shapes[fitted.shape] as Shape;
   const width = opts.width ?? null;
-  const used = width === null ? shapes[0]! : (shapes.find((sh) => widest(shape(...sh, null).table) <= width) ?? shapes[shapes.length - 1]!);
-  const chosen = shape(...used, width);
-  const kernel = used[2];
+  const chosen = { table: fitted.table, below: used.short ? verdictNotes(c) : [] };
+  const kernel = used.kernel;
   out.push(chosen.table);
   if (chosen.below.length) out.push('verdict notes:', ...chosen.below);
-  if (used[3]) out.push(ADDED_NOTE);
+  if (used.added) out.push(ADDED_NOTE);
   const left = [
-    !used[4] && 'the medians',
-    hasAdded && !used[3] && 'added per op',
+    !used.medians && 'the medians',
+    hasAdded && !used.added && 'added per op',
     hasKernelColumn && !kernel && 'kernel/op %',
-    !used[1] && 'p',
+    !used.p && 'p',
   ].filter((x): x is string => typeof x === 'string');
   if (left.length) out.push(`left out to fit ${width} columns: ${left.join(', ')} (COLUMNS= or --markdown shows them)`);
   if (kernel)
@@ -317,19 +336,23 @@ export const comparisonMarkdown: ComparisonExporter = (c) => {
   );
   const kernel = hasKernel(c);
   const added = hasAddedPerOp(c);
+  const col = comparisonColumns(c);
   out.push(
-    `| workload | base median | cand median | overhead % [interval] |${added ? ' added per op [interval] |' : ''}${kernel ? ' kernel/op % |' : ''} p | q | verdict |`,
-    `|---|---:|---:|---:|${added ? '---:|' : ''}${kernel ? '---:|' : ''}---:|---:|---|`,
+    ...markdownTable(
+      [
+        col.workload,
+        col.baseMedian,
+        col.candMedian,
+        col.overhead,
+        ...(added ? [col.added] : []),
+        ...(kernel ? [col.kernel] : []),
+        col.p,
+        col.q,
+        col.verdict,
+      ],
+      c.rows,
+    ),
   );
-  for (const r of c.rows) {
-    if (r.status === 'compared') {
-      const a = added ? ` ${r.addedPerOp ? escapeMarkdown(formatAddedPerOp(r.addedPerOp)) : ''} |` : '';
-      const k = kernel ? ` ${r.kernel ? formatKernelOverhead(r.kernel) : ''} |` : '';
-      out.push(
-        `| ${r.id} | ${formatNumber(r.base.median)} ${escapeMarkdown(r.unit)} | ${formatNumber(r.cand.median)} ${escapeMarkdown(r.unit)} | ${formatOverhead(r.overheadPct)} |${a}${k} ${formatP(r.pValue)} | ${formatP(r.qValue)} | ${verdictText(r, c)} |`,
-      );
-    } else out.push(`| ${r.id} |  |  |  |${added ? '  |' : ''}${kernel ? '  |' : ''}  |  | not compared: ${escapeMarkdown(r.reason)} |`);
-  }
   if (added) out.push('', `_${ADDED_NOTE}_`);
   if (kernel)
     out.push('', "_kernel/op %: system CPU time per operation, candidate vs base: the platform's cost without Node's user-space share._");

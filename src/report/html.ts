@@ -6,7 +6,7 @@
  * it is HTML-escaped in the markup, and the chart specs travel as JSON in a <script type="application/json">
  * with `<`, `>`, `&`, U+2028 and U+2029 escaped, so no value can close the script element or run.
  */
-import { AGILITY_HEAD, agilityCells, agilityNote } from './agility.js';
+import { agilityColumns, agilityNote } from './agility.js';
 import { readFileSync } from 'node:fs';
 import { signedPct } from '../format/text.js';
 import type { Advice } from '../advise/types.js';
@@ -15,7 +15,8 @@ import { factorInterval, formatFactor } from '../format/text.js';
 import { coverageText, factorBand, noticeCounts, type CostCell, type HostCard, type ReportModel } from './model.js';
 import { platformClassWords, trapNote } from './platform-class.js';
 import { hostScale, reportSpecs, shortHostLabels, type NamedSpec } from './specs.js';
-import { formatAddedPerOp, inconclusiveText } from './comparison-exporters.js';
+import { htmlTable } from './columns.js';
+import { WORKLOAD_TABLE, type WorkloadTableRow } from './workload-table.js';
 
 export { escapeHtml } from '../format/escape.js';
 import { escapeHtml } from '../format/escape.js';
@@ -104,14 +105,11 @@ ${agilityHtml(m)}`;
 /** The first screen's agility and density table (src/report/agility.ts), when lifecycle files were given. */
 function agilityHtml(m: ReportModel): string {
   if (!m.agility.length) return '';
-  const head = `<tr><th>host</th>${AGILITY_HEAD.map((h, i) => `<th${i ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const rows = m.agility
-    .map((r) => {
-      const cells = agilityCells(r).map((c, i) => `<td${i ? ' class="n"' : ''}>${escapeHtml(c)}</td>`);
-      return `<tr><td class="who">${swatch(m, r.host)}${escapeHtml(r.host)}</td>${cells.join('')}</tr>`;
-    })
-    .join('');
-  return `<table class="grid agility"><thead>${head}</thead><tbody>${rows}</tbody></table>
+  return `${htmlTable(
+    agilityColumns((label) => `${swatch(m, label)}${escapeHtml(label)}`),
+    m.agility,
+    ' class="grid agility"',
+  )}
 <p class="muted">${escapeHtml(agilityNote(m.agility))}</p>`;
 }
 
@@ -225,20 +223,8 @@ function charts(specs: NamedSpec[]): string {
 function comparisonTables(m: ReportModel): string {
   return m.headlines
     .map((h) => {
-      const rows = m.forest
-        .filter((r) => r.host === h.label)
-        .map(
-          (r) =>
-            `<tr><td><code>${escapeHtml(r.id)}</code></td><td>${escapeHtml(r.category)}</td><td class="n">${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })}</td><td class="n">${r.addedPerOp ? escapeHtml(formatAddedPerOp(r.addedPerOp)) : ''}</td><td>${verdictTag(r.verdict)}${r.inconclusive ? ` <span class="muted">${escapeHtml(inconclusiveText(r.inconclusive))}</span>` : ''}</td><td class="n">${num(r.qValue, 3)}</td><td class="n">${r.tailRatio === null ? '–' : `×${num(r.tailRatio)}`}</td><td class="n">${r.roundsToSettle ?? ''}</td></tr>`,
-        )
-        .join('');
-      const skipped = h.notCompared
-        .map(
-          (n) =>
-            `<tr><td><code>${escapeHtml(n.id)}</code></td><td colspan="6" class="muted">not compared: ${escapeHtml(n.reason)}</td></tr>`,
-        )
-        .join('');
-      return `<details><summary>${escapeHtml(h.label)} against ${escapeHtml(h.baseline)}</summary><table class="grid"><thead><tr><th>workload</th><th>category</th><th>overhead [interval]</th><th>added per op [interval]</th><th>verdict</th><th>q</th><th>p99 ratio</th><th>rounds to settle</th></tr></thead><tbody>${rows}${skipped}</tbody></table></details>`;
+      const rows: WorkloadTableRow[] = [...m.forest.filter((r) => r.host === h.label), ...h.notCompared];
+      return `<details><summary>${escapeHtml(h.label)} against ${escapeHtml(h.baseline)}</summary>${htmlTable(WORKLOAD_TABLE, rows, ' class="grid"')}</details>`;
     })
     .join('\n');
 }

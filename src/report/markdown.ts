@@ -3,13 +3,14 @@
  * Strings from results files are data: Markdown and HTML metacharacters are escaped so a label cannot
  * inject links, images or markup into the page that renders the comment.
  */
-import { AGILITY_HEAD, agilityCells, agilityNote } from './agility.js';
+import { agilityColumns, agilityNote } from './agility.js';
 import { factorInterval, formatFactor, signedPct } from '../format/text.js';
 import type { Estimate } from '../stats/types.js';
 import { escapeHtml } from './html.js';
 import { coverageText, factorBand, noticeCounts, type CostCell, type ReportModel } from './model.js';
 import { platformClassWords, trapNote } from './platform-class.js';
-import { formatAddedPerOp, inconclusiveText } from './comparison-exporters.js';
+import { markdownTable } from './columns.js';
+import { WORKLOAD_TABLE } from './workload-table.js';
 
 export { escapeMarkdown } from '../format/escape.js';
 import { escapeMarkdown } from '../format/escape.js';
@@ -48,14 +49,7 @@ export function renderMarkdown(m: ReportModel): string {
       `<details><summary>${escapeHtml(h.label)}: ${h.counts.slower} slower, ${h.counts.faster} faster, ${h.counts.same} same, ${h.counts.inconclusive} inconclusive</summary>`,
       '',
     );
-    out.push('| workload | overhead [interval] | added per op [interval] | verdict | q |', '|---|---|---|---|---|');
-    for (const r of m.forest.filter((x) => x.host === h.label)) {
-      const why = r.inconclusive ? ` (${e(inconclusiveText(r.inconclusive))})` : '';
-      out.push(
-        `| ${e(r.id)} | ${interval({ point: r.point, lo: r.lo, hi: r.hi, level: r.level, method: r.method })} | ${r.addedPerOp ? e(formatAddedPerOp(r.addedPerOp)) : ''} | ${r.verdict}${why} | ${r.qValue.toPrecision(2)} |`,
-      );
-    }
-    for (const n of h.notCompared) out.push(`| ${e(n.id)} | not compared: ${e(n.reason)} | | |`);
+    out.push(...markdownTable(WORKLOAD_TABLE, [...m.forest.filter((x) => x.host === h.label), ...h.notCompared]));
     out.push('', '</details>', '');
   }
   const a = m.advice;
@@ -128,13 +122,7 @@ export function costTableMarkdown(m: ReportModel): string[] {
     out.push(`- Noisy neighbour, worst p99 amplification within each host (not a factor against the baseline): ${amp.join('; ')}`);
   if (out[out.length - 1] !== '') out.push('');
   if (m.agility.length) {
-    out.push(
-      `| host | ${AGILITY_HEAD.map(e).join(' | ')} |`,
-      `|---|---|${AGILITY_HEAD.slice(1)
-        .map(() => '---:')
-        .join('|')}|`,
-    );
-    for (const r of m.agility) out.push(`| ${e(r.host)} | ${agilityCells(r).map(e).join(' | ')} |`);
+    out.push(...markdownTable(agilityColumns(), m.agility));
     out.push('', `_${e(agilityNote(m.agility))}_`, '');
   }
   return out;

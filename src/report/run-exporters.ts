@@ -6,7 +6,8 @@
  */
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
-import type { ResultsFile, WorkloadOk } from '../types.js';
+import type { ResultsFile, WorkloadOk, WorkloadResult } from '../types.js';
+import { markdownTable, type Column, type Columns } from './columns.js';
 import { formatNumber } from './table.js';
 
 export type RunExporter = (file: ResultsFile) => string;
@@ -19,37 +20,38 @@ function hostLine(f: ResultsFile): string {
 const cv = (w: WorkloadOk) => (w.summary.rounds < 2 ? 'n/a' : `${(100 * w.summary.cv).toFixed(1)}%`);
 
 /**
- * The columns of the run summary, the same in the terminal table (src/probes/run/summary.ts) and in Markdown. `worst 1%`
- * is the batch p99 taken in the metric's worse direction (for a rate it lies below the median). A cv needs two
- * rounds: with one (an interrupted run) it is n/a, not 0.0%.
+ * The run summary's one column spec, drawn as the terminal table (src/probes/run/summary.ts) and in Markdown
+ * (src/report/columns.ts). `worst 1%` is the batch p99 taken in the metric's worse direction (for a rate it lies
+ * below the median). A cv needs two rounds: with one (an interrupted run) it is n/a, not 0.0%. A workload that
+ * did not run says so in the median column and gives its reason in the last.
  */
-export const RUN_SUMMARY_HEAD = [
-  'workload',
-  'unit',
-  'median',
-  'cv',
-  'batch p50',
-  'worst 1%',
-  'steal',
-  'rounds',
-  'direction / reason',
-] as const;
-
-/** One measured workload's cells under RUN_SUMMARY_HEAD (not escaped). */
-export function runSummaryCells(w: WorkloadOk): string[] {
-  const s = w.summary;
-  return [
-    w.id,
-    w.unit,
-    formatNumber(s.median),
-    cv(w),
-    formatNumber(s.p50),
-    formatNumber(s.p99),
-    s.stealPct === null ? '' : `${s.stealPct.toFixed(2)}%`,
-    String(s.rounds),
-    `${w.better} is better`,
-  ];
-}
+const measured =
+  (f: (w: WorkloadOk) => string) =>
+  (w: WorkloadResult): string =>
+    w.status === 'ok' ? f(w) : '';
+/** Figures and fixed words: no escaping in Markdown. */
+const figure = (head: string, f: (w: WorkloadOk) => string): Column<WorkloadResult> => ({
+  head,
+  align: 'right',
+  cell: measured(f),
+  markdown: measured(f),
+});
+export const RUN_COLUMNS: Columns<WorkloadResult> = [
+  { head: 'workload', align: 'left', cell: (w) => w.id },
+  { head: 'unit', align: 'left', cell: measured((w) => w.unit) },
+  {
+    head: 'median',
+    align: 'right',
+    cell: (w) => (w.status === 'ok' ? formatNumber(w.summary.median) : w.status.toUpperCase()),
+    markdown: (w) => (w.status === 'ok' ? formatNumber(w.summary.median) : `**${w.status}**`),
+  },
+  figure('cv', cv),
+  figure('batch p50', (w) => formatNumber(w.summary.p50)),
+  figure('worst 1%', (w) => formatNumber(w.summary.p99)),
+  figure('steal', (w) => (w.summary.stealPct === null ? '' : `${w.summary.stealPct.toFixed(2)}%`)),
+  figure('rounds', (w) => String(w.summary.rounds)),
+  { head: 'direction / reason', align: 'left', shrink: true, cell: (w) => (w.status === 'ok' ? `${w.better} is better` : w.reason) },
+];
 
 /** Markdown: what ran where, then one table row per workload (failed and skipped rows carry their reason). */
 export const runMarkdown: RunExporter = (f) => {
@@ -58,21 +60,8 @@ export const runMarkdown: RunExporter = (f) => {
     '',
     `Host ${escapeMarkdown(hostLine(f))}, ${escapeMarkdown(f.host.cpu.model)}; suite ${escapeMarkdown(f.config.suite)}; started ${escapeMarkdown(f.startedAt)}${f.finishedAt === null ? ' (unfinished: a checkpoint)' : ''}.`,
     '',
-    `| ${RUN_SUMMARY_HEAD.join(' | ')} |`,
-    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    ...markdownTable(RUN_COLUMNS, f.workloads),
   ];
-  for (const w of f.workloads) {
-    if (w.status !== 'ok') {
-      out.push(`| ${escapeMarkdown(w.id)} |  | **${w.status}** |  |  |  |  |  | ${escapeMarkdown(w.reason)} |`);
-      continue;
-    }
-    // id and unit are text; the figures are numbers and fixed words, as in the terminal table.
-    out.push(
-      `| ${runSummaryCells(w)
-        .map((x, i) => (i < 2 ? escapeMarkdown(x) : x))
-        .join(' | ')} |`,
-    );
-  }
   if (f.conditions.stealPct !== null) out.push('', `Steal time during the run: ${f.conditions.stealPct.toFixed(2)}% of CPU time.`);
   return `${out.join('\n')}\n`;
 };

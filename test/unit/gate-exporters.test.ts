@@ -73,7 +73,9 @@ describe('gate exporters', () => {
     const m = gateMarkdown(result(false, true));
     expect(m.split('\n')[0]).toBe('### ❌ virtax gate: FAIL: 1 of 4 workloads regressed beyond their max');
     expect(m).toContain('3 replicate runs from baselines/ci');
-    expect(m).toContain('| `cpu.int` | 100.0 ns/op | 110.2 ns/op | +10.2% | [+8.1%, +12.3%] | 5% | ❌ **FAIL**: regressed beyond 5% |');
+    expect(m).toContain(
+      '| `cpu.int` | 100.0 ns/op | 110.2 ns/op | +10.2% | [+8.1%, +12.3%] | 95% | 5% | ❌ **FAIL**: regressed beyond 5% |',
+    );
     expect(m).toContain('- environment differs: kernel `6.1` → `6.6`');
     expect(m.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(6);
   });
@@ -81,7 +83,7 @@ describe('gate exporters', () => {
     const t = formatGateTable(result(false));
     expect(t.split('\n')[0]).toBe('virtax gate: FAIL: 1 of 4 workloads regressed beyond their max');
     expect(t).toContain('intervals 95% per workload: percentile for 3; 1000 resamples, seed 1');
-    expect(t).toMatch(/cpu\.int\s+100\.0\s+110\.2\s+ns\/op\s+\+10\.2%\s+\[\+8\.1%, \+12\.3%\]\s+5%\s+FAIL/);
+    expect(t).toMatch(/cpu\.int\s+100\.0 ns\/op\s+110\.2 ns\/op\s+\+10\.2%\s+\[\+8\.1%, \+12\.3%\]\s+95%\s+5%\s+FAIL/);
   });
   it('annotations: ::error for the regression, ::warning for inconclusive, missing and environment, escaped', () => {
     const a = gateAnnotations(result(false, true)).trimEnd().split('\n');
@@ -96,6 +98,19 @@ describe('gate exporters', () => {
     expect(signedPct(10.24)).toBe('+10.2%');
     expect(signedPct(-0.04)).toBe('0.0%');
     expect(signedPct(-3.25)).toBe('-3.3%');
+  });
+
+  it('the terminal, Markdown and HTML tables have the same columns (one spec), the level a row was judged at included', () => {
+    const g = result(false);
+    const heads = ['workload', 'baseline', 'current', 'overhead', 'interval', 'level', 'max', 'gate'];
+    const md = gateMarkdown(g).split('\n');
+    expect(md[md.findIndex((l) => /^\|[-:|]+\|$/.test(l)) - 1]).toBe(`| ${heads.join(' | ')} |`);
+    const th = [...gateHtmlSection(g).matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
+    expect(th).toEqual(heads);
+    const headLine = formatGateTable(g)
+      .split('\n')
+      .find((l) => l.startsWith('workload')) as string;
+    expect(headLine.trim().split(/\s{2,}/)).toEqual(heads);
   });
 
   it("gate --html leads with the gate's own outcome and words (regressed beyond / within the max), never compare's slower", () => {

@@ -1,17 +1,11 @@
 /** What `virtax run` shows of a results file: the table printed at the end of a run and the `--json` summary. */
-import { RUN_SUMMARY_HEAD, runSummaryCells } from '../../report/run-exporters.js';
-import { formatTable } from '../../report/table.js';
+import { terminalTable } from '../../report/columns.js';
+import { RUN_COLUMNS } from '../../report/run-exporters.js';
 import type { ResultsFile } from '../../types.js';
 
-/** The table printed at the end of a run: the columns of src/report/run-exporters.ts (RUN_SUMMARY_HEAD). */
+/** The table printed at the end of a run: the run summary's column spec (src/report/run-exporters.ts). */
 export function formatRunSummary(file: ResultsFile, opts: { width?: number | null } = {}): string {
-  const rows = file.workloads.map((w) =>
-    w.status === 'ok' ? runSummaryCells(w) : [w.id, '', w.status.toUpperCase(), '', '', '', '', '', w.reason],
-  );
-  return formatTable([...RUN_SUMMARY_HEAD], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'], {
-    maxWidth: opts.width ?? null,
-    shrink: [8],
-  });
+  return terminalTable(RUN_COLUMNS, file.workloads, opts.width ?? null);
 }
 
 /** `run --json`: what the run wrote and each workload's summary, on stdout. */
