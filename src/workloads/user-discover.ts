@@ -3,9 +3,8 @@
  * the task names and units (src/workloads/user.ts). A module that throws, exports nothing usable, crashes its
  * process or hangs past the time limit becomes a placeholder workload that fails with the reason.
  */
-import { fork } from 'node:child_process';
 import { InputError } from '../errors.js';
-import { childExecArgv, moduleBeside } from '../proc/node-child.js';
+import { forkSettled, moduleBeside } from '../proc/node-child.js';
 import { WorkloadRegistry } from './registry.js';
 import type { ResultsFile } from '../types.js';
 import type { AnyWorkload } from './types.js';
@@ -25,41 +24,26 @@ const STARTUP_MS = 120_000;
 
 /** Load `modulePath` in a fresh process and list its tasks, within `timeoutSeconds`. */
 export function discoverModule(modulePath: string, timeoutSeconds: number): Promise<Discovery> {
-  return new Promise((resolvePromise) => {
-    const child = fork(CHILD_MODULE, [modulePath], {
-      execArgv: childExecArgv(),
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env },
-    });
-    let stderr = '';
-    let settled = false;
-    const finish = (d: Discovery) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      resolvePromise(d);
-    };
-    // The limit counts from when the child is ready to import (its own start-up on a busy host does not count),
-    // with a generous bound on the start-up itself.
-    const limit = (ms: number) =>
-      setTimeout(() => finish({ status: 'failed', reason: `did not finish loading within ${timeoutSeconds} s` }), ms);
-    let timer = limit(STARTUP_MS + timeoutSeconds * 1000);
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-2000);
-    });
-    child.on('message', (m) => {
-      if (m === 'ready') {
-        clearTimeout(timer);
-        timer = limit(timeoutSeconds * 1000);
-      } else finish(m as Discovery);
-    });
-    child.on('error', (e) => finish({ status: 'failed', reason: `could not start a process to load it: ${e.message}` }));
-    child.on('exit', (code, sig) => {
-      const last = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
-      finish({ status: 'failed', reason: `does not load: its process exited (${sig ?? `code ${code}`})${last ? `: ${last}` : ''}` });
-    });
+  // The limit counts from when the child is ready to import (its own start-up on a busy host does not count),
+  // with a generous bound on the start-up itself.
+  const { result, restartTimer } = forkSettled<Discovery>(CHILD_MODULE, {
+    args: [modulePath],
+    env: { ...process.env },
+    timeoutMs: STARTUP_MS + timeoutSeconds * 1000,
+    onTimeout: () => ({ status: 'failed', reason: `did not finish loading within ${timeoutSeconds} s` }),
+    onEnd: (e) =>
+      e.error
+        ? { status: 'failed', reason: `could not start a process to load it: ${e.error.message}` }
+        : {
+            status: 'failed',
+            reason: `does not load: its process exited (${e.signal ?? `code ${e.code}`})${e.lastStderr ? `: ${e.lastStderr}` : ''}`,
+          },
+    onMessage: (m, settle) => {
+      if (m === 'ready') restartTimer(timeoutSeconds * 1000);
+      else settle(m as Discovery);
+    },
   });
+  return result;
 }
 
 /**

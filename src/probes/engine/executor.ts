@@ -6,8 +6,7 @@
  * sizes its batches and warms up, then waits (`ready`); `go()` starts its timed batches. The duel starts both
  * sides' timed phases together once both are ready.
  */
-import { fork } from 'node:child_process';
-import { childExecArgv, moduleBeside } from '../../proc/node-child.js';
+import { forkSettled, moduleBeside } from '../../proc/node-child.js';
 import type { Suite } from '../../types.js';
 import type { RoundPlan, WorkloadContext } from '../../workloads/types.js';
 import type { RoundOutcome } from '../../workloads/round.js';
@@ -64,8 +63,9 @@ export class ChildProcessExecutor implements Executor {
   }
 
   #start(req: RoundRequest, signal: AbortSignal | undefined, barrier: boolean) {
-    const child = fork(moduleBeside('round-child', import.meta.url), [], {
-      execArgv: childExecArgv(),
+    let readyResolve: (r: { ready: true } | { ready: false; reply: RoundReply }) => void = () => {};
+    const ready = new Promise<{ ready: true } | { ready: false; reply: RoundReply }>((res) => (readyResolve = res));
+    const { child, result, settle, isSettled } = forkSettled<RoundReply>(moduleBeside('round-child', import.meta.url), {
       serialization: 'advanced',
       // Own process group: a terminal's Ctrl-C signals the whole foreground group, and a round process killed
       // by it could be reported as a failed workload before the parent saw its own SIGINT. The parent alone
@@ -73,42 +73,28 @@ export class ChildProcessExecutor implements Executor {
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, VIRTAX_ROUND_CHILD: '1' },
+      timeoutMs: this.timeoutMs,
+      onTimeout: () => ({ status: 'failed', reason: `round did not finish within ${Math.round(this.timeoutMs / 1000)} s` }),
+      onEnd: (e) =>
+        e.error
+          ? { status: 'failed', reason: `could not start a round process: ${e.error.message}` }
+          : {
+              status: 'failed',
+              reason: `round process exited (${e.signal ?? `code ${e.code}`}) without a result${e.lastStderr ? `: ${e.lastStderr}` : ''}`,
+            },
+      onMessage: (m, done) => {
+        const msg = m as RoundReply | { type: 'ready' };
+        if ('type' in msg && msg.type === 'ready') readyResolve({ ready: true });
+        else done(msg as RoundReply);
+      },
     });
-    let stderr = '';
-    let settled = false;
-    let readyResolve: (r: { ready: true } | { ready: false; reply: RoundReply }) => void = () => {};
-    const ready = new Promise<{ ready: true } | { ready: false; reply: RoundReply }>((res) => (readyResolve = res));
-    let replyResolve: (r: RoundReply) => void = () => {};
-    const reply = new Promise<RoundReply>((res) => (replyResolve = res));
-    const finish = (r: RoundReply) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      readyResolve({ ready: false, reply: r });
-      replyResolve(r);
-    };
-    const onAbort = () => finish({ status: 'failed', reason: 'interrupted' });
+    const onAbort = () => settle({ status: 'failed', reason: 'interrupted' });
     signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(
-      () => finish({ status: 'failed', reason: `round did not finish within ${Math.round(this.timeoutMs / 1000)} s` }),
-      this.timeoutMs,
-    );
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-2000);
-    });
-    child.on('message', (m: RoundReply | { type: 'ready' }) => {
-      if ('type' in m && m.type === 'ready') readyResolve({ ready: true });
-      else finish(m as RoundReply);
-    });
-    child.on('error', (e) => finish({ status: 'failed', reason: `could not start a round process: ${e.message}` }));
-    child.on('exit', (code, sig) => {
-      const last = stderr.trim().split('\n').filter(Boolean).pop() ?? '';
-      finish({
-        status: 'failed',
-        reason: `round process exited (${sig ?? `code ${code}`}) without a result${last ? `: ${last}` : ''}`,
-      });
+    // However it settles, a round still waiting at its barrier learns it will never start.
+    const reply = result.then((r) => {
+      signal?.removeEventListener('abort', onAbort);
+      readyResolve({ ready: false, reply: r });
+      return r;
     });
     const message: ChildRequest = barrier ? { ...req, barrier: true } : req;
     child.send(message);
@@ -116,9 +102,9 @@ export class ChildProcessExecutor implements Executor {
       ready,
       reply,
       send: (m: { type: 'go' }) => {
-        if (!settled && child.connected) child.send(m);
+        if (!isSettled() && child.connected) child.send(m);
       },
-      kill: (reason: string) => finish({ status: 'failed', reason }),
+      kill: (reason: string) => settle({ status: 'failed', reason }),
     };
   }
 }

@@ -17,8 +17,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { fork } from 'node:child_process';
-import { childExecArgv, moduleBeside } from '../../proc/node-child.js';
+import { forkSettled, moduleBeside } from '../../proc/node-child.js';
 import { PEER_MAGIC, PEER_OK } from '../../workloads/peer-protocol.js';
 
 export interface PeerOptions {
@@ -275,40 +274,41 @@ export interface PeerProcess {
 
 /** Fork a peer on a free 127.0.0.1 port; resolves when it listens, rejects after `timeoutMs`. */
 export function spawnLoopbackPeer(opts: { quiet?: boolean; timeoutMs?: number } = {}): Promise<PeerProcess> {
-  const child = fork(moduleBeside('peer-child', import.meta.url), [], {
-    execArgv: childExecArgv(),
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  type Started = { ok: true; host: string; port: number } | { ok: false; error: Error };
+  const { child, result } = forkSettled<Started>(moduleBeside('peer-child', import.meta.url), {
     stdio: ['ignore', 'ignore', opts.quiet ? 'ignore' : 'inherit', 'ipc'],
     env: { ...process.env, VIRTAX_PEER_QUIET: opts.quiet ? '1' : '0' },
+    timeoutMs,
+    onTimeout: () => ({ ok: false, error: new Error(`loopback peer did not start within ${timeoutMs} ms`) }),
+    onEnd: (e) => ({
+      ok: false,
+      error: e.error
+        ? new Error(`could not start the loopback peer: ${e.error.message}`)
+        : new Error(`loopback peer exited (${e.signal ?? `code ${e.code}`}) before listening`),
+    }),
+    onMessage: (m, settle) => {
+      const x = m as { type: string; host: string; port: number };
+      settle({ ok: true, host: x.host, port: x.port });
+    },
+    // It lives on once it listens; stop() ends it.
+    killOnSettle: (r) => !r.ok,
   });
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`loopback peer did not start within ${opts.timeoutMs ?? 30_000} ms`));
-    }, opts.timeoutMs ?? 30_000);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`could not start the loopback peer: ${e.message}`));
-    });
-    child.once('exit', (code, sig) => {
-      clearTimeout(timer);
-      reject(new Error(`loopback peer exited (${sig ?? `code ${code}`}) before listening`));
-    });
-    child.once('message', (m: { type: string; host: string; port: number }) => {
-      clearTimeout(timer);
-      resolve({
-        host: m.host,
-        port: m.port,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) {
-            child.kill('SIGTERM');
-            const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-            await exited;
-            clearTimeout(t);
-          }
-          if (child.connected) child.disconnect();
-        },
-      });
-    });
+  return result.then((r) => {
+    if (!r.ok) throw r.error;
+    return {
+      host: r.host,
+      port: r.port,
+      stop: async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+          await exited;
+          clearTimeout(t);
+        }
+        if (child.connected) child.disconnect();
+      },
+    };
   });
 }
