@@ -38,15 +38,17 @@ writeFileSync(
   virtax(['advise', ...files, '--profile', 'examples/profiles/api-gateway.json']),
 );
 // Every platform against the host, per workload: its runs against the host's runs (replicates), one compare each.
-const labelOf = (f) => f.replace(/^results\/reference\//, '').replace(/-run\d+\.json$/, '').replace(/\.json$/, '');
+const labelOf = (f) =>
+  f
+    .replace(/^results\/reference\//, '')
+    .replace(/-run\d+\.json$/, '')
+    .replace(/\.json$/, '');
 const labels = [...new Set(files.map(labelOf))];
 const base = labels.find((l) => l.endsWith('host-vm'));
 if (base) {
   const runsOf = (l) => files.filter((f) => labelOf(f) === l);
   const others = labels.filter((l) => l !== base);
-  const cmp = new Map(
-    others.map((l) => [l, JSON.parse(virtax(['compare', '--base', ...runsOf(base), '--cand', ...runsOf(l), '--json']))]),
-  );
+  const cmp = new Map(others.map((l) => [l, JSON.parse(virtax(['compare', '--base', ...runsOf(base), '--cand', ...runsOf(l), '--json']))]));
   const ids = [...new Set([...cmp.values()].flatMap((c) => c.rows.map((r) => r.id)))];
   const sign = (x) => `${x > 0 ? '+' : ''}${Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1)}%`;
   const cell = (c, id) => {
@@ -65,7 +67,12 @@ if (base) {
     `| workload | ${others.map((l) => `${short(l)} (${runsOf(l).length} runs)`).join(' | ')} |`,
     `|---|${others.map(() => '---').join('|')}|`,
     ...ids.map((id) => `| \`${id}\` | ${others.map((l) => cell(cmp.get(l), id)).join(' | ')} |`),
-    `| **overall** | ${others.map((l) => { const o = cmp.get(l).overall; return o ? `${sign(o.overheadPct.point)} [${sign(o.overheadPct.lo)}, ${sign(o.overheadPct.hi)}] (${o.workloads} workloads)` : 'n/a'; }).join(' | ')} |`,
+    `| **overall** | ${others
+      .map((l) => {
+        const o = cmp.get(l).overall;
+        return o ? `${sign(o.overheadPct.point)} [${sign(o.overheadPct.lo)}, ${sign(o.overheadPct.hi)}] (${o.workloads} workloads)` : 'n/a';
+      })
+      .join(' | ')} |`,
     '',
   ];
   writeFileSync(join(repo, 'docs/reference/overheads.md'), `${lines.join('\n')}\n`);

@@ -72,7 +72,7 @@ describe('sizing a fleet by memory', () => {
   });
 
   it('performance results files are named as skipped, not sized', () => {
-    const perf = loadResults('results/reference/firecracker-epyc-host-vm.json');
+    const perf = loadResults('results/reference-2026-11/firecracker-epyc-host-vm.json');
     const a = sizeByMemory([perf, ...files.slice(0, 2)], { instances: 10, hostMemoryGiB: 8, instanceMemoryMiB: 0 });
     expect(a.skipped).toEqual([{ label: perf.label, reason: expect.stringMatching(/not a lifecycle file/) }]);
     expect(() => sizeByMemory([perf], { instances: 10, hostMemoryGiB: 8, instanceMemoryMiB: 0 })).toThrow(/virtax lifecycle/);
@@ -107,7 +107,7 @@ describe('virtax advise --instances', () => {
     const p = join(dir, 'both.json');
     const api = JSON.parse(readFileSync('examples/profiles/api-gateway.json', 'utf8')) as Record<string, unknown>;
     writeFileSync(p, JSON.stringify({ ...api, instances: 500, hostMemoryGiB: 8, instanceMemoryMiB: 64 }));
-    const perf = ['results/reference/firecracker-epyc-host-vm.json', 'results/reference/firecracker-epyc-podman-runc.json'];
+    const perf = ['results/reference-2026-11/firecracker-epyc-host-vm.json', 'results/reference-2026-11/firecracker-epyc-podman-runc.json'];
     const r = await runCli(['advise', ...perf, ...LIFECYCLE, '--profile', p]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Placement advice for/);
@@ -128,7 +128,14 @@ describe('virtax advise --instances', () => {
   });
 
   it('performance files alone exit 2: sizing needs lifecycle files', async () => {
-    const r = await runCli(['advise', 'results/reference/firecracker-epyc-host-vm.json', '--instances', '10', '--host-memory', '16']);
+    const r = await runCli([
+      'advise',
+      'results/reference-2026-11/firecracker-epyc-host-vm.json',
+      '--instances',
+      '10',
+      '--host-memory',
+      '16',
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/virtax lifecycle/);
   });

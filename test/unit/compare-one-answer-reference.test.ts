@@ -13,8 +13,8 @@ import { loadResults } from '../../src/results/io.js';
 import { compareResults } from '../../src/stats/compare.js';
 import { runCli as cli } from '../helpers/cli.js';
 
-const VM = 'results/reference/firecracker-epyc-host-vm.json';
-const HALF = 'results/reference/firecracker-epyc-podman-runc-half-cpu.json';
+const VM = 'results/reference-2026-11/firecracker-epyc-host-vm.json';
+const HALF = 'results/reference-2026-11/firecracker-epyc-podman-runc-half-cpu.json';
 const dir = mkdtempSync(join(tmpdir(), 'virtax-one-answer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,7 +42,7 @@ describe('one answer on the reference files', () => {
   });
 
   it('the report counts, noise and reasons come from the comparison itself (UML: the overall rests on 7 workloads in both)', () => {
-    const files = ['host-vm', 'podman-runc', 'uml'].map((n) => `results/reference/firecracker-epyc-${n}.json`);
+    const files = ['host-vm', 'podman-runc', 'uml'].map((n) => `results/reference-2026-11/firecracker-epyc-${n}.json`);
     const { model, compared } = analyse(loadHostSet(files, { noisePct: 1 }), { now: new Date('2026-12-03T00:00:00Z') });
     const uml = compared.find((h) => h.comparison.cand.label === 'firecracker-epyc-uml')?.comparison;
     const runc = compared.find((h) => h.comparison.cand.label === 'firecracker-epyc-podman-runc')?.comparison;
