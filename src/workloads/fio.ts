@@ -9,6 +9,7 @@
  * memory filesystem (no device; O_DIRECT is refused there anyway) unless --io-dir chose it.
  */
 import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { blockDeviceOf, filesystemName, storageDirReason } from './storage.js';
@@ -95,7 +96,9 @@ function fioArgs(p: FioParams, file: string, runtimeMs: number): string[] {
     '--direct=1',
     `--runtime=${runtimeMs}ms`,
     '--time_based',
-    '--randrepeat=0',
+    // Fresh offsets every batch from a seed given here: without one (randrepeat=0) fio opens /dev/urandom per
+    // run, and under gVisor that open failed now and then (ENOENT, "setup_random_seeds"), failing a whole workload.
+    `--randseed=${randomInt(1, 2 ** 31)}`,
     '--output-format=json',
   ];
 }
