@@ -51,6 +51,7 @@ runsc=$(command -v runsc 2>/dev/null) || { echo "gvisor-agent: runsc (gVisor) no
 [ "$raw" = 1 ] || [ -f "$repo/dist/cli/main.js" ] || { echo "gvisor-agent: $repo/dist is not built; run npm run build" >&2; exit 2; }
 [ "$outer" != unset ] || outer=$("$here/outer-platform.sh" 2>/dev/null || true)
 if [ -n "$outer" ]; then export VIRTAX_OUTER_PLATFORM="$outer"; else unset VIRTAX_OUTER_PLATFORM; fi
+export VIRTAX_SANDBOX_PLATFORM="$platform" # the sandbox cannot see its own platform: the probe records it from here
 
 run() {
   "$runsc" --network=none --platform="$platform" --ignore-cgroups do -force-overlay=false -quiet -cwd "$PWD" "$@"

@@ -82,6 +82,7 @@ case "$runtime" in
   runsc|gvisor)
     rt=$(command -v runsc 2>/dev/null) || { echo "podman-agent: runsc (gVisor) not found; install the Debian package runsc" >&2; exit 2; }
     global=(--runtime "$rt" --runtime-flag platform=ptrace --runtime-flag network=none)
+    sandbox_platform=ptrace # told to the probe (VIRTAX_SANDBOX_PLATFORM): the sandbox cannot see it
     ;;
   *) echo "podman-agent: --runtime must be runc or runsc, not $runtime" >&2; exit 2 ;;
 esac
@@ -91,6 +92,7 @@ esac
 args=(run --rm -i --network=none --ulimit nofile=20000:20000 --ulimit nproc=4096:4096 "${limits[@]}"
   -e "PATH=$PATH" -e "HOME=${HOME:-/root}" -e LANG=C.UTF-8)
 [ -z "$outer" ] || args+=(-e "VIRTAX_OUTER_PLATFORM=$outer")
+[ -z "${sandbox_platform:-}" ] || args+=(-e "VIRTAX_SANDBOX_PLATFORM=$sandbox_platform")
 # Nested below the cpu cgroup this script runs in (as scripts/container-agent.sh does), not podman's own
 # /libpod_parent: a duel side then gets the same CPU share as the other side, started beside it.
 here_cg=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3 }' /proc/self/cgroup 2>/dev/null || true)

@@ -76,6 +76,31 @@ if (base) {
     '',
   ];
   writeFileSync(join(repo, 'docs/reference/overheads.md'), `${lines.join('\n')}\n`);
+  // The same figures as data (docs/platforms.md quotes them): per platform, per workload, the overhead and verdict.
+  const data = Object.fromEntries(
+    others.map((l) => {
+      const c = cmp.get(l);
+      const rows = Object.fromEntries(
+        c.rows.map((r) => [
+          r.id,
+          r.status === 'compared'
+            ? {
+                point: r.overheadPct.point,
+                lo: r.overheadPct.lo,
+                hi: r.overheadPct.hi,
+                verdict: r.verdict,
+                addedPerOp: r.addedPerOp ?? null,
+              }
+            : { notCompared: r.reason },
+        ]),
+      );
+      return [
+        short(l),
+        { runs: runsOf(l).length, overall: c.overall ? { ...c.overall.overheadPct, workloads: c.overall.workloads } : null, rows },
+      ];
+    }),
+  );
+  writeFileSync(join(repo, 'docs/reference/overheads.json'), `${JSON.stringify(data, null, 1)}\n`);
   console.log('wrote docs/reference/overheads.md');
 }
 if (existsSync('/usr/bin/chromium')) {
