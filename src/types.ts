@@ -119,6 +119,42 @@ export interface Fingerprint {
   memoryBytes: number;
   /** NUMA nodes visible (1 when unknown). */
   numaNodes: number;
+  /**
+   * The devices the run's storage and network workloads used (src/probes/host/devices.ts); absent in older files
+   * and where no such workload ran.
+   */
+  devices?: HostDevices | null;
+}
+
+/** The block device under the storage workloads' directory; null fields where the platform hides them. */
+export interface StorageDevice {
+  /** The directory the io.* workloads wrote in. */
+  dir: string;
+  /** Its filesystem type (ext4, xfs, overlay, 9p, ...). */
+  filesystem: string | null;
+  /** The disk under it (/dev/vda), null on a filesystem without a block device of its own (overlay, tmpfs, hostfs). */
+  device: string | null;
+  model: string | null;
+  /** HD, SSD, NVMe, ... as systeminformation names it. */
+  type: string | null;
+  /** The disk's I/O scheduler (none, mq-deadline, bfq, ...). */
+  scheduler: string | null;
+  rotational: boolean | null;
+}
+
+/** The network interface towards the network workloads' peer. */
+export interface NetworkDevice {
+  iface: string | null;
+  /** Its driver (virtio_net, ena, mlx5_core; `loopback` for lo), null where none is behind it (veth, bridge). */
+  driver: string | null;
+  speedMbps: number | null;
+  virtual: boolean | null;
+  mtu: number | null;
+}
+
+export interface HostDevices {
+  storage: StorageDevice | null;
+  network: NetworkDevice | null;
 }
 
 /** One independent execution of a workload in a fresh process. */

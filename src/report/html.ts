@@ -177,6 +177,8 @@ function hostCards(m: ReportModel): string {
         ['CPU', `${escapeHtml(h.cpuModel)}, ${h.cores} cores / ${h.threads} threads${h.mhz ? `, ${Math.round(h.mhz)} MHz` : ''}`],
         ['crypto', flags(h)],
         ['clocksource', escapeHtml(h.clocksource ?? 'unknown')],
+        ...(h.devices.storage ? ([['storage', escapeHtml(h.devices.storage)]] as [string, string][]) : []),
+        ...(h.devices.network ? ([['network', escapeHtml(h.devices.network)]] as [string, string][]) : []),
         ['kernel', escapeHtml(h.kernel)],
         ['memory', `${h.memoryGiB.toFixed(1)} GiB, ${h.numaNodes} NUMA`],
         ['steal', h.stealPct === null ? 'unknown' : `${h.stealPct.toFixed(2)}%`],

@@ -7,6 +7,7 @@
 import type { Advice } from '../advise/types.js';
 import { cpuModelHiddenBy, cpuModelWarning } from '../results/host.js';
 import { signedCount } from '../format/text.js';
+import { networkText, storageText } from '../format/devices.js';
 import { warningCodesOf, warningText } from '../format/warnings.js';
 import { noisyFiguresOf } from '../results/noisy.js';
 import {
@@ -54,6 +55,8 @@ export interface HostCard {
   crypto: { aes: boolean; sha: boolean; rdrand: boolean };
   vector: { avx2: boolean; avx512: boolean };
   clocksource: string | null;
+  /** The devices the storage and network workloads used, in words; null where not recorded (older files). */
+  devices: { storage: string | null; network: string | null };
   kernel: string;
   os: string;
   memoryGiB: number;
@@ -391,6 +394,12 @@ function hostCard(runs: readonly ResultsFile[], baseline: ResultsFile, compariso
     crypto: { aes: h.cpu.flags.aes, sha: h.cpu.flags.sha, rdrand: h.cpu.flags.rdrand },
     vector: { avx2: h.cpu.flags.avx2, avx512: h.cpu.flags.avx512 },
     clocksource: h.clocksource,
+    devices: {
+      storage: h.devices?.storage
+        ? `${storageText(h.devices.storage)}${h.devices.storage.scheduler ? `, scheduler ${h.devices.storage.scheduler}` : ''}`
+        : null,
+      network: h.devices?.network ? networkText(h.devices.network) : null,
+    },
     kernel: h.kernel,
     os: h.os,
     memoryGiB: h.memoryBytes / 2 ** 30,

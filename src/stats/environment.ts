@@ -4,6 +4,7 @@
  * what the intervals cover (scope: these two runs, or the platforms).
  */
 import type { ComparisonWarning, Fingerprint, ResultsFile } from '../types.js';
+import { networkText, storageText } from '../format/devices.js';
 import { ONE_RUN_PER_SIDE } from '../format/warnings.js';
 import { cpuModelWarning } from '../results/host.js';
 import type { ComparisonScope, EnvDiff } from './types.js';
@@ -29,7 +30,18 @@ const ENV_FIELDS: [string, (f: Fingerprint) => unknown][] = [
   ['os', (f) => f.os],
   ['memoryBytes', (f) => f.memoryBytes],
   ['numaNodes', (f) => f.numaNodes],
+  // The devices the storage and network workloads used (recorded since the devices field exists: a file without
+  // them states no difference).
+  ['storage.device', (f) => storageText(recorded(f.devices?.storage))],
+  ['storage.scheduler', (f) => recorded(f.devices?.storage).scheduler],
+  ['network.interface', (f) => networkText(recorded(f.devices?.network))],
 ];
+
+/** A device the run recorded, or a throw that envDiffs reads as "not recorded on this side": no difference to state. */
+function recorded<T>(d: T | null | undefined): T {
+  if (d === null || d === undefined) throw new Error('not recorded');
+  return d;
+}
 
 /** Fingerprint fields that differ between the two hosts. */
 export function envDiffs(base: Fingerprint, cand: Fingerprint): EnvDiff[] {

@@ -87,3 +87,16 @@ describe('fio workloads', () => {
     60_000,
   );
 });
+
+describe('the devices a run used (systeminformation and /sys, this host)', () => {
+  it('names the filesystem under the storage directory and the loopback interface; what it cannot read is null', async () => {
+    const { hostDevices } = await import('../../src/probes/host/devices.js');
+    const d = await hostDevices(process.cwd(), { host: '127.0.0.1', kind: 'loopback' });
+    expect(d?.storage?.dir).toBe(process.cwd());
+    expect(typeof d?.storage?.filesystem).toBe('string');
+    // A block device, when there is one, comes with what /sys says of it.
+    if (d?.storage?.device) expect(d.storage.device).toMatch(/^\/dev\//);
+    expect(d?.network).toMatchObject({ iface: 'lo', driver: 'loopback' });
+    expect(await hostDevices(null, null)).toBeNull();
+  });
+});

@@ -17,11 +17,12 @@ import { processInterrupt, type Interrupt } from '../../proc/interrupt.js';
 import { runProbe, selectWorkloads, type RunEvent } from '../engine/runner.js';
 import { isSuite } from '../engine/suites.js';
 import { fingerprint as hostFingerprint } from '../host/fingerprint.js';
+import { hostDevices } from '../host/devices.js';
 import { parseHostPort, spawnLoopbackPeer, type PeerProcess } from '../peers/peer.js';
 import { onlyPatterns } from '../../results/ids.js';
 import { loadResults, saveResults } from '../../results/io.js';
 import { checkOutputFile, plannedDirs } from '../../results/output.js';
-import type { Fingerprint, ResultsFile, Suite } from '../../types.js';
+import type { Fingerprint, HostDevices, ResultsFile, Suite } from '../../types.js';
 import { checkCollectorUrl, clientToken, describeUpload, retrySettings, uploadResultsText } from '../upload.js';
 import { VERSION } from '../../version.js';
 import { registry } from '../../workloads/index.js';
@@ -66,6 +67,11 @@ export interface RunDeps {
   executor?: Executor;
   /** This host (default: src/probes/host/fingerprint.ts). */
   fingerprint?: () => Promise<Fingerprint>;
+  /**
+   * The devices the storage and network workloads use (default: src/probes/host/devices.ts, when the fingerprint is
+   * the real one; a test's injected fingerprint gets none unless this is given too).
+   */
+  devices?: (storageDir: string | null, peer: PeerAddress | null) => Promise<HostDevices | null>;
   /** Starts the loopback peer for network workloads given no `--peer` (default: a `virtax peer` process). */
   startPeer?: () => Promise<PeerProcess>;
   /** Ctrl-C (default: this process's SIGINT and SIGTERM, listened to while the workloads run). */
@@ -194,8 +200,9 @@ export async function runOnce(args: RunRequest, deps: RunDeps = {}): Promise<Omi
       throw new InputError(`--peer: ${(e as Error).message}`);
     }
   }
-  const host = await (deps.fingerprint ?? hostFingerprint)();
-  const label = resume?.label ?? args.label ?? `${host.platform}-${host.hostname}`;
+  const fingerprinted = await (deps.fingerprint ?? hostFingerprint)();
+  const label = resume?.label ?? args.label ?? `${fingerprinted.platform}-${fingerprinted.hostname}`;
+  const ioDir = resolve(args.ioDir ?? process.cwd());
   const scratchDir = mkdtempSync(join(tmpdir(), 'virtax-'));
   const interrupt = (deps.interrupt ?? processInterrupt)();
   let out = args.resume ?? args.out ?? '';
@@ -205,6 +212,12 @@ export async function runOnce(args: RunRequest, deps: RunDeps = {}): Promise<Omi
       loopback = await (deps.startPeer ?? (() => spawnLoopbackPeer({ quiet: true })))();
       peer = { host: loopback.host, port: loopback.port, kind: 'loopback' };
     }
+    // The devices under the storage workloads' directory and towards the peer, recorded with the host's facts.
+    const lookUp = deps.devices ?? (deps.fingerprint ? null : hostDevices);
+    const devices = lookUp
+      ? await lookUp(workloads.some((w) => w.category === 'storage') ? ioDir : null, workloads.some(usesPeer) ? peer : null)
+      : null;
+    const host: Fingerprint = devices ? { ...fingerprinted, devices } : fingerprinted;
     const file = await runProbe(workloads, {
       suite,
       ...(args.rounds !== undefined ? { rounds: args.rounds } : {}),
@@ -217,7 +230,7 @@ export async function runOnce(args: RunRequest, deps: RunDeps = {}): Promise<Omi
       ctx: {
         peer,
         scratchDir,
-        ioDir: resolve(args.ioDir ?? process.cwd()),
+        ioDir,
         ioDirChosen: args.ioDir !== undefined,
         ...(userTasks.length ? { userTasks } : {}),
       },
