@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { rmSync, statfsSync } from 'node:fs';
+import { closeSync, constants, openSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { blockDeviceOf, filesystemName, storageDirReason } from './storage.js';
 import type { AnyWorkload, BatchMeasure, Workload } from './types.js';
@@ -103,6 +103,27 @@ function fioArgs(p: FioParams, file: string, runtimeMs: number): string[] {
   ];
 }
 
+/**
+ * Why `dir` cannot take direct I/O (null: it can, or the probe could not tell and fio will): a filesystem that
+ * refuses O_DIRECT (UML's hostfs, older tmpfs) would fail every round, so the workload is skipped with the reason.
+ */
+export function directIoReason(
+  dir: string,
+  filesystem: string | null,
+  open: (path: string, flags: number) => number = (path, flags) => openSync(path, flags, 0o600),
+): string | null {
+  const probe = join(dir, `.virtax-odirect-${process.pid}`);
+  try {
+    closeSync(open(probe, constants.O_CREAT | constants.O_RDWR | constants.O_DIRECT));
+    return null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EINVAL') return null;
+    return `${dir}${filesystem ? ` (${filesystem})` : ''} does not support direct I/O (O_DIRECT): random I/O that bypasses the page cache cannot be measured there; pass --io-dir to a directory on a block device`;
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
 function runFio(p: FioParams, file: string, runtimeMs: number): FioResult {
   const r = spawnSync('fio', fioArgs(p, file, runtimeMs), { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * MiB });
   if (r.error) throw r.error;
@@ -154,7 +175,7 @@ function fioWorkload(rw: FioParams['rw'], queueDepth: number): Workload<FioParam
     },
     available(p) {
       if (!p.fio) return 'fio is not installed (apt-get install fio): random direct I/O is measured with it';
-      return storageDirReason(p.filesystem, p.dir, p.dirChosen);
+      return storageDirReason(p.filesystem, p.dir, p.dirChosen) ?? directIoReason(p.dir, p.filesystem);
     },
     setup(p) {
       const file = join(p.dir, `.virtax-fio-${process.pid}-${Date.now().toString(36)}`);

@@ -100,3 +100,21 @@ describe('the devices a run used (systeminformation and /sys, this host)', () =>
     expect(await hostDevices(null, null)).toBeNull();
   });
 });
+
+describe('a directory that refuses direct I/O', () => {
+  it('skips the fio workloads with the reason instead of failing every round (UML hostfs)', async () => {
+    const { directIoReason } = await import('../../src/workloads/fio.js');
+    const einval = () => {
+      throw Object.assign(new Error('EINVAL: invalid argument'), { code: 'EINVAL' });
+    };
+    expect(directIoReason('/mnt/host', 'hostfs', einval)).toMatch(/^\/mnt\/host \(hostfs\) does not support direct I\/O \(O_DIRECT\)/);
+    // another error (permissions, a full disk) is fio's to report
+    const eacces = () => {
+      throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+    };
+    expect(directIoReason('/mnt/host', 'hostfs', eacces)).toBeNull();
+    // the real probe on this checkout's directory: null on a block device (ext4 on a virtio disk here), else the reason
+    const here = directIoReason(process.cwd(), null);
+    expect(here === null || /does not support direct I\/O/.test(here)).toBe(true);
+  });
+});
