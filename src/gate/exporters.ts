@@ -5,7 +5,7 @@
 import { escapeCsv, escapeHtml, escapeMarkdown, markdownCode } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
 import { noColour, signedPct, verdictStyle, type Paint } from '../format/text.js';
-import { htmlTable, markdownTable, terminalTable, type Column, type Columns } from '../report/columns.js';
+import { figureColumn, htmlTable, markdownTable, terminalTable, type Column, type Columns } from '../report/columns.js';
 import { formatNumber } from '../report/table.js';
 import type { Estimate } from '../stats/types.js';
 import { isJudged, type GateResult, type GateRow, type JudgedRow } from './types.js';
@@ -119,12 +119,7 @@ function gateColumns(paint: Paint = noColour): Columns<GateRow> {
     cell: judged((r) => `${formatNumber(r.row[side].median)} ${r.row.unit}`),
     markdown: judged((r) => `${formatNumber(r.row[side].median)} ${escapeMarkdown(r.row.unit)}`),
   });
-  const figure = (head: string, f: (r: JudgedRow) => string): Column<GateRow> => ({
-    head,
-    align: 'right',
-    cell: judged(f),
-    markdown: judged(f),
-  });
+  const figure = (head: string, f: (r: JudgedRow) => string) => figureColumn(head, judged(f));
   return [
     {
       head: 'workload',

@@ -26,6 +26,14 @@ export interface Column<R> {
   htmlClass?: string;
 }
 
+/**
+ * A right-aligned column of figures: the same words in the terminal, Markdown and HTML, not escaped for Markdown
+ * (signs, brackets and digits are the spec's own). `cell` gives '' for a row without the figure.
+ */
+export function figureColumn<R>(head: string, cell: (r: R) => string): Column<R> {
+  return { head, align: 'right', cell, markdown: cell };
+}
+
 /** Column specs of one kind, for a row type R. */
 export type Columns<R> = readonly Column<R>[];
 

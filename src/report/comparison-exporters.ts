@@ -8,7 +8,7 @@ import { junitXml, type JunitCase } from '../format/junit.js';
 import type { AddedCost, Comparison, Estimate, InconclusiveReason, KernelTime, NoiseComparison, RowComparison } from '../stats/types.js';
 import { noColour, signedNumber, signedPct, verdictStyle, type Paint } from '../format/text.js';
 import { noteCodesOf, noteText } from '../format/notes.js';
-import { fitTerminalTable, markdownTable, type Column, type Columns } from './columns.js';
+import { figureColumn, fitTerminalTable, markdownTable, type Column, type Columns } from './columns.js';
 import { formatNumber } from './table.js';
 
 /** Terminal options of the text exporters: colour painter and the width tables fit into. */
@@ -187,12 +187,7 @@ export function comparisonColumns(c: Comparison, paint: Paint = noColour) {
     cell: ok((r) => `${formatNumber(r[side].median)} ${r.unit}`),
     markdown: ok((r) => `${formatNumber(r[side].median)} ${escapeMarkdown(r.unit)}`),
   });
-  const figure = (head: string, f: (r: Compared) => string): Column<RowComparison> => ({
-    head,
-    align: 'right',
-    cell: ok(f),
-    markdown: ok(f),
-  });
+  const figure = (head: string, f: (r: Compared) => string) => figureColumn(head, ok(f));
   return {
     workload: { head: 'workload', align: 'left', cell: (r) => r.id, markdown: (r) => r.id } satisfies Column<RowComparison>,
     baseMedian: median('base') satisfies Column<RowComparison>,

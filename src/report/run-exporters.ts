@@ -7,7 +7,7 @@
 import { escapeCsv, escapeMarkdown } from '../format/escape.js';
 import { junitXml, type JunitCase } from '../format/junit.js';
 import type { ResultsFile, WorkloadOk, WorkloadResult } from '../types.js';
-import { markdownTable, type Column, type Columns } from './columns.js';
+import { figureColumn, markdownTable, type Columns } from './columns.js';
 import { formatNumber } from './table.js';
 
 export type RunExporter = (file: ResultsFile) => string;
@@ -30,12 +30,7 @@ const measured =
   (w: WorkloadResult): string =>
     w.status === 'ok' ? f(w) : '';
 /** Figures and fixed words: no escaping in Markdown. */
-const figure = (head: string, f: (w: WorkloadOk) => string): Column<WorkloadResult> => ({
-  head,
-  align: 'right',
-  cell: measured(f),
-  markdown: measured(f),
-});
+const figure = (head: string, f: (w: WorkloadOk) => string) => figureColumn(head, measured(f));
 export const RUN_COLUMNS: Columns<WorkloadResult> = [
   { head: 'workload', align: 'left', cell: (w) => w.id },
   { head: 'unit', align: 'left', cell: measured((w) => w.unit) },

@@ -6,7 +6,7 @@
  */
 import { escapeHtml, escapeMarkdown } from '../format/escape.js';
 import { signedPct } from '../format/text.js';
-import type { Column, Columns } from './columns.js';
+import { figureColumn, type Columns } from './columns.js';
 import { formatAddedPerOp, formatP, inconclusiveText } from './comparison-exporters.js';
 import type { ForestRow } from './model.js';
 
@@ -20,12 +20,7 @@ const ok =
     compared(r) ? f(r) : '';
 const interval = (r: ForestRow) => `${signedPct(r.point)} [${signedPct(r.lo)}, ${signedPct(r.hi)}]`;
 /** Figures need no escaping in either format (signs and brackets are ours). */
-const figure = (head: string, f: (r: ForestRow) => string): Column<WorkloadTableRow> => ({
-  head,
-  align: 'right',
-  cell: ok(f),
-  markdown: ok(f),
-});
+const figure = (head: string, f: (r: ForestRow) => string) => figureColumn(head, ok(f));
 
 export const WORKLOAD_TABLE: Columns<WorkloadTableRow> = [
   { head: 'workload', align: 'left', cell: (r) => r.id, html: (r) => `<code>${escapeHtml(r.id)}</code>` },
