@@ -23,8 +23,10 @@ for (const prog of programs) {
     const base = read(`time-host-${h.label}-${prog}.json`) ?? read(`time-host-${prog}.json`);
     const t = read(`time-${h.label}-${prog}.json`);
     const s = h.slowdownPct;
-    const top =
-      Math.abs(s.point) < 5
+    const floor = h.quota && h.quota.floorPct.point > h.perOperationPct.point;
+    const top = floor
+      ? `CPU quota (${h.quota.demandCores.toFixed(2)} CPU of work, ${h.quota.quotaCores} allowed; operations ${pct(h.perOperationPct.point)})`
+      : Math.abs(s.point) < 5
         ? '-'
         : [...h.contributions]
             .sort((a, b) => Math.abs(b.addedPct.point) - Math.abs(a.addedPct.point))

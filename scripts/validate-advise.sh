@@ -10,7 +10,12 @@
 #
 # Environment: PLATFORMS (default: gvisor uml podman-0.5cpu), PROGRAMS (default: walk gzip sqlite http tsc cpu),
 # ROUNDS (pricing rounds per workload, default 5), OUT (default results/validation/<UTC date-time>), TIME_ONLY=1
-# (keep OUT's recordings and pricing runs, time again).
+# (keep OUT's recordings and pricing runs, time again), RECORD_ONLY=1 (keep OUT's pricing runs and timings, record
+# again and predict).
+# Each program runs once, unrecorded, then is recorded 3 times (app-PROGRAM-rN.json); the recording with the median
+# own time is the one priced (app-PROGRAM.json), as the timings are the median of 3 warm runs: a recording's rates
+# are per second of its own time, and one recording of a first, cold run (file-system caches) read the walk at 3.2x
+# its warm time, another at load 1.2 read the cpu program at 1.4x.
 # The host is timed again beside every platform (time-host-PLATFORM-PROGRAM.json, just before the platform's own
 # timing): on a shared machine the load moves within minutes, and a ratio of two timings minutes apart measures it.
 # Needs root, runsc, User-Mode Linux, podman+runc and strace (scripts/*-agent.sh say what is missing), and a
@@ -71,11 +76,22 @@ price() {
 log "start: platforms $platforms; programs $programs"
 for prog in $programs; do
   [ "${TIME_ONLY:-0}" = 1 ] && break
-  log "recording $prog"
-  virtax record --syscalls --name "$prog" --out "$out/app-$prog.json" -- node "$repo/examples/validation/$prog.mjs" > /dev/null 2> "$out/record-$prog.err"
+  log "recording $prog (one warm-up run, then 3 recordings)"
+  node "$repo/examples/validation/$prog.mjs" > /dev/null
+  for i in 1 2 3; do
+    virtax record --syscalls --name "$prog" --out "$out/app-$prog-r$i.json" -- node "$repo/examples/validation/$prog.mjs" > /dev/null 2> "$out/record-$prog-r$i.err"
+  done
+  node -e '
+    const fs = require("fs");
+    const runs = process.argv.slice(1).map((f) => ({ f, own: JSON.parse(fs.readFileSync(f, "utf8")).ownSeconds })).sort((a, b) => a.own - b.own);
+    fs.copyFileSync(runs[1].f, process.argv[1].replace(/-r1\.json$/, ".json"));
+    console.error(`own time ${runs.map((r) => r.own.toFixed(3)).join(", ")} s: priced ${runs[1].f}`);
+  ' "$out/app-$prog-r1.json" "$out/app-$prog-r2.json" "$out/app-$prog-r3.json" 2>> "$out/log.txt"
 done
-measure host
-for p in $platforms; do measure "$p"; done
+if [ "${RECORD_ONLY:-0}" != 1 ]; then
+  measure host
+  for p in $platforms; do measure "$p"; done
+fi
 for prog in $programs; do
   files=("$out/host.json")
   for p in $platforms; do [ -f "$out/$p.json" ] && files+=("$out/$p.json"); done

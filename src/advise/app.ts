@@ -176,6 +176,13 @@ export interface AppHostPrediction {
    * percent; taken out of its per-operation costs (null when the prediction used the round figures as they are).
    */
   cpuWaitPct: number | null;
+  /** The per-operation prediction alone (equal to `slowdownPct` unless the quota floor below lifts it). */
+  perOperationPct: Estimate;
+  /**
+   * A CPU quota on this host as a floor under the prediction (`quotaFloor`); null where the host has no quota or the
+   * application's demand stays under it.
+   */
+  quota: QuotaFloor | null;
   /** One sentence naming the class that dominates. */
   dominant: string | null;
   /** Hosts needed for the throughput of `fleet` baseline hosts (null without a fleet size). */
@@ -218,6 +225,36 @@ const WHY: Partial<Record<PriceClass, string>> = {
   fsync: 'fsync: the virtual block device',
   cpu: 'plain CPU work',
 };
+
+/** A CPU quota's floor under a prediction (`quotaFloor`). */
+export interface QuotaFloor {
+  /** The host's CPU quota in cores (its cgroup's, from the fingerprint). */
+  quotaCores: number;
+  /** CPU seconds the application used per second of its own time on the recording host (user + system, whole tree). */
+  demandCores: number;
+  /** The slowdown the quota alone imposes, percent. */
+  floorPct: Estimate;
+}
+
+/**
+ * A CPU quota is not a per-operation tax, but it bounds how much CPU time a second of wall time holds: an
+ * application that used `demand` CPUs per second of its own time, and on the candidate needs (1 + s) times that
+ * time's work (s: the per-operation prediction, all of it CPU time at worst), cannot run faster under a quota of
+ * q CPUs than demand·(1 + s)/q seconds per recorded second. The prediction is the larger of the two, bound by bound.
+ * Assumes the demand is spread evenly over the run (a bursty program, idle between bursts, is throttled less).
+ * Null without a quota, without an own time in the recording, or when the demand fits in the quota.
+ */
+export function quotaFloor(app: AppProfile, quotaCores: number | null, perOperation: Estimate): QuotaFloor | null {
+  if (quotaCores === null || !(quotaCores > 0) || !(app.ownSeconds > 0)) return null;
+  const demandCores = (app.totals.cpuUserSeconds + app.totals.cpuSystemSeconds) / app.ownSeconds;
+  if (!(demandCores > quotaCores)) return null;
+  const floor = (pct: number) => 100 * ((demandCores * Math.max(0, 1 + pct / 100)) / quotaCores - 1);
+  return {
+    quotaCores,
+    demandCores,
+    floorPct: { ...perOperation, point: floor(perOperation.point), lo: floor(perOperation.lo), hi: floor(perOperation.hi) },
+  };
+}
 
 /** What the application does, as priced items: one per /proc class and one per recorded syscall. */
 interface Item {
@@ -382,20 +419,34 @@ export function predictApp(
     for (const x of contributions) x.syscalls.sort((a, b) => b.rate - a.rate);
     const sum = (k: 'point' | 'lo' | 'hi') => contributions.reduce((s, x) => s + x.addedPct[k], 0);
     const level = contributions[0]?.addedPct.level ?? c.settings.level;
-    const slowdownPct: Estimate = { point: sum('point'), lo: sum('lo'), hi: sum('hi'), level, method: 'percentile' };
-    // Shares of a prediction only where it is told apart from zero (else "146% of -2.1%" says nothing).
-    const distinct = slowdownPct.lo > 0 || slowdownPct.hi < 0;
+    const perOperationPct: Estimate = { point: sum('point'), lo: sum('lo'), hi: sum('hi'), level, method: 'percentile' };
+    const quota = quotaFloor(app, c.cand.host.limits?.cpuQuotaCores ?? null, perOperationPct);
+    const slowdownPct: Estimate = quota
+      ? {
+          ...perOperationPct,
+          point: Math.max(perOperationPct.point, quota.floorPct.point),
+          lo: Math.max(perOperationPct.lo, quota.floorPct.lo),
+          hi: Math.max(perOperationPct.hi, quota.floorPct.hi),
+        }
+      : perOperationPct;
+    // Shares of a prediction only where it is told apart from zero (else "146% of -2.1%" says nothing), and of
+    // the prediction the classes make: under a quota floor the classes do not carry the slowdown.
+    const distinct = (slowdownPct.lo > 0 || slowdownPct.hi < 0) && slowdownPct.point === perOperationPct.point;
     for (const x of contributions) x.sharePct = distinct && slowdownPct.point !== 0 ? (100 * x.addedPct.point) / slowdownPct.point : null;
     const proxySharePct = contributions.filter((x) => x.proxy).reduce((s, x) => s + (x.sharePct ?? 0), 0);
     const top = [...contributions].sort((a, b) => Math.abs(b.addedPct.point) - Math.abs(a.addedPct.point))[0];
     const dominant =
-      top && top.sharePct !== null && top.sharePct > 0 && Math.abs(slowdownPct.point) >= 1
-        ? `${Math.round(top.sharePct)}% of the predicted ${signedPct(slowdownPct.point)} is ${top.addedPct.point >= 0 ? (WHY[top.operationClass] ?? top.operationClass) : `${top.operationClass}: cheaper here (x${top.costRatio.point.toFixed(2)})`}`
-        : null;
+      quota && quota.floorPct.point > perOperationPct.point
+        ? `the CPU quota: ${quota.demandCores.toFixed(2)} CPUs of work per second where ${quota.quotaCores} are allowed`
+        : top && top.sharePct !== null && top.sharePct > 0 && Math.abs(slowdownPct.point) >= 1
+          ? `${Math.round(top.sharePct)}% of the predicted ${signedPct(slowdownPct.point)} is ${top.addedPct.point >= 0 ? (WHY[top.operationClass] ?? top.operationClass) : `${top.operationClass}: cheaper here (x${top.costRatio.point.toFixed(2)})`}`
+          : null;
     return {
       label: c.cand.label,
       platform: [c.cand.host.platform, c.cand.host.hypervisor, c.cand.host.container].filter(Boolean).join(', '),
       slowdownPct,
+      perOperationPct,
+      quota,
       contributions,
       unpriced: [...unpriced.values()],
       proxySharePct,
@@ -588,9 +639,13 @@ export function formatAppPrediction(p: AppPrediction): string {
       );
     }
     for (const u of h.unpriced) lines.push(`  not priced   ${u.operationClass} (${rateText(u.operationClass, u.rate)}): ${u.reason}`);
+    if (h.quota)
+      lines.push(
+        `  CPU quota    ${h.quota.quotaCores} CPU here; the application used ${h.quota.demandCores.toFixed(2)} CPU per second of its own time when recorded: at least ${signedPct(h.quota.floorPct.point)} (${signedPct(h.quota.floorPct.lo)} to ${signedPct(h.quota.floorPct.hi)}) from the quota alone, against ${signedPct(h.perOperationPct.point)} (${signedPct(h.perOperationPct.lo)} to ${signedPct(h.perOperationPct.hi)}) from its operations; the slowdown is the larger`,
+      );
     if (h.cpuWaitPct !== null && h.cpuWaitPct >= 10)
       lines.push(
-        `  CPU waits    its pricing rounds waited ${Math.round(h.cpuWaitPct)}% of their time for a CPU (a quota or other work): left out of the per-operation costs, as the recording leaves its own waits out; a quota slows the application by its waits too, which is not a per-operation tax`,
+        `  CPU waits    its pricing rounds waited ${Math.round(h.cpuWaitPct)}% of their time for a CPU (a quota or other work): left out of the per-operation costs, as the recording leaves its own waits out${h.quota ? '; the quota is priced above, as a floor' : '; a quota slows the application by its waits too, which is not a per-operation tax'}`,
       );
     if (h.unseenPct !== null)
       lines.push(

@@ -219,7 +219,8 @@ export const memLatency: Workload<LatencyParams, LatencyState> = {
 /**
  * Bytes mapped per operation: above glibc's largest dynamic mmap threshold (32 MiB), so every chunk is a fresh
  * mmap and every free an munmap (with 8 MiB chunks glibc reused its heap after the first few). Teardown checks
- * the fault count, so reused memory can never pass as page faults.
+ * the fault count (or, where the kernel counts none, that a chunk still maps afresh: `freshMemoryEvidence`), so
+ * reused memory can never pass as page faults.
  */
 export const PAGEFAULT_CHUNK_BYTES = 40 * MiB;
 const PAGES_PER_CHUNK = PAGEFAULT_CHUNK_BYTES / PAGE_BYTES;
@@ -233,23 +234,62 @@ export function minorFaults(stat = '/proc/self/stat'): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
+/** Pages this process has mapped (field 1 of /proc/self/statm), or null where there is no procfs. */
+export function mappedPages(statm = '/proc/self/statm'): number | null {
+  const v = Number(readTrimmed(statm)?.split(' ')[0]);
+  return Number.isFinite(v) && v > 0 ? v : null;
+}
+
 /**
- * Why page faults cannot be checked here, or null when they can: fault in one fresh chunk and see whether the
- * kernel's minor-fault counter moved at all. gVisor's application kernel reports 0 minor faults in
- * /proc/self/stat (and in getrusage), so a fresh page cannot be told from reused memory there; without that check
- * the figure could be allocator reuse, so the workload is skipped with this reason rather than failed.
+ * How this process shows that every chunk is fresh memory, so the figure is page faults and not allocator reuse:
+ * - `minor-faults`: the kernel counts the faults (/proc/self/stat); teardown checks one fault per page touched;
+ * - `mappings`: the kernel counts no faults (gVisor's application kernel reports 0 minor faults, in /proc/self/stat
+ *   and in getrusage) but the process's mapped size (/proc/self/statm) grows by a chunk when one is allocated: a
+ *   fresh mmap, whose pages are not backed until written. glibc maps every allocation above its largest mmap
+ *   threshold (32 MiB) afresh, so one chunk shown fresh at setup and one at teardown stand for the run;
+ * - `unchecked`: no procfs; measured without a check.
+ * Or `{ problem }`: why it cannot be shown (the workload is skipped with it).
  */
-export function pageFaultCountingProblem(faults: () => number | null = minorFaults): string | null {
-  const before = faults();
-  if (before === null) return null; // no procfs: the teardown check is skipped too, as before
+export type FreshMemoryEvidence = 'minor-faults' | 'mappings' | 'unchecked';
+
+/** A new chunk with every page written once (a write: a real page, not the shared zero page). */
+function writtenChunk(): Uint8Array {
   const chunk = new Uint8Array(PAGEFAULT_CHUNK_BYTES);
   for (let p = 0; p < PAGEFAULT_CHUNK_BYTES; p += PAGE_BYTES) chunk[p] = 1;
+  return chunk;
+}
+
+function chunkIsMappedAfresh(mapped: () => number | null): boolean {
+  const before = mapped();
+  const chunk = writtenChunk();
+  const during = mapped();
+  return before !== null && during !== null && during - before >= 0.9 * PAGES_PER_CHUNK && chunk[0] === 1;
+}
+
+export function freshMemoryEvidence(
+  faults: () => number | null = minorFaults,
+  mapped: () => number | null = mappedPages,
+): FreshMemoryEvidence | { problem: string } {
+  const before = faults();
+  if (before === null) return 'unchecked';
+  const chunk = writtenChunk();
   const after = faults();
-  if (after === null || after - before > 0) return null;
-  return (
-    `this kernel counts no minor page faults (/proc/self/stat field minflt stayed at ${before} while ${PAGES_PER_CHUNK} fresh pages were written; ` +
-    "gVisor's application kernel does this), so page faults cannot be told from reused memory"
-  );
+  if (after !== null && after - before > 0 && chunk[0] === 1) return 'minor-faults';
+  if (chunkIsMappedAfresh(mapped)) return 'mappings';
+  return {
+    problem:
+      `this kernel counts no minor page faults (/proc/self/stat field minflt stayed at ${before} while ${PAGES_PER_CHUNK} fresh pages were written) ` +
+      `and a ${PAGEFAULT_CHUNK_BYTES / MiB} MiB allocation did not grow the mapped size (/proc/self/statm), so page faults cannot be told from reused memory`,
+  };
+}
+
+/** Why page faults cannot be measured here, or null when they can (`freshMemoryEvidence`). */
+export function pageFaultCountingProblem(
+  faults: () => number | null = minorFaults,
+  mapped: () => number | null = mappedPages,
+): string | null {
+  const e = freshMemoryEvidence(faults, mapped);
+  return typeof e === 'string' ? null : e.problem;
 }
 
 /** `gc()` even when the process was not started with --expose-gc (tests run in-process). */
@@ -277,6 +317,7 @@ interface PageFaultState {
   sum: number;
   pagesTouched: number;
   faultsAtSetup: number | null;
+  evidence: FreshMemoryEvidence;
 }
 
 export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
@@ -304,12 +345,13 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
   setup() {
     // Otherwise V8 frees array buffers on a background thread, after (and beside) the timed batch.
     setFlagsFromString('--no-concurrent-array-buffer-sweeping');
-    return { gc: garbageCollector(), sum: 0, pagesTouched: 0, faultsAtSetup: minorFaults() };
+    const evidence = freshMemoryEvidence();
+    if (typeof evidence !== 'string') throw new Error(evidence.problem);
+    return { gc: garbageCollector(), sum: 0, pagesTouched: 0, faultsAtSetup: minorFaults(), evidence };
   },
   batch(state, operations) {
     for (let n = 0; n < operations; n++) {
-      let chunk: Uint8Array | null = new Uint8Array(PAGEFAULT_CHUNK_BYTES);
-      for (let p = 0; p < PAGEFAULT_CHUNK_BYTES; p += PAGE_BYTES) chunk[p] = 1; // a write: a real page, not the zero page
+      let chunk: Uint8Array | null = writtenChunk();
       state.sum += chunk[PAGEFAULT_CHUNK_BYTES - PAGE_BYTES] as number;
       chunk = null;
       state.gc(); // minor gc frees the ArrayBuffer: glibc munmaps an mmapped chunk
@@ -317,8 +359,13 @@ export const memPageFault: Workload<PageFaultParams, PageFaultState> = {
     state.pagesTouched += operations * PAGES_PER_CHUNK;
   },
   teardown(state) {
+    if (state.evidence === 'mappings') {
+      if (!chunkIsMappedAfresh(mappedPages))
+        throw new Error('a chunk allocated at teardown did not grow the mapped size: memory was reused, not fresh');
+      return;
+    }
     const now = minorFaults();
-    if (state.faultsAtSetup === null || now === null) return;
+    if (state.evidence !== 'minor-faults' || state.faultsAtSetup === null || now === null) return;
     const faults = now - state.faultsAtSetup;
     // Every touched page must have faulted; fewer means the allocator reused memory and the figure is not faults.
     if (faults < 0.9 * state.pagesTouched) {

@@ -55,6 +55,8 @@ const host = (
   label,
   platform: 'vm',
   slowdownPct: { ...slowdown, level: 0.95, method: 'percentile' },
+  perOperationPct: { ...slowdown, level: 0.95, method: 'percentile' },
+  quota: null,
   contributions: [],
   unpriced: [],
   proxySharePct: 0,

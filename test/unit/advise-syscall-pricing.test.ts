@@ -252,3 +252,58 @@ describe("prices on each side's own time (a CPU quota is not a per-operation tax
     );
   });
 });
+
+describe('a CPU quota as a floor under the prediction (synthetic, known answers)', () => {
+  // No per-operation tax: every workload costs the same on both sides (a runc container).
+  const rows = () => [priced('sys.read', 500, 500), comparedRow('cpu.int', { point: 0, lo: -1, hi: 1 }, 'cpu')];
+  const quotaHost = (cores: number | null) => {
+    const c = comparisonOf(rows());
+    c.cand = {
+      ...c.cand,
+      label: 'half-cpu',
+      host: { ...c.cand.host, limits: { cpuQuotaCores: cores, cpuset: null, memoryLimitBytes: null } },
+    };
+    return c;
+  };
+  // 2 s of own time, 1.6 s of user and 0.4 s of system CPU: one CPU's worth of work per second.
+  const busy = app({ read: 1000 }, { cpu: 0.8 }, { cpuUserSeconds: 1.6, cpuSystemSeconds: 0.4 });
+
+  it('one CPU of work under a 0.5 CPU quota takes at least twice as long: +100%, said on its own line, the classes carry no share', () => {
+    const p = predictApp(busy, [quotaHost(0.5)], 'base', null);
+    const h = p.hosts[0];
+    if (!h) throw new Error('no host');
+    expect(h.quota?.demandCores).toBeCloseTo(1, 12);
+    expect(h.perOperationPct.point).toBeCloseTo(0, 9);
+    expect(h.slowdownPct.point).toBeCloseTo(100, 9);
+    expect(h.slowdownPct.lo).toBeGreaterThanOrEqual(h.quota?.floorPct.lo ?? Infinity);
+    for (const x of h.contributions) expect(x.sharePct).toBeNull();
+    expect(h.dominant).toMatch(/CPU quota: 1\.00 CPUs of work per second where 0\.5 are allowed/);
+    const text = formatAppPrediction(p);
+    expect(text).toMatch(/CPU quota {4}0\.5 CPU here; the application used 1\.00 CPU per second .* at least \+100\.0%/);
+    expect(text).not.toMatch(/which is not a per-operation tax/);
+  });
+
+  it('no floor without a quota, or when the work fits in it (0.3 CPU of work under 0.5)', () => {
+    expect(predictApp(busy, [quotaHost(null)], 'base', null).hosts[0]?.quota).toBeNull();
+    const light = app({ read: 1000 }, { cpu: 0.25 }, { cpuUserSeconds: 0.5, cpuSystemSeconds: 0.1 });
+    const h = predictApp(light, [quotaHost(0.5)], 'base', null).hosts[0];
+    expect(h?.quota).toBeNull();
+    expect(h?.slowdownPct.point).toBeCloseTo(h?.perOperationPct.point ?? NaN, 12);
+  });
+
+  it('a per-operation tax above the floor wins: the floor grows with the extra work but the larger bound is kept', () => {
+    const c = quotaHost(2);
+    c.rows = [priced('sys.read', 500, 200_500), comparedRow('cpu.int', { point: 0, lo: -1, hi: 1 }, 'cpu')]; // +200 us per read
+    const h = predictApp(busy, [c], 'base', null).hosts[0];
+    if (!h) throw new Error('no host');
+    // 500 reads per second x 200 us = +10%; the floor: 1 CPU x 1.10 / 2 CPUs -> below 0, so no floor at all
+    expect(h.quota).toBeNull();
+    const tight = quotaHost(0.25);
+    tight.rows = c.rows;
+    const t = predictApp(busy, [tight], 'base', null).hosts[0];
+    // floor: 1 x 1.10 / 0.25 - 1 = +340%
+    expect(t?.quota?.floorPct.point).toBeCloseTo(340, 6);
+    expect(t?.slowdownPct.point).toBeCloseTo(340, 6);
+    expect(t?.perOperationPct.point).toBeCloseTo(10, 6);
+  });
+});

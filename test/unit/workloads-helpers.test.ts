@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCryptoFlags } from '../../src/workloads/crypto.js';
-import { minorFaults, pageFaultCountingProblem } from '../../src/workloads/memory.js';
+import { freshMemoryEvidence, mappedPages, minorFaults, pageFaultCountingProblem } from '../../src/workloads/memory.js';
 import { filesystemName } from '../../src/workloads/storage.js';
 
 describe('host facts the workloads record', () => {
@@ -44,12 +44,22 @@ describe('host facts the workloads record', () => {
     }
   });
 
-  it('skips mem.pagefault with a reason where the kernel counts no minor faults (gVisor), and only there', () => {
-    const frozen = () => 1234; // gVisor: the counter never moves
-    expect(pageFaultCountingProblem(frozen)).toMatch(/counts no minor page faults .*stayed at 1234.*gVisor/);
+  it('measures mem.pagefault where the kernel counts faults, or counts none but maps each chunk afresh (gVisor); skips it with a reason otherwise', () => {
+    const frozen = () => 1234; // gVisor: the fault counter never moves
     let n = 0;
-    expect(pageFaultCountingProblem(() => (n += 10_000))).toBeNull(); // a kernel that counts
-    expect(pageFaultCountingProblem(() => null)).toBeNull(); // no procfs: measured without the check, as before
-    expect(pageFaultCountingProblem()).toBeNull(); // this test's own kernel counts faults
+    expect(freshMemoryEvidence(() => (n += 10_000))).toBe('minor-faults'); // a kernel that counts
+    expect(freshMemoryEvidence(() => null)).toBe('unchecked'); // no procfs: measured without the check, as before
+    expect(freshMemoryEvidence()).toBe('minor-faults'); // this test's own kernel counts faults
+    // gVisor: no fault counts, but the mapped size grows by the 10,240 pages of a fresh 40 MiB chunk
+    let pages = 50_000;
+    expect(freshMemoryEvidence(frozen, () => (pages += 10_240))).toBe('mappings');
+    pages = 50_000;
+    expect(pageFaultCountingProblem(frozen, () => (pages += 10_240))).toBeNull();
+    // neither: reused memory cannot be told from faults
+    expect(pageFaultCountingProblem(frozen, () => 50_000)).toMatch(
+      /counts no minor page faults .*stayed at 1234.*did not grow the mapped size/,
+    );
+    expect(pageFaultCountingProblem(frozen, () => null)).toMatch(/counts no minor page faults/);
+    expect(mappedPages()).toBeGreaterThan(1000);
   });
 });
